@@ -1,0 +1,77 @@
+/*
+ * path.h — JSONPath as the Amazon States Language uses it.
+ *
+ * A path starts at "$" (the input), "$$" (the context object) or "$name" (a
+ * workflow variable). Supported: dot and bracket names (quoted with ' or ",
+ * with \ escapes), indexes (negative too), [*], slices [a:b:c], unions [a,b],
+ * deep scan .., filters [?(@.x < 10 && @.y == 'z')].
+ *
+ * A reference path (ASL_PATH_REFERENCE) may only name a single node: names
+ * and non-negative indexes, no wildcards, slices, unions, filters or deep
+ * scan. InputPath, OutputPath, ResultPath, *Path fields and Variable are
+ * reference paths in AWS; Parameters' ".$" values and ItemsPath... take
+ * query paths.
+ */
+#ifndef ASL_PATH_H
+#define ASL_PATH_H
+
+#include <stdbool.h>
+#include <json-c/json.h>
+
+#include "error.h"
+#include "scope.h"
+
+typedef struct asl_path asl_path;
+
+typedef enum asl_path_flavor
+{
+	ASL_PATH_QUERY,				/* any JSONPath */
+	ASL_PATH_REFERENCE			/* a single node */
+} asl_path_flavor;
+
+typedef enum asl_path_root
+{
+	ASL_ROOT_INPUT,				/* $ */
+	ASL_ROOT_CONTEXT,			/* $$ */
+	ASL_ROOT_VARIABLE			/* $name */
+} asl_path_root;
+
+/*
+ * Compiles text. On failure returns NULL and sets *error to a malloc'd
+ * message naming the offending character offset (caller frees).
+ */
+asl_path   *asl_path_compile(const char *text, asl_path_flavor flavor, char **error);
+void		asl_path_free(asl_path *path);
+
+const char *asl_path_text(const asl_path *path);
+asl_path_root asl_path_root_kind(const asl_path *path);
+/* For ASL_ROOT_VARIABLE: the variable's name; NULL otherwise. */
+const char *asl_path_variable(const asl_path *path);
+/* True when the path is "$" alone (or "$$" alone, or "$name" alone). */
+bool		asl_path_is_root(const asl_path *path);
+/* True when the path can match at most one node (no wildcard, slice, union, filter, deep scan). */
+bool		asl_path_is_definite(const asl_path *path);
+
+/*
+ * Evaluates against the scope (the root is picked by the path's root kind).
+ * Definite path: *out is a new reference to the one node; returns false with
+ * *out == NULL when nothing matches. Indefinite path: *out is a new array of
+ * every match (possibly empty); returns true.
+ * A json null node is a match: *out is NULL but the function returns true,
+ * so callers tell "null" from "no match" by the return value.
+ */
+bool		asl_path_select(const asl_path *path, const asl_scope *scope, json_object **out);
+
+/* Same as asl_path_select against an explicit root document. */
+bool		asl_path_select_in(const asl_path *path, json_object *root, json_object **out);
+
+/*
+ * Writes value (a reference is taken) at a reference path inside *doc,
+ * creating missing intermediate objects, as ResultPath does. "$" replaces
+ * *doc entirely. Fails (returns false, sets err to
+ * States.ResultPathMatchFailure) when an intermediate node exists and is not
+ * an object, or an index is out of range.
+ */
+bool		asl_path_assign(const asl_path *path, json_object **doc, json_object *value, asl_error *err);
+
+#endif

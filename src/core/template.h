@@ -1,0 +1,37 @@
+/*
+ * template.h — payload templates (Parameters, ItemSelector, ResultSelector,
+ * Assign, Result-free Pass Parameters).
+ *
+ * A template is a JSON value in which object keys ending in ".$" take their
+ * value from a path or an intrinsic call; everything else is copied as is.
+ * Compilation checks every ".$" value and reports problems as diagnostics.
+ */
+#ifndef ASL_TEMPLATE_H
+#define ASL_TEMPLATE_H
+
+#include <stdbool.h>
+#include <json-c/json.h>
+
+#include "diag.h"
+#include "error.h"
+#include "scope.h"
+
+typedef struct asl_template asl_template;
+
+/*
+ * Compiles tpl (any JSON value; a reference is taken where needed). pointer
+ * is the JSON pointer of tpl in the definition, used for diagnostics.
+ * Returns NULL when a problem was recorded.
+ */
+asl_template *asl_template_compile(json_object *tpl, const char *pointer, asl_diags *diags);
+void		asl_template_free(asl_template *tpl);
+
+/*
+ * Evaluates against scope. true with a new reference in *out, or false with
+ * err set (States.Runtime when a path matches nothing, as AWS; intrinsic
+ * errors as the intrinsic reports them).
+ */
+bool		asl_template_eval(const asl_template *tpl, const asl_scope *scope,
+							  json_object **out, asl_error *err);
+
+#endif
