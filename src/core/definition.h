@@ -160,6 +160,7 @@ typedef struct asl_resource
 	char	   *arn;			/* the Resource string as written */
 	char	   *action;			/* dynamodb: getItem/putItem/updateItem/deleteItem; lambda: invoke */
 	char	   *name;			/* function or activity name */
+	char	   *qualifier;		/* lambda function: alias or version after the name, else NULL */
 } asl_resource;
 
 /* ---- States ---- */
@@ -250,6 +251,7 @@ struct asl_graph
 	asl_state **states;			/* in definition order */
 	size_t		n_states;
 	const asl_state *start;
+	char	   *start_name;		/* StartAt as written */
 	const asl_state *owner;		/* the Parallel/Map state, NULL for the top level */
 	char	   *pointer;		/* JSON pointer of this graph's object */
 };

@@ -4,6 +4,7 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,4 +111,34 @@ asl_pointer_index(const char *base, size_t index)
 
 	snprintf(num, sizeof(num), "%zu", index);
 	return asl_pointer_join(base, num);
+}
+
+/*
+ * Drops diagnostics from index `from` on whose location is already named by
+ * one before it: a placeholder reported by substitution need not be reported
+ * again as an invalid Resource by the compiler.
+ */
+void
+asl_diags_drop_repeated_locations(asl_diags *d, size_t from)
+{
+	size_t		kept = from;
+
+	for (size_t i = from; i < d->count; i++)
+	{
+		asl_diag   *item = &d->items[i];
+		bool		repeated = false;
+
+		for (size_t j = 0; j < from && !repeated; j++)
+			repeated = strcmp(d->items[j].location, item->location) == 0;
+		if (repeated)
+		{
+			if (item->severity == ASL_SEV_ERROR)
+				d->errors--;
+			free(item->location);
+			free(item->message);
+		}
+		else
+			d->items[kept++] = *item;
+	}
+	d->count = kept;
 }

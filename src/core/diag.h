@@ -38,6 +38,9 @@ void		asl_diag_add(asl_diags *d, asl_severity sev, const char *code,
 			__attribute__((format(printf, 5, 6)));
 const char *asl_severity_name(asl_severity sev);
 
+/* Drops diagnostics from index `from` on whose location an earlier one names. */
+void		asl_diags_drop_repeated_locations(asl_diags *d, size_t from);
+
 /*
  * JSON pointers (RFC 6901): returns a malloc'd "base/token" with '~' and '/'
  * in token escaped as "~0" and "~1". asl_pointer_index appends a number.

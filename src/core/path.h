@@ -59,6 +59,9 @@ bool		asl_path_is_definite(const asl_path *path);
  * every match (possibly empty); returns true.
  * A json null node is a match: *out is NULL but the function returns true,
  * so callers tell "null" from "no match" by the return value.
+ * Pathological evaluations (".." deeper than 1000 levels, over 4M nodes in
+ * one step, over 16M nodes visited) also return false with *out == NULL,
+ * even for indefinite paths.
  */
 bool		asl_path_select(const asl_path *path, const asl_scope *scope, json_object **out);
 
@@ -70,7 +73,10 @@ bool		asl_path_select_in(const asl_path *path, json_object *root, json_object **
  * creating missing intermediate objects, as ResultPath does. "$" replaces
  * *doc entirely. Fails (returns false, sets err to
  * States.ResultPathMatchFailure) when an intermediate node exists and is not
- * an object, or an index is out of range.
+ * an object, or an index is out of range; *doc is then left unchanged.
+ * *doc is modified in place, so the caller must own it (not share it). The
+ * path's root kind is not consulted: *doc is the root. When value contains
+ * the node it is written into, a deep copy is written, never a cycle.
  */
 bool		asl_path_assign(const asl_path *path, json_object **doc, json_object *value, asl_error *err);
 

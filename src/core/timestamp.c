@@ -156,6 +156,7 @@ asl_timestamp_format(asl_time t, char *buf)
 	int			y,
 				m,
 				d;
+	char		tmp[96];
 
 	if (us < 0)
 	{
@@ -170,7 +171,10 @@ asl_timestamp_format(asl_time t, char *buf)
 		days--;
 	}
 	civil_from_days(days, &y, &m, &d);
-	snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d,
+	/* formatted in a roomy buffer: the compiler cannot bound y, m and d */
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d,
 			 (int) (rem / 3600), (int) (rem % 3600 / 60), (int) (rem % 60),
 			 (int) (us / 1000));
+	memcpy(buf, tmp, 31);
+	buf[31] = '\0';
 }

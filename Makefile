@@ -1,0 +1,73 @@
+# booking — PGXS build, unit tests of the core, fuzzing.
+#
+#   make && make install     build and install the extension
+#   make unit                core unit tests with ASan + UBSan (no server)
+#   make fuzz FUZZ_SECONDS=N run every libFuzzer target for N seconds each
+#   make installcheck        pg_regress suites against a running server
+#   test/run.sh              everything, on a private cluster (the README's test command)
+
+EXTENSION   = booking
+MODULE_big  = booking
+DATA        = booking--1.0.sql
+PGFILEDESC  = "booking - Step Functions workflows inside PostgreSQL"
+
+CORE_SRCS   = $(sort $(wildcard src/core/*.c))
+HOST_SRCS   = $(sort $(wildcard src/*.c))
+OBJS        = $(HOST_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
+
+JSONC_CFLAGS := $(shell pkg-config --cflags json-c)
+JSONC_LIBS   := $(shell pkg-config --libs json-c)
+
+PG_CPPFLAGS = -I$(srcdir)/src $(JSONC_CFLAGS)
+SHLIB_LINK  = $(JSONC_LIBS) -lcrypto
+
+# pg_regress suites, in order (sql/NAME.sql, expected/NAME.out)
+REGRESS     = setup validate state_machines memory
+REGRESS_OPTS = --inputdir=. --load-extension=booking
+
+EXTRA_CLEAN = build
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# ---- core unit tests: no server, sanitizers on ----
+UNIT_CC      ?= cc
+UNIT_CFLAGS  = -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
+               -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -Wall -Wextra -Wmissing-prototypes -Wdeclaration-after-statement -Werror \
+               -Isrc $(JSONC_CFLAGS)
+UNIT_TESTS   = $(patsubst test/unit/%.c,build/unit/%,$(sort $(wildcard test/unit/test_*.c)))
+
+build/unit/%: test/unit/%.c test/unit/unit.h $(CORE_SRCS) $(wildcard src/core/*.h)
+	@mkdir -p build/unit
+	$(UNIT_CC) $(UNIT_CFLAGS) $< $(CORE_SRCS) -o $@ $(JSONC_LIBS) -lcrypto -lm
+
+.PHONY: unit fuzz fuzz-build
+unit: $(UNIT_TESTS)
+	@status=0; for t in $(UNIT_TESTS); do \
+		BOOKING_DEFINITIONS_DIR=test/definitions ./$$t || status=1; \
+	done; exit $$status
+
+# ---- libFuzzer targets (clang) ----
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS   = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+                -D_GNU_SOURCE -Isrc $(JSONC_CFLAGS)
+FUZZ_TARGETS  = $(patsubst test/fuzz/%.c,build/fuzz/%,$(sort $(wildcard test/fuzz/fuzz_*.c)))
+
+build/fuzz/%: test/fuzz/%.c $(CORE_SRCS) $(wildcard src/core/*.h)
+	@mkdir -p build/fuzz
+	clang $(FUZZ_CFLAGS) $< $(CORE_SRCS) -o $@ $(JSONC_LIBS) -lcrypto -lm
+
+fuzz-build: $(FUZZ_TARGETS)
+
+fuzz: $(FUZZ_TARGETS)
+	@test/fuzz/seed-corpus.sh build/fuzz/corpus
+	@status=0; for t in $(FUZZ_TARGETS); do \
+		name=$$(basename $$t); mkdir -p build/fuzz/work/$$name; \
+		echo "fuzzing $$name for $(FUZZ_SECONDS)s"; \
+		./$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=build/fuzz/ -print_final_stats=1 \
+			build/fuzz/work/$$name build/fuzz/corpus/$$name >build/fuzz/$$name.log 2>&1 \
+			|| { status=1; echo "$$name FOUND A PROBLEM (see build/fuzz/$$name.log)"; tail -40 build/fuzz/$$name.log; }; \
+	done; exit $$status

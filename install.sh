@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# install.sh — set up booking on a fresh Debian 12 machine and run the main job.
+#
+#   ./install.sh          install packages, build, install the extension, start a
+#                         private cluster with booking and pg_cron preloaded, load
+#                         the application (the article's state machines), and leave
+#                         the cluster running
+#   ./install.sh deps     only install the Debian packages (idempotent)
+#   ./install.sh build    deps, then build and install the extension
+#   ./install.sh stop     stop the private cluster
+#
+# Settings (environment): BOOKING_DIR (default /tmp/booking), BOOKING_PORT (default 54321).
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+BOOKING_DIR=${BOOKING_DIR:-/tmp/booking}
+BOOKING_PORT=${BOOKING_PORT:-54321}
+. "$ROOT/test/lib/cluster.sh"
+
+APT_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-cron postgresql-contrib
+	libjson-c-dev libssl-dev pkg-config make gcc clang llvm libclang-rt-14-dev)
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_deps() {
+	local missing=()
+	for p in "${APT_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "installing Debian packages: ${missing[*]}"
+		as_root apt-get update -qq
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+	fi
+}
+
+build_install() {
+	make -s -j2
+	as_root make -s install
+}
+
+run_main() {
+	cluster_init "$BOOKING_DIR" "$BOOKING_PORT"
+	cluster_start "$BOOKING_DIR" "$BOOKING_PORT"
+	cluster_psql "$BOOKING_DIR" "$BOOKING_PORT" -q -f statemachine/load.sql
+	cat <<INFO
+
+booking is running: PostgreSQL 15 on port $BOOKING_PORT (data in $BOOKING_DIR/data).
+  connect:  psql -h $BOOKING_DIR -p $BOOKING_PORT -U postgres
+  try:      SELECT name, arn FROM booking.state_machines;
+            SELECT * FROM booking.sfn_validate(pg_read_file('...')::jsonb);
+  stop:     ./install.sh stop
+INFO
+	cluster_psql "$BOOKING_DIR" "$BOOKING_PORT" -c \
+		"SELECT name, arn, current_version FROM booking.state_machines ORDER BY name"
+}
+
+case "${1:-main}" in
+	deps) install_deps ;;
+	build) install_deps; build_install ;;
+	stop) cluster_stop "$BOOKING_DIR"; echo "stopped" ;;
+	main) install_deps; build_install; run_main ;;
+	*) echo "usage: $0 [deps|build|stop]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,88 @@
+/*
+ * arn.c — ARNs in AWS's form, with region and account from settings.
+ */
+#include "postgres.h"
+
+#include <limits.h>
+
+#include "booking.h"
+#include "arn.h"
+#include "core/names.h"
+
+char *
+booking_state_machine_arn(const char *name)
+{
+	return psprintf("arn:aws:states:%s:%s:stateMachine:%s",
+					booking_region, booking_account_id, name);
+}
+
+char *
+booking_state_machine_version_arn(const char *name, int version)
+{
+	return psprintf("%s:%d", booking_state_machine_arn(name), version);
+}
+
+void
+booking_check_name(const char *field, const char *name)
+{
+	const char *why = NULL;
+
+	if (!asl_name_valid(name, &why))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("InvalidName: %s \"%s\" %s", field, name, why)));
+}
+
+/* Splits s on ':' into at most max parts (the last part keeps any further ':'). */
+static int
+split_colons(char *s, char **parts, int max)
+{
+	int			n = 0;
+
+	parts[n++] = s;
+	while (n < max && (s = strchr(s, ':')) != NULL)
+	{
+		*s++ = '\0';
+		parts[n++] = s;
+	}
+	return n;
+}
+
+void
+booking_parse_state_machine_ref(const char *ref, char **name, int *version)
+{
+	char	   *copy;
+	char	   *parts[9];
+	int			n;
+
+	*version = 0;
+	if (strncmp(ref, "arn:", 4) != 0)
+	{
+		*name = pstrdup(ref);
+		return;
+	}
+	copy = pstrdup(ref);
+	n = split_colons(copy, parts, 9);
+	/* arn : partition : states : region : account : stateMachine : name [: version] */
+	if (n < 7 || n > 8 || strcmp(parts[2], "states") != 0 || strcmp(parts[5], "stateMachine") != 0 ||
+		parts[6][0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("InvalidArn: \"%s\" is not a state machine ARN", ref),
+				 errhint("Expected arn:aws:states:REGION:ACCOUNT:stateMachine:NAME[:VERSION], or a bare name.")));
+	*name = parts[6];
+	if (n == 8)
+	{
+		char	   *end;
+		long		v;
+
+		errno = 0;
+		v = strtol(parts[7], &end, 10);
+		if (parts[7][0] == '\0' || *end != '\0' || errno != 0 || v < 1 || v > INT_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("InvalidArn: \"%s\": version \"%s\" is not a positive integer", ref, parts[7]),
+					 errdetail("State machine aliases are not supported; qualify with a version number.")));
+		*version = (int) v;
+	}
+}

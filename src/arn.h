@@ -1,0 +1,27 @@
+/*
+ * arn.h — ARNs in AWS's form, with region and account from settings.
+ *
+ *   arn:aws:states:REGION:ACCOUNT:stateMachine:NAME[:VERSION]
+ *   arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME
+ *   arn:aws:states:REGION:ACCOUNT:activity:NAME
+ */
+#ifndef BOOKING_ARN_H
+#define BOOKING_ARN_H
+
+#include "postgres.h"
+
+char	   *booking_state_machine_arn(const char *name);
+char	   *booking_state_machine_version_arn(const char *name, int version);
+
+/*
+ * A state_machine argument is an ARN or a bare name. Sets *name (palloc'd)
+ * and *version (0 when the reference names no version). An ARN of another
+ * region or account still resolves by name, so ARNs pasted from AWS tooling
+ * work; a malformed ARN is an ERROR naming what is wrong.
+ */
+void		booking_parse_state_machine_ref(const char *ref, char **name, int *version);
+
+/* Checks AWS's naming rule; ERROR naming the field otherwise. */
+void		booking_check_name(const char *field, const char *name);
+
+#endif

@@ -1,0 +1,256 @@
+/*
+ * dataflow.c — the JSONPath data-flow stages and the payload size quota.
+ *
+ * Rules (Amazon States Language spec, "Input and Output Processing with
+ * JSONPath"; AWS Step Functions Developer Guide, input-output-*):
+ * - InputPath null: the effective input is {}; OutputPath null: the
+ *   effective output is {};
+ * - ResultPath null: the result is discarded and the raw input is the
+ *   output; ResultPath "$" (the default): the result is the output; any
+ *   other reference path writes the result into the raw input, creating
+ *   missing objects;
+ * - a path that matches nothing fails with States.Runtime (AWS reports
+ *   States.Runtime, not the spec's States.ParameterPathFailure).
+ */
+#include "dataflow.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "path.h"
+#include "template.h"
+
+bool
+asl_copy_doc(json_object *src, json_object **out)
+{
+	*out = NULL;
+	if (src == NULL)
+		return true;
+	return json_object_deep_copy(src, out, NULL) == 0;
+}
+
+bool
+asl_apply_path_filter(const asl_opt_path *p, const char *field, json_object *doc,
+					  const asl_scope *scope, json_object **out, asl_error *err)
+{
+	asl_scope	s;
+
+	*out = NULL;
+	if (!p->present)
+	{
+		*out = json_object_get(doc);
+		return true;
+	}
+	if (p->is_null || p->path == NULL)
+	{
+		*out = json_object_new_object();
+		if (*out == NULL)
+		{
+			asl_error_set(err, ASL_ERR_RUNTIME, "out of memory");
+			return false;
+		}
+		return true;
+	}
+	s = *scope;
+	s.input = doc;
+	if (!asl_path_select(p->path, &s, out))
+	{
+		asl_error_set(err, ASL_ERR_RUNTIME,
+					  "Invalid path '%s' : No results for path: %s (%s)",
+					  asl_path_text(p->path), asl_path_text(p->path), field);
+		return false;
+	}
+	return true;
+}
+
+bool
+asl_apply_template(const asl_template *tpl, const asl_scope *scope,
+				   json_object **out, asl_error *err)
+{
+	*out = NULL;
+	if (tpl == NULL)
+	{
+		*out = json_object_get(scope->input);
+		return true;
+	}
+	return asl_template_eval(tpl, scope, out, err);
+}
+
+bool
+asl_apply_result_path(const asl_opt_path *p, json_object *raw, json_object *result,
+					  json_object **out, asl_error *err)
+{
+	json_object *doc;
+
+	*out = NULL;
+	if (!p->present || (p->path != NULL && asl_path_is_root(p->path)))
+	{
+		*out = json_object_get(result);
+		return true;
+	}
+	if (p->is_null || p->path == NULL)
+	{
+		*out = json_object_get(raw);
+		return true;
+	}
+	/* the raw input is shared with the caller: write into a copy */
+	if (!asl_copy_doc(raw, &doc))
+	{
+		asl_error_set(err, ASL_ERR_RUNTIME, "out of memory applying ResultPath");
+		return false;
+	}
+	if (!asl_path_assign(p->path, &doc, result, err))
+	{
+		json_object_put(doc);
+		return false;
+	}
+	*out = doc;
+	return true;
+}
+
+/* ---- payload size ---- */
+
+static size_t
+string_size(const char *s, size_t len)
+{
+	size_t		n = 2;
+
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' ||
+			c == '\r' || c == '\t')
+			n += 2;
+		else if (c < 0x20)
+			n += 6;				/* \u00XX */
+		else
+			n += 1;
+	}
+	return n;
+}
+
+static size_t
+scalar_size(json_object *v)
+{
+	char		buf[32];
+
+	switch (json_object_get_type(v))
+	{
+		case json_type_null:
+			return 4;
+		case json_type_boolean:
+			return json_object_get_boolean(v) ? 4 : 5;
+		case json_type_int:
+			if (json_object_get_int64(v) == INT64_MAX)
+				/* may be an unsigned value above INT64_MAX: let json-c print it */
+				return strlen(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+			return (size_t) snprintf(buf, sizeof buf, "%" PRId64, json_object_get_int64(v));
+		case json_type_double:
+			return strlen(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+		case json_type_string:
+			return string_size(json_object_get_string(v), (size_t) json_object_get_string_len(v));
+		default:
+			return 0;
+	}
+}
+
+typedef struct frame
+{
+	json_object *obj;
+	struct lh_entry *entry;		/* objects: the next member */
+	size_t		index;			/* arrays: the next element */
+} frame;
+
+size_t
+asl_json_size(json_object *doc, size_t stop_after)
+{
+	frame	   *stack = NULL;
+	size_t		depth = 0;
+	size_t		cap = 0;
+	size_t		total = 0;
+	json_object *v = doc;
+
+	for (;;)
+	{
+		/* v is the next value to measure; containers open a frame */
+		if (v != NULL && (json_object_is_type(v, json_type_object) ||
+						  json_object_is_type(v, json_type_array)))
+		{
+			if (depth == cap)
+			{
+				size_t		ncap = cap ? cap * 2 : 32;
+				frame	   *ns = realloc(stack, ncap * sizeof(frame));
+
+				if (ns == NULL)
+				{
+					/* cannot measure: report it as too large rather than guess */
+					free(stack);
+					return stop_after + 1;
+				}
+				stack = ns;
+				cap = ncap;
+			}
+			stack[depth].obj = v;
+			stack[depth].index = 0;
+			stack[depth].entry = json_object_is_type(v, json_type_object) ?
+				lh_table_head(json_object_get_object(v)) : NULL;
+			depth++;
+			total += 2;			/* {} or [] */
+		}
+		else
+			total += scalar_size(v);
+
+		/* find the next value: the next member of the innermost open container */
+		v = NULL;
+		while (depth > 0)
+		{
+			frame	   *f = &stack[depth - 1];
+
+			if (total > stop_after)
+			{
+				free(stack);
+				return total;
+			}
+			if (json_object_is_type(f->obj, json_type_object))
+			{
+				if (f->entry != NULL)
+				{
+					const char *key = (const char *) lh_entry_k(f->entry);
+
+					total += string_size(key, strlen(key)) + 1 + (f->index > 0 ? 1 : 0);
+					v = (json_object *) lh_entry_v(f->entry);
+					f->entry = lh_entry_next(f->entry);
+					f->index++;
+					break;
+				}
+			}
+			else if (f->index < json_object_array_length(f->obj))
+			{
+				total += f->index > 0 ? 1 : 0;
+				v = json_object_array_get_idx(f->obj, f->index);
+				f->index++;
+				break;
+			}
+			depth--;
+		}
+		if (depth == 0)
+			break;
+	}
+	free(stack);
+	return total;
+}
+
+bool
+asl_check_size(json_object *doc, size_t limit, const char *state, const char *what,
+			   asl_error *err)
+{
+	if (asl_json_size(doc, limit) <= limit)
+		return true;
+	asl_error_set(err, ASL_ERR_DATA_LIMIT,
+				  "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit (%s is over %zu bytes)",
+				  state, what, limit);
+	return false;
+}

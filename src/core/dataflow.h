@@ -1,0 +1,58 @@
+/*
+ * dataflow.h — the JSONPath data-flow stages of a state:
+ * InputPath -> Parameters -> (work) -> ResultSelector -> ResultPath -> OutputPath,
+ * and the payload size quota.
+ *
+ * Each stage returns a new reference in *out (NULL is JSON null) and true, or
+ * false with err set. Inputs are borrowed and never changed: ResultPath
+ * writes into a copy of the raw input.
+ */
+#ifndef ASL_DATAFLOW_H
+#define ASL_DATAFLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <json-c/json.h>
+
+#include "definition.h"
+#include "error.h"
+#include "scope.h"
+
+/*
+ * InputPath / OutputPath: absent -> doc itself; null -> {}; a path ->
+ * what it selects in doc (several matches of a query path are gathered in an
+ * array). A path that matches nothing is States.Runtime. field names the
+ * field for the cause ("InputPath").
+ */
+bool		asl_apply_path_filter(const asl_opt_path *p, const char *field, json_object *doc,
+								  const asl_scope *scope, json_object **out, asl_error *err);
+
+/* Parameters / ResultSelector / ItemSelector: no template -> scope->input itself. */
+bool		asl_apply_template(const asl_template *tpl, const asl_scope *scope,
+							   json_object **out, asl_error *err);
+
+/*
+ * ResultPath: absent or "$" -> result; null -> raw; a path -> a copy of raw
+ * with result written there (States.ResultPathMatchFailure when it cannot be).
+ */
+bool		asl_apply_result_path(const asl_opt_path *p, json_object *raw, json_object *result,
+								  json_object **out, asl_error *err);
+
+/*
+ * Bytes of doc serialized as compact JSON, as AWS measures payloads.
+ * Counting stops early once it passes stop_after (the result is then some
+ * value above stop_after). Never recurses, whatever the depth.
+ */
+size_t		asl_json_size(json_object *doc, size_t stop_after);
+
+/*
+ * States.DataLimitExceeded when doc is larger than limit bytes. what says
+ * which payload ("output", "input after Parameters", ...).
+ */
+bool		asl_check_size(json_object *doc, size_t limit, const char *state,
+						   const char *what, asl_error *err);
+
+/* A deep copy (NULL for JSON null); false when out of memory. */
+bool		asl_copy_doc(json_object *src, json_object **out);
+
+#endif

@@ -1,0 +1,341 @@
+/*
+ * definition_map.c — the Map state: its item processor (ItemProcessor, or
+ * the older Iterator), item selection, concurrency, and the fields of
+ * Distributed mode (ItemReader, ItemBatcher, ResultWriter, tolerated
+ * failures, Label), which are validated and kept as given.
+ */
+#include "definition_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+
+static const char *const processor_extra[] = {"ProcessorConfig", NULL};
+static const char *const config_fields[] = {"Mode", "ExecutionType", NULL};
+static const char *const reader_fields[] = {"Resource", "Parameters", "ReaderConfig", NULL};
+static const char *const reader_config_fields[] = {
+	"InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "ManifestType",
+	"MaxItems", "MaxItemsPath", NULL
+};
+static const char *const batcher_fields[] = {
+	"MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch",
+	"MaxInputBytesPerBatchPath", "BatchInput", NULL
+};
+static const char *const writer_fields[] = {"Resource", "Parameters", "WriterConfig", NULL};
+static const char *const writer_config_fields[] = {"OutputType", "Transformation", NULL};
+
+/* Fields AWS accepts only when ProcessorConfig.Mode is DISTRIBUTED. */
+static const char *const distributed_only[] = {
+	"ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailureCount",
+	"ToleratedFailureCountPath", "ToleratedFailurePercentage",
+	"ToleratedFailurePercentagePath", "Label", NULL
+};
+
+static bool
+has(json_object *obj, const char *field)
+{
+	return json_object_object_get_ex(obj, field, NULL);
+}
+
+/* Reports when the string field is not one of the NULL-ended choices. */
+static const char *
+read_enum(asl_build *b, json_object *obj, const char *base, const char *field,
+		  const char *const *choices)
+{
+	const char *v;
+
+	if (!asl_read_string(b, obj, base, field, &v))
+		return NULL;
+	for (const char *const *c = choices; *c; c++)
+		if (strcmp(*c, v) == 0)
+			return v;
+	asl_build_error(b, "INVALID_VALUE", base, field, "\"%s\" is not a valid %s", v, field);
+	return NULL;
+}
+
+static void
+read_processor_config(asl_build *b, asl_map_config *map, json_object *processor,
+					  const char *pointer)
+{
+	static const char *const modes[] = {"INLINE", "DISTRIBUTED", NULL};
+	static const char *const types[] = {"STANDARD", "EXPRESS", NULL};
+	json_object *config;
+	char	   *where;
+	const char *v;
+
+	if (!asl_read_object(b, processor, pointer, "ProcessorConfig", &config))
+		return;
+	where = asl_build_pointer(b, pointer, "ProcessorConfig");
+	if (where == NULL)
+		return;
+	asl_check_keys(b, config, where, "ProcessorConfig", config_fields);
+	v = read_enum(b, config, where, "Mode", modes);
+	map->distributed = v != NULL && strcmp(v, "DISTRIBUTED") == 0;
+	v = read_enum(b, config, where, "ExecutionType", types);
+	map->express = v != NULL && strcmp(v, "EXPRESS") == 0;
+	if (map->distributed && !has(config, "ExecutionType"))
+		asl_build_error(b, "MISSING_FIELD", where, NULL,
+						"a DISTRIBUTED processor needs ExecutionType (STANDARD or EXPRESS)");
+	free(where);
+}
+
+static void
+read_processor(asl_build *b, asl_state *st, json_object *def)
+{
+	bool		ip = has(def, "ItemProcessor");
+	bool		it = has(def, "Iterator");
+	const char *field = ip ? "ItemProcessor" : "Iterator";
+	char	   *where;
+
+	if (!ip && !it)
+	{
+		asl_build_error(b, "MISSING_FIELD", st->pointer, NULL,
+						"a Map state needs ItemProcessor (or the older Iterator)");
+		return;
+	}
+	if (ip && it)
+		asl_build_error(b, "MUTUALLY_EXCLUSIVE_FIELDS", st->pointer, NULL,
+						"ItemProcessor and Iterator are mutually exclusive: give only ItemProcessor");
+	where = asl_build_pointer(b, st->pointer, field);
+	if (where == NULL)
+		return;
+	if (ip && json_object_is_type(asl_field(def, field), json_type_object))
+		read_processor_config(b, &st->map, asl_field(def, field), where);
+	st->map.processor = asl_parse_graph(b, asl_field(def, field), where, st,
+										ip ? processor_extra : NULL);
+	free(where);
+}
+
+/* A template checked for its paths, then dropped: the host reads the JSON. */
+static void
+check_template(asl_build *b, json_object *obj, const char *base, const char *field)
+{
+	asl_template *tpl = asl_read_template(b, obj, base, field);
+
+	asl_drop_template(tpl);
+}
+
+/* Resource of ItemReader / ResultWriter: arn:P:states:::s3:ACTION. */
+static void
+check_s3_resource(asl_build *b, json_object *obj, const char *base, const char *what,
+				  const char *const *actions)
+{
+	const char *arn;
+	const char *p;
+
+	if (!has(obj, "Resource"))
+	{
+		asl_build_error(b, "MISSING_FIELD", base, NULL, "%s needs a Resource", what);
+		return;
+	}
+	if (!asl_read_string(b, obj, base, "Resource", &arn))
+		return;
+	if (strncmp(arn, "arn:", 4) == 0 && (p = strchr(arn + 4, ':')) != NULL &&
+		p != arn + 4 && strncmp(p, ":states:::s3:", 13) == 0)
+	{
+		for (const char *const *a = actions; *a; a++)
+			if (strcmp(p + 13, *a) == 0)
+				return;
+	}
+	asl_build_error(b, "INVALID_RESOURCE", base, "Resource",
+					"\"%s\" is not a valid %s resource (arn:aws:states:::s3:%s%s)", arn, what,
+					actions[0], actions[1] ? " or another S3 action of the integration" : "");
+}
+
+/* A *Path-or-literal pair validated and dropped (kept in the JSON). */
+static void
+check_num_or_path(asl_build *b, json_object *obj, const char *base, const char *lit,
+				  const char *path, double min, double max)
+{
+	asl_num_or_path v;
+
+	asl_read_num_or_path(b, obj, base, lit, path, min, max, true, &v);
+	asl_drop_path(v.path);
+}
+
+static void
+read_item_reader(asl_build *b, asl_state *st, json_object *def)
+{
+	static const char *const actions[] = {"getObject", "listObjectsV2", NULL};
+	static const char *const inputs[] = {"CSV", "JSON", "JSONL", "MANIFEST", "PARQUET", NULL};
+	static const char *const headers[] = {"FIRST_ROW", "GIVEN", NULL};
+	json_object *reader;
+	json_object *config;
+	char	   *where;
+	char	   *cwhere;
+
+	if (!asl_read_object(b, def, st->pointer, "ItemReader", &reader))
+		return;
+	where = asl_build_pointer(b, st->pointer, "ItemReader");
+	if (where == NULL)
+		return;
+	asl_check_keys(b, reader, where, "ItemReader", reader_fields);
+	check_s3_resource(b, reader, where, "ItemReader", actions);
+	if (has(reader, "Parameters"))
+		check_template(b, reader, where, "Parameters");
+	if (asl_read_object(b, reader, where, "ReaderConfig", &config) &&
+		(cwhere = asl_build_pointer(b, where, "ReaderConfig")) != NULL)
+	{
+		const char *v;
+
+		asl_check_keys(b, config, cwhere, "ReaderConfig", reader_config_fields);
+		read_enum(b, config, cwhere, "InputType", inputs);
+		read_enum(b, config, cwhere, "CSVHeaderLocation", headers);
+		asl_read_string(b, config, cwhere, "CSVDelimiter", &v);
+		asl_read_string(b, config, cwhere, "ManifestType", &v);
+		if (has(config, "CSVHeaders") &&
+			!json_object_is_type(asl_field(config, "CSVHeaders"), json_type_array))
+			asl_build_error(b, "WRONG_TYPE", cwhere, "CSVHeaders", "CSVHeaders must be an array of strings");
+		check_num_or_path(b, config, cwhere, "MaxItems", "MaxItemsPath", 0, 100000000);
+		free(cwhere);
+	}
+	st->map.item_reader = json_object_get(reader);
+	free(where);
+}
+
+static void
+read_item_batcher(asl_build *b, asl_state *st, json_object *def)
+{
+	json_object *batcher;
+	char	   *where;
+
+	if (!asl_read_object(b, def, st->pointer, "ItemBatcher", &batcher))
+		return;
+	where = asl_build_pointer(b, st->pointer, "ItemBatcher");
+	if (where == NULL)
+		return;
+	asl_check_keys(b, batcher, where, "ItemBatcher", batcher_fields);
+	if (!has(batcher, "MaxItemsPerBatch") && !has(batcher, "MaxItemsPerBatchPath") &&
+		!has(batcher, "MaxInputBytesPerBatch") && !has(batcher, "MaxInputBytesPerBatchPath"))
+		asl_build_error(b, "MISSING_FIELD", where, NULL,
+						"ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch (or their Path forms)");
+	check_num_or_path(b, batcher, where, "MaxItemsPerBatch", "MaxItemsPerBatchPath",
+					  1, (double) ASL_MAX_COUNT);
+	/* AWS: a batch is at most 256 KiB */
+	check_num_or_path(b, batcher, where, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath",
+					  1, 262144);
+	if (has(batcher, "BatchInput"))
+		check_template(b, batcher, where, "BatchInput");
+	st->map.item_batcher = json_object_get(batcher);
+	free(where);
+}
+
+static void
+read_result_writer(asl_build *b, asl_state *st, json_object *def)
+{
+	static const char *const actions[] = {"putObject", NULL};
+	static const char *const outputs[] = {"JSON", "JSONL", NULL};
+	static const char *const transforms[] = {"NONE", "COMPACT", "FLATTEN", NULL};
+	json_object *writer;
+	json_object *config;
+	char	   *where;
+	char	   *cwhere;
+
+	if (!asl_read_object(b, def, st->pointer, "ResultWriter", &writer))
+		return;
+	where = asl_build_pointer(b, st->pointer, "ResultWriter");
+	if (where == NULL)
+		return;
+	asl_check_keys(b, writer, where, "ResultWriter", writer_fields);
+	if (has(writer, "Resource"))
+		check_s3_resource(b, writer, where, "ResultWriter", actions);
+	if (has(writer, "Parameters"))
+		check_template(b, writer, where, "Parameters");
+	if (asl_read_object(b, writer, where, "WriterConfig", &config) &&
+		(cwhere = asl_build_pointer(b, where, "WriterConfig")) != NULL)
+	{
+		asl_check_keys(b, config, cwhere, "WriterConfig", writer_config_fields);
+		read_enum(b, config, cwhere, "OutputType", outputs);
+		read_enum(b, config, cwhere, "Transformation", transforms);
+		free(cwhere);
+	}
+	if (!has(writer, "Resource") && !has(writer, "WriterConfig"))
+		asl_build_error(b, "MISSING_FIELD", where, NULL, "ResultWriter needs a Resource or a WriterConfig");
+	st->map.result_writer = json_object_get(writer);
+	free(where);
+}
+
+static void
+read_label(asl_build *b, asl_state *st, json_object *def)
+{
+	const char *label;
+	const char *why;
+
+	if (!asl_read_string(b, def, st->pointer, "Label", &label))
+		return;
+	if (!asl_name_valid(label, &why))
+		asl_build_error(b, "INVALID_VALUE", st->pointer, "Label", "Label %s", why);
+	else if (strlen(label) > 40)
+		asl_build_error(b, "INVALID_VALUE", st->pointer, "Label", "Label must be at most 40 characters");
+	else
+		st->map.label = asl_build_strdup(b, label);
+}
+
+static void
+read_distributed(asl_build *b, asl_state *st, json_object *def)
+{
+	if (!st->map.distributed)
+	{
+		bool		any = false;
+
+		for (const char *const *f = distributed_only; *f; f++)
+			if (has(def, *f))
+			{
+				asl_build_error(b, "UNKNOWN_FIELD", st->pointer, *f,
+								"%s is a field of Distributed Map only: set ItemProcessor.ProcessorConfig.Mode to DISTRIBUTED",
+								*f);
+				any = true;
+			}
+		if (any)
+			return;
+	}
+	read_item_reader(b, st, def);
+	read_item_batcher(b, st, def);
+	read_result_writer(b, st, def);
+	asl_read_num_or_path(b, def, st->pointer, "ToleratedFailureCount", "ToleratedFailureCountPath",
+						 0, (double) ASL_MAX_COUNT, true, &st->map.tolerated_failure_count);
+	asl_read_num_or_path(b, def, st->pointer, "ToleratedFailurePercentage",
+						 "ToleratedFailurePercentagePath", 0, 100, false,
+						 &st->map.tolerated_failure_percentage);
+	read_label(b, st, def);
+}
+
+void
+asl_parse_map(asl_build *b, asl_state *st, json_object *def)
+{
+	read_processor(b, st, def);
+	/* Parameters is the older name of ItemSelector */
+	if (asl_exclusive(b, def, st->pointer, "ItemSelector", "Parameters"))
+	{
+		if (has(def, "ItemSelector"))
+			st->map.item_selector = asl_read_template(b, def, st->pointer, "ItemSelector");
+		else if (has(def, "Parameters"))
+			st->map.item_selector = asl_read_template(b, def, st->pointer, "Parameters");
+	}
+	if (has(def, "ItemsPath"))
+	{
+		if (asl_read_path(b, def, st->pointer, "ItemsPath", ASL_PATH_REFERENCE,
+						  &st->map.items_path.path))
+			st->map.items_path.present = true;
+	}
+	asl_read_num_or_path(b, def, st->pointer, "MaxConcurrency", "MaxConcurrencyPath",
+						 0, (double) ASL_MAX_COUNT, true, &st->map.max_concurrency);
+	read_distributed(b, st, def);
+}
+
+void
+asl_map_config_release(asl_map_config *map)
+{
+	asl_graph_free(map->processor);
+	asl_opt_path_release(&map->items_path);
+	asl_drop_template(map->item_selector);
+	asl_drop_path(map->max_concurrency.path);
+	asl_drop_path(map->tolerated_failure_count.path);
+	asl_drop_path(map->tolerated_failure_percentage.path);
+	json_object_put(map->item_reader);
+	json_object_put(map->item_batcher);
+	json_object_put(map->result_writer);
+	free(map->label);
+	memset(map, 0, sizeof(*map));
+}

@@ -1,0 +1,158 @@
+/*
+ * events.c — history events, shaped as GetExecutionHistory's.
+ */
+#include "events.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Adds key: value, taking value's reference; false (value put) when out of memory. */
+static bool
+add(json_object *obj, const char *key, json_object *value)
+{
+	if (obj == NULL || json_object_object_add(obj, key, value) != 0)
+	{
+		json_object_put(value);
+		return false;
+	}
+	return true;
+}
+
+/* {"truncated": false}: booking never truncates what it records. */
+static json_object *
+not_truncated(void)
+{
+	json_object *o = json_object_new_object();
+
+	if (o != NULL && !add(o, "truncated", json_object_new_boolean(false)))
+	{
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* {member: inner}; takes inner's reference. */
+static json_object *
+wrap(const char *member, json_object *inner)
+{
+	json_object *o;
+
+	if (inner == NULL)
+		return NULL;
+	o = json_object_new_object();
+	if (!add(o, member, inner))
+	{
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_object *
+asl_event_new(const char *type, json_object *details)
+{
+	json_object *ev = json_object_new_object();
+	json_object *t = json_object_new_string(type);
+
+	if (details == NULL)
+		details = json_object_new_object();
+	if (ev == NULL || t == NULL || details == NULL)
+	{
+		json_object_put(t);
+		json_object_put(details);
+		json_object_put(ev);
+		return NULL;
+	}
+	add(ev, "type", t);
+	if (!add(ev, "details", details))
+	{
+		json_object_put(ev);
+		return NULL;
+	}
+	return ev;
+}
+
+bool
+asl_events_push(json_object *events, const char *type, json_object *details)
+{
+	json_object *ev = asl_event_new(type, details);
+
+	if (ev == NULL)
+		return false;
+	if (json_object_array_add(events, ev) != 0)
+	{
+		json_object_put(ev);
+		return false;
+	}
+	return true;
+}
+
+json_object *
+asl_event_entered_details(const char *state, json_object *input)
+{
+	json_object *d = json_object_new_object();
+
+	if (!add(d, "name", json_object_new_string(state)) ||
+		!add(d, "input", json_object_get(input)) ||
+		!add(d, "inputDetails", not_truncated()))
+	{
+		json_object_put(d);
+		return NULL;
+	}
+	return wrap("stateEnteredEventDetails", d);
+}
+
+json_object *
+asl_event_exited_details(const char *state, json_object *output, json_object *assigned)
+{
+	json_object *d = json_object_new_object();
+
+	if (!add(d, "name", json_object_new_string(state)) ||
+		!add(d, "output", json_object_get(output)) ||
+		!add(d, "outputDetails", not_truncated()))
+	{
+		json_object_put(d);
+		return NULL;
+	}
+	if (assigned != NULL &&
+		(!add(d, "assignedVariables", json_object_get(assigned)) ||
+		 !add(d, "assignedVariablesDetails", not_truncated())))
+	{
+		json_object_put(d);
+		return NULL;
+	}
+	return wrap("stateExitedEventDetails", d);
+}
+
+json_object *
+asl_event_map_started_details(size_t length)
+{
+	json_object *d = json_object_new_object();
+
+	if (!add(d, "length", json_object_new_int64((int64_t) length)))
+	{
+		json_object_put(d);
+		return NULL;
+	}
+	return wrap("mapStateStartedEventDetails", d);
+}
+
+json_object *
+asl_event_map_iteration(const char *type, const char *map_state, size_t index)
+{
+	char		member[96];
+	json_object *d = json_object_new_object();
+
+	/* MapIterationStarted -> mapIterationStartedEventDetails */
+	snprintf(member, sizeof member, "%sEventDetails", type);
+	member[0] = (char) tolower((unsigned char) member[0]);
+	if (!add(d, "name", json_object_new_string(map_state)) ||
+		!add(d, "index", json_object_new_int64((int64_t) index)))
+	{
+		json_object_put(d);
+		return NULL;
+	}
+	return asl_event_new(type, wrap(member, d));
+}

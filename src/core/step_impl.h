@@ -1,0 +1,86 @@
+/*
+ * step_impl.h — private to the transition function (step*.c): one step's
+ * working state and the pieces the state types share.
+ */
+#ifndef ASL_STEP_IMPL_H
+#define ASL_STEP_IMPL_H
+
+#include "step.h"
+#include "scope.h"
+
+typedef struct step_ctx
+{
+	const asl_machine *machine;
+	const asl_state *st;
+	const asl_position *pos;
+	const asl_env *env;
+	asl_outcome *out;
+	json_object *context;		/* $$ for this state, owned */
+	size_t		limit;			/* payload quota in bytes */
+	bool		succeeded;		/* <Type>StateSucceeded already recorded */
+} step_ctx;
+
+/*
+ * Looks the state up, fills out's common fields and builds $$. Records
+ * <Type>StateEntered when entering is set. False (out is then a FAIL) when
+ * the state does not exist or memory ran out.
+ */
+bool		step_begin(step_ctx *c, const asl_machine *machine, const asl_position *pos,
+					   const asl_env *env, asl_outcome *out, bool entering);
+void		step_end(step_ctx *c);
+
+/* A scope for evaluating paths and templates with $ = input. */
+asl_scope	step_scope(const step_ctx *c, json_object *input);
+
+/* The outcome becomes FAIL with err's name and cause (err is cleared). */
+void		step_fail(step_ctx *c, asl_error *err);
+
+/*
+ * The state reported an error: Retry, else Catch, else FAIL. States without
+ * retriers and catchers simply fail. err is cleared.
+ */
+void		step_error(step_ctx *c, asl_error *err);
+
+/*
+ * The rest of a state that produced result (Task, Parallel, Map, Pass):
+ * ResultSelector (select), Assign with $ = assign_input, ResultPath into the
+ * raw input, OutputPath, the payload quota, <Type>StateExited, and the
+ * transition. Errors go to step_error.
+ */
+void		step_finish(step_ctx *c, json_object *result, bool select, json_object *assign_input);
+
+/*
+ * The end of a state whose output is its effective input (Choice, Wait,
+ * Succeed): Assign tpl with $ = effective, OutputPath, the quota, the exited
+ * event (into after_events for a Wait), then kind with next.
+ */
+void		step_pass_through(step_ctx *c, json_object *effective, const asl_template *tpl,
+							  asl_outcome_kind kind, const char *next);
+
+/* InputPath on the raw input; false (outcome set) on error. */
+bool		step_input(step_ctx *c, json_object **effective);
+
+/*
+ * A whole number of at least min from a literal or a reference path into
+ * input (States.Runtime otherwise). Absent: *out = 0.
+ */
+bool		step_resolve_count(step_ctx *c, const asl_num_or_path *v, const char *field,
+							   json_object *input, int64_t min, int64_t *out, asl_error *err);
+
+/* Records a history event "<Type><suffix>" (details' reference is taken). */
+void		step_event(step_ctx *c, const char *suffix, json_object *details);
+
+/* env.inspect: inspectionData[key] = value (a reference is taken). */
+void		step_inspect(step_ctx *c, const char *key, json_object *value);
+
+/* The state types (step_states.c, step_task.c, step_branches.c). */
+void		step_pass(step_ctx *c);
+void		step_choice(step_ctx *c);
+void		step_wait(step_ctx *c);
+void		step_succeed(step_ctx *c);
+void		step_fail_state(step_ctx *c);
+void		step_task(step_ctx *c);
+void		step_parallel(step_ctx *c);
+void		step_map(step_ctx *c);
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * step_task.c — the Task state: its effective input and timeouts for the
+ * host, and the continuation that takes the task's result or error back.
+ */
+#include "step_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataflow.h"
+
+void
+step_task(step_ctx *c)
+{
+	const asl_state *st = c->st;
+	asl_outcome *out = c->out;
+	asl_error	err = {0};
+	json_object *eff;
+	json_object *params = NULL;
+	asl_scope	s;
+	int64_t		timeout = 0;
+	int64_t		heartbeat = 0;
+
+	if (!step_input(c, &eff))
+		return;
+	s = step_scope(c, eff);
+	if (!asl_apply_template(st->parameters, &s, &params, &err))
+		goto fail;
+	if (st->parameters != NULL)
+		step_inspect(c, "afterParameters", params);
+	/* AWS: "When, after Parameters processing, the input of a state is larger than the payload size quota" */
+	if (!asl_check_size(params, c->limit, st->name, "the input after Parameters", &err) ||
+		!step_resolve_count(c, &st->timeout_seconds, "TimeoutSeconds", eff, 1, &timeout, &err) ||
+		!step_resolve_count(c, &st->heartbeat_seconds, "HeartbeatSeconds", eff, 1, &heartbeat, &err))
+		goto fail;
+	out->kind = ASL_OUTCOME_TASK;
+	out->task.resource = &st->resource;
+	out->task.input = params;
+	out->task.context = json_object_get(c->context);
+	out->task.timeout_seconds = timeout;
+	out->task.heartbeat_seconds = heartbeat;
+	out->task.credentials = json_object_get(st->credentials);
+	json_object_put(eff);
+	return;
+
+fail:
+	json_object_put(params);
+	json_object_put(eff);
+	step_error(c, &err);
+}
+
+void
+asl_step_task_done(const asl_machine *machine, const asl_position *pos,
+				   const asl_env *env, const asl_result *result, asl_outcome *out)
+{
+	step_ctx	c;
+	asl_error	err = {0};
+
+	if (!step_begin(&c, machine, pos, env, out, false))
+	{
+		step_end(&c);
+		return;
+	}
+	if (c.st->type != ASL_STATE_TASK)
+	{
+		asl_error_set(&err, ASL_ERR_RUNTIME, "state '%s' is a %s state, not a Task",
+					  c.st->name, asl_state_type_name(c.st->type));
+		step_fail(&c, &err);
+	}
+	else if (result == NULL || result->failed)
+	{
+		/* a failure without a name is still a task failure */
+		asl_error_set(&err, result && result->error ? result->error : ASL_ERR_TASK_FAILED,
+					  "%s", result && result->cause ? result->cause : "");
+		if (result == NULL || result->cause == NULL)
+		{
+			free(err.cause);
+			err.cause = NULL;
+		}
+		step_error(&c, &err);
+	}
+	/* AWS: "When the output of a connector is larger than payload size quota" */
+	else if (!asl_check_size(result->output, c.limit, c.st->name, "the task result", &err))
+		step_error(&c, &err);
+	else
+		step_finish(&c, result->output, true, result->output);
+	step_end(&c);
+}

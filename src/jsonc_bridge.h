@@ -1,0 +1,58 @@
+/*
+ * jsonc_bridge.h — json-c values in a PostgreSQL backend.
+ *
+ * json-c and the core allocate with malloc; ereport(ERROR) unwinds with
+ * longjmp. So everything malloc'd that the host holds is owned by a memory
+ * context: a reset callback frees it when the context goes, whether the code
+ * finished or an ERROR cut it short.
+ */
+#ifndef BOOKING_JSONC_BRIDGE_H
+#define BOOKING_JSONC_BRIDGE_H
+
+#include "postgres.h"
+
+#include "jsonc.h"
+
+#include "utils/jsonb.h"
+
+#include "core/diag.h"
+
+typedef void (*booking_free_fn) (void *ptr);
+
+/* A malloc'd thing owned by a memory context. */
+typedef struct BookingOwned
+{
+	MemoryContextCallback callback;
+	void	   *ptr;
+	booking_free_fn free_fn;
+} BookingOwned;
+
+/*
+ * Registers an owner in CurrentMemoryContext *before* the thing exists, so a
+ * failure between creating it and owning it can't leak: create, then store
+ * the pointer in owner->ptr.
+ */
+BookingOwned *booking_owner(booking_free_fn free_fn);
+
+/* Frees the owned thing now (idempotent). */
+void		booking_release(BookingOwned *owner);
+
+/* The owner gives the thing up: the caller is responsible for it from now on. */
+void	   *booking_disown(BookingOwned *owner);
+
+/* json_object_put as a booking_free_fn. */
+void		booking_json_put(void *obj);
+
+/* jsonb → json-c, owned by CurrentMemoryContext (the caller borrows it). */
+json_object *booking_jsonb_to_jsonc(Jsonb *jb);
+
+/* json-c → a new jsonb in CurrentMemoryContext. NULL (json null) → 'null'. */
+Jsonb	   *booking_jsonc_to_jsonb(json_object *obj);
+
+/* Text of a json-c value, palloc'd. */
+char	   *booking_jsonc_to_cstring(json_object *obj);
+
+/* An empty diagnostics list owned by CurrentMemoryContext. */
+asl_diags  *booking_diags_new(void);
+
+#endif

@@ -1,0 +1,187 @@
+/*
+ * store_machines.c — state machines and their versions in tables (SPI).
+ *
+ * Statements are schema-qualified so a caller's search_path can't redirect
+ * them; values are always parameters.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+
+#include "store_machines.h"
+
+#define MACHINE_COLUMNS "id, name, arn, type, role::oid, current_version, created, updated"
+
+static void
+spi_check(int rc, int expected, const char *what)
+{
+	if (rc != expected)
+		elog(ERROR, "booking: %s failed: %s", what, SPI_result_code_string(rc));
+}
+
+/* Copies row 0 of SPI_tuptable into out, in the caller's context. */
+static void
+read_machine_row(MemoryContext caller, StoredMachine *out)
+{
+	HeapTuple	tup = SPI_tuptable->vals[0];
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	bool		isnull;
+	MemoryContext old = MemoryContextSwitchTo(caller);
+
+	out->id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+	out->name = SPI_getvalue(tup, desc, 2);
+	out->arn = SPI_getvalue(tup, desc, 3);
+	out->type = SPI_getvalue(tup, desc, 4);
+	out->role = DatumGetObjectId(SPI_getbinval(tup, desc, 5, &isnull));
+	out->current_version = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
+	out->created = DatumGetTimestampTz(SPI_getbinval(tup, desc, 7, &isnull));
+	out->updated = DatumGetTimestampTz(SPI_getbinval(tup, desc, 8, &isnull));
+	if (isnull)
+		out->updated = 0;
+	MemoryContextSwitchTo(old);
+}
+
+bool
+store_machine_lookup(const char *name, bool for_update, StoredMachine *out)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(name)};
+	bool		found;
+
+	SPI_connect();
+	spi_check(SPI_execute_with_args(for_update
+									? "SELECT " MACHINE_COLUMNS " FROM booking.state_machines WHERE name = $1 FOR UPDATE"
+									: "SELECT " MACHINE_COLUMNS " FROM booking.state_machines WHERE name = $1",
+									1, argtypes, values, NULL, false, 1),
+			  for_update ? SPI_OK_SELECT : SPI_OK_SELECT, "state machine lookup");
+	found = SPI_processed == 1;
+	if (found)
+		read_machine_row(caller, out);
+	SPI_finish();
+	return found;
+}
+
+bool
+store_machine_insert(const char *name, const char *arn, const char *type, Oid role,
+					 Jsonb *definition, Jsonb *substitutions, StoredMachine *out)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Oid			argtypes[4] = {TEXTOID, TEXTOID, TEXTOID, OIDOID};
+	Datum		values[4] = {CStringGetTextDatum(name), CStringGetTextDatum(arn),
+	CStringGetTextDatum(type), ObjectIdGetDatum(role)};
+	Oid			vtypes[3] = {INT8OID, JSONBOID, JSONBOID};
+	Datum		vvalues[3];
+	char		vnulls[3] = {' ', ' ', substitutions ? ' ' : 'n'};
+	bool		inserted;
+
+	SPI_connect();
+	/* ON CONFLICT waits for a concurrent creator instead of failing on the unique index */
+	spi_check(SPI_execute_with_args("INSERT INTO booking.state_machines (name, arn, type, role) "
+									"VALUES ($1, $2, $3, $4::regrole) ON CONFLICT (name) DO NOTHING "
+									"RETURNING " MACHINE_COLUMNS,
+									4, argtypes, values, NULL, false, 1),
+			  SPI_OK_INSERT_RETURNING, "state machine insert");
+	inserted = SPI_processed == 1;
+	if (inserted)
+	{
+		read_machine_row(caller, out);
+		vvalues[0] = Int64GetDatum(out->id);
+		vvalues[1] = JsonbPGetDatum(definition);
+		vvalues[2] = substitutions ? JsonbPGetDatum(substitutions) : (Datum) 0;
+		spi_check(SPI_execute_with_args("INSERT INTO booking.state_machine_versions "
+										"(machine_id, version, definition, substitutions) VALUES ($1, 1, $2, $3)",
+										3, vtypes, vvalues, vnulls, false, 0),
+				  SPI_OK_INSERT, "state machine version insert");
+	}
+	SPI_finish();
+	if (!inserted && !store_machine_lookup(name, false, out))
+		elog(ERROR, "booking: state machine \"%s\" vanished during creation", name);
+	return inserted;
+}
+
+int
+store_machine_add_version(int64 machine_id, Jsonb *definition, Jsonb *substitutions)
+{
+	Oid			argtypes[3] = {INT8OID, JSONBOID, JSONBOID};
+	Datum		values[3] = {Int64GetDatum(machine_id), JsonbPGetDatum(definition),
+	substitutions ? JsonbPGetDatum(substitutions) : (Datum) 0};
+	char		nulls[3] = {' ', ' ', substitutions ? ' ' : 'n'};
+	bool		isnull;
+	int			version;
+
+	SPI_connect();
+	spi_check(SPI_execute_with_args("UPDATE booking.state_machines "
+									"SET current_version = current_version + 1, updated = now() "
+									"WHERE id = $1 RETURNING current_version",
+									1, argtypes, values, NULL, false, 1),
+			  SPI_OK_UPDATE_RETURNING, "state machine version bump");
+	if (SPI_processed != 1)
+		elog(ERROR, "booking: state machine %lld vanished during update", (long long) machine_id);
+	version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	values[0] = Int64GetDatum(machine_id);
+	{
+		Oid			vtypes[4] = {INT8OID, INT4OID, JSONBOID, JSONBOID};
+		Datum		vvalues[4] = {values[0], Int32GetDatum(version), values[1], values[2]};
+		char		vnulls[4] = {' ', ' ', ' ', nulls[2]};
+
+		spi_check(SPI_execute_with_args("INSERT INTO booking.state_machine_versions "
+										"(machine_id, version, definition, substitutions) VALUES ($1, $2, $3, $4)",
+										4, vtypes, vvalues, vnulls, false, 0),
+				  SPI_OK_INSERT, "state machine version insert");
+	}
+	SPI_finish();
+	return version;
+}
+
+Jsonb *
+store_version_definition(int64 machine_id, int version, Jsonb **substitutions, TimestampTz *created)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Oid			argtypes[2] = {INT8OID, INT4OID};
+	Datum		values[2] = {Int64GetDatum(machine_id), Int32GetDatum(version)};
+	Jsonb	   *definition = NULL;
+
+	SPI_connect();
+	spi_check(SPI_execute_with_args("SELECT definition, substitutions, created FROM booking.state_machine_versions "
+									"WHERE machine_id = $1 AND version = $2",
+									2, argtypes, values, NULL, true, 1),
+			  SPI_OK_SELECT, "state machine version lookup");
+	if (SPI_processed == 1)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		Datum		d;
+		MemoryContext old;
+
+		old = MemoryContextSwitchTo(caller);
+		d = SPI_getbinval(tup, desc, 1, &isnull);
+		definition = DatumGetJsonbPCopy(d);
+		if (substitutions)
+		{
+			d = SPI_getbinval(tup, desc, 2, &isnull);
+			*substitutions = isnull ? NULL : DatumGetJsonbPCopy(d);
+		}
+		if (created)
+			*created = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	return definition;
+}
+
+void
+store_machine_delete(int64 machine_id)
+{
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(machine_id)};
+
+	SPI_connect();
+	spi_check(SPI_execute_with_args("DELETE FROM booking.state_machines WHERE id = $1",
+									1, argtypes, values, NULL, false, 0),
+			  SPI_OK_DELETE, "state machine delete");
+	SPI_finish();
+}
