@@ -85,3 +85,81 @@ CREATE FUNCTION booking_backend_memory(
     OUT cached_machines integer, OUT context_bytes bigint, OUT malloc_bytes bigint)
 AS 'MODULE_PATHNAME', 'booking_backend_memory'
 LANGUAGE C STRICT VOLATILE;
+
+-- ---------------------------------------------------------------------------
+-- Running a whole execution inside one call
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION sfn_start_sync(state_machine text, input jsonb DEFAULT '{}')
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'sfn_start_sync'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION sfn_start_sync(text, jsonb) IS
+'StartSyncExecution: runs the state machine to its end inside the call (Wait states sleep) and returns DescribeExecution''s shape.';
+
+CREATE FUNCTION sfn_test_state(definition jsonb, state_name text DEFAULT NULL,
+                               input jsonb DEFAULT '{}', variables jsonb DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'sfn_test_state'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION sfn_test_state(jsonb, text, jsonb, jsonb) IS
+'TestState at the DEBUG inspection level: runs one state of a machine (or a single state definition) once and returns status, output or error, nextState and inspectionData.';
+
+-------------------------------------------------------------------------------
+-- Executions, their history, and the timers that wake them
+-------------------------------------------------------------------------------
+
+CREATE TABLE executions (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    arn             text UNIQUE,            -- NULL for Map/Parallel children
+    name            text,                   -- NULL for children
+    machine_id      bigint NOT NULL REFERENCES state_machines (id) ON DELETE CASCADE,
+    version         integer NOT NULL,
+    status          text NOT NULL DEFAULT 'RUNNING'
+                    CHECK (status IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED')),
+    input           jsonb NOT NULL,
+    output          jsonb,
+    error           text,
+    cause           text,
+    -- Map/Parallel children: the execution whose state started them, the
+    -- branch (or item) index, and the top-level execution they belong to
+    parent_id       bigint REFERENCES executions (id) ON DELETE CASCADE,
+    root_id         bigint REFERENCES executions (id) ON DELETE CASCADE,
+    branch_index    integer,
+    -- where it stands: the core's position (state, raw input, variables, retries)
+    state           text,
+    document        jsonb,
+    variables       jsonb,
+    attempts        jsonb,
+    entered_at      timestamptz,
+    phase           text NOT NULL DEFAULT 'step'
+                    CHECK (phase IN ('step', 'end', 'task', 'branches', 'queued')),
+    pending_events  jsonb,                  -- recorded when the timer fires (WaitStateExited)
+    due_at          timestamptz,            -- when a tick should advance it; NULL: not on a timer
+    timeout_at      timestamptz,            -- the machine's TimeoutSeconds
+    start_date      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    stop_date       timestamptz,
+    redrive_count   integer NOT NULL DEFAULT 0,
+    redrive_date    timestamptz,
+    event_count     integer NOT NULL DEFAULT 0,
+    CHECK ((parent_id IS NULL) = (arn IS NOT NULL) AND (arn IS NULL) = (name IS NULL))
+);
+COMMENT ON TABLE executions IS 'Executions (StartExecution) and the Map/Parallel children they run; each row is a position of the interpreter';
+-- A name is unique per state machine (AWS keeps names for 90 days; here, for as long as the row).
+CREATE UNIQUE INDEX executions_machine_name ON executions (machine_id, name) WHERE parent_id IS NULL;
+-- A tick costs what is due, not what exists: only running executions on a timer are indexed.
+CREATE INDEX executions_due ON executions (due_at) WHERE status = 'RUNNING' AND due_at IS NOT NULL;
+CREATE INDEX executions_children ON executions (parent_id, branch_index) WHERE parent_id IS NOT NULL;
+CREATE INDEX executions_list ON executions (machine_id, start_date DESC) WHERE parent_id IS NULL;
+
+CREATE TABLE history (
+    seq             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    execution_id    bigint NOT NULL REFERENCES executions (id) ON DELETE CASCADE,  -- the top-level execution
+    type            text NOT NULL,
+    timestamp       timestamptz NOT NULL,
+    details         jsonb
+);
+COMMENT ON TABLE history IS 'History events (GetExecutionHistory); event ids are numbered per execution in seq order when read';
+CREATE INDEX history_execution ON history (execution_id, seq);

@@ -17,6 +17,7 @@
 #include "definitions.h"
 #include "jsonb_build.h"
 #include "jsonc_bridge.h"
+#include "machine_ref.h"
 #include "store_machines.h"
 
 PG_FUNCTION_INFO_V1(sfn_validate);
@@ -38,24 +39,6 @@ require_arg(FunctionCallInfo fcinfo, int n, const char *field)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s must not be null", field)));
-}
-
-/* Looks up a state machine by ARN or name; ERROR StateMachineDoesNotExist otherwise. */
-static void
-lookup_machine_or_error(const char *ref, bool for_update, StoredMachine *machine, int *version)
-{
-	char	   *name;
-
-	booking_parse_state_machine_ref(ref, &name, version);
-	if (!store_machine_lookup(name, for_update, machine))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("StateMachineDoesNotExist: state machine \"%s\" does not exist", ref)));
-	if (*version > machine->current_version)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("StateMachineDoesNotExist: state machine \"%s\" has no version %d (latest is %d)",
-						machine->name, *version, machine->current_version)));
 }
 
 Datum
@@ -165,7 +148,7 @@ sfn_update_state_machine(PG_FUNCTION_ARGS)
 
 	require_arg(fcinfo, 0, "state_machine");
 	require_arg(fcinfo, 1, "definition");
-	lookup_machine_or_error(text_to_cstring(PG_GETARG_TEXT_PP(0)), true, &machine, &version);
+	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), true, &machine, &version);
 	if (version != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -185,7 +168,7 @@ sfn_delete_state_machine(PG_FUNCTION_ARGS)
 	StoredMachine machine;
 	int			version;
 
-	lookup_machine_or_error(text_to_cstring(PG_GETARG_TEXT_PP(0)), true, &machine, &version);
+	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), true, &machine, &version);
 	if (version != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -205,7 +188,7 @@ sfn_describe_state_machine(PG_FUNCTION_ARGS)
 	JsonbParseState *state = NULL;
 	Jsonb	   *result;
 
-	lookup_machine_or_error(text_to_cstring(PG_GETARG_TEXT_PP(0)), false, &machine, &version);
+	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), false, &machine, &version);
 	if (version == 0)
 		version = machine.current_version;
 	definition = store_version_definition(machine.id, version, NULL, &version_created);

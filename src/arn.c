@@ -22,6 +22,29 @@ booking_state_machine_version_arn(const char *name, int version)
 	return psprintf("%s:%d", booking_state_machine_arn(name), version);
 }
 
+char *
+booking_execution_arn(const char *machine_name, const char *execution_name)
+{
+	return psprintf("arn:aws:states:%s:%s:execution:%s:%s",
+					booking_region, booking_account_id, machine_name, execution_name);
+}
+
+char *
+booking_new_execution_name(void)
+{
+	uint8		b[16];
+
+	if (!pg_strong_random(b, sizeof(b)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate a random execution name")));
+	b[6] = (b[6] & 0x0f) | 0x40;	/* version 4 */
+	b[8] = (b[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
+	return psprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+					b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+					b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
 void
 booking_check_name(const char *field, const char *name)
 {

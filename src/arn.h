@@ -12,6 +12,10 @@
 
 char	   *booking_state_machine_arn(const char *name);
 char	   *booking_state_machine_version_arn(const char *name, int version);
+char	   *booking_execution_arn(const char *machine_name, const char *execution_name);
+
+/* A fresh execution name when the caller gives none: a random UUID, as AWS. */
+char	   *booking_new_execution_name(void);
 
 /*
  * A state_machine argument is an ARN or a bare name. Sets *name (palloc'd)

@@ -13,6 +13,7 @@ PG_MODULE_MAGIC;
 char	   *booking_region = NULL;
 char	   *booking_account_id = NULL;
 int			booking_machine_cache_size = 256;
+int			booking_max_payload_size = 262144;
 
 void		_PG_init(void);
 
@@ -41,6 +42,13 @@ _PG_init(void)
 							&booking_machine_cache_size,
 							256, 1, 100000,
 							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("booking.max_payload_size",
+							"Largest state input or output, in bytes of JSON text.",
+							"AWS's quota is 256 KiB; past it a state fails with States.DataLimitExceeded.",
+							&booking_max_payload_size,
+							262144, 1024, 64 * 1024 * 1024,
+							PGC_SUSET, GUC_UNIT_BYTE,
 							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("booking");
 }

@@ -6,9 +6,15 @@
 
 #include "postgres.h"
 
+#include "utils/jsonb.h"
+
 /* Settings (booking.c) */
 extern char *booking_region;
 extern char *booking_account_id;
 extern int	booking_machine_cache_size;
+extern int	booking_max_payload_size;
+
+/* ERROR InvalidExecutionInput when an execution input is over booking.max_payload_size. */
+void		booking_check_input_size(Jsonb *input);
 
 #endif

@@ -87,7 +87,8 @@ booking_jsonb_to_jsonc(Jsonb *jb)
 	tok = json_tokener_new_ex(BOOKING_JSON_MAX_DEPTH);
 	if (tok == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	obj = json_tokener_parse_ex(tok, text, (int) strlen(text));
+	/* the terminating NUL is fed too: it ends a top-level number or literal */
+	obj = json_tokener_parse_ex(tok, text, (int) strlen(text) + 1);
 	jerr = json_tokener_get_error(tok);
 	json_tokener_free(tok);
 	owner->ptr = obj;

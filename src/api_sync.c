@@ -1,0 +1,92 @@
+/*
+ * api_sync.c — sfn_start_sync: an execution run to its end inside the call,
+ * returning StartSyncExecution's (DescribeExecution's) shape.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+#include "arn.h"
+#include "booking.h"
+#include "jsonb_build.h"
+#include "jsonc_bridge.h"
+#include "machine_cache.h"
+#include "machine_ref.h"
+#include "run_sync.h"
+
+PG_FUNCTION_INFO_V1(sfn_start_sync);
+
+/* Execution input over the payload limit is refused before anything runs (AWS: InvalidExecutionInput). */
+void
+booking_check_input_size(Jsonb *input)
+{
+	char	   *text = JsonbToCString(NULL, &input->root, VARSIZE(input));
+	size_t		len = strlen(text);
+
+	if (len > (size_t) booking_max_payload_size)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("InvalidExecutionInput: input is %zu bytes, more than booking.max_payload_size (%d)",
+						len, booking_max_payload_size)));
+	pfree(text);
+}
+
+Datum
+sfn_start_sync(PG_FUNCTION_ARGS)
+{
+	StoredMachine stored;
+	int			version;
+	Jsonb	   *input;
+	SyncExecution exec;
+	const asl_machine *machine;
+	asl_run_result *res;
+	JsonbParseState *state = NULL;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("state_machine must not be null")));
+	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
+	if (input == NULL)
+		input = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")));
+	booking_check_input_size(input);
+	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), false, &stored, &version);
+	if (version == 0)
+		version = stored.current_version;
+	machine = booking_machine_get(stored.id, version);
+
+	memset(&exec, 0, sizeof(exec));
+	exec.name = booking_new_execution_name();
+	exec.arn = booking_execution_arn(stored.name, exec.name);
+	exec.state_machine_arn = version == stored.current_version ? stored.arn
+		: booking_state_machine_version_arn(stored.name, version);
+	exec.state_machine_name = stored.name;
+	exec.role_name = GetUserNameFromId(stored.role, false);
+	exec.start = GetCurrentTimestamp();
+	exec.input = booking_jsonb_to_jsonc(input);
+
+	res = booking_run_sync(machine, &exec);
+
+	jb_begin_object(&state);
+	jb_text(&state, "executionArn", exec.arn);
+	jb_text(&state, "stateMachineArn", exec.state_machine_arn);
+	jb_text(&state, "name", exec.name);
+	jb_text(&state, "status", asl_run_status_name(res->status));
+	jb_timestamp(&state, "startDate", exec.start);
+	jb_timestamp(&state, "stopDate", GetCurrentTimestamp());
+	jb_jsonb(&state, "input", input);
+	if (res->status == ASL_RUN_SUCCEEDED)
+		jb_jsonb(&state, "output", booking_jsonc_to_jsonb(res->output));
+	else
+	{
+		if (res->error != NULL)
+			jb_text(&state, "error", res->error);
+		if (res->cause != NULL)
+			jb_text(&state, "cause", res->cause);
+	}
+	PG_RETURN_JSONB_P(jb_end_object(&state));
+}

@@ -1,0 +1,256 @@
+/*
+ * api_test_state.c — sfn_test_state: one state run once, with every stage of
+ * its data flow, as AWS TestState's DEBUG inspection level shows it.
+ *
+ * The definition is a whole state machine (state_name picks the state,
+ * default StartAt) or, as TestState takes it, a single state: it is wrapped
+ * in a machine of its own, and the states its transitions name stand in as
+ * Succeed states so the state validates alone.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+#include "arn.h"
+#include "booking.h"
+#include "definitions.h"
+#include "jsonb_build.h"
+#include "jsonc_bridge.h"
+#include "run_sync.h"
+#include "core/context.h"
+#include "core/step.h"
+
+PG_FUNCTION_INFO_V1(sfn_test_state);
+
+#define TEST_STATE_DEFAULT_NAME "TestState"
+
+static void
+add_target(json_object *states, json_object *holder, const char *field)
+{
+	json_object *target;
+
+	if (json_object_object_get_ex(holder, field, &target) &&
+		json_object_is_type(target, json_type_string) &&
+		!json_object_object_get_ex(states, json_object_get_string(target), NULL))
+	{
+		json_object *stand_in = json_object_new_object();
+
+		json_object_object_add(stand_in, "Type", json_object_new_string("Succeed"));
+		json_object_object_add(states, json_object_get_string(target), stand_in);
+	}
+}
+
+static void
+add_targets_of_list(json_object *states, json_object *state, const char *list)
+{
+	json_object *items;
+
+	if (!json_object_object_get_ex(state, list, &items) ||
+		!json_object_is_type(items, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(items); i++)
+	{
+		json_object *item = json_object_array_get_idx(items, i);
+
+		if (json_object_is_type(item, json_type_object))
+			add_target(states, item, "Next");
+	}
+}
+
+/* {"StartAt": name, "States": {name: state, <each target>: {"Type": "Succeed"}}} */
+static json_object *
+wrap_single_state(json_object *state, const char *name)
+{
+	json_object *machine = json_object_new_object();
+	json_object *states = json_object_new_object();
+
+	json_object_object_add(machine, "StartAt", json_object_new_string(name));
+	json_object_object_add(machine, "States", states);
+	json_object_object_add(states, name, json_object_get(state));
+	add_target(states, state, "Next");
+	add_target(states, state, "Default");
+	add_targets_of_list(states, state, "Choices");
+	add_targets_of_list(states, state, "Catch");
+	return machine;
+}
+
+/* A single state's problems point into it ("/Next"), not into its wrapper. */
+static void
+point_into_single_state(asl_diags *diags, const char *state_name)
+{
+	char	   *prefix = asl_pointer_join("/States", state_name);
+	size_t		len;
+
+	if (prefix == NULL)
+		return;
+	len = strlen(prefix);
+	for (size_t i = 0; i < diags->count; i++)
+	{
+		char	   *loc = diags->items[i].location;
+
+		if (strncmp(loc, prefix, len) == 0 && (loc[len] == '\0' || loc[len] == '/'))
+			memmove(loc, loc + len, strlen(loc + len) + 1);
+	}
+	free(prefix);
+}
+
+static void
+machine_free(void *ptr)
+{
+	asl_machine_free((asl_machine *) ptr);
+}
+
+static void
+outcome_free(void *ptr)
+{
+	asl_outcome_clear((asl_outcome *) ptr);
+}
+
+/* TestState's status for an outcome, and the state it goes to. */
+static const char *
+test_status(const asl_outcome *out)
+{
+	switch (out->kind)
+	{
+		case ASL_OUTCOME_FAIL:
+			return "FAILED";
+		case ASL_OUTCOME_RETRY:
+			return "RETRIABLE";
+		case ASL_OUTCOME_NEXT:
+			return out->catch_index >= 0 ? "CAUGHT_ERROR" : "SUCCEEDED";
+		default:
+			return "SUCCEEDED";
+	}
+}
+
+static Jsonb *
+describe_outcome(const asl_outcome *out)
+{
+	JsonbParseState *state = NULL;
+	bool		has_output = out->kind == ASL_OUTCOME_NEXT || out->kind == ASL_OUTCOME_END ||
+		out->kind == ASL_OUTCOME_WAIT;
+
+	jb_begin_object(&state);
+	jb_text(&state, "status", test_status(out));
+	if (has_output)
+		jb_jsonb(&state, "output", booking_jsonc_to_jsonb(out->output));
+	if (asl_error_is_set(&out->error))
+	{
+		jb_text(&state, "error", out->error.name);
+		if (out->error.cause != NULL)
+			jb_text(&state, "cause", out->error.cause);
+	}
+	if ((out->kind == ASL_OUTCOME_NEXT || out->kind == ASL_OUTCOME_WAIT) && out->next != NULL)
+		jb_text(&state, "nextState", out->next);
+	else if (out->kind == ASL_OUTCOME_RETRY && out->state != NULL)
+		jb_text(&state, "nextState", out->state);
+	if (out->inspection != NULL)
+		jb_jsonb(&state, "inspectionData", booking_jsonc_to_jsonb(out->inspection));
+	return jb_end_object(&state);
+}
+
+Datum
+sfn_test_state(PG_FUNCTION_ARGS)
+{
+	json_object *definition;
+	const char *state_name;
+	json_object *input;
+	asl_diags  *diags = booking_diags_new();
+	BookingOwned *wrapped_owner = booking_owner(booking_json_put);
+	BookingOwned *machine_owner = booking_owner(machine_free);
+	BookingOwned *context_owner = booking_owner(booking_json_put);
+	BookingOwned *outcome_owner = booking_owner(outcome_free);
+	asl_machine *machine;
+	asl_execution_info info;
+	asl_position pos;
+	asl_env		env;
+	asl_outcome *out = palloc0(sizeof(asl_outcome));
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("definition must not be null")));
+	definition = booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(0));
+	state_name = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	input = PG_ARGISNULL(2) ? NULL : booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(2));
+
+	if (json_object_is_type(definition, json_type_object) &&
+		json_object_object_get_ex(definition, "Type", NULL))
+	{
+		if (state_name == NULL)
+			state_name = TEST_STATE_DEFAULT_NAME;
+		wrapped_owner->ptr = wrap_single_state(definition, state_name);
+		definition = wrapped_owner->ptr;
+	}
+	machine_owner->ptr = machine = asl_machine_compile(definition, diags);
+	if (wrapped_owner->ptr != NULL)
+		point_into_single_state(diags, state_name);
+	booking_report_definition_errors(diags);
+	if (state_name == NULL)
+		state_name = machine->root->start_name;
+	if (asl_machine_find(machine, state_name) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("InvalidDefinition: the definition has no state named \"%s\"", state_name)));
+
+	memset(&info, 0, sizeof(info));
+	info.name = TEST_STATE_DEFAULT_NAME;
+	info.start_time = booking_host_now(NULL);
+	info.input = input;
+	context_owner->ptr = asl_context_base(&info);
+
+	memset(&env, 0, sizeof(env));
+	env.context = context_owner->ptr;
+	env.now = info.start_time;
+	env.random = booking_host_random(NULL);
+	env.max_payload = (size_t) booking_max_payload_size;
+	env.inspect = true;
+
+	memset(&pos, 0, sizeof(pos));
+	pos.state = state_name;
+	pos.input = input;
+	pos.variables = PG_ARGISNULL(3) ? NULL : booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(3));
+
+	outcome_owner->ptr = out;
+	asl_step(machine, &pos, &env, out);
+	if (out->kind == ASL_OUTCOME_TASK)
+	{
+		asl_task_reply reply;
+		asl_result result;
+		asl_outcome *done = palloc0(sizeof(asl_outcome));
+		BookingOwned *done_owner = booking_owner(outcome_free);
+
+		memset(&reply, 0, sizeof(reply));
+		(void) booking_sync_run_task(NULL, state_name, &out->task, &reply);
+		memset(&result, 0, sizeof(result));
+		result.failed = asl_error_is_set(&reply.error);
+		result.output = reply.output;
+		result.error = reply.error.name;
+		result.cause = reply.error.cause;
+		done_owner->ptr = done;
+		asl_step_task_done(machine, &pos, &env, &result, done);
+		json_object_put(reply.output);
+		asl_error_clear(&reply.error);
+		/* keep what the first half saw (input, afterInputPath, afterParameters) */
+		if (out->inspection != NULL && done->inspection != NULL)
+		{
+			struct json_object_iter it;
+
+			json_object_object_foreachC(out->inspection, it)
+			{
+				if (!json_object_object_get_ex(done->inspection, it.key, NULL))
+					json_object_object_add(done->inspection, it.key, json_object_get(it.val));
+			}
+		}
+		out = done;
+	}
+	if (out->kind == ASL_OUTCOME_BRANCHES)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("sfn_test_state does not run Map or Parallel states"),
+				 errhint("Run the machine with sfn_start_sync, or test the states inside the branch.")));
+	PG_RETURN_JSONB_P(describe_outcome(out));
+}

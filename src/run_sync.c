@@ -1,0 +1,124 @@
+/*
+ * run_sync.c — the PostgreSQL host for the core's synchronous driver.
+ *
+ * The callbacks never ereport: an ERROR would longjmp through the core and
+ * strand what it holds. Interrupts are noticed here and raised after the
+ * core has returned.
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "common/pg_prng.h"
+#include "storage/latch.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
+
+#include "booking.h"
+#include "jsonb_build.h"
+#include "jsonc_bridge.h"
+#include "run_sync.h"
+#include "core/context.h"
+
+/* Sleeps are cut into slices so a cancel is noticed within this many ms. */
+#define SLEEP_SLICE_MS 1000
+
+asl_time
+booking_host_now(void *arg)
+{
+	(void) arg;
+	return booking_to_asl_time(GetCurrentTimestamp());
+}
+
+double
+booking_host_random(void *arg)
+{
+	(void) arg;
+	return pg_prng_double(&pg_global_prng_state);
+}
+
+static bool
+cancel_requested(void)
+{
+	return QueryCancelPending || ProcDiePending;
+}
+
+static bool
+host_sleep_until(void *arg, asl_time due)
+{
+	(void) arg;
+	for (;;)
+	{
+		int64		left_us = due - booking_to_asl_time(GetCurrentTimestamp());
+		long		timeout_ms;
+
+		if (left_us <= 0)
+			return true;
+		if (cancel_requested())
+			return false;
+		timeout_ms = (long) Min((left_us + 999) / 1000, SLEEP_SLICE_MS);
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 timeout_ms, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+}
+
+/* Task resources run from the durable runner on (issue 5); here they fail, catchably. */
+bool
+booking_sync_run_task(void *arg, const char *state, const asl_task *task, asl_task_reply *reply)
+{
+	(void) arg;
+	asl_error_set(&reply->error, ASL_ERR_TASK_FAILED,
+				  "state \"%s\": running the Task resource %s is not implemented yet",
+				  state, task->resource && task->resource->arn ? task->resource->arn : "?");
+	return true;
+}
+
+static void
+run_result_free(void *ptr)
+{
+	asl_run_result_clear((asl_run_result *) ptr);
+}
+
+static void
+json_free(void *ptr)
+{
+	json_object_put((json_object *) ptr);
+}
+
+asl_run_result *
+booking_run_sync(const asl_machine *machine, const SyncExecution *exec)
+{
+	asl_run_result *res = palloc0(sizeof(asl_run_result));
+	asl_execution_info info;
+	asl_run_host host;
+	asl_run_options opt;
+	BookingOwned *context_owner = booking_owner(json_free);
+	BookingOwned *result_owner = booking_owner(run_result_free);
+
+	memset(&info, 0, sizeof(info));
+	info.id = exec->arn;
+	info.name = exec->name;
+	info.start_time = booking_to_asl_time(exec->start);
+	info.input = exec->input;
+	info.role_arn = exec->role_name;
+	info.state_machine_id = exec->state_machine_arn;
+	info.state_machine_name = exec->state_machine_name;
+	context_owner->ptr = asl_context_base(&info);
+	if (context_owner->ptr == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+
+	memset(&host, 0, sizeof(host));
+	host.run_task = booking_sync_run_task;
+	host.sleep_until = host_sleep_until;
+	host.now = booking_host_now;
+	host.random = booking_host_random;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.context = context_owner->ptr;
+	opt.max_payload = (size_t) booking_max_payload_size;
+
+	result_owner->ptr = res;
+	asl_run(machine, exec->input, &opt, &host, res);
+	CHECK_FOR_INTERRUPTS();
+	return res;
+}

@@ -1,0 +1,38 @@
+/*
+ * run_sync.h — running a whole execution inside one SQL call
+ * (sfn_start_sync): the core's synchronous driver with a PostgreSQL host.
+ */
+#ifndef BOOKING_RUN_SYNC_H
+#define BOOKING_RUN_SYNC_H
+
+#include "postgres.h"
+
+#include "jsonc.h"
+#include "core/run.h"
+
+typedef struct SyncExecution
+{
+	const char *arn;			/* the execution's ARN */
+	const char *name;
+	const char *state_machine_arn;
+	const char *state_machine_name;
+	const char *role_name;
+	TimestampTz start;
+	json_object *input;			/* borrowed */
+} SyncExecution;
+
+/*
+ * Runs machine on the execution's input to its end. Wait states sleep on the
+ * latch; a query cancel ends the sleep and is raised once the core has
+ * returned, so nothing the core holds is lost. The result is palloc'd and
+ * what it holds is owned by CurrentMemoryContext.
+ */
+asl_run_result *booking_run_sync(const asl_machine *machine, const SyncExecution *exec);
+
+/* Host callbacks shared with sfn_test_state (see asl_run_host). */
+asl_time	booking_host_now(void *arg);
+double		booking_host_random(void *arg);
+bool		booking_sync_run_task(void *arg, const char *state, const asl_task *task,
+								  asl_task_reply *reply);
+
+#endif
