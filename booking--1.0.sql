@@ -137,6 +137,7 @@ CREATE TABLE executions (
     phase           text NOT NULL DEFAULT 'step'
                     CHECK (phase IN ('step', 'end', 'task', 'branches', 'queued')),
     pending_events  jsonb,                  -- recorded when the timer fires (WaitStateExited)
+    fanout          jsonb,                  -- phase branches: {map, tolerance, max_concurrency}
     due_at          timestamptz,            -- when a tick should advance it; NULL: not on a timer
     timeout_at      timestamptz,            -- the machine's TimeoutSeconds
     start_date      timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -163,3 +164,75 @@ CREATE TABLE history (
 );
 COMMENT ON TABLE history IS 'History events (GetExecutionHistory); event ids are numbered per execution in seq order when read';
 CREATE INDEX history_execution ON history (execution_id, seq);
+
+-- Resolvers for the SQL-language API: an ARN or a name → id, or an ERROR
+-- (ExecutionDoesNotExist / StateMachineDoesNotExist / InvalidArn).
+CREATE FUNCTION execution_id(execution text) RETURNS bigint
+AS 'MODULE_PATHNAME', 'booking_execution_id' LANGUAGE C STRICT STABLE;
+CREATE FUNCTION state_machine_id(state_machine text) RETURNS bigint
+AS 'MODULE_PATHNAME', 'booking_state_machine_id' LANGUAGE C STRICT STABLE;
+
+CREATE FUNCTION sfn_start(state_machine text, input jsonb DEFAULT '{}', name text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'sfn_start'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_start(text, jsonb, text) IS
+'StartExecution: creates the execution in the caller''s transaction and runs it until it ends or parks; returns the execution ARN.';
+
+CREATE FUNCTION sfn_tick(max_executions integer DEFAULT 1000)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'sfn_tick'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_tick(integer) IS
+'Advances executions whose timer is due (FOR UPDATE SKIP LOCKED, each in its own subtransaction); returns how many.';
+
+CREATE FUNCTION sfn_describe_execution(execution text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'sfn_describe_execution'
+LANGUAGE C STABLE;
+
+CREATE FUNCTION sfn_stop_execution(execution text, error text DEFAULT NULL, cause text DEFAULT NULL)
+RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'sfn_stop_execution'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION sfn_redrive_execution(execution text)
+RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'sfn_redrive_execution'
+LANGUAGE C VOLATILE;
+
+CREATE TYPE execution_summary AS (
+    execution_arn text, state_machine_arn text, name text, status text,
+    start_date timestamptz, stop_date timestamptz, redrive_count integer);
+
+CREATE FUNCTION sfn_list_executions(state_machine text DEFAULT NULL, status text DEFAULT NULL)
+RETURNS SETOF execution_summary
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF status IS NOT NULL AND status NOT IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED') THEN
+        RAISE EXCEPTION 'status must be RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED, not "%"', status
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY
+    SELECT e.arn, m.arn, e.name, e.status, e.start_date, e.stop_date, e.redrive_count
+      FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id
+     WHERE e.parent_id IS NULL
+       AND (sfn_list_executions.state_machine IS NULL
+            OR e.machine_id = booking.state_machine_id(sfn_list_executions.state_machine))
+       AND (sfn_list_executions.status IS NULL OR e.status = sfn_list_executions.status)
+     ORDER BY e.start_date DESC, e.id DESC;
+END $$;
+COMMENT ON FUNCTION sfn_list_executions(text, text) IS 'ListExecutions: newest first';
+
+CREATE FUNCTION sfn_get_execution_history(execution text)
+RETURNS TABLE (id integer, type text, "timestamp" timestamptz, previous_event_id integer, details jsonb)
+LANGUAGE sql STABLE AS $$
+    SELECT (row_number() OVER w)::integer, h.type, h.timestamp,
+           (row_number() OVER w - 1)::integer, h.details
+      FROM booking.history h
+     WHERE h.execution_id = booking.execution_id(execution)
+    WINDOW w AS (ORDER BY h.seq)
+     ORDER BY h.seq
+$$;
+COMMENT ON FUNCTION sfn_get_execution_history(text) IS
+'GetExecutionHistory: events numbered from 1 in the order they were recorded; previous_event_id is the one before (0 for the first)';

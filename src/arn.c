@@ -109,3 +109,29 @@ booking_parse_state_machine_ref(const char *ref, char **name, int *version)
 		*version = (int) v;
 	}
 }
+
+void
+booking_parse_execution_ref(const char *ref, char **machine_name, char **name)
+{
+	char	   *copy;
+	char	   *parts[8];
+	int			n;
+
+	if (strncmp(ref, "arn:", 4) != 0)
+	{
+		*machine_name = NULL;
+		*name = pstrdup(ref);
+		return;
+	}
+	copy = pstrdup(ref);
+	n = split_colons(copy, parts, 8);
+	/* arn : partition : states : region : account : execution : machine : name */
+	if (n != 8 || strcmp(parts[2], "states") != 0 || strcmp(parts[5], "execution") != 0 ||
+		parts[6][0] == '\0' || parts[7][0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("InvalidArn: \"%s\" is not an execution ARN", ref),
+				 errhint("Expected arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME, or a bare execution name.")));
+	*machine_name = parts[6];
+	*name = parts[7];
+}

@@ -25,6 +25,12 @@ char	   *booking_new_execution_name(void);
  */
 void		booking_parse_state_machine_ref(const char *ref, char **name, int *version);
 
+/*
+ * An execution argument is an ARN or a bare execution name. Sets
+ * *machine_name (NULL for a bare name) and *name; ERROR for a malformed ARN.
+ */
+void		booking_parse_execution_ref(const char *ref, char **machine_name, char **name);
+
 /* Checks AWS's naming rule; ERROR naming the field otherwise. */
 void		booking_check_name(const char *field, const char *name);
 

@@ -14,6 +14,15 @@ char	   *booking_region = NULL;
 char	   *booking_account_id = NULL;
 int			booking_machine_cache_size = 256;
 int			booking_max_payload_size = 262144;
+int			booking_max_steps_per_run = 1000;
+int			booking_history_level = BOOKING_HISTORY_ALL;
+
+static const struct config_enum_entry history_level_options[] = {
+	{"all", BOOKING_HISTORY_ALL, false},
+	{"errors", BOOKING_HISTORY_ERRORS, false},
+	{"none", BOOKING_HISTORY_NONE, false},
+	{NULL, 0, false}
+};
 
 void		_PG_init(void);
 
@@ -50,5 +59,20 @@ _PG_init(void)
 							262144, 1024, 64 * 1024 * 1024,
 							PGC_SUSET, GUC_UNIT_BYTE,
 							NULL, NULL, NULL);
+	DefineCustomIntVariable("booking.max_steps_per_run",
+							"State transitions one run of an execution may make before it yields.",
+							"A run that spends its budget parks with its timer due now, so an endless "
+							"loop cannot hold a transaction; the next tick goes on where it stopped.",
+							&booking_max_steps_per_run,
+							1000, 1, 10000000,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomEnumVariable("booking.history_level",
+							 "Which history events executions record: all, errors, none.",
+							 "errors keeps the Execution* events and every *Failed, *TimedOut and *Aborted event.",
+							 &booking_history_level,
+							 BOOKING_HISTORY_ALL, history_level_options,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("booking");
 }

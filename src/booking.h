@@ -13,6 +13,15 @@ extern char *booking_region;
 extern char *booking_account_id;
 extern int	booking_machine_cache_size;
 extern int	booking_max_payload_size;
+extern int	booking_max_steps_per_run;
+extern int	booking_history_level;
+
+typedef enum BookingHistoryLevel
+{
+	BOOKING_HISTORY_ALL,
+	BOOKING_HISTORY_ERRORS,
+	BOOKING_HISTORY_NONE
+} BookingHistoryLevel;
 
 /* ERROR InvalidExecutionInput when an execution input is over booking.max_payload_size. */
 void		booking_check_input_size(Jsonb *input);

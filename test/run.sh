@@ -59,7 +59,7 @@ if cluster_init "$TEST_DIR" "$TEST_PORT" && cluster_start "$TEST_DIR" "$TEST_POR
 	regress_status=$?
 	while read -r name result; do
 		[ "$result" = ok ] && count "regress $name" 0 || count "regress $name" 1
-	done < <(sed -n 's/^[a-z ]*\s\+\([a-z0-9_]*\)\s\+\.\.\. \(ok\|FAILED\|failed\).*/\1 \2/p' "$LOG/regress.log")
+	done < <(sed -n 's/^\(test \)\? *\([a-z0-9_]\+\) \+\.\.\. \(ok\|FAILED\|failed\).*/\2 \3/p' "$LOG/regress.log")
 	if [ $regress_status -ne 0 ]; then
 		tail -20 "$LOG/regress.log"
 		[ -f regression.diffs ] && head -150 regression.diffs

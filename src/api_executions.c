@@ -1,0 +1,292 @@
+/*
+ * api_executions.c — SQL API for durable executions: sfn_start, sfn_tick,
+ * sfn_describe_execution, sfn_stop_execution, sfn_redrive_execution, and
+ * the resolver the SQL-language listing functions use.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
+#include "utils/timestamp.h"
+
+#include "arn.h"
+#include "booking.h"
+#include "jsonb_build.h"
+#include "machine_cache.h"
+#include "machine_ref.h"
+#include "runner.h"
+#include "store_executions.h"
+
+PG_FUNCTION_INFO_V1(sfn_start);
+PG_FUNCTION_INFO_V1(sfn_tick);
+PG_FUNCTION_INFO_V1(sfn_describe_execution);
+PG_FUNCTION_INFO_V1(sfn_stop_execution);
+PG_FUNCTION_INFO_V1(sfn_redrive_execution);
+PG_FUNCTION_INFO_V1(booking_execution_id);
+
+static void
+require_arg(FunctionCallInfo fcinfo, int n, const char *field)
+{
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", field)));
+}
+
+/* An execution argument (ARN or name) → its id; ERROR ExecutionDoesNotExist otherwise. */
+static int64
+resolve_execution(const char *ref)
+{
+	char	   *machine_name;
+	char	   *name;
+	int64		id;
+	int			n;
+
+	booking_parse_execution_ref(ref, &machine_name, &name);
+	n = store_exec_find_by_name(machine_name, name, &id);
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("ExecutionDoesNotExist: execution \"%s\" does not exist", ref)));
+	if (n > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_AMBIGUOUS_PARAMETER),
+				 errmsg("execution name \"%s\" is used by several state machines", ref),
+				 errhint("Pass the execution ARN.")));
+	return id;
+}
+
+static void
+load_or_error(int64 id, bool lock, ExecRow *row)
+{
+	if (!store_exec_load(id, lock, false, row))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("ExecutionDoesNotExist: execution %lld does not exist", (long long) id)));
+}
+
+Datum
+sfn_start(PG_FUNCTION_ARGS)
+{
+	StoredMachine machine;
+	int			version;
+	Jsonb	   *input;
+	ExecRow		row;
+	const asl_machine *compiled;
+	int64		id;
+
+	require_arg(fcinfo, 0, "state_machine");
+	input = PG_ARGISNULL(1) ? DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")))
+		: PG_GETARG_JSONB_P(1);
+	booking_check_input_size(input);
+	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), false, &machine, &version);
+	if (version == 0)
+		version = machine.current_version;
+	compiled = booking_machine_get(machine.id, version);
+
+	memset(&row, 0, sizeof(row));
+	row.name = PG_ARGISNULL(2) ? booking_new_execution_name() : text_to_cstring(PG_GETARG_TEXT_PP(2));
+	booking_check_name("execution name", row.name);
+	row.arn = booking_execution_arn(machine.name, row.name);
+	row.machine_id = machine.id;
+	row.version = version;
+	row.input = input;
+	row.state = compiled->root->start_name;
+	row.start_date = GetCurrentTimestamp();
+	if (compiled->timeout_seconds > 0)
+		row.timeout_at = row.start_date + compiled->timeout_seconds * USECS_PER_SEC;
+
+	id = store_exec_insert(&row);
+	if (id == 0)
+	{
+		/* As AWS: the same name and input while running is the same execution. */
+		ExecRow		existing;
+
+		load_or_error(resolve_execution(row.arn), false, &existing);
+		if (strcmp(existing.status, "RUNNING") == 0 &&
+			compareJsonbContainers(&existing.input->root, &input->root) == 0)
+			PG_RETURN_TEXT_P(cstring_to_text(existing.arn));
+		ereport(ERROR,
+				(errcode(ERRCODE_UNIQUE_VIOLATION),
+				 errmsg("ExecutionAlreadyExists: execution \"%s\" already exists", row.arn),
+				 errdetail(strcmp(existing.status, "RUNNING") == 0
+						   ? "It is running with a different input."
+						   : "It has ended (%s); execution names are not reused.", existing.status)));
+	}
+	load_or_error(id, true, &row);
+	booking_record_start(&row);
+	booking_advance(&row);
+	PG_RETURN_TEXT_P(cstring_to_text(row.arn));
+}
+
+/*
+ * Advances one claimed execution in its own subtransaction. An ERROR in it
+ * rolls back that execution's work only and fails it (States.Runtime, the
+ * message as cause): one broken execution can't stop the batch or come back
+ * forever. Cancels and shutdowns are raised, not absorbed.
+ */
+static void
+advance_isolated(int64 id)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	ErrorData  *edata = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(caller);
+	PG_TRY();
+	{
+		ExecRow		row;
+
+		if (store_exec_load(id, true, false, &row))
+			booking_advance(&row);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(caller);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(caller);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(caller);
+		CurrentResourceOwner = owner;
+	}
+	PG_END_TRY();
+
+	if (edata != NULL)
+	{
+		ExecRow		row;
+
+		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED ||
+			edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN ||
+			edata->sqlerrcode == ERRCODE_OUT_OF_MEMORY)
+			ReThrowError(edata);
+		ereport(WARNING,
+				(errmsg("booking: execution %lld failed while advancing: %s", (long long) id, edata->message)));
+		if (store_exec_load(id, true, false, &row) && strcmp(row.status, "RUNNING") == 0)
+			booking_stop(&row, "FAILED", "States.Runtime", edata->message);
+		FreeErrorData(edata);
+	}
+}
+
+Datum
+sfn_tick(PG_FUNCTION_ARGS)
+{
+	int			max = PG_ARGISNULL(0) ? 1000 : PG_GETARG_INT32(0);
+	List	   *ids;
+	ListCell   *lc;
+	int			advanced = 0;
+
+	if (max < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_executions must be at least 1, not %d", max)));
+	ids = store_exec_claim_due(max, GetCurrentTimestamp());
+	foreach(lc, ids)
+	{
+		advance_isolated(*(int64 *) lfirst(lc));
+		advanced++;
+		CHECK_FOR_INTERRUPTS();
+	}
+	PG_RETURN_INT32(advanced);
+}
+
+static Jsonb *
+describe(const ExecRow *row)
+{
+	JsonbParseState *state = NULL;
+
+	jb_begin_object(&state);
+	jb_text(&state, "executionArn", row->arn);
+	jb_text(&state, "stateMachineArn", booking_state_machine_arn(row->machine_name));
+	jb_text(&state, "stateMachineVersionArn", booking_state_machine_version_arn(row->machine_name, row->version));
+	jb_text(&state, "name", row->name);
+	jb_text(&state, "status", row->status);
+	jb_timestamp(&state, "startDate", row->start_date);
+	if (row->stop_date != 0)
+		jb_timestamp(&state, "stopDate", row->stop_date);
+	jb_jsonb(&state, "input", row->input);
+	if (row->output != NULL)
+		jb_jsonb(&state, "output", row->output);
+	if (row->error != NULL)
+		jb_text(&state, "error", row->error);
+	if (row->cause != NULL)
+		jb_text(&state, "cause", row->cause);
+	jb_int(&state, "redriveCount", row->redrive_count);
+	if (row->redrive_date != 0)
+		jb_timestamp(&state, "redriveDate", row->redrive_date);
+	jb_text(&state, "redriveStatus", strcmp(row->status, "RUNNING") == 0 ||
+			strcmp(row->status, "SUCCEEDED") == 0 ? "NOT_REDRIVABLE" : "REDRIVABLE");
+	return jb_end_object(&state);
+}
+
+Datum
+sfn_describe_execution(PG_FUNCTION_ARGS)
+{
+	ExecRow		row;
+
+	require_arg(fcinfo, 0, "execution");
+	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), false, &row);
+	PG_RETURN_JSONB_P(describe(&row));
+}
+
+Datum
+sfn_stop_execution(PG_FUNCTION_ARGS)
+{
+	ExecRow		row;
+
+	require_arg(fcinfo, 0, "execution");
+	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), true, &row);
+	/* As AWS: stopping an execution that has ended changes nothing. */
+	if (strcmp(row.status, "RUNNING") == 0)
+		booking_stop(&row, "ABORTED",
+					 PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1)),
+					 PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2)));
+	PG_RETURN_TIMESTAMPTZ(row.stop_date);
+}
+
+Datum
+sfn_redrive_execution(PG_FUNCTION_ARGS)
+{
+	ExecRow		row;
+	const asl_machine *compiled;
+
+	require_arg(fcinfo, 0, "execution");
+	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), true, &row);
+	if (strcmp(row.status, "FAILED") != 0 && strcmp(row.status, "TIMED_OUT") != 0 &&
+		strcmp(row.status, "ABORTED") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("ExecutionNotRedrivable: execution \"%s\" is %s", row.arn, row.status),
+				 errdetail("Only FAILED, TIMED_OUT and ABORTED executions can be redriven.")));
+	compiled = booking_machine_get(row.machine_id, row.version);
+	row.redrive_count++;
+	row.redrive_date = GetCurrentTimestamp();
+	booking_redrive(&row, compiled->timeout_seconds);
+	PG_RETURN_TIMESTAMPTZ(row.redrive_date);
+}
+
+Datum
+booking_execution_id(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))));
+}
+
+PG_FUNCTION_INFO_V1(booking_state_machine_id);
+
+Datum
+booking_state_machine_id(PG_FUNCTION_ARGS)
+{
+	StoredMachine machine;
+	int			version;
+
+	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), false, &machine, &version);
+	PG_RETURN_INT64(machine.id);
+}

@@ -1,0 +1,832 @@
+/*
+ * runner.c — durable executions: a row's position, stepped by the core,
+ * written back. See runner.h.
+ *
+ * The core never longjmps; this file does (ereport), so everything the core
+ * hands over is owned by a memory context before anything here can fail.
+ */
+#include "postgres.h"
+
+#include "commands/async.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "arn.h"
+#include "booking.h"
+#include "jsonb_build.h"
+#include "jsonc_bridge.h"
+#include "machine_cache.h"
+#include "run_sync.h"
+#include "runner.h"
+#include "core/context.h"
+#include "core/events.h"
+#include "core/step.h"
+
+/* AWS: "Maximum execution history size: 25,000 events" */
+#define HISTORY_EVENT_LIMIT 25000
+#define MAX_NESTED_ADVANCES 256
+
+/* Executions this backend is advancing right now (a parent running its children inline). */
+static int64 active[MAX_NESTED_ADVANCES];
+static int	n_active = 0;
+/* Transitions left in this run (set by the outermost advance). */
+static int64 budget_left = 0;
+
+typedef struct Advance
+{
+	ExecRow    *row;
+	const asl_machine *machine;
+	json_object *context;		/* execution-level $$ */
+	json_object *events;		/* history to write: [{type, timestamp, details}] */
+	/* the cursor: where the execution stands */
+	const char *state;
+	json_object *input;
+	json_object *variables;
+	json_object *attempts;
+	asl_time	entered;
+	asl_outcome *out;
+	asl_outcome *next;
+	bool		history_full;
+} Advance;
+
+static void
+advance_free(void *ptr)
+{
+	Advance    *a = (Advance *) ptr;
+
+	json_object_put(a->context);
+	json_object_put(a->events);
+	json_object_put(a->input);
+	json_object_put(a->variables);
+	json_object_put(a->attempts);
+	asl_outcome_clear(a->out);
+	asl_outcome_clear(a->next);
+	a->context = a->events = a->input = a->variables = a->attempts = NULL;
+}
+
+static json_object *
+to_jsonc_or_null(Jsonb *jb)
+{
+	json_object *obj;
+
+	if (jb == NULL)
+		return NULL;
+	obj = booking_jsonb_to_jsonc(jb);
+	/* the caller keeps it beyond this context's owner: take a reference of its own */
+	return json_object_get(obj);
+}
+
+static bool
+is_active(int64 id)
+{
+	for (int i = 0; i < n_active; i++)
+		if (active[i] == id)
+			return true;
+	return false;
+}
+
+/* ---- history ---- */
+
+static void
+record(Advance *a, json_object *event)
+{
+	char		stamp[40];
+
+	if (event == NULL)
+		return;
+	asl_timestamp_format(booking_to_asl_time(GetCurrentTimestamp()), stamp);
+	json_object_object_add(event, "timestamp", json_object_new_string(stamp));
+	json_object_array_add(a->events, event);
+	if (a->row->event_count + (int) json_object_array_length(a->events) >= HISTORY_EVENT_LIMIT)
+		a->history_full = true;
+}
+
+static void
+record_all(Advance *a, json_object *events)
+{
+	for (size_t i = 0; events != NULL && i < json_object_array_length(events); i++)
+		record(a, json_object_get(json_object_array_get_idx(events, i)));
+}
+
+/* What booking.history_level keeps of an event type. */
+static bool
+history_keeps(const char *type)
+{
+	size_t		len = strlen(type);
+
+	switch (booking_history_level)
+	{
+		case BOOKING_HISTORY_NONE:
+			return false;
+		case BOOKING_HISTORY_ERRORS:
+			return strncmp(type, "Execution", 9) == 0 ||
+				(len > 6 && strcmp(type + len - 6, "Failed") == 0) ||
+				(len > 8 && strcmp(type + len - 8, "TimedOut") == 0) ||
+				(len > 7 && strcmp(type + len - 7, "Aborted") == 0);
+		default:
+			return true;
+	}
+}
+
+static void
+flush_history(Advance *a)
+{
+	json_object *kept;
+	size_t		n = json_object_array_length(a->events);
+	BookingOwned *owner;
+
+	if (n == 0)
+		return;
+	a->row->event_count += (int) n;
+	if (booking_history_level == BOOKING_HISTORY_NONE)
+		return;
+	owner = booking_owner(booking_json_put);
+	owner->ptr = kept = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+	{
+		json_object *e = json_object_array_get_idx(a->events, i);
+		json_object *type;
+
+		if (json_object_object_get_ex(e, "type", &type) &&
+			history_keeps(json_object_get_string(type)))
+			json_object_array_add(kept, json_object_get(e));
+	}
+	if (json_object_array_length(kept) > 0)
+		store_history_append(a->row->root_id != 0 ? a->row->root_id : a->row->id,
+							 booking_jsonc_to_jsonb(kept));
+	booking_release(owner);
+	json_object_put(a->events);
+	a->events = json_object_new_array();
+}
+
+static json_object *
+error_details(const char *key, const char *error, const char *cause, json_object *output)
+{
+	json_object *d = json_object_new_object();
+	json_object *inner = json_object_new_object();
+
+	if (output != NULL || (error == NULL && cause == NULL && strstr(key, "Succeeded")))
+		json_object_object_add(inner, "output", json_object_get(output));
+	if (error != NULL)
+		json_object_object_add(inner, "error", json_object_new_string(error));
+	if (cause != NULL)
+		json_object_object_add(inner, "cause", json_object_new_string(cause));
+	json_object_object_add(d, key, inner);
+	return d;
+}
+
+/* ---- the cursor ---- */
+
+static void
+cursor_move(Advance *a, const char *state, json_object *input, json_object *variables)
+{
+	json_object_put(a->input);
+	json_object_put(a->variables);
+	json_object_put(a->attempts);
+	a->state = state;
+	a->input = input;
+	a->variables = variables;
+	a->attempts = NULL;
+	a->entered = 0;
+}
+
+static asl_position
+cursor_position(const Advance *a)
+{
+	asl_position pos;
+
+	pos.state = a->state;
+	pos.input = a->input;
+	pos.variables = a->variables;
+	pos.attempts = a->attempts;
+	pos.entered = a->entered;
+	return pos;
+}
+
+static void
+make_env(Advance *a, asl_env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->context = a->context;
+	env->now = booking_host_now(NULL);
+	env->random = booking_host_random(NULL);
+	env->max_payload = (size_t) booking_max_payload_size;
+}
+
+/* Writes the cursor into the row. */
+static void
+cursor_to_row(Advance *a)
+{
+	ExecRow    *row = a->row;
+
+	row->state = a->state ? pstrdup(a->state) : NULL;
+	row->document = booking_jsonc_to_jsonb(a->input);
+	row->variables = a->variables ? booking_jsonc_to_jsonb(a->variables) : NULL;
+	row->attempts = a->attempts ? booking_jsonc_to_jsonb(a->attempts) : NULL;
+	row->entered_at = a->entered ? booking_from_asl_time(a->entered) : 0;
+}
+
+/* ---- endings ---- */
+
+static void notify_status(const ExecRow *row);
+static void child_ended(ExecRow *child);
+
+static const char *
+end_event_type(const char *status)
+{
+	if (strcmp(status, "SUCCEEDED") == 0)
+		return "ExecutionSucceeded";
+	if (strcmp(status, "TIMED_OUT") == 0)
+		return "ExecutionTimedOut";
+	if (strcmp(status, "ABORTED") == 0)
+		return "ExecutionAborted";
+	return "ExecutionFailed";
+}
+
+/* Ends the execution with status; output for SUCCEEDED, else error and cause. */
+static void
+finish(Advance *a, const char *status, json_object *output, const char *error, const char *cause)
+{
+	ExecRow    *row = a->row;
+	bool		child = row->parent_id != 0;
+	const char *type;
+
+	/* the position stays where it ended: a redrive starts again from this state */
+	if (a->state != NULL)
+		cursor_to_row(a);
+	row->status = pstrdup(status);
+	row->output = strcmp(status, "SUCCEEDED") == 0 ? booking_jsonc_to_jsonb(output) : NULL;
+	row->error = error && error[0] ? pstrdup(error) : NULL;
+	row->cause = cause ? pstrdup(cause) : NULL;
+	row->stop_date = GetCurrentTimestamp();
+	row->due_at = 0;
+	row->pending_events = NULL;
+	if (strcmp(status, "SUCCEEDED") != 0 && strcmp(status, "FAILED") != 0)
+		store_exec_abort_children(row->id, row->stop_date);
+	if (!child)
+	{
+		char		key[64];
+
+		type = end_event_type(status);
+		snprintf(key, sizeof(key), "e%sEventDetails", type + 1);
+		record(a, asl_event_new(type, error_details(key, row->error, row->cause, output)));
+	}
+}
+
+/* ---- tasks (run in the call for now; the tasks issue adds tokens and subtransactions) ---- */
+
+static void
+run_task(Advance *a, const asl_position *pos)
+{
+	asl_task_reply reply;
+	asl_result	result;
+	asl_env		env;
+
+	memset(&reply, 0, sizeof(reply));
+	(void) booking_sync_run_task(NULL, a->out->state, &a->out->task, &reply);
+	memset(&result, 0, sizeof(result));
+	result.failed = asl_error_is_set(&reply.error);
+	result.output = reply.output;
+	result.error = reply.error.name;
+	result.cause = reply.error.cause;
+	make_env(a, &env);
+	asl_outcome_clear(a->next);
+	asl_step_task_done(a->machine, pos, &env, &result, a->next);
+	json_object_put(reply.output);
+	asl_error_clear(&reply.error);
+}
+
+/* ---- branches ---- */
+
+static void advance_row(ExecRow *row);
+
+/* Starts one child per branch (or Map item); those past MaxConcurrency wait in the queue. */
+static void
+spawn_children(Advance *a)
+{
+	const asl_branches *b = &a->out->branches;
+	json_object *fanout = json_object_new_object();
+	BookingOwned *owner = booking_owner(booking_json_put);
+
+	owner->ptr = fanout;
+	json_object_object_add(fanout, "map", json_object_new_boolean(b->is_map));
+	json_object_object_add(fanout, "tolerance", json_object_new_boolean(b->tolerance));
+	json_object_object_add(fanout, "max_concurrency", json_object_new_int64(b->max_concurrency));
+	a->row->fanout = booking_jsonc_to_jsonb(fanout);
+	booking_release(owner);
+	for (size_t i = 0; i < b->count; i++)
+	{
+		const asl_branch *br = &b->items[i];
+		bool		queued = b->max_concurrency > 0 && (int64) i >= b->max_concurrency;
+
+		store_exec_insert_child(a->row, (int) i, br->start, booking_jsonc_to_jsonb(br->input),
+								br->variables ? booking_jsonc_to_jsonb(br->variables) : NULL,
+								queued);
+		if (b->is_map)
+			record(a, asl_event_map_iteration("MapIterationStarted", a->state, i));
+	}
+}
+
+/* Advances, in this call, every child that is due now and not locked elsewhere. */
+static void
+run_children_inline(int64 parent_id)
+{
+	bool		progressed = true;
+
+	while (progressed && budget_left > 0)
+	{
+		List	   *children = store_exec_children(parent_id);
+		ListCell   *lc;
+		TimestampTz now = GetCurrentTimestamp();
+
+		progressed = false;
+		foreach(lc, children)
+		{
+			ChildSummary *c = lfirst(lc);
+			ExecRow		child;
+
+			if (budget_left <= 0)
+				break;
+			if (strcmp(c->status, "RUNNING") != 0 || strcmp(c->phase, "queued") == 0 ||
+				c->due_at == 0 || c->due_at > now)
+				continue;
+			if (!store_exec_load(c->id, true, true, &child))
+				continue;		/* a tick has it */
+			advance_row(&child);
+			progressed = true;
+		}
+	}
+}
+
+/*
+ * The children have all ended: hands their results to the core. False when
+ * some are still running (the parent stays parked).
+ */
+static bool
+collect_children(Advance *a, const asl_position *pos)
+{
+	List	   *children = store_exec_children(a->row->id);
+	ListCell   *lc;
+	asl_result *results = palloc0(sizeof(asl_result) * (list_length(children) + 1));
+	int			n = 0;
+	asl_env		env;
+	BookingOwned *owner = booking_owner(booking_json_put);
+	json_object *outputs = json_object_new_array();
+
+	owner->ptr = outputs;
+	foreach(lc, children)
+	{
+		ChildSummary *c = lfirst(lc);
+
+		if (strcmp(c->status, "RUNNING") == 0)
+			return false;
+	}
+	foreach(lc, children)
+	{
+		ChildSummary *c = lfirst(lc);
+		json_object *output;
+
+		if (strcmp(c->status, "ABORTED") == 0)
+			continue;			/* stopped because a sibling failed */
+		results[n].failed = strcmp(c->status, "SUCCEEDED") != 0;
+		output = results[n].failed ? NULL : to_jsonc_or_null(c->output);
+		json_object_array_add(outputs, output);
+		results[n].output = output;
+		results[n].error = c->error ? c->error : (results[n].failed ? "" : NULL);
+		results[n].cause = c->cause;
+		n++;
+	}
+	make_env(a, &env);
+	asl_outcome_clear(a->next);
+	asl_step_branches_done(a->machine, pos, &env, results, n, a->next);
+	store_exec_delete_children(a->row->id);
+	a->row->fanout = NULL;
+	return true;
+}
+
+/* ---- the step loop ---- */
+
+typedef enum LoopResult
+{
+	LOOP_CONTINUE,
+	LOOP_STOP
+} LoopResult;
+
+/* Parks on a timer: due, or the execution's timeout if that comes first. */
+static LoopResult
+park_until(Advance *a, TimestampTz due)
+{
+	if (a->row->timeout_at != 0 && (due == 0 || a->row->timeout_at < due))
+		due = a->row->timeout_at;
+	a->row->due_at = due;
+	cursor_to_row(a);
+	return LOOP_STOP;
+}
+
+static void
+swap_next(Advance *a)
+{
+	asl_outcome *t = a->out;
+
+	a->out = a->next;
+	a->next = t;
+	asl_outcome_clear(a->next);
+}
+
+/* Acts on a->out until it moves the cursor, ends or parks. */
+static LoopResult
+handle_outcome(Advance *a)
+{
+	asl_position pos = cursor_position(a);
+
+	for (;;)
+	{
+		record_all(a, a->out->events);
+		if (a->out->kind == ASL_OUTCOME_TASK)
+		{
+			run_task(a, &pos);
+			swap_next(a);
+			continue;
+		}
+		if (a->out->kind == ASL_OUTCOME_BRANCHES)
+		{
+			spawn_children(a);
+			a->row->phase = "branches";
+			cursor_to_row(a);
+			flush_history(a);
+			store_exec_save(a->row);
+			run_children_inline(a->row->id);
+			if (!collect_children(a, &pos))
+				return park_until(a, 0);
+			a->row->phase = "step";
+			swap_next(a);
+			continue;
+		}
+		break;
+	}
+
+	switch (a->out->kind)
+	{
+		case ASL_OUTCOME_NEXT:
+			cursor_move(a, a->out->next, json_object_get(a->out->output),
+						json_object_get(a->out->variables));
+			return LOOP_CONTINUE;
+		case ASL_OUTCOME_RETRY:
+			json_object_put(a->attempts);
+			a->attempts = json_object_get(a->out->attempts);
+			if (a->out->due > booking_host_now(NULL))
+				return park_until(a, booking_from_asl_time(a->out->due));
+			return LOOP_CONTINUE;
+		case ASL_OUTCOME_WAIT:
+			{
+				json_object *after = json_object_get(a->out->after_events);
+
+				cursor_move(a, a->out->next, json_object_get(a->out->output),
+							json_object_get(a->out->variables));
+				if (a->out->next == NULL)
+					a->row->phase = "end";
+				if (a->out->due > booking_host_now(NULL))
+				{
+					a->row->pending_events = after ? booking_jsonc_to_jsonb(after) : NULL;
+					json_object_put(after);
+					return park_until(a, booking_from_asl_time(a->out->due));
+				}
+				record_all(a, after);
+				json_object_put(after);
+				if (a->out->next == NULL)
+				{
+					finish(a, "SUCCEEDED", a->input, NULL, NULL);
+					return LOOP_STOP;
+				}
+				return LOOP_CONTINUE;
+			}
+		case ASL_OUTCOME_END:
+			finish(a, "SUCCEEDED", a->out->output, NULL, NULL);
+			return LOOP_STOP;
+		case ASL_OUTCOME_FAIL:
+		default:
+			finish(a, "FAILED", NULL, a->out->error.name, a->out->error.cause);
+			return LOOP_STOP;
+	}
+}
+
+static void
+step_loop(Advance *a)
+{
+	for (;;)
+	{
+		asl_env		env;
+		asl_position pos;
+
+		if (a->row->timeout_at != 0 && GetCurrentTimestamp() >= a->row->timeout_at)
+		{
+			finish(a, "TIMED_OUT", NULL, ASL_ERR_TIMEOUT,
+				   "The execution ran longer than the state machine's TimeoutSeconds");
+			return;
+		}
+		if (a->history_full)
+		{
+			finish(a, "FAILED", NULL, ASL_ERR_RUNTIME,
+				   "The execution history reached its limit of 25,000 events");
+			return;
+		}
+		if (budget_left <= 0)
+		{
+			/* yield: due now, so the next tick goes on where this stopped */
+			(void) park_until(a, GetCurrentTimestamp());
+			return;
+		}
+		budget_left--;
+		make_env(a, &env);
+		pos = cursor_position(a);
+		asl_outcome_clear(a->out);
+		asl_step(a->machine, &pos, &env, a->out);
+		if (a->entered == 0)
+			a->entered = env.now;
+		if (handle_outcome(a) == LOOP_STOP)
+			return;
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/* ---- context ---- */
+
+static json_object *
+build_context(const ExecRow *row)
+{
+	ExecRow		root;
+	const ExecRow *r = row;
+	asl_execution_info info;
+
+	if (row->root_id != 0)
+	{
+		if (!store_exec_load(row->root_id, false, false, &root))
+			elog(ERROR, "booking: execution %lld has lost its root", (long long) row->id);
+		r = &root;
+	}
+	memset(&info, 0, sizeof(info));
+	info.id = r->arn;
+	info.name = r->name;
+	info.start_time = booking_to_asl_time(r->start_date);
+	info.input = booking_jsonb_to_jsonc(r->input);
+	info.role_arn = GetUserNameFromId(row->role, false);
+	info.redrive_count = r->redrive_count;
+	info.state_machine_id = booking_state_machine_arn(row->machine_name);
+	info.state_machine_name = row->machine_name;
+	return asl_context_base(&info);
+}
+
+/* ---- advancing ---- */
+
+static void
+advance_row(ExecRow *row)
+{
+	Advance    *a;
+	BookingOwned *owner;
+	bool		outermost = n_active == 0;
+	const char *status_before = row->status;
+
+	if (strcmp(row->status, "RUNNING") != 0)
+		return;
+	if (n_active >= MAX_NESTED_ADVANCES)
+		elog(ERROR, "booking: executions nested too deeply");
+	if (outermost)
+		budget_left = booking_max_steps_per_run;
+
+	a = palloc0(sizeof(Advance));
+	owner = booking_owner(advance_free);
+	owner->ptr = a;
+	a->out = palloc0(sizeof(asl_outcome));
+	a->next = palloc0(sizeof(asl_outcome));
+	a->row = row;
+	a->machine = booking_machine_get(row->machine_id, row->version);
+	a->events = json_object_new_array();
+	a->context = build_context(row);
+	a->state = row->state;
+	a->input = to_jsonc_or_null(row->document);
+	a->variables = to_jsonc_or_null(row->variables);
+	a->attempts = to_jsonc_or_null(row->attempts);
+	a->entered = row->entered_at ? booking_to_asl_time(row->entered_at) : 0;
+
+	active[n_active++] = row->id;
+	PG_TRY();
+	{
+		if (row->pending_events != NULL)
+		{
+			json_object *pending = to_jsonc_or_null(row->pending_events);
+
+			record_all(a, pending);
+			json_object_put(pending);
+			row->pending_events = NULL;
+		}
+		row->due_at = 0;
+		if (row->timeout_at != 0 && GetCurrentTimestamp() >= row->timeout_at)
+			finish(a, "TIMED_OUT", NULL, ASL_ERR_TIMEOUT,
+				   "The execution ran longer than the state machine's TimeoutSeconds");
+		else if (strcmp(row->phase, "end") == 0)
+			finish(a, "SUCCEEDED", a->input, NULL, NULL);
+		else if (strcmp(row->phase, "branches") == 0)
+		{
+			asl_position pos = cursor_position(a);
+
+			run_children_inline(row->id);
+			if (!collect_children(a, &pos))
+				(void) park_until(a, 0);
+			else
+			{
+				row->phase = "step";
+				swap_next(a);
+				if (handle_outcome(a) == LOOP_CONTINUE)
+					step_loop(a);
+			}
+		}
+		else
+		{
+			row->phase = "step";
+			step_loop(a);
+		}
+		flush_history(a);
+		store_exec_save(row);
+	}
+	PG_FINALLY();
+	{
+		n_active--;
+	}
+	PG_END_TRY();
+	booking_release(owner);
+
+	if (strcmp(row->status, "RUNNING") != 0)
+	{
+		if (row->parent_id != 0)
+			child_ended(row);
+		else if (strcmp(row->status, status_before) != 0)
+			notify_status(row);
+	}
+}
+
+void
+booking_advance(ExecRow *row)
+{
+	advance_row(row);
+}
+
+/* MapIterationSucceeded / Failed / Aborted, in the top-level execution's history. */
+static void
+record_iteration_end(ExecRow *parent, const ExecRow *child)
+{
+	Advance		a;
+	BookingOwned *owner = booking_owner(advance_free);
+	const char *type = strcmp(child->status, "SUCCEEDED") == 0 ? "MapIterationSucceeded" :
+		strcmp(child->status, "ABORTED") == 0 ? "MapIterationAborted" : "MapIterationFailed";
+
+	memset(&a, 0, sizeof(a));
+	owner->ptr = &a;
+	a.row = parent;
+	a.events = json_object_new_array();
+	record(&a, asl_event_map_iteration(type, parent->state, (size_t) child->branch_index));
+	flush_history(&a);
+	booking_release(owner);
+}
+
+/*
+ * A child has ended (and is saved): a failure that fails its parent stops its
+ * siblings; the next queued Map iteration starts; the last one to end resumes
+ * the parent, here when this backend is not already advancing it.
+ */
+static void
+child_ended(ExecRow *child)
+{
+	bool		running;
+	ExecRow		parent;
+	bool		failed = strcmp(child->status, "SUCCEEDED") != 0 &&
+		strcmp(child->status, "ABORTED") != 0;
+	bool		tolerant = false;
+
+	running = store_exec_lock_parent_has_running(child->parent_id);
+	if (!store_exec_load(child->parent_id, false, false, &parent))
+		return;
+	if (parent.fanout != NULL)
+	{
+		json_object *f = booking_jsonb_to_jsonc(parent.fanout);
+		json_object *v;
+
+		tolerant = json_object_object_get_ex(f, "tolerance", &v) && json_object_get_boolean(v);
+		if (json_object_object_get_ex(f, "map", &v) && json_object_get_boolean(v))
+			record_iteration_end(&parent, child);
+	}
+	if (failed && !tolerant && running)
+	{
+		store_exec_abort_children(parent.id, GetCurrentTimestamp());
+		running = false;
+	}
+	if (running)
+	{
+		int64		queued = store_exec_first_queued(parent.id);
+
+		if (queued != 0)
+			store_exec_wake(queued, GetCurrentTimestamp());
+		return;
+	}
+	if (is_active(parent.id))
+		return;					/* its own loop collects the results */
+	if (budget_left > 0)
+		advance_row(&parent);
+	else
+		store_exec_wake(parent.id, GetCurrentTimestamp());
+}
+
+static void
+notify_status(const ExecRow *row)
+{
+	JsonbParseState *state = NULL;
+	Jsonb	   *payload;
+
+	jb_begin_object(&state);
+	jb_text(&state, "executionArn", row->arn);
+	jb_text(&state, "status", row->status);
+	payload = jb_end_object(&state);
+	/* delivered at commit; nothing if the caller rolls back */
+	Async_Notify("booking_execution", JsonbToCString(NULL, &payload->root, VARSIZE(payload)));
+}
+
+void
+booking_record_start(ExecRow *row)
+{
+	Advance		a;
+	json_object *details;
+	json_object *inner;
+	BookingOwned *owner = booking_owner(advance_free);
+
+	memset(&a, 0, sizeof(a));
+	owner->ptr = &a;
+	a.row = row;
+	a.events = json_object_new_array();
+	details = json_object_new_object();
+	inner = json_object_new_object();
+	json_object_object_add(inner, "input", to_jsonc_or_null(row->input));
+	json_object_object_add(inner, "roleArn", json_object_new_string(GetUserNameFromId(row->role, false)));
+	json_object_object_add(inner, "stateMachineArn",
+						   json_object_new_string(booking_state_machine_version_arn(row->machine_name, row->version)));
+	json_object_object_add(details, "executionStartedEventDetails", inner);
+	record(&a, asl_event_new("ExecutionStarted", details));
+	flush_history(&a);
+	booking_release(owner);
+	notify_status(row);
+}
+
+void
+booking_stop(ExecRow *row, const char *status, const char *error, const char *cause)
+{
+	Advance		a;
+	BookingOwned *owner = booking_owner(advance_free);
+
+	memset(&a, 0, sizeof(a));
+	owner->ptr = &a;
+	a.row = row;
+	a.events = json_object_new_array();
+	finish(&a, status, NULL, error, cause);
+	flush_history(&a);
+	store_exec_save(row);
+	booking_release(owner);
+	if (row->parent_id == 0)
+		notify_status(row);
+}
+
+void
+booking_redrive(ExecRow *row, int64 timeout_seconds)
+{
+	Advance		a;
+	json_object *details;
+	json_object *inner;
+	BookingOwned *owner = booking_owner(advance_free);
+
+	memset(&a, 0, sizeof(a));
+	owner->ptr = &a;
+	a.row = row;
+	a.events = json_object_new_array();
+	details = json_object_new_object();
+	inner = json_object_new_object();
+	json_object_object_add(inner, "redriveCount", json_object_new_int(row->redrive_count));
+	json_object_object_add(details, "executionRedrivenEventDetails", inner);
+	record(&a, asl_event_new("ExecutionRedriven", details));
+	flush_history(&a);
+	booking_release(owner);
+
+	/* from the state that failed, with the input it had, retries counted afresh */
+	row->status = "RUNNING";
+	row->output = NULL;
+	row->error = NULL;
+	row->cause = NULL;
+	row->stop_date = 0;
+	row->attempts = NULL;
+	row->entered_at = 0;
+	row->phase = "step";
+	row->fanout = NULL;
+	row->pending_events = NULL;
+	row->timeout_at = timeout_seconds > 0 ? row->redrive_date + timeout_seconds * USECS_PER_SEC : 0;
+	store_exec_delete_children(row->id);
+	store_exec_save(row);
+	notify_status(row);
+	booking_advance(row);
+}

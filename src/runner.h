@@ -1,0 +1,41 @@
+/*
+ * runner.h — durable executions: load a position from its row, step it with
+ * the core as far as it can go, persist it.
+ *
+ * An execution advances until it ends or parks: on a timer (Wait, Retry
+ * back-off, a spent step budget), on Map/Parallel children still running, or
+ * (from the tasks issue on) on a task token. History events of one advance
+ * are written in one statement. Status changes NOTIFY booking_execution at
+ * commit.
+ */
+#ifndef BOOKING_RUNNER_H
+#define BOOKING_RUNNER_H
+
+#include "postgres.h"
+
+#include "store_executions.h"
+
+/*
+ * Advances the execution row (which the caller has locked FOR UPDATE) and
+ * writes it back. Map/Parallel children it starts are advanced inline too,
+ * as far as the step budget allows.
+ */
+void		booking_advance(ExecRow *row);
+
+/* Records ExecutionStarted for a new top-level execution (before its first advance). */
+void		booking_record_start(ExecRow *row);
+
+/*
+ * Ends a running execution as ABORTED (or TIMED_OUT), its children too,
+ * with the given error and cause; writes it back.
+ */
+void		booking_stop(ExecRow *row, const char *status, const char *error, const char *cause);
+
+/*
+ * RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution runs again from
+ * the state where it stopped (row->redrive_count and redrive_date already
+ * set by the caller), then advances as far as it can.
+ */
+void		booking_redrive(ExecRow *row, int64 timeout_seconds);
+
+#endif

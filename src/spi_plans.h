@@ -1,0 +1,22 @@
+/*
+ * spi_plans.h — SPI plans prepared once per backend.
+ *
+ * The hot paths (start, tick, advance) run the same few statements many
+ * times; planning them once and keeping the plan saves most of their cost.
+ * Statements are schema-qualified, so a caller's search_path can't redirect
+ * them.
+ */
+#ifndef BOOKING_SPI_PLANS_H
+#define BOOKING_SPI_PLANS_H
+
+#include "postgres.h"
+
+#include "executor/spi.h"
+
+/* The plan for sql (argument types given), prepared on first use. Call inside SPI_connect. */
+SPIPlanPtr	booking_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes);
+
+/* ERROR unless rc is expected: an SPI failure here is a bug, not bad input. */
+void		booking_spi_check(int rc, int expected, const char *what);
+
+#endif

@@ -1,0 +1,526 @@
+/*
+ * store_executions.c — executions, children and history in tables.
+ *
+ * Every statement is a plan kept per backend (spi_plans.h); values are
+ * always parameters.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+
+#include "spi_plans.h"
+#include "store_executions.h"
+
+#define EXEC_COLUMNS \
+	"e.id, e.arn, e.name, e.machine_id, e.version, m.name, m.role::oid, e.status, " \
+	"e.input, e.output, e.error, e.cause, e.parent_id, e.root_id, e.branch_index, " \
+	"e.state, e.document, e.variables, e.attempts, e.entered_at, e.phase, " \
+	"e.pending_events, e.due_at, e.timeout_at, e.start_date, e.stop_date, " \
+	"e.redrive_count, e.redrive_date, e.event_count, e.fanout"
+#define EXEC_FROM " FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id "
+
+static SPIPlanPtr plan_load;
+static SPIPlanPtr plan_load_lock;
+static SPIPlanPtr plan_load_skip;
+static SPIPlanPtr plan_find;
+static SPIPlanPtr plan_find_name;
+static SPIPlanPtr plan_find_machine_name;
+static SPIPlanPtr plan_insert;
+static SPIPlanPtr plan_insert_child;
+static SPIPlanPtr plan_save;
+static SPIPlanPtr plan_children;
+static SPIPlanPtr plan_delete_children;
+static SPIPlanPtr plan_abort_children;
+static SPIPlanPtr plan_lock_parent;
+static SPIPlanPtr plan_wake;
+static SPIPlanPtr plan_first_queued;
+static SPIPlanPtr plan_history;
+static SPIPlanPtr plan_claim;
+
+/* Column n of row 0 (1-based) as a palloc'd copy in the caller's context, or NULL. */
+static char *
+text_col(HeapTuple tup, TupleDesc desc, int n)
+{
+	return SPI_getvalue(tup, desc, n);
+}
+
+static Jsonb *
+jsonb_col(HeapTuple tup, TupleDesc desc, int n)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, n, &isnull);
+
+	return isnull ? NULL : DatumGetJsonbPCopy(d);
+}
+
+static int64
+int8_col(HeapTuple tup, TupleDesc desc, int n, int64 if_null)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, n, &isnull);
+
+	return isnull ? if_null : DatumGetInt64(d);
+}
+
+static int32
+int4_col(HeapTuple tup, TupleDesc desc, int n, int32 if_null)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, n, &isnull);
+
+	return isnull ? if_null : DatumGetInt32(d);
+}
+
+static TimestampTz
+time_col(HeapTuple tup, TupleDesc desc, int n)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, n, &isnull);
+
+	return isnull ? 0 : DatumGetTimestampTz(d);
+}
+
+static void
+read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
+{
+	bool		isnull;
+
+	out->id = int8_col(tup, desc, 1, 0);
+	out->arn = text_col(tup, desc, 2);
+	out->name = text_col(tup, desc, 3);
+	out->machine_id = int8_col(tup, desc, 4, 0);
+	out->version = int4_col(tup, desc, 5, 0);
+	out->machine_name = text_col(tup, desc, 6);
+	out->role = DatumGetObjectId(SPI_getbinval(tup, desc, 7, &isnull));
+	out->status = text_col(tup, desc, 8);
+	out->input = jsonb_col(tup, desc, 9);
+	out->output = jsonb_col(tup, desc, 10);
+	out->error = text_col(tup, desc, 11);
+	out->cause = text_col(tup, desc, 12);
+	out->parent_id = int8_col(tup, desc, 13, 0);
+	out->root_id = int8_col(tup, desc, 14, 0);
+	out->branch_index = int4_col(tup, desc, 15, -1);
+	out->state = text_col(tup, desc, 16);
+	out->document = jsonb_col(tup, desc, 17);
+	out->variables = jsonb_col(tup, desc, 18);
+	out->attempts = jsonb_col(tup, desc, 19);
+	out->entered_at = time_col(tup, desc, 20);
+	out->phase = text_col(tup, desc, 21);
+	out->pending_events = jsonb_col(tup, desc, 22);
+	out->due_at = time_col(tup, desc, 23);
+	out->timeout_at = time_col(tup, desc, 24);
+	out->start_date = time_col(tup, desc, 25);
+	out->stop_date = time_col(tup, desc, 26);
+	out->redrive_count = int4_col(tup, desc, 27, 0);
+	out->redrive_date = time_col(tup, desc, 28);
+	out->event_count = int4_col(tup, desc, 29, 0);
+	out->fanout = jsonb_col(tup, desc, 30);
+}
+
+bool
+store_exec_load(int64 id, bool lock, bool skip_locked, ExecRow *out)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(id)};
+	SPIPlanPtr	plan;
+	bool		found;
+
+	SPI_connect();
+	if (!lock)
+		plan = booking_plan(&plan_load, "SELECT " EXEC_COLUMNS EXEC_FROM "WHERE e.id = $1", 1, types);
+	else if (!skip_locked)
+		plan = booking_plan(&plan_load_lock, "SELECT " EXEC_COLUMNS EXEC_FROM
+							"WHERE e.id = $1 FOR UPDATE OF e", 1, types);
+	else
+		plan = booking_plan(&plan_load_skip, "SELECT " EXEC_COLUMNS EXEC_FROM
+							"WHERE e.id = $1 FOR UPDATE OF e SKIP LOCKED", 1, types);
+	booking_spi_check(SPI_execute_plan(plan, values, NULL, false, 1), SPI_OK_SELECT, "execution load");
+	found = SPI_processed == 1;
+	if (found)
+	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		read_exec_row(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, out);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	return found;
+}
+
+int64
+store_exec_find(const char *arn)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(arn)};
+	int64		id = 0;
+
+	SPI_connect();
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_find,
+													"SELECT id FROM booking.executions WHERE arn = $1",
+													1, types),
+									   values, NULL, false, 1),
+					  SPI_OK_SELECT, "execution lookup");
+	if (SPI_processed == 1)
+		id = int8_col(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
+	SPI_finish();
+	return id;
+}
+
+int
+store_exec_find_by_name(const char *machine_name, const char *name, int64 *id)
+{
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {CStringGetTextDatum(name), machine_name ? CStringGetTextDatum(machine_name) : (Datum) 0};
+	int			n;
+
+	SPI_connect();
+	if (machine_name != NULL)
+		booking_spi_check(SPI_execute_plan(booking_plan(&plan_find_machine_name,
+														"SELECT e.id FROM booking.executions e "
+														"JOIN booking.state_machines m ON m.id = e.machine_id "
+														"WHERE e.name = $1 AND m.name = $2 AND e.parent_id IS NULL",
+														2, types),
+										   values, NULL, false, 2),
+						  SPI_OK_SELECT, "execution lookup");
+	else
+		booking_spi_check(SPI_execute_plan(booking_plan(&plan_find_name,
+														"SELECT id FROM booking.executions "
+														"WHERE name = $1 AND parent_id IS NULL",
+														1, types),
+										   values, NULL, false, 2),
+						  SPI_OK_SELECT, "execution lookup");
+	n = (int) SPI_processed;
+	*id = n > 0 ? int8_col(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0) : 0;
+	SPI_finish();
+	return n;
+}
+
+static Datum
+time_datum(TimestampTz t, char *null)
+{
+	*null = t == 0 ? 'n' : ' ';
+	return TimestampTzGetDatum(t);
+}
+
+static Datum
+text_datum(const char *s, char *null)
+{
+	*null = s == NULL ? 'n' : ' ';
+	return s == NULL ? (Datum) 0 : CStringGetTextDatum(s);
+}
+
+static Datum
+jsonb_datum(Jsonb *j, char *null)
+{
+	*null = j == NULL ? 'n' : ' ';
+	return j == NULL ? (Datum) 0 : JsonbPGetDatum(j);
+}
+
+int64
+store_exec_insert(const ExecRow *row)
+{
+	Oid			types[8] = {TEXTOID, TEXTOID, INT8OID, INT4OID, JSONBOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		values[8];
+	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	int64		id = 0;
+
+	values[0] = CStringGetTextDatum(row->arn);
+	values[1] = CStringGetTextDatum(row->name);
+	values[2] = Int64GetDatum(row->machine_id);
+	values[3] = Int32GetDatum(row->version);
+	values[4] = JsonbPGetDatum(row->input);
+	values[5] = CStringGetTextDatum(row->state);
+	values[6] = time_datum(row->timeout_at, &nulls[6]);
+	values[7] = TimestampTzGetDatum(row->start_date);
+	SPI_connect();
+	/* ON CONFLICT waits for a concurrent starter of the same name, then reports the conflict */
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_insert,
+													"INSERT INTO booking.executions "
+													"(arn, name, machine_id, version, input, state, document, timeout_at, start_date) "
+													"VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8) "
+													"ON CONFLICT (machine_id, name) WHERE parent_id IS NULL DO NOTHING "
+													"RETURNING id",
+													8, types),
+									   values, nulls, false, 1),
+					  SPI_OK_INSERT_RETURNING, "execution insert");
+	if (SPI_processed == 1)
+		id = int8_col(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
+	SPI_finish();
+	return id;
+}
+
+int64
+store_exec_insert_child(const ExecRow *parent, int index, const char *start,
+						Jsonb *input, Jsonb *variables, bool queued)
+{
+	Oid			types[9] = {INT8OID, INT4OID, INT8OID, INT8OID, INT4OID, TEXTOID, JSONBOID, JSONBOID, TEXTOID};
+	Datum		values[9];
+	char		nulls[9] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	int64		id;
+
+	values[0] = Int64GetDatum(parent->machine_id);
+	values[1] = Int32GetDatum(parent->version);
+	values[2] = Int64GetDatum(parent->id);
+	values[3] = Int64GetDatum(parent->root_id != 0 ? parent->root_id : parent->id);
+	values[4] = Int32GetDatum(index);
+	values[5] = CStringGetTextDatum(start);
+	values[6] = JsonbPGetDatum(input);
+	values[7] = jsonb_datum(variables, &nulls[7]);
+	values[8] = CStringGetTextDatum(queued ? "queued" : "step");
+	SPI_connect();
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_insert_child,
+													"INSERT INTO booking.executions "
+													"(machine_id, version, parent_id, root_id, branch_index, state, input, document, variables, phase, timeout_at, due_at) "
+													"SELECT $1, $2, $3, $4, $5, $6, $7, $7, $8, $9, p.timeout_at, "
+													"CASE WHEN $9 = 'step' THEN clock_timestamp() END "
+													"FROM booking.executions p WHERE p.id = $3 "
+													"RETURNING id",
+													9, types),
+									   values, nulls, false, 1),
+					  SPI_OK_INSERT_RETURNING, "child execution insert");
+	if (SPI_processed != 1)
+		elog(ERROR, "booking: parent execution %lld vanished", (long long) parent->id);
+	id = int8_col(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
+	SPI_finish();
+	return id;
+}
+
+void
+store_exec_save(const ExecRow *row)
+{
+	Oid			types[19] = {INT8OID, TEXTOID, JSONBOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, JSONBOID,
+		JSONBOID, TIMESTAMPTZOID, TEXTOID, JSONBOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID,
+	JSONBOID, INT4OID, TIMESTAMPTZOID};
+	Datum		values[19];
+	char		nulls[19];
+
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = Int64GetDatum(row->id);
+	values[1] = CStringGetTextDatum(row->status);
+	values[2] = jsonb_datum(row->output, &nulls[2]);
+	values[3] = text_datum(row->error, &nulls[3]);
+	values[4] = text_datum(row->cause, &nulls[4]);
+	values[5] = text_datum(row->state, &nulls[5]);
+	values[6] = jsonb_datum(row->document, &nulls[6]);
+	values[7] = jsonb_datum(row->variables, &nulls[7]);
+	values[8] = jsonb_datum(row->attempts, &nulls[8]);
+	values[9] = time_datum(row->entered_at, &nulls[9]);
+	values[10] = CStringGetTextDatum(row->phase);
+	values[11] = jsonb_datum(row->pending_events, &nulls[11]);
+	values[12] = time_datum(row->due_at, &nulls[12]);
+	values[13] = time_datum(row->stop_date, &nulls[13]);
+	values[14] = Int32GetDatum(row->event_count);
+	values[15] = time_datum(row->timeout_at, &nulls[15]);
+	values[16] = jsonb_datum(row->fanout, &nulls[16]);
+	values[17] = Int32GetDatum(row->redrive_count);
+	values[18] = time_datum(row->redrive_date, &nulls[18]);
+	SPI_connect();
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_save,
+													"UPDATE booking.executions SET status = $2, output = $3, error = $4, "
+													"cause = $5, state = $6, document = $7, variables = $8, attempts = $9, "
+													"entered_at = $10, phase = $11, pending_events = $12, due_at = $13, "
+													"stop_date = $14, event_count = $15, timeout_at = $16, fanout = $17, "
+													"redrive_count = $18, redrive_date = $19 WHERE id = $1",
+													19, types),
+									   values, nulls, false, 0),
+					  SPI_OK_UPDATE, "execution save");
+	SPI_finish();
+}
+
+List *
+store_exec_children(int64 parent_id)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(parent_id)};
+	List	   *children = NIL;
+
+	SPI_connect();
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_children,
+													"SELECT id, branch_index, status, phase, output, error, cause, due_at "
+													"FROM booking.executions WHERE parent_id = $1 ORDER BY branch_index",
+													1, types),
+									   values, NULL, false, 0),
+					  SPI_OK_SELECT, "children lookup");
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		MemoryContext old = MemoryContextSwitchTo(caller);
+		ChildSummary *c = palloc0(sizeof(ChildSummary));
+
+		c->id = int8_col(tup, desc, 1, 0);
+		c->branch_index = int4_col(tup, desc, 2, 0);
+		c->status = text_col(tup, desc, 3);
+		c->phase = text_col(tup, desc, 4);
+		c->output = jsonb_col(tup, desc, 5);
+		c->error = text_col(tup, desc, 6);
+		c->cause = text_col(tup, desc, 7);
+		c->due_at = time_col(tup, desc, 8);
+		children = lappend(children, c);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	return children;
+}
+
+/* Runs a one-parameter (parent id) statement; returns rows processed. */
+static uint64
+run_for_parent(SPIPlanPtr *slot, const char *sql, int64 id, int expected, const char *what)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(id)};
+	uint64		n;
+
+	SPI_connect();
+	booking_spi_check(SPI_execute_plan(booking_plan(slot, sql, 1, types), values, NULL, false, 0),
+					  expected, what);
+	n = SPI_processed;
+	SPI_finish();
+	return n;
+}
+
+void
+store_exec_delete_children(int64 parent_id)
+{
+	run_for_parent(&plan_delete_children,
+				   "DELETE FROM booking.executions WHERE parent_id = $1",
+				   parent_id, SPI_OK_DELETE, "children delete");
+}
+
+int
+store_exec_abort_children(int64 parent_id, TimestampTz now)
+{
+	Oid			types[2] = {INT8OID, TIMESTAMPTZOID};
+	Datum		values[2] = {Int64GetDatum(parent_id), TimestampTzGetDatum(now)};
+	uint64		n;
+
+	SPI_connect();
+	/* the whole subtree: grandchildren of a nested Map stop too */
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_abort_children,
+													"WITH RECURSIVE tree AS ("
+													" SELECT id FROM booking.executions WHERE parent_id = $1"
+													" UNION ALL SELECT c.id FROM booking.executions c JOIN tree ON c.parent_id = tree.id) "
+													"UPDATE booking.executions e SET status = 'ABORTED', due_at = NULL, stop_date = $2 "
+													"FROM tree WHERE e.id = tree.id AND e.status = 'RUNNING'",
+													2, types),
+									   values, NULL, false, 0),
+					  SPI_OK_UPDATE, "children abort");
+	n = SPI_processed;
+	SPI_finish();
+	return (int) n;
+}
+
+bool
+store_exec_lock_parent_has_running(int64 parent_id)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(parent_id)};
+	bool		running;
+	bool		isnull;
+
+	SPI_connect();
+	/*
+	 * Lock the parent first: a sibling ending concurrently waits here, and
+	 * its count then sees this child's end (READ COMMITTED takes a new
+	 * snapshot per statement), so exactly one of them wakes the parent.
+	 */
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_lock_parent,
+													"SELECT EXISTS (SELECT 1 FROM booking.executions c "
+													"WHERE c.parent_id = p.id AND c.status = 'RUNNING') "
+													"FROM booking.executions p WHERE p.id = $1 FOR UPDATE OF p",
+													1, types),
+									   values, NULL, false, 1),
+					  SPI_OK_SELECT, "parent lock");
+	running = SPI_processed == 1 &&
+		DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	return running;
+}
+
+void
+store_exec_wake(int64 id, TimestampTz now)
+{
+	Oid			types[2] = {INT8OID, TIMESTAMPTZOID};
+	Datum		values[2] = {Int64GetDatum(id), TimestampTzGetDatum(now)};
+
+	SPI_connect();
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_wake,
+													"UPDATE booking.executions SET due_at = $2, "
+													"phase = CASE phase WHEN 'queued' THEN 'step' ELSE phase END "
+													"WHERE id = $1 AND status = 'RUNNING'",
+													2, types),
+									   values, NULL, false, 0),
+					  SPI_OK_UPDATE, "execution wake");
+	SPI_finish();
+}
+
+int64
+store_exec_first_queued(int64 parent_id)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(parent_id)};
+	int64		id = 0;
+
+	SPI_connect();
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_first_queued,
+													"SELECT id FROM booking.executions WHERE parent_id = $1 "
+													"AND status = 'RUNNING' AND phase = 'queued' ORDER BY branch_index LIMIT 1",
+													1, types),
+									   values, NULL, false, 1),
+					  SPI_OK_SELECT, "queued child lookup");
+	if (SPI_processed == 1)
+		id = int8_col(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
+	SPI_finish();
+	return id;
+}
+
+void
+store_history_append(int64 execution_id, Jsonb *events)
+{
+	Oid			types[2] = {INT8OID, JSONBOID};
+	Datum		values[2] = {Int64GetDatum(execution_id), JsonbPGetDatum(events)};
+
+	SPI_connect();
+	/* one statement per run, however many events */
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_history,
+													"INSERT INTO booking.history (execution_id, type, timestamp, details) "
+													"SELECT $1, e->>'type', (e->>'timestamp')::timestamptz, e->'details' "
+													"FROM jsonb_array_elements($2) WITH ORDINALITY AS t(e, ord) ORDER BY ord",
+													2, types),
+									   values, NULL, false, 0),
+					  SPI_OK_INSERT, "history insert");
+	SPI_finish();
+}
+
+List *
+store_exec_claim_due(int max, TimestampTz now)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Oid			types[2] = {TIMESTAMPTZOID, INT4OID};
+	Datum		values[2] = {TimestampTzGetDatum(now), Int32GetDatum(max)};
+	List	   *ids = NIL;
+
+	SPI_connect();
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_claim,
+													"SELECT id FROM booking.executions "
+													"WHERE status = 'RUNNING' AND due_at <= $1 "
+													"ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+													2, types),
+									   values, NULL, false, 0),
+					  SPI_OK_SELECT, "due executions claim");
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
+		int64	   *id = palloc(sizeof(int64));
+
+		*id = int8_col(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, 0);
+		ids = lappend(ids, id);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	return ids;
+}

@@ -1,0 +1,117 @@
+/*
+ * store_executions.h — executions, their children and their history in
+ * tables (SPI, plans kept per backend).
+ */
+#ifndef BOOKING_STORE_EXECUTIONS_H
+#define BOOKING_STORE_EXECUTIONS_H
+
+#include "postgres.h"
+
+#include "nodes/pg_list.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+/* One row of booking.executions (plus its machine's name and role). */
+typedef struct ExecRow
+{
+	int64		id;
+	char	   *arn;			/* NULL for children */
+	char	   *name;			/* NULL for children */
+	int64		machine_id;
+	int			version;
+	char	   *machine_name;
+	Oid			role;
+	char	   *status;
+	Jsonb	   *input;
+	Jsonb	   *output;
+	char	   *error;
+	char	   *cause;
+	int64		parent_id;		/* 0 for a top-level execution */
+	int64		root_id;		/* 0 for a top-level execution */
+	int			branch_index;	/* -1 for a top-level execution */
+	char	   *state;
+	Jsonb	   *document;
+	Jsonb	   *variables;
+	Jsonb	   *attempts;
+	TimestampTz entered_at;		/* 0: not entered yet */
+	char	   *phase;
+	Jsonb	   *pending_events;
+	Jsonb	   *fanout;			/* phase branches: {map, tolerance, max_concurrency} */
+	TimestampTz due_at;			/* 0: not on a timer */
+	TimestampTz timeout_at;		/* 0: none */
+	TimestampTz start_date;
+	TimestampTz stop_date;		/* 0: still running */
+	int			redrive_count;
+	TimestampTz redrive_date;
+	int			event_count;
+} ExecRow;
+
+/* A child's outcome, as its parent collects it. */
+typedef struct ChildSummary
+{
+	int64		id;
+	int			branch_index;
+	char	   *status;
+	char	   *phase;
+	TimestampTz due_at;
+	Jsonb	   *output;
+	char	   *error;
+	char	   *cause;
+} ChildSummary;
+
+/*
+ * Loads an execution. lock: FOR UPDATE (skip_locked: FOR UPDATE SKIP
+ * LOCKED). False when there is no such row, or it is locked and skipped.
+ */
+bool		store_exec_load(int64 id, bool lock, bool skip_locked, ExecRow *out);
+
+/* The id of the top-level execution with this ARN, or 0. */
+int64		store_exec_find(const char *arn);
+
+/*
+ * Top-level executions named name (of the machine named machine_name, when
+ * given): sets *id to one of them and returns how many there are.
+ */
+int			store_exec_find_by_name(const char *machine_name, const char *name, int64 *id);
+
+/*
+ * Inserts a top-level execution (RUNNING, phase step, at its StartAt).
+ * Returns its id, or 0 when the name is taken (the caller decides).
+ */
+int64		store_exec_insert(const ExecRow *row);
+
+/* Inserts a child of parent; returns its id. */
+int64		store_exec_insert_child(const ExecRow *parent, int index, const char *start,
+									Jsonb *input, Jsonb *variables, bool queued);
+
+/* Writes back everything that moves: status, result, position, phase, timers, counts. */
+void		store_exec_save(const ExecRow *row);
+
+/* A parent's children in branch order. */
+List	   *store_exec_children(int64 parent_id);
+
+/* Removes a parent's children (and theirs): they have been collected. */
+void		store_exec_delete_children(int64 parent_id);
+
+/*
+ * Children of parent still RUNNING: set ABORTED (with their own children).
+ * Returns how many.
+ */
+int			store_exec_abort_children(int64 parent_id, TimestampTz now);
+
+/* Locks the parent row, and says whether any child is still running. */
+bool		store_exec_lock_parent_has_running(int64 parent_id);
+
+/* Makes an execution due now (a parent whose last child ended, a queued child). */
+void		store_exec_wake(int64 id, TimestampTz now);
+
+/* The first queued child of parent (by index), or 0. */
+int64		store_exec_first_queued(int64 parent_id);
+
+/* Appends events (a jsonb array of {type, timestamp, details}) to a top-level execution's history. */
+void		store_history_append(int64 execution_id, Jsonb *events);
+
+/* Claims up to max due executions (FOR UPDATE SKIP LOCKED), earliest first; a list of int64 ids. */
+List	   *store_exec_claim_due(int max, TimestampTz now);
+
+#endif
