@@ -1,0 +1,150 @@
+-- Durable executions: sfn_start runs inline in the caller's transaction until
+-- the execution ends or parks; sfn_tick advances what is due.
+SELECT booking.sfn_create_state_machine('exec_wait', '{
+  "StartAt": "Greet",
+  "States": {
+    "Greet": {"Type": "Pass", "Parameters": {"msg.$": "States.Format(''Hello, {}'', $.who)", "n.$": "$.n"}, "Next": "Pause"},
+    "Pause": {"Type": "Wait", "SecondsPath": "$.n", "Next": "Big?"},
+    "Big?": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 0, "Next": "Yes"}], "Default": "No"},
+    "Yes": {"Type": "Succeed"},
+    "No": {"Type": "Fail", "Error": "Zero", "Cause": "n is 0"}
+  }
+}') IS NOT NULL AS created;
+
+-- Without a wait, the execution ends inside sfn_start
+SELECT booking.sfn_start('exec_wait', '{"who": "Ann", "n": 0}', 'no-wait');
+SELECT d->>'status' AS status, d->>'error' AS error, d->>'cause' AS cause, d->>'stateMachineVersionArn' AS version_arn,
+       d->>'redriveStatus' AS redrive_status
+  FROM booking.sfn_describe_execution('no-wait') AS d;
+
+-- A Wait parks it: RUNNING, on a timer at the Choice that follows
+SELECT booking.sfn_start('exec_wait', '{"who": "Bo", "n": 1}', 'waits');
+SELECT status, state, phase, due_at > clock_timestamp() AS due_later FROM booking.executions WHERE name = 'waits';
+SELECT booking.sfn_tick() AS advanced_before_due;
+SELECT pg_sleep(1.1);
+SELECT booking.sfn_tick() AS advanced_when_due;
+SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_describe_execution('waits') AS d;
+
+-- The history, as GetExecutionHistory numbers it
+SELECT id, type, previous_event_id, details->'stateEnteredEventDetails'->>'name' AS entered
+  FROM booking.sfn_get_execution_history('arn:aws:states:local:000000000000:execution:exec_wait:waits');
+
+-- Names: same name and input while running → the same execution; otherwise ExecutionAlreadyExists
+SELECT booking.sfn_start('exec_wait', '{"who": "Cy", "n": 60}', 'dup') AS first,
+       booking.sfn_start('exec_wait', '{"who": "Cy", "n": 60}', 'dup') AS again;
+SELECT booking.sfn_start('exec_wait', '{"who": "Cy", "n": 61}', 'dup');
+SELECT booking.sfn_start('exec_wait', '{"who": "Ann", "n": 0}', 'no-wait');
+SELECT booking.sfn_start('exec_wait', '{}', 'bad name');
+
+-- A rolled-back caller leaves no trace
+BEGIN;
+SELECT booking.sfn_start('exec_wait', '{"who": "Dee", "n": 0}', 'rolled-back') IS NOT NULL AS started;
+ROLLBACK;
+SELECT count(*) AS rolled_back_rows FROM booking.executions WHERE name = 'rolled-back';
+
+-- Stop: ABORTED, with its error and cause; stopping again changes nothing
+SELECT booking.sfn_stop_execution('dup', 'Operator', 'stopped by a test') IS NOT NULL AS stopped;
+SELECT d->>'status' AS status, d->>'error' AS error, d->>'cause' AS cause
+  FROM booking.sfn_describe_execution('dup') AS d;
+SELECT booking.sfn_stop_execution('dup') IS NOT NULL AS stopped_again;
+SELECT type FROM booking.sfn_get_execution_history('dup') ORDER BY id DESC LIMIT 1;
+
+-- Redrive: a FAILED execution runs again from the state that failed, with the
+-- input that state had (here: the Choice fails until $$.Execution.RedriveCount is 1)
+SELECT booking.sfn_create_state_machine('exec_redrive', '{
+  "StartAt": "Prepare",
+  "States": {
+    "Prepare": {"Type": "Pass", "Result": "prepared", "ResultPath": "$.step", "Next": "Check"},
+    "Check": {"Type": "Choice", "Choices": [{"Variable": "$$.Execution.RedriveCount", "NumericEquals": 1, "Next": "Done"}]},
+    "Done": {"Type": "Pass", "Parameters": {"step.$": "$.step", "redrives.$": "$$.Execution.RedriveCount"}, "End": true}
+  }
+}') IS NOT NULL AS created;
+SELECT booking.sfn_start('exec_redrive', '{}', 'r1') IS NOT NULL AS started;
+SELECT d->>'status' AS status, d->>'error' AS error, d->>'redriveStatus' AS redrive_status
+  FROM booking.sfn_describe_execution('r1') AS d;
+SELECT booking.sfn_redrive_execution('r1') IS NOT NULL AS redriven;
+SELECT d->>'status' AS status, d->'output' AS output, d->>'redriveCount' AS redrive_count,
+       d->>'redriveDate' IS NOT NULL AS has_redrive_date
+  FROM booking.sfn_describe_execution('r1') AS d;
+SELECT type FROM booking.sfn_get_execution_history('r1') ORDER BY id;
+-- a Fail state fails again when redriven
+SELECT booking.sfn_redrive_execution('no-wait') IS NOT NULL AS redriven;
+SELECT d->>'status' AS status, d->>'redriveCount' AS redrive_count FROM booking.sfn_describe_execution('no-wait') AS d;
+SELECT booking.sfn_redrive_execution('waits');    -- SUCCEEDED: not redrivable
+
+-- Parallel and Map: branches that park become children that ticks advance;
+-- the parent resumes when the last one ends, results in order
+SELECT booking.sfn_create_state_machine('exec_fanout', '{
+  "StartAt": "P",
+  "States": {
+    "P": {"Type": "Parallel", "Next": "M", "Branches": [
+      {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 1, "Next": "A"}, "A": {"Type": "Pass", "Result": "a", "End": true}}},
+      {"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": "b", "End": true}}}]},
+    "M": {"Type": "Map", "MaxConcurrency": 1, "ItemProcessor": {"StartAt": "I", "States": {
+      "I": {"Type": "Pass", "Parameters": {"v.$": "States.Format(''item {}'', $)"}, "End": true}}}, "End": true}
+  }
+}') IS NOT NULL AS created;
+SELECT booking.sfn_start('exec_fanout', '{}', 'f1') IS NOT NULL AS started;
+SELECT branch_index, status, state FROM booking.executions
+ WHERE parent_id = (SELECT id FROM booking.executions WHERE name = 'f1') ORDER BY branch_index;
+SELECT pg_sleep(1.1);
+SELECT booking.sfn_tick() AS advanced;
+SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_describe_execution('f1') AS d;
+SELECT count(*) AS children_left FROM booking.executions WHERE root_id = (SELECT id FROM booking.executions WHERE name = 'f1');
+SELECT type FROM booking.sfn_get_execution_history('f1') WHERE type LIKE 'Map%' OR type LIKE 'Parallel%' ORDER BY id;
+
+-- A failing branch fails the Parallel with its error and stops the others
+SELECT booking.sfn_create_state_machine('exec_branch_fails', '{
+  "StartAt": "P",
+  "States": {
+    "P": {"Type": "Parallel", "End": true, "Branches": [
+      {"StartAt": "Long", "States": {"Long": {"Type": "Wait", "Seconds": 3600, "End": true}}},
+      {"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Boom", "Cause": "branch 1"}}}]}
+  }
+}') IS NOT NULL AS created;
+SELECT booking.sfn_start('exec_branch_fails', '{}', 'bf') IS NOT NULL AS started;
+SELECT d->>'status' AS status, d->>'error' AS error, d->>'cause' AS cause FROM booking.sfn_describe_execution('bf') AS d;
+SELECT count(*) AS running_children FROM booking.executions
+ WHERE root_id = (SELECT id FROM booking.executions WHERE name = 'bf') AND status = 'RUNNING';
+
+-- An endless loop yields: the step budget parks it due now, and each tick goes on
+SELECT booking.sfn_create_state_machine('exec_loop', '{
+  "StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Stop?"},
+    "Stop?": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "A"},
+    "Done": {"Type": "Succeed"}}
+}') IS NOT NULL AS created;
+SET booking.max_steps_per_run = 50;
+SELECT booking.sfn_start('exec_loop', '{}', 'loop') IS NOT NULL AS started;
+SELECT status, due_at <= clock_timestamp() AS due_now FROM booking.executions WHERE name = 'loop';
+SELECT booking.sfn_tick() AS advanced;
+SELECT (SELECT count(*) FROM booking.sfn_get_execution_history('loop')) > 50 AS kept_going;
+SELECT booking.sfn_stop_execution('loop') IS NOT NULL AS stopped;
+RESET booking.max_steps_per_run;
+
+-- The machine's TimeoutSeconds: a tick after the deadline ends it TIMED_OUT
+SELECT booking.sfn_create_state_machine('exec_timeout', '{
+  "TimeoutSeconds": 1, "StartAt": "Long", "States": {"Long": {"Type": "Wait", "Seconds": 3600, "End": true}}
+}') IS NOT NULL AS created;
+SELECT booking.sfn_start('exec_timeout', '{}', 't1') IS NOT NULL AS started;
+SELECT due_at - start_date <= interval '1 second' AS woken_at_deadline FROM booking.executions WHERE name = 't1';
+SELECT pg_sleep(1.1);
+SELECT booking.sfn_tick() AS advanced;
+SELECT d->>'status' AS status, d->>'error' AS error FROM booking.sfn_describe_execution('t1') AS d;
+
+-- History level: errors keeps only the Execution* and failure events
+SET booking.history_level = 'errors';
+SELECT booking.sfn_start('exec_wait', '{"who": "Eve", "n": 0}', 'quiet') IS NOT NULL AS started;
+SELECT type FROM booking.sfn_get_execution_history('quiet') ORDER BY id;
+RESET booking.history_level;
+
+-- Listing: newest first, filtered by machine and status
+SELECT name, status FROM booking.sfn_list_executions('exec_wait') ORDER BY name;
+SELECT name FROM booking.sfn_list_executions(status => 'ABORTED') ORDER BY name;
+SELECT * FROM booking.sfn_list_executions(status => 'DONE');
+
+-- Errors
+SELECT booking.sfn_describe_execution('nope');
+SELECT booking.sfn_describe_execution('arn:aws:states:local:000000000000:stateMachine:exec_wait');
+SELECT booking.sfn_start('nope');
+SELECT booking.sfn_start(NULL);
+SELECT booking.sfn_tick(0);
