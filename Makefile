@@ -24,6 +24,9 @@ SHLIB_LINK  = $(JSONC_LIBS) -lcrypto
 # pg_regress suites, in order (sql/NAME.sql, expected/NAME.out)
 REGRESS     = setup validate state_machines memory sync test_state conformance executions
 REGRESS_OPTS = --inputdir=. --load-extension=booking
+# isolation specs (specs/NAME.spec, expected/NAME.out), run by make installcheck too
+ISOLATION   = tick_race start_same_name stop_vs_tick
+ISOLATION_OPTS = --inputdir=. --load-extension=booking
 
 EXTRA_CLEAN = build
 
@@ -39,10 +42,21 @@ UNIT_CFLAGS  = -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
                -Isrc $(JSONC_CFLAGS)
 UNIT_TESTS   = $(patsubst test/unit/%.c,build/unit/%,$(sort $(wildcard test/unit/test_*.c)))
 
-build/unit/%: test/unit/%.c test/unit/unit.h $(CORE_SRCS) $(wildcard src/core/*.h)
-	@mkdir -p build/unit
-	$(UNIT_CC) $(UNIT_CFLAGS) $< $(CORE_SRCS) -o $@ $(JSONC_LIBS) -lcrypto -lm
+# the core is compiled once (sanitized) into a static library every test links
+UNIT_CORE_OBJS = $(patsubst src/core/%.c,build/unit/core/%.o,$(CORE_SRCS))
 
+build/unit/core/%.o: src/core/%.c $(wildcard src/core/*.h)
+	@mkdir -p build/unit/core
+	$(UNIT_CC) $(UNIT_CFLAGS) -c $< -o $@
+
+build/unit/libcore.a: $(UNIT_CORE_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+build/unit/%: test/unit/%.c test/unit/unit.h build/unit/libcore.a
+	@mkdir -p build/unit
+	$(UNIT_CC) $(UNIT_CFLAGS) $< build/unit/libcore.a -o $@ $(JSONC_LIBS) -lcrypto -lm
+
+.PRECIOUS: build/unit/core/%.o
 .PHONY: unit fuzz fuzz-build
 unit: $(UNIT_TESTS)
 	@status=0; for t in $(UNIT_TESTS); do \

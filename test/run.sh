@@ -29,7 +29,7 @@ echo "== setup"
 ./install.sh build || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
 echo "== core unit tests (ASan + UBSan)"
-make -s unit >"$LOG/unit.log" 2>&1
+make -s -j2 unit >"$LOG/unit.log" 2>&1
 unit_status=$?
 # each unit program prints "<name>: N passed, N failed"
 while read -r name p f; do
