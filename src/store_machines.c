@@ -10,6 +10,7 @@
 #include "executor/spi.h"
 #include "utils/builtins.h"
 
+#include "spi_plans.h"
 #include "store_machines.h"
 
 #define MACHINE_COLUMNS "id, name, arn, type, role::oid, current_version, created, updated"
@@ -43,20 +44,26 @@ read_machine_row(MemoryContext caller, StoredMachine *out)
 	MemoryContextSwitchTo(old);
 }
 
+static SPIPlanPtr plan_lookup;
+static SPIPlanPtr plan_lookup_lock;
+
 bool
 store_machine_lookup(const char *name, bool for_update, StoredMachine *out)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		values[1] = {CStringGetTextDatum(name)};
+	SPIPlanPtr	plan;
 	bool		found;
 
 	SPI_connect();
-	spi_check(SPI_execute_with_args(for_update
-									? "SELECT " MACHINE_COLUMNS " FROM booking.state_machines WHERE name = $1 FOR UPDATE"
-									: "SELECT " MACHINE_COLUMNS " FROM booking.state_machines WHERE name = $1",
-									1, argtypes, values, NULL, false, 1),
-			  for_update ? SPI_OK_SELECT : SPI_OK_SELECT, "state machine lookup");
+	/* every start looks its machine up: a kept plan saves the parse and plan */
+	plan = for_update
+		? booking_plan(&plan_lookup_lock, "SELECT " MACHINE_COLUMNS " FROM booking.state_machines WHERE name = $1 FOR UPDATE",
+					   1, argtypes)
+		: booking_plan(&plan_lookup, "SELECT " MACHINE_COLUMNS " FROM booking.state_machines WHERE name = $1",
+					   1, argtypes);
+	spi_check(SPI_execute_plan(plan, values, NULL, false, 1), SPI_OK_SELECT, "state machine lookup");
 	found = SPI_processed == 1;
 	if (found)
 		read_machine_row(caller, out);
