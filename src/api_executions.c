@@ -29,15 +29,6 @@ PG_FUNCTION_INFO_V1(sfn_stop_execution);
 PG_FUNCTION_INFO_V1(sfn_redrive_execution);
 PG_FUNCTION_INFO_V1(booking_execution_id);
 
-static void
-require_arg(FunctionCallInfo fcinfo, int n, const char *field)
-{
-	if (PG_ARGISNULL(n))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be null", field)));
-}
-
 /* An execution argument (ARN or name) → its id; ERROR ExecutionDoesNotExist otherwise. */
 static int64
 resolve_execution(const char *ref)
@@ -80,7 +71,7 @@ sfn_start(PG_FUNCTION_ARGS)
 	const asl_machine *compiled;
 	int64		id;
 
-	require_arg(fcinfo, 0, "state_machine");
+	booking_require_arg(fcinfo, 0, "state_machine");
 	input = PG_ARGISNULL(1) ? DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")))
 		: PG_GETARG_JSONB_P(1);
 	booking_check_input_size(input);
@@ -232,7 +223,7 @@ sfn_describe_execution(PG_FUNCTION_ARGS)
 {
 	ExecRow		row;
 
-	require_arg(fcinfo, 0, "execution");
+	booking_require_arg(fcinfo, 0, "execution");
 	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), false, &row);
 	PG_RETURN_JSONB_P(describe(&row));
 }
@@ -242,7 +233,7 @@ sfn_stop_execution(PG_FUNCTION_ARGS)
 {
 	ExecRow		row;
 
-	require_arg(fcinfo, 0, "execution");
+	booking_require_arg(fcinfo, 0, "execution");
 	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), true, &row);
 	/* As AWS: stopping an execution that has ended changes nothing. */
 	if (strcmp(row.status, "RUNNING") == 0)
@@ -258,7 +249,7 @@ sfn_redrive_execution(PG_FUNCTION_ARGS)
 	ExecRow		row;
 	const asl_machine *compiled;
 
-	require_arg(fcinfo, 0, "execution");
+	booking_require_arg(fcinfo, 0, "execution");
 	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), true, &row);
 	if (strcmp(row.status, "FAILED") != 0 && strcmp(row.status, "TIMED_OUT") != 0 &&
 		strcmp(row.status, "ABORTED") != 0)

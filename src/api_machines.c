@@ -14,6 +14,7 @@
 #include "utils/lsyscache.h"
 
 #include "arn.h"
+#include "booking.h"
 #include "definitions.h"
 #include "jsonb_build.h"
 #include "jsonc_bridge.h"
@@ -32,22 +33,13 @@ jsonb_arg_or_null(FunctionCallInfo fcinfo, int n)
 	return PG_ARGISNULL(n) ? NULL : PG_GETARG_JSONB_P(n);
 }
 
-static void
-require_arg(FunctionCallInfo fcinfo, int n, const char *field)
-{
-	if (PG_ARGISNULL(n))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be null", field)));
-}
-
 Datum
 sfn_validate(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	asl_diags  *diags;
 
-	require_arg(fcinfo, 0, "definition");
+	booking_require_arg(fcinfo, 0, "definition");
 	InitMaterializedSRF(fcinfo, 0);
 	diags = booking_diags_new();
 	(void) booking_prepare_definition(PG_GETARG_JSONB_P(0), jsonb_arg_or_null(fcinfo, 1), diags);
@@ -109,8 +101,8 @@ sfn_create_state_machine(PG_FUNCTION_ARGS)
 	Jsonb	   *prepared;
 	StoredMachine machine;
 
-	require_arg(fcinfo, 0, "name");
-	require_arg(fcinfo, 1, "definition");
+	booking_require_arg(fcinfo, 0, "name");
+	booking_require_arg(fcinfo, 1, "definition");
 	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	booking_check_name("state machine name", name);
 	type = PG_ARGISNULL(4) ? "STANDARD" : text_to_cstring(PG_GETARG_TEXT_PP(4));
@@ -146,8 +138,8 @@ sfn_update_state_machine(PG_FUNCTION_ARGS)
 	Jsonb	   *substitutions;
 	Jsonb	   *prepared;
 
-	require_arg(fcinfo, 0, "state_machine");
-	require_arg(fcinfo, 1, "definition");
+	booking_require_arg(fcinfo, 0, "state_machine");
+	booking_require_arg(fcinfo, 1, "definition");
 	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), true, &machine, &version);
 	if (version != 0)
 		ereport(ERROR,

@@ -46,10 +46,7 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 	asl_run_result *res;
 	JsonbParseState *state = NULL;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("state_machine must not be null")));
+	booking_require_arg(fcinfo, 0, "state_machine");
 	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	if (input == NULL)
 		input = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")));

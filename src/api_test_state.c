@@ -169,10 +169,7 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	asl_env		env;
 	asl_outcome *out = palloc0(sizeof(asl_outcome));
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("definition must not be null")));
+	booking_require_arg(fcinfo, 0, "definition");
 	definition = booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(0));
 	state_name = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
 	input = PG_ARGISNULL(2) ? NULL : booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(2));

@@ -27,6 +27,15 @@ static const struct config_enum_entry history_level_options[] = {
 void		_PG_init(void);
 
 void
+booking_require_arg(FunctionCallInfo fcinfo, int n, const char *field)
+{
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", field)));
+}
+
+void
 _PG_init(void)
 {
 	DefineCustomStringVariable("booking.region",

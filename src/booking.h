@@ -6,6 +6,7 @@
 
 #include "postgres.h"
 
+#include "fmgr.h"
 #include "utils/jsonb.h"
 
 /* Settings (booking.c) */
@@ -25,5 +26,8 @@ typedef enum BookingHistoryLevel
 
 /* ERROR InvalidExecutionInput when an execution input is over booking.max_payload_size. */
 void		booking_check_input_size(Jsonb *input);
+
+/* ERROR (22004) naming the argument when argument n is NULL. */
+void		booking_require_arg(FunctionCallInfo fcinfo, int n, const char *field);
 
 #endif

@@ -750,28 +750,34 @@ notify_status(const ExecRow *row)
 	Async_Notify("booking_execution", JsonbToCString(NULL, &payload->root, VARSIZE(payload)));
 }
 
-void
-booking_record_start(ExecRow *row)
+/* Writes one execution-level event {type: {key: inner}} to row's history (inner is taken). */
+static void
+record_execution_event(ExecRow *row, const char *type, const char *key, json_object *inner)
 {
 	Advance		a;
-	json_object *details;
-	json_object *inner;
+	json_object *details = json_object_new_object();
 	BookingOwned *owner = booking_owner(advance_free);
 
 	memset(&a, 0, sizeof(a));
 	owner->ptr = &a;
 	a.row = row;
 	a.events = json_object_new_array();
-	details = json_object_new_object();
-	inner = json_object_new_object();
+	json_object_object_add(details, key, inner);
+	record(&a, asl_event_new(type, details));
+	flush_history(&a);
+	booking_release(owner);
+}
+
+void
+booking_record_start(ExecRow *row)
+{
+	json_object *inner = json_object_new_object();
+
 	json_object_object_add(inner, "input", to_jsonc_or_null(row->input));
 	json_object_object_add(inner, "roleArn", json_object_new_string(GetUserNameFromId(row->role, false)));
 	json_object_object_add(inner, "stateMachineArn",
 						   json_object_new_string(booking_state_machine_version_arn(row->machine_name, row->version)));
-	json_object_object_add(details, "executionStartedEventDetails", inner);
-	record(&a, asl_event_new("ExecutionStarted", details));
-	flush_history(&a);
-	booking_release(owner);
+	record_execution_event(row, "ExecutionStarted", "executionStartedEventDetails", inner);
 	notify_status(row);
 }
 
@@ -796,22 +802,10 @@ booking_stop(ExecRow *row, const char *status, const char *error, const char *ca
 void
 booking_redrive(ExecRow *row, int64 timeout_seconds)
 {
-	Advance		a;
-	json_object *details;
-	json_object *inner;
-	BookingOwned *owner = booking_owner(advance_free);
+	json_object *inner = json_object_new_object();
 
-	memset(&a, 0, sizeof(a));
-	owner->ptr = &a;
-	a.row = row;
-	a.events = json_object_new_array();
-	details = json_object_new_object();
-	inner = json_object_new_object();
 	json_object_object_add(inner, "redriveCount", json_object_new_int(row->redrive_count));
-	json_object_object_add(details, "executionRedrivenEventDetails", inner);
-	record(&a, asl_event_new("ExecutionRedriven", details));
-	flush_history(&a);
-	booking_release(owner);
+	record_execution_event(row, "ExecutionRedriven", "executionRedrivenEventDetails", inner);
 
 	/* from the state that failed, with the input it had, retries counted afresh */
 	row->status = "RUNNING";
