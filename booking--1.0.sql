@@ -153,6 +153,8 @@ CREATE UNIQUE INDEX executions_machine_name ON executions (machine_id, name) WHE
 -- A tick costs what is due, not what exists: only running executions on a timer are indexed.
 CREATE INDEX executions_due ON executions (due_at) WHERE status = 'RUNNING' AND due_at IS NOT NULL;
 CREATE INDEX executions_children ON executions (parent_id, branch_index) WHERE parent_id IS NOT NULL;
+-- the foreign key from root_id: deleting children must not scan the table for their references
+CREATE INDEX executions_root ON executions (root_id) WHERE root_id IS NOT NULL;
 CREATE INDEX executions_list ON executions (machine_id, start_date DESC) WHERE parent_id IS NULL;
 
 CREATE TABLE history (

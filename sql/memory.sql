@@ -32,3 +32,20 @@ SELECT malloc_bytes AS malloc_before FROM booking.booking_backend_memory() \gset
 SELECT count(*) FROM generate_series(1, 3000) i,
        LATERAL booking.sfn_validate(jsonb_build_object('StartAt', 'Nowhere', 'States', jsonb_build_object('A', i))) v;
 SELECT malloc_bytes - :malloc_before < 262144 AS validate_flat FROM booking.booking_backend_memory();
+-- and durable executions: thousands of short ones (Map children included)
+-- started and run in one backend leave its memory where it was
+SELECT booking.sfn_create_state_machine('memory_short', '{
+  "StartAt": "Fan",
+  "States": {"Fan": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+    "ItemProcessor": {"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": true}}}}}
+}') IS NOT NULL AS created;
+SELECT count(*) FROM generate_series(1, 300) i
+ WHERE booking.sfn_start('memory_short', jsonb_build_object('items', jsonb_build_array(i, i + 1))) IS NOT NULL;
+SELECT malloc_bytes AS malloc_before, context_bytes AS context_before FROM booking.booking_backend_memory() \gset
+SELECT count(*) FROM generate_series(1, 3000) i
+ WHERE booking.sfn_start('memory_short', jsonb_build_object('items', jsonb_build_array(i, i + 1))) IS NOT NULL;
+SELECT malloc_bytes - :malloc_before < 262144 AS executions_malloc_flat,
+       context_bytes - :context_before < 262144 AS executions_context_flat
+  FROM booking.booking_backend_memory();
+SELECT status, count(*) FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id
+ WHERE m.name = 'memory_short' GROUP BY status;
