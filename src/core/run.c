@@ -153,6 +153,7 @@ make_env(run_ctx *r, const char *state, asl_env *env)
 	env->now = now(r);
 	env->random = draw(r);
 	env->max_payload = r->max_payload;
+	env->no_events = r->host == NULL || r->host->event == NULL;
 	if (st != NULL && st->type == ASL_STATE_TASK &&
 		st->resource.pattern == ASL_PATTERN_WAIT_FOR_TOKEN &&
 		r->host && r->host->task_token)

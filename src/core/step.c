@@ -30,6 +30,11 @@ step_event(step_ctx *c, const char *suffix, json_object *details)
 	char		type[64];
 	json_object *list = c->out->events;
 
+	if (c->env->no_events)
+	{
+		json_object_put(details);
+		return;
+	}
 	snprintf(type, sizeof type, "%s%s", asl_state_type_name(c->st->type), suffix);
 	/* a Wait leaves its state when the wait is over */
 	if (c->out->after_events != NULL && strcmp(suffix, "StateExited") == 0)
@@ -104,7 +109,8 @@ step_begin(step_ctx *c, const asl_machine *machine, const asl_position *pos,
 	}
 	if (entering)
 	{
-		step_event(c, "StateEntered", asl_event_entered_details(c->st->name, pos->input));
+		if (!env->no_events)
+			step_event(c, "StateEntered", asl_event_entered_details(c->st->name, pos->input));
 		step_inspect(c, "input", pos->input);
 	}
 	return true;

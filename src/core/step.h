@@ -41,6 +41,7 @@ typedef struct asl_env
 	const char *task_token;		/* $$.Task.Token when the state is a Task, or NULL */
 	size_t		max_payload;	/* bytes of serialized JSON; 0 means ASL_DEFAULT_MAX_PAYLOAD */
 	bool		inspect;		/* record each data-flow stage in outcome.inspection */
+	bool		no_events;		/* the host keeps no history: build no events */
 } asl_env;
 
 /* Where an execution (or a branch, or a Map iteration) stands. */

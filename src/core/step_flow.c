@@ -105,7 +105,8 @@ transition(step_ctx *c, asl_outcome_kind kind, const char *next, json_object *ou
 	out->output = output;
 	json_object_put(out->variables);
 	out->variables = vars;
-	step_event(c, "StateExited", asl_event_exited_details(c->st->name, output, assigned));
+	if (!c->env->no_events)
+		step_event(c, "StateExited", asl_event_exited_details(c->st->name, output, assigned));
 }
 
 /* NEXT, or END for a state with "End": true. */

@@ -1419,6 +1419,28 @@ roundtrip(int line, const char *def, call_kind k, const char *state, const char 
 	asl_machine_free(m2);
 }
 
+/* A host that keeps no history (env.no_events) gets no events, and the same outcome. */
+static void
+test_no_events(void)
+{
+	asl_machine *m = compile(m_misc);
+	asl_env		with = env_at(T0);
+	asl_env		without = env_at(T0);
+	asl_outcome o1, o2;
+	const char *first = m->root->start_name;
+
+	without.no_events = true;
+	do_step(m, first, "{\"a\": 1}", NULL, NULL, &with, &o1);
+	do_step(m, first, "{\"a\": 1}", NULL, NULL, &without, &o2);
+	CHECK(json_object_array_length(o1.events) > 0);
+	CHECK_INT(json_object_array_length(o2.events), 0);
+	CHECK_INT(o1.kind, o2.kind);
+	CHECK(json_object_equal(o1.output, o2.output));
+	asl_outcome_clear(&o1);
+	asl_outcome_clear(&o2);
+	asl_machine_free(m);
+}
+
 static void
 test_persisted_positions(void)
 {
@@ -1543,6 +1565,7 @@ main(void)
 	test_inspect();
 	test_events();
 	test_persisted_positions();
+	test_no_events();
 	test_host_loop();
 
 	json_object_put(base_ctx);
