@@ -254,3 +254,14 @@ asl_check_size(json_object *doc, size_t limit, const char *state, const char *wh
 				  state, what, limit);
 	return false;
 }
+
+bool
+asl_json_add(json_object *obj, const char *key, json_object *value)
+{
+	if (obj == NULL || json_object_object_add(obj, key, value) != 0)
+	{
+		json_object_put(value);
+		return false;
+	}
+	return true;
+}

@@ -52,6 +52,9 @@ size_t		asl_json_size(json_object *doc, size_t stop_after);
 bool		asl_check_size(json_object *doc, size_t limit, const char *state,
 						   const char *what, asl_error *err);
 
+/* Adds key: value to obj, taking value's reference; false (value put) when out of memory. */
+bool		asl_json_add(json_object *obj, const char *key, json_object *value);
+
 /* A deep copy (NULL for JSON null); false when out of memory. */
 bool		asl_copy_doc(json_object *src, json_object **out);
 

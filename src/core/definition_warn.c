@@ -1,43 +1,15 @@
 /*
  * definition_warn.c — PASS_RESULT_IS_STATIC, AWS's warning for a Pass Result
  * that holds paths: Result is never evaluated, so "$.x" stays that text.
- * (NO_DOLLAR, its twin for templates, is template.c's: the test is the same.)
+ * (NO_DOLLAR, its twin for templates, is template.c's: both use
+ * asl_template_looks_evaluated.)
  */
 #include "definition_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* "$.x", "$$.x", "$[0]", "$$" or a States.Fn( call: text meant to be evaluated. */
-static bool
-looks_evaluated(const char *s)
-{
-	if (s[0] == '$')
-	{
-		const char *p = s + 1;
-
-		if (*p == '$')
-			p++;
-		return *p == '.' || *p == '[' || (*p == '\0' && p != s + 1);
-	}
-	if (strncmp(s, "States.", 7) == 0)
-	{
-		const char *p = s + 7;
-
-		while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '.')
-			p++;
-		return *p == '(' && p != s + 7;
-	}
-	return false;
-}
-
-static bool
-is_dollar_key(const char *key)
-{
-	size_t		len = strlen(key);
-
-	return len >= 2 && strcmp(key + len - 2, ".$") == 0;
-}
+#include "template.h"
 
 static void walk_static(asl_build *b, json_object *v, const char *pointer, int depth);
 
@@ -85,9 +57,9 @@ object_static(asl_build *b, json_object *v, const char *pointer, int depth)
 {
 	json_object_object_foreach(v, key, val)
 	{
-		if (is_dollar_key(key) ||
+		if (asl_template_is_dollar_key(key, strlen(key)) ||
 			(json_object_is_type(val, json_type_string) &&
-			 looks_evaluated(json_object_get_string(val))))
+			 asl_template_looks_evaluated(json_object_get_string(val))))
 			asl_build_warning(b, "PASS_RESULT_IS_STATIC", pointer, key,
 							  "Result is static: \"%s\" is copied as written, not evaluated; use Parameters to build a result from paths",
 							  key);

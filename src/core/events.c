@@ -7,17 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Adds key: value, taking value's reference; false (value put) when out of memory. */
-static bool
-add(json_object *obj, const char *key, json_object *value)
-{
-	if (obj == NULL || json_object_object_add(obj, key, value) != 0)
-	{
-		json_object_put(value);
-		return false;
-	}
-	return true;
-}
+#include "dataflow.h"
 
 /* {"truncated": false}: booking never truncates what it records. */
 static json_object *
@@ -25,7 +15,7 @@ not_truncated(void)
 {
 	json_object *o = json_object_new_object();
 
-	if (o != NULL && !add(o, "truncated", json_object_new_boolean(false)))
+	if (o != NULL && !asl_json_add(o, "truncated", json_object_new_boolean(false)))
 	{
 		json_object_put(o);
 		return NULL;
@@ -42,7 +32,7 @@ wrap(const char *member, json_object *inner)
 	if (inner == NULL)
 		return NULL;
 	o = json_object_new_object();
-	if (!add(o, member, inner))
+	if (!asl_json_add(o, member, inner))
 	{
 		json_object_put(o);
 		return NULL;
@@ -65,8 +55,8 @@ asl_event_new(const char *type, json_object *details)
 		json_object_put(ev);
 		return NULL;
 	}
-	add(ev, "type", t);
-	if (!add(ev, "details", details))
+	asl_json_add(ev, "type", t);
+	if (!asl_json_add(ev, "details", details))
 	{
 		json_object_put(ev);
 		return NULL;
@@ -94,9 +84,9 @@ asl_event_entered_details(const char *state, json_object *input)
 {
 	json_object *d = json_object_new_object();
 
-	if (!add(d, "name", json_object_new_string(state)) ||
-		!add(d, "input", json_object_get(input)) ||
-		!add(d, "inputDetails", not_truncated()))
+	if (!asl_json_add(d, "name", json_object_new_string(state)) ||
+		!asl_json_add(d, "input", json_object_get(input)) ||
+		!asl_json_add(d, "inputDetails", not_truncated()))
 	{
 		json_object_put(d);
 		return NULL;
@@ -109,16 +99,16 @@ asl_event_exited_details(const char *state, json_object *output, json_object *as
 {
 	json_object *d = json_object_new_object();
 
-	if (!add(d, "name", json_object_new_string(state)) ||
-		!add(d, "output", json_object_get(output)) ||
-		!add(d, "outputDetails", not_truncated()))
+	if (!asl_json_add(d, "name", json_object_new_string(state)) ||
+		!asl_json_add(d, "output", json_object_get(output)) ||
+		!asl_json_add(d, "outputDetails", not_truncated()))
 	{
 		json_object_put(d);
 		return NULL;
 	}
 	if (assigned != NULL &&
-		(!add(d, "assignedVariables", json_object_get(assigned)) ||
-		 !add(d, "assignedVariablesDetails", not_truncated())))
+		(!asl_json_add(d, "assignedVariables", json_object_get(assigned)) ||
+		 !asl_json_add(d, "assignedVariablesDetails", not_truncated())))
 	{
 		json_object_put(d);
 		return NULL;
@@ -131,7 +121,7 @@ asl_event_map_started_details(size_t length)
 {
 	json_object *d = json_object_new_object();
 
-	if (!add(d, "length", json_object_new_int64((int64_t) length)))
+	if (!asl_json_add(d, "length", json_object_new_int64((int64_t) length)))
 	{
 		json_object_put(d);
 		return NULL;
@@ -148,8 +138,8 @@ asl_event_map_iteration(const char *type, const char *map_state, size_t index)
 	/* MapIterationStarted -> mapIterationStartedEventDetails */
 	snprintf(member, sizeof member, "%sEventDetails", type);
 	member[0] = (char) tolower((unsigned char) member[0]);
-	if (!add(d, "name", json_object_new_string(map_state)) ||
-		!add(d, "index", json_object_new_int64((int64_t) index)))
+	if (!asl_json_add(d, "name", json_object_new_string(map_state)) ||
+		!asl_json_add(d, "index", json_object_new_int64((int64_t) index)))
 	{
 		json_object_put(d);
 		return NULL;

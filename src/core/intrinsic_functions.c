@@ -187,37 +187,11 @@ intrinsic_want_integer(const asl_intrinsic *fn, json_object **vals, size_t i, co
 	return true;
 }
 
-/* ---- a growable byte buffer ---- */
-
-void
-intrinsic_buf_add(intrinsic_buf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap)
-	{
-		size_t		cap = b->cap ? b->cap : 64;
-		char	   *grown;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		grown = realloc(b->data, cap);
-		if (grown == NULL)
-		{
-			b->oom = true;
-			return;
-		}
-		b->data = grown;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
+/* ---- the byte buffer as a result ---- */
 
 /* Hands the buffer over as a json string; frees it either way. */
 bool
-intrinsic_buf_to_string(intrinsic_buf *b, json_object **out, asl_error *err)
+intrinsic_buf_to_string(asl_strbuf *b, json_object **out, asl_error *err)
 {
 	if (!b->oom)
 		*out = json_object_new_string_len(b->data ? b->data : "", (int) b->len);
@@ -250,7 +224,7 @@ is_escapable(char c)
  * parser kept as written).
  */
 static size_t
-format_scan(const char *t, size_t len, json_object **vals, intrinsic_buf *out)
+format_scan(const char *t, size_t len, json_object **vals, asl_strbuf *out)
 {
 	size_t		used = 0;
 
@@ -259,7 +233,7 @@ format_scan(const char *t, size_t len, json_object **vals, intrinsic_buf *out)
 		if (t[i] == '\\' && i + 1 < len && is_escapable(t[i + 1]))
 		{
 			if (out)
-				intrinsic_buf_add(out, t + ++i, 1);
+				asl_strbuf_add(out, t + ++i, 1);
 			else
 				i++;
 		}
@@ -271,18 +245,18 @@ format_scan(const char *t, size_t len, json_object **vals, intrinsic_buf *out)
 				json_object *v = vals[used];
 
 				if (json_object_is_type(v, json_type_string))
-					intrinsic_buf_add(out, json_object_get_string(v), (size_t) json_object_get_string_len(v));
+					asl_strbuf_add(out, json_object_get_string(v), (size_t) json_object_get_string_len(v));
 				else
 				{
 					const char *s = json_object_to_json_string_ext(v, JSON_TEXT);
 
-					intrinsic_buf_add(out, s, strlen(s));
+					asl_strbuf_add(out, s, strlen(s));
 				}
 			}
 			used++;
 		}
 		else if (out)
-			intrinsic_buf_add(out, t + i, 1);
+			asl_strbuf_add(out, t + i, 1);
 	}
 	return used;
 }
@@ -299,7 +273,7 @@ fn_format(const asl_intrinsic *fn, json_object **vals, json_object **out, asl_er
 	const char *t;
 	size_t		len;
 	size_t		placeholders;
-	intrinsic_buf b = {0};
+	asl_strbuf b = {0};
 
 	if (fn->args[0].kind == ARG_LITERAL && fn->args[0].raw != NULL)
 	{

@@ -15,6 +15,7 @@
 #include "error.h"
 #include "intrinsic.h"
 #include "path.h"
+#include "strbuf.h"
 
 typedef enum intrinsic_arg_kind
 {
@@ -91,17 +92,8 @@ bool		intrinsic_want_integer(const asl_intrinsic *fn, json_object **vals, size_t
 								   const char *what, bool round, int64_t *out, asl_error *err);
 
 /* A growable byte buffer; zero-initialise it. */
-typedef struct intrinsic_buf
-{
-	char	   *data;
-	size_t		len;
-	size_t		cap;
-	bool		oom;
-} intrinsic_buf;
-
-void		intrinsic_buf_add(intrinsic_buf *b, const char *s, size_t n);
 /* Hands the buffer over as a json string in *out; frees it either way. */
-bool		intrinsic_buf_to_string(intrinsic_buf *b, json_object **out, asl_error *err);
+bool		intrinsic_buf_to_string(asl_strbuf *b, json_object **out, asl_error *err);
 /* Appends v to arr, consuming the reference v. */
 bool		intrinsic_array_add(json_object *arr, json_object *v, asl_error *err);
 

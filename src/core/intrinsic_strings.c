@@ -143,7 +143,7 @@ base64_decode(const char *s, size_t len, unsigned char *dst)
  * by U+FFFD, as Java's String(bytes, UTF_8) does.
  */
 static void
-utf8_repair(const unsigned char *s, size_t len, intrinsic_buf *out)
+utf8_repair(const unsigned char *s, size_t len, asl_strbuf *out)
 {
 	static const char replacement[] = "\xEF\xBF\xBD";
 	size_t		i = 0;
@@ -158,7 +158,7 @@ utf8_repair(const unsigned char *s, size_t len, intrinsic_buf *out)
 
 		if (c < 0x80)
 		{
-			intrinsic_buf_add(out, (const char *) s + i++, 1);
+			asl_strbuf_add(out, (const char *) s + i++, 1);
 			continue;
 		}
 		if (c >= 0xC2 && c <= 0xDF)
@@ -181,7 +181,7 @@ utf8_repair(const unsigned char *s, size_t len, intrinsic_buf *out)
 		}
 		else
 		{
-			intrinsic_buf_add(out, replacement, 3);
+			asl_strbuf_add(out, replacement, 3);
 			i++;
 			continue;
 		}
@@ -193,9 +193,9 @@ utf8_repair(const unsigned char *s, size_t len, intrinsic_buf *out)
 				break;
 		}
 		if (k > need)
-			intrinsic_buf_add(out, (const char *) s + i, need + 1);
+			asl_strbuf_add(out, (const char *) s + i, need + 1);
 		else
-			intrinsic_buf_add(out, replacement, 3);
+			asl_strbuf_add(out, replacement, 3);
 		i += k > need ? need + 1 : k;
 	}
 }
@@ -208,7 +208,7 @@ intrinsic_base64_decode(const asl_intrinsic *fn, json_object **vals, json_object
 	size_t		len;
 	unsigned char *dec;
 	long		n;
-	intrinsic_buf b = {0};
+	asl_strbuf b = {0};
 
 	if (!want_short_string(fn, vals, 0, "base64 text", &s, &len, err))
 		return false;
@@ -221,7 +221,7 @@ intrinsic_base64_decode(const asl_intrinsic *fn, json_object **vals, json_object
 		free(dec);
 		return intrinsic_bad_arg(err, fn, 0, "base64 text", "valid base64", vals[0]);
 	}
-	intrinsic_buf_add(&b, "", 0);
+	asl_strbuf_add(&b, "", 0);
 	utf8_repair(dec, (size_t) n, &b);
 	free(dec);
 	return intrinsic_buf_to_string(&b, out, err);

@@ -26,18 +26,6 @@
 #include "events.h"
 #include "path.h"
 
-/* Adds key: value, taking value's reference; false (value put) when out of memory. */
-static bool
-add(json_object *obj, const char *key, json_object *value)
-{
-	if (obj == NULL || json_object_object_add(obj, key, value) != 0)
-	{
-		json_object_put(value);
-		return false;
-	}
-	return true;
-}
-
 static bool
 alloc_branches(step_ctx *c, size_t n, asl_error *err)
 {
@@ -326,8 +314,8 @@ failed_item(const asl_result *r)
 {
 	json_object *o = json_object_new_object();
 
-	if (!add(o, "Error", json_object_new_string(r->error ? r->error : "")) ||
-		!add(o, "Cause", json_object_new_string(r->cause ? r->cause : "")))
+	if (!asl_json_add(o, "Error", json_object_new_string(r->error ? r->error : "")) ||
+		!asl_json_add(o, "Cause", json_object_new_string(r->cause ? r->cause : "")))
 	{
 		json_object_put(o);
 		return NULL;

@@ -22,18 +22,6 @@
 #include "events.h"
 #include "retry.h"
 
-/* Adds key: value, taking value's reference; false (value put) when out of memory. */
-static bool
-add(json_object *obj, const char *key, json_object *value)
-{
-	if (obj == NULL || json_object_object_add(obj, key, value) != 0)
-	{
-		json_object_put(value);
-		return false;
-	}
-	return true;
-}
-
 /*
  * Evaluates tpl with $ = dollar against the variables of state entry.
  * *vars: the variables after the assignment (a new object; without tpl, the
@@ -78,7 +66,7 @@ eval_assign(step_ctx *c, const asl_template *tpl, json_object *dollar,
 	{
 		json_object_object_foreach(values, key, val)
 		{
-			if (!add(nv, key, json_object_get(val)))
+			if (!asl_json_add(nv, key, json_object_get(val)))
 			{
 				json_object_put(nv);
 				json_object_put(values);
@@ -213,9 +201,9 @@ inspect_error(step_ctx *c, const char *key, int64_t index, double backoff)
 	if (!c->env->inspect)
 		return;
 	d = json_object_new_object();
-	add(d, key, json_object_new_int64(index));
+	asl_json_add(d, key, json_object_new_int64(index));
 	if (backoff >= 0)
-		add(d, "retryBackoffIntervalSeconds", json_object_new_double(backoff));
+		asl_json_add(d, "retryBackoffIntervalSeconds", json_object_new_double(backoff));
 	step_inspect(c, "errorDetails", d);
 	json_object_put(d);
 }
@@ -265,8 +253,8 @@ error_output(const asl_error *err)
 {
 	json_object *o = json_object_new_object();
 
-	if (!add(o, "Error", json_object_new_string(err->name ? err->name : "")) ||
-		!add(o, "Cause", json_object_new_string(err->cause ? err->cause : "")))
+	if (!asl_json_add(o, "Error", json_object_new_string(err->name ? err->name : "")) ||
+		!asl_json_add(o, "Cause", json_object_new_string(err->cause ? err->cause : "")))
 	{
 		json_object_put(o);
 		return NULL;

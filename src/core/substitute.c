@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 /* Deepest nesting walked (the walk recurses). */
 #define MAX_SUBSTITUTE_DEPTH 1024
 
@@ -24,40 +26,6 @@ typedef struct subst_ctx
 	bool		ok;
 } subst_ctx;
 
-typedef struct buf
-{
-	char	   *data;
-	size_t		len;
-	size_t		cap;
-	bool		oom;
-} buf;
-
-static void
-buf_add(buf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap)
-	{
-		size_t		cap = b->cap ? b->cap : 64;
-		char	   *grown;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		grown = realloc(b->data, cap);
-		if (grown == NULL)
-		{
-			b->oom = true;
-			return;
-		}
-		b->data = grown;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
 static bool
 name_char(char c)
 {
@@ -67,7 +35,7 @@ name_char(char c)
 
 /* Appends the value of placeholder name (len bytes), or reports why not. */
 static void
-replace(subst_ctx *c, buf *out, const char *name, size_t len, const char *pointer)
+replace(subst_ctx *c, asl_strbuf *out, const char *name, size_t len, const char *pointer)
 {
 	char	   *key = strndup(name, len);
 	json_object *v = NULL;
@@ -86,13 +54,13 @@ replace(subst_ctx *c, buf *out, const char *name, size_t len, const char *pointe
 					 "no substitution is given for ${%s}", key);
 	}
 	else if (json_object_is_type(v, json_type_string))
-		buf_add(out, json_object_get_string(v), (size_t) json_object_get_string_len(v));
+		asl_strbuf_add(out, json_object_get_string(v), (size_t) json_object_get_string_len(v));
 	else if (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double) ||
 			 json_object_is_type(v, json_type_boolean))
 	{
 		const char *text = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
 
-		buf_add(out, text, strlen(text));
+		asl_strbuf_add(out, text, strlen(text));
 	}
 	else
 	{
@@ -109,7 +77,7 @@ replace(subst_ctx *c, buf *out, const char *name, size_t len, const char *pointe
  * memory; problems with placeholders are reported and leave them as written.
  */
 static bool
-substitute_text(subst_ctx *c, const char *s, size_t len, const char *pointer, buf *out)
+substitute_text(subst_ctx *c, const char *s, size_t len, const char *pointer, asl_strbuf *out)
 {
 	size_t		i = 0;
 
@@ -121,11 +89,11 @@ substitute_text(subst_ctx *c, const char *s, size_t len, const char *pointer, bu
 
 		if (hit == NULL)
 		{
-			buf_add(out, s + i, len - i);
+			asl_strbuf_add(out, s + i, len - i);
 			break;
 		}
 		start = (size_t) (hit - s);
-		buf_add(out, s + i, start - i);
+		asl_strbuf_add(out, s + i, start - i);
 		end = start + 2;
 		if (end < len && s[end] == '!')
 		{
@@ -134,8 +102,8 @@ substitute_text(subst_ctx *c, const char *s, size_t len, const char *pointer, bu
 			if (close != NULL)
 			{
 				/* ${!Text} → ${Text} */
-				buf_add(out, "${", 2);
-				buf_add(out, s + end + 1, (size_t) (close - s) - end);
+				asl_strbuf_add(out, "${", 2);
+				asl_strbuf_add(out, s + end + 1, (size_t) (close - s) - end);
 				i = (size_t) (close - s) + 1;
 				continue;
 			}
@@ -149,12 +117,12 @@ substitute_text(subst_ctx *c, const char *s, size_t len, const char *pointer, bu
 		}
 		else
 		{
-			buf_add(out, "${", 2);
+			asl_strbuf_add(out, "${", 2);
 			i = start + 2;
 		}
 	}
 	if (out->data == NULL)
-		buf_add(out, "", 0);
+		asl_strbuf_add(out, "", 0);
 	return !out->oom;
 }
 
@@ -174,7 +142,7 @@ copy_members(subst_ctx *c, json_object *v, json_object *obj, const char *pointer
 	json_object_object_foreach(v, key, val)
 	{
 		char	   *at = asl_pointer_join(pointer, key);
-		buf			k = {0};
+		asl_strbuf	k = {0};
 		json_object *nv;
 
 		if (at == NULL || !substitute_text(c, key, strlen(key), at, &k))
@@ -263,7 +231,7 @@ walk(subst_ctx *c, json_object *v, const char *pointer, int depth)
 			{
 				const char *s = json_object_get_string(v);
 				size_t		len = (size_t) json_object_get_string_len(v);
-				buf			b = {0};
+				asl_strbuf	b = {0};
 
 				if (memmem(s, len, "${", 2) == NULL)
 					return json_object_get(v);	/* scalars are shared, never changed */

@@ -83,19 +83,14 @@ report(compile_ctx *c, asl_severity sev, const char *code, const char *pointer,
 	free(msg);
 }
 
-static bool
-is_dollar_key(const char *key, size_t len)
+bool
+asl_template_is_dollar_key(const char *key, size_t len)
 {
 	return len >= 2 && key[len - 2] == '.' && key[len - 1] == '$';
 }
 
-/*
- * "$.x", "$$.x", "$[0]", "$$" or "States.Fn(": text meant to be evaluated.
- * The same test as the definition compiler's NO_DOLLAR walk, so the two
- * agree on what they warn about.
- */
-static bool
-looks_evaluated(const char *s)
+bool
+asl_template_looks_evaluated(const char *s)
 {
 	if (s[0] == '$')
 	{
@@ -117,9 +112,8 @@ looks_evaluated(const char *s)
 }
 
 /*
- * NO_DOLLAR, unless already reported at this place: the definition compiler
- * runs its own walk over the templates it reads, and one warning per field is
- * enough.
+ * NO_DOLLAR, AWS's warning for a literal that looks meant to be evaluated;
+ * once per field in a diagnostics list, whoever reported it first.
  */
 static void
 warn_no_dollar(compile_ctx *c, const char *pointer, const char *key)
@@ -228,10 +222,10 @@ compile_member(compile_ctx *c, json_object *obj, const char *key, json_object *v
 		report(c, ASL_SEV_ERROR, "OUT_OF_MEMORY", pointer, "out of memory");
 		return;
 	}
-	if (is_dollar_key(key, len))
+	if (asl_template_is_dollar_key(key, len))
 	{
 		m->key = strndup(key, len - 2);
-		if (m->key != NULL && !is_dollar_key(m->key, len - 2) &&
+		if (m->key != NULL && !asl_template_is_dollar_key(m->key, len - 2) &&
 			json_object_object_get_ex(obj, m->key, NULL))
 			report(c, ASL_SEV_ERROR, "MUTUALLY_EXCLUSIVE_FIELDS", pointer,
 				   "\"%s\" and \"%s\" would both produce the field \"%s\"", m->key, key, m->key);
@@ -241,7 +235,7 @@ compile_member(compile_ctx *c, json_object *obj, const char *key, json_object *v
 	{
 		m->key = strdup(key);
 		if (json_object_is_type(val, json_type_string) &&
-			looks_evaluated(json_object_get_string(val)))
+			asl_template_looks_evaluated(json_object_get_string(val)))
 			warn_no_dollar(c, at, key);
 		m->value = compile_node(c, val, at, depth + 1);
 	}

@@ -26,6 +26,16 @@ typedef struct asl_template asl_template;
 asl_template *asl_template_compile(json_object *tpl, const char *pointer, asl_diags *diags);
 void		asl_template_free(asl_template *tpl);
 
+/* True for a key ending in ".$" (key is len bytes): its value is evaluated. */
+bool		asl_template_is_dollar_key(const char *key, size_t len);
+
+/*
+ * True for text meant to be evaluated: "$.x", "$$.x", "$[0]", "$$" or
+ * "States.Fn(". NO_DOLLAR (templates) and PASS_RESULT_IS_STATIC (Pass Result)
+ * warn about such text where it is taken literally.
+ */
+bool		asl_template_looks_evaluated(const char *text);
+
 /*
  * Evaluates against scope. true with a new reference in *out, or false with
  * err set (States.Runtime when a path matches nothing, as AWS; intrinsic
