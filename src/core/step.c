@@ -225,3 +225,16 @@ asl_step(const asl_machine *machine, const asl_position *pos, const asl_env *env
 	}
 	step_end(&c);
 }
+
+bool
+step_parameters(step_ctx *c, json_object *effective, json_object **params, asl_error *err)
+{
+	asl_scope	s = step_scope(c, effective);
+
+	if (!asl_apply_template(c->st->parameters, &s, params, err))
+		return false;
+	if (c->st->parameters != NULL)
+		step_inspect(c, "afterParameters", *params);
+	/* AWS: "When, after Parameters processing, the input of a state is larger than the payload size quota" */
+	return asl_check_size(*params, c->limit, c->st->name, "the input after Parameters", err);
+}

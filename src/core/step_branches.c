@@ -91,16 +91,10 @@ step_parallel(step_ctx *c)
 	asl_error	err = {0};
 	json_object *eff;
 	json_object *params = NULL;
-	asl_scope	s;
 
 	if (!step_input(c, &eff))
 		return;
-	s = step_scope(c, eff);
-	if (!asl_apply_template(st->parameters, &s, &params, &err))
-		goto fail;
-	if (st->parameters != NULL)
-		step_inspect(c, "afterParameters", params);
-	if (!asl_check_size(params, c->limit, st->name, "the input after Parameters", &err) ||
+	if (!step_parameters(c, eff, &params, &err) ||
 		!alloc_branches(c, st->n_branches, &err))
 		goto fail;
 	for (size_t i = 0; i < st->n_branches; i++)

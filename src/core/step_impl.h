@@ -61,6 +61,14 @@ void		step_pass_through(step_ctx *c, json_object *effective, const asl_template 
 bool		step_input(step_ctx *c, json_object **effective);
 
 /*
+ * Task and Parallel: Parameters applied to the effective input (which it
+ * is without Parameters), shown as afterParameters, held to the payload
+ * quota. False with err set.
+ */
+bool		step_parameters(step_ctx *c, json_object *effective, json_object **params,
+							asl_error *err);
+
+/*
  * A whole number of at least min from a literal or a reference path into
  * input (States.Runtime otherwise). Absent: *out = 0.
  */

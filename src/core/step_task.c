@@ -17,19 +17,12 @@ step_task(step_ctx *c)
 	asl_error	err = {0};
 	json_object *eff;
 	json_object *params = NULL;
-	asl_scope	s;
 	int64_t		timeout = 0;
 	int64_t		heartbeat = 0;
 
 	if (!step_input(c, &eff))
 		return;
-	s = step_scope(c, eff);
-	if (!asl_apply_template(st->parameters, &s, &params, &err))
-		goto fail;
-	if (st->parameters != NULL)
-		step_inspect(c, "afterParameters", params);
-	/* AWS: "When, after Parameters processing, the input of a state is larger than the payload size quota" */
-	if (!asl_check_size(params, c->limit, st->name, "the input after Parameters", &err) ||
+	if (!step_parameters(c, eff, &params, &err) ||
 		!step_resolve_count(c, &st->timeout_seconds, "TimeoutSeconds", eff, 1, &timeout, &err) ||
 		!step_resolve_count(c, &st->heartbeat_seconds, "HeartbeatSeconds", eff, 1, &heartbeat, &err))
 		goto fail;
