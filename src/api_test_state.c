@@ -216,21 +216,13 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	if (out->kind == ASL_OUTCOME_TASK)
 	{
 		asl_task_reply reply;
-		asl_result result;
 		asl_outcome *done = palloc0(sizeof(asl_outcome));
 		BookingOwned *done_owner = booking_owner(outcome_free);
 
 		memset(&reply, 0, sizeof(reply));
 		(void) booking_sync_run_task(NULL, state_name, &out->task, &reply);
-		memset(&result, 0, sizeof(result));
-		result.failed = asl_error_is_set(&reply.error);
-		result.output = reply.output;
-		result.error = reply.error.name;
-		result.cause = reply.error.cause;
 		done_owner->ptr = done;
-		asl_step_task_done(machine, &pos, &env, &result, done);
-		json_object_put(reply.output);
-		asl_error_clear(&reply.error);
+		asl_step_task_reply(machine, &pos, &env, &reply, done);
 		/* keep what the first half saw (input, afterInputPath, afterParameters) */
 		if (out->inspection != NULL && done->inspection != NULL)
 		{

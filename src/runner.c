@@ -280,21 +280,13 @@ static void
 run_task(Advance *a, const asl_position *pos)
 {
 	asl_task_reply reply;
-	asl_result	result;
 	asl_env		env;
 
 	memset(&reply, 0, sizeof(reply));
 	(void) booking_sync_run_task(NULL, a->out->state, &a->out->task, &reply);
-	memset(&result, 0, sizeof(result));
-	result.failed = asl_error_is_set(&reply.error);
-	result.output = reply.output;
-	result.error = reply.error.name;
-	result.cause = reply.error.cause;
 	make_env(a, &env);
 	asl_outcome_clear(a->next);
-	asl_step_task_done(a->machine, pos, &env, &result, a->next);
-	json_object_put(reply.output);
-	asl_error_clear(&reply.error);
+	asl_step_task_reply(a->machine, pos, &env, &reply, a->next);
 }
 
 /* ---- branches ---- */

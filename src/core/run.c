@@ -198,7 +198,6 @@ static bool
 run_task(run_ctx *r, const asl_position *pos, const asl_outcome *out, asl_outcome *next)
 {
 	asl_task_reply reply = {0};
-	asl_result	res = {0};
 	asl_env		env;
 
 	if (r->host == NULL || r->host->run_task == NULL)
@@ -209,14 +208,8 @@ run_task(run_ctx *r, const asl_position *pos, const asl_outcome *out, asl_outcom
 		asl_error_clear(&reply.error);
 		return halt(r, ASL_RUN_ABORTED, "States.Aborted", "The task of state '%s' was interrupted", out->state);
 	}
-	res.failed = asl_error_is_set(&reply.error);
-	res.output = reply.output;
-	res.error = reply.error.name;
-	res.cause = reply.error.cause;
 	make_env(r, pos->state, &env);
-	asl_step_task_done(r->machine, pos, &env, &res, next);
-	json_object_put(reply.output);
-	asl_error_clear(&reply.error);
+	asl_step_task_reply(r->machine, pos, &env, &reply, next);
 	return true;
 }
 

@@ -34,13 +34,6 @@ typedef enum asl_run_status
 	ASL_RUN_ABORTED				/* the host interrupted a sleep or a task */
 } asl_run_status;
 
-/* What a task returned: an output, or an error. */
-typedef struct asl_task_reply
-{
-	json_object *output;		/* success: a reference the driver takes (NULL is JSON null) */
-	asl_error	error;			/* failure: set with asl_error_set; the driver clears it */
-} asl_task_reply;
-
 typedef struct asl_run_host
 {
 	void	   *arg;			/* passed to every callback */

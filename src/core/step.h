@@ -144,6 +144,20 @@ void		asl_step_task_done(const asl_machine *machine, const asl_position *pos,
 							   const asl_env *env, const asl_result *result,
 							   asl_outcome *out);
 
+/* What a host's task returned: an output, or an error. */
+typedef struct asl_task_reply
+{
+	json_object *output;		/* success: a reference the consumer takes (NULL is JSON null) */
+	asl_error	error;			/* failure: set with asl_error_set; the consumer clears it */
+} asl_task_reply;
+
+/*
+ * asl_step_task_done with a host's reply, which it consumes: the output's
+ * reference is put and the error cleared.
+ */
+void		asl_step_task_reply(const asl_machine *machine, const asl_position *pos,
+								const asl_env *env, asl_task_reply *reply, asl_outcome *out);
+
 /*
  * After ASL_OUTCOME_BRANCHES: the same position and one result per branch,
  * in order. A failed Parallel branch fails the state with its error (the

@@ -79,3 +79,20 @@ asl_step_task_done(const asl_machine *machine, const asl_position *pos,
 		step_finish(&c, result->output, true, result->output);
 	step_end(&c);
 }
+
+void
+asl_step_task_reply(const asl_machine *machine, const asl_position *pos, const asl_env *env,
+					asl_task_reply *reply, asl_outcome *out)
+{
+	asl_result	result;
+
+	memset(&result, 0, sizeof(result));
+	result.failed = asl_error_is_set(&reply->error);
+	result.output = reply->output;
+	result.error = reply->error.name;
+	result.cause = reply->error.cause;
+	asl_step_task_done(machine, pos, env, &result, out);
+	json_object_put(reply->output);
+	reply->output = NULL;
+	asl_error_clear(&reply->error);
+}
