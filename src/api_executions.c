@@ -71,14 +71,7 @@ sfn_start(PG_FUNCTION_ARGS)
 	const asl_machine *compiled;
 	int64		id;
 
-	booking_require_arg(fcinfo, 0, "state_machine");
-	input = PG_ARGISNULL(1) ? DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")))
-		: PG_GETARG_JSONB_P(1);
-	booking_check_input_size(input);
-	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), false, &machine, &version);
-	if (version == 0)
-		version = machine.current_version;
-	compiled = booking_machine_get(machine.id, version);
+	compiled = booking_resolve_start(fcinfo, &machine, &version, &input);
 
 	memset(&row, 0, sizeof(row));
 	row.name = PG_ARGISNULL(2) ? booking_new_execution_name() : text_to_cstring(PG_GETARG_TEXT_PP(2));
@@ -109,7 +102,14 @@ sfn_start(PG_FUNCTION_ARGS)
 						   ? "It is running with a different input."
 						   : "It has ended (%s); execution names are not reused.", existing.status)));
 	}
-	load_or_error(id, true, &row);
+	/* the new row is this transaction's alone: no need to read it back */
+	row.id = id;
+	row.machine_name = machine.name;
+	row.role = machine.role;
+	row.status = "RUNNING";
+	row.phase = "step";
+	row.document = input;
+	row.branch_index = -1;
 	booking_record_start(&row);
 	booking_advance(&row);
 	PG_RETURN_TEXT_P(cstring_to_text(row.arn));

@@ -20,21 +20,6 @@
 
 PG_FUNCTION_INFO_V1(sfn_start_sync);
 
-/* Execution input over the payload limit is refused before anything runs (AWS: InvalidExecutionInput). */
-void
-booking_check_input_size(Jsonb *input)
-{
-	char	   *text = JsonbToCString(NULL, &input->root, VARSIZE(input));
-	size_t		len = strlen(text);
-
-	if (len > (size_t) booking_max_payload_size)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("InvalidExecutionInput: input is %zu bytes, more than booking.max_payload_size (%d)",
-						len, booking_max_payload_size)));
-	pfree(text);
-}
-
 Datum
 sfn_start_sync(PG_FUNCTION_ARGS)
 {
@@ -46,15 +31,7 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 	asl_run_result *res;
 	JsonbParseState *state = NULL;
 
-	booking_require_arg(fcinfo, 0, "state_machine");
-	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
-	if (input == NULL)
-		input = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")));
-	booking_check_input_size(input);
-	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), false, &stored, &version);
-	if (version == 0)
-		version = stored.current_version;
-	machine = booking_machine_get(stored.id, version);
+	machine = booking_resolve_start(fcinfo, &stored, &version, &input);
 
 	memset(&exec, 0, sizeof(exec));
 	exec.name = booking_new_execution_name();

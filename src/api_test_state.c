@@ -98,12 +98,6 @@ point_into_single_state(asl_diags *diags, const char *state_name)
 }
 
 static void
-machine_free(void *ptr)
-{
-	asl_machine_free((asl_machine *) ptr);
-}
-
-static void
 outcome_free(void *ptr)
 {
 	asl_outcome_clear((asl_outcome *) ptr);
@@ -160,7 +154,7 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	json_object *input;
 	asl_diags  *diags = booking_diags_new();
 	BookingOwned *wrapped_owner = booking_owner(booking_json_put);
-	BookingOwned *machine_owner = booking_owner(machine_free);
+	BookingOwned *machine_owner = booking_owner(booking_machine_free);
 	BookingOwned *context_owner = booking_owner(booking_json_put);
 	BookingOwned *outcome_owner = booking_owner(outcome_free);
 	asl_machine *machine;

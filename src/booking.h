@@ -24,8 +24,6 @@ typedef enum BookingHistoryLevel
 	BOOKING_HISTORY_NONE
 } BookingHistoryLevel;
 
-/* ERROR InvalidExecutionInput when an execution input is over booking.max_payload_size. */
-void		booking_check_input_size(Jsonb *input);
 
 /* ERROR (22004) naming the argument when argument n is NULL. */
 void		booking_require_arg(FunctionCallInfo fcinfo, int n, const char *field);

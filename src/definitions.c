@@ -11,19 +11,13 @@
 #include "core/definition.h"
 #include "core/substitute.h"
 
-static void
-machine_free(void *ptr)
-{
-	asl_machine_free((asl_machine *) ptr);
-}
-
 Jsonb *
 booking_prepare_definition(Jsonb *definition, Jsonb *substitutions, asl_diags *diags)
 {
 	json_object *source = booking_jsonb_to_jsonc(definition);
 	json_object *subs = substitutions ? booking_jsonb_to_jsonc(substitutions) : NULL;
 	BookingOwned *resolved_owner = booking_owner(booking_json_put);
-	BookingOwned *machine_owner = booking_owner(machine_free);
+	BookingOwned *machine_owner = booking_owner(booking_machine_free);
 	json_object *resolved;
 	size_t		substitution_diags;
 

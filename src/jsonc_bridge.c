@@ -8,6 +8,7 @@
 #include "utils/memutils.h"
 
 #include "jsonc_bridge.h"
+#include "core/definition.h"
 
 /* Deep enough for any real document; json-c's default of 32 is not. */
 #define BOOKING_JSON_MAX_DEPTH 2000
@@ -53,6 +54,12 @@ void
 booking_json_put(void *obj)
 {
 	json_object_put((json_object *) obj);
+}
+
+void
+booking_machine_free(void *machine)
+{
+	asl_machine_free((asl_machine *) machine);
 }
 
 static void

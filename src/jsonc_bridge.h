@@ -43,6 +43,9 @@ void	   *booking_disown(BookingOwned *owner);
 /* json_object_put as a booking_free_fn. */
 void		booking_json_put(void *obj);
 
+/* asl_machine_free as a booking_free_fn. */
+void		booking_machine_free(void *machine);
+
 /* jsonb → json-c, owned by CurrentMemoryContext (the caller borrows it). */
 json_object *booking_jsonb_to_jsonc(Jsonb *jb);
 

@@ -7,6 +7,11 @@
 
 #include "postgres.h"
 
+#include "fmgr.h"
+#include "utils/jsonb.h"
+
+#include "jsonc.h"
+#include "core/definition.h"
 #include "store_machines.h"
 
 /*
@@ -16,5 +21,15 @@
  */
 void		booking_lookup_machine(const char *ref, bool for_update,
 								   StoredMachine *machine, int *version);
+
+/*
+ * What sfn_start and sfn_start_sync share, from their arguments
+ * (state_machine text, input jsonb default '{}'): the machine, the version
+ * the execution runs (the current one unless the reference names one), the
+ * input (ERROR InvalidExecutionInput over booking.max_payload_size), and the
+ * compiled machine.
+ */
+const asl_machine *booking_resolve_start(FunctionCallInfo fcinfo, StoredMachine *machine,
+										 int *version, Jsonb **input);
 
 #endif

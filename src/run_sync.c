@@ -79,12 +79,6 @@ run_result_free(void *ptr)
 	asl_run_result_clear((asl_run_result *) ptr);
 }
 
-static void
-json_free(void *ptr)
-{
-	json_object_put((json_object *) ptr);
-}
-
 asl_run_result *
 booking_run_sync(const asl_machine *machine, const SyncExecution *exec)
 {
@@ -92,7 +86,7 @@ booking_run_sync(const asl_machine *machine, const SyncExecution *exec)
 	asl_execution_info info;
 	asl_run_host host;
 	asl_run_options opt;
-	BookingOwned *context_owner = booking_owner(json_free);
+	BookingOwned *context_owner = booking_owner(booking_json_put);
 	BookingOwned *result_owner = booking_owner(run_result_free);
 
 	memset(&info, 0, sizeof(info));

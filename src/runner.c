@@ -763,12 +763,15 @@ record_execution_event(ExecRow *row, const char *type, const char *key, json_obj
 void
 booking_record_start(ExecRow *row)
 {
+	/* everything that can ERROR first: nothing malloc'd is held yet */
+	char	   *role = GetUserNameFromId(row->role, false);
+	char	   *version_arn = booking_state_machine_version_arn(row->machine_name, row->version);
+	json_object *input = to_jsonc_or_null(row->input);
 	json_object *inner = json_object_new_object();
 
-	json_object_object_add(inner, "input", to_jsonc_or_null(row->input));
-	json_object_object_add(inner, "roleArn", json_object_new_string(GetUserNameFromId(row->role, false)));
-	json_object_object_add(inner, "stateMachineArn",
-						   json_object_new_string(booking_state_machine_version_arn(row->machine_name, row->version)));
+	json_object_object_add(inner, "input", input);
+	json_object_object_add(inner, "roleArn", json_object_new_string(role));
+	json_object_object_add(inner, "stateMachineArn", json_object_new_string(version_arn));
 	record_execution_event(row, "ExecutionStarted", "executionStartedEventDetails", inner);
 	notify_status(row);
 }

@@ -15,13 +15,6 @@
 
 #define MACHINE_COLUMNS "id, name, arn, type, role::oid, current_version, created, updated"
 
-static void
-spi_check(int rc, int expected, const char *what)
-{
-	if (rc != expected)
-		elog(ERROR, "booking: %s failed: %s", what, SPI_result_code_string(rc));
-}
-
 /* Copies row 0 of SPI_tuptable into out, in the caller's context. */
 static void
 read_machine_row(MemoryContext caller, StoredMachine *out)
@@ -63,7 +56,7 @@ store_machine_lookup(const char *name, bool for_update, StoredMachine *out)
 					   1, argtypes)
 		: booking_plan(&plan_lookup, "SELECT " MACHINE_COLUMNS " FROM booking.state_machines WHERE name = $1",
 					   1, argtypes);
-	spi_check(SPI_execute_plan(plan, values, NULL, false, 1), SPI_OK_SELECT, "state machine lookup");
+	booking_spi_check(SPI_execute_plan(plan, values, NULL, false, 1), SPI_OK_SELECT, "state machine lookup");
 	found = SPI_processed == 1;
 	if (found)
 		read_machine_row(caller, out);
@@ -86,7 +79,7 @@ store_machine_insert(const char *name, const char *arn, const char *type, Oid ro
 
 	SPI_connect();
 	/* ON CONFLICT waits for a concurrent creator instead of failing on the unique index */
-	spi_check(SPI_execute_with_args("INSERT INTO booking.state_machines (name, arn, type, role) "
+	booking_spi_check(SPI_execute_with_args("INSERT INTO booking.state_machines (name, arn, type, role) "
 									"VALUES ($1, $2, $3, $4::regrole) ON CONFLICT (name) DO NOTHING "
 									"RETURNING " MACHINE_COLUMNS,
 									4, argtypes, values, NULL, false, 1),
@@ -98,7 +91,7 @@ store_machine_insert(const char *name, const char *arn, const char *type, Oid ro
 		vvalues[0] = Int64GetDatum(out->id);
 		vvalues[1] = JsonbPGetDatum(definition);
 		vvalues[2] = substitutions ? JsonbPGetDatum(substitutions) : (Datum) 0;
-		spi_check(SPI_execute_with_args("INSERT INTO booking.state_machine_versions "
+		booking_spi_check(SPI_execute_with_args("INSERT INTO booking.state_machine_versions "
 										"(machine_id, version, definition, substitutions) VALUES ($1, 1, $2, $3)",
 										3, vtypes, vvalues, vnulls, false, 0),
 				  SPI_OK_INSERT, "state machine version insert");
@@ -120,7 +113,7 @@ store_machine_add_version(int64 machine_id, Jsonb *definition, Jsonb *substituti
 	int			version;
 
 	SPI_connect();
-	spi_check(SPI_execute_with_args("UPDATE booking.state_machines "
+	booking_spi_check(SPI_execute_with_args("UPDATE booking.state_machines "
 									"SET current_version = current_version + 1, updated = now() "
 									"WHERE id = $1 RETURNING current_version",
 									1, argtypes, values, NULL, false, 1),
@@ -134,7 +127,7 @@ store_machine_add_version(int64 machine_id, Jsonb *definition, Jsonb *substituti
 		Datum		vvalues[4] = {values[0], Int32GetDatum(version), values[1], values[2]};
 		char		vnulls[4] = {' ', ' ', ' ', nulls[2]};
 
-		spi_check(SPI_execute_with_args("INSERT INTO booking.state_machine_versions "
+		booking_spi_check(SPI_execute_with_args("INSERT INTO booking.state_machine_versions "
 										"(machine_id, version, definition, substitutions) VALUES ($1, $2, $3, $4)",
 										4, vtypes, vvalues, vnulls, false, 0),
 				  SPI_OK_INSERT, "state machine version insert");
@@ -152,7 +145,7 @@ store_version_definition(int64 machine_id, int version, Jsonb **substitutions, T
 	Jsonb	   *definition = NULL;
 
 	SPI_connect();
-	spi_check(SPI_execute_with_args("SELECT definition, substitutions, created FROM booking.state_machine_versions "
+	booking_spi_check(SPI_execute_with_args("SELECT definition, substitutions, created FROM booking.state_machine_versions "
 									"WHERE machine_id = $1 AND version = $2",
 									2, argtypes, values, NULL, true, 1),
 			  SPI_OK_SELECT, "state machine version lookup");
@@ -187,7 +180,7 @@ store_machine_delete(int64 machine_id)
 	Datum		values[1] = {Int64GetDatum(machine_id)};
 
 	SPI_connect();
-	spi_check(SPI_execute_with_args("DELETE FROM booking.state_machines WHERE id = $1",
+	booking_spi_check(SPI_execute_with_args("DELETE FROM booking.state_machines WHERE id = $1",
 									1, argtypes, values, NULL, false, 0),
 			  SPI_OK_DELETE, "state machine delete");
 	SPI_finish();
