@@ -148,3 +148,20 @@ SELECT booking.sfn_describe_execution('arn:aws:states:local:000000000000:stateMa
 SELECT booking.sfn_start('nope');
 SELECT booking.sfn_start(NULL);
 SELECT booking.sfn_tick(0);
+
+-- Deleting a state machine deletes its executions, their children and their history
+SELECT booking.sfn_create_state_machine('exec_cascade', '{
+  "StartAt": "M", "States": {
+    "M": {"Type": "Map", "ItemProcessor": {"StartAt": "Hold", "States": {
+      "Hold": {"Type": "Wait", "Seconds": 3600, "End": true}}}, "End": true}}
+}') IS NOT NULL AS created;
+SELECT booking.sfn_start('exec_cascade', '[1, 2, 3]', 'c1') IS NOT NULL AS started;
+CREATE TEMP TABLE cascade_ids AS
+  SELECT e.id FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id
+   WHERE m.name = 'exec_cascade';
+SELECT count(*) AS executions_with_children FROM cascade_ids;
+SELECT count(*) > 0 AS has_history FROM booking.history WHERE execution_id IN (SELECT id FROM cascade_ids);
+SELECT booking.sfn_delete_state_machine('exec_cascade');
+SELECT count(*) AS executions_left FROM booking.executions WHERE id IN (SELECT id FROM cascade_ids);
+SELECT count(*) AS history_left FROM booking.history WHERE execution_id IN (SELECT id FROM cascade_ids);
+DROP TABLE cascade_ids;

@@ -56,3 +56,8 @@ SELECT booking.sfn_test_state(:'def'::jsonb, 'Nope');
 SELECT booking.sfn_test_state('{"Type": "Pass", "Next": 5}');
 SELECT booking.sfn_test_state('{"Type": "Parallel", "Branches": [{"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}], "End": true}');
 SELECT booking.sfn_test_state(NULL);
+-- Numbers pass through exactly, whatever their size: integers beyond int64 and
+-- decimals beyond a double's precision come out with the digits they went in with.
+SELECT booking.sfn_test_state('{"Type": "Pass", "End": true}',
+  input => '{"big": 18446744073709551616, "huge": 12345678901234567890123, "min": -9223372036854775808,
+             "precise": 0.1000000000000000000000001, "exp": 1.5e30, "list": [null, 1, [[]], {}]}')->'output';

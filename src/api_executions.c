@@ -9,6 +9,8 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "common/hashfn.h"
+#include "storage/lock.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
@@ -61,6 +63,45 @@ load_or_error(int64 id, bool lock, ExecRow *row)
 				 errmsg("ExecutionDoesNotExist: execution %lld does not exist", (long long) id)));
 }
 
+/*
+ * Serializes starts of one name of one machine until commit, so that a
+ * second start of a name waits for the first and then sees it, before it
+ * runs anything. An advisory lock in a class of booking's own (pg_locks
+ * shows it with objsubid BOOKING_NAME_LOCK_CLASS): it can't collide with an
+ * application's advisory locks, and a hash collision only serializes.
+ */
+#define BOOKING_NAME_LOCK_CLASS 0x6b62
+
+static void
+lock_execution_name(int64 machine_id, const char *name)
+{
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) machine_id,
+						 hash_bytes((const unsigned char *) name, (int) strlen(name)),
+						 BOOKING_NAME_LOCK_CLASS);
+	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+}
+
+/* As AWS: the same name and input while running is the same execution; else ExecutionAlreadyExists. */
+static text *
+existing_start(int64 id, const char *arn, Jsonb *input)
+{
+	ExecRow		existing;
+
+	load_or_error(id, false, &existing);
+	if (strcmp(existing.status, "RUNNING") == 0 &&
+		compareJsonbContainers(&existing.input->root, &input->root) == 0)
+		return cstring_to_text(existing.arn);
+	ereport(ERROR,
+			(errcode(ERRCODE_UNIQUE_VIOLATION),
+			 errmsg("ExecutionAlreadyExists: execution \"%s\" already exists", arn),
+			 errdetail(strcmp(existing.status, "RUNNING") == 0
+					   ? "It is running with a different input."
+					   : "It has ended (%s); execution names are not reused.", existing.status)));
+	return NULL;				/* not reached */
+}
+
 Datum
 sfn_start(PG_FUNCTION_ARGS)
 {
@@ -77,6 +118,18 @@ sfn_start(PG_FUNCTION_ARGS)
 	row.name = PG_ARGISNULL(2) ? booking_new_execution_name() : text_to_cstring(PG_GETARG_TEXT_PP(2));
 	booking_check_name("execution name", row.name);
 	row.arn = booking_execution_arn(machine.name, row.name);
+
+	/* a generated name is a fresh UUID: nobody else can be starting it */
+	if (!PG_ARGISNULL(2))
+	{
+		lock_execution_name(machine.id, row.name);
+		id = store_exec_find_in_machine(machine.id, row.name);
+		if (id != 0)
+			PG_RETURN_TEXT_P(existing_start(id, row.arn, input));
+	}
+
+	/* the row is written once, when its first run ends or parks (runner.h) */
+	row.unsaved = true;
 	row.machine_id = machine.id;
 	row.version = version;
 	row.input = input;
@@ -84,34 +137,13 @@ sfn_start(PG_FUNCTION_ARGS)
 	row.start_date = GetCurrentTimestamp();
 	if (compiled->timeout_seconds > 0)
 		row.timeout_at = row.start_date + compiled->timeout_seconds * USECS_PER_SEC;
-
-	id = store_exec_insert(&row);
-	if (id == 0)
-	{
-		/* As AWS: the same name and input while running is the same execution. */
-		ExecRow		existing;
-
-		load_or_error(resolve_execution(row.arn), false, &existing);
-		if (strcmp(existing.status, "RUNNING") == 0 &&
-			compareJsonbContainers(&existing.input->root, &input->root) == 0)
-			PG_RETURN_TEXT_P(cstring_to_text(existing.arn));
-		ereport(ERROR,
-				(errcode(ERRCODE_UNIQUE_VIOLATION),
-				 errmsg("ExecutionAlreadyExists: execution \"%s\" already exists", row.arn),
-				 errdetail(strcmp(existing.status, "RUNNING") == 0
-						   ? "It is running with a different input."
-						   : "It has ended (%s); execution names are not reused.", existing.status)));
-	}
-	/* the new row is this transaction's alone: no need to read it back */
-	row.id = id;
 	row.machine_name = machine.name;
 	row.role = machine.role;
 	row.status = "RUNNING";
 	row.phase = "step";
 	row.document = input;
 	row.branch_index = -1;
-	booking_record_start(&row);
-	booking_advance(&row);
+	booking_start(&row);
 	PG_RETURN_TEXT_P(cstring_to_text(row.arn));
 }
 

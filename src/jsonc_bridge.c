@@ -3,8 +3,14 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
 #include "utils/memutils.h"
 
 #include "jsonc_bridge.h"
@@ -82,30 +88,119 @@ booking_diags_new(void)
 	return d;
 }
 
+/*
+ * A jsonb number as json-c holds it: int64 when it is one, otherwise a double
+ * that keeps numeric's own digits, so a value too large or too precise for a
+ * double still leaves the execution exactly as it came in.
+ */
+static json_object *
+jsonc_number(Numeric num)
+{
+	char	   *text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
+	json_object *obj;
+
+	if (strpbrk(text, ".eE") == NULL)
+	{
+		long long	i;
+
+		errno = 0;
+		i = strtoll(text, NULL, 10);
+		if (errno == 0)
+		{
+			pfree(text);
+			return json_object_new_int64((int64_t) i);
+		}
+	}
+	obj = json_object_new_double_s(strtod(text, NULL), text);
+	pfree(text);
+	return obj;
+}
+
+static json_object *
+jsonc_scalar(const JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			return json_object_new_null();
+		case jbvBool:
+			return json_object_new_boolean(v->val.boolean);
+		case jbvNumeric:
+			return jsonc_number(v->val.numeric);
+		case jbvString:
+			return json_object_new_string_len(v->val.string.val, v->val.string.len);
+		default:
+			elog(ERROR, "unexpected jsonb scalar type %d", (int) v->type);
+	}
+	return NULL;				/* not reached */
+}
+
+/* Walked with jsonb's iterator: printing the document and parsing it again cost twice. */
 json_object *
 booking_jsonb_to_jsonc(Jsonb *jb)
 {
 	BookingOwned *owner = booking_owner(booking_json_put);
-	char	   *text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
-	json_tokener *tok;
-	json_object *obj;
-	enum json_tokener_error jerr;
+	json_object *stack[BOOKING_JSON_MAX_DEPTH + 1];
+	int			depth = 0;
+	char	   *key = NULL;
+	JsonbIterator *it = JsonbIteratorInit(&jb->root);
+	JsonbValue	v;
+	JsonbIteratorToken token;
 
-	tok = json_tokener_new_ex(BOOKING_JSON_MAX_DEPTH);
-	if (tok == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	/* the terminating NUL is fed too: it ends a top-level number or literal */
-	obj = json_tokener_parse_ex(tok, text, (int) strlen(text) + 1);
-	jerr = json_tokener_get_error(tok);
-	json_tokener_free(tok);
-	owner->ptr = obj;
-	pfree(text);
-	if (jerr != json_tokener_success)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("JSON document cannot be processed: %s", json_tokener_error_desc(jerr)),
-				 errhint("Documents may nest at most %d levels.", BOOKING_JSON_MAX_DEPTH)));
-	return obj;
+	while ((token = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		json_object *made = NULL;
+
+		switch (token)
+		{
+			case WJB_BEGIN_ARRAY:
+				if (v.val.array.rawScalar)
+					continue;	/* a scalar document: its one element is the value */
+				made = json_object_new_array();
+				break;
+			case WJB_BEGIN_OBJECT:
+				made = json_object_new_object();
+				break;
+			case WJB_END_ARRAY:
+			case WJB_END_OBJECT:
+				if (depth > 0)
+					depth--;
+				continue;
+			case WJB_KEY:
+				key = pnstrdup(v.val.string.val, v.val.string.len);
+				continue;
+			case WJB_VALUE:
+			case WJB_ELEM:
+				made = jsonc_scalar(&v);
+				break;
+			default:
+				continue;
+		}
+		/* json-c's null is the NULL pointer: only a non-null value can be out of memory */
+		if (made == NULL && !(token != WJB_BEGIN_ARRAY && token != WJB_BEGIN_OBJECT && v.type == jbvNull))
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		if (depth == 0)
+			owner->ptr = made;	/* the root: freeing it frees all added below */
+		else if (json_object_is_type(stack[depth - 1], json_type_object))
+		{
+			/* jsonb keys are unique already: json-c needn't look for a duplicate */
+			json_object_object_add_ex(stack[depth - 1], key, made, JSON_C_OBJECT_ADD_KEY_IS_NEW);
+			pfree(key);
+			key = NULL;
+		}
+		else
+			json_object_array_add(stack[depth - 1], made);
+		if (token == WJB_BEGIN_ARRAY || token == WJB_BEGIN_OBJECT)
+		{
+			if (depth == BOOKING_JSON_MAX_DEPTH)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("JSON document cannot be processed: nesting too deep"),
+						 errhint("Documents may nest at most %d levels.", BOOKING_JSON_MAX_DEPTH)));
+			stack[depth++] = made;
+		}
+	}
+	return (json_object *) owner->ptr;
 }
 
 char *
@@ -119,12 +214,126 @@ booking_jsonc_to_cstring(json_object *obj)
 	return pnstrdup(text, len);
 }
 
+static JsonbValue *push_jsonc(JsonbParseState **state, json_object *obj, JsonbIteratorToken token);
+
+static JsonbValue *
+push_string(JsonbParseState **state, const char *str, size_t len, JsonbIteratorToken token)
+{
+	JsonbValue	v;
+
+	/* what jsonb_in would refuse: text can't hold NUL, nor bytes that aren't UTF-8 */
+	if (memchr(str, '\0', len) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				 errmsg("unsupported Unicode escape sequence"),
+				 errdetail("\\u0000 cannot be converted to text.")));
+	(void) pg_verifymbstr(str, (int) len, false);
+	v.type = jbvString;
+	v.val.string.val = (char *) str;
+	v.val.string.len = (int) len;
+	return pushJsonbValue(state, token, &v);
+}
+
+static JsonbValue *
+push_number(JsonbParseState **state, json_object *obj, JsonbIteratorToken token)
+{
+	JsonbValue	v;
+
+	v.type = jbvNumeric;
+	/* int64's bounds also stand for larger integers json-c keeps as uint64: take the text */
+	if (json_object_get_type(obj) == json_type_int &&
+		json_object_get_int64(obj) != PG_INT64_MAX && json_object_get_int64(obj) != PG_INT64_MIN)
+		v.val.numeric = int64_to_numeric(json_object_get_int64(obj));
+	else if (json_object_get_type(obj) == json_type_int)
+		v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
+															CStringGetDatum(json_object_to_json_string(obj)),
+															ObjectIdGetDatum(InvalidOid),
+															Int32GetDatum(-1)));
+	else
+	{
+		double		d = json_object_get_double(obj);
+
+		if (isnan(d) || isinf(d))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("a JSON number cannot be %s", isnan(d) ? "NaN" : "infinite")));
+		/* json-c's own text for it: a parsed number keeps the digits it was written with */
+		v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
+															CStringGetDatum(json_object_to_json_string(obj)),
+															ObjectIdGetDatum(InvalidOid),
+															Int32GetDatum(-1)));
+	}
+	return pushJsonbValue(state, token, &v);
+}
+
+/* Returns what the last push returned: the finished value once the outermost container closes. */
+static JsonbValue *
+push_jsonc(JsonbParseState **state, json_object *obj, JsonbIteratorToken token)
+{
+	JsonbValue	v;
+
+	check_stack_depth();
+	switch (json_object_get_type(obj))
+	{
+		case json_type_null:
+			v.type = jbvNull;
+			return pushJsonbValue(state, token, &v);
+		case json_type_boolean:
+			v.type = jbvBool;
+			v.val.boolean = json_object_get_boolean(obj);
+			return pushJsonbValue(state, token, &v);
+		case json_type_int:
+		case json_type_double:
+			return push_number(state, obj, token);
+		case json_type_string:
+			return push_string(state, json_object_get_string(obj),
+							   (size_t) json_object_get_string_len(obj), token);
+		case json_type_array:
+			pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+			for (size_t i = 0; i < json_object_array_length(obj); i++)
+				(void) push_jsonc(state, json_object_array_get_idx(obj, i), WJB_ELEM);
+			return pushJsonbValue(state, WJB_END_ARRAY, NULL);
+		case json_type_object:
+			pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+			{
+				/* the foreach macro declares its iterators: give it a block */
+				json_object_object_foreach(obj, key, member)
+				{
+					(void) push_string(state, key, strlen(key), WJB_KEY);
+					(void) push_jsonc(state, member, WJB_VALUE);
+				}
+			}
+			return pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	}
+	return NULL;				/* not reached: json-c has no other type */
+}
+
+/* Built value by value: a round trip through text would parse every document again. */
 Jsonb *
 booking_jsonc_to_jsonb(json_object *obj)
 {
-	char	   *text = booking_jsonc_to_cstring(obj);
-	Datum		d = DirectFunctionCall1(jsonb_in, CStringGetDatum(text));
+	JsonbParseState *state = NULL;
+	JsonbValue *result;
 
-	pfree(text);
-	return DatumGetJsonbP(d);
+	switch (json_object_get_type(obj))
+	{
+		case json_type_array:
+		case json_type_object:
+			result = push_jsonc(&state, obj, WJB_ELEM);	/* the token is unused for containers */
+			break;
+		default:
+			/* a scalar document is a one-element raw-scalar array in jsonb */
+			{
+				JsonbValue	scalar_array;
+
+				scalar_array.type = jbvArray;
+				scalar_array.val.array.rawScalar = true;
+				scalar_array.val.array.nElems = 1;
+				(void) pushJsonbValue(&state, WJB_BEGIN_ARRAY, &scalar_array);
+				(void) push_jsonc(&state, obj, WJB_ELEM);
+				result = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+			}
+			break;
+	}
+	return JsonbValueToJsonb(result);
 }

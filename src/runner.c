@@ -28,7 +28,7 @@
 #define MAX_NESTED_ADVANCES 256
 
 /* Executions this backend is advancing right now (a parent running its children inline). */
-static int64 active[MAX_NESTED_ADVANCES];
+static const ExecRow *active[MAX_NESTED_ADVANCES];
 static int	n_active = 0;
 /* Transitions left in this run (set by the outermost advance). */
 static int64 budget_left = 0;
@@ -81,7 +81,7 @@ static bool
 is_active(int64 id)
 {
 	for (int i = 0; i < n_active; i++)
-		if (active[i] == id)
+		if (active[i]->id == id)
 			return true;
 	return false;
 }
@@ -262,7 +262,7 @@ finish(Advance *a, const char *status, json_object *output, const char *error, c
 	row->stop_date = GetCurrentTimestamp();
 	row->due_at = 0;
 	row->pending_events = NULL;
-	if (strcmp(status, "SUCCEEDED") != 0 && strcmp(status, "FAILED") != 0)
+	if (strcmp(status, "SUCCEEDED") != 0 && strcmp(status, "FAILED") != 0 && !row->unsaved)
 		store_exec_abort_children(row->id, row->stop_date);
 	if (!child)
 	{
@@ -291,7 +291,7 @@ run_task(Advance *a, const asl_position *pos)
 
 /* ---- branches ---- */
 
-static void advance_row(ExecRow *row);
+static void advance_row(ExecRow *row, json_object *opening);
 
 /* Starts one child per branch (or Map item); those past MaxConcurrency wait in the queue. */
 static void
@@ -345,7 +345,7 @@ run_children_inline(int64 parent_id)
 				continue;
 			if (!store_exec_load(c->id, true, true, &child))
 				continue;		/* a tick has it */
-			advance_row(&child);
+			advance_row(&child, NULL);
 			progressed = true;
 		}
 	}
@@ -443,6 +443,8 @@ handle_outcome(Advance *a)
 		}
 		if (a->out->kind == ASL_OUTCOME_BRANCHES)
 		{
+			if (a->row->unsaved)
+				store_exec_save(a->row);	/* children refer to it */
 			spawn_children(a);
 			a->row->phase = "branches";
 			cursor_to_row(a);
@@ -571,8 +573,9 @@ build_context(const ExecRow *row)
 
 /* ---- advancing ---- */
 
+/* opening: an event to record first (ExecutionStarted), taken; or NULL */
 static void
-advance_row(ExecRow *row)
+advance_row(ExecRow *row, json_object *opening)
 {
 	Advance    *a;
 	BookingOwned *owner;
@@ -594,6 +597,7 @@ advance_row(ExecRow *row)
 	a->row = row;
 	a->machine = booking_machine_get(row->machine_id, row->version);
 	a->events = json_object_new_array();
+	record(a, opening);
 	a->context = build_context(row);
 	a->state = row->state;
 	a->input = to_jsonc_or_null(row->document);
@@ -601,7 +605,7 @@ advance_row(ExecRow *row)
 	a->attempts = to_jsonc_or_null(row->attempts);
 	a->entered = row->entered_at ? booking_to_asl_time(row->entered_at) : 0;
 
-	active[n_active++] = row->id;
+	active[n_active++] = row;
 	PG_TRY();
 	{
 		if (row->pending_events != NULL)
@@ -638,8 +642,8 @@ advance_row(ExecRow *row)
 			row->phase = "step";
 			step_loop(a);
 		}
+		store_exec_save(row);	/* first: a start's row gets its id */
 		flush_history(a);
-		store_exec_save(row);
 	}
 	PG_FINALLY();
 	{
@@ -660,7 +664,7 @@ advance_row(ExecRow *row)
 void
 booking_advance(ExecRow *row)
 {
-	advance_row(row);
+	advance_row(row, NULL);
 }
 
 /* MapIterationSucceeded / Failed / Aborted, in the top-level execution's history. */
@@ -723,7 +727,7 @@ child_ended(ExecRow *child)
 	if (is_active(parent.id))
 		return;					/* its own loop collects the results */
 	if (budget_left > 0)
-		advance_row(&parent);
+		advance_row(&parent, NULL);
 	else
 		store_exec_wake(parent.id, GetCurrentTimestamp());
 }
@@ -761,19 +765,21 @@ record_execution_event(ExecRow *row, const char *type, const char *key, json_obj
 }
 
 void
-booking_record_start(ExecRow *row)
+booking_start(ExecRow *row)
 {
 	/* everything that can ERROR first: nothing malloc'd is held yet */
 	char	   *role = GetUserNameFromId(row->role, false);
 	char	   *version_arn = booking_state_machine_version_arn(row->machine_name, row->version);
 	json_object *input = to_jsonc_or_null(row->input);
 	json_object *inner = json_object_new_object();
+	json_object *details = json_object_new_object();
 
 	json_object_object_add(inner, "input", input);
 	json_object_object_add(inner, "roleArn", json_object_new_string(role));
 	json_object_object_add(inner, "stateMachineArn", json_object_new_string(version_arn));
-	record_execution_event(row, "ExecutionStarted", "executionStartedEventDetails", inner);
+	json_object_object_add(details, "executionStartedEventDetails", inner);
 	notify_status(row);
+	advance_row(row, asl_event_new("ExecutionStarted", details));
 }
 
 void

@@ -22,8 +22,11 @@
  */
 void		booking_advance(ExecRow *row);
 
-/* Records ExecutionStarted for a new top-level execution (before its first advance). */
-void		booking_record_start(ExecRow *row);
+/*
+ * A new top-level execution (row->unsaved, its name locked by the caller):
+ * ExecutionStarted, then its first advance, after which it is in the table.
+ */
+void		booking_start(ExecRow *row);
 
 /*
  * Ends a running execution as ABORTED (or TIMED_OUT), its children too,

@@ -24,9 +24,9 @@
 static SPIPlanPtr plan_load;
 static SPIPlanPtr plan_load_lock;
 static SPIPlanPtr plan_load_skip;
-static SPIPlanPtr plan_find;
 static SPIPlanPtr plan_find_name;
 static SPIPlanPtr plan_find_machine_name;
+static SPIPlanPtr plan_find_in_machine;
 static SPIPlanPtr plan_insert;
 static SPIPlanPtr plan_insert_child;
 static SPIPlanPtr plan_save;
@@ -87,6 +87,7 @@ read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 {
 	bool		isnull;
 
+	memset(out, 0, sizeof(*out));
 	out->id = int8_col(tup, desc, 1, 0);
 	out->arn = text_col(tup, desc, 2);
 	out->name = text_col(tup, desc, 3);
@@ -150,25 +151,6 @@ store_exec_load(int64 id, bool lock, bool skip_locked, ExecRow *out)
 	return found;
 }
 
-int64
-store_exec_find(const char *arn)
-{
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1] = {CStringGetTextDatum(arn)};
-	int64		id = 0;
-
-	SPI_connect();
-	booking_spi_check(SPI_execute_plan(booking_plan(&plan_find,
-													"SELECT id FROM booking.executions WHERE arn = $1",
-													1, types),
-									   values, NULL, false, 1),
-					  SPI_OK_SELECT, "execution lookup");
-	if (SPI_processed == 1)
-		id = int8_col(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
-	SPI_finish();
-	return id;
-}
-
 int
 store_exec_find_by_name(const char *machine_name, const char *name, int64 *id)
 {
@@ -220,39 +202,6 @@ jsonb_datum(Jsonb *j, char *null)
 }
 
 int64
-store_exec_insert(const ExecRow *row)
-{
-	Oid			types[8] = {TEXTOID, TEXTOID, INT8OID, INT4OID, JSONBOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
-	Datum		values[8];
-	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
-	int64		id = 0;
-
-	values[0] = CStringGetTextDatum(row->arn);
-	values[1] = CStringGetTextDatum(row->name);
-	values[2] = Int64GetDatum(row->machine_id);
-	values[3] = Int32GetDatum(row->version);
-	values[4] = JsonbPGetDatum(row->input);
-	values[5] = CStringGetTextDatum(row->state);
-	values[6] = time_datum(row->timeout_at, &nulls[6]);
-	values[7] = TimestampTzGetDatum(row->start_date);
-	SPI_connect();
-	/* ON CONFLICT waits for a concurrent starter of the same name, then reports the conflict */
-	booking_spi_check(SPI_execute_plan(booking_plan(&plan_insert,
-													"INSERT INTO booking.executions "
-													"(arn, name, machine_id, version, input, state, document, timeout_at, start_date) "
-													"VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8) "
-													"ON CONFLICT (machine_id, name) WHERE parent_id IS NULL DO NOTHING "
-													"RETURNING id",
-													8, types),
-									   values, nulls, false, 1),
-					  SPI_OK_INSERT_RETURNING, "execution insert");
-	if (SPI_processed == 1)
-		id = int8_col(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
-	SPI_finish();
-	return id;
-}
-
-int64
 store_exec_insert_child(const ExecRow *parent, int index, const char *start,
 						Jsonb *input, Jsonb *variables, bool queued)
 {
@@ -288,16 +237,16 @@ store_exec_insert_child(const ExecRow *parent, int index, const char *start,
 	return id;
 }
 
-void
-store_exec_save(const ExecRow *row)
-{
-	Oid			types[19] = {INT8OID, TEXTOID, JSONBOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, JSONBOID,
-		JSONBOID, TIMESTAMPTZOID, TEXTOID, JSONBOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID,
-	JSONBOID, INT4OID, TIMESTAMPTZOID};
-	Datum		values[19];
-	char		nulls[19];
+/* The columns that move, $1 … $19 of both the insert and the update (row id first). */
+#define SAVE_ARGS 19
+static const Oid save_types[SAVE_ARGS] = {INT8OID, TEXTOID, JSONBOID, TEXTOID, TEXTOID, TEXTOID,
+	JSONBOID, JSONBOID, JSONBOID, TIMESTAMPTZOID, TEXTOID, JSONBOID, TIMESTAMPTZOID,
+TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID, JSONBOID, INT4OID, TIMESTAMPTZOID};
 
-	memset(nulls, ' ', sizeof(nulls));
+static void
+save_values(const ExecRow *row, Datum *values, char *nulls)
+{
+	memset(nulls, ' ', SAVE_ARGS);
 	values[0] = Int64GetDatum(row->id);
 	values[1] = CStringGetTextDatum(row->status);
 	values[2] = jsonb_datum(row->output, &nulls[2]);
@@ -317,6 +266,71 @@ store_exec_save(const ExecRow *row)
 	values[16] = jsonb_datum(row->fanout, &nulls[16]);
 	values[17] = Int32GetDatum(row->redrive_count);
 	values[18] = time_datum(row->redrive_date, &nulls[18]);
+}
+
+/*
+ * A new top-level execution's first save: the whole row, as its first run
+ * left it, in one INSERT. The caller holds the name's lock (sfn_start), so
+ * the name is free unless a snapshot older than a concurrent commit hid it.
+ */
+static void
+insert_top_level(ExecRow *row)
+{
+	Oid			types[SAVE_ARGS + 6];
+	Datum		values[SAVE_ARGS + 6];
+	char		nulls[SAVE_ARGS + 6];
+
+	memcpy(types, save_types, sizeof(save_types));
+	memset(nulls, ' ', sizeof(nulls));
+	save_values(row, values, nulls);
+	types[SAVE_ARGS] = TEXTOID;
+	values[SAVE_ARGS] = CStringGetTextDatum(row->arn);
+	types[SAVE_ARGS + 1] = TEXTOID;
+	values[SAVE_ARGS + 1] = CStringGetTextDatum(row->name);
+	types[SAVE_ARGS + 2] = INT8OID;
+	values[SAVE_ARGS + 2] = Int64GetDatum(row->machine_id);
+	types[SAVE_ARGS + 3] = INT4OID;
+	values[SAVE_ARGS + 3] = Int32GetDatum(row->version);
+	types[SAVE_ARGS + 4] = JSONBOID;
+	values[SAVE_ARGS + 4] = JsonbPGetDatum(row->input);
+	types[SAVE_ARGS + 5] = TIMESTAMPTZOID;
+	values[SAVE_ARGS + 5] = TimestampTzGetDatum(row->start_date);
+	SPI_connect();
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_insert,
+													"INSERT INTO booking.executions (status, output, error, cause, "
+													"state, document, variables, attempts, entered_at, phase, "
+													"pending_events, due_at, stop_date, event_count, timeout_at, "
+													"fanout, redrive_count, redrive_date, "
+													"arn, name, machine_id, version, input, start_date) "
+													"VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+													"$15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) "
+													"ON CONFLICT (machine_id, name) WHERE parent_id IS NULL DO NOTHING "
+													"RETURNING id",
+													SAVE_ARGS + 6, types),
+									   values, nulls, false, 1),
+					  SPI_OK_INSERT_RETURNING, "execution insert");
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("ExecutionAlreadyExists: execution \"%s\" was started concurrently", row->arn),
+				 errdetail("This transaction's snapshot predates the other start.")));
+	row->id = int8_col(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
+	SPI_finish();
+	row->unsaved = false;
+}
+
+void
+store_exec_save(ExecRow *row)
+{
+	Datum		values[SAVE_ARGS];
+	char		nulls[SAVE_ARGS];
+
+	if (row->unsaved)
+	{
+		insert_top_level(row);
+		return;
+	}
+	save_values(row, values, nulls);
 	SPI_connect();
 	booking_spi_check(SPI_execute_plan(booking_plan(&plan_save,
 													"UPDATE booking.executions SET status = $2, output = $3, error = $4, "
@@ -324,10 +338,31 @@ store_exec_save(const ExecRow *row)
 													"entered_at = $10, phase = $11, pending_events = $12, due_at = $13, "
 													"stop_date = $14, event_count = $15, timeout_at = $16, fanout = $17, "
 													"redrive_count = $18, redrive_date = $19 WHERE id = $1",
-													19, types),
+													SAVE_ARGS, save_types),
 									   values, nulls, false, 0),
 					  SPI_OK_UPDATE, "execution save");
 	SPI_finish();
+}
+
+/* The top-level execution of machine named name, or 0. */
+int64
+store_exec_find_in_machine(int64 machine_id, const char *name)
+{
+	Oid			types[2] = {INT8OID, TEXTOID};
+	Datum		values[2] = {Int64GetDatum(machine_id), CStringGetTextDatum(name)};
+	int64		id = 0;
+
+	SPI_connect();
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_find_in_machine,
+													"SELECT id FROM booking.executions "
+													"WHERE machine_id = $1 AND name = $2 AND parent_id IS NULL",
+													2, types),
+									   values, NULL, false, 1),
+					  SPI_OK_SELECT, "execution lookup");
+	if (SPI_processed == 1)
+		id = int8_col(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
+	SPI_finish();
+	return id;
 }
 
 List *
@@ -485,11 +520,9 @@ store_history_append(int64 execution_id, Jsonb *events)
 	Datum		values[2] = {Int64GetDatum(execution_id), JsonbPGetDatum(events)};
 
 	SPI_connect();
-	/* one statement per run, however many events */
+	/* one row per run, however many events */
 	booking_spi_check(SPI_execute_plan(booking_plan(&plan_history,
-													"INSERT INTO booking.history (execution_id, type, timestamp, details) "
-													"SELECT $1, e->>'type', (e->>'timestamp')::timestamptz, e->'details' "
-													"FROM jsonb_array_elements($2) WITH ORDINALITY AS t(e, ord) ORDER BY ord",
+													"INSERT INTO booking.history (execution_id, events) VALUES ($1, $2)",
 													2, types),
 									   values, NULL, false, 0),
 					  SPI_OK_INSERT, "history insert");

@@ -44,6 +44,7 @@ typedef struct ExecRow
 	int			redrive_count;
 	TimestampTz redrive_date;
 	int			event_count;
+	bool		unsaved;		/* not in the table yet: id is 0, the first save inserts it */
 } ExecRow;
 
 /* A child's outcome, as its parent collects it. */
@@ -65,27 +66,25 @@ typedef struct ChildSummary
  */
 bool		store_exec_load(int64 id, bool lock, bool skip_locked, ExecRow *out);
 
-/* The id of the top-level execution with this ARN, or 0. */
-int64		store_exec_find(const char *arn);
-
 /*
  * Top-level executions named name (of the machine named machine_name, when
  * given): sets *id to one of them and returns how many there are.
  */
 int			store_exec_find_by_name(const char *machine_name, const char *name, int64 *id);
 
-/*
- * Inserts a top-level execution (RUNNING, phase step, at its StartAt).
- * Returns its id, or 0 when the name is taken (the caller decides).
- */
-int64		store_exec_insert(const ExecRow *row);
+/* The id of machine_id's top-level execution named name, or 0. */
+int64		store_exec_find_in_machine(int64 machine_id, const char *name);
 
 /* Inserts a child of parent; returns its id. */
 int64		store_exec_insert_child(const ExecRow *parent, int index, const char *start,
 									Jsonb *input, Jsonb *variables, bool queued);
 
-/* Writes back everything that moves: status, result, position, phase, timers, counts. */
-void		store_exec_save(const ExecRow *row);
+/*
+ * Writes back everything that moves: status, result, position, phase,
+ * timers, counts. An unsaved row (a start's first run) is inserted whole
+ * instead, and gets its id.
+ */
+void		store_exec_save(ExecRow *row);
 
 /* A parent's children in branch order. */
 List	   *store_exec_children(int64 parent_id);
