@@ -22,7 +22,7 @@ PG_CPPFLAGS = -I$(srcdir)/src $(JSONC_CFLAGS)
 SHLIB_LINK  = $(JSONC_LIBS) -lcrypto
 
 # pg_regress suites, in order (sql/NAME.sql, expected/NAME.out)
-REGRESS     = setup validate state_machines memory sync test_state conformance executions
+REGRESS     = setup validate state_machines memory sync test_state conformance executions dynamodb
 REGRESS_OPTS = --inputdir=. --load-extension=booking
 # isolation specs (specs/NAME.spec, expected/NAME.out), run by make installcheck too
 ISOLATION   = tick_race start_same_name stop_vs_tick
