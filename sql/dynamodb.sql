@@ -172,9 +172,9 @@ SELECT ddb('putItem', '{"TableName": "apartments", "Item": {"Id": {"S": "A-9"}, 
 SELECT ddb('putItem', '{"TableName": "apartments", "Item": {"Id": {"S": "A-9"}, "created": {"NULL": true}}}');
 SELECT ddb('putItem', '{"TableName": "apartments", "Item": {"Id": {"S": "A-9"}, "price": {"N": "1e20"}}}');
 SELECT count(*) AS a9_rows FROM apartments WHERE "Id" = 'A-9';
--- DynamoDB's own validation comes first (a Parameters without TableName is refused with the definition)
+-- DynamoDB's own validation comes first
 SELECT ddb('putItem', '{"TableName": "apartments", "Item": {"Id": {"S": "A-9"}, "rooms": {"N": "three"}}}');
-SELECT ddb('getItem', '{"Key": {"Id": {"S": "1"}}}');
+SELECT ddb('getItem', '{"TableName": "apartments", "Key": {"Id": {"S": "1234567"}}, "ReturnValues": "ALL_OLD"}');
 SELECT ddb('getItem', '{"TableName": "apartments", "Key": {"Id": {"S": "1234567"}}, "ProjectionExpression": "status"}');
 
 -- ---- nothing a definition holds becomes SQL ----
