@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # seed-corpus.sh OUTDIR — seeds each fuzz target's corpus from the tests:
 # fuzz_definition gets every definition in test/definitions and statemachine/,
-# fuzz_expression gets the paths and intrinsic calls those definitions use.
+# fuzz_expression gets the paths and intrinsic calls those definitions use,
+# fuzz_ddb_expression DynamoDB expressions (the article's and one per feature).
 set -euo pipefail
 out=$1
-mkdir -p "$out/fuzz_definition" "$out/fuzz_expression"
+mkdir -p "$out/fuzz_definition" "$out/fuzz_expression" "$out/fuzz_ddb_expression"
 i=0
 for f in test/definitions/*/*.json; do
 	[ -f "$f" ] || continue
@@ -23,3 +24,27 @@ cat test/definitions/*/*.json statemachine/*.asl.json 2>/dev/null |
 		i=$((i + 1))
 		printf '%s' "${s:1:${#s}-2}" >"$out/fuzz_expression/seed-$i"
 	done
+# DynamoDB expressions: one per line, each its own seed
+i=0
+while IFS= read -r s; do
+	i=$((i + 1))
+	printf '%s' "$s" >"$out/fuzz_ddb_expression/seed-$i"
+done <<'EXPRESSIONS'
+SET #apartmentStatus = :status
+attribute_exists(Id)
+SET bookedStatus = :bookedStatus
+#s = :s AND n BETWEEN :n AND :big OR NOT (contains(ss, :e) AND size(l) > :n)
+n IN (:n, :big, :tiny) AND attribute_type(#m, :ty)
+begins_with(m.s, :e) OR begins_with(b, :b) AND attribute_not_exists(l[9].k)
+(n) <> :n AND ((f < :tiny)) AND m.k.d >= :n
+SET n = n + :n, f = :big - f, l[7] = :s, #m.#k.d = if_not_exists(m.k.d, :n)
+SET l = list_append(l, :l), x = list_append(:l, if_not_exists(y, :l))
+REMOVE l[0], l[2], m.s, zz SET q = :m
+ADD n :n, ss :ss, ns :ns, bs :bs, new :n DELETE ss :ss
+DELETE ns :ns, bs :bs REMOVE #s
+Id, #s, l[2].k, l[0], #m.k.d, missing
+l[1], l[3], m.e, #a
+SET a = :n SET b = :n
+SET m.k = :n REMOVE m
+status = :s
+EXPRESSIONS
