@@ -19,13 +19,15 @@ JSONC_CFLAGS := $(shell pkg-config --cflags json-c)
 JSONC_LIBS   := $(shell pkg-config --libs json-c)
 
 PG_CPPFLAGS = -I$(srcdir)/src $(JSONC_CFLAGS)
-SHLIB_LINK  = $(JSONC_LIBS) -lcrypto
+# -Bsymbolic: the module's own calls bind to its own functions, never to a
+# same-named symbol the server exports (the core's names are not prefixed pg_*)
+SHLIB_LINK  = $(JSONC_LIBS) -lcrypto -Wl,-Bsymbolic
 
 # pg_regress suites, in order (sql/NAME.sql, expected/NAME.out)
-REGRESS     = setup validate state_machines memory sync test_state conformance executions dynamodb
+REGRESS     = setup validate state_machines memory sync test_state conformance executions dynamodb tasks booking_app
 REGRESS_OPTS = --inputdir=. --load-extension=booking
 # isolation specs (specs/NAME.spec, expected/NAME.out), run by make installcheck too
-ISOLATION   = tick_race start_same_name stop_vs_tick
+ISOLATION   = tick_race start_same_name stop_vs_tick answer_race
 ISOLATION_OPTS = --inputdir=. --load-extension=booking
 
 EXTRA_CLEAN = build
@@ -33,6 +35,9 @@ EXTRA_CLEAN = build
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# PGXS tracks no header dependencies: a changed struct must rebuild every object
+$(OBJS): $(wildcard src/*.h src/core/*.h)
 
 # ---- core unit tests: no server, sanitizers on ----
 UNIT_CC      ?= cc

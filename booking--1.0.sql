@@ -11,6 +11,8 @@ CREATE TABLE state_machines (
     arn             text NOT NULL UNIQUE,
     type            text NOT NULL DEFAULT 'STANDARD' CHECK (type IN ('STANDARD', 'EXPRESS')),
     role            regrole NOT NULL,
+    -- Tasks run with this search_path (the creator's), whoever ticks: see task_run.c
+    search_path     text NOT NULL DEFAULT current_setting('search_path'),
     current_version integer NOT NULL DEFAULT 1,
     created         timestamptz NOT NULL DEFAULT now(),
     updated         timestamptz
@@ -162,6 +164,38 @@ CREATE TABLE history (
 );
 COMMENT ON TABLE history IS 'History events (GetExecutionHistory), one row per advance of an execution: a row per event would cost a heap and an index insert per event; ids are numbered per execution when read';
 
+-- Activities (CreateActivity): workers outside the database claim their tasks.
+CREATE TABLE activities (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name            text NOT NULL UNIQUE,
+    arn             text NOT NULL UNIQUE,
+    created         timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE activities IS 'Activities (CreateActivity); their pending tasks are task_tokens rows with activity_id set';
+
+-- One row per task token issued: a .waitForTaskToken task or an activity task
+-- the execution parks on. The row stays once answered (status) so that a
+-- second answer says TaskDoesNotExist and a late one TaskTimedOut.
+CREATE TABLE task_tokens (
+    token           text PRIMARY KEY,
+    execution_id    bigint NOT NULL,        -- the row that parks (a Map/Parallel child too)
+    state           text NOT NULL,          -- the Task state that issued it
+    status          text NOT NULL DEFAULT 'open',   -- open succeeded failed timed_out closed
+    activity_id     bigint,                 -- activity tasks: the queue; NULL for waitForTaskToken
+    input           jsonb,                  -- activity tasks: what sfn_get_activity_task hands out
+    worker_name     text,
+    claimed_at      timestamptz,            -- activity tasks: when a worker took it
+    heartbeat_seconds integer,              -- NULL: no HeartbeatSeconds
+    heartbeat_at    timestamptz,            -- the last sign of life (issue, claim, heartbeat)
+    timeout_at      timestamptz,            -- TimeoutSeconds' deadline; NULL: none
+    created         timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+COMMENT ON TABLE task_tokens IS 'Task tokens ($$.Task.Token) of executions parked on a callback or an activity';
+CREATE INDEX task_tokens_execution ON task_tokens (execution_id);
+-- sfn_get_activity_task takes the oldest unclaimed task of an activity
+CREATE INDEX task_tokens_queue ON task_tokens (activity_id, created)
+    WHERE status = 'open' AND claimed_at IS NULL AND activity_id IS NOT NULL;
+
 -- Executions, their children and their history are written by this extension's
 -- functions only, so their integrity is kept here rather than by foreign keys
 -- and CHECK constraints: those cost a query (or an expression parse) per row
@@ -179,6 +213,7 @@ BEGIN
         DELETE FROM booking.executions WHERE root_id IN (SELECT id FROM gone);
         DELETE FROM booking.executions WHERE parent_id IN (SELECT id FROM gone);
         DELETE FROM booking.history WHERE execution_id IN (SELECT id FROM gone);
+        DELETE FROM booking.task_tokens WHERE execution_id IN (SELECT id FROM gone);
     END IF;
     RETURN NULL;
 END $$;
@@ -259,3 +294,55 @@ LANGUAGE sql STABLE AS $$
 $$;
 COMMENT ON FUNCTION sfn_get_execution_history(text) IS
 'GetExecutionHistory: events numbered from 1 in the order they were recorded; previous_event_id is the one before (0 for the first)';
+
+-- ---- tasks: callbacks and activities ----
+
+CREATE FUNCTION sfn_send_task_success(task_token text, output jsonb)
+RETURNS void
+AS 'MODULE_PATHNAME', 'sfn_send_task_success'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_send_task_success(text, jsonb) IS
+  'SendTaskSuccess: the task of this token succeeded with output; its execution goes on in the caller''s transaction';
+
+CREATE FUNCTION sfn_send_task_failure(task_token text, error text DEFAULT NULL, cause text DEFAULT NULL)
+RETURNS void
+AS 'MODULE_PATHNAME', 'sfn_send_task_failure'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_send_task_failure(text, text, text) IS
+  'SendTaskFailure: the task of this token failed with error and cause (Retry and Catch apply)';
+
+CREATE FUNCTION sfn_send_task_heartbeat(task_token text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'sfn_send_task_heartbeat'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_send_task_heartbeat(text) IS
+  'SendTaskHeartbeat: the task is alive; its HeartbeatSeconds start again';
+
+CREATE FUNCTION sfn_create_activity(name text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'sfn_create_activity'
+LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION sfn_create_activity(text) IS
+  'CreateActivity: returns the activity ARN; creating an existing one returns its ARN again';
+
+CREATE FUNCTION sfn_delete_activity(activity text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'sfn_delete_activity'
+LANGUAGE C STRICT VOLATILE;
+
+CREATE FUNCTION sfn_get_activity_task(activity text, worker_name text DEFAULT NULL)
+RETURNS TABLE (task_token text, input jsonb)
+AS 'MODULE_PATHNAME', 'sfn_get_activity_task'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_get_activity_task(text, text) IS
+  'GetActivityTask: claims the oldest waiting task of the activity (SKIP LOCKED); no row when there is none';
+
+-- A Lambda-style task's own function raises a named ASL error with this
+-- (SQLSTATE SF001: message = Error, detail = Cause); Retry and Catch match it.
+CREATE FUNCTION raise_task_error(error text, cause text DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'SF001', MESSAGE = error, DETAIL = coalesce(cause, '');
+END $$;
+COMMENT ON FUNCTION raise_task_error(text, text) IS
+  'Fails the running Task with this ASL error name and cause (SQLSTATE SF001)';

@@ -44,7 +44,7 @@ build_install() {
 run_main() {
 	cluster_init "$BOOKING_DIR" "$BOOKING_PORT"
 	cluster_start "$BOOKING_DIR" "$BOOKING_PORT"
-	cluster_psql "$BOOKING_DIR" "$BOOKING_PORT" -q -f statemachine/load.sql
+	cluster_psql "$BOOKING_DIR" "$BOOKING_PORT" -q -f app/load.sql
 	cat <<INFO
 
 booking is running: PostgreSQL 15 on port $BOOKING_PORT (data in $BOOKING_DIR/data).

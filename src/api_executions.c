@@ -139,6 +139,7 @@ sfn_start(PG_FUNCTION_ARGS)
 		row.timeout_at = row.start_date + compiled->timeout_seconds * USECS_PER_SEC;
 	row.machine_name = machine.name;
 	row.role = machine.role;
+	row.search_path = machine.search_path;
 	row.status = "RUNNING";
 	row.phase = "step";
 	row.document = input;

@@ -40,6 +40,8 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 		: booking_state_machine_version_arn(stored.name, version);
 	exec.state_machine_name = stored.name;
 	exec.role_name = GetUserNameFromId(stored.role, false);
+	exec.task_identity.role = stored.role;
+	exec.task_identity.search_path = stored.search_path;
 	exec.start = GetCurrentTimestamp();
 	exec.input = booking_jsonb_to_jsonc(input);
 

@@ -135,3 +135,30 @@ booking_parse_execution_ref(const char *ref, char **machine_name, char **name)
 	*machine_name = parts[6];
 	*name = parts[7];
 }
+
+char *
+booking_activity_arn(const char *name)
+{
+	return psprintf("arn:aws:states:%s:%s:activity:%s", booking_region, booking_account_id, name);
+}
+
+char *
+booking_parse_activity_ref(const char *ref)
+{
+	char	   *copy;
+	char	   *parts[7];
+	int			n;
+
+	if (strncmp(ref, "arn:", 4) != 0)
+		return pstrdup(ref);
+	copy = pstrdup(ref);
+	n = split_colons(copy, parts, 7);
+	/* arn : partition : states : region : account : activity : name */
+	if (n != 7 || strcmp(parts[2], "states") != 0 || strcmp(parts[5], "activity") != 0 ||
+		parts[6][0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("InvalidArn: \"%s\" is not an activity ARN", ref),
+				 errhint("Expected arn:aws:states:REGION:ACCOUNT:activity:NAME, or a bare name.")));
+	return parts[6];
+}

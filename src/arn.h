@@ -31,6 +31,11 @@ void		booking_parse_state_machine_ref(const char *ref, char **name, int *version
  */
 void		booking_parse_execution_ref(const char *ref, char **machine_name, char **name);
 
+char	   *booking_activity_arn(const char *name);
+
+/* An activity argument (ARN or bare name) → its name; ERROR for a malformed ARN. */
+char	   *booking_parse_activity_ref(const char *ref);
+
 /* Checks AWS's naming rule; ERROR naming the field otherwise. */
 void		booking_check_name(const char *field, const char *name);
 

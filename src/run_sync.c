@@ -17,6 +17,7 @@
 #include "jsonb_build.h"
 #include "jsonc_bridge.h"
 #include "run_sync.h"
+#include "task_run.h"
 #include "core/context.h"
 
 /* Sleeps are cut into slices so a cancel is noticed within this many ms. */
@@ -62,14 +63,28 @@ host_sleep_until(void *arg, asl_time due)
 	}
 }
 
-/* Task resources run from the durable runner on (issue 5); here they fail, catchably. */
+/*
+ * A task in a run that can't park: its request runs (as the machine's role,
+ * arg: a TaskIdentity; NULL for the current user), a wait for a callback or
+ * an activity can't happen and fails the run.
+ */
 bool
 booking_sync_run_task(void *arg, const char *state, const asl_task *task, asl_task_reply *reply)
 {
-	(void) arg;
-	asl_error_set(&reply->error, ASL_ERR_TASK_FAILED,
-				  "state \"%s\": running the Task resource %s is not implemented yet",
-				  state, task->resource && task->resource->arn ? task->resource->arn : "?");
+	static const TaskIdentity caller = {InvalidOid, NULL};
+	const TaskIdentity *who = arg ? (const TaskIdentity *) arg : &caller;
+
+	if (task->resource->pattern == ASL_PATTERN_WAIT_FOR_TOKEN ||
+		task->resource->kind == ASL_RES_ACTIVITY || task->resource->pattern == ASL_PATTERN_SYNC)
+	{
+		memset(reply, 0, sizeof(*reply));
+		asl_error_set(&reply->error, ASL_ERR_RUNTIME,
+					  "state \"%s\": %s waits for an answer, which a synchronous run (sfn_start_sync, "
+					  "sfn_test_state) can't do; start the execution with sfn_start",
+					  state, task->resource->arn);
+		return true;
+	}
+	booking_task_invoke(who, task, reply);
 	return true;
 }
 
@@ -103,6 +118,7 @@ booking_run_sync(const asl_machine *machine, const SyncExecution *exec)
 
 	memset(&host, 0, sizeof(host));
 	host.run_task = booking_sync_run_task;
+	host.arg = (void *) &exec->task_identity;
 	host.sleep_until = host_sleep_until;
 	host.now = booking_host_now;
 	host.random = booking_host_random;

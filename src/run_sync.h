@@ -9,6 +9,7 @@
 
 #include "jsonc.h"
 #include "core/run.h"
+#include "task_run.h"
 
 typedef struct SyncExecution
 {
@@ -19,6 +20,7 @@ typedef struct SyncExecution
 	const char *role_name;
 	TimestampTz start;
 	json_object *input;			/* borrowed */
+	TaskIdentity task_identity;	/* the machine's role and search_path */
 } SyncExecution;
 
 /*

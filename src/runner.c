@@ -19,6 +19,8 @@
 #include "machine_cache.h"
 #include "run_sync.h"
 #include "runner.h"
+#include "store_tokens.h"
+#include "task_run.h"
 #include "core/context.h"
 #include "core/events.h"
 #include "core/step.h"
@@ -48,6 +50,7 @@ typedef struct Advance
 	asl_outcome *out;
 	asl_outcome *next;
 	bool		history_full;
+	char	   *token;			/* $$.Task.Token of this step, when its Task waits for one */
 } Advance;
 
 static void
@@ -231,6 +234,7 @@ cursor_to_row(Advance *a)
 
 static void notify_status(const ExecRow *row);
 static void child_ended(ExecRow *child);
+static void record_one(ExecRow *row, json_object *event);
 
 static const char *
 end_event_type(const char *status)
@@ -255,6 +259,8 @@ finish(Advance *a, const char *status, json_object *output, const char *error, c
 	/* the position stays where it ended: a redrive starts again from this state */
 	if (a->state != NULL)
 		cursor_to_row(a);
+	if (strcmp(row->phase, "task") == 0 && !row->unsaved)
+		store_token_close_all(row->id);	/* an answer now finds no task */
 	row->status = pstrdup(status);
 	row->output = strcmp(status, "SUCCEEDED") == 0 ? booking_jsonc_to_jsonb(output) : NULL;
 	row->error = error && error[0] ? pstrdup(error) : NULL;
@@ -274,24 +280,107 @@ finish(Advance *a, const char *status, json_object *output, const char *error, c
 	}
 }
 
-/* ---- tasks (run in the call for now; the tasks issue adds tokens and subtransactions) ---- */
+/* ---- tasks ---- */
 
-static void
+typedef enum LoopResult
+{
+	LOOP_CONTINUE,
+	LOOP_STOP
+} LoopResult;
+
+static LoopResult park_until(Advance *a, TimestampTz due);
+
+static json_object *
+task_event(asl_task_event ev, const asl_task *task, json_object *payload,
+		   const char *error, const char *cause)
+{
+	return asl_event_task(ev, task->resource, booking_region, payload,
+						  task->timeout_seconds, task->heartbeat_seconds, error, cause);
+}
+
+/* A Task that waits for a token (a callback, an activity) gets one before it runs. */
+static bool
+needs_token(const asl_machine *machine, const char *state)
+{
+	const asl_state *st = state ? asl_machine_find(machine, state) : NULL;
+
+	return st != NULL && st->type == ASL_STATE_TASK &&
+		(st->resource.pattern == ASL_PATTERN_WAIT_FOR_TOKEN || st->resource.kind == ASL_RES_ACTIVITY);
+}
+
+/*
+ * Parks on the step's token until an answer, its TimeoutSeconds or its
+ * HeartbeatSeconds. An activity's task waits in its queue (activity_id), and
+ * its heartbeat clock starts when a worker claims it.
+ */
+static LoopResult
+park_on_token(Advance *a, const asl_task *task, int64 activity_id)
+{
+	TokenRow	tok;
+	TimestampTz now = GetCurrentTimestamp();
+
+	if (a->token == NULL)
+		elog(ERROR, "booking: state \"%s\" waits for a task token it was not given", a->state);
+	if (a->row->unsaved)
+		store_exec_save(a->row);	/* the token refers to it */
+	memset(&tok, 0, sizeof(tok));
+	tok.token = a->token;
+	tok.execution_id = a->row->id;
+	tok.state = pstrdup(a->state);
+	tok.activity_id = activity_id;
+	tok.heartbeat_seconds = (int) task->heartbeat_seconds;
+	tok.heartbeat_at = activity_id != 0 ? 0 : now;
+	tok.timeout_at = task->timeout_seconds > 0 ? now + task->timeout_seconds * USECS_PER_SEC : 0;
+	store_token_insert(&tok, activity_id != 0 ? booking_jsonc_to_jsonb(task->input) : NULL);
+	a->row->phase = "task";
+	return park_until(a, store_token_deadline(&tok));
+}
+
+/* Runs the task's request (in a subtransaction, as the machine's role) or parks on a token. */
+static LoopResult
 run_task(Advance *a, const asl_position *pos)
 {
+	const asl_task *task = &a->out->task;
+	const asl_resource *res = task->resource;
+	TaskIdentity who = {a->row->role, a->row->search_path};
 	asl_task_reply reply;
 	asl_env		env;
 
 	memset(&reply, 0, sizeof(reply));
-	(void) booking_sync_run_task(NULL, a->out->state, &a->out->task, &reply);
+	record(a, task_event(ASL_TASK_SCHEDULED, task, task->input, NULL, NULL));
+	if (res->kind == ASL_RES_ACTIVITY)
+	{
+		int64		activity = store_activity_find(res->name);
+
+		if (activity != 0)
+			return park_on_token(a, task, activity);
+		asl_error_set(&reply.error, "ActivityDoesNotExist", "Activity does not exist: %s", res->arn);
+		record(a, task_event(ASL_TASK_SCHEDULE_FAILED, task, NULL, reply.error.name, reply.error.cause));
+	}
+	else
+	{
+		record(a, task_event(ASL_TASK_STARTED, task, NULL, NULL, NULL));
+		booking_task_invoke(&who, task, &reply);
+		if (asl_error_is_set(&reply.error))
+			record(a, task_event(ASL_TASK_FAILED, task, NULL, reply.error.name, reply.error.cause));
+		else if (res->pattern == ASL_PATTERN_WAIT_FOR_TOKEN)
+		{
+			record(a, task_event(ASL_TASK_SUBMITTED, task, reply.output, NULL, NULL));
+			json_object_put(reply.output);
+			return park_on_token(a, task, 0);
+		}
+		else
+			record(a, task_event(ASL_TASK_SUCCEEDED, task, reply.output, NULL, NULL));
+	}
 	make_env(a, &env);
 	asl_outcome_clear(a->next);
 	asl_step_task_reply(a->machine, pos, &env, &reply, a->next);
+	return LOOP_CONTINUE;
 }
 
 /* ---- branches ---- */
 
-static void advance_row(ExecRow *row, json_object *opening);
+static void advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer);
 
 /* Starts one child per branch (or Map item); those past MaxConcurrency wait in the queue. */
 static void
@@ -345,7 +434,7 @@ run_children_inline(int64 parent_id)
 				continue;
 			if (!store_exec_load(c->id, true, true, &child))
 				continue;		/* a tick has it */
-			advance_row(&child, NULL);
+			advance_row(&child, NULL, NULL);
 			progressed = true;
 		}
 	}
@@ -399,12 +488,6 @@ collect_children(Advance *a, const asl_position *pos)
 
 /* ---- the step loop ---- */
 
-typedef enum LoopResult
-{
-	LOOP_CONTINUE,
-	LOOP_STOP
-} LoopResult;
-
 /* Parks on a timer: due, or the execution's timeout if that comes first. */
 static LoopResult
 park_until(Advance *a, TimestampTz due)
@@ -437,7 +520,8 @@ handle_outcome(Advance *a)
 		record_all(a, a->out->events);
 		if (a->out->kind == ASL_OUTCOME_TASK)
 		{
-			run_task(a, &pos);
+			if (run_task(a, &pos) == LOOP_STOP)
+				return LOOP_STOP;	/* parked on its token */
 			swap_next(a);
 			continue;
 		}
@@ -533,6 +617,8 @@ step_loop(Advance *a)
 		}
 		budget_left--;
 		make_env(a, &env);
+		a->token = needs_token(a->machine, a->state) ? store_token_new() : NULL;
+		env.task_token = a->token;
 		pos = cursor_position(a);
 		asl_outcome_clear(a->out);
 		asl_step(a->machine, &pos, &env, a->out);
@@ -573,9 +659,79 @@ build_context(const ExecRow *row)
 
 /* ---- advancing ---- */
 
-/* opening: an event to record first (ExecutionStarted), taken; or NULL */
+/*
+ * The Task the execution waits in ends: with the answer given, or — woken by
+ * its timer — when its token's TimeoutSeconds or HeartbeatSeconds have run
+ * out (else it parks again, until the later deadline a heartbeat made).
+ */
 static void
-advance_row(ExecRow *row, json_object *opening)
+resume_task(Advance *a, const TaskAnswer *answer)
+{
+	const asl_state *st = asl_machine_find(a->machine, a->state);
+	asl_task_reply reply;
+	asl_position pos;
+	asl_env		env;
+
+	if (st == NULL || st->type != ASL_STATE_TASK)
+		elog(ERROR, "booking: execution %lld waits in \"%s\", which is not a Task",
+			 (long long) a->row->id, a->state ? a->state : "?");
+	memset(&reply, 0, sizeof(reply));
+	if (answer == NULL)
+	{
+		TokenRow	tok;
+		TimestampTz now = GetCurrentTimestamp();
+		const char *error;
+
+		if (!store_token_open_of(a->row->id, &tok))
+			elog(ERROR, "booking: execution %lld waits in \"%s\" without a task token",
+				 (long long) a->row->id, a->state);
+		if (tok.timeout_at != 0 && now >= tok.timeout_at)
+			error = ASL_ERR_TIMEOUT;
+		else if (tok.heartbeat_seconds > 0 && tok.heartbeat_at != 0 &&
+				 now >= tok.heartbeat_at + (TimestampTz) tok.heartbeat_seconds * USECS_PER_SEC)
+			error = ASL_ERR_HEARTBEAT_TIMEOUT;
+		else
+		{
+			(void) park_until(a, store_token_deadline(&tok));
+			return;
+		}
+		store_token_set_status(tok.token, "timed_out");
+		asl_error_set(&reply.error, error, "%s",
+					  strcmp(error, ASL_ERR_TIMEOUT) == 0
+					  ? "The task ran longer than its TimeoutSeconds"
+					  : "No heartbeat within the task's HeartbeatSeconds");
+		record(a, asl_event_task(ASL_TASK_TIMED_OUT, &st->resource, booking_region, NULL, 0, 0,
+								 reply.error.name, reply.error.cause));
+	}
+	else if (answer->failed)
+	{
+		asl_error_set(&reply.error, answer->error ? answer->error : "", "%s",
+					  answer->cause ? answer->cause : "");
+		record(a, asl_event_task(ASL_TASK_FAILED, &st->resource, booking_region, NULL, 0, 0,
+								 answer->error, answer->cause));
+	}
+	else
+	{
+		reply.output = to_jsonc_or_null(answer->output);
+		record(a, asl_event_task(ASL_TASK_SUCCEEDED, &st->resource, booking_region, reply.output,
+								 0, 0, NULL, NULL));
+	}
+	a->row->phase = "step";
+	make_env(a, &env);
+	pos = cursor_position(a);
+	asl_outcome_clear(a->next);
+	asl_step_task_reply(a->machine, &pos, &env, &reply, a->next);
+	swap_next(a);
+	if (handle_outcome(a) == LOOP_CONTINUE)
+		step_loop(a);
+}
+
+/*
+ * opening: an event to record first (ExecutionStarted), taken; or NULL.
+ * answer: a task's answer (sfn_send_task_*), for an execution waiting in a Task.
+ */
+static void
+advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 {
 	Advance    *a;
 	BookingOwned *owner;
@@ -622,6 +778,8 @@ advance_row(ExecRow *row, json_object *opening)
 				   "The execution ran longer than the state machine's TimeoutSeconds");
 		else if (strcmp(row->phase, "end") == 0)
 			finish(a, "SUCCEEDED", a->input, NULL, NULL);
+		else if (strcmp(row->phase, "task") == 0)
+			resume_task(a, answer);
 		else if (strcmp(row->phase, "branches") == 0)
 		{
 			asl_position pos = cursor_position(a);
@@ -664,25 +822,23 @@ advance_row(ExecRow *row, json_object *opening)
 void
 booking_advance(ExecRow *row)
 {
-	advance_row(row, NULL);
+	advance_row(row, NULL, NULL);
+}
+
+void
+booking_answer_task(ExecRow *row, const TaskAnswer *answer)
+{
+	advance_row(row, NULL, answer);
 }
 
 /* MapIterationSucceeded / Failed / Aborted, in the top-level execution's history. */
 static void
 record_iteration_end(ExecRow *parent, const ExecRow *child)
 {
-	Advance		a;
-	BookingOwned *owner = booking_owner(advance_free);
 	const char *type = strcmp(child->status, "SUCCEEDED") == 0 ? "MapIterationSucceeded" :
 		strcmp(child->status, "ABORTED") == 0 ? "MapIterationAborted" : "MapIterationFailed";
 
-	memset(&a, 0, sizeof(a));
-	owner->ptr = &a;
-	a.row = parent;
-	a.events = json_object_new_array();
-	record(&a, asl_event_map_iteration(type, parent->state, (size_t) child->branch_index));
-	flush_history(&a);
-	booking_release(owner);
+	record_one(parent, asl_event_map_iteration(type, parent->state, (size_t) child->branch_index));
 }
 
 /*
@@ -727,7 +883,7 @@ child_ended(ExecRow *child)
 	if (is_active(parent.id))
 		return;					/* its own loop collects the results */
 	if (budget_left > 0)
-		advance_row(&parent, NULL);
+		advance_row(&parent, NULL, NULL);
 	else
 		store_exec_wake(parent.id, GetCurrentTimestamp());
 }
@@ -746,22 +902,65 @@ notify_status(const ExecRow *row)
 	Async_Notify("booking_execution", JsonbToCString(NULL, &payload->root, VARSIZE(payload)));
 }
 
-/* Writes one execution-level event {type: {key: inner}} to row's history (inner is taken). */
+/* Writes one event (taken) to row's history, outside an advance. */
 static void
-record_execution_event(ExecRow *row, const char *type, const char *key, json_object *inner)
+record_one(ExecRow *row, json_object *event)
 {
 	Advance		a;
-	json_object *details = json_object_new_object();
 	BookingOwned *owner = booking_owner(advance_free);
 
 	memset(&a, 0, sizeof(a));
 	owner->ptr = &a;
 	a.row = row;
 	a.events = json_object_new_array();
-	json_object_object_add(details, key, inner);
-	record(&a, asl_event_new(type, details));
+	record(&a, event);
 	flush_history(&a);
 	booking_release(owner);
+}
+
+/* Writes one execution-level event {type: {key: inner}} to row's history (inner is taken). */
+static void
+record_execution_event(ExecRow *row, const char *type, const char *key, json_object *inner)
+{
+	json_object *details = json_object_new_object();
+
+	json_object_object_add(details, key, inner);
+	record_one(row, asl_event_new(type, details));
+}
+
+/* The execution's timer: its token's deadline, or its own timeout when that comes first. */
+static void
+follow_token(ExecRow *row, const TokenRow *token)
+{
+	TimestampTz due = store_token_deadline(token);
+
+	if (row->timeout_at != 0 && (due == 0 || row->timeout_at < due))
+		due = row->timeout_at;
+	row->due_at = due;
+	store_exec_save(row);
+}
+
+void
+booking_activity_claimed(ExecRow *row, const TokenRow *token, const char *worker)
+{
+	const asl_machine *machine = booking_machine_get(row->machine_id, row->version);
+	const asl_state *st = asl_machine_find(machine, token->state);
+	BookingOwned *owner = booking_owner(booking_json_put);
+
+	if (st == NULL || st->type != ASL_STATE_TASK)
+		elog(ERROR, "booking: activity task of execution %lld is in \"%s\", which is not a Task",
+			 (long long) row->id, token->state);
+	owner->ptr = worker ? json_object_new_string(worker) : NULL;
+	record_one(row, asl_event_task(ASL_TASK_STARTED, &st->resource, booking_region,
+								   (json_object *) owner->ptr, 0, 0, NULL, NULL));
+	booking_release(owner);
+	follow_token(row, token);
+}
+
+void
+booking_task_heartbeat(ExecRow *row, const TokenRow *token)
+{
+	follow_token(row, token);
 }
 
 void
@@ -779,7 +978,7 @@ booking_start(ExecRow *row)
 	json_object_object_add(inner, "stateMachineArn", json_object_new_string(version_arn));
 	json_object_object_add(details, "executionStartedEventDetails", inner);
 	notify_status(row);
-	advance_row(row, asl_event_new("ExecutionStarted", details));
+	advance_row(row, asl_event_new("ExecutionStarted", details), NULL);
 }
 
 void

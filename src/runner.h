@@ -14,6 +14,7 @@
 #include "postgres.h"
 
 #include "store_executions.h"
+#include "store_tokens.h"
 
 /*
  * Advances the execution row (which the caller has locked FOR UPDATE) and
@@ -27,6 +28,30 @@ void		booking_advance(ExecRow *row);
  * ExecutionStarted, then its first advance, after which it is in the table.
  */
 void		booking_start(ExecRow *row);
+
+/* The answer to a task token (sfn_send_task_success / failure). */
+typedef struct TaskAnswer
+{
+	bool		failed;
+	Jsonb	   *output;			/* success */
+	const char *error;			/* failure: may be NULL */
+	const char *cause;			/* failure: may be NULL */
+} TaskAnswer;
+
+/*
+ * An execution waiting in a Task (phase "task", row locked by the caller, its
+ * token already marked answered) goes on with the answer.
+ */
+void		booking_answer_task(ExecRow *row, const TaskAnswer *answer);
+
+/*
+ * A worker claimed the execution's activity task: ActivityStarted, and the
+ * execution's timer follows the heartbeat from now on.
+ */
+void		booking_activity_claimed(ExecRow *row, const TokenRow *token, const char *worker);
+
+/* A heartbeat moved the token's deadline: the execution's timer follows. */
+void		booking_task_heartbeat(ExecRow *row, const TokenRow *token);
 
 /*
  * Ends a running execution as ABORTED (or TIMED_OUT), its children too,

@@ -18,7 +18,7 @@
 	"e.input, e.output, e.error, e.cause, e.parent_id, e.root_id, e.branch_index, " \
 	"e.state, e.document, e.variables, e.attempts, e.entered_at, e.phase, " \
 	"e.pending_events, e.due_at, e.timeout_at, e.start_date, e.stop_date, " \
-	"e.redrive_count, e.redrive_date, e.event_count, e.fanout"
+	"e.redrive_count, e.redrive_date, e.event_count, e.fanout, m.search_path"
 #define EXEC_FROM " FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id "
 
 static SPIPlanPtr plan_load;
@@ -118,6 +118,7 @@ read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 	out->redrive_date = time_col(tup, desc, 28);
 	out->event_count = int4_col(tup, desc, 29, 0);
 	out->fanout = jsonb_col(tup, desc, 30);
+	out->search_path = text_col(tup, desc, 31);
 }
 
 bool

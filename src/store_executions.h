@@ -20,7 +20,8 @@ typedef struct ExecRow
 	int64		machine_id;
 	int			version;
 	char	   *machine_name;
-	Oid			role;
+	Oid			role;			/* the machine's: its tasks run as this role */
+	char	   *search_path;	/* the machine's: its tasks run with this search_path */
 	char	   *status;
 	Jsonb	   *input;
 	Jsonb	   *output;

@@ -13,7 +13,7 @@
 #include "spi_plans.h"
 #include "store_machines.h"
 
-#define MACHINE_COLUMNS "id, name, arn, type, role::oid, current_version, created, updated"
+#define MACHINE_COLUMNS "id, name, arn, type, role::oid, current_version, created, updated, search_path"
 
 /* Copies row 0 of SPI_tuptable into out, in the caller's context. */
 static void
@@ -34,6 +34,7 @@ read_machine_row(MemoryContext caller, StoredMachine *out)
 	out->updated = DatumGetTimestampTz(SPI_getbinval(tup, desc, 8, &isnull));
 	if (isnull)
 		out->updated = 0;
+	out->search_path = SPI_getvalue(tup, desc, 9);
 	MemoryContextSwitchTo(old);
 }
 

@@ -19,6 +19,7 @@ typedef struct StoredMachine
 	int			current_version;
 	TimestampTz created;
 	TimestampTz updated;		/* 0 when never updated */
+	char	   *search_path;	/* its tasks' search_path: the creator's */
 } StoredMachine;
 
 /* Finds a machine by name; false when there is none. for_update locks the row. */

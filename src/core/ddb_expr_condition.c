@@ -715,7 +715,7 @@ ddb_condition_parse(const char *text, ddb_placeholders *ph, char **message)
 	cond	   *root;
 	ddb_condition *out = NULL;
 
-	if (!parser_init(&cp.p, text, EXPR_CONDITION, ph, message))
+	if (!ddb_parser_init(&cp.p, text, EXPR_CONDITION, ph, message))
 		return NULL;
 	cp.match = match_parens(&cp.p);
 	if (cp.match == NULL)

@@ -99,7 +99,7 @@ bool		ddb_lex(const char *text, token **toks, size_t *ntoks);
 
 /* ---- ddb_expr_parse.c: the parser's common parts ---- */
 
-bool		parser_init(parser *p, const char *text, expr_kind kind, ddb_placeholders *ph, char **message);
+bool		ddb_parser_init(parser *p, const char *text, expr_kind kind, ddb_placeholders *ph, char **message);
 void		parser_release(parser *p);
 /* Builds the final message (syntax error first, then by priority); NULL when none. */
 char	   *parser_message(parser *p);

@@ -52,7 +52,7 @@ prefixed(expr_kind kind, const char *fmt,...)
 }
 
 bool
-parser_init(parser *p, const char *text, expr_kind kind, ddb_placeholders *ph, char **message)
+ddb_parser_init(parser *p, const char *text, expr_kind kind, ddb_placeholders *ph, char **message)
 {
 	memset(p, 0, sizeof(*p));
 	p->text = text;

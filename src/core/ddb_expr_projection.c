@@ -211,7 +211,7 @@ ddb_projection_parse(const char *text, ddb_placeholders *ph, char **message)
 	const ddb_path **all;
 	size_t		i;
 
-	if (!parser_init(&p, text, EXPR_PROJECTION, ph, message))
+	if (!ddb_parser_init(&p, text, EXPR_PROJECTION, ph, message))
 		return NULL;
 	proj = calloc(1, sizeof(*proj));
 	if (proj == NULL)

@@ -317,7 +317,7 @@ ddb_update_parse(const char *text, ddb_placeholders *ph, char **message)
 	bool		seen[4] = {false, false, false, false};
 	bool		ok = true;
 
-	if (!parser_init(&p, text, EXPR_UPDATE, ph, message))
+	if (!ddb_parser_init(&p, text, EXPR_UPDATE, ph, message))
 		return NULL;
 	u = calloc(1, sizeof(*u));
 	if (u == NULL)

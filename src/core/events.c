@@ -10,8 +10,8 @@
 #include "dataflow.h"
 
 /* {"truncated": false}: booking never truncates what it records. */
-static json_object *
-not_truncated(void)
+json_object *
+asl_not_truncated(void)
 {
 	json_object *o = json_object_new_object();
 
@@ -86,7 +86,7 @@ asl_event_entered_details(const char *state, json_object *input)
 
 	if (!asl_json_add(d, "name", json_object_new_string(state)) ||
 		!asl_json_add(d, "input", json_object_get(input)) ||
-		!asl_json_add(d, "inputDetails", not_truncated()))
+		!asl_json_add(d, "inputDetails", asl_not_truncated()))
 	{
 		json_object_put(d);
 		return NULL;
@@ -101,14 +101,14 @@ asl_event_exited_details(const char *state, json_object *output, json_object *as
 
 	if (!asl_json_add(d, "name", json_object_new_string(state)) ||
 		!asl_json_add(d, "output", json_object_get(output)) ||
-		!asl_json_add(d, "outputDetails", not_truncated()))
+		!asl_json_add(d, "outputDetails", asl_not_truncated()))
 	{
 		json_object_put(d);
 		return NULL;
 	}
 	if (assigned != NULL &&
 		(!asl_json_add(d, "assignedVariables", json_object_get(assigned)) ||
-		 !asl_json_add(d, "assignedVariablesDetails", not_truncated())))
+		 !asl_json_add(d, "assignedVariablesDetails", asl_not_truncated())))
 	{
 		json_object_put(d);
 		return NULL;
@@ -130,19 +130,26 @@ asl_event_map_started_details(size_t length)
 }
 
 json_object *
-asl_event_map_iteration(const char *type, const char *map_state, size_t index)
+asl_event_named(const char *type, json_object *inner)
 {
 	char		member[96];
-	json_object *d = json_object_new_object();
 
 	/* MapIterationStarted -> mapIterationStartedEventDetails */
 	snprintf(member, sizeof member, "%sEventDetails", type);
 	member[0] = (char) tolower((unsigned char) member[0]);
+	return asl_event_new(type, wrap(member, inner));
+}
+
+json_object *
+asl_event_map_iteration(const char *type, const char *map_state, size_t index)
+{
+	json_object *d = json_object_new_object();
+
 	if (!asl_json_add(d, "name", json_object_new_string(map_state)) ||
 		!asl_json_add(d, "index", json_object_new_int64((int64_t) index)))
 	{
 		json_object_put(d);
 		return NULL;
 	}
-	return asl_event_new(type, wrap(member, d));
+	return asl_event_named(type, d);
 }

@@ -13,6 +13,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <json-c/json.h>
+#include <stdint.h>
+
+#include "definition.h"
 
 /* {type, details}; takes details' reference (NULL: {}). NULL when out of memory. */
 json_object *asl_event_new(const char *type, json_object *details);
@@ -39,5 +42,34 @@ json_object *asl_event_map_started_details(size_t length);
  * named after the type ({"mapIterationStartedEventDetails": {name, index}}).
  */
 json_object *asl_event_map_iteration(const char *type, const char *map_state, size_t index);
+
+/* {type, details: {<type>EventDetails: inner}} (first letter lowered); takes inner. */
+json_object *asl_event_named(const char *type, json_object *inner);
+
+/* {"truncated": false}. */
+json_object *asl_not_truncated(void);
+
+/* ---- a Task's life (events_task.c) ---- */
+
+typedef enum asl_task_event
+{
+	ASL_TASK_SCHEDULED,			/* payload: the effective input (Parameters) */
+	ASL_TASK_STARTED,			/* payload: activities: the worker's name (a string), or NULL */
+	ASL_TASK_SUBMITTED,			/* payload: the request's response (.waitForTaskToken) */
+	ASL_TASK_SUCCEEDED,			/* payload: the output */
+	ASL_TASK_FAILED,			/* error, cause */
+	ASL_TASK_TIMED_OUT,			/* error, cause */
+	ASL_TASK_SCHEDULE_FAILED	/* activities: error, cause */
+} asl_task_event;
+
+/*
+ * The event AWS records for this step of a task, named after its resource:
+ * LambdaFunction* for a function ARN, Activity* for an activity, Task* (with
+ * resourceType and resource) for service integrations. payload is borrowed;
+ * timeouts of 0 are left out. NULL when out of memory.
+ */
+json_object *asl_event_task(asl_task_event ev, const asl_resource *res, const char *region,
+							json_object *payload, int64_t timeout_seconds,
+							int64_t heartbeat_seconds, const char *error, const char *cause);
 
 #endif

@@ -326,11 +326,11 @@ test_article(void)
 			  "arn:aws:states:::dynamodb:updateItem");
 	CHECK_STR(json_object_get_string(json_object_object_get(json_object_object_get(
 																				   json_object_object_get(states, "Get Booking Status"), "Parameters"), "TableName")),
-			  "apartment_workshop_db");
+			  "apartments");
 	/* the same as replacing the text by hand */
 	text = replace_all(text, "${DDBUpdateItem}", "arn:aws:states:::dynamodb:updateItem");
 	text = replace_all(text, "${DDBGetItem}", "arn:aws:states:::dynamodb:getItem");
-	text = replace_all(text, "${DDBTable}", "apartment_workshop_db");
+	text = replace_all(text, "${DDBTable}", "apartments");
 	expected = json_tokener_parse(text);
 	CHECK(json_object_equal(out, expected));
 	/* the source is unchanged */

@@ -1,0 +1,223 @@
+-- Tasks that call SQL functions (Lambda-style), callbacks (.waitForTaskToken),
+-- activities, task timeouts and heartbeats, and the execution role.
+SET client_min_messages = warning;
+
+-- ---- Lambda-style tasks call NAME(jsonb) → jsonb ----
+CREATE FUNCTION public.quote_stay(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+  SELECT jsonb_build_object('total', (p->>'nights')::int * 120, 'currency', 'EUR') $$;
+CREATE FUNCTION public.divide_by_zero(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN PERFORM 1 / 0; RETURN p; END $$;
+CREATE FUNCTION public.refuse(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN PERFORM booking.raise_task_error('Booking.Unavailable', 'apartment ' || (p->>'id') || ' is taken'); RETURN p; END $$;
+CREATE FUNCTION public.returns_null(p jsonb) RETURNS jsonb LANGUAGE sql AS $$ SELECT NULL::jsonb $$;
+CREATE FUNCTION public.not_jsonb(p jsonb) RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$;
+CREATE FUNCTION public."Mixed-Case"(p jsonb) RETURNS jsonb LANGUAGE sql AS $$ SELECT '"exact name"'::jsonb $$;
+
+-- the function ARN: the result is the output
+SELECT booking.sfn_test_state('{"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:quote_stay", "End": true}',
+  input => '{"nights": 3}') -> 'output' AS output;
+-- lambda:invoke: Lambda's response shape; no Payload passes {}
+SELECT booking.sfn_test_state('{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+  "Parameters": {"FunctionName": "quote_stay", "Payload": {"nights": 2}}, "OutputPath": "$.Payload", "End": true}') -> 'output' AS payload;
+SELECT booking.sfn_test_state('{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+  "Parameters": {"FunctionName": "arn:aws:lambda:eu-west-1:123456789012:function:quote_stay:PROD", "Payload": {"nights": 1}}, "End": true}') -> 'output' AS full_response;
+SELECT booking.sfn_test_state('{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+  "Parameters": {"FunctionName": "public.returns_null"}, "End": true}') -> 'output' AS null_payload;
+SELECT booking.sfn_test_state('{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+  "Parameters": {"FunctionName": "quote_stay", "InvocationType": "Event", "Payload": {"nights": 1}}, "End": true}') -> 'output' AS event;
+SELECT booking.sfn_test_state('{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+  "Parameters": {"FunctionName": "Mixed-Case"}, "OutputPath": "$.Payload", "End": true}') -> 'output' AS exact_name;
+
+-- errors: a named error, an SQL error, no such function, a function of the wrong shape
+SELECT r->>'status' AS status, r->>'error' AS error, r->>'cause' AS cause FROM (VALUES
+  ('refuse'), ('divide_by_zero'), ('nowhere'), ('not_jsonb'), ('mixed-case')) AS f(name),
+  LATERAL booking.sfn_test_state(format('{"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:%s", "End": true}', name)::jsonb,
+                                 input => '{"id": 7}') AS r;
+SELECT r->>'error' AS error, r->>'cause' AS cause FROM booking.sfn_test_state('{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+  "Parameters": {"Payload": {}}, "End": true}') AS r;
+-- a task's SQL error rolls back that task's effects only; Retry and Catch see its name
+CREATE TABLE public.task_log (n serial PRIMARY KEY, note text);
+CREATE FUNCTION public.log_then_fail(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO public.task_log (note) VALUES (p->>'note');
+  IF (p->>'fail')::boolean THEN PERFORM booking.raise_task_error('Booking.Rejected', 'as asked'); END IF;
+  RETURN jsonb_build_object('logged', p->>'note');
+END $$;
+SELECT booking.sfn_create_state_machine('task_catch', '{
+  "StartAt": "Log", "States": {
+    "Log": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:log_then_fail",
+            "Retry": [{"ErrorEquals": ["PostgreSQL.22012"], "MaxAttempts": 2}],
+            "Catch": [{"ErrorEquals": ["Booking.Rejected"], "ResultPath": "$.error", "Next": "Recover"}], "End": true},
+    "Recover": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:log_then_fail",
+                "Parameters": {"note": "recovered", "fail": false}, "End": true}}
+}') IS NOT NULL AS created;
+SELECT booking.sfn_start('task_catch', '{"note": "first", "fail": true}', 'caught') IS NOT NULL AS started;
+SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_describe_execution('caught') d;
+SELECT note FROM public.task_log ORDER BY n;     -- "first" was rolled back with its task
+SELECT type FROM booking.sfn_get_execution_history('caught') ORDER BY id;
+
+-- ---- .waitForTaskToken: the execution parks until sfn_send_task_* ----
+CREATE TABLE public.outbox (token text, payload jsonb);
+CREATE FUNCTION public.request_payment(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+  INSERT INTO public.outbox VALUES (p->>'token', p) RETURNING jsonb_build_object('queued', true) $$;
+SELECT booking.sfn_create_state_machine('task_callback', '{
+  "StartAt": "Pay", "States": {
+    "Pay": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters": {"FunctionName": "request_payment", "Payload": {"amount.$": "$.amount", "token.$": "$$.Task.Token"}},
+            "ResultPath": "$.payment",
+            "Catch": [{"ErrorEquals": ["Payment.Declined"], "ResultPath": "$.declined", "Next": "Declined"}], "Next": "Paid"},
+    "Paid": {"Type": "Succeed"},
+    "Declined": {"Type": "Fail", "Error": "Booking.Unpaid"}}
+}') IS NOT NULL AS created;
+SELECT booking.sfn_start('task_callback', '{"amount": 300}', 'pay-ok') IS NOT NULL AS started;
+SELECT status, phase, state, due_at IS NULL AS no_timer FROM booking.executions WHERE name = 'pay-ok';
+SELECT payload->>'amount' AS amount, token = payload->>'token' AS token_passed FROM public.outbox;
+SELECT booking.sfn_send_task_heartbeat(token) FROM public.outbox;     -- no HeartbeatSeconds: harmless
+SELECT booking.sfn_send_task_success(token, '{"receipt": "R-1"}') FROM public.outbox;
+SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_describe_execution('pay-ok') d;
+SELECT type, details #- '{taskScheduledEventDetails,parameters,Payload,token}' AS details_but_token
+  FROM booking.sfn_get_execution_history('pay-ok') WHERE type LIKE 'Task%' ORDER BY id;
+-- a token works once
+SELECT booking.sfn_send_task_success(token, '{}') FROM public.outbox;
+SELECT booking.sfn_send_task_failure(token) FROM public.outbox;
+DELETE FROM public.outbox;
+-- failure: Catch by the error the caller names
+SELECT booking.sfn_start('task_callback', '{"amount": 10}', 'pay-declined') IS NOT NULL AS started;
+SELECT booking.sfn_send_task_failure(token, 'Payment.Declined', 'card expired') FROM public.outbox;
+SELECT d->>'status' AS status, d->>'error' AS error FROM booking.sfn_describe_execution('pay-declined') d;
+SELECT (SELECT details FROM booking.sfn_get_execution_history('pay-declined') WHERE type = 'TaskFailed') AS task_failed;
+DELETE FROM public.outbox;
+-- an answer in a transaction that rolls back leaves the execution waiting
+SELECT booking.sfn_start('task_callback', '{"amount": 20}', 'pay-rollback') IS NOT NULL AS started;
+BEGIN;
+SELECT booking.sfn_send_task_success(token, '{"receipt": "R-2"}') FROM public.outbox;
+ROLLBACK;
+SELECT status, phase FROM booking.executions WHERE name = 'pay-rollback';
+-- a stopped execution's token answers TaskDoesNotExist
+SELECT booking.sfn_stop_execution('pay-rollback') IS NOT NULL AS stopped;
+SELECT booking.sfn_send_task_success(token, '{}') FROM public.outbox;
+DELETE FROM public.outbox;
+-- tokens that were never issued
+SELECT booking.sfn_send_task_success('not-a-token', '{}');
+SELECT booking.sfn_send_task_success('bk1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '{}');
+SELECT booking.sfn_send_task_success(NULL, '{}');
+-- a synchronous run can't wait
+SELECT d->>'status' AS status, d->>'error' AS error FROM booking.sfn_start_sync('task_callback', '{"amount": 1}') d;
+DELETE FROM public.outbox;
+
+-- ---- TimeoutSeconds and HeartbeatSeconds fire through the execution's timer ----
+SELECT booking.sfn_create_state_machine('task_timeout', '{
+  "StartAt": "Wait for it", "States": {
+    "Wait for it": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+      "Parameters": {"FunctionName": "request_payment", "Payload": {"token.$": "$$.Task.Token"}},
+      "TimeoutSecondsPath": "$.timeout", "End": true}}
+}') IS NOT NULL AS created;
+SELECT booking.sfn_create_state_machine('task_deadlines', '{
+  "StartAt": "Wait for it", "States": {
+    "Wait for it": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+      "Parameters": {"FunctionName": "request_payment", "Payload": {"token.$": "$$.Task.Token"}},
+      "TimeoutSecondsPath": "$.timeout", "HeartbeatSecondsPath": "$.heartbeat", "End": true}}
+}') IS NOT NULL AS created;
+SELECT booking.sfn_start('task_timeout', '{"timeout": 1}', 'times-out') IS NOT NULL AS started;
+SELECT due_at IS NOT NULL AND due_at <= clock_timestamp() + interval '1 second' AS timer_set
+  FROM booking.executions WHERE name = 'times-out';
+SELECT pg_sleep(1.1);
+SELECT booking.sfn_tick() IS NOT NULL AS ticked;
+SELECT d->>'status' AS status, d->>'error' AS error FROM booking.sfn_describe_execution('times-out') d;
+SELECT booking.sfn_send_task_success(token, '{}') FROM public.outbox;   -- TaskTimedOut
+DELETE FROM public.outbox;
+SELECT booking.sfn_start('task_deadlines', '{"timeout": 60, "heartbeat": 1}', 'no-heartbeat') IS NOT NULL AS started;
+SELECT pg_sleep(0.6);
+SELECT booking.sfn_send_task_heartbeat(token) FROM public.outbox;       -- moves the deadline on
+SELECT pg_sleep(0.6);
+SELECT booking.sfn_tick() IS NOT NULL AS ticked;                        -- nothing due yet
+SELECT status FROM booking.executions WHERE name = 'no-heartbeat';
+SELECT pg_sleep(0.6);
+SELECT booking.sfn_tick() IS NOT NULL AS ticked;
+SELECT d->>'status' AS status, d->>'error' AS error FROM booking.sfn_describe_execution('no-heartbeat') d;
+SELECT type, details FROM booking.sfn_get_execution_history('no-heartbeat') WHERE type = 'TaskTimedOut';
+DELETE FROM public.outbox;
+
+-- ---- Activities ----
+SELECT booking.sfn_create_activity('approve_booking');
+SELECT booking.sfn_create_activity('approve_booking');      -- idempotent
+SELECT booking.sfn_create_activity('bad name');
+SELECT booking.sfn_create_state_machine('task_activity', '{
+  "StartAt": "Approve", "States": {
+    "Approve": {"Type": "Task", "Resource": "arn:aws:states:local:000000000000:activity:approve_booking",
+                "ResultPath": "$.approval", "End": true}}
+}') IS NOT NULL AS created;
+SELECT * FROM booking.sfn_get_activity_task('approve_booking');          -- no work: no row
+SELECT booking.sfn_start('task_activity', '{"guest": "Ada"}', 'act-1') IS NOT NULL AS started;
+SELECT booking.sfn_start('task_activity', '{"guest": "Grace"}', 'act-2') IS NOT NULL AS started;
+CREATE TEMP TABLE claimed AS SELECT * FROM booking.sfn_get_activity_task('approve_booking', 'worker-a');
+SELECT input FROM claimed;                                                 -- the oldest first
+SELECT input FROM booking.sfn_get_activity_task('arn:aws:states:local:000000000000:activity:approve_booking', 'worker-b');
+SELECT count(*) AS left_over FROM booking.sfn_get_activity_task('approve_booking');
+SELECT booking.sfn_send_task_success(task_token, '{"approved": true}') FROM claimed;
+SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_describe_execution('act-1') d;
+SELECT type, details FROM booking.sfn_get_execution_history('act-1') WHERE type LIKE 'Activity%' ORDER BY id;
+SELECT booking.sfn_stop_execution('act-2') IS NOT NULL AS stopped;
+SELECT * FROM booking.sfn_get_activity_task('no_such_activity');
+-- an activity that does not exist fails the task (catchable)
+SELECT booking.sfn_create_state_machine('task_no_activity', '{
+  "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:local:000000000000:activity:missing", "End": true}}
+}') IS NOT NULL AS created;
+SELECT booking.sfn_start('task_no_activity', '{}', 'no-act') IS NOT NULL AS started;
+SELECT d->>'status' AS status, d->>'error' AS error, d->>'cause' AS cause FROM booking.sfn_describe_execution('no-act') d;
+SELECT booking.sfn_delete_activity('approve_booking');
+SELECT booking.sfn_delete_activity('approve_booking');      -- idempotent
+
+-- ---- Tasks run as the state machine's role, with its search_path ----
+DROP ROLE IF EXISTS booking_task_role;
+CREATE ROLE booking_task_role NOLOGIN;
+CREATE SCHEMA task_app;
+CREATE TABLE task_app.rooms (id int PRIMARY KEY, status text NOT NULL, owner text NOT NULL);
+INSERT INTO task_app.rooms VALUES (1, 'VACANT', 'booking_task_role'), (2, 'VACANT', 'someone_else');
+ALTER TABLE task_app.rooms ENABLE ROW LEVEL SECURITY;
+CREATE POLICY rooms_of_owner ON task_app.rooms USING (owner = current_user);
+GRANT USAGE ON SCHEMA task_app TO booking_task_role;
+GRANT SELECT ON task_app.rooms TO booking_task_role;
+CREATE FUNCTION task_app.reserve(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+  UPDATE task_app.rooms SET status = 'RESERVED' WHERE id = (p->>'id')::int
+  RETURNING jsonb_build_object('id', id, 'by', current_user::text) $$;
+CREATE FUNCTION task_app.whoami(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+  SELECT jsonb_build_object('user', current_user::text, 'search_path', current_setting('search_path')) $$;
+SET search_path = task_app, public;     -- the creator's search_path is the machine's
+SELECT booking.sfn_create_state_machine('task_roles', '{
+  "StartAt": "Who", "States": {
+    "Who": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:whoami", "ResultPath": "$.who", "Next": "Reserve"},
+    "Reserve": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:reserve", "ResultPath": "$.reserved",
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Refused"}], "End": true},
+    "Refused": {"Type": "Pass", "End": true}}
+}', role => 'booking_task_role') IS NOT NULL AS created;
+RESET search_path;
+-- a superuser starts it: the tasks still run as booking_task_role, which can't UPDATE
+SELECT booking.sfn_start('task_roles', '{"id": 1}', 'role-denied') IS NOT NULL AS started;
+SELECT output FROM booking.executions WHERE name = 'role-denied';
+GRANT UPDATE ON task_app.rooms TO booking_task_role;
+-- row-level security: the role sees only its own rooms
+SELECT booking.sfn_start('task_roles', '{"id": 2}', 'role-rls') IS NOT NULL AS started;
+SELECT output -> 'reserved' AS reserved FROM booking.executions WHERE name = 'role-rls';
+SELECT booking.sfn_start('task_roles', '{"id": 1}', 'role-ok') IS NOT NULL AS started;
+SELECT output -> 'reserved' AS reserved FROM booking.executions WHERE name = 'role-ok';
+SELECT id, status FROM task_app.rooms ORDER BY id;
+-- a caller's temp table can't shadow the task's table: pg_temp comes last in the pinned path
+CREATE FUNCTION task_app.room_count(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN RETURN to_jsonb((SELECT count(*) FROM rooms)); END $$;
+SET search_path = task_app, public;
+SELECT booking.sfn_create_state_machine('task_shadow', '{
+  "StartAt": "Count", "States": {"Count": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:room_count", "End": true}}
+}', role => 'booking_task_role') IS NOT NULL AS created;
+RESET search_path;
+CREATE TEMP TABLE rooms AS SELECT g AS id FROM generate_series(1, 50) g;
+GRANT SELECT ON rooms TO booking_task_role;
+SELECT d->>'status' AS status, d->'output' AS rooms_counted FROM booking.sfn_start_sync('task_shadow') d;
+DROP TABLE pg_temp.rooms;
+SELECT booking.sfn_delete_state_machine('task_shadow');
+SELECT current_user = 'postgres' AS caller_unchanged, current_setting('search_path') AS caller_search_path;
+
+-- cleanup of what is cluster-wide
+SELECT booking.sfn_delete_state_machine('task_roles');
+DROP SCHEMA task_app CASCADE;
+DROP ROLE booking_task_role;

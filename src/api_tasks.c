@@ -1,0 +1,218 @@
+/*
+ * api_tasks.c — SQL API for callbacks and activities: sfn_send_task_success,
+ * sfn_send_task_failure, sfn_send_task_heartbeat, sfn_create_activity,
+ * sfn_delete_activity, sfn_get_activity_task.
+ *
+ * An answer runs in the caller's transaction: the execution goes on from the
+ * Task inline, as far as it can, and all of it commits or rolls back with
+ * the caller.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+#include "arn.h"
+#include "booking.h"
+#include "runner.h"
+#include "store_executions.h"
+#include "store_tokens.h"
+
+PG_FUNCTION_INFO_V1(sfn_send_task_success);
+PG_FUNCTION_INFO_V1(sfn_send_task_failure);
+PG_FUNCTION_INFO_V1(sfn_send_task_heartbeat);
+PG_FUNCTION_INFO_V1(sfn_create_activity);
+PG_FUNCTION_INFO_V1(sfn_delete_activity);
+PG_FUNCTION_INFO_V1(sfn_get_activity_task);
+
+/* AWS's limits on SendTaskFailure's error and cause */
+#define MAX_ERROR_LENGTH 256
+#define MAX_CAUSE_LENGTH 32768
+
+/* Messages leave the token out: it is a credential, and the caller has it. */
+static void
+task_does_not_exist(const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("TaskDoesNotExist: the task of this token %s", why)));
+}
+
+static const char *
+token_argument(FunctionCallInfo fcinfo)
+{
+	char	   *token;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("InvalidToken: task_token must not be null")));
+	token = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (!store_token_well_formed(token))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("InvalidToken: not a task token"),
+				 errhint("Pass the $$.Task.Token the execution handed out, unchanged.")));
+	return token;
+}
+
+/*
+ * The token's open task and its execution, both locked — the execution
+ * first, as a tick locks them — or an ERROR as AWS's: TaskDoesNotExist (never
+ * issued, answered, or its execution ended), TaskTimedOut.
+ */
+static void
+lock_open_task(const char *token, TokenRow *tok, ExecRow *row)
+{
+	if (!store_token_load(token, false, tok))
+		task_does_not_exist("does not exist");
+	if (!store_exec_load(tok->execution_id, true, false, row) ||
+		!store_token_load(token, true, tok))
+		task_does_not_exist("does not exist anymore");
+	if (strcmp(tok->status, "timed_out") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("TaskTimedOut: the task of this token timed out")));
+	if (strcmp(tok->status, "succeeded") == 0 || strcmp(tok->status, "failed") == 0)
+		task_does_not_exist("was answered already");
+	if (strcmp(tok->status, "open") != 0 || strcmp(row->status, "RUNNING") != 0 || strcmp(row->phase, "task") != 0 ||
+		row->state == NULL || strcmp(row->state, tok->state) != 0)
+		task_does_not_exist("is over: its execution has ended or moved on");
+}
+
+Datum
+sfn_send_task_success(PG_FUNCTION_ARGS)
+{
+	const char *token = token_argument(fcinfo);
+	TokenRow	tok;
+	ExecRow		row;
+	TaskAnswer	answer;
+	Jsonb	   *output;
+	char	   *text;
+
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("InvalidOutput: output must not be null"),
+				 errhint("Pass 'null'::jsonb for a JSON null.")));
+	output = PG_GETARG_JSONB_P(1);
+	text = JsonbToCString(NULL, &output->root, VARSIZE(output));
+	if (strlen(text) > (size_t) booking_max_payload_size)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("InvalidOutput: output is %zu bytes, more than booking.max_payload_size (%d)",
+						strlen(text), booking_max_payload_size)));
+	pfree(text);
+	lock_open_task(token, &tok, &row);
+	store_token_set_status(token, "succeeded");
+	memset(&answer, 0, sizeof(answer));
+	answer.output = output;
+	booking_answer_task(&row, &answer);
+	PG_RETURN_VOID();
+}
+
+static const char *
+optional_text(FunctionCallInfo fcinfo, int arg, const char *name, size_t max)
+{
+	char	   *value;
+
+	if (PG_ARGISNULL(arg))
+		return NULL;
+	value = text_to_cstring(PG_GETARG_TEXT_PP(arg));
+	if (strlen(value) > max)
+		ereport(ERROR,
+				(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
+				 errmsg("%s is %zu characters, more than the %zu AWS allows", name, strlen(value), max)));
+	return value;
+}
+
+Datum
+sfn_send_task_failure(PG_FUNCTION_ARGS)
+{
+	const char *token = token_argument(fcinfo);
+	TokenRow	tok;
+	ExecRow		row;
+	TaskAnswer	answer;
+
+	memset(&answer, 0, sizeof(answer));
+	answer.failed = true;
+	answer.error = optional_text(fcinfo, 1, "error", MAX_ERROR_LENGTH);
+	answer.cause = optional_text(fcinfo, 2, "cause", MAX_CAUSE_LENGTH);
+	lock_open_task(token, &tok, &row);
+	store_token_set_status(token, "failed");
+	booking_answer_task(&row, &answer);
+	PG_RETURN_VOID();
+}
+
+Datum
+sfn_send_task_heartbeat(PG_FUNCTION_ARGS)
+{
+	const char *token = token_argument(fcinfo);
+	TokenRow	tok;
+	ExecRow		row;
+
+	lock_open_task(token, &tok, &row);
+	tok.heartbeat_at = GetCurrentTimestamp();
+	store_token_beat(token, tok.heartbeat_at);
+	booking_task_heartbeat(&row, &tok);
+	PG_RETURN_VOID();
+}
+
+Datum
+sfn_create_activity(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	booking_check_name("activity name", name);
+	PG_RETURN_TEXT_P(cstring_to_text(store_activity_create(name, booking_activity_arn(name))));
+}
+
+/* DeleteActivity: idempotent, as AWS's; tasks already scheduled stay answerable. */
+Datum
+sfn_delete_activity(PG_FUNCTION_ARGS)
+{
+	(void) store_activity_delete(booking_parse_activity_ref(text_to_cstring(PG_GETARG_TEXT_PP(0))));
+	PG_RETURN_VOID();
+}
+
+Datum
+sfn_get_activity_task(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *name;
+	const char *worker;
+	int64		activity;
+	TokenRow	tok;
+	ExecRow		row;
+	Jsonb	   *input;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("activity must not be null")));
+	name = booking_parse_activity_ref(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	worker = optional_text(fcinfo, 1, "worker_name", 80);
+	InitMaterializedSRF(fcinfo, 0);
+	activity = store_activity_find(name);
+	if (activity == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("ActivityDoesNotExist: activity \"%s\" does not exist", name)));
+	if (store_token_claim(activity, worker, GetCurrentTimestamp(), &tok, &input))
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, input == NULL};
+
+		/* the claim locked the execution row: this load does not wait */
+		if (!store_exec_load(tok.execution_id, true, false, &row))
+			elog(ERROR, "booking: activity task %s lost its execution", tok.token);
+		booking_activity_claimed(&row, &tok, worker);
+		values[0] = CStringGetTextDatum(tok.token);
+		values[1] = input ? JsonbPGetDatum(input) : (Datum) 0;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

@@ -1,0 +1,323 @@
+/*
+ * store_tokens.c — task tokens and activities in tables. See store_tokens.h.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "common/base64.h"
+#include "executor/spi.h"
+#include "port.h"
+#include "utils/builtins.h"
+
+#include "spi_plans.h"
+#include "store_tokens.h"
+
+#define TOKEN_PREFIX "bk1."
+#define TOKEN_RANDOM_BYTES 32
+#define TOKEN_COLUMNS "token, execution_id, state, status, activity_id, heartbeat_seconds, " \
+	"heartbeat_at, timeout_at"
+
+static SPIPlanPtr plan_insert;
+static SPIPlanPtr plan_load;
+static SPIPlanPtr plan_load_lock;
+static SPIPlanPtr plan_open_of;
+static SPIPlanPtr plan_status;
+static SPIPlanPtr plan_beat;
+static SPIPlanPtr plan_close_all;
+static SPIPlanPtr plan_claim;
+
+char *
+store_token_new(void)
+{
+	uint8		bytes[TOKEN_RANDOM_BYTES];
+	char	   *text = palloc(strlen(TOKEN_PREFIX) + pg_b64_enc_len(TOKEN_RANDOM_BYTES) + 1);
+	int			len;
+
+	if (!pg_strong_random(bytes, sizeof(bytes)))
+		ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("could not generate a task token")));
+	strcpy(text, TOKEN_PREFIX);
+	len = pg_b64_encode((const char *) bytes, sizeof(bytes), text + strlen(TOKEN_PREFIX),
+						pg_b64_enc_len(TOKEN_RANDOM_BYTES));
+	text[strlen(TOKEN_PREFIX) + len] = '\0';
+	/* URL-safe, no padding: a token travels in URLs and JSON unescaped */
+	for (char *c = text; *c; c++)
+	{
+		if (*c == '+')
+			*c = '-';
+		else if (*c == '/')
+			*c = '_';
+		else if (*c == '=')
+		{
+			*c = '\0';
+			break;
+		}
+	}
+	return text;
+}
+
+bool
+store_token_well_formed(const char *token)
+{
+	size_t		prefix = strlen(TOKEN_PREFIX);
+	size_t		len = strlen(token);
+
+	if (len != prefix + 43 || strncmp(token, TOKEN_PREFIX, prefix) != 0)
+		return false;
+	for (const char *c = token + prefix; *c; c++)
+		if (!(isalnum((unsigned char) *c) || *c == '-' || *c == '_'))
+			return false;
+	return true;
+}
+
+void
+store_token_insert(const TokenRow *row, Jsonb *activity_input)
+{
+	Oid			types[8] = {TEXTOID, INT8OID, TEXTOID, INT8OID, JSONBOID, INT4OID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		values[8];
+	char		nulls[8] = "        ";
+
+	values[0] = CStringGetTextDatum(row->token);
+	values[1] = Int64GetDatum(row->execution_id);
+	values[2] = CStringGetTextDatum(row->state);
+	values[3] = Int64GetDatum(row->activity_id);
+	nulls[3] = row->activity_id != 0 ? ' ' : 'n';
+	values[4] = activity_input ? JsonbPGetDatum(activity_input) : (Datum) 0;
+	nulls[4] = activity_input ? ' ' : 'n';
+	values[5] = Int32GetDatum(row->heartbeat_seconds);
+	nulls[5] = row->heartbeat_seconds > 0 ? ' ' : 'n';
+	values[6] = TimestampTzGetDatum(row->heartbeat_at);
+	nulls[6] = row->heartbeat_at != 0 ? ' ' : 'n';
+	values[7] = TimestampTzGetDatum(row->timeout_at);
+	nulls[7] = row->timeout_at != 0 ? ' ' : 'n';
+	SPI_connect();
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_insert,
+													"INSERT INTO booking.task_tokens (token, execution_id, state, "
+													"activity_id, input, heartbeat_seconds, heartbeat_at, timeout_at) "
+													"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+													8, types),
+									   values, nulls, false, 0),
+					  SPI_OK_INSERT, "task token insert");
+	SPI_finish();
+}
+
+/* Row 0 of SPI_tuptable (TOKEN_COLUMNS first), copied into the caller's context. */
+static void
+read_token_row(MemoryContext caller, TokenRow *out)
+{
+	HeapTuple	tup = SPI_tuptable->vals[0];
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	bool		isnull;
+	Datum		d;
+	MemoryContext old = MemoryContextSwitchTo(caller);
+
+	memset(out, 0, sizeof(*out));
+	out->token = SPI_getvalue(tup, desc, 1);
+	out->execution_id = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+	out->state = SPI_getvalue(tup, desc, 3);
+	out->status = SPI_getvalue(tup, desc, 4);
+	d = SPI_getbinval(tup, desc, 5, &isnull);
+	out->activity_id = isnull ? 0 : DatumGetInt64(d);
+	d = SPI_getbinval(tup, desc, 6, &isnull);
+	out->heartbeat_seconds = isnull ? 0 : DatumGetInt32(d);
+	d = SPI_getbinval(tup, desc, 7, &isnull);
+	out->heartbeat_at = isnull ? 0 : DatumGetTimestampTz(d);
+	d = SPI_getbinval(tup, desc, 8, &isnull);
+	out->timeout_at = isnull ? 0 : DatumGetTimestampTz(d);
+	MemoryContextSwitchTo(old);
+}
+
+/* Runs a plan returning TOKEN_COLUMNS; reads row 0 into out. */
+static bool
+load_one(SPIPlanPtr plan, Datum *values, TokenRow *out)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	bool		found;
+
+	booking_spi_check(SPI_execute_plan(plan, values, NULL, false, 1), SPI_OK_SELECT, "task token load");
+	found = SPI_processed == 1;
+	if (found)
+		read_token_row(caller, out);
+	return found;
+}
+
+bool
+store_token_load(const char *token, bool lock, TokenRow *out)
+{
+	Oid			type = TEXTOID;
+	Datum		value = CStringGetTextDatum(token);
+	bool		found;
+
+	SPI_connect();
+	found = load_one(lock
+					 ? booking_plan(&plan_load_lock, "SELECT " TOKEN_COLUMNS " FROM booking.task_tokens "
+									"WHERE token = $1 FOR UPDATE", 1, &type)
+					 : booking_plan(&plan_load, "SELECT " TOKEN_COLUMNS " FROM booking.task_tokens "
+									"WHERE token = $1", 1, &type),
+					 &value, out);
+	SPI_finish();
+	return found;
+}
+
+bool
+store_token_open_of(int64 execution_id, TokenRow *out)
+{
+	Oid			type = INT8OID;
+	Datum		value = Int64GetDatum(execution_id);
+	bool		found;
+
+	SPI_connect();
+	found = load_one(booking_plan(&plan_open_of, "SELECT " TOKEN_COLUMNS " FROM booking.task_tokens "
+								  "WHERE execution_id = $1 AND status = 'open' "
+								  "ORDER BY created DESC LIMIT 1 FOR UPDATE", 1, &type),
+					 &value, out);
+	SPI_finish();
+	return found;
+}
+
+/* Runs a plan that changes rows, with the given arguments. */
+static void
+change(SPIPlanPtr *slot, const char *sql, int nargs, Oid *types, Datum *values, const char *what)
+{
+	SPI_connect();
+	booking_spi_check(SPI_execute_plan(booking_plan(slot, sql, nargs, types), values, NULL, false, 0),
+					  SPI_OK_UPDATE, what);
+	SPI_finish();
+}
+
+void
+store_token_set_status(const char *token, const char *status)
+{
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {CStringGetTextDatum(token), CStringGetTextDatum(status)};
+
+	change(&plan_status, "UPDATE booking.task_tokens SET status = $2 WHERE token = $1",
+		   2, types, values, "task token status");
+}
+
+void
+store_token_beat(const char *token, TimestampTz now)
+{
+	Oid			types[2] = {TEXTOID, TIMESTAMPTZOID};
+	Datum		values[2] = {CStringGetTextDatum(token), TimestampTzGetDatum(now)};
+
+	change(&plan_beat, "UPDATE booking.task_tokens SET heartbeat_at = $2 WHERE token = $1",
+		   2, types, values, "task heartbeat");
+}
+
+void
+store_token_close_all(int64 execution_id)
+{
+	Oid			type = INT8OID;
+	Datum		value = Int64GetDatum(execution_id);
+
+	change(&plan_close_all, "UPDATE booking.task_tokens SET status = 'closed' "
+		   "WHERE execution_id = $1 AND status = 'open'", 1, &type, &value, "task tokens close");
+}
+
+bool
+store_token_claim(int64 activity_id, const char *worker, TimestampTz now, TokenRow *out, Jsonb **input)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Oid			types[3] = {INT8OID, TEXTOID, TIMESTAMPTZOID};
+	Datum		values[3] = {Int64GetDatum(activity_id), worker ? CStringGetTextDatum(worker) : (Datum) 0,
+	TimestampTzGetDatum(now)};
+	char		nulls[3] = {' ', worker ? ' ' : 'n', ' '};
+	bool		found;
+
+	SPI_connect();
+	/* SKIP LOCKED on both rows: a claim never waits, so it can't deadlock whatever the order */
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_claim,
+													"WITH next AS ("
+													" SELECT t.token FROM booking.task_tokens t"
+													" JOIN booking.executions e ON e.id = t.execution_id AND e.status = 'RUNNING'"
+													" WHERE t.activity_id = $1 AND t.status = 'open' AND t.claimed_at IS NULL"
+													" ORDER BY t.created LIMIT 1 FOR UPDATE OF t, e SKIP LOCKED)"
+													" UPDATE booking.task_tokens t SET claimed_at = $3, heartbeat_at = $3,"
+													" worker_name = $2 FROM next WHERE t.token = next.token"
+													" RETURNING t.token, t.execution_id, t.state, t.status, t.activity_id,"
+													" t.heartbeat_seconds, t.heartbeat_at, t.timeout_at, t.input",
+													3, types),
+									   values, nulls, false, 1),
+					  SPI_OK_UPDATE_RETURNING, "activity task claim");
+	found = SPI_processed == 1;
+	if (found)
+	{
+		bool		isnull;
+		Datum		d;
+		MemoryContext old;
+
+		read_token_row(caller, out);
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 9, &isnull);
+		old = MemoryContextSwitchTo(caller);
+		*input = isnull ? NULL : DatumGetJsonbPCopy(d);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	return found;
+}
+
+TimestampTz
+store_token_deadline(const TokenRow *row)
+{
+	TimestampTz due = row->timeout_at;
+
+	if (row->heartbeat_seconds > 0 && row->heartbeat_at != 0)
+	{
+		TimestampTz beat = row->heartbeat_at + (TimestampTz) row->heartbeat_seconds * USECS_PER_SEC;
+
+		if (due == 0 || beat < due)
+			due = beat;
+	}
+	return due;
+}
+
+int64
+store_activity_find(const char *name)
+{
+	Oid			type = TEXTOID;
+	Datum		value = CStringGetTextDatum(name);
+	bool		isnull;
+	int64		id = 0;
+
+	SPI_connect();
+	booking_spi_check(SPI_execute_with_args("SELECT id FROM booking.activities WHERE name = $1",
+											1, &type, &value, NULL, false, 1),
+					  SPI_OK_SELECT, "activity lookup");
+	if (SPI_processed == 1)
+		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	return id;
+}
+
+char *
+store_activity_create(const char *name, const char *arn)
+{
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {CStringGetTextDatum(name), CStringGetTextDatum(arn)};
+
+	SPI_connect();
+	/* CreateActivity is idempotent: an existing activity's ARN comes back */
+	booking_spi_check(SPI_execute_with_args("INSERT INTO booking.activities (name, arn) VALUES ($1, $2) "
+											"ON CONFLICT (name) DO NOTHING",
+											2, types, values, NULL, false, 0),
+					  SPI_OK_INSERT, "activity insert");
+	SPI_finish();
+	return pstrdup(arn);
+}
+
+bool
+store_activity_delete(const char *name)
+{
+	Oid			type = TEXTOID;
+	Datum		value = CStringGetTextDatum(name);
+	bool		deleted;
+
+	SPI_connect();
+	booking_spi_check(SPI_execute_with_args("DELETE FROM booking.activities WHERE name = $1",
+											1, &type, &value, NULL, false, 0),
+					  SPI_OK_DELETE, "activity delete");
+	deleted = SPI_processed > 0;
+	SPI_finish();
+	return deleted;
+}

@@ -1,0 +1,131 @@
+/*
+ * test_events_task.c — the history events of a Task's life: names and shapes
+ * per kind of resource (service integration, Lambda function ARN, activity).
+ */
+#include "unit.h"
+
+#include "core/definition_impl.h"
+#include "core/events.h"
+
+static void
+resource(const char *arn, asl_resource *out)
+{
+	const char *code = NULL;
+	const char *why = NULL;
+
+	memset(out, 0, sizeof(*out));
+	CHECK_MSG(asl_resource_parse(arn, out, &code, &why), "%s: %s", arn, why ? why : "?");
+}
+
+/* Checks one event and releases it. */
+static void
+check_event(json_object *event, const char *expected)
+{
+	CHECK_JSON(event, expected);
+	json_object_put(event);
+}
+
+static void
+test_service_integration(void)
+{
+	asl_resource r;
+	json_object *params = json_tokener_parse("{\"TableName\": \"apartments\"}");
+	json_object *out = json_tokener_parse("{\"Attributes\": {}}");
+
+	resource("arn:aws:states:::dynamodb:updateItem", &r);
+	check_event(asl_event_task(ASL_TASK_SCHEDULED, &r, "local", params, 30, 0, NULL, NULL),
+				"{\"type\": \"TaskScheduled\", \"details\": {\"taskScheduledEventDetails\": {"
+				"\"resourceType\": \"dynamodb\", \"resource\": \"updateItem\", \"region\": \"local\","
+				"\"parameters\": {\"TableName\": \"apartments\"}, \"timeoutInSeconds\": 30}}}");
+	check_event(asl_event_task(ASL_TASK_STARTED, &r, "local", NULL, 0, 0, NULL, NULL),
+				"{\"type\": \"TaskStarted\", \"details\": {\"taskStartedEventDetails\": {"
+				"\"resourceType\": \"dynamodb\", \"resource\": \"updateItem\"}}}");
+	check_event(asl_event_task(ASL_TASK_SUCCEEDED, &r, "local", out, 0, 0, NULL, NULL),
+				"{\"type\": \"TaskSucceeded\", \"details\": {\"taskSucceededEventDetails\": {"
+				"\"resourceType\": \"dynamodb\", \"resource\": \"updateItem\","
+				"\"output\": {\"Attributes\": {}}, \"outputDetails\": {\"truncated\": false}}}}");
+	check_event(asl_event_task(ASL_TASK_FAILED, &r, "local", NULL, 0, 0,
+							   "DynamoDB.ConditionalCheckFailedException", "The conditional request failed"),
+				"{\"type\": \"TaskFailed\", \"details\": {\"taskFailedEventDetails\": {"
+				"\"resourceType\": \"dynamodb\", \"resource\": \"updateItem\","
+				"\"error\": \"DynamoDB.ConditionalCheckFailedException\","
+				"\"cause\": \"The conditional request failed\"}}}");
+	asl_resource_release(&r);
+
+	/* the integration pattern stays in the resource, as AWS shows it */
+	resource("arn:aws:states:::lambda:invoke.waitForTaskToken", &r);
+	check_event(asl_event_task(ASL_TASK_SUBMITTED, &r, "eu-west-1", out, 0, 0, NULL, NULL),
+				"{\"type\": \"TaskSubmitted\", \"details\": {\"taskSubmittedEventDetails\": {"
+				"\"resourceType\": \"lambda\", \"resource\": \"invoke.waitForTaskToken\","
+				"\"output\": {\"Attributes\": {}}, \"outputDetails\": {\"truncated\": false}}}}");
+	check_event(asl_event_task(ASL_TASK_TIMED_OUT, &r, "eu-west-1", NULL, 0, 0,
+							   "States.HeartbeatTimeout", NULL),
+				"{\"type\": \"TaskTimedOut\", \"details\": {\"taskTimedOutEventDetails\": {"
+				"\"resourceType\": \"lambda\", \"resource\": \"invoke.waitForTaskToken\","
+				"\"error\": \"States.HeartbeatTimeout\"}}}");
+	check_event(asl_event_task(ASL_TASK_SCHEDULED, &r, "eu-west-1", params, 60, 10, NULL, NULL),
+				"{\"type\": \"TaskScheduled\", \"details\": {\"taskScheduledEventDetails\": {"
+				"\"resourceType\": \"lambda\", \"resource\": \"invoke.waitForTaskToken\", \"region\": \"eu-west-1\","
+				"\"parameters\": {\"TableName\": \"apartments\"}, \"timeoutInSeconds\": 60, \"heartbeatInSeconds\": 10}}}");
+	asl_resource_release(&r);
+	json_object_put(params);
+	json_object_put(out);
+}
+
+static void
+test_lambda_function(void)
+{
+	asl_resource r;
+	json_object *input = json_tokener_parse("{\"nights\": 3}");
+
+	resource("arn:aws:lambda:local:000000000000:function:quote_stay", &r);
+	check_event(asl_event_task(ASL_TASK_SCHEDULED, &r, "local", input, 0, 5, NULL, NULL),
+				"{\"type\": \"LambdaFunctionScheduled\", \"details\": {\"lambdaFunctionScheduledEventDetails\": {"
+				"\"resource\": \"arn:aws:lambda:local:000000000000:function:quote_stay\","
+				"\"input\": {\"nights\": 3}, \"inputDetails\": {\"truncated\": false}}}}");
+	/* LambdaFunctionStarted has no details */
+	check_event(asl_event_task(ASL_TASK_STARTED, &r, "local", NULL, 0, 0, NULL, NULL),
+				"{\"type\": \"LambdaFunctionStarted\", \"details\": {}}");
+	check_event(asl_event_task(ASL_TASK_FAILED, &r, "local", NULL, 0, 0, "PostgreSQL.22012", "division by zero"),
+				"{\"type\": \"LambdaFunctionFailed\", \"details\": {\"lambdaFunctionFailedEventDetails\": {"
+				"\"error\": \"PostgreSQL.22012\", \"cause\": \"division by zero\"}}}");
+	check_event(asl_event_task(ASL_TASK_SUCCEEDED, &r, "local", NULL, 0, 0, NULL, NULL),
+				"{\"type\": \"LambdaFunctionSucceeded\", \"details\": {\"lambdaFunctionSucceededEventDetails\": {"
+				"\"output\": null, \"outputDetails\": {\"truncated\": false}}}}");
+	asl_resource_release(&r);
+	json_object_put(input);
+}
+
+static void
+test_activity(void)
+{
+	asl_resource r;
+	json_object *input = json_tokener_parse("{\"guest\": \"Ada\"}");
+	json_object *worker = json_object_new_string("worker-1");
+
+	resource("arn:aws:states:local:000000000000:activity:approve", &r);
+	check_event(asl_event_task(ASL_TASK_SCHEDULED, &r, "local", input, 300, 20, NULL, NULL),
+				"{\"type\": \"ActivityScheduled\", \"details\": {\"activityScheduledEventDetails\": {"
+				"\"resource\": \"arn:aws:states:local:000000000000:activity:approve\","
+				"\"input\": {\"guest\": \"Ada\"}, \"inputDetails\": {\"truncated\": false},"
+				"\"timeoutInSeconds\": 300, \"heartbeatInSeconds\": 20}}}");
+	check_event(asl_event_task(ASL_TASK_STARTED, &r, "local", worker, 0, 0, NULL, NULL),
+				"{\"type\": \"ActivityStarted\", \"details\": {\"activityStartedEventDetails\": {\"workerName\": \"worker-1\"}}}");
+	check_event(asl_event_task(ASL_TASK_STARTED, &r, "local", NULL, 0, 0, NULL, NULL),
+				"{\"type\": \"ActivityStarted\", \"details\": {\"activityStartedEventDetails\": {}}}");
+	check_event(asl_event_task(ASL_TASK_SCHEDULE_FAILED, &r, "local", NULL, 0, 0, "ActivityDoesNotExist", "no such activity"),
+				"{\"type\": \"ActivityScheduleFailed\", \"details\": {\"activityScheduleFailedEventDetails\": {"
+				"\"error\": \"ActivityDoesNotExist\", \"cause\": \"no such activity\"}}}");
+	check_event(asl_event_task(ASL_TASK_TIMED_OUT, &r, "local", NULL, 0, 0, "States.Timeout", "too slow"),
+				"{\"type\": \"ActivityTimedOut\", \"details\": {\"activityTimedOutEventDetails\": {"
+				"\"error\": \"States.Timeout\", \"cause\": \"too slow\"}}}");
+	asl_resource_release(&r);
+	json_object_put(input);
+	json_object_put(worker);
+}
+
+UNIT_MAIN("events_task", {
+	test_service_integration();
+	test_lambda_function();
+	test_activity();
+})
