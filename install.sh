@@ -2,9 +2,9 @@
 # install.sh — set up booking on a fresh Debian 12 machine and run the main job.
 #
 #   ./install.sh          install packages, build, install the extension, start a
-#                         private cluster with booking and pg_cron preloaded, load
-#                         the application (the article's state machines), and leave
-#                         the cluster running
+#                         private cluster with booking (and its timer worker) and
+#                         pg_cron preloaded, load the application (app/load.sql), run
+#                         the story live (app/story.sh), and leave the cluster running
 #   ./install.sh deps     only install the Debian packages (idempotent)
 #   ./install.sh build    deps, then build and install the extension
 #   ./install.sh stop     stop the private cluster
@@ -45,16 +45,18 @@ run_main() {
 	cluster_init "$BOOKING_DIR" "$BOOKING_PORT"
 	cluster_start "$BOOKING_DIR" "$BOOKING_PORT"
 	cluster_psql "$BOOKING_DIR" "$BOOKING_PORT" -q -f app/load.sql
+	# the story, live: reservations paid, expired and impossible, timers fired by the worker
+	app/story.sh "$BOOKING_DIR" "$BOOKING_PORT"
 	cat <<INFO
 
-booking is running: PostgreSQL 15 on port $BOOKING_PORT (data in $BOOKING_DIR/data).
+booking is running: PostgreSQL 15 on port $BOOKING_PORT (data in $BOOKING_DIR/data), with the
+timer worker and pg_cron; the application is in schema booking_app.
   connect:  psql -h $BOOKING_DIR -p $BOOKING_PORT -U postgres
-  try:      SELECT name, arn FROM booking.state_machines;
-            SELECT * FROM booking.sfn_validate(pg_read_file('...')::jsonb);
+  try:      SELECT * FROM booking_app.list_apartments();
+            SELECT booking_app.reserve_apartment('porto-ribeira-1', 'you', 30);
+            SELECT booking_app.record_payment('porto-ribeira-1', 75);
   stop:     ./install.sh stop
 INFO
-	cluster_psql "$BOOKING_DIR" "$BOOKING_PORT" -c \
-		"SELECT name, arn, current_version FROM booking.state_machines ORDER BY name"
 }
 
 case "${1:-main}" in

@@ -32,7 +32,7 @@ show_changes() {
 	done < <(q <<'SQL'
 SELECT 'apartment ' || rpad("Id", 16) || '|' || "bookedStatus" || coalesce('  guest=' || guest, '')
   FROM booking_app.apartments ORDER BY "Id";
-SELECT 'execution ' || rpad(name, 16) || '|' || status || coalesce('  ' || error, '')
+SELECT 'execution ' || rpad(regexp_replace(name, '-[0-9]+$', ''), 16) || '|' || status || coalesce('  ' || error, '')
   FROM booking.executions WHERE name LIKE 'story-%' AND parent_id IS NULL ORDER BY name;
 SQL
 )

@@ -195,6 +195,21 @@ RESET search_path;
 -- a superuser starts it: the tasks still run as booking_task_role, which can't UPDATE
 SELECT booking.sfn_start('task_roles', '{"id": 1}', 'role-denied') IS NOT NULL AS started;
 SELECT output FROM booking.executions WHERE name = 'role-denied';
+-- the same when a superuser's tick runs the task after a Wait
+SET search_path = task_app, public;
+SELECT booking.sfn_create_state_machine('task_roles_later', '{
+  "StartAt": "Later", "States": {
+    "Later": {"Type": "Wait", "Seconds": 3600, "Next": "Reserve"},
+    "Reserve": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:reserve",
+                "Catch": [{"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.error", "Next": "Refused"}], "End": true},
+    "Refused": {"Type": "Pass", "End": true}}
+}', role => 'booking_task_role') IS NOT NULL AS created;
+RESET search_path;
+SELECT booking.sfn_start('task_roles_later', '{"id": 1}', 'role-denied-tick') IS NOT NULL AS started;
+UPDATE booking.executions SET due_at = clock_timestamp() WHERE name = 'role-denied-tick';
+SELECT current_user AS ticking_as, booking.sfn_tick() IS NOT NULL AS ticked;
+SELECT status, output -> 'error' AS error FROM booking.executions WHERE name = 'role-denied-tick';
+SELECT booking.sfn_delete_state_machine('task_roles_later');
 GRANT UPDATE ON task_app.rooms TO booking_task_role;
 -- row-level security: the role sees only its own rooms
 SELECT booking.sfn_start('task_roles', '{"id": 2}', 'role-rls') IS NOT NULL AS started;
