@@ -27,7 +27,8 @@ CREATE FUNCTION pg_temp.states(execution text) RETURNS text LANGUAGE sql AS $$
     SELECT string_agg(details #>> '{stateEnteredEventDetails,name}', ' → ' ORDER BY id)
       FROM booking.sfn_get_execution_history(execution) WHERE type LIKE '%StateEntered' $$;
 
-SELECT name, role, search_path FROM booking.state_machines ORDER BY name;
+SELECT name, role, search_path FROM booking.state_machines
+ WHERE name IN ('apartment_console', 'booking_step_function', 'reserve_apartment', 'reserve_apartment_callback') ORDER BY name;
 
 -- ==== the article's console definition (apartment_console) ====
 -- paid: the status is "paid" when the Wait ends, for the one apartment its Choice names

@@ -23,6 +23,7 @@
 #include "machine_ref.h"
 #include "runner.h"
 #include "store_executions.h"
+#include "subxact.h"
 
 PG_FUNCTION_INFO_V1(sfn_start);
 PG_FUNCTION_INFO_V1(sfn_tick);
@@ -152,45 +153,38 @@ sfn_start(PG_FUNCTION_ARGS)
  * Advances one claimed execution in its own subtransaction. An ERROR in it
  * rolls back that execution's work only and fails it (States.Runtime, the
  * message as cause): one broken execution can't stop the batch or come back
- * forever. Cancels and shutdowns are raised, not absorbed.
+ * forever. A deadlock or serialization failure leaves it due for the next
+ * tick; cancels, shutdowns and resource errors are raised, not absorbed.
  */
+static bool
+advance_body(void *arg)
+{
+	ExecRow		row;
+
+	if (store_exec_load(*(int64 *) arg, true, false, &row))
+		booking_advance(&row);
+	return true;
+}
+
 static void
 advance_isolated(int64 id)
 {
-	MemoryContext caller = CurrentMemoryContext;
-	ResourceOwner owner = CurrentResourceOwner;
-	ErrorData  *edata = NULL;
-
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(caller);
-	PG_TRY();
-	{
-		ExecRow		row;
-
-		if (store_exec_load(id, true, false, &row))
-			booking_advance(&row);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(caller);
-		CurrentResourceOwner = owner;
-	}
-	PG_CATCH();
-	{
-		MemoryContextSwitchTo(caller);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(caller);
-		CurrentResourceOwner = owner;
-	}
-	PG_END_TRY();
+	bool		kept;
+	ErrorData  *edata = booking_subxact(advance_body, &id, &kept);
 
 	if (edata != NULL)
 	{
 		ExecRow		row;
 
-		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED ||
-			edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN ||
-			edata->sqlerrcode == ERRCODE_OUT_OF_MEMORY)
+		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_TRANSACTION_ROLLBACK)
+		{
+			/* a deadlock or serialization failure: nothing was kept, the next tick tries again */
+			ereport(WARNING,
+					(errmsg("booking: execution %lld will be advanced again: %s", (long long) id, edata->message)));
+			FreeErrorData(edata);
+			return;
+		}
+		if (booking_error_concerns_transaction(edata->sqlerrcode))
 			ReThrowError(edata);
 		ereport(WARNING,
 				(errmsg("booking: execution %lld failed while advancing: %s", (long long) id, edata->message)));

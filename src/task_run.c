@@ -8,12 +8,11 @@
 #include "catalog/pg_authid.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
-#include "utils/memutils.h"
-#include "utils/resowner.h"
 #include "utils/syscache.h"
 
 #include "task_dynamodb.h"
 #include "task_lambda.h"
+#include "subxact.h"
 #include "task_run.h"
 
 #define ERRCODE_NAMED_TASK_ERROR MAKE_SQLSTATE('S','F','0','0','1')
@@ -23,22 +22,6 @@ booking_task_is_invocable(const asl_resource *res)
 {
 	return res->kind == ASL_RES_DYNAMODB || res->kind == ASL_RES_LAMBDA_INVOKE ||
 		res->kind == ASL_RES_LAMBDA_FUNCTION;
-}
-
-/* Errors that are the transaction's, not the task's: the caller must see them. */
-static bool
-concerns_transaction(int sqlerrcode)
-{
-	switch (ERRCODE_TO_CATEGORY(sqlerrcode))
-	{
-		case ERRCODE_TRANSACTION_ROLLBACK:	/* 40: serialization failure, deadlock */
-		case ERRCODE_INSUFFICIENT_RESOURCES:	/* 53: out of memory, disk full */
-		case ERRCODE_OPERATOR_INTERVENTION: /* 57: cancel, shutdown */
-		case ERRCODE_SYSTEM_ERROR:	/* 58: I/O */
-			return true;
-		default:
-			return sqlerrcode == ERRCODE_DATA_CORRUPTED || sqlerrcode == ERRCODE_INDEX_CORRUPTED;
-	}
 }
 
 /* The ASL error an SQL error inside a task becomes (task_run.h has the rule). */
@@ -99,16 +82,43 @@ role_exists(Oid role, asl_error *err)
 	return false;
 }
 
+/* The task's work inside its subtransaction: as the role, with the search_path. */
+typedef struct TaskCall
+{
+	const TaskIdentity *who;
+	const asl_task *task;
+	json_object *output;
+	asl_error	err;
+} TaskCall;
+
+static bool
+task_body(void *arg)
+{
+	TaskCall   *call = (TaskCall *) arg;
+	Oid			save_user;
+	int			save_sec;
+	int			guc_level;
+	bool		ok;
+
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	if (OidIsValid(call->who->role))
+		SetUserIdAndSecContext(call->who->role, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	guc_level = NewGUCNestLevel();
+	if (call->who->search_path != NULL)
+		(void) set_config_option("search_path", pinned_search_path(call->who->search_path),
+								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	ok = dispatch(call->task, &call->output, &call->err);
+	AtEOXact_GUC(true, guc_level);
+	SetUserIdAndSecContext(save_user, save_sec);
+	return ok;					/* DynamoDB refused: nothing written */
+}
+
 void
 booking_task_invoke(const TaskIdentity *who, const asl_task *task, asl_task_reply *reply)
 {
-	MemoryContext caller = CurrentMemoryContext;
-	ResourceOwner owner = CurrentResourceOwner;
-	Oid			save_user;
-	int			save_sec;
-	json_object *volatile output = NULL;
-	asl_error	err = {0};
-	volatile bool ok = false;
+	TaskCall	call;
+	ErrorData  *edata;
+	bool		kept;
 
 	memset(reply, 0, sizeof(*reply));
 	if (!booking_task_is_invocable(task->resource))
@@ -120,52 +130,20 @@ booking_task_invoke(const TaskIdentity *who, const asl_task *task, asl_task_repl
 	if (!role_exists(who->role, &reply->error))
 		return;
 
-	GetUserIdAndSecContext(&save_user, &save_sec);
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(caller);
-	PG_TRY();
+	memset(&call, 0, sizeof(call));
+	call.who = who;
+	call.task = task;
+	edata = booking_subxact(task_body, &call, &kept);
+	if (edata != NULL)
 	{
-		int			guc_level;
-		json_object *out = NULL;
-
-		if (OidIsValid(who->role))
-			SetUserIdAndSecContext(who->role, save_sec | SECURITY_LOCAL_USERID_CHANGE);
-		guc_level = NewGUCNestLevel();
-		if (who->search_path != NULL)
-			(void) set_config_option("search_path", pinned_search_path(who->search_path),
-									 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-		ok = dispatch(task, &out, &err);
-		output = out;
-		AtEOXact_GUC(true, guc_level);
-		SetUserIdAndSecContext(save_user, save_sec);
-		if (ok)
-			ReleaseCurrentSubTransaction();
-		else
-			RollbackAndReleaseCurrentSubTransaction();	/* DynamoDB refused: nothing written */
-		MemoryContextSwitchTo(caller);
-		CurrentResourceOwner = owner;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(caller);
-		edata = CopyErrorData();
-		FlushErrorState();
-		/* restores the user, the GUCs and the resource owner of before the task */
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(caller);
-		CurrentResourceOwner = owner;
 		/* dispatch hands out an output or an error only when it returns: nothing to free */
-		if (concerns_transaction(edata->sqlerrcode))
+		if (booking_error_concerns_transaction(edata->sqlerrcode))
 			ReThrowError(edata);
 		name_sql_error(task->resource, edata, &reply->error);
 		FreeErrorData(edata);
-		return;
 	}
-	PG_END_TRY();
-	if (ok)
-		reply->output = output;
+	else if (kept)
+		reply->output = call.output;
 	else
-		reply->error = err;
+		reply->error = call.err;
 }
