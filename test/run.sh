@@ -72,6 +72,18 @@ else
 fi
 cluster_stop "$TEST_DIR"
 
+echo "== GraphQL (graphql/test/run.sh: PostGraphile on its own cluster, port 54343)"
+# one line per node test file (graphql/test/*.test.mjs); TAP output in build/test-logs/graphql/
+bash graphql/test/run.sh >"$LOG/graphql.log" 2>&1
+graphql_status=$?
+while read -r name result n; do
+	[ "$result" = ok ] && count "graphql $name ($n tests)" 0 || count "graphql $name ($n tests failed)" 1
+done < <(sed -n 's/^graphql-result \([^ ]*\) \(ok\|FAILED\) \([0-9?/]*\)$/\1 \2 \3/p' "$LOG/graphql.log")
+if [ $graphql_status -ne 0 ]; then
+	tail -60 "$LOG/graphql.log"
+	grep -q '^graphql-result ' "$LOG/graphql.log" || count "graphql test run" 1
+fi
+
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

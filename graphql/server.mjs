@@ -1,0 +1,62 @@
+// server.mjs — booking's GraphQL server (PostGraphile 5): `npm start`.
+//
+//   DATABASE_URL      the database, as the least-privilege role (graphql/roles.sql)
+//   PORT              default 5000 (0: any free port, printed)
+//   HOST              default 127.0.0.1
+//   BOOKING_API_KEY   when set, requests need it in x-api-key (as AppSync's API key)
+//   GRAPHILE_ENV      development: GraphiQL at /graphiql, explain; else production
+import "./src/node-compat.mjs";
+import { createServer } from "node:http";
+import { postgraphile } from "postgraphile";
+import { grafserv } from "postgraphile/grafserv/node";
+import { makePreset, settingsFromEnv } from "./src/preset.mjs";
+import { upgradeRefused } from "./src/apiKey.mjs";
+
+const settings = settingsFromEnv();
+const pgl = postgraphile(makePreset(settings));
+const serv = pgl.createServ(grafserv);
+
+const server = createServer();
+server.on("error", (e) => {
+  console.error(e);
+  process.exit(1);
+});
+await serv.addTo(server, false);
+// websockets (graphql-ws) on /graphql; a wrong x-api-key header on the upgrade
+// request is refused before the socket opens
+const upgradeHandler = await serv.getUpgradeHandler();
+server.on("upgrade", (req, socket, head) => {
+  if (!upgradeHandler || !serv.shouldHandleUpgrade(req, socket, head)) {
+    socket.destroy();
+  } else if (upgradeRefused(settings.apiKey, req)) {
+    socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+  } else {
+    upgradeHandler(req, socket, head);
+  }
+});
+// make sure the schema builds (and the database answers) before saying we listen
+await pgl.getSchema();
+
+server.listen(settings.port, settings.host, () => {
+  const { port } = server.address();
+  const base = `http://${settings.host}:${port}`;
+  console.log(`booking GraphQL listening on ${base}/graphql` +
+    (settings.development ? ` (GraphiQL: ${base}/graphiql)` : "") +
+    (settings.apiKey ? " (x-api-key required)" : " (no API key: BOOKING_API_KEY is not set)"));
+});
+
+let stopping = false;
+async function stop(signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`booking GraphQL: ${signal}, stopping`);
+  server.close();
+  server.closeAllConnections?.();
+  try {
+    await pgl.release();
+  } finally {
+    process.exit(0);
+  }
+}
+process.on("SIGTERM", () => stop("SIGTERM"));
+process.on("SIGINT", () => stop("SIGINT"));
