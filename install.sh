@@ -4,10 +4,11 @@
 #   ./install.sh          install packages, build, install the extension, start a
 #                         private cluster with booking (and its timer worker) and
 #                         pg_cron preloaded, load the application (app/load.sql), run
-#                         the story live (app/story.sh), and leave the cluster running
+#                         the story live (app/story.sh), start the GraphQL server
+#                         (graphql/start.sh), and leave both running
 #   ./install.sh deps     only install the Debian packages (idempotent)
 #   ./install.sh build    deps, then build and install the extension
-#   ./install.sh stop     stop the private cluster
+#   ./install.sh stop     stop the GraphQL server and the private cluster
 #
 # Settings (environment): BOOKING_DIR (default /tmp/booking), BOOKING_PORT (default 54321).
 set -euo pipefail
@@ -47,6 +48,8 @@ run_main() {
 	cluster_psql "$BOOKING_DIR" "$BOOKING_PORT" -q -f app/load.sql
 	# the story, live: reservations paid, expired and impossible, timers fired by the worker
 	app/story.sh "$BOOKING_DIR" "$BOOKING_PORT"
+	# the GraphQL front (the article's AppSync API), in the background
+	graphql/start.sh "$BOOKING_DIR" "$BOOKING_PORT"
 	cat <<INFO
 
 booking is running: PostgreSQL 15 on port $BOOKING_PORT (data in $BOOKING_DIR/data), with the
@@ -55,14 +58,15 @@ timer worker and pg_cron; the application is in schema booking_app.
   try:      SELECT * FROM booking_app.list_apartments();
             SELECT booking_app.reserve_apartment('porto-ribeira-1', 'you', 30);
             SELECT booking_app.record_payment('porto-ribeira-1', 75);
-  stop:     ./install.sh stop
+  GraphQL:  see above (URL and x-api-key); graphql/README.md has the article's documents
+  stop:     ./install.sh stop      (the GraphQL server and the cluster)
 INFO
 }
 
 case "${1:-main}" in
 	deps) install_deps ;;
 	build) install_deps; build_install ;;
-	stop) cluster_stop "$BOOKING_DIR"; echo "stopped" ;;
+	stop) graphql/start.sh stop "$BOOKING_DIR"; cluster_stop "$BOOKING_DIR"; echo "stopped" ;;
 	main) install_deps; build_install; run_main ;;
 	*) echo "usage: $0 [deps|build|stop]" >&2; exit 2 ;;
 esac
