@@ -5,7 +5,9 @@
 #  2. core unit tests with AddressSanitizer + UndefinedBehaviorSanitizer
 #  3. a bounded libFuzzer run of every fuzz target (FUZZ_SECONDS, default 20)
 #  4. a private cluster as the postgres user (booking + pg_cron preloaded),
-#     the pg_regress suites (make installcheck), then the cluster is stopped
+#     the pg_regress suites (make installcheck), then every end-to-end script
+#     test/e2e/*.sh against the same cluster (PGHOST/PGPORT/PGUSER exported; one
+#     line each, output in build/test-logs/e2e-NAME.log), then the cluster is stopped
 #  5. prints one line "N passed, N failed"; exits non-zero on any failure
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +67,27 @@ if cluster_init "$TEST_DIR" "$TEST_PORT" && cluster_start "$TEST_DIR" "$TEST_POR
 		[ -f regression.diffs ] && head -150 regression.diffs
 		grep -q '\.\.\. ' "$LOG/regress.log" || count "pg_regress run" 1
 	fi
+
+	echo "== end-to-end scripts (test/e2e/*.sh) on the same cluster"
+	# each script is one line; its output goes to build/test-logs/e2e-NAME.log.
+	# E2E_SCRIPT_TIMEOUT bounds a hung script (not a timing assertion).
+	e2e_found=0
+	for t in test/e2e/*.sh; do
+		[ -f "$t" ] || continue
+		e2e_found=1
+		name=$(basename "$t" .sh)
+		PGHOST="$TEST_DIR" PGPORT="$TEST_PORT" PGUSER=postgres \
+			timeout "${E2E_SCRIPT_TIMEOUT:-600}" bash "$t" >"$LOG/e2e-$name.log" 2>&1
+		e2e_status=$?
+		if [ $e2e_status -eq 0 ]; then
+			count "e2e $name ($(grep -c '^ok - ' "$LOG/e2e-$name.log") checks)" 0
+		else
+			count "e2e $name (exit $e2e_status; log: $LOG/e2e-$name.log)" 1
+			tail -40 "$LOG/e2e-$name.log"
+		fi
+	done
+	[ $e2e_found -eq 1 ] || count "e2e scripts present in test/e2e/" 1
+
 	grep -E 'PANIC|TRAP|terminated by signal|server process .* was terminated' "$TEST_DIR/server.log" \
 		&& count "server log free of crashes" 1 || count "server log free of crashes" 0
 else

@@ -1,0 +1,55 @@
+# bench/lib/bench.sh — helpers shared by bench/durable.sh and bench/memory.sh.
+# Sourced, not run. Needs BENCH (bench/) and ROOT (the repository) set.
+#
+#   log MSG / die MSG             progress and fatal errors, on stderr
+#   bench_build                   ./install.sh build (packages, build, install; idempotent);
+#                                 BENCH_SKIP_BUILD=1 skips it (benchmarks the installed build)
+#   bench_cluster DIR PORT        a fresh private cluster as the postgres user with
+#                                 CREATE EXTENSION booking; stopped at exit (also on failure)
+#   sql [psql args]               psql -At on that cluster (ON_ERROR_STOP)
+#   median N...                   the median (the lower middle for an even count)
+#   machine                       one line: cores, CPU, PostgreSQL version
+. "$ROOT/test/lib/cluster.sh"
+
+log() { echo "bench: $*" >&2; }
+die() { echo "bench: FAILED: $*" >&2; exit 1; }
+
+bench_build() {
+	if [ "${BENCH_SKIP_BUILD:-0}" = 1 ]; then
+		log "BENCH_SKIP_BUILD=1: using the extension as installed"
+		return 0
+	fi
+	log "building and installing the extension (./install.sh build)"
+	(cd "$ROOT" && ./install.sh build >&2) || die "./install.sh build"
+}
+
+_BENCH_CLUSTER_DIR=
+# (returns 0: under set -e a failing command in an EXIT trap would end the trap early;
+# the script's exit status is kept either way)
+_bench_stop() {
+	if [ -n "$_BENCH_CLUSTER_DIR" ]; then cluster_stop "$_BENCH_CLUSTER_DIR"; fi
+	return 0
+}
+
+bench_cluster() {
+	local dir=$1 port=$2
+	_BENCH_CLUSTER_DIR=$dir
+	BENCH_CLUSTER_PORT=$port
+	trap _bench_stop EXIT
+	log "starting a fresh private cluster in $dir (port $port)"
+	cluster_stop "$dir"
+	rm -rf "$dir"
+	cluster_init "$dir" "$port" || die "initdb in $dir"
+	cluster_start "$dir" "$port" || die "starting the cluster in $dir"
+	sql -c "CREATE EXTENSION booking" >/dev/null || die "CREATE EXTENSION booking"
+}
+
+sql() { cluster_psql "$_BENCH_CLUSTER_DIR" "$BENCH_CLUSTER_PORT" -q -At "$@"; }
+
+median() {
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+machine() {
+	echo "$(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}')"
+}
