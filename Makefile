@@ -24,7 +24,7 @@ PG_CPPFLAGS = -I$(srcdir)/src $(JSONC_CFLAGS)
 SHLIB_LINK  = $(JSONC_LIBS) -lcrypto -Wl,-Bsymbolic
 
 # pg_regress suites, in order (sql/NAME.sql, expected/NAME.out)
-REGRESS     = setup validate state_machines memory sync test_state conformance executions dynamodb tasks booking_app
+REGRESS     = setup validate state_machines memory sync test_state conformance executions dynamodb tasks booking_app scheduling
 REGRESS_OPTS = --inputdir=. --load-extension=booking
 # isolation specs (specs/NAME.spec, expected/NAME.out), run by make installcheck too
 ISOLATION   = tick_race start_same_name stop_vs_tick answer_race

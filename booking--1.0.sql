@@ -346,3 +346,65 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION raise_task_error(text, text) IS
   'Fails the running Task with this ASL error name and cause (SQLSTATE SF001)';
+
+-------------------------------------------------------------------------------
+-- Timers: the background workers and pg_cron (docs/scheduling.md)
+-------------------------------------------------------------------------------
+
+-- The timer workers running (booking in shared_preload_libraries): when each
+-- looks at the tables next (NULL while it ticks), how often it has slept and
+-- how many of those sleeps a wake-up (a commit scheduling an earlier timer)
+-- ended rather than its timeout.
+CREATE FUNCTION timer_workers(
+    OUT pid integer, OUT slot integer, OUT database text,
+    OUT sleeping_until timestamptz, OUT sleeps bigint, OUT woken bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'booking_timer_workers'
+LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION timer_workers() IS
+'The timer background workers: pid, slot, database, when each looks next (NULL: ticking), sleeps and sleeps ended by a wake-up';
+
+-- Where the workers can't run: tick for `seconds`, committing after every
+-- tick, sleeping between ticks until the earliest timer that is due but at
+-- most `poll` seconds (timers created meanwhile fire within that). Debian's
+-- pg_cron 1.4 schedules by the minute:
+--   SELECT cron.schedule('booking-tick', '* * * * *', 'CALL booking.tick_for(59)');
+-- CALL it outside a transaction block (it commits).
+CREATE PROCEDURE tick_for(seconds double precision DEFAULT 59,
+                          poll double precision DEFAULT 1,
+                          max_executions integer DEFAULT 1000)
+LANGUAGE plpgsql AS $$
+DECLARE
+    stop_at timestamptz;
+    advanced integer;
+    next_due timestamptz;
+    pause double precision;
+BEGIN
+    IF seconds IS NULL OR seconds < 0 OR seconds > 3600 THEN
+        RAISE EXCEPTION 'seconds must be between 0 and 3600, not %', coalesce(seconds::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF poll IS NULL OR poll < 0.01 OR poll > 60 THEN
+        RAISE EXCEPTION 'poll must be between 0.01 and 60 seconds, not %', coalesce(poll::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    stop_at := clock_timestamp() + make_interval(secs => seconds);
+    LOOP
+        advanced := booking.sfn_tick(max_executions);
+        COMMIT;
+        EXIT WHEN clock_timestamp() >= stop_at;
+        CONTINUE WHEN advanced >= max_executions;      -- a backlog: tick again at once
+        -- the earliest timer not due yet: what is due now and was not claimed
+        -- is locked by another tick, which advances it
+        SELECT min(due_at) INTO next_due FROM booking.executions
+         WHERE status = 'RUNNING' AND due_at IS NOT NULL
+           AND (advanced > 0 OR due_at > clock_timestamp());
+        pause := least(poll, extract(epoch FROM stop_at - clock_timestamp()),
+                       coalesce(extract(epoch FROM next_due - clock_timestamp()), poll));
+        IF pause > 0 THEN
+            PERFORM pg_sleep(pause);
+        END IF;
+    END LOOP;
+END $$;
+COMMENT ON PROCEDURE tick_for(double precision, double precision, integer) IS
+'Ticks for this many seconds, committing after each tick and sleeping until the next timer (poll seconds at most): for pg_cron where the timer workers can''t run';

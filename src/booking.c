@@ -7,6 +7,7 @@
 #include "utils/guc.h"
 
 #include "booking.h"
+#include "worker.h"
 
 PG_MODULE_MAGIC;
 
@@ -83,5 +84,6 @@ _PG_init(void)
 							 BOOKING_HISTORY_ALL, history_level_options,
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
+	booking_worker_init();		/* timer workers: settings; registered when preloaded */
 	MarkGUCPrefixReserved("booking");
 }

@@ -12,6 +12,7 @@
 
 #include "spi_plans.h"
 #include "store_executions.h"
+#include "timer_wake.h"
 
 #define EXEC_COLUMNS \
 	"e.id, e.arn, e.name, e.machine_id, e.version, m.name, m.role::oid, e.status, " \
@@ -326,6 +327,7 @@ store_exec_save(ExecRow *row)
 	Datum		values[SAVE_ARGS];
 	char		nulls[SAVE_ARGS];
 
+	booking_timer_scheduled(row->due_at);	/* wakes the timer workers at commit if earlier */
 	if (row->unsaved)
 	{
 		insert_top_level(row);
@@ -483,6 +485,7 @@ store_exec_wake(int64 id, TimestampTz now)
 	Oid			types[2] = {INT8OID, TIMESTAMPTZOID};
 	Datum		values[2] = {Int64GetDatum(id), TimestampTzGetDatum(now)};
 
+	booking_timer_scheduled(now);	/* wakes the timer workers at commit */
 	SPI_connect();
 	booking_spi_check(SPI_execute_plan(booking_plan(&plan_wake,
 													"UPDATE booking.executions SET due_at = $2, "

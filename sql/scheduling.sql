@@ -1,0 +1,56 @@
+-- Timers without a tick: the settings, the background workers, and
+-- booking.tick_for, the procedure pg_cron calls where the workers can't run
+-- (docs/scheduling.md).
+SELECT name, setting, unit, context
+  FROM pg_settings
+ WHERE name IN ('booking.database', 'booking.workers', 'booking.worker_batch_size', 'booking.worker_max_sleep')
+ ORDER BY name;
+
+-- The test cluster preloads booking with the defaults: one worker, serving
+-- database postgres, shown in pg_stat_activity as "booking timer"
+SELECT backend_type, datname FROM pg_stat_activity WHERE backend_type = 'booking timer';
+SELECT slot, database, sleeps >= woken AS counts FROM booking.timer_workers();
+
+-- Which databases and how many workers take a restart; the rest a reload
+SET booking.workers = 2;
+SET booking.database = 'contrib_regression';
+SET booking.worker_max_sleep = '10s';
+
+-- No worker serves this database: tick_for fires its timers
+SELECT booking.sfn_create_state_machine('sched_timestamp', '{
+  "StartAt": "Hold",
+  "States": {"Hold": {"Type": "Wait", "TimestampPath": "$.due", "End": true}}
+}') IS NOT NULL AS created;
+SELECT booking.sfn_create_state_machine('sched_seconds', '{
+  "StartAt": "Hold",
+  "States": {
+    "Hold": {"Type": "Wait", "Seconds": 1, "Next": "Done"},
+    "Done": {"Type": "Pass", "Result": "expired", "End": true}
+  }
+}') IS NOT NULL AS created;
+SELECT count(booking.sfn_start('sched_timestamp',
+         jsonb_build_object('due', to_char((clock_timestamp() + interval '200 ms') AT TIME ZONE 'UTC',
+                                           'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')),
+         'sched-' || i)) AS started
+  FROM generate_series(1, 5) i;
+SELECT booking.sfn_start('sched_seconds', '{}', 'sched-seconds') IS NOT NULL AS started;
+SELECT status, count(*) FROM booking.executions WHERE name LIKE 'sched-%' GROUP BY 1;
+
+-- ticks for 3 s, sleeping until the next timer (0.1 s at most), committing after each tick
+CALL booking.tick_for(3, 0.1);
+SELECT name, status, output ? 'due' AS output_is_input, CASE name WHEN 'sched-seconds' THEN output END AS output
+  FROM booking.executions WHERE name LIKE 'sched-%' ORDER BY name;
+
+-- 0 seconds: one tick
+CALL booking.tick_for(0);
+
+-- it commits, so not inside a transaction block
+BEGIN;
+CALL booking.tick_for(1);
+ROLLBACK;
+
+-- arguments
+CALL booking.tick_for(-1);
+CALL booking.tick_for(3601);
+CALL booking.tick_for(10, 0);
+CALL booking.tick_for(NULL);

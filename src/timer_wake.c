@@ -1,0 +1,369 @@
+/*
+ * timer_wake.c — waking the timer workers at commit (see timer_wake.h).
+ *
+ * Why no wake-up is lost. A worker's round is: reset its latch, publish
+ * "awake", tick and query the earliest due timer (snapshots taken after
+ * "awake" was published), publish "sleeping until S", wait on its latch until
+ * S. A backend reads the slots after its commit is visible (the COMMIT
+ * callback runs after ProcArrayEndTransaction) and, for a timer due at T:
+ *
+ *  - sees a worker sleeping until S <= T: that worker's next round starts
+ *    after this read, so its snapshot sees the commit: nothing to do;
+ *  - else sets the latch of one worker that is awake (its round may have
+ *    taken its snapshot before the commit; the set latch makes it run another
+ *    round before it sleeps), or of one sleeping past T.
+ *
+ * The shared state is a handful of slots under one spinlock, read once per
+ * committing transaction that saved a timer; transactions without timers
+ * never touch it.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "commands/dbcommands.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "storage/proc.h"
+#include "storage/shmem.h"
+#include "storage/spin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "timer_wake.h"
+
+typedef struct TimerSlot
+{
+	pid_t		pid;			/* 0: no worker in this slot */
+	int			pgprocno;
+	Oid			dboid;
+	TimestampTz sleep_until;	/* BOOKING_TIMER_AWAKE: ticking */
+	int64		sleeps;			/* waits on the latch since the worker started */
+	int64		woken;			/* of those, ended by a latch set (a commit, a sibling) */
+} TimerSlot;
+
+typedef struct TimerShared
+{
+	slock_t		mutex;
+	int			nslots;
+	TimerSlot	slots[FLEXIBLE_ARRAY_MEMBER];
+} TimerShared;
+
+static TimerShared *shared = NULL;
+static int	requested_slots = 0;
+static int	my_slot = -1;		/* >= 0 in a timer worker */
+
+static shmem_request_hook_type prev_shmem_request_hook = NULL;
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+
+/*
+ * Timers this transaction saved, earliest per subtransaction nesting level
+ * (index = level, 1 = top level; NONE: no timer at that level).
+ */
+#define NONE DT_NOEND
+static TimestampTz *pending = NULL;
+static int	pending_size = 0;
+static int	pending_top = 0;	/* no level above this holds a timer */
+static bool callbacks_registered = false;
+
+static Size
+shared_size(int nslots)
+{
+	return add_size(offsetof(TimerShared, slots), mul_size(sizeof(TimerSlot), nslots));
+}
+
+static void
+timer_shmem_request(void)
+{
+	if (prev_shmem_request_hook)
+		prev_shmem_request_hook();
+	RequestAddinShmemSpace(shared_size(requested_slots));
+}
+
+static void
+timer_shmem_startup(void)
+{
+	bool		found;
+
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+	shared = ShmemInitStruct("booking timer wake-ups", shared_size(requested_slots), &found);
+	if (!found)
+	{
+		SpinLockInit(&shared->mutex);
+		shared->nslots = requested_slots;
+		for (int i = 0; i < requested_slots; i++)
+		{
+			shared->slots[i].pid = 0;
+			shared->slots[i].pgprocno = -1;
+			shared->slots[i].dboid = InvalidOid;
+			shared->slots[i].sleep_until = BOOKING_TIMER_AWAKE;
+		}
+	}
+	LWLockRelease(AddinShmemInitLock);
+}
+
+void
+booking_timer_shmem_init(int nslots)
+{
+	requested_slots = Max(nslots, 1);
+	prev_shmem_request_hook = shmem_request_hook;
+	shmem_request_hook = timer_shmem_request;
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = timer_shmem_startup;
+}
+
+/*
+ * Sets the latch of one worker of this database that would not look at the
+ * tables again by due (none if one will), never the one in slot exclude.
+ * only_sleeping: skip workers that are ticking (a backlog wants a helper).
+ */
+static void
+wake_for(TimestampTz due, int exclude, bool only_sleeping)
+{
+	int			awake = -1;
+	int			sleeping = -1;
+	int			procno = -1;
+	TimestampTz latest = 0;
+
+	SpinLockAcquire(&shared->mutex);
+	for (int i = 0; i < shared->nslots; i++)
+	{
+		TimerSlot  *s = &shared->slots[i];
+
+		if (s->pid == 0 || s->dboid != MyDatabaseId || i == exclude)
+			continue;
+		if (s->sleep_until == BOOKING_TIMER_AWAKE)
+		{
+			if (!only_sleeping)
+				awake = i;
+			continue;
+		}
+		if (s->sleep_until <= due && !only_sleeping)
+		{
+			/* it wakes in time and will see this commit */
+			awake = sleeping = -1;
+			break;
+		}
+		/* wake the one that would sleep longest: it has the least to do */
+		if (s->sleep_until > latest)
+		{
+			latest = s->sleep_until;
+			sleeping = i;
+		}
+	}
+	if (awake >= 0)
+		procno = shared->slots[awake].pgprocno;
+	else if (sleeping >= 0)
+		procno = shared->slots[sleeping].pgprocno;
+	SpinLockRelease(&shared->mutex);
+
+	/*
+	 * A worker that exited since may have left its PGPROC to another
+	 * process: a spurious SetLatch is harmless, latches are only hints.
+	 */
+	if (procno >= 0)
+		SetLatch(&GetPGProcByNumber(procno)->procLatch);
+}
+
+static void
+clear_pending(void)
+{
+	for (int i = 0; i <= pending_top && i < pending_size; i++)
+		pending[i] = NONE;
+	pending_top = 0;
+}
+
+static void
+timer_xact_callback(XactEvent event, void *arg)
+{
+	TimestampTz earliest = NONE;
+
+	if (pending_top == 0)
+		return;
+	switch (event)
+	{
+		case XACT_EVENT_COMMIT:
+			for (int i = 1; i <= pending_top && i < pending_size; i++)
+				if (pending[i] < earliest)
+					earliest = pending[i];
+			clear_pending();
+			if (earliest != NONE && shared != NULL)
+				wake_for(earliest, -1, false);
+			break;
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+		case XACT_EVENT_PREPARE:
+			/*
+			 * A prepared transaction is committed later, maybe by another
+			 * session: its timers are found at the workers' next wake-up
+			 * (booking.worker_max_sleep at the latest).
+			 */
+			clear_pending();
+			break;
+		default:
+			break;
+	}
+}
+
+static void
+timer_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					   SubTransactionId parentSubid, void *arg)
+{
+	int			level;
+
+	if (event != SUBXACT_EVENT_COMMIT_SUB && event != SUBXACT_EVENT_ABORT_SUB)
+		return;
+	level = GetCurrentTransactionNestLevel();
+	if (level > pending_top || level >= pending_size)
+		return;
+	/* levels above have ended already: their timers are merged or dropped */
+	if (event == SUBXACT_EVENT_COMMIT_SUB && pending[level] < pending[level - 1])
+		pending[level - 1] = pending[level];
+	pending[level] = NONE;
+	pending_top = level - 1;
+}
+
+void
+booking_timer_scheduled(TimestampTz due)
+{
+	int			level;
+
+	if (due == 0 || shared == NULL || my_slot >= 0)
+		return;
+	level = GetCurrentTransactionNestLevel();
+	if (level < 1)
+		return;
+	if (!callbacks_registered)
+	{
+		RegisterXactCallback(timer_xact_callback, NULL);
+		RegisterSubXactCallback(timer_subxact_callback, NULL);
+		callbacks_registered = true;
+	}
+	if (level >= pending_size)
+	{
+		int			size = Max(16, pending_size);
+
+		while (size <= level)
+			size *= 2;
+		if (pending == NULL)
+			pending = MemoryContextAlloc(TopMemoryContext, size * sizeof(TimestampTz));
+		else
+			pending = repalloc(pending, size * sizeof(TimestampTz));
+		for (int i = pending_size; i < size; i++)
+			pending[i] = NONE;
+		pending_size = size;
+	}
+	if (due < pending[level])
+		pending[level] = due;
+	if (level > pending_top)
+		pending_top = level;
+}
+
+/* ---- the worker's side ---- */
+
+static void
+detach(int code, Datum arg)
+{
+	if (shared == NULL || my_slot < 0)
+		return;
+	SpinLockAcquire(&shared->mutex);
+	if (shared->slots[my_slot].pid == MyProcPid)
+	{
+		shared->slots[my_slot].pid = 0;
+		shared->slots[my_slot].pgprocno = -1;
+		shared->slots[my_slot].dboid = InvalidOid;
+		shared->slots[my_slot].sleep_until = BOOKING_TIMER_AWAKE;
+	}
+	SpinLockRelease(&shared->mutex);
+	my_slot = -1;
+}
+
+void
+booking_timer_attach(int slot)
+{
+	if (shared == NULL || slot < 0 || slot >= shared->nslots)
+		elog(FATAL, "booking: timer worker slot %d does not exist", slot);
+	SpinLockAcquire(&shared->mutex);
+	shared->slots[slot].pid = MyProcPid;
+	shared->slots[slot].pgprocno = MyProc->pgprocno;
+	shared->slots[slot].dboid = MyDatabaseId;
+	shared->slots[slot].sleep_until = BOOKING_TIMER_AWAKE;
+	shared->slots[slot].sleeps = 0;
+	shared->slots[slot].woken = 0;
+	SpinLockRelease(&shared->mutex);
+	my_slot = slot;
+	before_shmem_exit(detach, (Datum) 0);
+}
+
+void
+booking_timer_set_sleep(TimestampTz until)
+{
+	SpinLockAcquire(&shared->mutex);
+	shared->slots[my_slot].sleep_until = until;
+	SpinLockRelease(&shared->mutex);
+}
+
+void
+booking_timer_wake_sibling(void)
+{
+	wake_for(0, my_slot, true);
+}
+
+void
+booking_timer_slept(bool woken)
+{
+	SpinLockAcquire(&shared->mutex);
+	shared->slots[my_slot].sleeps++;
+	if (woken)
+		shared->slots[my_slot].woken++;
+	SpinLockRelease(&shared->mutex);
+}
+
+/*
+ * booking.timer_workers(): the running workers, when each looks at the
+ * tables next (NULL: ticking now), how often each has slept and how many of
+ * those sleeps a wake-up ended. No rows without booking preloaded.
+ */
+PG_FUNCTION_INFO_V1(booking_timer_workers);
+
+Datum
+booking_timer_workers(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	TimerSlot  *copy;
+	int			n;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (shared == NULL)
+		return (Datum) 0;
+	n = shared->nslots;
+	copy = palloc(sizeof(TimerSlot) * n);
+	SpinLockAcquire(&shared->mutex);
+	memcpy(copy, shared->slots, sizeof(TimerSlot) * n);
+	SpinLockRelease(&shared->mutex);
+	for (int i = 0; i < n; i++)
+	{
+		Datum		values[6];
+		bool		nulls[6] = {false, false, false, false, false, false};
+		char	   *db;
+
+		if (copy[i].pid == 0)
+			continue;
+		db = get_database_name(copy[i].dboid);
+		values[0] = Int32GetDatum(copy[i].pid);
+		values[1] = Int32GetDatum(i + 1);
+		if (db != NULL)
+			values[2] = CStringGetTextDatum(db);
+		else
+			nulls[2] = true;
+		values[3] = TimestampTzGetDatum(copy[i].sleep_until);
+		nulls[3] = copy[i].sleep_until == BOOKING_TIMER_AWAKE;
+		values[4] = Int64GetDatum(copy[i].sleeps);
+		values[5] = Int64GetDatum(copy[i].woken);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

@@ -1,0 +1,26 @@
+/*
+ * worker.h — the timer background workers (booking in shared_preload_libraries).
+ */
+#ifndef BOOKING_WORKER_H
+#define BOOKING_WORKER_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+
+/* Settings (booking.database, booking.workers, booking.worker_*) */
+extern char *booking_worker_databases;
+extern int	booking_workers;
+extern int	booking_worker_batch_size;
+extern int	booking_worker_max_sleep;
+
+/*
+ * _PG_init: defines the settings; while preloading, registers the workers
+ * and the shared memory they and the wake-ups use.
+ */
+void		booking_worker_init(void);
+
+/* A worker's entry point (bgw_function_name). */
+PGDLLEXPORT void booking_timer_main(Datum main_arg);
+
+#endif

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# test/e2e/cron.sh — without the timer workers, pg_cron fires the timers and
+# starts workflows (docs/scheduling.md).
+#
+# A private cluster (port 54364) with booking.workers = 0: nothing but pg_cron
+# ticks. Debian's pg_cron 1.4.2 schedules by the minute, so the recipe is
+#
+#   SELECT cron.schedule('booking-tick', '* * * * *', 'CALL booking.tick_for(59)');
+#
+# and a DBA schedules a workflow's starts with a cron expression, named per
+# minute so a start is never doubled:
+#
+#   SELECT cron.schedule('report', '* * * * *',
+#     $$SELECT booking.sfn_start('report', '{}', 'report-' || to_char(now(), 'YYYYMMDDHH24MI'))$$);
+#
+# Checks, within about a minute and a half (the next minute boundary plus a few
+# seconds): executions parked before the cron tick started all finish; the
+# scheduled start ran and its execution finished; while tick_for runs, a new
+# timer fires within seconds (it ticks in a loop and commits between ticks);
+# pg_cron records the start job succeeded and the tick job running.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib/session.sh"
+. "$HERE/lib/own_cluster.sh"
+E2E_DB=postgres		# pg_cron lives in cron.database_name = postgres
+DIR=${CRON_DIR:-/tmp/booking-e2e-cron}
+PORT=${CRON_PORT:-54364}
+
+q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$E2E_DB" "$@"; }
+
+cleanup() {
+	e2e_cleanup
+	own_cluster_stop
+}
+trap cleanup EXIT
+e2e_init
+
+own_cluster_start "$DIR" "$PORT" booking.workers=0 || fail "starting a private cluster on port $PORT"
+
+wait_for() {	# wait_for DESCRIPTION SQL SECONDS
+	local deadline=$((SECONDS + $3)) got
+	while :; do
+		got=$(q -c "$2" 2>/dev/null) || got=
+		[ "$got" = t ] && return 0
+		[ $SECONDS -lt $deadline ] || fail "$1 (still '$got' after $3 s)
+$(q -c 'SELECT jobid, status, return_message FROM cron.job_run_details' 2>&1)"
+		sleep 0.5
+	done
+}
+
+q >/dev/null <<'SQL' || fail "creating the extensions and state machines"
+CREATE EXTENSION pg_cron;
+CREATE EXTENSION booking;
+SELECT booking.sfn_create_state_machine('hold', '{
+  "StartAt": "Hold",
+  "States": {
+    "Hold": {"Type": "Wait", "TimestampPath": "$.due", "Next": "Expired"},
+    "Expired": {"Type": "Pass", "Result": "expired", "ResultPath": "$.state", "End": true}
+  }
+}');
+SELECT booking.sfn_create_state_machine('report', '{
+  "StartAt": "Settle",
+  "States": {
+    "Settle": {"Type": "Wait", "Seconds": 1, "Next": "Done"},
+    "Done": {"Type": "Pass", "Result": "reported", "End": true}
+  }
+}');
+CREATE FUNCTION due_in(s float8) RETURNS text LANGUAGE sql AS
+$$ SELECT to_char((clock_timestamp() + s * interval '1 second') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
+SQL
+[ "$(q -c 'SELECT count(*) FROM booking.timer_workers()')" = 0 ] || fail "booking.workers = 0 still started workers"
+pass "booking.workers = 0: no timer worker"
+
+q -c "SELECT count(booking.sfn_start('hold', jsonb_build_object('due', due_in(i * 0.1)), 'early-' || i)) FROM generate_series(1, 20) i" >/dev/null
+sleep 2.5
+[ "$(q -c "SELECT count(*) FROM booking.executions WHERE name LIKE 'early-%' AND status = 'RUNNING'")" = 20 ] \
+	|| fail "timers fired before pg_cron ran anything"
+pass "20 timers due within 2 s stay parked: without workers nothing ticks"
+
+q >/dev/null <<'SQL' || fail "scheduling the jobs"
+SELECT cron.schedule('booking-tick', '* * * * *', 'CALL booking.tick_for(59)');
+SELECT cron.schedule('report', '* * * * *',
+  $$SELECT booking.sfn_start('report', '{}', 'report-' || to_char(now(), 'YYYYMMDDHH24MI'))$$);
+SQL
+
+wait_for "pg_cron's tick fires the parked timers" \
+	"SELECT count(*) = 20 FROM booking.executions WHERE name LIKE 'early-%' AND status = 'SUCCEEDED'" 75
+pass "pg_cron's CALL booking.tick_for(59) fired the 20 parked timers"
+wait_for "the scheduled start ran and its execution finished" \
+	"SELECT count(*) >= 1 AND bool_and(status = 'SUCCEEDED' AND output = '\"reported\"') FROM booking.executions WHERE name LIKE 'report-%'" 15
+pass "a cron-scheduled start (named per minute) ran and its execution finished"
+
+# the procedure goes on ticking, committing between ticks: a new timer fires soon
+q -c "SELECT booking.sfn_start('hold', jsonb_build_object('due', due_in(0.5)), 'while-ticking')" >/dev/null
+wait_for "a timer created while tick_for runs fires" \
+	"SELECT status = 'SUCCEEDED' FROM booking.executions WHERE name = 'while-ticking'" 10
+pass "a timer created while tick_for runs fires within seconds (it ticks in a loop, committing)"
+
+runs=$(q -c "SELECT string_agg(j.jobname || ':' || d.status, ',' ORDER BY j.jobname)
+               FROM cron.job j JOIN cron.job_run_details d USING (jobid)")
+[[ $runs == *"booking-tick:running"* && $runs == *"report:succeeded"* ]] \
+	|| fail "cron.job_run_details: $runs (expected the tick running, the start succeeded)"
+pass "cron.job_run_details: booking-tick running, report succeeded"
+q -c "SELECT cron.unschedule('booking-tick'), cron.unschedule('report')" >/dev/null
+echo "cron: all checks passed"
