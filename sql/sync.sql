@@ -15,7 +15,7 @@ SELECT booking.sfn_create_state_machine('sync_demo', '{
 SELECT clock_timestamp() AS before \gset
 SELECT r - 'name' - 'executionArn' - 'startDate' - 'stopDate' AS result,
        r->>'executionArn' = 'arn:aws:states:local:000000000000:execution:sync_demo:' || (r->>'name') AS arn_has_name,
-       r->>'name' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' AS name_is_uuid,
+       r->>'name' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' AS name_is_uuid,
        (r->>'stopDate')::timestamptz - (r->>'startDate')::timestamptz >= interval '1 second' AS waited,
        clock_timestamp() - :'before'::timestamptz >= interval '1 second' AS call_took_a_second
   FROM booking.sfn_start_sync('sync_demo', '{"who": "Ann", "n": 42}') AS r;

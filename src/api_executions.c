@@ -131,6 +131,7 @@ sfn_start(PG_FUNCTION_ARGS)
 
 	/* the row is written once, when its first run ends or parks (runner.h) */
 	row.unsaved = true;
+	row.name_generated = PG_ARGISNULL(2);
 	row.machine_id = machine.id;
 	row.version = version;
 	row.input = input;

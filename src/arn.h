@@ -14,7 +14,7 @@ char	   *booking_state_machine_arn(const char *name);
 char	   *booking_state_machine_version_arn(const char *name, int version);
 char	   *booking_execution_arn(const char *machine_name, const char *execution_name);
 
-/* A fresh execution name when the caller gives none: a random UUID, as AWS. */
+/* A fresh execution name when the caller gives none: a UUID (version 7, time-ordered). */
 char	   *booking_new_execution_name(void);
 
 /*

@@ -29,6 +29,7 @@ static SPIPlanPtr plan_find_name;
 static SPIPlanPtr plan_find_machine_name;
 static SPIPlanPtr plan_find_in_machine;
 static SPIPlanPtr plan_insert;
+static SPIPlanPtr plan_insert_fresh;
 static SPIPlanPtr plan_insert_child;
 static SPIPlanPtr plan_save;
 static SPIPlanPtr plan_children;
@@ -275,6 +276,15 @@ save_values(const ExecRow *row, Datum *values, char *nulls)
  * left it, in one INSERT. The caller holds the name's lock (sfn_start), so
  * the name is free unless a snapshot older than a concurrent commit hid it.
  */
+#define INSERT_EXECUTION \
+	"INSERT INTO booking.executions (status, output, error, cause, " \
+	"state, document, variables, attempts, entered_at, phase, " \
+	"pending_events, due_at, stop_date, event_count, timeout_at, " \
+	"fanout, redrive_count, redrive_date, " \
+	"arn, name, machine_id, version, input, start_date) " \
+	"VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, " \
+	"$15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)"
+
 static void
 insert_top_level(ExecRow *row)
 {
@@ -298,17 +308,14 @@ insert_top_level(ExecRow *row)
 	types[SAVE_ARGS + 5] = TIMESTAMPTZOID;
 	values[SAVE_ARGS + 5] = TimestampTzGetDatum(row->start_date);
 	SPI_connect();
-	booking_spi_check(SPI_execute_plan(booking_plan(&plan_insert,
-													"INSERT INTO booking.executions (status, output, error, cause, "
-													"state, document, variables, attempts, entered_at, phase, "
-													"pending_events, due_at, stop_date, event_count, timeout_at, "
-													"fanout, redrive_count, redrive_date, "
-													"arn, name, machine_id, version, input, start_date) "
-													"VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-													"$15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) "
-													"ON CONFLICT (machine_id, name) WHERE parent_id IS NULL DO NOTHING "
-													"RETURNING id",
-													SAVE_ARGS + 6, types),
+	/* a generated name is new to everybody: only a caller's name can meet a concurrent start */
+	booking_spi_check(SPI_execute_plan(row->name_generated
+									   ? booking_plan(&plan_insert_fresh, INSERT_EXECUTION " RETURNING id",
+													  SAVE_ARGS + 6, types)
+									   : booking_plan(&plan_insert, INSERT_EXECUTION
+													  " ON CONFLICT (machine_id, name) WHERE parent_id IS NULL"
+													  " DO NOTHING RETURNING id",
+													  SAVE_ARGS + 6, types),
 									   values, nulls, false, 1),
 					  SPI_OK_INSERT_RETURNING, "execution insert");
 	if (SPI_processed != 1)

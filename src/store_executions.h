@@ -46,6 +46,7 @@ typedef struct ExecRow
 	TimestampTz redrive_date;
 	int			event_count;
 	bool		unsaved;		/* not in the table yet: id is 0, the first save inserts it */
+	bool		name_generated; /* unsaved: its name is a fresh UUID, nobody else's */
 } ExecRow;
 
 /* A child's outcome, as its parent collects it. */

@@ -40,6 +40,8 @@ bench_cluster() {
 	cluster_stop "$dir"
 	rm -rf "$dir"
 	cluster_init "$dir" "$port" || die "initdb in $dir"
+	# no timer workers: the benchmarks tick themselves and count what their ticks advance
+	echo "booking.workers = 0" | runuser -u postgres -- tee -a "$dir/data/booking.conf" >/dev/null
 	cluster_start "$dir" "$port" || die "starting the cluster in $dir"
 	sql -c "CREATE EXTENSION booking" >/dev/null || die "CREATE EXTENSION booking"
 }
