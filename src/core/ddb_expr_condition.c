@@ -325,49 +325,11 @@ check_call(cparser *cp, const operand *call)
 
 /* ---- parsing ---- */
 
-/* name(arg, ...) at the current token; the name token is current. */
+/* A function's argument: any operand (cparser starts with its parser). */
 static operand *
-parse_call(cparser *cp)
+parse_argument(parser *p)
 {
-	parser	   *p = &cp->p;
-	operand    *call = operand_new(OPD_CALL);
-
-	if (call == NULL || (call->name = tok_text(p, peek(p))) == NULL)
-	{
-		operand_free(call);
-		p->oom = true;
-		return NULL;
-	}
-	p->pos += 2;				/* the name and "(" */
-	if (!enter(p))
-	{
-		operand_free(call);
-		return NULL;
-	}
-	for (;;)
-	{
-		operand    *arg = parse_operand(cp);
-
-		if (arg == NULL || !operand_add_arg(call, arg))
-		{
-			operand_free(call);
-			return NULL;
-		}
-		if (tok_is(p, peek(p), ","))
-		{
-			p->pos++;
-			continue;
-		}
-		if (!expect(p, ")"))
-		{
-			operand_free(call);
-			return NULL;
-		}
-		break;
-	}
-	leave(p);
-	check_call(cp, call);
-	return call;
+	return parse_operand((cparser *) p);
 }
 
 static operand *
@@ -395,43 +357,15 @@ parse_operand(cparser *cp)
 		return o;
 	}
 	if (t->kind == TOK_VALUE_PH)
+		return parse_value_operand(p);
+	if (call_ahead(p))
 	{
-		json_object *v;
-
-		o = operand_new(OPD_VALUE);
-		if (o == NULL)
-		{
-			p->oom = true;
-			return NULL;
-		}
-		v = take_value(p);
-		o->value = v ? json_object_get(v) : NULL;
+		o = parse_call_operand(p, keywords, parse_argument);
+		if (o != NULL)
+			check_call(cp, o);
 		return o;
 	}
-	if (t->kind == TOK_IDENT && tok_is(p, peek_at(p, 1), "("))
-	{
-		const char *const *k;
-
-		for (k = keywords; *k; k++)
-			if (tok_is_keyword(p, t, *k))
-			{
-				syntax_error(p);
-				return NULL;
-			}
-		return parse_call(cp);
-	}
-	o = operand_new(OPD_PATH);
-	if (o == NULL)
-	{
-		p->oom = true;
-		return NULL;
-	}
-	if (!parse_path(p, &o->path, keywords))
-	{
-		operand_free(o);
-		return NULL;
-	}
-	return o;
+	return parse_path_operand(p, keywords);
 }
 
 static bool
@@ -448,6 +382,31 @@ comparator_at(cparser *cp, const token *t, cmp_op *op)
 	return false;
 }
 
+/*
+ * Consumes the operator token and starts a condition of this kind with
+ * first as its first operand. Owns first from here, even when it fails.
+ */
+static cond *
+cond_after_operator(cparser *cp, cond_kind kind, operand *first)
+{
+	cond	   *c;
+
+	cp->p.pos++;
+	c = cond_new(kind);
+	if (c == NULL)
+	{
+		operand_free(first);
+		cp->p.oom = true;
+		return NULL;
+	}
+	if (!cond_add(cp, c, first))
+	{
+		cond_free(c);
+		return NULL;
+	}
+	return c;
+}
+
 /* After a first operand: a comparison, BETWEEN, IN, or (for a function call) the function itself. */
 static cond *
 parse_predicate(cparser *cp)
@@ -456,23 +415,14 @@ parse_predicate(cparser *cp)
 	operand    *first = parse_operand(cp);
 	cond	   *c = NULL;
 	cmp_op		op;
-	bool		op_ok;
 
 	if (first == NULL)
 		return NULL;
 	if (comparator_at(cp, peek(p), &op))
 	{
-		p->pos++;
-		c = cond_new(C_CMP);
-		if (c == NULL)
-		{
-			p->oom = true;
-			goto fail;
-		}
-		/* cond_add owns the operand from here, even when it fails */
-		op_ok = cond_add(cp, c, first);
+		c = cond_after_operator(cp, C_CMP, first);
 		first = NULL;
-		if (!op_ok)
+		if (c == NULL)
 			goto fail;
 		c->op = op;
 		if (!cond_add(cp, c, parse_operand(cp)))
@@ -485,17 +435,9 @@ parse_predicate(cparser *cp)
 	}
 	if (tok_is_keyword(p, peek(p), "BETWEEN"))
 	{
-		p->pos++;
-		c = cond_new(C_BETWEEN);
-		if (c == NULL)
-		{
-			p->oom = true;
-			goto fail;
-		}
-		/* cond_add owns the operand from here, even when it fails */
-		op_ok = cond_add(cp, c, first);
+		c = cond_after_operator(cp, C_BETWEEN, first);
 		first = NULL;
-		if (!op_ok)
+		if (c == NULL)
 			goto fail;
 		if (!cond_add(cp, c, parse_operand(cp)))
 			goto fail;
@@ -514,17 +456,9 @@ parse_predicate(cparser *cp)
 	}
 	if (tok_is_keyword(p, peek(p), "IN"))
 	{
-		p->pos++;
-		c = cond_new(C_IN);
-		if (c == NULL)
-		{
-			p->oom = true;
-			goto fail;
-		}
-		/* cond_add owns the operand from here, even when it fails */
-		op_ok = cond_add(cp, c, first);
+		c = cond_after_operator(cp, C_IN, first);
 		first = NULL;
-		if (!op_ok)
+		if (c == NULL)
 			goto fail;
 		if (!expect(p, "("))
 			goto fail;

@@ -132,6 +132,19 @@ operand    *operand_new(operand_kind kind);
 void		operand_free(operand *o);
 bool		operand_add_arg(operand *o, operand *arg);
 
+/* A :placeholder's value at the current token, as an operand. */
+operand    *parse_value_operand(parser *p);
+/* A document path at the current token, as an operand. */
+operand    *parse_path_operand(parser *p, const char *const *keywords);
+/* Whether the current token starts a function call: a name, then "(". */
+bool		call_ahead(const parser *p);
+/*
+ * name(arg, ...) at the current token (call_ahead). Each argument is read by
+ * parse_arg: conditions and updates allow different operands. A keyword is
+ * no function name.
+ */
+operand    *parse_call_operand(parser *p, const char *const *keywords, operand *(*parse_arg) (parser *p));
+
 /* "S" / "N" / ... of a literal operand, or NULL when only the item can tell. */
 const char *operand_literal_type(const operand *o);
 

@@ -543,6 +543,95 @@ operand_add_arg(operand *o, operand *arg)
 	return true;
 }
 
+/* ---- operands conditions and updates read alike ---- */
+
+operand *
+parse_value_operand(parser *p)
+{
+	operand    *o = operand_new(OPD_VALUE);
+	json_object *v;
+
+	if (o == NULL)
+	{
+		p->oom = true;
+		return NULL;
+	}
+	v = take_value(p);
+	o->value = v ? json_object_get(v) : NULL;
+	return o;
+}
+
+operand *
+parse_path_operand(parser *p, const char *const *keywords)
+{
+	operand    *o = operand_new(OPD_PATH);
+
+	if (o == NULL)
+	{
+		p->oom = true;
+		return NULL;
+	}
+	if (!parse_path(p, &o->path, keywords))
+	{
+		operand_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+bool
+call_ahead(const parser *p)
+{
+	return peek(p)->kind == TOK_IDENT && tok_is(p, peek_at(p, 1), "(");
+}
+
+operand *
+parse_call_operand(parser *p, const char *const *keywords, operand *(*parse_arg) (parser *p))
+{
+	const token *t = peek(p);
+	operand    *call;
+
+	for (; *keywords; keywords++)
+		if (tok_is_keyword(p, t, *keywords))
+		{
+			syntax_error(p);
+			return NULL;
+		}
+	call = operand_new(OPD_CALL);
+	if (call == NULL || (call->name = tok_text(p, t)) == NULL)
+	{
+		operand_free(call);
+		p->oom = true;
+		return NULL;
+	}
+	p->pos += 2;				/* the name and "(" */
+	if (!enter(p))
+	{
+		operand_free(call);
+		return NULL;
+	}
+	for (;;)
+	{
+		operand    *arg = parse_arg(p);
+
+		if (arg == NULL || !operand_add_arg(call, arg))
+		{
+			operand_free(call);
+			return NULL;
+		}
+		if (!tok_is(p, peek(p), ","))
+			break;
+		p->pos++;
+	}
+	if (!expect(p, ")"))
+	{
+		operand_free(call);
+		return NULL;
+	}
+	leave(p);
+	return call;
+}
+
 const char *
 operand_literal_type(const operand *o)
 {

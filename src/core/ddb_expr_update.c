@@ -84,22 +84,6 @@ ddb_update_path(const ddb_update *update, size_t i)
 
 /* ---- parsing ---- */
 
-static operand *
-value_operand(parser *p)
-{
-	operand    *o = operand_new(OPD_VALUE);
-	json_object *v;
-
-	if (o == NULL)
-	{
-		p->oom = true;
-		return NULL;
-	}
-	v = take_value(p);
-	o->value = v ? json_object_get(v) : NULL;
-	return o;
-}
-
 static void
 check_call(parser *p, const operand *call)
 {
@@ -157,64 +141,15 @@ parse_term(parser *p)
 		return o;
 	}
 	if (t->kind == TOK_VALUE_PH)
-		return value_operand(p);
-	if (t->kind == TOK_IDENT && tok_is(p, peek_at(p, 1), "("))
+		return parse_value_operand(p);
+	if (call_ahead(p))
 	{
-		const char *const *k;
-
-		for (k = keywords; *k; k++)
-			if (tok_is_keyword(p, t, *k))
-			{
-				syntax_error(p);
-				return NULL;
-			}
-		o = operand_new(OPD_CALL);
-		if (o == NULL || (o->name = tok_text(p, t)) == NULL)
-		{
-			operand_free(o);
-			p->oom = true;
-			return NULL;
-		}
-		p->pos += 2;
-		if (!enter(p))
-		{
-			operand_free(o);
-			return NULL;
-		}
-		for (;;)
-		{
-			operand    *arg = parse_term(p);
-
-			if (arg == NULL || !operand_add_arg(o, arg))
-			{
-				operand_free(o);
-				return NULL;
-			}
-			if (!tok_is(p, peek(p), ","))
-				break;
-			p->pos++;
-		}
-		if (!expect(p, ")"))
-		{
-			operand_free(o);
-			return NULL;
-		}
-		leave(p);
-		check_call(p, o);
+		o = parse_call_operand(p, keywords, parse_term);
+		if (o != NULL)
+			check_call(p, o);
 		return o;
 	}
-	o = operand_new(OPD_PATH);
-	if (o == NULL)
-	{
-		p->oom = true;
-		return NULL;
-	}
-	if (!parse_path(p, &o->path, keywords))
-	{
-		operand_free(o);
-		return NULL;
-	}
-	return o;
+	return parse_path_operand(p, keywords);
 }
 
 /* term [+|- term] */
@@ -291,7 +226,7 @@ parse_action(parser *p, clause kind, action *a)
 		case CL_DELETE:
 			if (peek(p)->kind != TOK_VALUE_PH)
 				return syntax_error(p);
-			a->value = value_operand(p);
+			a->value = parse_value_operand(p);
 			if (a->value == NULL)
 				return false;
 			{
