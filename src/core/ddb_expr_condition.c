@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare_op.h"
 #include "ddb_value.h"
 
 typedef enum cond_kind
@@ -24,16 +25,6 @@ typedef enum cond_kind
 	C_IN,
 	C_FUNC
 } cond_kind;
-
-typedef enum cmp_op
-{
-	CMP_EQ,
-	CMP_NE,
-	CMP_LT,
-	CMP_LE,
-	CMP_GT,
-	CMP_GE
-} cmp_op;
 
 typedef enum func_kind
 {
@@ -731,7 +722,7 @@ compare(cmp_op op, json_object *a, json_object *b)
 		default:
 			if (!ddb_value_compare(a, b, &cmp))
 				return false;
-			return op == CMP_LT ? cmp < 0 : op == CMP_LE ? cmp <= 0 : op == CMP_GT ? cmp > 0 : cmp >= 0;
+			return cmp_op_holds(op, cmp);
 	}
 }
 

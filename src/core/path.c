@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare_op.h"
+
 /* Parentheses, '!' and filters inside filters, in the text. */
 #define MAX_NESTING		64
 /* Document levels a deep scan, a filter or a cycle check may descend. */
@@ -89,16 +91,6 @@ typedef enum expr_kind
 	EXPR_EXISTS,
 	EXPR_COMPARE
 } expr_kind;
-
-typedef enum cmp_op
-{
-	CMP_EQ,
-	CMP_NE,
-	CMP_LT,
-	CMP_LE,
-	CMP_GT,
-	CMP_GE
-} cmp_op;
 
 struct expr
 {
@@ -1635,19 +1627,7 @@ ordered(cmp_op op, json_object *a, json_object *b)
 		return false;
 	if (c == 2)
 		return false;			/* NaN orders with nothing */
-	switch (op)
-	{
-		case CMP_LT:
-			return c < 0;
-		case CMP_LE:
-			return c <= 0;
-		case CMP_GT:
-			return c > 0;
-		case CMP_GE:
-			return c >= 0;
-		default:
-			return false;
-	}
+	return cmp_op_holds(op, c);
 }
 
 /*
