@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base64.h"
 #include "ddb_number.h"
 #include "strbuf.h"
 
@@ -80,82 +81,6 @@ ddb_value_payload(json_object *v)
 	return json_object_object_get(v, ddb_type_name(t));
 }
 
-/* ---- base64 ---- */
-
-typedef enum b64_status
-{
-	B64_OK,
-	B64_LENGTH,
-	B64_CHAR,
-	B64_LAST
-} b64_status;
-
-static int
-b64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* Checks (and decodes when out is not NULL); *bad is the offending character. */
-static b64_status
-b64_decode(const char *s, size_t n, unsigned char *out, size_t *len, char *bad)
-{
-	size_t		pad = 0;
-	size_t		i,
-				w = 0;
-	unsigned long acc = 0;
-	int			bits = 0;
-
-	if (n % 4 != 0)
-		return B64_LENGTH;
-	for (i = 0; i < n; i++)
-	{
-		if (s[i] == '=')
-		{
-			/* padding only at the very end, at most two */
-			if (i + 2 < n || (i + 1 < n && s[i + 1] != '='))
-			{
-				*bad = '=';
-				return B64_CHAR;
-			}
-			pad++;
-		}
-		else if (b64_value(s[i]) < 0)
-		{
-			*bad = s[i];
-			return B64_CHAR;
-		}
-	}
-	for (i = 0; i < n - pad; i++)
-	{
-		acc = (acc << 6) | (unsigned long) b64_value(s[i]);
-		bits += 6;
-		if (bits >= 8)
-		{
-			bits -= 8;
-			if (out)
-				out[w] = (unsigned char) ((acc >> bits) & 0xff);
-			w++;
-		}
-	}
-	/* the bits the last character carries beyond the data must be zero */
-	if (bits > 0 && (acc & ((1UL << bits) - 1)) != 0)
-		return B64_LAST;
-	if (len)
-		*len = w;
-	return B64_OK;
-}
-
 bool
 ddb_base64_decode(const char *text, size_t text_len, unsigned char **out, size_t *len)
 {
@@ -166,7 +91,7 @@ ddb_base64_decode(const char *text, size_t text_len, unsigned char **out, size_t
 	*len = 0;
 	if (buf == NULL)
 		return false;
-	if (b64_decode(text, text_len, buf, len, &bad) != B64_OK)
+	if (base64_decode_strict(text, text_len, buf, len, &bad) != BASE64_OK)
 	{
 		free(buf);
 		*len = 0;
@@ -277,17 +202,17 @@ check_binary(checker *c, json_object *v)
 	}
 	s = json_object_get_string(v);
 	n = (size_t) json_object_get_string_len(v);
-	switch (b64_decode(s, n, NULL, NULL, &bad))
+	switch (base64_decode_strict(s, n, NULL, NULL, &bad))
 	{
-		case B64_OK:
+		case BASE64_OK:
 			return json_object_new_string_len(s, (int) n);
-		case B64_LENGTH:
+		case BASE64_LENGTH:
 			fail(c, "'%s' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: %zu", s, n);
 			break;
-		case B64_CHAR:
+		case BASE64_CHAR:
 			fail(c, "'%s' can not be converted to a Blob: Invalid Base64 character: '%c'", s, bad);
 			break;
-		case B64_LAST:
+		case BASE64_LAST:
 			fail(c, "'%s' can not be converted to a Blob: Invalid last non-pad Base64 character dectected", s);
 			break;
 	}

@@ -5,13 +5,14 @@
  */
 #include "intrinsic_impl.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+
+#include "base64.h"
 
 /* AWS: Base64Encode, Base64Decode and Hash take at most 10000 characters. */
 #define MAX_INPUT_CHARS		10000
@@ -70,72 +71,6 @@ intrinsic_base64_encode(const asl_intrinsic *fn, json_object **vals, json_object
 	*out = n < 0 ? NULL : json_object_new_string_len((const char *) enc, n);
 	free(enc);
 	return *out != NULL || intrinsic_out_of_memory(err);
-}
-
-static int
-base64_digit(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/*
- * Decodes as Java's basic Base64 decoder, which AWS runs: the standard
- * alphabet, no whitespace, padding optional but exact when present, and a
- * final group of a single character is an error. Returns the byte count, or
- * -1 when s is not base64. dst holds at least 3 * len / 4 + 1 bytes.
- */
-static long
-base64_decode(const char *s, size_t len, unsigned char *dst)
-{
-	size_t		n = 0;
-	size_t		group = 0;		/* characters in the current group of four */
-	uint32_t	bits = 0;
-	size_t		i;
-
-	for (i = 0; i < len && s[i] != '='; i++)
-	{
-		int			d = base64_digit(s[i]);
-
-		if (d < 0)
-			return -1;
-		bits = (bits << 6) | (uint32_t) d;
-		if (++group == 4)
-		{
-			dst[n++] = (unsigned char) (bits >> 16);
-			dst[n++] = (unsigned char) (bits >> 8);
-			dst[n++] = (unsigned char) bits;
-			group = 0;
-			bits = 0;
-		}
-	}
-	if (group == 1)
-		return -1;
-	if (i < len)
-	{
-		/* padding: exactly what completes the group, then the end */
-		size_t		pad = 4 - group;
-
-		if (group == 0 || len - i != pad || (pad == 2 && s[i + 1] != '='))
-			return -1;
-	}
-	if (group == 2)
-		dst[n++] = (unsigned char) (bits >> 4);
-	else if (group == 3)
-	{
-		dst[n++] = (unsigned char) (bits >> 10);
-		dst[n++] = (unsigned char) (bits >> 2);
-	}
-	return (long) n;
 }
 
 /*
@@ -215,7 +150,7 @@ intrinsic_base64_decode(const asl_intrinsic *fn, json_object **vals, json_object
 	dec = malloc(3 * len / 4 + 1);
 	if (dec == NULL)
 		return intrinsic_out_of_memory(err);
-	n = base64_decode(s, len, dec);
+	n = base64_decode_java(s, len, dec);
 	if (n < 0)
 	{
 		free(dec);
