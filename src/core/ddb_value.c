@@ -154,6 +154,49 @@ fail_json_type(checker *c, json_object *v, const char *wanted)
 	}
 }
 
+/* Sets and lists are JSON arrays; the JSON layer names what came instead. */
+static bool
+want_array(checker *c, json_object *v)
+{
+	if (json_object_is_type(v, json_type_array))
+		return true;
+	fail(c, json_object_is_type(v, json_type_object) ? MSG_STRUCT : "Expected list or null");
+	return false;
+}
+
+/* Maps and items are JSON objects; the JSON layer names what came instead. */
+static bool
+want_object(checker *c, json_object *v)
+{
+	if (json_object_is_type(v, json_type_object))
+		return true;
+	fail(c, json_object_is_type(v, json_type_array) ? MSG_LIST : "Expected map or null");
+	return false;
+}
+
+/*
+ * Checks a map member or list element one level down, with its step
+ * (sep then name: ".key", "[3]") added to where. A failure leaves the step
+ * there, so where names the place.
+ */
+static json_object *
+check_nested(checker *c, json_object *v, int level, const char *sep, const char *name)
+{
+	size_t		mark = c->where.len;
+	json_object *cv;
+
+	asl_strbuf_add(&c->where, sep, strlen(sep));
+	asl_strbuf_add(&c->where, name, strlen(name));
+	cv = check_value(c, v, level + 1);
+	if (cv != NULL)
+	{
+		c->where.len = mark;
+		if (c->where.data)
+			c->where.data[mark] = '\0';
+	}
+	return cv;
+}
+
 static json_object *
 check_string(checker *c, json_object *v)
 {
@@ -316,14 +359,8 @@ check_set(checker *c, json_object *v, ddb_type type)
 	size_t		i,
 				n;
 
-	if (!json_object_is_type(v, json_type_array))
-	{
-		if (json_object_is_type(v, json_type_object))
-			fail(c, MSG_STRUCT);
-		else
-			fail(c, "Expected list or null");
+	if (!want_array(c, v))
 		return NULL;
-	}
 	n = json_object_array_length(v);
 	if (n == 0)
 	{
@@ -377,34 +414,21 @@ check_map(checker *c, json_object *v, int level)
 {
 	json_object *out;
 
-	if (!json_object_is_type(v, json_type_object))
-	{
-		if (json_object_is_type(v, json_type_array))
-			fail(c, MSG_LIST);
-		else
-			fail(c, "Expected map or null");
+	if (!want_object(c, v))
 		return NULL;
-	}
 	out = json_object_new_object();
 	if (out == NULL)
 		return NULL;
 	{
 		json_object_object_foreach(v, key, val)
 		{
-			size_t		mark = c->where.len;
-			json_object *cv;
+			json_object *cv = check_nested(c, val, level, ".", key);
 
-			asl_strbuf_add(&c->where, ".", 1);
-			asl_strbuf_add(&c->where, key, strlen(key));
-			cv = check_value(c, val, level + 1);
 			if (cv == NULL)
 			{
 				json_object_put(out);
 				return NULL;
 			}
-			c->where.len = mark;
-			if (c->where.data)
-				c->where.data[mark] = '\0';
 			json_object_object_add(out, key, cv);
 		}
 	}
@@ -418,35 +442,24 @@ check_list(checker *c, json_object *v, int level)
 	size_t		i,
 				n;
 
-	if (!json_object_is_type(v, json_type_array))
-	{
-		if (json_object_is_type(v, json_type_object))
-			fail(c, MSG_STRUCT);
-		else
-			fail(c, "Expected list or null");
+	if (!want_array(c, v))
 		return NULL;
-	}
 	n = json_object_array_length(v);
 	out = json_object_new_array_ext((int) (n ? n : 1));
 	if (out == NULL)
 		return NULL;
 	for (i = 0; i < n; i++)
 	{
-		size_t		mark = c->where.len;
 		char		idx[32];
 		json_object *cv;
 
 		snprintf(idx, sizeof(idx), "[%zu]", i);
-		asl_strbuf_add(&c->where, idx, strlen(idx));
-		cv = check_value(c, json_object_array_get_idx(v, i), level + 1);
+		cv = check_nested(c, json_object_array_get_idx(v, i), level, "", idx);
 		if (cv == NULL)
 		{
 			json_object_put(out);
 			return NULL;
 		}
-		c->where.len = mark;
-		if (c->where.data)
-			c->where.data[mark] = '\0';
 		json_object_array_add(out, cv);
 	}
 	return out;
@@ -573,11 +586,8 @@ ddb_item_check(json_object *item, char **message, char **where)
 	checker		c = {{0}, NULL};
 	json_object *out = NULL;
 
-	if (!json_object_is_type(item, json_type_object))
-	{
-		fail(&c, json_object_is_type(item, json_type_array) ? MSG_LIST : "Expected map or null");
+	if (!want_object(&c, item))
 		return finish_check(&c, NULL, message, where);
-	}
 	out = json_object_new_object();
 	if (out == NULL)
 	{
