@@ -1,8 +1,8 @@
 /*
  * base64.h — base64 decoding, standard alphabet, in two dialects.
  */
-#ifndef BASE64_H
-#define BASE64_H
+#ifndef ASL_BASE64_H
+#define ASL_BASE64_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,8 +4,8 @@
  * them its own way and decides how two values order; what an order means
  * for an operator is the same.
  */
-#ifndef COMPARE_OP_H
-#define COMPARE_OP_H
+#ifndef ASL_COMPARE_OP_H
+#define ASL_COMPARE_OP_H
 
 #include <stdbool.h>
 
