@@ -86,6 +86,19 @@ number_error(const Where *w, const char *text, const char *why, asl_error *err)
 	return false;
 }
 
+#define MSG_NOT_FINITE "DynamoDB numbers are finite"
+
+/* float4 and float8 columns: NaN and the infinities have no DynamoDB number. */
+static bool
+float_is_finite(const Where *w, float8 f, asl_error *err)
+{
+	if (isnan(f))
+		return number_error(w, "NaN", MSG_NOT_FINITE, err);
+	if (isinf(f))
+		return number_error(w, f > 0 ? "Infinity" : "-Infinity", MSG_NOT_FINITE, err);
+	return true;
+}
+
 /* The number d of type t in DynamoDB's canonical text. */
 static bool
 number_text(const Where *w, const DdbType *t, Datum d, char buf[DDB_NUMBER_TEXT_SIZE], asl_error *err)
@@ -109,32 +122,22 @@ number_text(const Where *w, const DdbType *t, Datum d, char buf[DDB_NUMBER_TEXT_
 			snprintf(tmp, sizeof(tmp), "%u", DatumGetObjectId(d));
 			break;
 		case FLOAT4OID:
-			{
-				float4		f = DatumGetFloat4(d);
-
-				if (isnan(f) || isinf(f))
-					return number_error(w, isnan(f) ? "NaN" : (f > 0 ? "Infinity" : "-Infinity"),
-										"DynamoDB numbers are finite", err);
-				float_to_shortest_decimal_buf(f, tmp);
-				break;
-			}
+			if (!float_is_finite(w, DatumGetFloat4(d), err))
+				return false;
+			float_to_shortest_decimal_buf(DatumGetFloat4(d), tmp);
+			break;
 		case FLOAT8OID:
-			{
-				float8		f = DatumGetFloat8(d);
-
-				if (isnan(f) || isinf(f))
-					return number_error(w, isnan(f) ? "NaN" : (f > 0 ? "Infinity" : "-Infinity"),
-										"DynamoDB numbers are finite", err);
-				double_to_shortest_decimal_buf(f, tmp);
-				break;
-			}
+			if (!float_is_finite(w, DatumGetFloat8(d), err))
+				return false;
+			double_to_shortest_decimal_buf(DatumGetFloat8(d), tmp);
+			break;
 		case NUMERICOID:
 			{
 				Numeric		n = DatumGetNumeric(d);
 
 				text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
 				if (numeric_is_nan(n) || numeric_is_inf(n))
-					return number_error(w, text, "DynamoDB numbers are finite", err);
+					return number_error(w, text, MSG_NOT_FINITE, err);
 				break;
 			}
 		default:
