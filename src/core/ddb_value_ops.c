@@ -144,6 +144,20 @@ decode(json_object *payload, unsigned char **bytes, size_t *len)
 							 (size_t) json_object_get_string_len(payload), bytes, len);
 }
 
+/* Decodes two checked B payloads; false (and nothing to free) when out of memory. */
+static bool
+decode_both(json_object *pa, json_object *pb, unsigned char **a, size_t *la, unsigned char **b, size_t *lb)
+{
+	if (!decode(pa, a, la))
+		return false;
+	if (!decode(pb, b, lb))
+	{
+		free(*a);
+		return false;
+	}
+	return true;
+}
+
 static int
 compare_bytes(const unsigned char *a, size_t la, const unsigned char *b, size_t lb)
 {
@@ -188,13 +202,8 @@ ddb_value_compare(json_object *a, json_object *b, int *cmp)
 		size_t		la,
 					lb;
 
-		if (!decode(pa, &ba, &la))
+		if (!decode_both(pa, pb, &ba, &la, &bb, &lb))
 			return false;
-		if (!decode(pb, &bb, &lb))
-		{
-			free(ba);
-			return false;
-		}
 		*cmp = compare_bytes(ba, la, bb, lb);
 		*cmp = (*cmp > 0) - (*cmp < 0);
 		free(ba);
@@ -289,13 +298,8 @@ ddb_value_contains(json_object *haystack, json_object *needle)
 							ln;
 				bool		found;
 
-				if (!decode(ph, &bh, &lh))
+				if (!decode_both(ph, pn, &bh, &lh, &bn, &ln))
 					return false;
-				if (!decode(pn, &bn, &ln))
-				{
-					free(bh);
-					return false;
-				}
 				found = ln == 0 || memmem(bh, lh, bn, ln) != NULL;
 				free(bh);
 				free(bn);
@@ -343,13 +347,8 @@ ddb_value_begins_with(json_object *v, json_object *prefix)
 					lp;
 		bool		yes;
 
-		if (!decode(pv, &bv, &lv))
+		if (!decode_both(pv, pp, &bv, &lv, &bp, &lp))
 			return false;
-		if (!decode(pp, &bp, &lp))
-		{
-			free(bv);
-			return false;
-		}
 		yes = lv >= lp && memcmp(bv, bp, lp) == 0;
 		free(bv);
 		free(bp);
