@@ -10,6 +10,7 @@
 #include "executor/spi.h"
 #include "utils/builtins.h"
 
+#include "spi_columns.h"
 #include "spi_plans.h"
 #include "store_executions.h"
 #include "timer_wake.h"
@@ -41,86 +42,41 @@ static SPIPlanPtr plan_first_queued;
 static SPIPlanPtr plan_history;
 static SPIPlanPtr plan_claim;
 
-/* Column n of row 0 (1-based) as a palloc'd copy in the caller's context, or NULL. */
-static char *
-text_col(HeapTuple tup, TupleDesc desc, int n)
-{
-	return SPI_getvalue(tup, desc, n);
-}
-
-static Jsonb *
-jsonb_col(HeapTuple tup, TupleDesc desc, int n)
-{
-	bool		isnull;
-	Datum		d = SPI_getbinval(tup, desc, n, &isnull);
-
-	return isnull ? NULL : DatumGetJsonbPCopy(d);
-}
-
-static int64
-int8_col(HeapTuple tup, TupleDesc desc, int n, int64 if_null)
-{
-	bool		isnull;
-	Datum		d = SPI_getbinval(tup, desc, n, &isnull);
-
-	return isnull ? if_null : DatumGetInt64(d);
-}
-
-static int32
-int4_col(HeapTuple tup, TupleDesc desc, int n, int32 if_null)
-{
-	bool		isnull;
-	Datum		d = SPI_getbinval(tup, desc, n, &isnull);
-
-	return isnull ? if_null : DatumGetInt32(d);
-}
-
-static TimestampTz
-time_col(HeapTuple tup, TupleDesc desc, int n)
-{
-	bool		isnull;
-	Datum		d = SPI_getbinval(tup, desc, n, &isnull);
-
-	return isnull ? 0 : DatumGetTimestampTz(d);
-}
-
 static void
 read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 {
-	bool		isnull;
-
 	memset(out, 0, sizeof(*out));
-	out->id = int8_col(tup, desc, 1, 0);
-	out->arn = text_col(tup, desc, 2);
-	out->name = text_col(tup, desc, 3);
-	out->machine_id = int8_col(tup, desc, 4, 0);
-	out->version = int4_col(tup, desc, 5, 0);
-	out->machine_name = text_col(tup, desc, 6);
-	out->role = DatumGetObjectId(SPI_getbinval(tup, desc, 7, &isnull));
-	out->status = text_col(tup, desc, 8);
-	out->input = jsonb_col(tup, desc, 9);
-	out->output = jsonb_col(tup, desc, 10);
-	out->error = text_col(tup, desc, 11);
-	out->cause = text_col(tup, desc, 12);
-	out->parent_id = int8_col(tup, desc, 13, 0);
-	out->root_id = int8_col(tup, desc, 14, 0);
-	out->branch_index = int4_col(tup, desc, 15, -1);
-	out->state = text_col(tup, desc, 16);
-	out->document = jsonb_col(tup, desc, 17);
-	out->variables = jsonb_col(tup, desc, 18);
-	out->attempts = jsonb_col(tup, desc, 19);
-	out->entered_at = time_col(tup, desc, 20);
-	out->phase = text_col(tup, desc, 21);
-	out->pending_events = jsonb_col(tup, desc, 22);
-	out->due_at = time_col(tup, desc, 23);
-	out->timeout_at = time_col(tup, desc, 24);
-	out->start_date = time_col(tup, desc, 25);
-	out->stop_date = time_col(tup, desc, 26);
-	out->redrive_count = int4_col(tup, desc, 27, 0);
-	out->redrive_date = time_col(tup, desc, 28);
-	out->event_count = int4_col(tup, desc, 29, 0);
-	out->fanout = jsonb_col(tup, desc, 30);
-	out->search_path = text_col(tup, desc, 31);
+	out->id = spi_col_int8(tup, desc, 1, 0);
+	out->arn = spi_col_text(tup, desc, 2);
+	out->name = spi_col_text(tup, desc, 3);
+	out->machine_id = spi_col_int8(tup, desc, 4, 0);
+	out->version = spi_col_int4(tup, desc, 5, 0);
+	out->machine_name = spi_col_text(tup, desc, 6);
+	out->role = spi_col_oid(tup, desc, 7);
+	out->status = spi_col_text(tup, desc, 8);
+	out->input = spi_col_jsonb(tup, desc, 9);
+	out->output = spi_col_jsonb(tup, desc, 10);
+	out->error = spi_col_text(tup, desc, 11);
+	out->cause = spi_col_text(tup, desc, 12);
+	out->parent_id = spi_col_int8(tup, desc, 13, 0);
+	out->root_id = spi_col_int8(tup, desc, 14, 0);
+	out->branch_index = spi_col_int4(tup, desc, 15, -1);
+	out->state = spi_col_text(tup, desc, 16);
+	out->document = spi_col_jsonb(tup, desc, 17);
+	out->variables = spi_col_jsonb(tup, desc, 18);
+	out->attempts = spi_col_jsonb(tup, desc, 19);
+	out->entered_at = spi_col_timestamptz(tup, desc, 20);
+	out->phase = spi_col_text(tup, desc, 21);
+	out->pending_events = spi_col_jsonb(tup, desc, 22);
+	out->due_at = spi_col_timestamptz(tup, desc, 23);
+	out->timeout_at = spi_col_timestamptz(tup, desc, 24);
+	out->start_date = spi_col_timestamptz(tup, desc, 25);
+	out->stop_date = spi_col_timestamptz(tup, desc, 26);
+	out->redrive_count = spi_col_int4(tup, desc, 27, 0);
+	out->redrive_date = spi_col_timestamptz(tup, desc, 28);
+	out->event_count = spi_col_int4(tup, desc, 29, 0);
+	out->fanout = spi_col_jsonb(tup, desc, 30);
+	out->search_path = spi_col_text(tup, desc, 31);
 }
 
 bool
@@ -178,7 +134,7 @@ store_exec_find_by_name(const char *machine_name, const char *name, int64 *id)
 										   values, NULL, false, 2),
 						  SPI_OK_SELECT, "execution lookup");
 	n = (int) SPI_processed;
-	*id = n > 0 ? int8_col(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0) : 0;
+	*id = n > 0 ? spi_col_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0) : 0;
 	SPI_finish();
 	return n;
 }
@@ -235,7 +191,7 @@ store_exec_insert_child(const ExecRow *parent, int index, const char *start,
 					  SPI_OK_INSERT_RETURNING, "child execution insert");
 	if (SPI_processed != 1)
 		elog(ERROR, "booking: parent execution %lld vanished", (long long) parent->id);
-	id = int8_col(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
+	id = spi_col_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	SPI_finish();
 	return id;
 }
@@ -323,7 +279,7 @@ insert_top_level(ExecRow *row)
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 				 errmsg("ExecutionAlreadyExists: execution \"%s\" was started concurrently", row->arn),
 				 errdetail("This transaction's snapshot predates the other start.")));
-	row->id = int8_col(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
+	row->id = spi_col_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	SPI_finish();
 	row->unsaved = false;
 }
@@ -370,7 +326,7 @@ store_exec_find_in_machine(int64 machine_id, const char *name)
 									   values, NULL, false, 1),
 					  SPI_OK_SELECT, "execution lookup");
 	if (SPI_processed == 1)
-		id = int8_col(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
+		id = spi_col_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	SPI_finish();
 	return id;
 }
@@ -397,14 +353,14 @@ store_exec_children(int64 parent_id)
 		MemoryContext old = MemoryContextSwitchTo(caller);
 		ChildSummary *c = palloc0(sizeof(ChildSummary));
 
-		c->id = int8_col(tup, desc, 1, 0);
-		c->branch_index = int4_col(tup, desc, 2, 0);
-		c->status = text_col(tup, desc, 3);
-		c->phase = text_col(tup, desc, 4);
-		c->output = jsonb_col(tup, desc, 5);
-		c->error = text_col(tup, desc, 6);
-		c->cause = text_col(tup, desc, 7);
-		c->due_at = time_col(tup, desc, 8);
+		c->id = spi_col_int8(tup, desc, 1, 0);
+		c->branch_index = spi_col_int4(tup, desc, 2, 0);
+		c->status = spi_col_text(tup, desc, 3);
+		c->phase = spi_col_text(tup, desc, 4);
+		c->output = spi_col_jsonb(tup, desc, 5);
+		c->error = spi_col_text(tup, desc, 6);
+		c->cause = spi_col_text(tup, desc, 7);
+		c->due_at = spi_col_timestamptz(tup, desc, 8);
 		children = lappend(children, c);
 		MemoryContextSwitchTo(old);
 	}
@@ -519,7 +475,7 @@ store_exec_first_queued(int64 parent_id)
 									   values, NULL, false, 1),
 					  SPI_OK_SELECT, "queued child lookup");
 	if (SPI_processed == 1)
-		id = int8_col(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
+		id = spi_col_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	SPI_finish();
 	return id;
 }
@@ -561,7 +517,7 @@ store_exec_claim_due(int max, TimestampTz now)
 		MemoryContext old = MemoryContextSwitchTo(caller);
 		int64	   *id = palloc(sizeof(int64));
 
-		*id = int8_col(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, 0);
+		*id = spi_col_int8(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, 0);
 		ids = lappend(ids, id);
 		MemoryContextSwitchTo(old);
 	}

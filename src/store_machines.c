@@ -10,6 +10,7 @@
 #include "executor/spi.h"
 #include "utils/builtins.h"
 
+#include "spi_columns.h"
 #include "spi_plans.h"
 #include "store_machines.h"
 
@@ -21,20 +22,17 @@ read_machine_row(MemoryContext caller, StoredMachine *out)
 {
 	HeapTuple	tup = SPI_tuptable->vals[0];
 	TupleDesc	desc = SPI_tuptable->tupdesc;
-	bool		isnull;
 	MemoryContext old = MemoryContextSwitchTo(caller);
 
-	out->id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-	out->name = SPI_getvalue(tup, desc, 2);
-	out->arn = SPI_getvalue(tup, desc, 3);
-	out->type = SPI_getvalue(tup, desc, 4);
-	out->role = DatumGetObjectId(SPI_getbinval(tup, desc, 5, &isnull));
-	out->current_version = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
-	out->created = DatumGetTimestampTz(SPI_getbinval(tup, desc, 7, &isnull));
-	out->updated = DatumGetTimestampTz(SPI_getbinval(tup, desc, 8, &isnull));
-	if (isnull)
-		out->updated = 0;
-	out->search_path = SPI_getvalue(tup, desc, 9);
+	out->id = spi_col_int8(tup, desc, 1, 0);
+	out->name = spi_col_text(tup, desc, 2);
+	out->arn = spi_col_text(tup, desc, 3);
+	out->type = spi_col_text(tup, desc, 4);
+	out->role = spi_col_oid(tup, desc, 5);
+	out->current_version = spi_col_int4(tup, desc, 6, 0);
+	out->created = spi_col_timestamptz(tup, desc, 7);
+	out->updated = spi_col_timestamptz(tup, desc, 8);
+	out->search_path = spi_col_text(tup, desc, 9);
 	MemoryContextSwitchTo(old);
 }
 
@@ -110,7 +108,6 @@ store_machine_add_version(int64 machine_id, Jsonb *definition, Jsonb *substituti
 	Datum		values[3] = {Int64GetDatum(machine_id), JsonbPGetDatum(definition),
 	substitutions ? JsonbPGetDatum(substitutions) : (Datum) 0};
 	char		nulls[3] = {' ', ' ', substitutions ? ' ' : 'n'};
-	bool		isnull;
 	int			version;
 
 	SPI_connect();
@@ -121,7 +118,7 @@ store_machine_add_version(int64 machine_id, Jsonb *definition, Jsonb *substituti
 			  SPI_OK_UPDATE_RETURNING, "state machine version bump");
 	if (SPI_processed != 1)
 		elog(ERROR, "booking: state machine %lld vanished during update", (long long) machine_id);
-	version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	version = spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	values[0] = Int64GetDatum(machine_id);
 	{
 		Oid			vtypes[4] = {INT8OID, INT4OID, JSONBOID, JSONBOID};
@@ -154,20 +151,13 @@ store_version_definition(int64 machine_id, int version, Jsonb **substitutions, T
 	{
 		HeapTuple	tup = SPI_tuptable->vals[0];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		Datum		d;
-		MemoryContext old;
+		MemoryContext old = MemoryContextSwitchTo(caller);
 
-		old = MemoryContextSwitchTo(caller);
-		d = SPI_getbinval(tup, desc, 1, &isnull);
-		definition = DatumGetJsonbPCopy(d);
+		definition = spi_col_jsonb(tup, desc, 1);
 		if (substitutions)
-		{
-			d = SPI_getbinval(tup, desc, 2, &isnull);
-			*substitutions = isnull ? NULL : DatumGetJsonbPCopy(d);
-		}
+			*substitutions = spi_col_jsonb(tup, desc, 2);
 		if (created)
-			*created = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
+			*created = spi_col_timestamptz(tup, desc, 3);
 		MemoryContextSwitchTo(old);
 	}
 	SPI_finish();

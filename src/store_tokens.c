@@ -9,6 +9,7 @@
 #include "port.h"
 #include "utils/builtins.h"
 
+#include "spi_columns.h"
 #include "spi_plans.h"
 #include "store_tokens.h"
 
@@ -107,23 +108,17 @@ read_token_row(MemoryContext caller, TokenRow *out)
 {
 	HeapTuple	tup = SPI_tuptable->vals[0];
 	TupleDesc	desc = SPI_tuptable->tupdesc;
-	bool		isnull;
-	Datum		d;
 	MemoryContext old = MemoryContextSwitchTo(caller);
 
 	memset(out, 0, sizeof(*out));
-	out->token = SPI_getvalue(tup, desc, 1);
-	out->execution_id = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
-	out->state = SPI_getvalue(tup, desc, 3);
-	out->status = SPI_getvalue(tup, desc, 4);
-	d = SPI_getbinval(tup, desc, 5, &isnull);
-	out->activity_id = isnull ? 0 : DatumGetInt64(d);
-	d = SPI_getbinval(tup, desc, 6, &isnull);
-	out->heartbeat_seconds = isnull ? 0 : DatumGetInt32(d);
-	d = SPI_getbinval(tup, desc, 7, &isnull);
-	out->heartbeat_at = isnull ? 0 : DatumGetTimestampTz(d);
-	d = SPI_getbinval(tup, desc, 8, &isnull);
-	out->timeout_at = isnull ? 0 : DatumGetTimestampTz(d);
+	out->token = spi_col_text(tup, desc, 1);
+	out->execution_id = spi_col_int8(tup, desc, 2, 0);
+	out->state = spi_col_text(tup, desc, 3);
+	out->status = spi_col_text(tup, desc, 4);
+	out->activity_id = spi_col_int8(tup, desc, 5, 0);
+	out->heartbeat_seconds = spi_col_int4(tup, desc, 6, 0);
+	out->heartbeat_at = spi_col_timestamptz(tup, desc, 7);
+	out->timeout_at = spi_col_timestamptz(tup, desc, 8);
 	MemoryContextSwitchTo(old);
 }
 
@@ -243,14 +238,11 @@ store_token_claim(int64 activity_id, const char *worker, TimestampTz now, TokenR
 	found = SPI_processed == 1;
 	if (found)
 	{
-		bool		isnull;
-		Datum		d;
 		MemoryContext old;
 
 		read_token_row(caller, out);
-		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 9, &isnull);
 		old = MemoryContextSwitchTo(caller);
-		*input = isnull ? NULL : DatumGetJsonbPCopy(d);
+		*input = spi_col_jsonb(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 9);
 		MemoryContextSwitchTo(old);
 	}
 	SPI_finish();
@@ -277,7 +269,6 @@ store_activity_find(const char *name)
 {
 	Oid			type = TEXTOID;
 	Datum		value = CStringGetTextDatum(name);
-	bool		isnull;
 	int64		id = 0;
 
 	SPI_connect();
@@ -285,7 +276,7 @@ store_activity_find(const char *name)
 											1, &type, &value, NULL, false, 1),
 					  SPI_OK_SELECT, "activity lookup");
 	if (SPI_processed == 1)
-		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		id = spi_col_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	SPI_finish();
 	return id;
 }

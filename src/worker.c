@@ -39,6 +39,7 @@
 #include "utils/timestamp.h"
 #include "utils/varlena.h"
 
+#include "spi_columns.h"
 #include "timer_wake.h"
 #include "worker.h"
 
@@ -181,13 +182,9 @@ keep_plan(SPIPlanPtr *slot, const char *sql, int nargs, Oid *types)
 static TimestampTz
 fetch_time(SPIPlanPtr plan, Datum *values)
 {
-	bool		isnull;
-	Datum		d;
-
 	if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "booking timer: the earliest timer query failed");
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	return isnull ? 0 : DatumGetTimestampTz(d);
+	return spi_col_timestamptz(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 }
 
 /*
@@ -201,7 +198,6 @@ tick_and_plan(bool *backlog)
 	TimestampTz idle_until = TimestampTzPlusMilliseconds(started, booking_worker_max_sleep * 1000L);
 	Oid			types[1];
 	Datum		values[1];
-	bool		isnull;
 	int			advanced;
 	TimestampTz next;
 
@@ -215,7 +211,7 @@ tick_and_plan(bool *backlog)
 	if (SPI_execute_plan(keep_plan(&plan_tick, "SELECT booking.sfn_tick($1)", 1, types),
 						 values, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "booking timer: sfn_tick failed");
-	advanced = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	advanced = spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	*backlog = advanced >= booking_worker_batch_size;
 
 	next = fetch_time(keep_plan(&plan_next,

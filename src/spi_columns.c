@@ -1,0 +1,60 @@
+/*
+ * spi_columns.c — typed column values of an SPI result row. See spi_columns.h.
+ */
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "utils/timestamp.h"
+
+#include "spi_columns.h"
+
+char *
+spi_col_text(HeapTuple tup, TupleDesc desc, int n)
+{
+	return SPI_getvalue(tup, desc, n);
+}
+
+Jsonb *
+spi_col_jsonb(HeapTuple tup, TupleDesc desc, int n)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, n, &isnull);
+
+	return isnull ? NULL : DatumGetJsonbPCopy(d);
+}
+
+int64
+spi_col_int8(HeapTuple tup, TupleDesc desc, int n, int64 if_null)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, n, &isnull);
+
+	return isnull ? if_null : DatumGetInt64(d);
+}
+
+int32
+spi_col_int4(HeapTuple tup, TupleDesc desc, int n, int32 if_null)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, n, &isnull);
+
+	return isnull ? if_null : DatumGetInt32(d);
+}
+
+Oid
+spi_col_oid(HeapTuple tup, TupleDesc desc, int n)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, n, &isnull);
+
+	return isnull ? InvalidOid : DatumGetObjectId(d);
+}
+
+TimestampTz
+spi_col_timestamptz(HeapTuple tup, TupleDesc desc, int n)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, n, &isnull);
+
+	return isnull ? 0 : DatumGetTimestampTz(d);
+}

@@ -1,0 +1,29 @@
+/*
+ * spi_columns.h — typed column values of an SPI result row.
+ *
+ * n is 1-based, as in SPI_getbinval. Values are copied into the current
+ * memory context, so they outlive SPI_finish when the caller switched to
+ * its own context first. A NULL reads as the stated default.
+ */
+#ifndef BOOKING_SPI_COLUMNS_H
+#define BOOKING_SPI_COLUMNS_H
+
+#include "postgres.h"
+
+#include "access/htup.h"
+#include "access/tupdesc.h"
+#include "datatype/timestamp.h"
+#include "utils/jsonb.h"
+
+/* Any type as its output text; NULL for NULL. */
+char	   *spi_col_text(HeapTuple tup, TupleDesc desc, int n);
+/* A copy of the jsonb; NULL for NULL. */
+Jsonb	   *spi_col_jsonb(HeapTuple tup, TupleDesc desc, int n);
+int64		spi_col_int8(HeapTuple tup, TupleDesc desc, int n, int64 if_null);
+int32		spi_col_int4(HeapTuple tup, TupleDesc desc, int n, int32 if_null);
+/* InvalidOid for NULL. */
+Oid			spi_col_oid(HeapTuple tup, TupleDesc desc, int n);
+/* 0 (no time) for NULL. */
+TimestampTz spi_col_timestamptz(HeapTuple tup, TupleDesc desc, int n);
+
+#endif
