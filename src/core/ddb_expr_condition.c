@@ -316,9 +316,9 @@ check_call(cparser *cp, const operand *call)
 
 /* ---- parsing ---- */
 
-/* A function's argument: any operand (cparser starts with its parser). */
+/* An operand inside parentheses or a call (cparser starts with its parser). */
 static operand *
-parse_argument(parser *p)
+parse_inner_operand(parser *p)
 {
 	return parse_operand((cparser *) p);
 }
@@ -332,16 +332,9 @@ parse_operand(cparser *cp)
 
 	if (tok_is(p, t, "("))
 	{
-		p->pos++;
-		if (!enter(p))
+		o = parse_parenthesized(p, parse_inner_operand);
+		if (o == NULL)
 			return NULL;
-		o = parse_operand(cp);
-		if (o == NULL || !expect(p, ")"))
-		{
-			operand_free(o);
-			return NULL;
-		}
-		leave(p);
 		if (o->parens)
 			problem_set(p, PROB_PARENS, "The expression has redundant parentheses;");
 		o->parens = true;
@@ -351,7 +344,7 @@ parse_operand(cparser *cp)
 		return parse_value_operand(p);
 	if (call_ahead(p))
 	{
-		o = parse_call_operand(p, keywords, parse_argument);
+		o = parse_call_operand(p, keywords, parse_inner_operand);
 		if (o != NULL)
 			check_call(cp, o);
 		return o;

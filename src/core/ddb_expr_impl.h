@@ -136,6 +136,8 @@ bool		operand_add_arg(operand *o, operand *arg);
 operand    *parse_value_operand(parser *p);
 /* A document path at the current token, as an operand. */
 operand    *parse_path_operand(parser *p, const char *const *keywords);
+/* "(" inner ")" at the current "(", inner read by parse_inner. */
+operand    *parse_parenthesized(parser *p, operand *(*parse_inner) (parser *p));
 /* Whether the current token starts a function call: a name, then "(". */
 bool		call_ahead(const parser *p);
 /*

@@ -579,6 +579,24 @@ parse_path_operand(parser *p, const char *const *keywords)
 	return o;
 }
 
+operand *
+parse_parenthesized(parser *p, operand *(*parse_inner) (parser *p))
+{
+	operand    *o;
+
+	p->pos++;					/* the "(" */
+	if (!enter(p))
+		return NULL;
+	o = parse_inner(p);
+	if (o == NULL || !expect(p, ")"))
+	{
+		operand_free(o);
+		return NULL;
+	}
+	leave(p);
+	return o;
+}
+
 bool
 call_ahead(const parser *p)
 {

@@ -127,19 +127,7 @@ parse_term(parser *p)
 	operand    *o;
 
 	if (tok_is(p, t, "("))
-	{
-		p->pos++;
-		if (!enter(p))
-			return NULL;
-		o = parse_value(p);
-		if (o == NULL || !expect(p, ")"))
-		{
-			operand_free(o);
-			return NULL;
-		}
-		leave(p);
-		return o;
-	}
+		return parse_parenthesized(p, parse_value);
 	if (t->kind == TOK_VALUE_PH)
 		return parse_value_operand(p);
 	if (call_ahead(p))
