@@ -21,38 +21,14 @@
 # the workers alone finish the work.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib/session.sh"
-. "$HERE/lib/own_cluster.sh"
+. "$HERE/lib/own_cluster_test.sh"
 E2E_DB=booking_e2e_crash
 DIR=${CRASH_DIR:-/tmp/booking-e2e-crash}
 PORT=${CRASH_PORT:-54362}
-CLIENTS=()
 
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$E2E_DB" "$@"; }
-
-cleanup() {
-	local p
-	for p in "${CLIENTS[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${CLIENTS[@]}"; do wait "$p" 2>/dev/null || true; done
-	e2e_cleanup
-	own_cluster_stop
-}
-trap cleanup EXIT
-e2e_init
-
-own_cluster_start "$DIR" "$PORT" booking.database=$E2E_DB booking.workers=2 booking.worker_batch_size=50 \
-	restart_after_crash=on || fail "starting a private cluster on port $PORT"
-psql -X -q -d postgres -c "CREATE DATABASE $E2E_DB" || fail "creating $E2E_DB"
-
-wait_for() {	# wait_for DESCRIPTION SQL [SECONDS]
-	local deadline=$((SECONDS + ${3:-$E2E_TIMEOUT})) got
-	while :; do
-		got=$(q -c "$2" 2>/dev/null) || got=
-		[ "$got" = t ] && return 0
-		[ $SECONDS -lt $deadline ] || fail "$1 (still '$got')"
-		sleep 0.2
-	done
-}
+own_test_start "$DIR" "$PORT" booking.database=$E2E_DB booking.workers=2 booking.worker_batch_size=50 \
+	restart_after_crash=on
+create_due_in || fail "creating due_in"
 
 q >/dev/null <<'SQL' || fail "creating the extension, the table and the state machine"
 CREATE EXTENSION booking;
@@ -63,8 +39,6 @@ BEGIN
     PERFORM pg_sleep(0.002);
     RETURN jsonb_build_object('recorded', payload->>'name');
 END $$;
-CREATE FUNCTION due_in(s float8) RETURNS text LANGUAGE sql AS
-$$ SELECT to_char((clock_timestamp() + s * interval '1 second') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
 SELECT booking.sfn_create_state_machine('expiry', '{
   "StartAt": "Hold",
   "States": {
@@ -97,17 +71,7 @@ check_exact() {
 	[ "$bad" = 0 ] || fail "$what: $bad executions did not succeed: $(q -c "SELECT name, status, error, cause FROM booking.executions WHERE status <> 'SUCCEEDED' LIMIT 5")"
 	rows=$(q -c "SELECT count(*) || ' rows, ' || count(*) FILTER (WHERE name NOT IN (SELECT name FROM booking.executions)) || ' strangers' FROM done")
 	[ "$rows" = "$total rows, 0 strangers" ] || fail "$what: the task's table has $rows; $total executions"
-	wrong=$(q <<'SQL'
-SELECT count(*) FROM (
-  SELECT e.name,
-         count(*) FILTER (WHERE h.type = 'ExecutionSucceeded') AS succeeded,
-         count(*) FILTER (WHERE h.type = 'LambdaFunctionSucceeded') AS tasks,
-         count(*) FILTER (WHERE h.type = 'WaitStateExited') AS waits
-    FROM booking.executions e, booking.sfn_get_execution_history(e.arn) h
-   GROUP BY 1) x
- WHERE succeeded <> 1 OR tasks <> 1 OR waits <> 2
-SQL
-)
+	wrong=$(inexact_histories 2)
 	[ "$wrong" = 0 ] || fail "$what: $wrong histories are not one success, one task, two waits"
 	pass "$what: all $total executions SUCCEEDED, the task ran once each ($total rows under a unique key), histories exact"
 }
@@ -157,14 +121,14 @@ client() {	# client N: starts one by one until the server goes away; prints each
 		echo "SELECT booking.sfn_start('expiry', jsonb_build_object('due', due_in(random() * 2)), 'm$n-$i');"
 	done | stdbuf -oL psql -X -q -At -v ON_ERROR_STOP=1 -d "$E2E_DB" >"$E2E_WORK/client$n.out" 2>"$E2E_WORK/client$n.err" || true
 }
-client 1 & CLIENTS+=($!)
-client 2 & CLIENTS+=($!)
-client 3 & CLIENTS+=($!)
+client 1 & E2E_PIDS+=($!)
+client 2 & E2E_PIDS+=($!)
+client 3 & E2E_PIDS+=($!)
 wait_for "load: executions starting and timers firing" \
 	"SELECT count(*) > 150 AND (SELECT count(*) FROM done WHERE name LIKE 'm%') > 30 FROM booking.executions WHERE name LIKE 'm%'"
 runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$DIR/data" -m immediate -w stop >/dev/null || fail "pg_ctl stop -m immediate"
-for p in "${CLIENTS[@]}"; do wait "$p" 2>/dev/null || true; done
-CLIENTS=()
+for p in "${E2E_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+E2E_PIDS=()
 acked=$(cat "$E2E_WORK"/client*.out | grep -c '^arn:aws:states:' || true)
 pass "stopped with -m immediate under load ($acked starts acknowledged)"
 own_cluster_restart || fail "restarting after -m immediate"

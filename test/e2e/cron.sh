@@ -20,33 +20,15 @@
 # pg_cron records the start job succeeded and the tick job running.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib/session.sh"
-. "$HERE/lib/own_cluster.sh"
+. "$HERE/lib/own_cluster_test.sh"
 E2E_DB=postgres		# pg_cron lives in cron.database_name = postgres
 DIR=${CRON_DIR:-/tmp/booking-e2e-cron}
 PORT=${CRON_PORT:-54364}
 
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$E2E_DB" "$@"; }
+own_test_start "$DIR" "$PORT" booking.workers=0
 
-cleanup() {
-	e2e_cleanup
-	own_cluster_stop
-}
-trap cleanup EXIT
-e2e_init
-
-own_cluster_start "$DIR" "$PORT" booking.workers=0 || fail "starting a private cluster on port $PORT"
-
-wait_for() {	# wait_for DESCRIPTION SQL SECONDS
-	local deadline=$((SECONDS + $3)) got
-	while :; do
-		got=$(q -c "$2" 2>/dev/null) || got=
-		[ "$got" = t ] && return 0
-		[ $SECONDS -lt $deadline ] || fail "$1 (still '$got' after $3 s)
-$(q -c 'SELECT jobid, status, return_message FROM cron.job_run_details' 2>&1)"
-		sleep 0.5
-	done
-}
+# what pg_cron did, when a wait fails
+wait_for_details() { q -c 'SELECT jobid, status, return_message FROM cron.job_run_details' 2>&1; }
 
 q >/dev/null <<'SQL' || fail "creating the extensions and state machines"
 CREATE EXTENSION pg_cron;
@@ -65,9 +47,8 @@ SELECT booking.sfn_create_state_machine('report', '{
     "Done": {"Type": "Pass", "Result": "reported", "End": true}
   }
 }');
-CREATE FUNCTION due_in(s float8) RETURNS text LANGUAGE sql AS
-$$ SELECT to_char((clock_timestamp() + s * interval '1 second') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
 SQL
+create_due_in || fail "creating due_in"
 [ "$(q -c 'SELECT count(*) FROM booking.timer_workers()')" = 0 ] || fail "booking.workers = 0 still started workers"
 pass "booking.workers = 0: no timer worker"
 

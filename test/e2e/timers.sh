@@ -20,34 +20,12 @@
 # Waits are bounded generously (E2E_TIMEOUT); precision is bench/timers.sh's job.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib/session.sh"
-. "$HERE/lib/own_cluster.sh"
+. "$HERE/lib/own_cluster_test.sh"
 E2E_DB=booking_e2e_timers
 DIR=${TIMERS_DIR:-/tmp/booking-e2e-timers}
 PORT=${TIMERS_PORT:-54361}
 
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$E2E_DB" "$@"; }
-
-cleanup() {
-	e2e_cleanup
-	own_cluster_stop
-}
-trap cleanup EXIT
-e2e_init
-
-own_cluster_start "$DIR" "$PORT" booking.database=$E2E_DB booking.workers=2 || fail "starting a private cluster on port $PORT"
-psql -X -q -d postgres -c "CREATE DATABASE $E2E_DB" || fail "creating $E2E_DB"
-
-# wait_for DESCRIPTION SQL: until SQL returns t (E2E_TIMEOUT seconds at most)
-wait_for() {
-	local deadline=$((SECONDS + E2E_TIMEOUT)) got
-	while :; do
-		got=$(q -c "$2" 2>/dev/null) || got=
-		[ "$got" = t ] && return 0
-		[ $SECONDS -lt $deadline ] || fail "$1 (still '$got' after ${E2E_TIMEOUT}s)"
-		sleep 0.1
-	done
-}
+own_test_start "$DIR" "$PORT" booking.database=$E2E_DB booking.workers=2
 
 # workers connect once the database exists (they retry every 5 s)
 wait_for "two timer workers connected to $E2E_DB" \
@@ -81,10 +59,8 @@ SELECT booking.sfn_create_state_machine('map_waits', '{
       "End": true}
   }
 }');
--- a timestamp this many seconds from now, as ASL wants it
-CREATE FUNCTION due_in(s float8) RETURNS text LANGUAGE sql AS
-$$ SELECT to_char((clock_timestamp() + s * interval '1 second') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
 SQL
+create_due_in || fail "creating due_in"
 
 # once the extension exists, a commit scheduling a timer wakes a worker: the
 # first timers below prove it. Idle first: no wake-up, no look at the tables.
