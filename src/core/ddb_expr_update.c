@@ -503,24 +503,38 @@ set_has(json_object *set, ddb_type t, json_object *e)
 	return present;
 }
 
+/*
+ * ADD and DELETE: the attribute they change (NULL when missing), which must
+ * have the type of their operand when it exists.
+ */
+static bool
+target_of(json_object *parent, const action *a, json_object **existing, char **message)
+{
+	*existing = slot_get(parent, last_of(a));
+	if (*existing != NULL && ddb_value_type(*existing) != ddb_value_type(a->value->value))
+	{
+		*message = strdup(MSG_BAD_TYPE);
+		return false;
+	}
+	return true;
+}
+
 /* ADD: number addition or set union, creating the attribute when missing. */
 static bool
 apply_add(json_object *parent, const action *a, char **message)
 {
 	json_object *value = a->value->value;
-	json_object *existing = slot_get(parent, last_of(a));
-	ddb_type	t = ddb_value_type(existing);
+	json_object *existing;
+	ddb_type	t;
 
+	if (!target_of(parent, a, &existing, message))
+		return false;
 	if (existing == NULL)
 	{
 		slot_put(parent, last_of(a), copy_value(value));
 		return true;
 	}
-	if (t != ddb_value_type(value))
-	{
-		*message = strdup(MSG_BAD_TYPE);
-		return false;
-	}
+	t = ddb_value_type(existing);
 	if (t == DDB_TYPE_N)
 	{
 		ddb_number	x,
@@ -566,20 +580,18 @@ static bool
 apply_delete(json_object *parent, const action *a, char **message)
 {
 	json_object *value = a->value->value;
-	json_object *existing = slot_get(parent, last_of(a));
-	ddb_type	t = ddb_value_type(existing);
+	json_object *existing;
+	ddb_type	t;
 	json_object *kept;
 	json_object *have;
 	size_t		i,
 				n;
 
+	if (!target_of(parent, a, &existing, message))
+		return false;
 	if (existing == NULL)
 		return true;
-	if (t != ddb_value_type(value))
-	{
-		*message = strdup(MSG_BAD_TYPE);
-		return false;
-	}
+	t = ddb_value_type(existing);
 	have = ddb_value_payload(existing);
 	n = json_object_array_length(have);
 	kept = json_object_new_array_ext((int) (n ? n : 1));
