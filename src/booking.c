@@ -17,6 +17,7 @@ int			booking_machine_cache_size = 256;
 int			booking_max_payload_size = 262144;
 int			booking_max_steps_per_run = 1000;
 int			booking_history_level = BOOKING_HISTORY_ALL;
+bool		booking_notify = true;
 
 static const struct config_enum_entry history_level_options[] = {
 	{"all", BOOKING_HISTORY_ALL, false},
@@ -82,6 +83,15 @@ _PG_init(void)
 							 "errors keeps the Execution* events and every *Failed, *TimedOut and *Aborted event.",
 							 &booking_history_level,
 							 BOOKING_HISTORY_ALL, history_level_options,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("booking.notify",
+							 "Whether status changes NOTIFY channel booking_execution.",
+							 "A notifying commit takes PostgreSQL's notification lock, which "
+							 "serializes such commits cluster-wide: turn it off where nobody listens "
+							 "and starts must be as fast as they can be.",
+							 &booking_notify,
+							 true,
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
 	booking_worker_init();		/* timer workers: settings; registered when preloaded */

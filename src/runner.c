@@ -894,6 +894,8 @@ notify_status(const ExecRow *row)
 	JsonbParseState *state = NULL;
 	Jsonb	   *payload;
 
+	if (!booking_notify)
+		return;
 	jb_begin_object(&state);
 	jb_text(&state, "executionArn", row->arn);
 	jb_text(&state, "status", row->status);

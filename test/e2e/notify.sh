@@ -13,6 +13,7 @@
 #   open transaction     nothing until COMMIT, then RUNNING, SUCCEEDED
 #   rolled back          nothing (a whole transaction, and a subtransaction)
 #   short Wait + tick    RUNNING; the tick's SUCCEEDED only at the tick's commit
+#   booking.notify = off nothing
 #
 # Payloads are checked exactly: the ARN sfn_start returned, the status, no other
 # key; and in order (PostgreSQL delivers in commit order). A sentinel execution
@@ -211,6 +212,13 @@ expect_none "a tick in an open transaction notifies nothing before COMMIT"
 session_run actor "COMMIT;"
 status "$short" SUCCEEDED
 expect "the tick's commit: SUCCEEDED" "$short SUCCEEDED"
+
+# --- booking.notify = off: status changes send nothing (the session's setting)
+session_run actor "SET booking.notify = off;"
+start quiet e2e_confirm notify-off
+status "$quiet" SUCCEEDED
+session_run actor "RESET booking.notify;"
+expect_none "booking.notify = off: a start that ends sends nothing"
 
 # --- and nothing else was in flight
 start sentinel e2e_confirm last
