@@ -7,6 +7,9 @@
 -- executions and write rows as their owner); this role itself can only read
 -- the exposed tables and views and execute those functions. It has no right on
 -- the extension's schema booking at all.
+--
+-- Roles a JWT may name (its "role" claim: the request runs SET LOCAL ROLE to it,
+-- src/auth.mjs) are at the end: booking_guest, read-only.
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'booking_graphql') THEN
@@ -47,6 +50,61 @@ BEGIN
     FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
               WHERE p.pronamespace = 'booking_app'::regnamespace AND p.proname = ANY (wanted)
     LOOP
+        -- only the roles granted here run them: PostgreSQL grants EXECUTE on a new
+        -- function to PUBLIC, so any role with USAGE on booking_app (a JWT role
+        -- below, booking_workflow) could otherwise reserve and pay
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
         EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO booking_graphql', f);
     END LOOP;
 END $$;
+
+-- ---- roles for JWTs ----
+-- A request with a valid JWT runs as the role its "role" claim names (SET LOCAL
+-- ROLE in the request's transaction; its claims as current_setting('jwt.claims.<name>', true),
+-- for row-level security). SET ROLE needs the login role, booking_graphql, to be
+-- a member of that role: GRANT <role> TO booking_graphql. booking_graphql is
+-- NOINHERIT, so the membership lets it switch to the role without adding the
+-- role's rights to its own. A token naming a role it is not a member of is
+-- refused (403).
+--
+-- The GraphQL schema is built from booking_graphql's rights: a JWT role sees the
+-- same schema, and what its rights do not cover fails with "permission denied"
+-- (SQLSTATE 42501) when asked for. So give a JWT role a subset of booking_graphql's
+-- rights (a right booking_graphql lacks has no field in the schema to use it).
+--
+-- To add a role: CREATE ROLE … NOLOGIN NOINHERIT, GRANT USAGE ON SCHEMA
+-- booking_app, booking_api and the SELECT / EXECUTE it needs (from the lists
+-- above), then GRANT it TO booking_graphql — here, so that start.sh and the tests
+-- apply it.
+
+-- booking_guest: browses — apartments (and their booking state), state machines
+-- and executions, the article's getStepFunctions — but cannot reserve, pay, start
+-- executions (addStepFunction) or read payments.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'booking_guest') THEN
+        CREATE ROLE booking_guest NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT;
+    END IF;
+END $$;
+COMMENT ON ROLE booking_guest IS 'booking''s GraphQL API for a JWT with "role": "booking_guest": read-only, no reservations or payments';
+
+GRANT USAGE ON SCHEMA booking_app, booking_api TO booking_guest;
+GRANT SELECT ON booking_app.apartments TO booking_guest;
+GRANT SELECT ON booking_api.state_machines, booking_api.state_machine_versions, booking_api.executions
+    TO booking_guest;
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+              WHERE p.pronamespace = 'booking_app'::regnamespace
+                AND p.proname = ANY (ARRAY['get_step_functions', 'list_apartments'])
+    LOOP
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO booking_guest', f);
+    END LOOP;
+END $$;
+
+-- booking_graphql may SET ROLE booking_guest (quietly when it already may)
+SET client_min_messages = warning;
+GRANT booking_guest TO booking_graphql;
+RESET client_min_messages;

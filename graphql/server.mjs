@@ -4,16 +4,22 @@
 //   PORT              default 5000 (0: any free port, printed)
 //   HOST              default 127.0.0.1
 //   BOOKING_API_KEY   when set, requests need it in x-api-key (as AppSync's API key)
+//   BOOKING_JWT_SECRET, BOOKING_JWT_PUBLIC_KEY (and BOOKING_JWT_AUDIENCE,
+//                     BOOKING_JWT_ISSUER): when set, Authorization: Bearer <jwt>
+//                     authenticates too, as the role its `role` claim names
+//                     (src/auth.mjs has the rules)
 //   GRAPHILE_ENV      development: GraphiQL at /graphiql, explain; else production
 import "./src/node-compat.mjs";
 import { createServer } from "node:http";
 import { postgraphile } from "postgraphile";
 import { grafserv } from "postgraphile/grafserv/node";
 import { makePreset, settingsFromEnv } from "./src/preset.mjs";
-import { upgradeRefused } from "./src/apiKey.mjs";
+import { makeAuth, upgradeRefused } from "./src/auth.mjs";
 
 const settings = settingsFromEnv();
-const pgl = postgraphile(makePreset(settings));
+const auth = makeAuth(settings);
+await auth.ready; // a public key that does not parse stops the server here
+const pgl = postgraphile(makePreset({ ...settings, auth }));
 const serv = pgl.createServ(grafserv);
 
 const server = createServer();
@@ -22,13 +28,14 @@ server.on("error", (e) => {
   process.exit(1);
 });
 await serv.addTo(server, false);
-// websockets (graphql-ws) on /graphql; a wrong x-api-key header on the upgrade
-// request is refused before the socket opens
+// websockets (graphql-ws) on /graphql; a wrong x-api-key header, or an
+// Authorization header that does not verify, on the upgrade request is refused
+// before the socket opens
 const upgradeHandler = await serv.getUpgradeHandler();
-server.on("upgrade", (req, socket, head) => {
+server.on("upgrade", async (req, socket, head) => {
   if (!upgradeHandler || !serv.shouldHandleUpgrade(req, socket, head)) {
     socket.destroy();
-  } else if (upgradeRefused(settings.apiKey, req)) {
+  } else if (await upgradeRefused(auth, req)) {
     socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
   } else {
     upgradeHandler(req, socket, head);
@@ -42,7 +49,10 @@ server.listen(settings.port, settings.host, () => {
   const base = `http://${settings.host}:${port}`;
   console.log(`booking GraphQL listening on ${base}/graphql` +
     (settings.development ? ` (GraphiQL: ${base}/graphiql)` : "") +
-    (settings.apiKey ? " (x-api-key required)" : " (no API key: BOOKING_API_KEY is not set)"));
+    (settings.apiKey && auth.verifier ? ` (x-api-key or a JWT (${auth.verifier.algorithms.join(", ")}) required)`
+      : settings.apiKey ? " (x-api-key required)"
+      : auth.verifier ? ` (a JWT (${auth.verifier.algorithms.join(", ")}) required)`
+      : " (no API key: BOOKING_API_KEY is not set)"));
 });
 
 let stopping = false;

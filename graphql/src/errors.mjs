@@ -5,6 +5,7 @@
 // to see: their message, SQLSTATE, and the AWS exception name the extension
 // puts first in the message (AppSync's errorType), e.g.
 //   {"message": "ExecutionAlreadyExists: …", "extensions": {"errorType": "ExecutionAlreadyExists", "sqlstate": "23505"}}
+// A JWT role that SET ROLE refuses is errorType AccessDeniedException.
 // Anything else (the server's own failures, connection or resource trouble) is
 // masked and logged, as grafserv does by default.
 import { GraphQLError } from "postgraphile/graphql";
@@ -19,7 +20,10 @@ export function maskError(error) {
   const code = original?.code;
   if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && !SERVER_CLASSES.has(code.slice(0, 2))) {
     const message = String(original.message);
-    const named = /^([A-Z][A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*):/.exec(message);
+    const named = /^([A-Z][A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*):/.exec(message) ??
+      // a JWT's role the server's role may no longer switch to (auth.mjs checks
+      // membership first; this is a grant revoked since)
+      (code === "42501" && /^permission denied to set role/.test(message) ? [null, "AccessDeniedException"] : null);
     return new GraphQLError(message, {
       nodes: error.nodes,
       source: error.source,

@@ -5,7 +5,8 @@ import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connecti
 import { ExposurePlugin, NoSchemaPrefixPlugin } from "./exposure.mjs";
 import { StepFunctionsPlugin } from "./stepFunctions.mjs";
 import { ExecutionStatusPlugin } from "./executionStatus.mjs";
-import { makeApiKeyPlugin } from "./apiKey.mjs";
+import { makeAuth, makeAuthPlugin, makeAuthContext } from "./auth.mjs";
+import { jwtSettingsFromEnv } from "./jwt.mjs";
 import { maskError } from "./errors.mjs";
 
 export const SCHEMAS = ["booking_app", "booking_api"];
@@ -19,17 +20,22 @@ export function settingsFromEnv(env = process.env) {
     port: env.PORT === undefined || env.PORT === "" ? 5000 : Number(env.PORT),
     host: env.HOST || "127.0.0.1",
     apiKey: env.BOOKING_API_KEY || null,
+    // BOOKING_JWT_SECRET / _PUBLIC_KEY / _AUDIENCE / _ISSUER (jwt.mjs), or null
+    jwt: jwtSettingsFromEnv(env),
     development: mode === "development",
   };
 }
 
-export function makePreset({ databaseUrl, port = 5000, host = "127.0.0.1", apiKey = null, development = false }) {
+// auth: makeAuth({apiKey, jwt}) (server.mjs passes its own, which it also uses
+// for websocket upgrades); made from apiKey and jwt when not given
+export function makePreset({ databaseUrl, port = 5000, host = "127.0.0.1", apiKey = null, jwt = null, development = false,
+                             auth = makeAuth({ apiKey, jwt }) }) {
   return {
     extends: [PostGraphileAmberPreset, PostGraphileConnectionFilterPreset],
     // filters and orderBy on every column, not only indexed ones: the tables are
     // small (apartments, payments) or views (executions: filter by status, name…)
     disablePlugins: ["PgIndexBehaviorsPlugin"],
-    plugins: [ExposurePlugin, NoSchemaPrefixPlugin, StepFunctionsPlugin, ExecutionStatusPlugin, makeApiKeyPlugin(apiKey)],
+    plugins: [ExposurePlugin, NoSchemaPrefixPlugin, StepFunctionsPlugin, ExecutionStatusPlugin, makeAuthPlugin(auth)],
     pgServices: [
       makePgService({
         connectionString: databaseUrl,
@@ -59,6 +65,8 @@ export function makePreset({ databaseUrl, port = 5000, host = "127.0.0.1", apiKe
     },
     grafast: {
       explain: false,
+      // the role and jwt.claims.* settings of a request authenticated by a JWT
+      context: makeAuthContext(auth),
     },
   };
 }
