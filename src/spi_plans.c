@@ -33,3 +33,38 @@ booking_spi_check(int rc, int expected, const char *what)
 	if (rc != expected)
 		elog(ERROR, "booking: %s failed: %s", what, SPI_result_code_string(rc));
 }
+
+uint64
+booking_run(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
+			Datum *values, const char *nulls, int expected, const char *what)
+{
+	uint64		n;
+
+	SPI_connect();
+	booking_spi_check(SPI_execute_plan(booking_plan(slot, sql, nargs, argtypes), values, nulls, false, 0),
+					  expected, what);
+	n = SPI_processed;
+	SPI_finish();
+	return n;
+}
+
+int64
+booking_run_int8(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
+				 Datum *values, int expected, const char *what)
+{
+	int64		result = 0;
+
+	SPI_connect();
+	booking_spi_check(SPI_execute_plan(booking_plan(slot, sql, nargs, argtypes), values, NULL, false, 1),
+					  expected, what);
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			result = DatumGetInt64(d);
+	}
+	SPI_finish();
+	return result;
+}

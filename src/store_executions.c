@@ -297,17 +297,13 @@ store_exec_save(ExecRow *row)
 		return;
 	}
 	save_values(row, values, nulls);
-	SPI_connect();
-	booking_spi_check(SPI_execute_plan(booking_plan(&plan_save,
-													"UPDATE booking.executions SET status = $2, output = $3, error = $4, "
-													"cause = $5, state = $6, document = $7, variables = $8, attempts = $9, "
-													"entered_at = $10, phase = $11, pending_events = $12, due_at = $13, "
-													"stop_date = $14, event_count = $15, timeout_at = $16, fanout = $17, "
-													"redrive_count = $18, redrive_date = $19 WHERE id = $1",
-													SAVE_ARGS, save_types),
-									   values, nulls, false, 0),
-					  SPI_OK_UPDATE, "execution save");
-	SPI_finish();
+	(void) booking_run(&plan_save,
+					   "UPDATE booking.executions SET status = $2, output = $3, error = $4, "
+					   "cause = $5, state = $6, document = $7, variables = $8, attempts = $9, "
+					   "entered_at = $10, phase = $11, pending_events = $12, due_at = $13, "
+					   "stop_date = $14, event_count = $15, timeout_at = $16, fanout = $17, "
+					   "redrive_count = $18, redrive_date = $19 WHERE id = $1",
+					   SAVE_ARGS, save_types, values, nulls, SPI_OK_UPDATE, "execution save");
 }
 
 /* The top-level execution of machine named name, or 0. */
@@ -316,19 +312,11 @@ store_exec_find_in_machine(int64 machine_id, const char *name)
 {
 	Oid			types[2] = {INT8OID, TEXTOID};
 	Datum		values[2] = {Int64GetDatum(machine_id), CStringGetTextDatum(name)};
-	int64		id = 0;
 
-	SPI_connect();
-	booking_spi_check(SPI_execute_plan(booking_plan(&plan_find_in_machine,
-													"SELECT id FROM booking.executions "
-													"WHERE machine_id = $1 AND name = $2 AND parent_id IS NULL",
-													2, types),
-									   values, NULL, false, 1),
-					  SPI_OK_SELECT, "execution lookup");
-	if (SPI_processed == 1)
-		id = spi_col_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
-	SPI_finish();
-	return id;
+	return booking_run_int8(&plan_find_in_machine,
+							"SELECT id FROM booking.executions "
+							"WHERE machine_id = $1 AND name = $2 AND parent_id IS NULL",
+							2, types, values, SPI_OK_SELECT, "execution lookup");
 }
 
 List *
@@ -374,14 +362,8 @@ run_for_parent(SPIPlanPtr *slot, const char *sql, int64 id, int expected, const 
 {
 	Oid			types[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(id)};
-	uint64		n;
 
-	SPI_connect();
-	booking_spi_check(SPI_execute_plan(booking_plan(slot, sql, 1, types), values, NULL, false, 0),
-					  expected, what);
-	n = SPI_processed;
-	SPI_finish();
-	return n;
+	return booking_run(slot, sql, 1, types, values, NULL, expected, what);
 }
 
 void
@@ -397,22 +379,15 @@ store_exec_abort_children(int64 parent_id, TimestampTz now)
 {
 	Oid			types[2] = {INT8OID, TIMESTAMPTZOID};
 	Datum		values[2] = {Int64GetDatum(parent_id), TimestampTzGetDatum(now)};
-	uint64		n;
 
-	SPI_connect();
 	/* the whole subtree: grandchildren of a nested Map stop too */
-	booking_spi_check(SPI_execute_plan(booking_plan(&plan_abort_children,
-													"WITH RECURSIVE tree AS ("
-													" SELECT id FROM booking.executions WHERE parent_id = $1"
-													" UNION ALL SELECT c.id FROM booking.executions c JOIN tree ON c.parent_id = tree.id) "
-													"UPDATE booking.executions e SET status = 'ABORTED', due_at = NULL, stop_date = $2 "
-													"FROM tree WHERE e.id = tree.id AND e.status = 'RUNNING'",
-													2, types),
-									   values, NULL, false, 0),
-					  SPI_OK_UPDATE, "children abort");
-	n = SPI_processed;
-	SPI_finish();
-	return (int) n;
+	return (int) booking_run(&plan_abort_children,
+							 "WITH RECURSIVE tree AS ("
+							 " SELECT id FROM booking.executions WHERE parent_id = $1"
+							 " UNION ALL SELECT c.id FROM booking.executions c JOIN tree ON c.parent_id = tree.id) "
+							 "UPDATE booking.executions e SET status = 'ABORTED', due_at = NULL, stop_date = $2 "
+							 "FROM tree WHERE e.id = tree.id AND e.status = 'RUNNING'",
+							 2, types, values, NULL, SPI_OK_UPDATE, "children abort");
 }
 
 bool
@@ -449,15 +424,11 @@ store_exec_wake(int64 id, TimestampTz now)
 	Datum		values[2] = {Int64GetDatum(id), TimestampTzGetDatum(now)};
 
 	booking_timer_scheduled(now);	/* wakes the timer workers at commit */
-	SPI_connect();
-	booking_spi_check(SPI_execute_plan(booking_plan(&plan_wake,
-													"UPDATE booking.executions SET due_at = $2, "
-													"phase = CASE phase WHEN 'queued' THEN 'step' ELSE phase END "
-													"WHERE id = $1 AND status = 'RUNNING'",
-													2, types),
-									   values, NULL, false, 0),
-					  SPI_OK_UPDATE, "execution wake");
-	SPI_finish();
+	(void) booking_run(&plan_wake,
+					   "UPDATE booking.executions SET due_at = $2, "
+					   "phase = CASE phase WHEN 'queued' THEN 'step' ELSE phase END "
+					   "WHERE id = $1 AND status = 'RUNNING'",
+					   2, types, values, NULL, SPI_OK_UPDATE, "execution wake");
 }
 
 int64
@@ -465,19 +436,11 @@ store_exec_first_queued(int64 parent_id)
 {
 	Oid			types[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(parent_id)};
-	int64		id = 0;
 
-	SPI_connect();
-	booking_spi_check(SPI_execute_plan(booking_plan(&plan_first_queued,
-													"SELECT id FROM booking.executions WHERE parent_id = $1 "
-													"AND status = 'RUNNING' AND phase = 'queued' ORDER BY branch_index LIMIT 1",
-													1, types),
-									   values, NULL, false, 1),
-					  SPI_OK_SELECT, "queued child lookup");
-	if (SPI_processed == 1)
-		id = spi_col_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
-	SPI_finish();
-	return id;
+	return booking_run_int8(&plan_first_queued,
+							"SELECT id FROM booking.executions WHERE parent_id = $1 "
+							"AND status = 'RUNNING' AND phase = 'queued' ORDER BY branch_index LIMIT 1",
+							1, types, values, SPI_OK_SELECT, "queued child lookup");
 }
 
 void
@@ -486,14 +449,9 @@ store_history_append(int64 execution_id, Jsonb *events)
 	Oid			types[2] = {INT8OID, JSONBOID};
 	Datum		values[2] = {Int64GetDatum(execution_id), JsonbPGetDatum(events)};
 
-	SPI_connect();
 	/* one row per run, however many events */
-	booking_spi_check(SPI_execute_plan(booking_plan(&plan_history,
-													"INSERT INTO booking.history (execution_id, events) VALUES ($1, $2)",
-													2, types),
-									   values, NULL, false, 0),
-					  SPI_OK_INSERT, "history insert");
-	SPI_finish();
+	(void) booking_run(&plan_history, "INSERT INTO booking.history (execution_id, events) VALUES ($1, $2)",
+					   2, types, values, NULL, SPI_OK_INSERT, "history insert");
 }
 
 List *

@@ -26,6 +26,9 @@ static SPIPlanPtr plan_status;
 static SPIPlanPtr plan_beat;
 static SPIPlanPtr plan_close_all;
 static SPIPlanPtr plan_claim;
+static SPIPlanPtr plan_activity_find;
+static SPIPlanPtr plan_activity_create;
+static SPIPlanPtr plan_activity_delete;
 
 char *
 store_token_new(void)
@@ -91,15 +94,11 @@ store_token_insert(const TokenRow *row, Jsonb *activity_input)
 	nulls[6] = row->heartbeat_at != 0 ? ' ' : 'n';
 	values[7] = TimestampTzGetDatum(row->timeout_at);
 	nulls[7] = row->timeout_at != 0 ? ' ' : 'n';
-	SPI_connect();
-	booking_spi_check(SPI_execute_plan(booking_plan(&plan_insert,
-													"INSERT INTO booking.task_tokens (token, execution_id, state, "
-													"activity_id, input, heartbeat_seconds, heartbeat_at, timeout_at) "
-													"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-													8, types),
-									   values, nulls, false, 0),
-					  SPI_OK_INSERT, "task token insert");
-	SPI_finish();
+	(void) booking_run(&plan_insert,
+					   "INSERT INTO booking.task_tokens (token, execution_id, state, "
+					   "activity_id, input, heartbeat_seconds, heartbeat_at, timeout_at) "
+					   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+					   8, types, values, nulls, SPI_OK_INSERT, "task token insert");
 }
 
 /* Row 0 of SPI_tuptable (TOKEN_COLUMNS first), copied into the caller's context. */
@@ -170,24 +169,14 @@ store_token_open_of(int64 execution_id, TokenRow *out)
 	return found;
 }
 
-/* Runs a plan that changes rows, with the given arguments. */
-static void
-change(SPIPlanPtr *slot, const char *sql, int nargs, Oid *types, Datum *values, const char *what)
-{
-	SPI_connect();
-	booking_spi_check(SPI_execute_plan(booking_plan(slot, sql, nargs, types), values, NULL, false, 0),
-					  SPI_OK_UPDATE, what);
-	SPI_finish();
-}
-
 void
 store_token_set_status(const char *token, const char *status)
 {
 	Oid			types[2] = {TEXTOID, TEXTOID};
 	Datum		values[2] = {CStringGetTextDatum(token), CStringGetTextDatum(status)};
 
-	change(&plan_status, "UPDATE booking.task_tokens SET status = $2 WHERE token = $1",
-		   2, types, values, "task token status");
+	(void) booking_run(&plan_status, "UPDATE booking.task_tokens SET status = $2 WHERE token = $1",
+					   2, types, values, NULL, SPI_OK_UPDATE, "task token status");
 }
 
 void
@@ -196,8 +185,8 @@ store_token_beat(const char *token, TimestampTz now)
 	Oid			types[2] = {TEXTOID, TIMESTAMPTZOID};
 	Datum		values[2] = {CStringGetTextDatum(token), TimestampTzGetDatum(now)};
 
-	change(&plan_beat, "UPDATE booking.task_tokens SET heartbeat_at = $2 WHERE token = $1",
-		   2, types, values, "task heartbeat");
+	(void) booking_run(&plan_beat, "UPDATE booking.task_tokens SET heartbeat_at = $2 WHERE token = $1",
+					   2, types, values, NULL, SPI_OK_UPDATE, "task heartbeat");
 }
 
 void
@@ -206,8 +195,9 @@ store_token_close_all(int64 execution_id)
 	Oid			type = INT8OID;
 	Datum		value = Int64GetDatum(execution_id);
 
-	change(&plan_close_all, "UPDATE booking.task_tokens SET status = 'closed' "
-		   "WHERE execution_id = $1 AND status = 'open'", 1, &type, &value, "task tokens close");
+	(void) booking_run(&plan_close_all, "UPDATE booking.task_tokens SET status = 'closed' "
+					   "WHERE execution_id = $1 AND status = 'open'",
+					   1, &type, &value, NULL, SPI_OK_UPDATE, "task tokens close");
 }
 
 bool
@@ -269,16 +259,9 @@ store_activity_find(const char *name)
 {
 	Oid			type = TEXTOID;
 	Datum		value = CStringGetTextDatum(name);
-	int64		id = 0;
 
-	SPI_connect();
-	booking_spi_check(SPI_execute_with_args("SELECT id FROM booking.activities WHERE name = $1",
-											1, &type, &value, NULL, false, 1),
-					  SPI_OK_SELECT, "activity lookup");
-	if (SPI_processed == 1)
-		id = spi_col_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
-	SPI_finish();
-	return id;
+	return booking_run_int8(&plan_activity_find, "SELECT id FROM booking.activities WHERE name = $1",
+							1, &type, &value, SPI_OK_SELECT, "activity lookup");
 }
 
 char *
@@ -287,13 +270,10 @@ store_activity_create(const char *name, const char *arn)
 	Oid			types[2] = {TEXTOID, TEXTOID};
 	Datum		values[2] = {CStringGetTextDatum(name), CStringGetTextDatum(arn)};
 
-	SPI_connect();
 	/* CreateActivity is idempotent: an existing activity's ARN comes back */
-	booking_spi_check(SPI_execute_with_args("INSERT INTO booking.activities (name, arn) VALUES ($1, $2) "
-											"ON CONFLICT (name) DO NOTHING",
-											2, types, values, NULL, false, 0),
-					  SPI_OK_INSERT, "activity insert");
-	SPI_finish();
+	(void) booking_run(&plan_activity_create, "INSERT INTO booking.activities (name, arn) VALUES ($1, $2) "
+					   "ON CONFLICT (name) DO NOTHING",
+					   2, types, values, NULL, SPI_OK_INSERT, "activity insert");
 	return pstrdup(arn);
 }
 
@@ -302,13 +282,7 @@ store_activity_delete(const char *name)
 {
 	Oid			type = TEXTOID;
 	Datum		value = CStringGetTextDatum(name);
-	bool		deleted;
 
-	SPI_connect();
-	booking_spi_check(SPI_execute_with_args("DELETE FROM booking.activities WHERE name = $1",
-											1, &type, &value, NULL, false, 0),
-					  SPI_OK_DELETE, "activity delete");
-	deleted = SPI_processed > 0;
-	SPI_finish();
-	return deleted;
+	return booking_run(&plan_activity_delete, "DELETE FROM booking.activities WHERE name = $1",
+					   1, &type, &value, NULL, SPI_OK_DELETE, "activity delete") > 0;
 }
