@@ -234,6 +234,15 @@ cursor_to_row(Advance *a)
 
 static void notify_status(const ExecRow *row);
 static void child_ended(ExecRow *child);
+
+/* The row's timer: due (0: none), or the execution's TimeoutSeconds when that comes first. */
+static void
+set_timer(ExecRow *row, TimestampTz due)
+{
+	if (row->timeout_at != 0 && (due == 0 || row->timeout_at < due))
+		due = row->timeout_at;
+	row->due_at = due;
+}
 static void record_one(ExecRow *row, json_object *event);
 
 static const char *
@@ -290,12 +299,12 @@ typedef enum LoopResult
 
 static LoopResult park_until(Advance *a, TimestampTz due);
 
+/* An event of a task's life after it was scheduled (only TaskScheduled shows timeouts). */
 static json_object *
-task_event(asl_task_event ev, const asl_task *task, json_object *payload,
+task_event(asl_task_event ev, const asl_resource *res, json_object *payload,
 		   const char *error, const char *cause)
 {
-	return asl_event_task(ev, task->resource, booking_region, payload,
-						  task->timeout_seconds, task->heartbeat_seconds, error, cause);
+	return asl_event_task(ev, res, booking_region, payload, 0, 0, error, cause);
 }
 
 /* A Task that waits for a token (a callback, an activity) gets one before it runs. */
@@ -347,7 +356,8 @@ run_task(Advance *a, const asl_position *pos)
 	asl_env		env;
 
 	memset(&reply, 0, sizeof(reply));
-	record(a, task_event(ASL_TASK_SCHEDULED, task, task->input, NULL, NULL));
+	record(a, asl_event_task(ASL_TASK_SCHEDULED, res, booking_region, task->input,
+							 task->timeout_seconds, task->heartbeat_seconds, NULL, NULL));
 	if (res->kind == ASL_RES_ACTIVITY)
 	{
 		int64		activity = store_activity_find(res->name);
@@ -355,22 +365,22 @@ run_task(Advance *a, const asl_position *pos)
 		if (activity != 0)
 			return park_on_token(a, task, activity);
 		asl_error_set(&reply.error, "ActivityDoesNotExist", "Activity does not exist: %s", res->arn);
-		record(a, task_event(ASL_TASK_SCHEDULE_FAILED, task, NULL, reply.error.name, reply.error.cause));
+		record(a, task_event(ASL_TASK_SCHEDULE_FAILED, res, NULL, reply.error.name, reply.error.cause));
 	}
 	else
 	{
-		record(a, task_event(ASL_TASK_STARTED, task, NULL, NULL, NULL));
+		record(a, task_event(ASL_TASK_STARTED, res, NULL, NULL, NULL));
 		booking_task_invoke(&who, task, &reply);
 		if (asl_error_is_set(&reply.error))
-			record(a, task_event(ASL_TASK_FAILED, task, NULL, reply.error.name, reply.error.cause));
+			record(a, task_event(ASL_TASK_FAILED, res, NULL, reply.error.name, reply.error.cause));
 		else if (res->pattern == ASL_PATTERN_WAIT_FOR_TOKEN)
 		{
-			record(a, task_event(ASL_TASK_SUBMITTED, task, reply.output, NULL, NULL));
+			record(a, task_event(ASL_TASK_SUBMITTED, res, reply.output, NULL, NULL));
 			json_object_put(reply.output);
 			return park_on_token(a, task, 0);
 		}
 		else
-			record(a, task_event(ASL_TASK_SUCCEEDED, task, reply.output, NULL, NULL));
+			record(a, task_event(ASL_TASK_SUCCEEDED, res, reply.output, NULL, NULL));
 	}
 	make_env(a, &env);
 	asl_outcome_clear(a->next);
@@ -492,9 +502,7 @@ collect_children(Advance *a, const asl_position *pos)
 static LoopResult
 park_until(Advance *a, TimestampTz due)
 {
-	if (a->row->timeout_at != 0 && (due == 0 || a->row->timeout_at < due))
-		due = a->row->timeout_at;
-	a->row->due_at = due;
+	set_timer(a->row, due);
 	cursor_to_row(a);
 	return LOOP_STOP;
 }
@@ -680,41 +688,37 @@ resume_task(Advance *a, const TaskAnswer *answer)
 	{
 		TokenRow	tok;
 		TimestampTz now = GetCurrentTimestamp();
+		TimestampTz deadline;
 		const char *error;
 
 		if (!store_token_open_of(a->row->id, &tok))
 			elog(ERROR, "booking: execution %lld waits in \"%s\" without a task token",
 				 (long long) a->row->id, a->state);
-		if (tok.timeout_at != 0 && now >= tok.timeout_at)
-			error = ASL_ERR_TIMEOUT;
-		else if (tok.heartbeat_seconds > 0 && tok.heartbeat_at != 0 &&
-				 now >= tok.heartbeat_at + (TimestampTz) tok.heartbeat_seconds * USECS_PER_SEC)
-			error = ASL_ERR_HEARTBEAT_TIMEOUT;
-		else
+		deadline = store_token_deadline(&tok);
+		if (deadline == 0 || now < deadline)
 		{
-			(void) park_until(a, store_token_deadline(&tok));
+			(void) park_until(a, deadline); /* a heartbeat moved it on */
 			return;
 		}
+		/* the deadline is the earlier of the two: TimeoutSeconds when it has passed */
+		error = tok.timeout_at != 0 && now >= tok.timeout_at ? ASL_ERR_TIMEOUT : ASL_ERR_HEARTBEAT_TIMEOUT;
 		store_token_set_status(tok.token, "timed_out");
 		asl_error_set(&reply.error, error, "%s",
 					  strcmp(error, ASL_ERR_TIMEOUT) == 0
 					  ? "The task ran longer than its TimeoutSeconds"
 					  : "No heartbeat within the task's HeartbeatSeconds");
-		record(a, asl_event_task(ASL_TASK_TIMED_OUT, &st->resource, booking_region, NULL, 0, 0,
-								 reply.error.name, reply.error.cause));
+		record(a, task_event(ASL_TASK_TIMED_OUT, &st->resource, NULL, reply.error.name, reply.error.cause));
 	}
 	else if (answer->failed)
 	{
 		asl_error_set(&reply.error, answer->error ? answer->error : "", "%s",
 					  answer->cause ? answer->cause : "");
-		record(a, asl_event_task(ASL_TASK_FAILED, &st->resource, booking_region, NULL, 0, 0,
-								 answer->error, answer->cause));
+		record(a, task_event(ASL_TASK_FAILED, &st->resource, NULL, answer->error, answer->cause));
 	}
 	else
 	{
 		reply.output = to_jsonc_or_null(answer->output);
-		record(a, asl_event_task(ASL_TASK_SUCCEEDED, &st->resource, booking_region, reply.output,
-								 0, 0, NULL, NULL));
+		record(a, task_event(ASL_TASK_SUCCEEDED, &st->resource, reply.output, NULL, NULL));
 	}
 	a->row->phase = "step";
 	make_env(a, &env);
@@ -934,11 +938,7 @@ record_execution_event(ExecRow *row, const char *type, const char *key, json_obj
 static void
 follow_token(ExecRow *row, const TokenRow *token)
 {
-	TimestampTz due = store_token_deadline(token);
-
-	if (row->timeout_at != 0 && (due == 0 || row->timeout_at < due))
-		due = row->timeout_at;
-	row->due_at = due;
+	set_timer(row, store_token_deadline(token));
 	store_exec_save(row);
 }
 
@@ -953,8 +953,7 @@ booking_activity_claimed(ExecRow *row, const TokenRow *token, const char *worker
 		elog(ERROR, "booking: activity task of execution %lld is in \"%s\", which is not a Task",
 			 (long long) row->id, token->state);
 	owner->ptr = worker ? json_object_new_string(worker) : NULL;
-	record_one(row, asl_event_task(ASL_TASK_STARTED, &st->resource, booking_region,
-								   (json_object *) owner->ptr, 0, 0, NULL, NULL));
+	record_one(row, task_event(ASL_TASK_STARTED, &st->resource, (json_object *) owner->ptr, NULL, NULL));
 	booking_release(owner);
 	follow_token(row, token);
 }
