@@ -91,7 +91,6 @@ sfn_send_task_success(PG_FUNCTION_ARGS)
 	ExecRow		row;
 	TaskAnswer	answer;
 	Jsonb	   *output;
-	char	   *text;
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -99,13 +98,7 @@ sfn_send_task_success(PG_FUNCTION_ARGS)
 				 errmsg("InvalidOutput: output must not be null"),
 				 errhint("Pass 'null'::jsonb for a JSON null.")));
 	output = PG_GETARG_JSONB_P(1);
-	text = JsonbToCString(NULL, &output->root, VARSIZE(output));
-	if (strlen(text) > (size_t) booking_max_payload_size)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("InvalidOutput: output is %zu bytes, more than booking.max_payload_size (%d)",
-						strlen(text), booking_max_payload_size)));
-	pfree(text);
+	booking_check_payload_size(output, "InvalidOutput", "output");
 	lock_open_task(token, &tok, &row);
 	store_token_set_status(token, "succeeded");
 	memset(&answer, 0, sizeof(answer));
@@ -189,10 +182,7 @@ sfn_get_activity_task(PG_FUNCTION_ARGS)
 	ExecRow		row;
 	Jsonb	   *input;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("activity must not be null")));
+	booking_require_arg(fcinfo, 0, "activity");
 	name = booking_parse_activity_ref(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	worker = optional_text(fcinfo, 1, "worker_name", 80);
 	InitMaterializedSRF(fcinfo, 0);

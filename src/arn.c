@@ -98,10 +98,25 @@ split_colons(char *s, char **parts, int max)
 	return n;
 }
 
+/*
+ * Splits a copy of an ARN of booking's service (arn:PARTITION:states:REGION:
+ * ACCOUNT:RESOURCE:…) into at most max parts; the count, or 0 when it is not
+ * one for resource (the partition, region and account may be anything).
+ */
+static int
+split_states_arn(const char *ref, const char *resource, char **parts, int max)
+{
+	int			n = split_colons(pstrdup(ref), parts, max);
+
+	if (n < 7 || strcmp(parts[2], "states") != 0 || strcmp(parts[5], resource) != 0 ||
+		parts[6][0] == '\0')
+		return 0;
+	return n;
+}
+
 void
 booking_parse_state_machine_ref(const char *ref, char **name, int *version)
 {
-	char	   *copy;
 	char	   *parts[9];
 	int			n;
 
@@ -111,11 +126,9 @@ booking_parse_state_machine_ref(const char *ref, char **name, int *version)
 		*name = pstrdup(ref);
 		return;
 	}
-	copy = pstrdup(ref);
-	n = split_colons(copy, parts, 9);
 	/* arn : partition : states : region : account : stateMachine : name [: version] */
-	if (n < 7 || n > 8 || strcmp(parts[2], "states") != 0 || strcmp(parts[5], "stateMachine") != 0 ||
-		parts[6][0] == '\0')
+	n = split_states_arn(ref, "stateMachine", parts, 9);
+	if (n == 0 || n > 8)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("InvalidArn: \"%s\" is not a state machine ARN", ref),
@@ -140,9 +153,7 @@ booking_parse_state_machine_ref(const char *ref, char **name, int *version)
 void
 booking_parse_execution_ref(const char *ref, char **machine_name, char **name)
 {
-	char	   *copy;
 	char	   *parts[8];
-	int			n;
 
 	if (strncmp(ref, "arn:", 4) != 0)
 	{
@@ -150,11 +161,8 @@ booking_parse_execution_ref(const char *ref, char **machine_name, char **name)
 		*name = pstrdup(ref);
 		return;
 	}
-	copy = pstrdup(ref);
-	n = split_colons(copy, parts, 8);
 	/* arn : partition : states : region : account : execution : machine : name */
-	if (n != 8 || strcmp(parts[2], "states") != 0 || strcmp(parts[5], "execution") != 0 ||
-		parts[6][0] == '\0' || parts[7][0] == '\0')
+	if (split_states_arn(ref, "execution", parts, 8) != 8 || parts[7][0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("InvalidArn: \"%s\" is not an execution ARN", ref),
@@ -172,17 +180,12 @@ booking_activity_arn(const char *name)
 char *
 booking_parse_activity_ref(const char *ref)
 {
-	char	   *copy;
 	char	   *parts[7];
-	int			n;
 
 	if (strncmp(ref, "arn:", 4) != 0)
 		return pstrdup(ref);
-	copy = pstrdup(ref);
-	n = split_colons(copy, parts, 7);
 	/* arn : partition : states : region : account : activity : name */
-	if (n != 7 || strcmp(parts[2], "states") != 0 || strcmp(parts[5], "activity") != 0 ||
-		parts[6][0] == '\0')
+	if (split_states_arn(ref, "activity", parts, 7) != 7)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("InvalidArn: \"%s\" is not an activity ARN", ref),

@@ -38,6 +38,20 @@ booking_require_arg(FunctionCallInfo fcinfo, int n, const char *field)
 }
 
 void
+booking_check_payload_size(Jsonb *doc, const char *exception, const char *what)
+{
+	char	   *text = JsonbToCString(NULL, &doc->root, VARSIZE(doc));
+	size_t		len = strlen(text);
+
+	pfree(text);
+	if (len > (size_t) booking_max_payload_size)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s: %s is %zu bytes, more than booking.max_payload_size (%d)",
+						exception, what, len, booking_max_payload_size)));
+}
+
+void
 _PG_init(void)
 {
 	DefineCustomStringVariable("booking.region",

@@ -29,4 +29,11 @@ typedef enum BookingHistoryLevel
 /* ERROR (22004) naming the argument when argument n is NULL. */
 void		booking_require_arg(FunctionCallInfo fcinfo, int n, const char *field);
 
+/*
+ * A document from outside (an execution's input, a task's output) is measured
+ * as JSON text against booking.max_payload_size, as AWS measures it: ERROR
+ * (54000) "<exception>: <what> is N bytes, …" when it is over.
+ */
+void		booking_check_payload_size(Jsonb *doc, const char *exception, const char *what);
+
 #endif

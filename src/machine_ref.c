@@ -27,28 +27,14 @@ booking_lookup_machine(const char *ref, bool for_update, StoredMachine *machine,
 						machine->name, *version, machine->current_version)));
 }
 
-/* Execution input over the payload limit is refused before anything runs (AWS: InvalidExecutionInput). */
-static void
-check_input_size(Jsonb *input)
-{
-	char	   *text = JsonbToCString(NULL, &input->root, VARSIZE(input));
-	size_t		len = strlen(text);
-
-	if (len > (size_t) booking_max_payload_size)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("InvalidExecutionInput: input is %zu bytes, more than booking.max_payload_size (%d)",
-						len, booking_max_payload_size)));
-	pfree(text);
-}
-
 const asl_machine *
 booking_resolve_start(FunctionCallInfo fcinfo, StoredMachine *machine, int *version, Jsonb **input)
 {
 	booking_require_arg(fcinfo, 0, "state_machine");
 	*input = PG_ARGISNULL(1) ? DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")))
 		: PG_GETARG_JSONB_P(1);
-	check_input_size(*input);
+	/* refused before anything runs, as AWS's InvalidExecutionInput */
+	booking_check_payload_size(*input, "InvalidExecutionInput", "input");
 	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), false, machine, version);
 	if (*version == 0)
 		*version = machine->current_version;
