@@ -158,10 +158,13 @@ invoke(json_object *params, json_object **output, asl_error *err)
 		status = 204;			/* checks the function is there and callable, calls nothing */
 	else
 	{
-		json_object *empty = has_payload ? NULL : json_object_new_object();
+		/* owned by the memory context: the call may raise an ERROR */
+		BookingOwned *empty = booking_owner(booking_json_put);
 
-		result = call_function(fn, has_payload ? payload : empty);
-		json_object_put(empty);
+		if (!has_payload)
+			empty->ptr = json_object_new_object();
+		result = call_function(fn, has_payload ? payload : (json_object *) empty->ptr);
+		booking_release(empty);
 		if (invocation_type != NULL && strcmp(invocation_type, "Event") == 0)
 		{
 			/* asynchronous in Lambda: the caller sees 202 and no payload */
