@@ -27,7 +27,7 @@ SHLIB_LINK  = $(JSONC_LIBS) -lcrypto -Wl,-Bsymbolic
 REGRESS     = setup validate state_machines memory sync test_state conformance executions dynamodb tasks booking_app scheduling
 REGRESS_OPTS = --inputdir=. --load-extension=booking
 # isolation specs (specs/NAME.spec, expected/NAME.out), run by make installcheck too
-ISOLATION   = tick_race start_same_name stop_vs_tick answer_race
+ISOLATION   = tick_race start_same_name stop_vs_tick answer_race map_siblings_race
 ISOLATION_OPTS = --inputdir=. --load-extension=booking
 
 EXTRA_CLEAN = build

@@ -37,6 +37,7 @@ static SPIPlanPtr plan_children;
 static SPIPlanPtr plan_delete_children;
 static SPIPlanPtr plan_abort_children;
 static SPIPlanPtr plan_lock_parent;
+static SPIPlanPtr plan_running_children;
 static SPIPlanPtr plan_wake;
 static SPIPlanPtr plan_first_queued;
 static SPIPlanPtr plan_history;
@@ -395,26 +396,21 @@ store_exec_lock_parent_has_running(int64 parent_id)
 {
 	Oid			types[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(parent_id)};
-	bool		running;
-	bool		isnull;
 
-	SPI_connect();
 	/*
-	 * Lock the parent first: a sibling ending concurrently waits here, and
-	 * its count then sees this child's end (READ COMMITTED takes a new
-	 * snapshot per statement), so exactly one of them wakes the parent.
+	 * Lock the parent first, then count in a statement of its own: a sibling
+	 * ending concurrently waits for the lock, and its count then takes a
+	 * snapshot after this child's end has committed (READ COMMITTED: one per
+	 * statement), so exactly one of them wakes the parent. In one statement
+	 * the count would keep the snapshot taken before the wait, both siblings
+	 * would see the other still running, and the parent would never wake.
 	 */
-	booking_spi_check(SPI_execute_plan(booking_plan(&plan_lock_parent,
-													"SELECT EXISTS (SELECT 1 FROM booking.executions c "
-													"WHERE c.parent_id = p.id AND c.status = 'RUNNING') "
-													"FROM booking.executions p WHERE p.id = $1 FOR UPDATE OF p",
-													1, types),
-									   values, NULL, false, 1),
-					  SPI_OK_SELECT, "parent lock");
-	running = SPI_processed == 1 &&
-		DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	SPI_finish();
-	return running;
+	(void) booking_run(&plan_lock_parent, "SELECT 1 FROM booking.executions WHERE id = $1 FOR UPDATE",
+					   1, types, values, NULL, SPI_OK_SELECT, "parent lock");
+	return booking_run_int8(&plan_running_children,
+							"SELECT count(*) FROM (SELECT 1 FROM booking.executions "
+							"WHERE parent_id = $1 AND status = 'RUNNING' LIMIT 1) running",
+							1, types, values, SPI_OK_SELECT, "running children") > 0;
 }
 
 void
