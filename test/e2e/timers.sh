@@ -120,10 +120,16 @@ client 3 & c3=$!
 wait $c1 && wait $c2 && wait $c3 || fail "the clients could not start their executions"
 started=$(q -c "SELECT count(*) FROM booking.executions WHERE name LIKE 'c_-%'")
 [ "$started" = 450 ] || fail "started $started executions, expected 450"
+# on failure, show what is still running and why it might not be due
+wait_for_details() {
+	q -c "SELECT string_agg(format('%s %s %s due %s', coalesce(name, 'child of ' || parent_id), state, phase, due_at), '; ')
+	        FROM (SELECT * FROM booking.executions WHERE status = 'RUNNING' ORDER BY id LIMIT 10) r"
+}
 wait_for "all 450 executions finish with no tick" \
 	"SELECT count(*) = 450 FROM booking.executions WHERE name LIKE 'c_-%' AND status <> 'RUNNING'"
 bad=$(q -c "SELECT count(*) FROM booking.executions WHERE name LIKE 'c_-%' AND status <> 'SUCCEEDED'")
 [ "$bad" = 0 ] || fail "$bad executions did not succeed: $(q -c "SELECT name, status, error, cause FROM booking.executions WHERE name LIKE 'c_-%' AND status <> 'SUCCEEDED' LIMIT 5")"
+unset -f wait_for_details
 pass "450 executions (sub-second, 1-3 s and Map waits) all succeeded, no tick called"
 
 # each once: exactly one ExecutionSucceeded; the waits each exited once
