@@ -11,17 +11,21 @@ MODULE_big  = booking
 DATA        = booking--1.0.sql
 PGFILEDESC  = "booking - Step Functions workflows inside PostgreSQL"
 
-CORE_SRCS   = $(sort $(wildcard src/core/*.c))
+CORE_DIRS   = src/core src/core/asl src/core/ddb
+CORE_SRCS   = $(sort $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)))
+CORE_HDRS   = $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.h))
 HOST_SRCS   = $(sort $(wildcard src/*.c))
 OBJS        = $(HOST_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
 
 JSONC_CFLAGS := $(shell pkg-config --cflags json-c)
 JSONC_LIBS   := $(shell pkg-config --libs json-c)
 
-PG_CPPFLAGS = -I$(srcdir)/src $(JSONC_CFLAGS)
+# core files name the shared helpers (strbuf.h, error.h, …) from src/core
+PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core $(JSONC_CFLAGS)
+
 # -Bsymbolic: the module's own calls bind to its own functions, never to a
 # same-named symbol the server exports (the core's names are not prefixed pg_*)
-SHLIB_LINK  = $(JSONC_LIBS) -lcrypto -Wl,-Bsymbolic
+SHLIB_LINK  = $(JSONC_LIBS) -lcrypto -Wl,-Bsymbolic -Wl,--version-script=build/exports.map
 
 # pg_regress suites, in order (sql/NAME.sql, expected/NAME.out)
 REGRESS     = setup validate state_machines memory sync test_state conformance executions dynamodb tasks booking_app scheduling
@@ -36,22 +40,34 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# Only what PostgreSQL looks up leaves the module (PostgreSQL 15 marks none of
+# it for us): Pg_magic_func, _PG_init, the timer worker's main, and each SQL
+# entry point with its pg_finfo_ record, read from the PG_FUNCTION_INFO_V1 lines.
+# Generic core names (peek, enter, step_*) stay out of the server's symbol space.
+build/exports.map: $(HOST_SRCS)
+	@mkdir -p build
+	{ echo '{ global: Pg_magic_func; _PG_init; booking_timer_main;'; \
+	  sed -n 's/^PG_FUNCTION_INFO_V1(\([a-z_0-9]*\));$$/\1; pg_finfo_\1;/p' $(HOST_SRCS); \
+	  echo 'local: *; };'; } >$@
+
+$(shlib): build/exports.map
+
 # PGXS tracks no header dependencies: a changed struct must rebuild every object
-$(OBJS): $(wildcard src/*.h src/core/*.h)
+$(OBJS): $(wildcard src/*.h) $(CORE_HDRS)
 
 # ---- core unit tests: no server, sanitizers on ----
 UNIT_CC      ?= cc
 UNIT_CFLAGS  = -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
                -fsanitize=address,undefined -fno-sanitize-recover=all \
                -Wall -Wextra -Wmissing-prototypes -Wdeclaration-after-statement -Werror \
-               -Isrc $(JSONC_CFLAGS)
+               -Isrc -Isrc/core $(JSONC_CFLAGS)
 UNIT_TESTS   = $(patsubst test/unit/%.c,build/unit/%,$(sort $(wildcard test/unit/test_*.c)))
 
 # the core is compiled once (sanitized) into a static library every test links
 UNIT_CORE_OBJS = $(patsubst src/core/%.c,build/unit/core/%.o,$(CORE_SRCS))
 
-build/unit/core/%.o: src/core/%.c $(wildcard src/core/*.h)
-	@mkdir -p build/unit/core
+build/unit/core/%.o: src/core/%.c $(CORE_HDRS)
+	@mkdir -p $(dir $@)
 	$(UNIT_CC) $(UNIT_CFLAGS) -c $< -o $@
 
 build/unit/libcore.a: $(UNIT_CORE_OBJS)
@@ -71,10 +87,10 @@ unit: $(UNIT_TESTS)
 # ---- libFuzzer targets (clang) ----
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS   = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-                -D_GNU_SOURCE -Isrc $(JSONC_CFLAGS)
+                -D_GNU_SOURCE -Isrc -Isrc/core $(JSONC_CFLAGS)
 FUZZ_TARGETS  = $(patsubst test/fuzz/%.c,build/fuzz/%,$(sort $(wildcard test/fuzz/fuzz_*.c)))
 
-build/fuzz/%: test/fuzz/%.c $(CORE_SRCS) $(wildcard src/core/*.h)
+build/fuzz/%: test/fuzz/%.c $(CORE_SRCS) $(CORE_HDRS)
 	@mkdir -p build/fuzz
 	clang $(FUZZ_CFLAGS) $< $(CORE_SRCS) -o $@ $(JSONC_LIBS) -lcrypto -lm
 

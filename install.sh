@@ -39,7 +39,11 @@ install_deps() {
 
 build_install() {
 	make -s -j2
-	as_root make -s install
+	if [ -n "${BOOKING_DESTDIR:-}" ]; then
+		make -s install DESTDIR="$BOOKING_DESTDIR"	# see test/lib/cluster.sh
+	else
+		as_root make -s install
+	fi
 }
 
 run_main() {

@@ -1,5 +1,5 @@
 /*
- * api_executions.c — SQL API for durable executions: sfn_start, sfn_tick,
+ * api_executions.c — SQL API for durable executions: sfn_start,
  * sfn_describe_execution, sfn_stop_execution, sfn_redrive_execution, and
  * the resolver the SQL-language listing functions use.
  */
@@ -21,12 +21,11 @@
 #include "jsonb_build.h"
 #include "machine_cache.h"
 #include "machine_ref.h"
-#include "runner.h"
+#include "advance.h"
 #include "store_executions.h"
 #include "subxact.h"
 
 PG_FUNCTION_INFO_V1(sfn_start);
-PG_FUNCTION_INFO_V1(sfn_tick);
 PG_FUNCTION_INFO_V1(sfn_describe_execution);
 PG_FUNCTION_INFO_V1(sfn_stop_execution);
 PG_FUNCTION_INFO_V1(sfn_redrive_execution);
@@ -129,7 +128,7 @@ sfn_start(PG_FUNCTION_ARGS)
 			PG_RETURN_TEXT_P(existing_start(id, row.arn, input));
 	}
 
-	/* the row is written once, when its first run ends or parks (runner.h) */
+	/* the row is written once, when its first run ends or parks (advance.h) */
 	row.unsaved = true;
 	row.name_generated = PG_ARGISNULL(2);
 	row.machine_id = machine.id;
@@ -148,73 +147,6 @@ sfn_start(PG_FUNCTION_ARGS)
 	row.branch_index = -1;
 	booking_start(&row);
 	PG_RETURN_TEXT_P(cstring_to_text(row.arn));
-}
-
-/*
- * Advances one claimed execution in its own subtransaction. An ERROR in it
- * rolls back that execution's work only and fails it (States.Runtime, the
- * message as cause): one broken execution can't stop the batch or come back
- * forever. A deadlock or serialization failure leaves it due for the next
- * tick; cancels, shutdowns and resource errors are raised, not absorbed.
- */
-static bool
-advance_body(void *arg)
-{
-	ExecRow		row;
-
-	if (store_exec_load(*(int64 *) arg, true, false, &row))
-		booking_advance(&row);
-	return true;
-}
-
-static void
-advance_isolated(int64 id)
-{
-	bool		kept;
-	ErrorData  *edata = booking_subxact(advance_body, &id, &kept);
-
-	if (edata != NULL)
-	{
-		ExecRow		row;
-
-		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_TRANSACTION_ROLLBACK)
-		{
-			/* a deadlock or serialization failure: nothing was kept, the next tick tries again */
-			ereport(WARNING,
-					(errmsg("booking: execution %lld will be advanced again: %s", (long long) id, edata->message)));
-			FreeErrorData(edata);
-			return;
-		}
-		if (booking_error_concerns_transaction(edata->sqlerrcode))
-			ReThrowError(edata);
-		ereport(WARNING,
-				(errmsg("booking: execution %lld failed while advancing: %s", (long long) id, edata->message)));
-		if (store_exec_load(id, true, false, &row) && strcmp(row.status, "RUNNING") == 0)
-			booking_stop(&row, "FAILED", "States.Runtime", edata->message);
-		FreeErrorData(edata);
-	}
-}
-
-Datum
-sfn_tick(PG_FUNCTION_ARGS)
-{
-	int			max = PG_ARGISNULL(0) ? 1000 : PG_GETARG_INT32(0);
-	List	   *ids;
-	ListCell   *lc;
-	int			advanced = 0;
-
-	if (max < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_executions must be at least 1, not %d", max)));
-	ids = store_exec_claim_due(max, GetCurrentTimestamp());
-	foreach(lc, ids)
-	{
-		advance_isolated(*(int64 *) lfirst(lc));
-		advanced++;
-		CHECK_FOR_INTERRUPTS();
-	}
-	PG_RETURN_INT32(advanced);
 }
 
 static Jsonb *

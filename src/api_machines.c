@@ -15,7 +15,7 @@
 
 #include "arn.h"
 #include "booking.h"
-#include "definitions.h"
+#include "definition_prepare.h"
 #include "jsonb_build.h"
 #include "jsonc_bridge.h"
 #include "machine_ref.h"

@@ -16,7 +16,7 @@
 #include "jsonc_bridge.h"
 #include "machine_cache.h"
 #include "machine_ref.h"
-#include "run_sync.h"
+#include "sync_driver.h"
 
 PG_FUNCTION_INFO_V1(sfn_start_sync);
 
@@ -45,7 +45,7 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 	exec.start = GetCurrentTimestamp();
 	exec.input = booking_jsonb_to_jsonc(input);
 
-	res = booking_run_sync(machine, &exec);
+	res = booking_execute_sync(machine, &exec);
 
 	jb_begin_object(&state);
 	jb_text(&state, "executionArn", exec.arn);

@@ -17,7 +17,7 @@
 
 #include "arn.h"
 #include "booking.h"
-#include "runner.h"
+#include "advance.h"
 #include "store_executions.h"
 #include "store_tokens.h"
 

@@ -16,12 +16,12 @@
 
 #include "arn.h"
 #include "booking.h"
-#include "definitions.h"
+#include "definition_prepare.h"
 #include "jsonb_build.h"
 #include "jsonc_bridge.h"
-#include "run_sync.h"
-#include "core/context.h"
-#include "core/step.h"
+#include "sync_driver.h"
+#include "core/asl/context.h"
+#include "core/asl/step.h"
 
 PG_FUNCTION_INFO_V1(sfn_test_state);
 

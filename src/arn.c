@@ -11,7 +11,7 @@
 
 #include "booking.h"
 #include "arn.h"
-#include "core/names.h"
+#include "core/asl/names.h"
 
 char *
 booking_state_machine_arn(const char *name)

@@ -24,9 +24,9 @@
 
 #include "jsonc_bridge.h"
 #include "ddb_row.h"
-#include "core/ddb_number.h"
-#include "core/ddb_request.h"
-#include "core/ddb_value.h"
+#include "core/ddb/ddb_number.h"
+#include "core/ddb/ddb_request.h"
+#include "core/ddb/ddb_value.h"
 
 #define MSG_INVALID "One or more parameter values were invalid: "
 

@@ -22,7 +22,7 @@
 #include "utils/syscache.h"
 
 #include "jsonc.h"
-#include "core/ddb_request.h"
+#include "core/ddb/ddb_request.h"
 #include "ddb_table.h"
 
 static DdbKind

@@ -14,7 +14,7 @@
 #include "utils/memutils.h"
 
 #include "jsonc_bridge.h"
-#include "core/definition.h"
+#include "core/asl/definition.h"
 
 /* Deep enough for any real document; json-c's default of 32 is not. */
 #define BOOKING_JSON_MAX_DEPTH 2000

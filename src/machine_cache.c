@@ -7,7 +7,7 @@
 #include "utils/memutils.h"
 
 #include "booking.h"
-#include "definitions.h"
+#include "definition_prepare.h"
 #include "jsonc_bridge.h"
 #include "machine_cache.h"
 #include "store_machines.h"

@@ -10,7 +10,7 @@
 #include "postgres.h"
 
 #include "jsonc.h"
-#include "core/definition.h"
+#include "core/asl/definition.h"
 
 /*
  * The compiled machine for (machine_id, version), compiling it on first use.

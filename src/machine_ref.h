@@ -11,7 +11,7 @@
 #include "utils/jsonb.h"
 
 #include "jsonc.h"
-#include "core/definition.h"
+#include "core/asl/definition.h"
 #include "store_machines.h"
 
 /*

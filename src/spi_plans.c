@@ -35,7 +35,7 @@ booking_spi_check(int rc, int expected, const char *what)
 }
 
 uint64
-booking_run(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
+booking_exec_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
 			Datum *values, const char *nulls, int expected, const char *what)
 {
 	uint64		n;
@@ -49,7 +49,7 @@ booking_run(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
 }
 
 int64
-booking_run_int8(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
+booking_exec_plan_int8(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
 				 Datum *values, int expected, const char *what)
 {
 	int64		result = 0;

@@ -23,11 +23,11 @@ void		booking_spi_check(int rc, int expected, const char *what);
  * Runs the kept plan for sql once, in an SPI connection of its own: ERROR
  * unless SPI returns expected. Returns the rows processed.
  */
-uint64		booking_run(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
+uint64		booking_exec_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
 						Datum *values, const char *nulls, int expected, const char *what);
 
 /* The same for a statement yielding a bigint: its first row's value, 0 for none or NULL. */
-int64		booking_run_int8(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
+int64		booking_exec_plan_int8(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
 							 Datum *values, int expected, const char *what);
 
 #endif

@@ -298,7 +298,7 @@ store_exec_save(ExecRow *row)
 		return;
 	}
 	save_values(row, values, nulls);
-	(void) booking_run(&plan_save,
+	(void) booking_exec_plan(&plan_save,
 					   "UPDATE booking.executions SET status = $2, output = $3, error = $4, "
 					   "cause = $5, state = $6, document = $7, variables = $8, attempts = $9, "
 					   "entered_at = $10, phase = $11, pending_events = $12, due_at = $13, "
@@ -314,7 +314,7 @@ store_exec_find_in_machine(int64 machine_id, const char *name)
 	Oid			types[2] = {INT8OID, TEXTOID};
 	Datum		values[2] = {Int64GetDatum(machine_id), CStringGetTextDatum(name)};
 
-	return booking_run_int8(&plan_find_in_machine,
+	return booking_exec_plan_int8(&plan_find_in_machine,
 							"SELECT id FROM booking.executions "
 							"WHERE machine_id = $1 AND name = $2 AND parent_id IS NULL",
 							2, types, values, SPI_OK_SELECT, "execution lookup");
@@ -364,7 +364,7 @@ run_for_parent(SPIPlanPtr *slot, const char *sql, int64 id, int expected, const 
 	Oid			types[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(id)};
 
-	return booking_run(slot, sql, 1, types, values, NULL, expected, what);
+	return booking_exec_plan(slot, sql, 1, types, values, NULL, expected, what);
 }
 
 void
@@ -382,7 +382,7 @@ store_exec_abort_children(int64 parent_id, TimestampTz now)
 	Datum		values[2] = {Int64GetDatum(parent_id), TimestampTzGetDatum(now)};
 
 	/* the whole subtree: grandchildren of a nested Map stop too */
-	return (int) booking_run(&plan_abort_children,
+	return (int) booking_exec_plan(&plan_abort_children,
 							 "WITH RECURSIVE tree AS ("
 							 " SELECT id FROM booking.executions WHERE parent_id = $1"
 							 " UNION ALL SELECT c.id FROM booking.executions c JOIN tree ON c.parent_id = tree.id) "
@@ -405,9 +405,9 @@ store_exec_lock_parent_has_running(int64 parent_id)
 	 * the count would keep the snapshot taken before the wait, both siblings
 	 * would see the other still running, and the parent would never wake.
 	 */
-	(void) booking_run(&plan_lock_parent, "SELECT 1 FROM booking.executions WHERE id = $1 FOR UPDATE",
+	(void) booking_exec_plan(&plan_lock_parent, "SELECT 1 FROM booking.executions WHERE id = $1 FOR UPDATE",
 					   1, types, values, NULL, SPI_OK_SELECT, "parent lock");
-	return booking_run_int8(&plan_running_children,
+	return booking_exec_plan_int8(&plan_running_children,
 							"SELECT count(*) FROM (SELECT 1 FROM booking.executions "
 							"WHERE parent_id = $1 AND status = 'RUNNING' LIMIT 1) running",
 							1, types, values, SPI_OK_SELECT, "running children") > 0;
@@ -420,7 +420,7 @@ store_exec_wake(int64 id, TimestampTz now)
 	Datum		values[2] = {Int64GetDatum(id), TimestampTzGetDatum(now)};
 
 	booking_timer_scheduled(now);	/* wakes the timer workers at commit */
-	(void) booking_run(&plan_wake,
+	(void) booking_exec_plan(&plan_wake,
 					   "UPDATE booking.executions SET due_at = $2, "
 					   "phase = CASE phase WHEN 'queued' THEN 'step' ELSE phase END "
 					   "WHERE id = $1 AND status = 'RUNNING'",
@@ -433,7 +433,7 @@ store_exec_first_queued(int64 parent_id)
 	Oid			types[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(parent_id)};
 
-	return booking_run_int8(&plan_first_queued,
+	return booking_exec_plan_int8(&plan_first_queued,
 							"SELECT id FROM booking.executions WHERE parent_id = $1 "
 							"AND status = 'RUNNING' AND phase = 'queued' ORDER BY branch_index LIMIT 1",
 							1, types, values, SPI_OK_SELECT, "queued child lookup");
@@ -446,7 +446,7 @@ store_history_append(int64 execution_id, Jsonb *events)
 	Datum		values[2] = {Int64GetDatum(execution_id), JsonbPGetDatum(events)};
 
 	/* one row per run, however many events */
-	(void) booking_run(&plan_history, "INSERT INTO booking.history (execution_id, events) VALUES ($1, $2)",
+	(void) booking_exec_plan(&plan_history, "INSERT INTO booking.history (execution_id, events) VALUES ($1, $2)",
 					   2, types, values, NULL, SPI_OK_INSERT, "history insert");
 }
 

@@ -94,7 +94,7 @@ store_token_insert(const TokenRow *row, Jsonb *activity_input)
 	nulls[6] = row->heartbeat_at != 0 ? ' ' : 'n';
 	values[7] = TimestampTzGetDatum(row->timeout_at);
 	nulls[7] = row->timeout_at != 0 ? ' ' : 'n';
-	(void) booking_run(&plan_insert,
+	(void) booking_exec_plan(&plan_insert,
 					   "INSERT INTO booking.task_tokens (token, execution_id, state, "
 					   "activity_id, input, heartbeat_seconds, heartbeat_at, timeout_at) "
 					   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -175,7 +175,7 @@ store_token_set_status(const char *token, const char *status)
 	Oid			types[2] = {TEXTOID, TEXTOID};
 	Datum		values[2] = {CStringGetTextDatum(token), CStringGetTextDatum(status)};
 
-	(void) booking_run(&plan_status, "UPDATE booking.task_tokens SET status = $2 WHERE token = $1",
+	(void) booking_exec_plan(&plan_status, "UPDATE booking.task_tokens SET status = $2 WHERE token = $1",
 					   2, types, values, NULL, SPI_OK_UPDATE, "task token status");
 }
 
@@ -185,7 +185,7 @@ store_token_beat(const char *token, TimestampTz now)
 	Oid			types[2] = {TEXTOID, TIMESTAMPTZOID};
 	Datum		values[2] = {CStringGetTextDatum(token), TimestampTzGetDatum(now)};
 
-	(void) booking_run(&plan_beat, "UPDATE booking.task_tokens SET heartbeat_at = $2 WHERE token = $1",
+	(void) booking_exec_plan(&plan_beat, "UPDATE booking.task_tokens SET heartbeat_at = $2 WHERE token = $1",
 					   2, types, values, NULL, SPI_OK_UPDATE, "task heartbeat");
 }
 
@@ -195,7 +195,7 @@ store_token_close_all(int64 execution_id)
 	Oid			type = INT8OID;
 	Datum		value = Int64GetDatum(execution_id);
 
-	(void) booking_run(&plan_close_all, "UPDATE booking.task_tokens SET status = 'closed' "
+	(void) booking_exec_plan(&plan_close_all, "UPDATE booking.task_tokens SET status = 'closed' "
 					   "WHERE execution_id = $1 AND status = 'open'",
 					   1, &type, &value, NULL, SPI_OK_UPDATE, "task tokens close");
 }
@@ -260,7 +260,7 @@ store_activity_find(const char *name)
 	Oid			type = TEXTOID;
 	Datum		value = CStringGetTextDatum(name);
 
-	return booking_run_int8(&plan_activity_find, "SELECT id FROM booking.activities WHERE name = $1",
+	return booking_exec_plan_int8(&plan_activity_find, "SELECT id FROM booking.activities WHERE name = $1",
 							1, &type, &value, SPI_OK_SELECT, "activity lookup");
 }
 
@@ -271,7 +271,7 @@ store_activity_create(const char *name, const char *arn)
 	Datum		values[2] = {CStringGetTextDatum(name), CStringGetTextDatum(arn)};
 
 	/* CreateActivity is idempotent: an existing activity's ARN comes back */
-	(void) booking_run(&plan_activity_create, "INSERT INTO booking.activities (name, arn) VALUES ($1, $2) "
+	(void) booking_exec_plan(&plan_activity_create, "INSERT INTO booking.activities (name, arn) VALUES ($1, $2) "
 					   "ON CONFLICT (name) DO NOTHING",
 					   2, types, values, NULL, SPI_OK_INSERT, "activity insert");
 	return pstrdup(arn);
@@ -283,6 +283,6 @@ store_activity_delete(const char *name)
 	Oid			type = TEXTOID;
 	Datum		value = CStringGetTextDatum(name);
 
-	return booking_run(&plan_activity_delete, "DELETE FROM booking.activities WHERE name = $1",
+	return booking_exec_plan(&plan_activity_delete, "DELETE FROM booking.activities WHERE name = $1",
 					   1, &type, &value, NULL, SPI_OK_DELETE, "activity delete") > 0;
 }

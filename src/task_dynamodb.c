@@ -37,8 +37,8 @@
 #include "utils/rls.h"
 
 #include "jsonc_bridge.h"
-#include "core/ddb_request.h"
-#include "core/ddb_value.h"
+#include "core/ddb/ddb_request.h"
+#include "core/ddb/ddb_value.h"
 #include "ddb_row.h"
 #include "ddb_table.h"
 #include "spi_plans.h"

@@ -18,7 +18,7 @@
 #include "postgres.h"
 
 #include "jsonc.h"
-#include "core/definition.h"
+#include "core/asl/definition.h"
 #include "core/error.h"
 
 /*

@@ -12,8 +12,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-TEST_DIR=${BOOKING_TEST_DIR:-/tmp/booking-test}
-TEST_PORT=${BOOKING_TEST_PORT:-54329}
+TEST_DIR=${BOOKING_TEST_DIR:-/tmp/booking-test${BOOKING_TEST_TAG:-}}
+TEST_PORT=${BOOKING_TEST_PORT:-$((54329 + ${BOOKING_PORT_OFFSET:-0}))}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 . "$ROOT/test/lib/cluster.sh"
 

@@ -19,8 +19,8 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 GQL=$(dirname "$HERE")
 ROOT=$(dirname "$GQL")
-DIR=${BOOKING_GRAPHQL_TEST_DIR:-/tmp/booking-graphql}
-PORT=${BOOKING_GRAPHQL_TEST_PORT:-54343}
+DIR=${BOOKING_GRAPHQL_TEST_DIR:-/tmp/booking-graphql${BOOKING_TEST_TAG:-}}
+PORT=${BOOKING_GRAPHQL_TEST_PORT:-$((54343 + ${BOOKING_PORT_OFFSET:-0}))}
 DB=booking
 LOGS=${GRAPHQL_TEST_LOGS:-$ROOT/build/test-logs/graphql}
 . "$ROOT/test/lib/cluster.sh"

@@ -18,8 +18,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/own_cluster_test.sh"
 E2E_DB=booking_e2e_concurrency
-DIR=${CONCURRENCY_DIR:-/tmp/booking-e2e-concurrency}
-PORT=${CONCURRENCY_PORT:-54363}
+DIR=${CONCURRENCY_DIR:-/tmp/booking-e2e-concurrency${BOOKING_TEST_TAG:-}}
+PORT=${CONCURRENCY_PORT:-$((54363 + ${BOOKING_PORT_OFFSET:-0}))}
 N_PER_CLIENT=200
 
 own_test_start "$DIR" "$PORT" booking.database=$E2E_DB booking.workers=3 booking.worker_batch_size=20

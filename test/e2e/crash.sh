@@ -23,8 +23,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/own_cluster_test.sh"
 E2E_DB=booking_e2e_crash
-DIR=${CRASH_DIR:-/tmp/booking-e2e-crash}
-PORT=${CRASH_PORT:-54362}
+DIR=${CRASH_DIR:-/tmp/booking-e2e-crash${BOOKING_TEST_TAG:-}}
+PORT=${CRASH_PORT:-$((54362 + ${BOOKING_PORT_OFFSET:-0}))}
 
 own_test_start "$DIR" "$PORT" booking.database=$E2E_DB booking.workers=2 booking.worker_batch_size=50 \
 	restart_after_crash=on

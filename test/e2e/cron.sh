@@ -22,8 +22,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/own_cluster_test.sh"
 E2E_DB=postgres		# pg_cron lives in cron.database_name = postgres
-DIR=${CRON_DIR:-/tmp/booking-e2e-cron}
-PORT=${CRON_PORT:-54364}
+DIR=${CRON_DIR:-/tmp/booking-e2e-cron${BOOKING_TEST_TAG:-}}
+PORT=${CRON_PORT:-$((54364 + ${BOOKING_PORT_OFFSET:-0}))}
 
 own_test_start "$DIR" "$PORT" booking.workers=0
 

@@ -22,8 +22,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/own_cluster_test.sh"
 E2E_DB=booking_e2e_timers
-DIR=${TIMERS_DIR:-/tmp/booking-e2e-timers}
-PORT=${TIMERS_PORT:-54361}
+DIR=${TIMERS_DIR:-/tmp/booking-e2e-timers${BOOKING_TEST_TAG:-}}
+PORT=${TIMERS_PORT:-$((54361 + ${BOOKING_PORT_OFFSET:-0}))}
 
 own_test_start "$DIR" "$PORT" booking.database=$E2E_DB booking.workers=2
 

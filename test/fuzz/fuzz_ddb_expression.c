@@ -16,8 +16,8 @@
 
 #include <json-c/json.h>
 
-#include "core/ddb_expr.h"
-#include "core/ddb_value.h"
+#include "core/ddb/ddb_expr.h"
+#include "core/ddb/ddb_value.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

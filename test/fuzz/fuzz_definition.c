@@ -11,7 +11,7 @@
 
 #include <json-c/json.h>
 
-#include "core/definition.h"
+#include "core/asl/definition.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,8 +14,8 @@
 
 #include <json-c/json.h>
 
-#include "core/intrinsic.h"
-#include "core/path.h"
+#include "core/asl/intrinsic.h"
+#include "core/asl/path.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

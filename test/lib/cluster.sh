@@ -8,6 +8,15 @@
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
+# BOOKING_DESTDIR: booking was installed with `make install DESTDIR=...` (not
+# into the system's PostgreSQL): the cluster loads it from there (Debian's
+# extension_destdir), so several checkouts can be tested side by side.
+booking_destdir_conf() {
+	[ -n "${BOOKING_DESTDIR:-}" ] || return 0
+	echo "extension_destdir = '$BOOKING_DESTDIR'"
+	echo "dynamic_library_path = '$BOOKING_DESTDIR$(pg_config --pkglibdir):\$libdir'"
+}
+
 cluster_init() {
 	local dir=$1 port=$2
 	mkdir -p "$dir"
@@ -29,6 +38,7 @@ max_worker_processes = 16
 log_min_messages = warning
 log_line_prefix = '%m [%p] %b '
 fsync = on
+$(booking_destdir_conf)
 CONF
 	grep -q "^include_if_exists = 'booking.conf'" "$dir/data/postgresql.conf" ||
 		echo "include_if_exists = 'booking.conf'" | runuser -u postgres -- tee -a "$dir/data/postgresql.conf" >/dev/null

@@ -11,7 +11,7 @@
 
 #include <json-c/json.h>
 
-#include "core/choice.h"
+#include "core/asl/choice.h"
 #include "unit.h"
 
 #define RULE_PTR "/States/Choose/Choices/0"

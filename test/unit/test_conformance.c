@@ -26,8 +26,8 @@
 
 #include <json-c/json.h>
 
-#include "core/definition.h"
-#include "core/run.h"
+#include "core/asl/definition.h"
+#include "core/asl/driver.h"
 #include "unit.h"
 
 #define MIN_CASES 170

@@ -8,7 +8,7 @@
 
 #include <json-c/json.h>
 
-#include "core/ddb_expr.h"
+#include "core/ddb/ddb_expr.h"
 #include "unit.h"
 
 /* An item with every type, and the placeholders the tests use. */

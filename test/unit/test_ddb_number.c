@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "core/ddb_number.h"
+#include "core/ddb/ddb_number.h"
 #include "unit.h"
 
 /* The canonical text of text, or "ERR<status>". */

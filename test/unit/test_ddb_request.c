@@ -8,7 +8,7 @@
 
 #include <json-c/json.h>
 
-#include "core/ddb_request.h"
+#include "core/ddb/ddb_request.h"
 #include "unit.h"
 
 static char result[16384];

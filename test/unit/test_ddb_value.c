@@ -8,7 +8,7 @@
 
 #include <json-c/json.h>
 
-#include "core/ddb_value.h"
+#include "core/ddb/ddb_value.h"
 #include "unit.h"
 
 static char result[8192];

@@ -15,9 +15,9 @@
 
 #include <json-c/json.h>
 
-#include "core/choice.h"
-#include "core/definition.h"
-#include "core/definition_impl.h"
+#include "core/asl/choice.h"
+#include "core/asl/definition.h"
+#include "core/asl/definition_impl.h"
 #include "unit.h"
 
 /* Every code documented in docs/validation.md; the corpus must use each. */

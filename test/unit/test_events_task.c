@@ -4,8 +4,8 @@
  */
 #include "unit.h"
 
-#include "core/definition_impl.h"
-#include "core/events.h"
+#include "core/asl/definition_impl.h"
+#include "core/asl/events.h"
 
 static void
 resource(const char *arn, asl_resource *out)

@@ -7,7 +7,7 @@
 
 #include <json-c/json.h>
 
-#include "core/intrinsic.h"
+#include "core/asl/intrinsic.h"
 #include "unit.h"
 
 #define INPUT \

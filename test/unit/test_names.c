@@ -1,7 +1,7 @@
 /*
  * test_names.c — AWS's naming rule (CreateStateMachine "name", StartExecution "name").
  */
-#include "core/names.h"
+#include "core/asl/names.h"
 #include "unit.h"
 
 static void

@@ -6,7 +6,7 @@
 
 #include <json-c/json.h>
 
-#include "core/path.h"
+#include "core/asl/path.h"
 #include "unit.h"
 
 #define STORE \

@@ -20,10 +20,10 @@
 #include <json-c/json.h>
 #include <json-c/json_pointer.h>
 
-#include "core/context.h"
-#include "core/definition.h"
-#include "core/retry.h"
-#include "core/step.h"
+#include "core/asl/context.h"
+#include "core/asl/definition.h"
+#include "core/asl/retry.h"
+#include "core/asl/step.h"
 #include "unit.h"
 
 #define SEC ASL_USEC_PER_SEC

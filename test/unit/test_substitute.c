@@ -10,7 +10,7 @@
 
 #include <json-c/json.h>
 
-#include "core/substitute.h"
+#include "core/asl/substitute.h"
 #include "unit.h"
 
 static const char *subs_text =

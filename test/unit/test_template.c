@@ -10,7 +10,7 @@
 
 #include <json-c/json.h>
 
-#include "core/template.h"
+#include "core/asl/template.h"
 #include "unit.h"
 
 #define TPL_PTR "/States/T/Parameters"

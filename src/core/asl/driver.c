@@ -1,5 +1,5 @@
 /*
- * run.c — the synchronous driver: asl_step and its continuations in a loop,
+ * driver.c — the synchronous driver: asl_step and its continuations in a loop,
  * with the host's callbacks for tasks, sleeping, time and randomness.
  *
  * A graph runs as a cursor (state, raw input, variables, retry counters,
@@ -9,7 +9,7 @@
  * failure (budget, timeout, interruption) halt every level at once: they
  * must never be caught by a Catch.
  */
-#include "run.h"
+#include "driver.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,15 +1,15 @@
 /*
- * run_sync.h — running a whole execution inside one SQL call
+ * sync_driver.h — running a whole execution inside one SQL call
  * (sfn_start_sync): the core's synchronous driver with a PostgreSQL host.
  */
-#ifndef BOOKING_RUN_SYNC_H
-#define BOOKING_RUN_SYNC_H
+#ifndef BOOKING_SYNC_DRIVER_H
+#define BOOKING_SYNC_DRIVER_H
 
 #include "postgres.h"
 
 #include "jsonc.h"
-#include "core/run.h"
-#include "task_run.h"
+#include "core/asl/driver.h"
+#include "task_invoke.h"
 
 typedef struct SyncExecution
 {
@@ -29,7 +29,7 @@ typedef struct SyncExecution
  * returned, so nothing the core holds is lost. The result is palloc'd and
  * what it holds is owned by CurrentMemoryContext.
  */
-asl_run_result *booking_run_sync(const asl_machine *machine, const SyncExecution *exec);
+asl_run_result *booking_execute_sync(const asl_machine *machine, const SyncExecution *exec);
 
 /* Host callbacks shared with sfn_test_state (see asl_run_host). */
 asl_time	booking_host_now(void *arg);

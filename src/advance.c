@@ -1,6 +1,6 @@
 /*
- * runner.c — durable executions: a row's position, stepped by the core,
- * written back. See runner.h.
+ * advance.c — durable executions: a row's position, stepped by the core,
+ * written back. See advance.h.
  *
  * The core never longjmps; this file does (ereport), so everything the core
  * hands over is owned by a memory context before anything here can fail.
@@ -17,13 +17,13 @@
 #include "jsonb_build.h"
 #include "jsonc_bridge.h"
 #include "machine_cache.h"
-#include "run_sync.h"
-#include "runner.h"
+#include "sync_driver.h"
+#include "advance.h"
 #include "store_tokens.h"
-#include "task_run.h"
-#include "core/context.h"
-#include "core/events.h"
-#include "core/step.h"
+#include "task_invoke.h"
+#include "core/asl/context.h"
+#include "core/asl/events.h"
+#include "core/asl/step.h"
 
 /* AWS: "Maximum execution history size: 25,000 events" */
 #define HISTORY_EVENT_LIMIT 25000

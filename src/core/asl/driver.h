@@ -1,5 +1,5 @@
 /*
- * run.h — a synchronous driver: runs a whole execution (or one graph) in
+ * driver.h — a synchronous driver: runs a whole execution (or one graph) in
  * process, from its start to its end, with the step functions of step.h.
  *
  * The host supplies what the core never does itself: running a task,
@@ -10,8 +10,8 @@
  * bounds the work one run may do. This serves sfn_start_sync, the unit tests
  * and the benchmark.
  */
-#ifndef ASL_RUN_H
-#define ASL_RUN_H
+#ifndef ASL_DRIVER_H
+#define ASL_DRIVER_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /*
- * task_run.c — a Task's request in a subtransaction, as the state machine's
- * role, with its search_path. See task_run.h.
+ * task_invoke.c — a Task's request in a subtransaction, as the state machine's
+ * role, with its search_path. See task_invoke.h.
  */
 #include "postgres.h"
 
@@ -13,7 +13,7 @@
 #include "task_dynamodb.h"
 #include "task_lambda.h"
 #include "subxact.h"
-#include "task_run.h"
+#include "task_invoke.h"
 
 #define ERRCODE_NAMED_TASK_ERROR MAKE_SQLSTATE('S','F','0','0','1')
 
@@ -24,7 +24,7 @@ booking_task_is_invocable(const asl_resource *res)
 		res->kind == ASL_RES_LAMBDA_FUNCTION;
 }
 
-/* The ASL error an SQL error inside a task becomes (task_run.h has the rule). */
+/* The ASL error an SQL error inside a task becomes (task_invoke.h has the rule). */
 static void
 name_sql_error(const asl_resource *res, const ErrorData *edata, asl_error *err)
 {

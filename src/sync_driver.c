@@ -1,5 +1,5 @@
 /*
- * run_sync.c — the PostgreSQL host for the core's synchronous driver.
+ * sync_driver.c — the PostgreSQL host for the core's synchronous driver.
  *
  * The callbacks never ereport: an ERROR would longjmp through the core and
  * strand what it holds. Interrupts are noticed here and raised after the
@@ -16,9 +16,9 @@
 #include "booking.h"
 #include "jsonb_build.h"
 #include "jsonc_bridge.h"
-#include "run_sync.h"
-#include "task_run.h"
-#include "core/context.h"
+#include "sync_driver.h"
+#include "task_invoke.h"
+#include "core/asl/context.h"
 
 /* Sleeps are cut into slices so a cancel is noticed within this many ms. */
 #define SLEEP_SLICE_MS 1000
@@ -95,7 +95,7 @@ run_result_free(void *ptr)
 }
 
 asl_run_result *
-booking_run_sync(const asl_machine *machine, const SyncExecution *exec)
+booking_execute_sync(const asl_machine *machine, const SyncExecution *exec)
 {
 	asl_run_result *res = palloc0(sizeof(asl_run_result));
 	asl_execution_info info;

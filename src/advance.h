@@ -1,5 +1,5 @@
 /*
- * runner.h — durable executions: load a position from its row, step it with
+ * advance.h — durable executions: load a position from its row, step it with
  * the core as far as it can go, persist it.
  *
  * An execution advances until it ends or parks: on a timer (Wait, Retry
@@ -8,8 +8,8 @@
  * are written in one statement. Status changes NOTIFY booking_execution at
  * commit.
  */
-#ifndef BOOKING_RUNNER_H
-#define BOOKING_RUNNER_H
+#ifndef BOOKING_ADVANCE_H
+#define BOOKING_ADVANCE_H
 
 #include "postgres.h"
 

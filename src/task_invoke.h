@@ -1,10 +1,10 @@
 /*
- * task_run.h — running a Task's request: in a subtransaction, as the state
+ * task_invoke.h — running a Task's request: in a subtransaction, as the state
  * machine's role, with its pinned search_path.
  *
  * Resources: the DynamoDB integration (task_dynamodb.h), lambda:invoke and
  * Lambda function ARNs (task_lambda.h). Activities and the .waitForTaskToken
- * wait are the runner's (runner.c): this runs what happens before the wait.
+ * wait are the runner's (advance.c): this runs what happens before the wait.
  *
  * An SQL error inside the task rolls back the task's effects only and becomes
  * the task's failure, named by task_error_name (see docs/tasks.md):
@@ -15,13 +15,13 @@
  * Errors that concern the whole transaction (serialization failures and
  * deadlocks, cancels, shutdowns, resource exhaustion) are raised again.
  */
-#ifndef BOOKING_TASK_RUN_H
-#define BOOKING_TASK_RUN_H
+#ifndef BOOKING_TASK_INVOKE_H
+#define BOOKING_TASK_INVOKE_H
 
 #include "postgres.h"
 
 #include "jsonc.h"
-#include "core/step.h"
+#include "core/asl/step.h"
 
 /* Whose task it is: the state machine's role and search_path. */
 typedef struct TaskIdentity

@@ -1,15 +1,15 @@
 /*
- * definitions.c — turning a user's definition into what is stored and run.
+ * definition_prepare.c — turning a user's definition into what is stored and run.
  */
 #include "postgres.h"
 
 #include "lib/stringinfo.h"
 
-#include "definitions.h"
+#include "definition_prepare.h"
 #include "jsonc_bridge.h"
 #include "jsonc.h"
-#include "core/definition.h"
-#include "core/substitute.h"
+#include "core/asl/definition.h"
+#include "core/asl/substitute.h"
 
 Jsonb *
 booking_prepare_definition(Jsonb *definition, Jsonb *substitutions, asl_diags *diags)

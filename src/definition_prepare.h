@@ -1,8 +1,8 @@
 /*
  * definitions.h — turning a user's definition into what is stored and run.
  */
-#ifndef BOOKING_DEFINITIONS_H
-#define BOOKING_DEFINITIONS_H
+#ifndef BOOKING_DEFINITION_PREPARE_H
+#define BOOKING_DEFINITION_PREPARE_H
 
 #include "postgres.h"
 
