@@ -8,7 +8,7 @@
 
 EXTENSION   = booking
 MODULE_big  = booking
-DATA        = booking--1.0.sql
+DATA        = booking--1.0.sql booking--1.1.sql booking--1.0--1.1.sql
 PGFILEDESC  = "booking - Step Functions workflows inside PostgreSQL"
 
 CORE_DIRS   = src/core src/core/asl src/core/ddb
