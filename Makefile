@@ -11,21 +11,24 @@ MODULE_big  = booking
 DATA        = booking--1.0.sql booking--1.1.sql booking--1.0--1.1.sql
 PGFILEDESC  = "booking - Step Functions workflows inside PostgreSQL"
 
-CORE_DIRS   = src/core src/core/asl src/core/ddb
+CORE_DIRS   = src/core src/core/asl src/core/ddb src/core/jsonata
 CORE_SRCS   = $(sort $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)))
 CORE_HDRS   = $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.h))
 HOST_SRCS   = $(sort $(wildcard src/*.c))
 OBJS        = $(HOST_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
 
-JSONC_CFLAGS := $(shell pkg-config --cflags json-c)
-JSONC_LIBS   := $(shell pkg-config --libs json-c)
+CORE_CFLAGS := $(shell pkg-config --cflags json-c)
+CORE_LIBS   := $(shell pkg-config --libs json-c)
+# the core's libraries: json-c, PCRE2 (JSONata's regular expressions), libcrypto
+CORE_CFLAGS += $(shell pkg-config --cflags libpcre2-8)
+CORE_LIBS   += $(shell pkg-config --libs libpcre2-8)
 
 # core files name the shared helpers (strbuf.h, error.h, …) from src/core
-PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core $(JSONC_CFLAGS)
+PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core $(CORE_CFLAGS)
 
 # -Bsymbolic: the module's own calls bind to its own functions, never to a
 # same-named symbol the server exports (the core's names are not prefixed pg_*)
-SHLIB_LINK  = $(JSONC_LIBS) -lcrypto -Wl,-Bsymbolic -Wl,--version-script=build/exports.map
+SHLIB_LINK  = $(CORE_LIBS) -lcrypto -Wl,-Bsymbolic -Wl,--version-script=build/exports.map
 
 # pg_regress suites, in order (sql/NAME.sql, expected/NAME.out)
 REGRESS     = setup validate state_machines memory sync test_state conformance executions dynamodb tasks booking_app scheduling
@@ -60,7 +63,7 @@ UNIT_CC      ?= cc
 UNIT_CFLAGS  = -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
                -fsanitize=address,undefined -fno-sanitize-recover=all \
                -Wall -Wextra -Wmissing-prototypes -Wdeclaration-after-statement -Werror \
-               -Isrc -Isrc/core $(JSONC_CFLAGS)
+               -Isrc -Isrc/core $(CORE_CFLAGS)
 UNIT_TESTS   = $(patsubst test/unit/%.c,build/unit/%,$(sort $(wildcard test/unit/test_*.c)))
 
 # the core is compiled once (sanitized) into a static library every test links
@@ -75,7 +78,7 @@ build/unit/libcore.a: $(UNIT_CORE_OBJS)
 
 build/unit/%: test/unit/%.c test/unit/unit.h build/unit/libcore.a
 	@mkdir -p build/unit
-	$(UNIT_CC) $(UNIT_CFLAGS) $< build/unit/libcore.a -o $@ $(JSONC_LIBS) -lcrypto -lm
+	$(UNIT_CC) $(UNIT_CFLAGS) $< build/unit/libcore.a -o $@ $(CORE_LIBS) -lcrypto -lm
 
 .PRECIOUS: build/unit/core/%.o
 .PHONY: unit fuzz fuzz-build
@@ -87,12 +90,12 @@ unit: $(UNIT_TESTS)
 # ---- libFuzzer targets (clang) ----
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS   = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-                -D_GNU_SOURCE -Isrc -Isrc/core $(JSONC_CFLAGS)
+                -D_GNU_SOURCE -Isrc -Isrc/core $(CORE_CFLAGS)
 FUZZ_TARGETS  = $(patsubst test/fuzz/%.c,build/fuzz/%,$(sort $(wildcard test/fuzz/fuzz_*.c)))
 
 build/fuzz/%: test/fuzz/%.c $(CORE_SRCS) $(CORE_HDRS)
 	@mkdir -p build/fuzz
-	clang $(FUZZ_CFLAGS) $< $(CORE_SRCS) -o $@ $(JSONC_LIBS) -lcrypto -lm
+	clang $(FUZZ_CFLAGS) $< $(CORE_SRCS) -o $@ $(CORE_LIBS) -lcrypto -lm
 
 fuzz-build: $(FUZZ_TARGETS)
 
