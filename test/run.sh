@@ -53,7 +53,8 @@ stage() {	# stage NAME: whether to run it
 	return 1
 }
 
-# judged LINE...: the helpers print "ok WHAT" or "FAILED WHAT" and indented detail
+# judged <LINES: the helpers print "ok WHAT" or "FAILED WHAT" and indented detail;
+# fed by process substitution, never a pipe, so its counts stay in this shell
 judged() {
 	local line
 	while IFS= read -r line; do
@@ -90,7 +91,7 @@ make -s -k -j2 unit-build >"$LOG/unit-build.log" 2>&1 || grep -E 'error|Error' "
 unit_programs=$(make -s print-UNIT_TESTS)
 [ -n "$unit_programs" ] || count "unit programs listed (make print-UNIT_TESTS)" 1
 for t in $unit_programs; do
-	test/unit/judge.sh "$t" | sed 's/^\(ok\|FAILED\) /\1 unit /' | judged
+	judged < <(test/unit/judge.sh "$t" | sed 's/^\(ok\|FAILED\) /\1 unit /')
 done
 
 fi
@@ -106,7 +107,7 @@ for n in $fuzz_names; do
 		tail -20 "$LOG/fuzz-build-$n.log"
 		continue
 	fi
-	test/fuzz/run-target.sh "$n" "$FUZZ_SECONDS" | sed 's/^\(ok\|FAILED\) /\1 fuzz /' | judged
+	judged < <(test/fuzz/run-target.sh "$n" "$FUZZ_SECONDS" | sed 's/^\(ok\|FAILED\) /\1 fuzz /')
 done
 
 fi
@@ -171,7 +172,8 @@ fi
 
 if stage mutants; then
 echo "== mutants (make mutants: each deliberate fault must be caught)"
-	make -s mutants 2>&1 | tee "$LOG/mutants.log" | grep -E '^(ok|FAILED) ' | sed 's/^\(ok\|FAILED\) /\1 mutant /' | judged
+	judged < <(make -s mutants 2>&1 | tee "$LOG/mutants.log" | grep -E '^(ok|FAILED) ' | sed 's/^\(ok\|FAILED\) /\1 mutant /')
+	wait $! 2>/dev/null	# the log is complete before it is read
 	# the runner prints one line per mutant, then its summary: no summary, it stopped early
 	grep -q '^mutants: [0-9]* caught, [0-9]* not caught$' "$LOG/mutants.log" ||
 		{ count "mutants run (stopped early; log: $LOG/mutants.log)" 1; tail -20 "$LOG/mutants.log"; }
