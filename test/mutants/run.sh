@@ -20,7 +20,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 SRC=$(pwd)
 . "$SRC/test/lib/cluster.sh"
-LIST=$SRC/test/mutants/mutants.list
+LIST=${MUTANTS_LIST:-$SRC/test/mutants/mutants.list}
 WORK=/tmp/booking-mutants${BOOKING_TEST_TAG:-}
 TREE=$WORK/tree
 DEST=$WORK/dest
