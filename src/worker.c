@@ -28,7 +28,8 @@
  * booking.retention_batch_size per transaction, only when the next timer is
  * at least PURGE_MIN_GAP_MS away, and ticks again after every batch: a timer
  * waits for one small batch at most. When a batch comes back short there is
- * nothing more to purge for a while: the next look is PURGE_IDLE_S later.
+ * nothing more to purge for a while: the next look is PURGE_IDLE_S later
+ * (at once after a configuration reload: a new retention applies at once).
  *
  * Each worker's state, last committed round and counts (rounds, advanced,
  * purged, errors and the last error) are in shared memory for monitoring
@@ -292,6 +293,15 @@ purge_batch(void)
 	if (!OidIsValid(get_extension_oid("booking", true)))
 		return -1;
 	SPI_connect();
+	/* a schema older than the library (before ALTER EXTENSION booking UPDATE) has no purge */
+	if (SPI_execute("SELECT (to_regprocedure('booking.purge_executions(integer)') IS NULL)::int", true, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "booking timer: looking for purge_executions failed");
+	if (spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 1) != 0)
+	{
+		SPI_finish();
+		return -1;
+	}
 	values[0] = Int32GetDatum(booking_retention_batch_size);
 	if (SPI_execute_plan(keep_plan(&plan_purge, "SELECT booking.purge_executions($1)", 1, types),
 						 values, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
@@ -356,8 +366,11 @@ run_round(bool purge, TimestampTz *next, bool *backlog, int *purged)
 	return ok;
 }
 
-/* Quiet exit on SIGTERM between rounds; FATAL inside one (CHECK_FOR_INTERRUPTS). */
-static void
+/*
+ * Quiet exit on SIGTERM between rounds; FATAL inside one (CHECK_FOR_INTERRUPTS).
+ * True when the configuration was reread.
+ */
+static bool
 between_rounds(void)
 {
 	if (ProcDiePending)
@@ -371,7 +384,9 @@ between_rounds(void)
 	{
 		ConfigReloadPending = false;
 		ProcessConfigFile(PGC_SIGHUP);
+		return true;
 	}
+	return false;
 }
 
 static long
@@ -400,7 +415,7 @@ back_off(TimestampTz until)
 			break;
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, ms, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
-		between_rounds();
+		(void) between_rounds();
 	}
 }
 
@@ -453,7 +468,8 @@ booking_timer_main(Datum main_arg)
 
 		/* reset before publishing "awake": a latch set from now on is kept (timer_wake.c) */
 		ResetLatch(MyLatch);
-		between_rounds();
+		if (between_rounds())
+			purge_after = 0;	/* a new retention applies at once */
 		if (wait_while_standby())
 			continue;
 		booking_timer_set_state(BOOKING_WORKER_TICKING);

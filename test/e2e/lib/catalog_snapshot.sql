@@ -7,6 +7,7 @@
 -- strictness, parallel safety, configuration and body, views, triggers,
 -- policies, sequences, composite types, enums, domains), owner, ACL and
 -- comment, and the extension's own row (version aside) and config-dump list.
+-- A table's column order is not compared, a composite type's or a view's is.
 \pset format unaligned
 \pset tuples_only on
 \pset pager off
@@ -54,7 +55,11 @@ facts(fact) AS (
            || ' replident=' || c.relreplident::text
       FROM rels c
     UNION ALL
-    SELECT 'column ' || c.relname || '.' || a.attname || ' #' || row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum)
+    -- a table's column order is not compared (an upgrade can only add at the
+    -- end; pg_dump and booking name columns); a composite type's or a view's is
+    SELECT 'column ' || c.relname || '.' || a.attname
+           || CASE WHEN c.relkind IN ('r', 'p', 'i', 'S', 't') THEN ''
+                   ELSE ' #' || row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum) END
            || ' ' || format_type(a.atttypid, a.atttypmod)
            || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
            || CASE WHEN a.attidentity <> '' THEN ' identity ' || a.attidentity::text ELSE '' END
@@ -138,4 +143,5 @@ facts(fact) AS (
       FROM pg_auth_members m
      WHERE pg_get_userbyid(m.roleid) LIKE 'booking%' OR pg_get_userbyid(m.member) LIKE 'booking%'
 )
-SELECT fact FROM facts ORDER BY fact COLLATE "C";
+-- one line per fact: a function's or a view's line breaks become ⏎
+SELECT replace(fact, E'\n', ' ⏎ ') AS fact FROM facts ORDER BY fact COLLATE "C";
