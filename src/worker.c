@@ -26,8 +26,9 @@
  * Retention: the first worker of each database also deletes ended executions
  * older than booking.execution_retention (retention.c), a batch of
  * booking.retention_batch_size per transaction, only when the next timer is
- * at least PURGE_MIN_GAP_MS away, and ticks again after every batch: a timer
- * waits for one small batch at most. When a batch comes back short there is
+ * further away than twice the last batch took (PURGE_MIN_GAP_MS at least),
+ * and ticks again after every batch: batches fit in the gaps between timers,
+ * and a timer committed during one waits for that small batch at most. When a batch comes back short there is
  * nothing more to purge for a while: the next look is PURGE_IDLE_S later
  * (at once after a configuration reload: a new retention applies at once).
  *
@@ -77,7 +78,7 @@ int			booking_worker_max_sleep = 60;
 #define LOCKED_RECHECK_MS 1000
 
 #define STANDBY_POLL_MS 1000	/* how often a worker on a standby looks for the end of recovery */
-#define PURGE_MIN_GAP_MS 50		/* purge a batch only when the next timer is this far away */
+#define PURGE_MIN_GAP_MS 10		/* purge a batch only when the next timer is this far away at least */
 #define PURGE_IDLE_S 60			/* after a short batch: nothing more to purge until then */
 
 /* bgw_extra: the database name, then at PURGER_FLAG 'p' for the worker that purges */
@@ -445,6 +446,7 @@ booking_timer_main(Datum main_arg)
 	MemoryContext round_context;
 	long		error_backoff_ms = 0;
 	TimestampTz purge_after = 0;	/* no purge before this */
+	long		purge_ms = 0;	/* how long the last purge batch took */
 
 	strlcpy(dbname, MyBgworkerEntry->bgw_extra, sizeof(dbname));
 	purger = MyBgworkerEntry->bgw_extra[PURGER_FLAG] == 'p';
@@ -492,13 +494,16 @@ booking_timer_main(Datum main_arg)
 			continue;
 		}
 		ms = ms_until(next);
-		if (purger && booking_execution_retention >= 0 && ms >= PURGE_MIN_GAP_MS &&
+		if (purger && booking_execution_retention >= 0 && ms >= Max(PURGE_MIN_GAP_MS, 2 * purge_ms) &&
 			GetCurrentTimestamp() >= purge_after)
 		{
+			TimestampTz started = GetCurrentTimestamp();
+
 			/* one batch, then tick again: a timer due meanwhile waits for this batch only */
 			booking_timer_set_state(BOOKING_WORKER_PURGING);
 			if (!run_round(true, &next, &backlog, &purged))
 				purged = -1;
+			purge_ms = (long) ((GetCurrentTimestamp() - started) / 1000);
 			if (purged < booking_retention_batch_size)
 				purge_after = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), PURGE_IDLE_S * 1000L);
 			continue;
