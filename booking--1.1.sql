@@ -144,9 +144,12 @@ CREATE TABLE executions (
     stop_date       timestamptz,
     redrive_count   integer NOT NULL DEFAULT 0,
     redrive_date    timestamptz,
-    event_count     integer NOT NULL DEFAULT 0
+    event_count     integer NOT NULL DEFAULT 0,
+    -- the distribution column on Citus (docs/scale-out.md); children take their parent's
+    shard_key       text NOT NULL DEFAULT coalesce(current_setting('booking.shard_key', true), '')
 );
 COMMENT ON TABLE executions IS 'Executions (StartExecution) and the Map/Parallel children they run; each row is a position of the interpreter';
+COMMENT ON COLUMN executions.shard_key IS 'Citus distribution value (booking.shard_key when started): puts the execution, its children, history and tokens on the node of the application rows it works on; empty on one machine';
 -- A name is unique per state machine (AWS keeps names for 90 days; here, for as long as the row).
 CREATE UNIQUE INDEX executions_machine_name ON executions (machine_id, name) WHERE parent_id IS NULL;
 -- A tick costs what is due, not what exists: only running executions on a timer are indexed.
@@ -160,6 +163,7 @@ CREATE TABLE history (
     execution_id    bigint NOT NULL,        -- the top-level execution; see executions_cascade
     seq             bigint GENERATED ALWAYS AS IDENTITY,
     events          jsonb NOT NULL,         -- [{type, timestamp, details}, …] in the order recorded
+    shard_key       text NOT NULL DEFAULT '',   -- its execution's (docs/scale-out.md)
     PRIMARY KEY (execution_id, seq)
 );
 COMMENT ON TABLE history IS 'History events (GetExecutionHistory), one row per advance of an execution: a row per event would cost a heap and an index insert per event; ids are numbered per execution when read';
@@ -188,7 +192,8 @@ CREATE TABLE task_tokens (
     heartbeat_seconds integer,              -- NULL: no HeartbeatSeconds
     heartbeat_at    timestamptz,            -- the last sign of life (issue, claim, heartbeat)
     timeout_at      timestamptz,            -- TimeoutSeconds' deadline; NULL: none
-    created         timestamptz NOT NULL DEFAULT clock_timestamp()
+    created         timestamptz NOT NULL DEFAULT clock_timestamp(),
+    shard_key       text NOT NULL DEFAULT ''    -- its execution's (docs/scale-out.md)
 );
 COMMENT ON TABLE task_tokens IS 'Task tokens ($$.Task.Token) of executions parked on a callback or an activity';
 CREATE INDEX task_tokens_execution ON task_tokens (execution_id);
