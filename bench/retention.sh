@@ -2,7 +2,7 @@
 # bench/retention.sh — timers while the worker purges a million old executions.
 #
 # A private cluster (BENCH_DIR, port BENCH_PORT, default 54344) as the postgres
-# user, one timer worker serving database "bench", track_commit_timestamp on.
+# user, one timer worker serving database postgres, track_commit_timestamp on.
 # BENCH_OLD (default 1,000,000) executions that ended 100 days ago are written
 # straight into booking's tables (each with a history row of four events, as a
 # two-state execution records), with booking.execution_retention = -1 (kept).
@@ -22,45 +22,26 @@
 # time: it fails only if an execution does not succeed. Stops the cluster at
 # the end, also on failure.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
+BENCH=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$BENCH")
 BENCH_DIR=${BENCH_DIR:-/tmp/booking-bench-retention}
 BENCH_PORT=${BENCH_PORT:-54344}
 BENCH_SECONDS=${BENCH_SECONDS:-60}
 BENCH_OLD=${BENCH_OLD:-1000000}
 BENCH_PURGE_BATCH=${BENCH_PURGE_BATCH:-500}
-. "$ROOT/test/lib/cluster.sh"
+. "$BENCH/lib/bench.sh"
 
-log() { echo "$*" >&2; }
-trap 'cluster_stop "$BENCH_DIR"' EXIT
-
-if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
-	./install.sh build >&2
-fi
-cluster_stop "$BENCH_DIR"
-rm -rf "$BENCH_DIR"
-cluster_init "$BENCH_DIR" "$BENCH_PORT"
-runuser -u postgres -- tee -a "$BENCH_DIR/data/booking.conf" >/dev/null <<CONF
-booking.database = 'bench'
-booking.workers = 1
-booking.execution_retention = -1
-booking.retention_batch_size = $BENCH_PURGE_BATCH
-track_commit_timestamp = on
-max_wal_size = '4GB'
-CONF
-cluster_start "$BENCH_DIR" "$BENCH_PORT"
-export PGHOST=$BENCH_DIR PGPORT=$BENCH_PORT PGUSER=postgres
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -d bench "$@"; }
-psql -X -q -d postgres -c "CREATE DATABASE bench"
+bench_build
+bench_cluster "$BENCH_DIR" "$BENCH_PORT" "booking.workers = 1" "booking.execution_retention = -1" \
+	"booking.retention_batch_size = $BENCH_PURGE_BATCH" "track_commit_timestamp = on" "max_wal_size = '4GB'"
+q() { sql -v ON_ERROR_STOP=1 "$@"; }
 q >/dev/null <<'SQL'
-CREATE EXTENSION booking;
 SELECT booking.sfn_create_state_machine('timer', '{
   "StartAt": "Hold",
   "States": {"Hold": {"Type": "Wait", "TimestampPath": "$.due", "End": true}}
 }');
-CREATE FUNCTION due_in(s float8) RETURNS text LANGUAGE sql AS
-$$ SELECT to_char((clock_timestamp() + s * interval '1 second') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
 SQL
+q -f "$ROOT/test/e2e/lib/due_in.sql" >/dev/null
 
 log "writing $BENCH_OLD executions that ended 100 days ago, a history row each"
 start=$SECONDS
@@ -100,7 +81,7 @@ load() {
 		sleep 0.1
 	done
 	n=$(q -c "SELECT count(*) FROM booking.executions WHERE name LIKE '$scenario-%' AND status <> 'SUCCEEDED'")
-	[ "$n" = 0 ] || { log "$scenario: $n executions did not succeed"; exit 1; }
+	[ "$n" = 0 ] || die "$scenario: $n executions did not succeed"
 	q -F ' | ' >>"$BENCH_DIR/lateness.md" <<SQL
 WITH late AS (
   SELECT (input->>'due')::timestamptz AS due,
@@ -120,7 +101,7 @@ SQL
 : >"$BENCH_DIR/lateness.md"
 log "kept: retention -1, one start every 20 ms for ${BENCH_SECONDS}s, each due 50 ms to 1 s later"
 load kept
-[ "$(old_left)" = "$BENCH_OLD" ] || { log "kept: old executions were purged with retention -1"; exit 1; }
+[ "$(old_left)" = "$BENCH_OLD" ] || die "kept: old executions were purged with retention -1"
 
 q -c "ALTER SYSTEM SET booking.execution_retention = '90d'" -c "SELECT pg_reload_conf()" >/dev/null
 purge_start=$(date +%s.%N)
@@ -135,7 +116,7 @@ while [ "$left" != 0 ]; do
 done
 purge_end=$(date +%s.%N)
 [ "$(q -c "SELECT count(*) FROM booking.history h WHERE NOT EXISTS (SELECT FROM booking.executions e WHERE e.id = h.execution_id)")" = 0 ] \
-	|| { log "history rows of purged executions are left"; exit 1; }
+	|| die "history rows of purged executions are left"
 
 echo "| scenario | timers | lateness | p50 ms | p90 ms | p99 ms | max ms |"
 echo "|---|---:|---|---:|---:|---:|---:|"

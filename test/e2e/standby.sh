@@ -10,7 +10,7 @@
 # primary is stopped, before any timer is due.
 #
 # On the standby: its timer worker runs and says "standby"; describe, list and
-# history answer as on the primary; sfn_start, sfn_tick, sfn_stop_execution,
+# history answer as on the primary, and sfn_start_sync runs (it stores nothing); sfn_start, sfn_tick, sfn_stop_execution,
 # sfn_send_task_success and purge_executions fail with SQLSTATE 25006 and a
 # message saying the server is a hot standby. After the timers' due time
 # nothing has fired (still RUNNING, the task table empty). Then pg_ctl promote:
@@ -43,6 +43,7 @@ create_due_in || fail "creating due_in"
 q -c "CREATE EXTENSION booking" >/dev/null
 parked_setup
 parked_start s $N 15
+q -c "SELECT booking.sfn_create_state_machine('sync_probe', '{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"Parameters\": {\"doubled.$\": \"States.MathAdd(\$.x, \$.x)\"}, \"End\": true}}}')" >/dev/null
 due=$(q -c "SELECT max((input->>'due')::timestamptz) FROM booking.executions WHERE name ~ '^s-[0-9]+$'")
 pass "primary: $N executions parked on timers, one on a task token, one on an activity task, one ended"
 
@@ -85,7 +86,9 @@ got=$(qs -c "SELECT string_agg(type, ',' ORDER BY id) FROM booking.sfn_get_execu
 	|| fail "history on the standby: $got"
 got=$(qs -c "SELECT count(*) FROM booking.monitor_timers WHERE scheduled = $N")
 [ "$got" = 1 ] || fail "monitor_timers on the standby does not show the $N timers"
-pass "describe, list, history and the monitoring views answer on the standby"
+got=$(qs -c "SELECT d->>'status' || ' ' || (d->'output'->>'doubled') FROM booking.sfn_start_sync('sync_probe', '{\"x\": 21}') d")
+[ "$got" = "SUCCEEDED 42" ] || fail "sfn_start_sync on the standby: '$got'"
+pass "describe, list, history, the monitoring views and sfn_start_sync (it stores nothing) answer on the standby"
 
 # writes: each refused with 25006, saying why
 token=$(qs -c "SELECT token FROM kept_tokens WHERE name = 's-cb'")
