@@ -6,7 +6,9 @@
 -- ==== operations: backups, retention, monitoring, standby (issue 14) ====
 
 -- the Citus distribution column, carried from now on (docs/scale-out.md)
-ALTER TABLE executions ADD COLUMN shard_key text NOT NULL DEFAULT coalesce(current_setting('booking.shard_key', true), '');
+-- (existing rows: empty, whatever this session's booking.shard_key; new ones: the setting)
+ALTER TABLE executions ADD COLUMN shard_key text NOT NULL DEFAULT '';
+ALTER TABLE executions ALTER COLUMN shard_key SET DEFAULT coalesce(current_setting('booking.shard_key', true), '');
 ALTER TABLE history ADD COLUMN shard_key text NOT NULL DEFAULT '';
 ALTER TABLE task_tokens ADD COLUMN shard_key text NOT NULL DEFAULT '';
 COMMENT ON COLUMN executions.shard_key IS 'Citus distribution value (booking.shard_key when started): puts the execution, its children, history and tokens on the node of the application rows it works on; empty on one machine';
