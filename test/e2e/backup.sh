@@ -4,7 +4,8 @@
 #
 # Cluster A (a private cluster, its timer worker serving booking_e2e_backup):
 # state machines, an activity, executions parked on timers due in 20 s, one
-# waiting for a task token, one on an activity task, one ended (lib/
+# waiting for a task token, one on an activity task, a Map whose two child
+# executions wait on timers, one ended, all with a shard key (lib/
 # parked_workflows.sh). It is dumped in the custom format (pg_dump -Fc) and as
 # plain SQL (pg_dump), and stopped. Cluster B is new, with roles only from
 # initdb; its worker serves two databases: the custom dump is restored into one
@@ -12,7 +13,7 @@
 #
 # Checked in both restored databases: every booking table (and the identity
 # sequences' positions) has the same rows as the original had, fingerprint by
-# fingerprint; the parked executions fire by themselves, none before its time,
+# fingerprint; the shard key is on every row it belongs on; the parked executions fire by themselves, none before its time,
 # each running its task once; the kept token and the activity task are
 # answered and their executions succeed; a new execution gets a fresh id.
 set -euo pipefail
@@ -48,7 +49,8 @@ create_due_in || fail "creating due_in"
 q -c "CREATE EXTENSION booking" >/dev/null
 parked_setup
 parked_start b $N 20
-pass "cluster A: $N executions parked on timers, one on a task token, one on an activity task, one ended"
+parked_shard_keys b 2
+pass "cluster A: $N executions parked on timers, one on a task token, one on an activity task, a Map's two children on timers, one ended; all with shard key b"
 
 DUMP=$E2E_WORK/booking.dump
 PLAIN=$E2E_WORK/booking.sql
@@ -57,7 +59,7 @@ pg_dump -Fc -d "$E2E_DB" -f "$DUMP" || fail "pg_dump -Fc"
 pg_dump -d "$E2E_DB" -f "$PLAIN" || fail "pg_dump (plain)"
 # nothing changed between the dumps and this: the workers had nothing due
 fingerprints "$E2E_DB" >"$E2E_WORK/before.txt"
-grep -q "^executions $((N + 3)) " "$E2E_WORK/before.txt" || fail "cluster A's executions are not the $((N + 3)) expected: $(cat "$E2E_WORK/before.txt")"
+grep -q "^executions $((N + 6)) " "$E2E_WORK/before.txt" || fail "cluster A's executions are not the $((N + 6)) expected: $(cat "$E2E_WORK/before.txt")"
 grep -q "^COPY booking.executions " "$PLAIN" || fail "the plain dump has no data for booking.executions"
 grep -q "setval('booking.executions_id_seq'" "$PLAIN" || fail "the plain dump does not set the executions' identity sequence"
 own_cluster_stop
@@ -79,7 +81,8 @@ for db in "$E2E_DB" "$PLAIN_DB"; do
 	E2E_DB=$db
 	create_due_in 2>/dev/null || true		# restored with the dump: already there
 	parked_finish b $N
-	pass "$db: the $N parked executions fired by themselves, none early, each task once; the token and the activity task were answered"
+	parked_shard_keys b 0
+	pass "$db: the $N parked executions and the Map fired by themselves, none early, each task once; the token and the activity task were answered; every history row and token written since carries the shard key"
 	fresh=$(q -c "SELECT booking.sfn_start('parked', jsonb_build_object('due', due_in(0)), 'after-restore')" >/dev/null &&
 		q -c "SELECT id > (SELECT max(id) FROM booking.executions WHERE name <> 'after-restore') FROM booking.executions WHERE name = 'after-restore'")
 	[ "$fresh" = t ] || fail "$db: a new execution did not get a fresh id"

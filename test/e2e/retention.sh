@@ -31,9 +31,9 @@ create_due_in || fail "creating due_in"
 q -c "CREATE EXTENSION booking" >/dev/null
 parked_setup
 q >/dev/null <<'SQL' || fail "creating the executions"
-SELECT booking.sfn_create_state_machine('fan', '{"StartAt": "Each", "States": {"Each": {"Type": "Map",
-  "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}');
-SELECT count(booking.sfn_start('fan', '[1, 2, 3]', 'fan-' || i)) FROM generate_series(1, 10) i;
+SELECT count(booking.sfn_start('fan', jsonb_build_object('items', jsonb_build_array(
+         jsonb_build_object('due', due_in(0)), jsonb_build_object('due', due_in(0)))), 'fan-' || i))
+  FROM generate_series(1, 10) i;
 SELECT count(booking.sfn_start('callback', '{}', 'cb-' || i)) FROM generate_series(1, 10) i;
 SELECT count(booking.sfn_send_task_success(token, '{}')) FROM kept_tokens;
 SELECT count(booking.sfn_start('parked', jsonb_build_object('due', due_in(0)), 'plain-' || i)) FROM generate_series(1, 10) i;

@@ -45,7 +45,7 @@ parked_setup
 parked_start s $N 15
 q -c "SELECT booking.sfn_create_state_machine('sync_probe', '{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"Parameters\": {\"doubled.$\": \"States.MathAdd(\$.x, \$.x)\"}, \"End\": true}}}')" >/dev/null
 due=$(q -c "SELECT max((input->>'due')::timestamptz) FROM booking.executions WHERE name ~ '^s-[0-9]+$'")
-pass "primary: $N executions parked on timers, one on a task token, one on an activity task, one ended"
+pass "primary: $N executions parked on timers, one on a task token, one on an activity task, a Map's children on timers, one ended"
 
 standby_stop
 mkdir -p "$DIR_S" && chown postgres:postgres "$DIR_S" && chmod 700 "$DIR_S"
@@ -84,8 +84,8 @@ got=$(qs -c "SELECT count(*) FROM booking.sfn_list_executions('parked', 'RUNNING
 got=$(qs -c "SELECT string_agg(type, ',' ORDER BY id) FROM booking.sfn_get_execution_history('s-ended')")
 [ "$got" = "ExecutionStarted,WaitStateEntered,WaitStateExited,TaskStateEntered,LambdaFunctionScheduled,LambdaFunctionStarted,LambdaFunctionSucceeded,TaskStateExited,SucceedStateEntered,SucceedStateExited,ExecutionSucceeded" ] \
 	|| fail "history on the standby: $got"
-got=$(qs -c "SELECT count(*) FROM booking.monitor_timers WHERE scheduled = $N")
-[ "$got" = 1 ] || fail "monitor_timers on the standby does not show the $N timers"
+got=$(qs -c "SELECT count(*) FROM booking.monitor_timers WHERE scheduled = $((N + 2))")
+[ "$got" = 1 ] || fail "monitor_timers on the standby does not show the $((N + 2)) timers (the parked and the Map's two children)"
 got=$(qs -c "SELECT d->>'status' || ' ' || (d->'output'->>'doubled') FROM booking.sfn_start_sync('sync_probe', '{\"x\": 21}') d")
 [ "$got" = "SUCCEEDED 42" ] || fail "sfn_start_sync on the standby: '$got'"
 pass "describe, list, history, the monitoring views and sfn_start_sync (it stores nothing) answer on the standby"

@@ -62,7 +62,7 @@ q -c "CREATE EXTENSION booking" >/dev/null
 parked_setup
 parked_start u $N 25
 history_before=$(q -c "SELECT count(*) FROM booking.sfn_get_execution_history('u-ended')")
-pass "1.0: $N executions parked on timers, one on a task token, one on an activity task, one ended ($history_before events)"
+pass "1.0: $N executions parked on timers, one on a task token, one on an activity task, a Map's children on timers, one ended ($history_before events)"
 
 # ---- 2. the new package, then the update
 switch_package() {	# the server on this checkout's library and scripts
