@@ -322,10 +322,11 @@ run_round(bool purge, TimestampTz *next, bool *backlog, int *purged)
 {
 	MemoryContext round_context = CurrentMemoryContext;
 	volatile bool ok = true;
-	int			advanced = 0;
 
 	PG_TRY();
 	{
+		int			advanced = 0;
+
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
 		PushActiveSnapshot(GetTransactionSnapshot());
