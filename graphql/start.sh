@@ -11,6 +11,7 @@
 # database app/load.sql was loaded into), GRAPHQL_PORT (default 5000), GRAPHQL_HOST
 # (default 127.0.0.1), BOOKING_API_KEY (default: the one kept in DIR/graphql-api-key,
 # made on the first start), GRAPHILE_ENV (development: GraphiQL at /graphiql).
+# /metrics (Prometheus) connects as booking_metrics (roles.sql).
 # The server's log is DIR/graphql.log, its pid DIR/graphql.pid.
 set -euo pipefail
 GQL=$(cd "$(dirname "$0")" && pwd)
@@ -59,6 +60,7 @@ fi
 
 stop_server "$DIR"
 DATABASE_URL="postgres://booking_graphql@localhost:$PORT/$DB" PORT=$GRAPHQL_PORT HOST=$GRAPHQL_HOST \
+	BOOKING_METRICS_DATABASE_URL="postgres://booking_metrics@localhost:$PORT/$DB" \
 	BOOKING_API_KEY=$BOOKING_API_KEY nohup node server.mjs >"$DIR/graphql.log" 2>&1 &
 echo $! >"$DIR/graphql.pid"
 for _ in $(seq 300); do
@@ -73,5 +75,6 @@ GraphQL (PostGraphile) is running: $URL (log $DIR/graphql.log)
   API key:  $BOOKING_API_KEY   (header x-api-key)
   try:      curl -s $URL -H 'content-type: application/json' -H 'x-api-key: $BOOKING_API_KEY' \\
               -d '{"query": "{ getStepFunctions { id arn } }"}'
+  metrics:  curl -s http://$GRAPHQL_HOST:$GRAPHQL_PORT/metrics   (Prometheus text, as booking_metrics)
   stop:     graphql/start.sh stop
 INFO

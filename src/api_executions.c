@@ -22,6 +22,7 @@
 #include "machine_cache.h"
 #include "machine_ref.h"
 #include "advance.h"
+#include "standby.h"
 #include "store_executions.h"
 #include "subxact.h"
 
@@ -112,6 +113,7 @@ sfn_start(PG_FUNCTION_ARGS)
 	const asl_machine *compiled;
 	int64		id;
 
+	booking_require_primary("sfn_start");
 	compiled = booking_resolve_start(fcinfo, &machine, &version, &input);
 
 	memset(&row, 0, sizeof(row));
@@ -193,6 +195,7 @@ sfn_stop_execution(PG_FUNCTION_ARGS)
 {
 	ExecRow		row;
 
+	booking_require_primary("sfn_stop_execution");
 	booking_require_arg(fcinfo, 0, "execution");
 	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), true, &row);
 	/* As AWS: stopping an execution that has ended changes nothing. */
@@ -209,6 +212,7 @@ sfn_redrive_execution(PG_FUNCTION_ARGS)
 	ExecRow		row;
 	const asl_machine *compiled;
 
+	booking_require_primary("sfn_redrive_execution");
 	booking_require_arg(fcinfo, 0, "execution");
 	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), true, &row);
 	if (strcmp(row.status, "FAILED") != 0 && strcmp(row.status, "TIMED_OUT") != 0 &&

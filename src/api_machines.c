@@ -20,6 +20,7 @@
 #include "jsonc_bridge.h"
 #include "machine_ref.h"
 #include "store_machines.h"
+#include "standby.h"
 
 PG_FUNCTION_INFO_V1(sfn_validate);
 PG_FUNCTION_INFO_V1(sfn_create_state_machine);
@@ -101,6 +102,7 @@ sfn_create_state_machine(PG_FUNCTION_ARGS)
 	Jsonb	   *prepared;
 	StoredMachine machine;
 
+	booking_require_primary("sfn_create_state_machine");
 	booking_require_arg(fcinfo, 0, "name");
 	booking_require_arg(fcinfo, 1, "definition");
 	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
@@ -138,6 +140,7 @@ sfn_update_state_machine(PG_FUNCTION_ARGS)
 	Jsonb	   *substitutions;
 	Jsonb	   *prepared;
 
+	booking_require_primary("sfn_update_state_machine");
 	booking_require_arg(fcinfo, 0, "state_machine");
 	booking_require_arg(fcinfo, 1, "definition");
 	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), true, &machine, &version);
@@ -161,6 +164,7 @@ sfn_delete_state_machine(PG_FUNCTION_ARGS)
 	int			version;
 	char	   *name;
 
+	booking_require_primary("sfn_delete_state_machine");
 	booking_parse_state_machine_ref(text_to_cstring(PG_GETARG_TEXT_PP(0)), &name, &version);
 	if (version != 0)
 		ereport(ERROR,

@@ -18,6 +18,7 @@
 #include "arn.h"
 #include "booking.h"
 #include "advance.h"
+#include "standby.h"
 #include "store_executions.h"
 #include "store_tokens.h"
 
@@ -92,6 +93,7 @@ sfn_send_task_success(PG_FUNCTION_ARGS)
 	TaskAnswer	answer;
 	Jsonb	   *output;
 
+	booking_require_primary("sfn_send_task_success");
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -130,6 +132,7 @@ sfn_send_task_failure(PG_FUNCTION_ARGS)
 	ExecRow		row;
 	TaskAnswer	answer;
 
+	booking_require_primary("sfn_send_task_failure");
 	memset(&answer, 0, sizeof(answer));
 	answer.failed = true;
 	answer.error = optional_text(fcinfo, 1, "error", MAX_ERROR_LENGTH);
@@ -147,6 +150,7 @@ sfn_send_task_heartbeat(PG_FUNCTION_ARGS)
 	TokenRow	tok;
 	ExecRow		row;
 
+	booking_require_primary("sfn_send_task_heartbeat");
 	lock_open_task(token, &tok, &row);
 	tok.heartbeat_at = GetCurrentTimestamp();
 	store_token_beat(token, tok.heartbeat_at);
@@ -159,6 +163,7 @@ sfn_create_activity(PG_FUNCTION_ARGS)
 {
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 
+	booking_require_primary("sfn_create_activity");
 	booking_check_name("activity name", name);
 	PG_RETURN_TEXT_P(cstring_to_text(store_activity_create(name, booking_activity_arn(name))));
 }
@@ -167,6 +172,7 @@ sfn_create_activity(PG_FUNCTION_ARGS)
 Datum
 sfn_delete_activity(PG_FUNCTION_ARGS)
 {
+	booking_require_primary("sfn_delete_activity");
 	(void) store_activity_delete(booking_parse_activity_ref(text_to_cstring(PG_GETARG_TEXT_PP(0))));
 	PG_RETURN_VOID();
 }
@@ -182,6 +188,7 @@ sfn_get_activity_task(PG_FUNCTION_ARGS)
 	ExecRow		row;
 	Jsonb	   *input;
 
+	booking_require_primary("sfn_get_activity_task");
 	booking_require_arg(fcinfo, 0, "activity");
 	name = booking_parse_activity_ref(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	worker = optional_text(fcinfo, 1, "worker_name", 80);

@@ -7,6 +7,7 @@
 #include "utils/guc.h"
 
 #include "booking.h"
+#include "shard_key.h"
 #include "worker.h"
 
 PG_MODULE_MAGIC;
@@ -116,6 +117,7 @@ _PG_init(void)
 							 true,
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
+	booking_shard_key_init();
 	booking_worker_init();		/* timer workers: settings; registered when preloaded */
 	MarkGUCPrefixReserved("booking");
 }

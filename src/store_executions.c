@@ -182,9 +182,9 @@ store_exec_insert_child(const ExecRow *parent, int index, const char *start,
 	SPI_connect();
 	booking_spi_check(SPI_execute_plan(booking_plan(&plan_insert_child,
 													"INSERT INTO booking.executions "
-													"(machine_id, version, parent_id, root_id, branch_index, state, input, document, variables, phase, timeout_at, due_at) "
+													"(machine_id, version, parent_id, root_id, branch_index, state, input, document, variables, phase, timeout_at, due_at, shard_key) "
 													"SELECT $1, $2, $3, $4, $5, $6, $7, $7, $8, $9, p.timeout_at, "
-													"CASE WHEN $9 = 'step' THEN clock_timestamp() END "
+													"CASE WHEN $9 = 'step' THEN clock_timestamp() END, p.shard_key "
 													"FROM booking.executions p WHERE p.id = $3 "
 													"RETURNING id",
 													9, types),
@@ -445,9 +445,11 @@ store_history_append(int64 execution_id, Jsonb *events)
 	Oid			types[2] = {INT8OID, JSONBOID};
 	Datum		values[2] = {Int64GetDatum(execution_id), JsonbPGetDatum(events)};
 
-	/* one row per run, however many events */
-	(void) booking_exec_plan(&plan_history, "INSERT INTO booking.history (execution_id, events) VALUES ($1, $2)",
-					   2, types, values, NULL, SPI_OK_INSERT, "history insert");
+	/* one row per run, however many events; the execution's shard key goes with it (docs/scale-out.md) */
+	if (booking_exec_plan(&plan_history, "INSERT INTO booking.history (execution_id, events, shard_key) "
+						  "SELECT $1, $2, e.shard_key FROM booking.executions e WHERE e.id = $1",
+						  2, types, values, NULL, SPI_OK_INSERT, "history insert") != 1)
+		elog(ERROR, "booking: history of execution %lld has no execution row", (long long) execution_id);
 }
 
 List *

@@ -12,6 +12,7 @@
 
 #include "advance.h"
 #include "booking.h"
+#include "standby.h"
 #include "store_executions.h"
 #include "subxact.h"
 
@@ -70,6 +71,7 @@ sfn_tick(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 	int			advanced = 0;
 
+	booking_require_primary("sfn_tick");
 	if (max < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
