@@ -25,8 +25,13 @@
 #include "core/asl/events.h"
 #include "core/asl/step.h"
 
-/* AWS: "Maximum execution history size: 25,000 events" */
+/*
+ * AWS: 25,000 events in an execution's history, its Map and Parallel
+ * iterations included; at 24,999 only the execution's end may follow, and
+ * anything else fails it (States.Runtime, with AWS's cause).
+ */
 #define HISTORY_EVENT_LIMIT 25000
+#define HISTORY_LIMIT_CAUSE "The execution reached the maximum number of history events (25000)."
 #define MAX_NESTED_ADVANCES 256
 
 /* Executions this backend is advancing right now (a parent running its children inline). */
@@ -50,6 +55,9 @@ typedef struct Advance
 	asl_outcome *out;
 	asl_outcome *next;
 	bool		history_full;
+	int64		history_total;	/* events counted in the top-level history so far */
+	size_t		counted;		/* of events, how many are counted in history_total */
+	bool		beside;			/* not the row's own advance: its event_count is not saved */
 	char	   *token;			/* $$.Task.Token of this step, when its Task waits for one */
 } Advance;
 
@@ -101,7 +109,9 @@ record(Advance *a, json_object *event)
 	asl_timestamp_format(booking_to_asl_time(GetCurrentTimestamp()), stamp);
 	json_object_object_add(event, "timestamp", json_object_new_string(stamp));
 	json_object_array_add(a->events, event);
-	if (a->row->event_count + (int) json_object_array_length(a->events) >= HISTORY_EVENT_LIMIT)
+	/* at 24,999 events only the execution's end may follow (as AWS) */
+	if (a->history_total + (int64) (json_object_array_length(a->events) - a->counted) >=
+		HISTORY_EVENT_LIMIT - 1)
 		a->history_full = true;
 }
 
@@ -132,6 +142,56 @@ history_keeps(const char *type)
 	}
 }
 
+static int64
+history_root(const ExecRow *row)
+{
+	return row->root_id != 0 ? row->root_id : row->id;
+}
+
+/*
+ * Counts the events recorded and not counted yet: a top-level execution's own
+ * advance in its row's event_count (saved with the row, which it holds
+ * locked), everything else beside it (store_history_count_add), so that
+ * iterations never wait for their root's row.
+ */
+static void
+count_history(Advance *a)
+{
+	size_t		n = json_object_array_length(a->events) - a->counted;
+
+	if (n == 0)
+		return;
+	if (a->row->root_id == 0 && !a->beside)
+	{
+		a->row->event_count += (int) n;
+		a->history_total += (int64) n;
+	}
+	else
+		a->history_total = store_history_count_add(history_root(a->row), (int) n);
+	a->counted += n;
+}
+
+/*
+ * The children have been collected: their events count in the total. A
+ * top-level execution takes their counts into its own row (nobody adds to
+ * them any more).
+ */
+static void
+history_refresh(Advance *a)
+{
+	count_history(a);
+	if (a->row->root_id == 0)
+	{
+		a->row->event_count += (int) store_history_count_fold(a->row->id);
+		a->history_total = a->row->event_count;
+	}
+	else
+		a->history_total = store_history_total(a->row->root_id);
+	if (a->history_total >= HISTORY_EVENT_LIMIT - 1)
+		a->history_full = true;
+}
+
+/* Counts (count_history) and writes the recorded events; the row must have its id. */
 static void
 flush_history(Advance *a)
 {
@@ -141,9 +201,15 @@ flush_history(Advance *a)
 
 	if (n == 0)
 		return;
-	a->row->event_count += (int) n;
+	Assert(!a->row->unsaved);
+	count_history(a);
+	a->counted = 0;
 	if (booking_history_level == BOOKING_HISTORY_NONE)
+	{
+		json_object_put(a->events);
+		a->events = json_object_new_array();
 		return;
+	}
 	owner = booking_owner(booking_json_put);
 	owner->ptr = kept = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
@@ -156,8 +222,7 @@ flush_history(Advance *a)
 			json_object_array_add(kept, json_object_get(e));
 	}
 	if (json_object_array_length(kept) > 0)
-		store_history_append(a->row->root_id != 0 ? a->row->root_id : a->row->id,
-							 booking_jsonc_to_jsonb(kept));
+		store_history_append(history_root(a->row), booking_jsonc_to_jsonb(kept));
 	booking_release(owner);
 	json_object_put(a->events);
 	a->events = json_object_new_array();
@@ -493,6 +558,7 @@ collect_children(Advance *a, const asl_position *pos)
 	asl_step_branches_done(a->machine, pos, &env, results, n, a->next);
 	store_exec_delete_children(a->row->id);
 	a->row->fanout = NULL;
+	history_refresh(a);
 	return true;
 }
 
@@ -613,8 +679,7 @@ step_loop(Advance *a)
 		}
 		if (a->history_full)
 		{
-			finish(a, "FAILED", NULL, ASL_ERR_RUNTIME,
-				   "The execution history reached its limit of 25,000 events");
+			finish(a, "FAILED", NULL, ASL_ERR_RUNTIME, HISTORY_LIMIT_CAUSE);
 			return;
 		}
 		if (budget_left <= 0)
@@ -757,6 +822,8 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	a->row = row;
 	a->machine = booking_machine_get(row->machine_id, row->version);
 	a->events = json_object_new_array();
+	if (!row->unsaved)
+		a->history_total = store_history_total(history_root(row));
 	record(a, opening);
 	a->context = build_context(row);
 	a->state = row->state;
@@ -804,6 +871,9 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 			row->phase = "step";
 			step_loop(a);
 		}
+		count_history(a);
+		if (row->parent_id == 0 && !row->unsaved && strcmp(row->status, "RUNNING") != 0)
+			row->event_count += (int) store_history_count_fold(row->id);	/* ended: one number */
 		store_exec_save(row);	/* first: a start's row gets its id */
 		flush_history(a);
 	}
@@ -918,6 +988,7 @@ record_one(ExecRow *row, json_object *event)
 	memset(&a, 0, sizeof(a));
 	owner->ptr = &a;
 	a.row = row;
+	a.beside = true;
 	a.events = json_object_new_array();
 	record(&a, event);
 	flush_history(&a);
@@ -993,6 +1064,8 @@ booking_stop(ExecRow *row, const char *status, const char *error, const char *ca
 	a.row = row;
 	a.events = json_object_new_array();
 	finish(&a, status, NULL, error, cause);
+	if (row->parent_id == 0)
+		row->event_count += (int) store_history_count_fold(row->id);
 	flush_history(&a);
 	store_exec_save(row);
 	booking_release(owner);

@@ -8,6 +8,7 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "storage/backendid.h"
 #include "utils/builtins.h"
 
 #include "spi_columns.h"
@@ -42,6 +43,9 @@ static SPIPlanPtr plan_wake;
 static SPIPlanPtr plan_first_queued;
 static SPIPlanPtr plan_history;
 static SPIPlanPtr plan_claim;
+static SPIPlanPtr plan_history_total;
+static SPIPlanPtr plan_history_add;
+static SPIPlanPtr plan_history_fold;
 
 static void
 read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
@@ -477,4 +481,54 @@ store_exec_claim_due(int max, TimestampTz now)
 	}
 	SPI_finish();
 	return ids;
+}
+
+/*
+ * History counting. An execution's events are counted in two places: the
+ * top-level row's event_count (its own advances, under its row lock) and
+ * booking.history_counts (everything recorded elsewhere: Map/Parallel
+ * iterations, events written beside an advance), one row per (root, backend
+ * slot). A backend adds to its own slot, so iterations advanced by concurrent
+ * ticks never wait for each other, nor for the top-level row; the total is
+ * the sum, read without locks.
+ */
+int64
+store_history_total(int64 root_id)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(root_id)};
+
+	return booking_exec_plan_int8(&plan_history_total,
+								  "SELECT coalesce((SELECT event_count FROM booking.executions WHERE id = $1), 0)"
+								  " + coalesce((SELECT sum(events) FROM booking.history_counts WHERE root_id = $1), 0)",
+								  1, types, values, SPI_OK_SELECT, "history count");
+}
+
+int64
+store_history_count_add(int64 root_id, int events)
+{
+	Oid			types[3] = {INT8OID, INT4OID, INT4OID};
+	Datum		values[3] = {Int64GetDatum(root_id), Int32GetDatum(MyBackendId), Int32GetDatum(events)};
+
+	/* one snapshot: the other slots as committed, this slot as just written */
+	return booking_exec_plan_int8(&plan_history_add,
+								  "WITH mine AS (INSERT INTO booking.history_counts AS h (root_id, slot, events) "
+								  "VALUES ($1, $2, $3) ON CONFLICT (root_id, slot) "
+								  "DO UPDATE SET events = h.events + EXCLUDED.events RETURNING h.events) "
+								  "SELECT (SELECT events FROM mine)"
+								  " + coalesce((SELECT sum(events) FROM booking.history_counts WHERE root_id = $1 AND slot <> $2), 0)"
+								  " + coalesce((SELECT event_count FROM booking.executions WHERE id = $1), 0)",
+								  3, types, values, SPI_OK_SELECT, "history count");
+}
+
+int64
+store_history_count_fold(int64 root_id)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(root_id)};
+
+	return booking_exec_plan_int8(&plan_history_fold,
+								  "WITH gone AS (DELETE FROM booking.history_counts WHERE root_id = $1 RETURNING events) "
+								  "SELECT coalesce(sum(events), 0) FROM gone",
+								  1, types, values, SPI_OK_SELECT, "history count fold");
 }

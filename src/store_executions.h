@@ -112,6 +112,26 @@ int64		store_exec_first_queued(int64 parent_id);
 /* Appends events (a jsonb array of {type, timestamp, details}) to a top-level execution's history. */
 void		store_history_append(int64 execution_id, Jsonb *events);
 
+/*
+ * Events in the history of top-level execution root_id (its Map and Parallel
+ * iterations included): its row's event_count plus what was counted beside
+ * it (history_counts), as committed or written by this transaction.
+ */
+int64		store_history_total(int64 root_id);
+
+/*
+ * Counts events recorded outside root_id's own advance (an iteration, an
+ * event written beside it) in this backend's slot, without locking the
+ * root's row; returns the new total.
+ */
+int64		store_history_count_add(int64 root_id, int events);
+
+/*
+ * Removes root_id's history_counts rows and returns their sum, for the
+ * caller to add to the root's event_count (which it holds locked and saves).
+ */
+int64		store_history_count_fold(int64 root_id);
+
 /* Claims up to max due executions (FOR UPDATE SKIP LOCKED), earliest first; a list of int64 ids. */
 List	   *store_exec_claim_due(int max, TimestampTz now);
 
