@@ -11,16 +11,49 @@
 -- iterations add to rows of their own and never wait for each other or for
 -- the execution's row. The execution's total is its event_count plus these.
 CREATE TABLE history_counts (
-    root_id         bigint NOT NULL,        -- the top-level execution; see history_counts_cascade
+    root_id         bigint NOT NULL,        -- the top-level execution; see bounded_cascade
     slot            integer NOT NULL,       -- the counting backend's id
     events          integer NOT NULL,
     PRIMARY KEY (root_id, slot)
 );
 COMMENT ON TABLE history_counts IS 'History events of an execution counted beside its row (its iterations), one row per counting backend; added into executions.event_count when the iterations are collected';
-CREATE FUNCTION history_counts_cascade() RETURNS trigger LANGUAGE plpgsql AS $$
+
+-- A Map or Parallel state's children: counted here, so that each end is one
+-- row update and the last one resumes the parent without scanning its
+-- siblings; branches not created yet wait in fanout_items, a chunk per row,
+-- and are created a chunk at a time as earlier children end.
+CREATE TABLE fanouts (
+    parent_id       bigint PRIMARY KEY,     -- the execution in the Map/Parallel state
+    state           text NOT NULL,          -- that state (MapIteration events name it)
+    is_map          boolean NOT NULL,
+    distributed     boolean NOT NULL,       -- a Distributed Map: iterations keep histories of their own
+    tolerant        boolean NOT NULL,       -- ToleratedFailure*: failures do not stop the rest
+    max_concurrency integer NOT NULL,       -- 0: no limit
+    total           integer NOT NULL,
+    created         integer NOT NULL DEFAULT 0,     -- children with branch_index below exist
+    launched        integer NOT NULL DEFAULT 0,     -- ... and below this have started
+    ended           integer NOT NULL DEFAULT 0,
+    aborted         boolean NOT NULL DEFAULT false  -- a failure stopped the rest
+);
+COMMENT ON TABLE fanouts IS 'Counters of the children of an execution in a Map or Parallel state';
+CREATE TABLE fanout_items (
+    parent_id       bigint NOT NULL,
+    first_index     integer NOT NULL,
+    branches        jsonb NOT NULL,         -- [{s: start state, i: input, v: variables}, …]
+    PRIMARY KEY (parent_id, first_index)
+);
+COMMENT ON TABLE fanout_items IS 'Branches of a Map or Parallel state whose children are not created yet, a chunk per row';
+-- An iteration of a Distributed Map counts its history events on its own, as
+-- AWS's child executions do.
+ALTER TABLE executions ADD COLUMN own_history boolean NOT NULL DEFAULT false;
+
+-- history_counts, fanouts and fanout_items go with their executions
+CREATE FUNCTION bounded_cascade() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM booking.history_counts WHERE root_id IN (SELECT id FROM gone);
+    DELETE FROM booking.fanouts WHERE parent_id IN (SELECT id FROM gone);
+    DELETE FROM booking.fanout_items WHERE parent_id IN (SELECT id FROM gone);
     RETURN NULL;
 END $$;
-CREATE TRIGGER history_counts_cascade AFTER DELETE ON executions
-    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION history_counts_cascade();
+CREATE TRIGGER bounded_cascade AFTER DELETE ON executions
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION bounded_cascade();

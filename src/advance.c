@@ -10,6 +10,7 @@
 #include "commands/async.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "arn.h"
@@ -19,6 +20,7 @@
 #include "machine_cache.h"
 #include "sync_driver.h"
 #include "advance.h"
+#include "store_fanouts.h"
 #include "store_tokens.h"
 #include "task_invoke.h"
 #include "core/asl/context.h"
@@ -34,13 +36,18 @@
 #define HISTORY_LIMIT_CAUSE "The execution reached the maximum number of history events (25000)."
 #define MAX_NESTED_ADVANCES 256
 
-/* Executions this backend is advancing right now (a parent running its children inline). */
-static const ExecRow *active[MAX_NESTED_ADVANCES];
-static int	n_active = 0;
-/* Transitions left in this run (set by the outermost advance). */
-static int64 budget_left = 0;
+typedef struct Advance Advance;
 
-typedef struct Advance
+/* Executions this backend is advancing right now (a parent running its children inline). */
+static Advance *active[MAX_NESTED_ADVANCES];
+static int	n_active = 0;
+/* Transitions left in this run, and when its time is up (set by the outermost advance). */
+static int64 budget_left = 0;
+static TimestampTz run_deadline = 0;
+
+TimestampTz booking_advance_cap = 0;
+
+struct Advance
 {
 	ExecRow    *row;
 	const asl_machine *machine;
@@ -59,7 +66,8 @@ typedef struct Advance
 	size_t		counted;		/* of events, how many are counted in history_total */
 	bool		beside;			/* not the row's own advance: its event_count is not saved */
 	char	   *token;			/* $$.Task.Token of this step, when its Task waits for one */
-} Advance;
+	List	   *due_children;	/* children started for it, to run inline (int64 ids) */
+};
 
 static void
 advance_free(void *ptr)
@@ -88,13 +96,14 @@ to_jsonc_or_null(Jsonb *jb)
 	return json_object_get(obj);
 }
 
-static bool
-is_active(int64 id)
+/* The advance of execution id when this backend is running it (a parent of what runs now). */
+static Advance *
+find_active(int64 id)
 {
 	for (int i = 0; i < n_active; i++)
-		if (active[i]->id == id)
-			return true;
-	return false;
+		if (active[i]->row->id == id)
+			return active[i];
+	return NULL;
 }
 
 /* ---- history ---- */
@@ -161,7 +170,7 @@ count_history(Advance *a)
 
 	if (n == 0)
 		return;
-	if (a->row->root_id == 0 && !a->beside)
+	if ((a->row->root_id == 0 || a->row->own_history) && !a->beside)
 	{
 		a->row->event_count += (int) n;
 		a->history_total += (int64) n;
@@ -185,6 +194,8 @@ history_refresh(Advance *a)
 		a->row->event_count += (int) store_history_count_fold(a->row->id);
 		a->history_total = a->row->event_count;
 	}
+	else if (a->row->own_history)
+		a->history_total = a->row->event_count;
 	else
 		a->history_total = store_history_total(a->row->root_id);
 	if (a->history_total >= HISTORY_EVENT_LIMIT - 1)
@@ -344,6 +355,8 @@ finish(Advance *a, const char *status, json_object *output, const char *error, c
 	row->pending_events = NULL;
 	if (strcmp(status, "SUCCEEDED") != 0 && strcmp(status, "FAILED") != 0 && !row->unsaved)
 		store_exec_abort_children(row->id, row->stop_date);
+	if (strcmp(row->phase, "branches") == 0 && !row->unsaved)
+		store_fanout_delete(row->id);	/* children ending later start nothing */
 	if (!child)
 	{
 		char		key[64];
@@ -457,13 +470,76 @@ run_task(Advance *a, const asl_position *pos)
 
 static void advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer);
 
-/* Starts one child per branch (or Map item); those past MaxConcurrency wait in the queue. */
+/* Whether this run may go on: transitions and time are left. */
+static bool
+run_has_time(void)
+{
+	return budget_left > 0 && GetCurrentTimestamp() < run_deadline;
+}
+
+/* A child the parent (advancing in this backend) runs before it parks. */
+static void
+queue_inline(Advance *parent, int64 child_id)
+{
+	MemoryContext old = MemoryContextSwitchTo(GetMemoryChunkContext(parent));
+	int64	   *id = palloc(sizeof(int64));
+
+	*id = child_id;
+	parent->due_children = lappend(parent->due_children, id);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Starts what the fanout may run now: queued children up to MaxConcurrency,
+ * and the next chunk of branches once the children created so far are half
+ * done (or MaxConcurrency wants more than exist). parent: the parent's
+ * advance when it runs in this backend (it runs them inline), or NULL.
+ */
+static void
+fanout_launch(Fanout *f, Advance *parent)
+{
+	int			want = f->max_concurrency > 0 ? Min(f->total, f->ended + f->max_concurrency) : f->total;
+
+	if (f->aborted)
+		return;
+	while (f->launched < Min(want, f->created))
+	{
+		int64		id = store_fanout_launch(f->parent_id, f->launched++);
+
+		if (id != 0 && parent != NULL)
+			queue_inline(parent, id);
+	}
+	if (f->created < f->total && (f->created - f->ended <= FANOUT_CHUNK / 2 || want > f->created))
+	{
+		int			n;
+		List	   *started = store_fanout_materialize(f->parent_id, f->created, want, f->distributed, &n);
+		ListCell   *lc;
+
+		if (n == 0)
+			elog(ERROR, "booking: branches %d and on of execution %lld are missing",
+				 f->created, (long long) f->parent_id);
+		f->created += n;
+		f->launched = Min(want, f->created);
+		foreach(lc, started)
+			if (parent != NULL)
+				queue_inline(parent, *(int64 *) lfirst(lc));
+	}
+	Assert(f->launched <= f->created && f->created <= f->total);
+}
+
+/*
+ * Starts one child per branch (or Map item): the branches are kept in chunks
+ * (store_fanout_items_insert) and created a chunk at a time; those past
+ * MaxConcurrency wait in the queue.
+ */
 static void
 spawn_children(Advance *a)
 {
 	const asl_branches *b = &a->out->branches;
+	const asl_state *st = asl_machine_find(a->machine, a->state);
 	json_object *fanout = json_object_new_object();
 	BookingOwned *owner = booking_owner(booking_json_put);
+	Fanout		f;
 
 	owner->ptr = fanout;
 	json_object_object_add(fanout, "map", json_object_new_boolean(b->is_map));
@@ -471,66 +547,100 @@ spawn_children(Advance *a)
 	json_object_object_add(fanout, "max_concurrency", json_object_new_int64(b->max_concurrency));
 	a->row->fanout = booking_jsonc_to_jsonb(fanout);
 	booking_release(owner);
-	for (size_t i = 0; i < b->count; i++)
-	{
-		const asl_branch *br = &b->items[i];
-		bool		queued = b->max_concurrency > 0 && (int64) i >= b->max_concurrency;
 
-		store_exec_insert_child(a->row, (int) i, br->start, booking_jsonc_to_jsonb(br->input),
-								br->variables ? booking_jsonc_to_jsonb(br->variables) : NULL,
-								queued);
-		if (b->is_map)
-			record(a, asl_event_map_iteration("MapIterationStarted", a->state, i));
+	if (b->count > (size_t) PG_INT32_MAX)
+		elog(ERROR, "booking: too many branches (%zu)", b->count);
+	memset(&f, 0, sizeof(f));
+	f.parent_id = a->row->id;
+	f.state = (char *) a->state;
+	f.is_map = b->is_map;
+	f.distributed = b->is_map && st != NULL && st->type == ASL_STATE_MAP && st->map.distributed;
+	f.tolerant = b->tolerance;
+	f.max_concurrency = (int) Min(b->max_concurrency, (int64) PG_INT32_MAX);
+	f.total = (int) b->count;
+	store_fanout_create(&f);
+	for (size_t first = 0; first < b->count; first += FANOUT_CHUNK)
+	{
+		json_object *chunk = json_object_new_array();
+
+		owner = booking_owner(booking_json_put);
+		owner->ptr = chunk;
+		for (size_t i = first; i < b->count && i < first + FANOUT_CHUNK; i++)
+		{
+			const asl_branch *br = &b->items[i];
+			json_object *item = json_object_new_object();
+
+			json_object_array_add(chunk, item);
+			json_object_object_add(item, "s", json_object_new_string(br->start));
+			json_object_object_add(item, "i", json_object_get(br->input));
+			if (br->variables != NULL)
+				json_object_object_add(item, "v", json_object_get(br->variables));
+		}
+		store_fanout_items_insert(f.parent_id, (int) first, booking_jsonc_to_jsonb(chunk));
+		booking_release(owner);
 	}
+	/* a Distributed Map's iterations are executions of their own in AWS: no iteration events */
+	if (b->is_map && !f.distributed)
+		for (size_t i = 0; i < b->count; i++)
+			record(a, asl_event_map_iteration("MapIterationStarted", a->state, i));
+	fanout_launch(&f, a);
+	store_fanout_update(&f);
 }
 
-/* Advances, in this call, every child that is due now and not locked elsewhere. */
+/*
+ * Advances, in this call, the children this parent started (or that ended
+ * children started for it), each in a memory context of its own, for as long
+ * as the run has time. The others are due and a tick advances them.
+ */
 static void
-run_children_inline(int64 parent_id)
+run_children_inline(Advance *a)
 {
-	bool		progressed = true;
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "booking child execution",
+											  ALLOCSET_DEFAULT_SIZES);
 
-	while (progressed && budget_left > 0)
+	while (a->due_children != NIL && run_has_time())
 	{
-		List	   *children = store_exec_children(parent_id);
+		List	   *due = a->due_children;
 		ListCell   *lc;
-		TimestampTz now = GetCurrentTimestamp();
 
-		progressed = false;
-		foreach(lc, children)
+		a->due_children = NIL;	/* children ending now may start more */
+		foreach(lc, due)
 		{
-			ChildSummary *c = lfirst(lc);
+			MemoryContext old;
 			ExecRow		child;
 
-			if (budget_left <= 0)
+			if (!run_has_time())
 				break;
-			if (strcmp(c->status, "RUNNING") != 0 || strcmp(c->phase, "queued") == 0 ||
-				c->due_at == 0 || c->due_at > now)
-				continue;
-			if (!store_exec_load(c->id, true, true, &child))
-				continue;		/* a tick has it */
-			advance_row(&child, NULL, NULL);
-			progressed = true;
+			old = MemoryContextSwitchTo(cxt);
+			if (store_exec_load(*(int64 *) lfirst(lc), true, true, &child))
+				advance_row(&child, NULL, NULL);	/* not locked elsewhere */
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(cxt);
 		}
 	}
+	a->due_children = NIL;		/* the rest are due: ticks advance them */
+	MemoryContextDelete(cxt);
 }
 
 /*
  * The children have all ended: hands their results to the core. False when
- * some are still running (the parent stays parked).
+ * some are still running or not created yet (the parent stays parked).
  */
 static bool
 collect_children(Advance *a, const asl_position *pos)
 {
-	List	   *children = store_exec_children(a->row->id);
+	List	   *children;
 	ListCell   *lc;
-	asl_result *results = palloc0(sizeof(asl_result) * (list_length(children) + 1));
+	asl_result *results;
 	int			n = 0;
 	asl_env		env;
-	BookingOwned *owner = booking_owner(booking_json_put);
-	json_object *outputs = json_object_new_array();
+	BookingOwned *owner;
+	json_object *outputs;
+	Fanout		f;
 
-	owner->ptr = outputs;
+	if (store_fanout_get(a->row->id, &f) && !f.aborted && f.ended < f.total)
+		return false;			/* counted, not scanned */
+	children = store_exec_children(a->row->id);
 	foreach(lc, children)
 	{
 		ChildSummary *c = lfirst(lc);
@@ -538,6 +648,9 @@ collect_children(Advance *a, const asl_position *pos)
 		if (strcmp(c->status, "RUNNING") == 0)
 			return false;
 	}
+	results = palloc0(sizeof(asl_result) * (list_length(children) + 1));
+	owner = booking_owner(booking_json_put);
+	owner->ptr = outputs = json_object_new_array();
 	foreach(lc, children)
 	{
 		ChildSummary *c = lfirst(lc);
@@ -557,6 +670,7 @@ collect_children(Advance *a, const asl_position *pos)
 	asl_outcome_clear(a->next);
 	asl_step_branches_done(a->machine, pos, &env, results, n, a->next);
 	store_exec_delete_children(a->row->id);
+	store_fanout_delete(a->row->id);
 	a->row->fanout = NULL;
 	history_refresh(a);
 	return true;
@@ -608,7 +722,7 @@ handle_outcome(Advance *a)
 			cursor_to_row(a);
 			flush_history(a);
 			store_exec_save(a->row);
-			run_children_inline(a->row->id);
+			run_children_inline(a);
 			if (!collect_children(a, &pos))
 				return park_until(a, 0);
 			a->row->phase = "step";
@@ -682,7 +796,7 @@ step_loop(Advance *a)
 			finish(a, "FAILED", NULL, ASL_ERR_RUNTIME, HISTORY_LIMIT_CAUSE);
 			return;
 		}
-		if (budget_left <= 0)
+		if (!run_has_time())
 		{
 			/* yield: due now, so the next tick goes on where this stopped */
 			(void) park_until(a, GetCurrentTimestamp());
@@ -705,26 +819,86 @@ step_loop(Advance *a)
 
 /* ---- context ---- */
 
+/*
+ * What children take from their top-level execution for $$.Execution,
+ * kept for the rest of the transaction: a Map's thousand iterations load and
+ * convert its input once, not once each. The fields kept never change while
+ * children exist (a redrive, which changes RedriveCount, forgets them first).
+ */
+typedef struct RootInfo
+{
+	int64		id;				/* 0: nothing kept */
+	char	   *arn;
+	char	   *name;
+	TimestampTz start_date;
+	int			redrive_count;
+	json_object *input;			/* a reference of its own */
+} RootInfo;
+
+static RootInfo root_kept;
+static MemoryContextCallback root_kept_callback;
+
+static void
+root_info_forget(void *arg)
+{
+	json_object_put(root_kept.input);
+	memset(&root_kept, 0, sizeof(root_kept));
+}
+
+static const RootInfo *
+root_info(int64 root_id, int64 child_id)
+{
+	ExecRow		root;
+	MemoryContext old;
+
+	if (root_kept.id == root_id)
+		return &root_kept;
+	if (!store_exec_load(root_id, false, false, &root))
+		elog(ERROR, "booking: execution %lld has lost its root", (long long) child_id);
+	if (root_kept.id == 0)
+	{
+		/* TopTransactionContext is reset when the transaction ends: forget it then */
+		root_kept_callback.func = root_info_forget;
+		MemoryContextRegisterResetCallback(TopTransactionContext, &root_kept_callback);
+	}
+	else
+		root_info_forget(NULL);
+	old = MemoryContextSwitchTo(TopTransactionContext);
+	root_kept.arn = pstrdup(root.arn);
+	root_kept.name = pstrdup(root.name);
+	MemoryContextSwitchTo(old);
+	root_kept.start_date = root.start_date;
+	root_kept.redrive_count = root.redrive_count;
+	root_kept.input = to_jsonc_or_null(root.input);
+	root_kept.id = root_id;
+	return &root_kept;
+}
+
 static json_object *
 build_context(const ExecRow *row)
 {
-	ExecRow		root;
-	const ExecRow *r = row;
 	asl_execution_info info;
 
+	memset(&info, 0, sizeof(info));
 	if (row->root_id != 0)
 	{
-		if (!store_exec_load(row->root_id, false, false, &root))
-			elog(ERROR, "booking: execution %lld has lost its root", (long long) row->id);
-		r = &root;
+		const RootInfo *r = root_info(row->root_id, row->id);
+
+		info.id = r->arn;
+		info.name = r->name;
+		info.start_time = booking_to_asl_time(r->start_date);
+		info.input = r->input;
+		info.redrive_count = r->redrive_count;
 	}
-	memset(&info, 0, sizeof(info));
-	info.id = r->arn;
-	info.name = r->name;
-	info.start_time = booking_to_asl_time(r->start_date);
-	info.input = booking_jsonb_to_jsonc(r->input);
+	else
+	{
+		info.id = row->arn;
+		info.name = row->name;
+		info.start_time = booking_to_asl_time(row->start_date);
+		info.input = booking_jsonb_to_jsonc(row->input);
+		info.redrive_count = row->redrive_count;
+	}
 	info.role_arn = GetUserNameFromId(row->role, false);
-	info.redrive_count = r->redrive_count;
 	info.state_machine_id = booking_state_machine_arn(row->machine_name);
 	info.state_machine_name = row->machine_name;
 	return asl_context_base(&info);
@@ -812,7 +986,14 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	if (n_active >= MAX_NESTED_ADVANCES)
 		elog(ERROR, "booking: executions nested too deeply");
 	if (outermost)
+	{
+		TimestampTz now = GetCurrentTimestamp();
+
 		budget_left = booking_max_steps_per_run;
+		run_deadline = now + (TimestampTz) booking_tick_time_budget * 1000;
+		if (booking_advance_cap != 0 && booking_advance_cap < run_deadline)
+			run_deadline = booking_advance_cap;
+	}
 
 	a = palloc0(sizeof(Advance));
 	owner = booking_owner(advance_free);
@@ -822,7 +1003,9 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	a->row = row;
 	a->machine = booking_machine_get(row->machine_id, row->version);
 	a->events = json_object_new_array();
-	if (!row->unsaved)
+	if (row->own_history)
+		a->history_total = row->event_count;
+	else if (!row->unsaved)
 		a->history_total = store_history_total(history_root(row));
 	record(a, opening);
 	a->context = build_context(row);
@@ -832,7 +1015,7 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	a->attempts = to_jsonc_or_null(row->attempts);
 	a->entered = row->entered_at ? booking_to_asl_time(row->entered_at) : 0;
 
-	active[n_active++] = row;
+	active[n_active++] = a;
 	PG_TRY();
 	{
 		if (row->pending_events != NULL)
@@ -855,7 +1038,7 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 		{
 			asl_position pos = cursor_position(a);
 
-			run_children_inline(row->id);
+			/* woken: its children have ended (or its own timer fired) */
 			if (!collect_children(a, &pos))
 				(void) park_until(a, 0);
 			else
@@ -891,6 +1074,8 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 		else if (strcmp(row->status, status_before) != 0)
 			notify_status(row);
 	}
+	if (outermost && booking_advance_cap == 0)
+		store_fanouts_flush();	/* a tick flushes once, at its end */
 }
 
 void
@@ -905,31 +1090,47 @@ booking_answer_task(ExecRow *row, const TaskAnswer *answer)
 	advance_row(row, NULL, answer);
 }
 
-/* MapIterationSucceeded / Failed / Aborted, in the top-level execution's history. */
+/* MapIterationSucceeded / Failed / Aborted of child, in the top-level execution's history. */
 static void
-record_iteration_end(ExecRow *parent, const ExecRow *child)
+record_iteration_end(const ExecRow *child, const char *map_state)
 {
 	const char *type = strcmp(child->status, "SUCCEEDED") == 0 ? "MapIterationSucceeded" :
 		strcmp(child->status, "ABORTED") == 0 ? "MapIterationAborted" : "MapIterationFailed";
+	ExecRow		parent;
 
-	record_one(parent, asl_event_map_iteration(type, parent->state, (size_t) child->branch_index));
+	/* written beside the parent's row: only its id and its root's are needed */
+	memset(&parent, 0, sizeof(parent));
+	parent.id = child->parent_id;
+	parent.root_id = child->root_id;
+	parent.parent_id = child->parent_id == child->root_id ? 0 : child->parent_id;
+	record_one(&parent, asl_event_map_iteration(type, map_state, (size_t) child->branch_index));
+}
+
+/* The last child has ended (or a failure stopped the rest): the parent goes on. */
+static void
+resume_parent(int64 parent_id)
+{
+	ExecRow		parent;
+
+	if (find_active(parent_id) != NULL)
+		return;					/* its own loop collects the results */
+	if (!run_has_time())
+		store_exec_wake(parent_id, GetCurrentTimestamp());
+	else if (store_exec_load(parent_id, true, false, &parent))
+		advance_row(&parent, NULL, NULL);
 }
 
 /*
- * A child has ended (and is saved): a failure that fails its parent stops its
- * siblings; the next queued Map iteration starts; the last one to end resumes
- * the parent, here when this backend is not already advancing it.
+ * A child of a parent parked before fanouts were counted (an execution in
+ * flight across an upgrade): the siblings are looked at instead.
  */
 static void
-child_ended(ExecRow *child)
+child_ended_uncounted(ExecRow *child, bool failed)
 {
-	bool		running;
+	bool		running = store_exec_lock_parent_has_running(child->parent_id);
 	ExecRow		parent;
-	bool		failed = strcmp(child->status, "SUCCEEDED") != 0 &&
-		strcmp(child->status, "ABORTED") != 0;
 	bool		tolerant = false;
 
-	running = store_exec_lock_parent_has_running(child->parent_id);
 	if (!store_exec_load(child->parent_id, false, false, &parent))
 		return;
 	if (parent.fanout != NULL)
@@ -939,7 +1140,7 @@ child_ended(ExecRow *child)
 
 		tolerant = json_object_object_get_ex(f, "tolerance", &v) && json_object_get_boolean(v);
 		if (json_object_object_get_ex(f, "map", &v) && json_object_get_boolean(v))
-			record_iteration_end(&parent, child);
+			record_iteration_end(child, parent.state);
 	}
 	if (failed && !tolerant && running)
 	{
@@ -954,12 +1155,54 @@ child_ended(ExecRow *child)
 			store_exec_wake(queued, GetCurrentTimestamp());
 		return;
 	}
-	if (is_active(parent.id))
-		return;					/* its own loop collects the results */
-	if (budget_left > 0)
-		advance_row(&parent, NULL, NULL);
-	else
-		store_exec_wake(parent.id, GetCurrentTimestamp());
+	resume_parent(parent.id);
+}
+
+/*
+ * A child has ended (and is saved): counted in its fanout (one row update,
+ * no scan of the siblings); a failure that fails its parent stops its
+ * siblings; more children start; the last one to end resumes the parent,
+ * here when this backend is not already advancing it.
+ */
+static void
+child_ended(ExecRow *child)
+{
+	bool		failed = strcmp(child->status, "SUCCEEDED") != 0 &&
+		strcmp(child->status, "ABORTED") != 0;
+	Fanout	   *f;
+	int64		parent_id = child->parent_id;
+
+	Assert(parent_id != 0 && strcmp(child->status, "RUNNING") != 0);
+	f = store_fanout_hold(parent_id);
+	if (f == NULL)
+	{
+		ExecRow		parent;
+
+		/* no fanout: the parent has ended (or it predates fanouts) */
+		if (store_exec_load(parent_id, false, false, &parent) &&
+			strcmp(parent.status, "RUNNING") == 0 && strcmp(parent.phase, "branches") == 0)
+			child_ended_uncounted(child, failed);
+		return;
+	}
+	f->ended++;
+	Assert(f->ended <= f->total);
+	if (f->is_map && !f->distributed)
+		record_iteration_end(child, f->state);
+	if (f->aborted)
+		return;					/* the failure that stopped the rest resumed the parent */
+	if (failed && !f->tolerant)
+	{
+		f->aborted = true;
+		store_exec_abort_children(parent_id, GetCurrentTimestamp());
+		resume_parent(parent_id);
+		return;
+	}
+	if (f->ended < f->total)
+	{
+		fanout_launch(f, find_active(parent_id));
+		return;
+	}
+	resume_parent(parent_id);	/* f is not used past here: advancing may move it */
 }
 
 static void
@@ -1071,6 +1314,8 @@ booking_stop(ExecRow *row, const char *status, const char *error, const char *ca
 	booking_release(owner);
 	if (row->parent_id == 0)
 		notify_status(row);
+	else
+		child_ended(row);		/* a child failed outside its advance: its parent goes on */
 }
 
 void
@@ -1080,6 +1325,8 @@ booking_redrive(ExecRow *row, int64 timeout_seconds)
 
 	json_object_object_add(inner, "redriveCount", json_object_new_int(row->redrive_count));
 	record_execution_event(row, "ExecutionRedriven", "executionRedrivenEventDetails", inner);
+	if (root_kept.id == row->id)
+		root_info_forget(NULL); /* its RedriveCount changes */
 
 	/* from the state that failed, with the input it had, retries counted afresh */
 	row->status = "RUNNING";
@@ -1094,6 +1341,7 @@ booking_redrive(ExecRow *row, int64 timeout_seconds)
 	row->pending_events = NULL;
 	row->timeout_at = timeout_seconds > 0 ? row->redrive_date + timeout_seconds * USECS_PER_SEC : 0;
 	store_exec_delete_children(row->id);
+	store_fanout_delete(row->id);
 	store_exec_save(row);
 	notify_status(row);
 	booking_advance(row);

@@ -13,8 +13,16 @@
 
 #include "postgres.h"
 
+#include "utils/timestamp.h"
+
 #include "store_executions.h"
 #include "store_tokens.h"
+
+/*
+ * When set (sfn_tick), no run goes on past this time, even with its own
+ * booking.tick_time_budget left; 0: runs are bounded by their own budget only.
+ */
+extern TimestampTz booking_advance_cap;
 
 /*
  * Advances the execution row (which the caller has locked FOR UPDATE) and

@@ -21,7 +21,7 @@
 	"e.input, e.output, e.error, e.cause, e.parent_id, e.root_id, e.branch_index, " \
 	"e.state, e.document, e.variables, e.attempts, e.entered_at, e.phase, " \
 	"e.pending_events, e.due_at, e.timeout_at, e.start_date, e.stop_date, " \
-	"e.redrive_count, e.redrive_date, e.event_count, e.fanout, m.search_path"
+	"e.redrive_count, e.redrive_date, e.event_count, e.fanout, m.search_path, e.own_history::int"
 #define EXEC_FROM " FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id "
 
 static SPIPlanPtr plan_load;
@@ -82,6 +82,7 @@ read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 	out->event_count = spi_col_int4(tup, desc, 29, 0);
 	out->fanout = spi_col_jsonb(tup, desc, 30);
 	out->search_path = spi_col_text(tup, desc, 31);
+	out->own_history = spi_col_int4(tup, desc, 32, 0) != 0;
 }
 
 bool
@@ -455,19 +456,23 @@ store_history_append(int64 execution_id, Jsonb *events)
 }
 
 List *
-store_exec_claim_due(int max, TimestampTz now)
+store_exec_claim_due(int max, TimestampTz now, TimestampTz *from)
 {
 	MemoryContext caller = CurrentMemoryContext;
-	Oid			types[2] = {TIMESTAMPTZOID, INT4OID};
-	Datum		values[2] = {TimestampTzGetDatum(now), Int32GetDatum(max)};
+	Oid			types[3] = {TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID};
+	Datum		values[3] = {TimestampTzGetDatum(now), Int32GetDatum(max), TimestampTzGetDatum(*from)};
 	List	   *ids = NIL;
 
 	SPI_connect();
+	/*
+	 * From *from on: the index entries of what this transaction advanced
+	 * already stay until it ends, and each claim would walk them again.
+	 */
 	booking_spi_check(SPI_execute_plan(booking_plan(&plan_claim,
-													"SELECT id FROM booking.executions "
-													"WHERE status = 'RUNNING' AND due_at <= $1 "
+													"SELECT id, due_at FROM booking.executions "
+													"WHERE status = 'RUNNING' AND due_at <= $1 AND due_at >= $3 "
 													"ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED",
-													2, types),
+													3, types),
 									   values, NULL, false, 0),
 					  SPI_OK_SELECT, "due executions claim");
 	for (uint64 i = 0; i < SPI_processed; i++)
@@ -476,6 +481,7 @@ store_exec_claim_due(int max, TimestampTz now)
 		int64	   *id = palloc(sizeof(int64));
 
 		*id = spi_col_int8(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, 0);
+		*from = spi_col_timestamptz(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
 		ids = lappend(ids, id);
 		MemoryContextSwitchTo(old);
 	}

@@ -44,7 +44,8 @@ typedef struct ExecRow
 	TimestampTz stop_date;		/* 0: still running */
 	int			redrive_count;
 	TimestampTz redrive_date;
-	int			event_count;
+	int			event_count;	/* own_history or top-level: events counted in its row */
+	bool		own_history;	/* a Distributed Map iteration: its events count on their own */
 	bool		unsaved;		/* not in the table yet: id is 0, the first save inserts it */
 	bool		name_generated; /* unsaved: its name is a fresh UUID, nobody else's */
 } ExecRow;
@@ -132,7 +133,11 @@ int64		store_history_count_add(int64 root_id, int events);
  */
 int64		store_history_count_fold(int64 root_id);
 
-/* Claims up to max due executions (FOR UPDATE SKIP LOCKED), earliest first; a list of int64 ids. */
-List	   *store_exec_claim_due(int max, TimestampTz now);
+/*
+ * Claims up to max executions due by now and not before *from (FOR UPDATE
+ * SKIP LOCKED), earliest first; a list of int64 ids. Sets *from to the last
+ * one's due time, for the next claim of the same transaction.
+ */
+List	   *store_exec_claim_due(int max, TimestampTz now, TimestampTz *from);
 
 #endif
