@@ -57,3 +57,23 @@ BEGIN
 END $$;
 CREATE TRIGGER bounded_cascade AFTER DELETE ON executions
     REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION bounded_cascade();
+
+-- ListExecutions shows why an execution failed: error and cause
+ALTER TYPE execution_summary ADD ATTRIBUTE error text, ADD ATTRIBUTE cause text;
+CREATE OR REPLACE FUNCTION sfn_list_executions(state_machine text DEFAULT NULL, status text DEFAULT NULL)
+RETURNS SETOF execution_summary
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF status IS NOT NULL AND status NOT IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED') THEN
+        RAISE EXCEPTION 'status must be RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED, not "%"', status
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY
+    SELECT e.arn, m.arn, e.name, e.status, e.start_date, e.stop_date, e.redrive_count, e.error, e.cause
+      FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id
+     WHERE e.parent_id IS NULL
+       AND (sfn_list_executions.state_machine IS NULL
+            OR e.machine_id = booking.state_machine_id(sfn_list_executions.state_machine))
+       AND (sfn_list_executions.status IS NULL OR e.status = sfn_list_executions.status)
+     ORDER BY e.start_date DESC, e.id DESC;
+END $$;

@@ -135,7 +135,7 @@ CREATE TABLE executions (
     variables       jsonb,
     attempts        jsonb,
     entered_at      timestamptz,
-    phase           text NOT NULL DEFAULT 'step',       -- step end task branches queued
+    phase           text NOT NULL DEFAULT 'step',       -- step end task branches queued wait
     pending_events  jsonb,                  -- recorded when the timer fires (WaitStateExited)
     fanout          jsonb,                  -- phase branches: {map, tolerance, max_concurrency}
     due_at          timestamptz,            -- when a tick should advance it; NULL: not on a timer
@@ -260,7 +260,8 @@ LANGUAGE C VOLATILE;
 
 CREATE TYPE execution_summary AS (
     execution_arn text, state_machine_arn text, name text, status text,
-    start_date timestamptz, stop_date timestamptz, redrive_count integer);
+    start_date timestamptz, stop_date timestamptz, redrive_count integer,
+    error text, cause text);
 
 CREATE FUNCTION sfn_list_executions(state_machine text DEFAULT NULL, status text DEFAULT NULL)
 RETURNS SETOF execution_summary
@@ -271,7 +272,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN QUERY
-    SELECT e.arn, m.arn, e.name, e.status, e.start_date, e.stop_date, e.redrive_count
+    SELECT e.arn, m.arn, e.name, e.status, e.start_date, e.stop_date, e.redrive_count, e.error, e.cause
       FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id
      WHERE e.parent_id IS NULL
        AND (sfn_list_executions.state_machine IS NULL

@@ -756,7 +756,11 @@ handle_outcome(Advance *a)
 				{
 					a->row->pending_events = after ? booking_jsonc_to_jsonb(after) : NULL;
 					json_object_put(after);
-					return park_until(a, booking_from_asl_time(a->out->due));
+					(void) park_until(a, booking_from_asl_time(a->out->due));
+					/* it shows the Wait while it waits; what follows is the Wait's Next */
+					a->row->state = pstrdup(a->out->state);
+					a->row->phase = "wait";
+					return LOOP_STOP;
 				}
 				record_all(a, after);
 				json_object_put(after);
@@ -969,6 +973,25 @@ resume_task(Advance *a, const TaskAnswer *answer)
 		step_loop(a);
 }
 
+/* A Wait's time has come: on to its Next, or the end. */
+static void
+resume_after_wait(Advance *a)
+{
+	const asl_state *st = a->state ? asl_machine_find(a->machine, a->state) : NULL;
+
+	if (st == NULL || st->type != ASL_STATE_WAIT)
+		elog(ERROR, "booking: execution %lld waits in \"%s\", which is not a Wait",
+			 (long long) a->row->id, a->state ? a->state : "?");
+	a->row->phase = "step";
+	if (st->end || st->next == NULL)
+	{
+		finish(a, "SUCCEEDED", a->input, NULL, NULL);
+		return;
+	}
+	a->state = st->next->name;
+	step_loop(a);
+}
+
 /*
  * opening: an event to record first (ExecutionStarted), taken; or NULL.
  * answer: a task's answer (sfn_send_task_*), for an execution waiting in a Task.
@@ -1034,6 +1057,8 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 			finish(a, "SUCCEEDED", a->input, NULL, NULL);
 		else if (strcmp(row->phase, "task") == 0)
 			resume_task(a, answer);
+		else if (strcmp(row->phase, "wait") == 0)
+			resume_after_wait(a);
 		else if (strcmp(row->phase, "branches") == 0)
 		{
 			asl_position pos = cursor_position(a);

@@ -11,6 +11,7 @@
 #include "utils/builtins.h"
 #include "common/hashfn.h"
 #include "storage/lock.h"
+#include "storage/proc.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
@@ -69,18 +70,45 @@ load_or_error(int64 id, bool lock, ExecRow *row)
  * runs anything. An advisory lock in a class of booking's own (pg_locks
  * shows it with objsubid BOOKING_NAME_LOCK_CLASS): it can't collide with an
  * application's advisory locks, and a hash collision only serializes.
+ *
+ * Each name lock holds an entry of the shared lock table until commit, so a
+ * transaction that starts many named executions (a statement starting
+ * 30,000) locks the machine instead once it holds NAME_LOCKS_MAX of them, as
+ * a coarser lock: every named start also holds the machine's lock in a mode
+ * that only that coarse one conflicts with.
  */
 #define BOOKING_NAME_LOCK_CLASS 0x6b62
+#define BOOKING_MACHINE_LOCK_CLASS 0x6b63
+#define NAME_LOCKS_MAX 256
+
+static LocalTransactionId name_locks_lxid = InvalidLocalTransactionId;
+static int	name_locks_taken = 0;
 
 static void
 lock_execution_name(int64 machine_id, const char *name)
 {
+	LOCKTAG		machine_tag;
 	LOCKTAG		tag;
 
+	SET_LOCKTAG_ADVISORY(machine_tag, MyDatabaseId, (uint32) machine_id, 0, BOOKING_MACHINE_LOCK_CLASS);
+	if (LockHeldByMe(&machine_tag, ExclusiveLock))
+		return;					/* every name of the machine is this transaction's already */
+	if (name_locks_lxid != MyProc->lxid)
+	{
+		name_locks_lxid = MyProc->lxid;
+		name_locks_taken = 0;
+	}
+	if (name_locks_taken >= NAME_LOCKS_MAX)
+	{
+		(void) LockAcquire(&machine_tag, ExclusiveLock, false, false);
+		return;
+	}
+	(void) LockAcquire(&machine_tag, RowExclusiveLock, false, false);
 	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) machine_id,
 						 hash_bytes((const unsigned char *) name, (int) strlen(name)),
 						 BOOKING_NAME_LOCK_CLASS);
 	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+	name_locks_taken++;
 }
 
 /* As AWS: the same name and input while running is the same execution; else ExecutionAlreadyExists. */
