@@ -1100,7 +1100,11 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 			notify_status(row);
 	}
 	if (outermost && booking_advance_cap == 0)
-		store_fanouts_flush();	/* a tick flushes once, at its end */
+	{
+		/* a tick writes them once, at its end */
+		store_fanouts_flush();
+		store_history_counts_flush();
+	}
 }
 
 void
@@ -1261,6 +1265,8 @@ record_one(ExecRow *row, json_object *event)
 	record(&a, event);
 	flush_history(&a);
 	booking_release(owner);
+	if (n_active == 0 && booking_advance_cap == 0)
+		store_history_counts_flush();	/* outside any advance or tick: nobody else will */
 }
 
 /* Writes one execution-level event {type: {key: inner}} to row's history (inner is taken). */

@@ -10,6 +10,7 @@
 #include "executor/spi.h"
 #include "storage/backendid.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "spi_columns.h"
 #include "spi_plans.h"
@@ -498,8 +499,45 @@ store_exec_claim_due(int max, TimestampTz now, TimestampTz *from)
  * ticks never wait for each other, nor for the top-level row; the total is
  * the sum, read without locks.
  */
-int64
-store_history_total(int64 root_id)
+/*
+ * Counts this transaction added beside roots and has not written yet: a tick
+ * ending a thousand iterations of one Map would otherwise update this
+ * backend's history_counts row a thousand times, and each update walks the
+ * versions the earlier ones left (quadratic in the iterations per
+ * transaction). Written once by store_history_counts_flush. A count added in
+ * a subtransaction that fails stays: the limit then comes a few events early,
+ * never late.
+ */
+typedef struct HeldCount
+{
+	int64		root_id;
+	int64		base;			/* the total when first counted in this transaction */
+	int64		pending;		/* added since, not written */
+} HeldCount;
+
+static HeldCount *held_counts = NULL;
+static int	n_held_counts = 0;
+static int	max_held_counts = 0;
+static MemoryContextCallback held_counts_callback;
+
+static void
+held_counts_forget(void *arg)
+{
+	held_counts = NULL;
+	n_held_counts = max_held_counts = 0;
+}
+
+static HeldCount *
+held_count_find(int64 root_id)
+{
+	for (int i = 0; i < n_held_counts; i++)
+		if (held_counts[i].root_id == root_id)
+			return &held_counts[i];
+	return NULL;
+}
+
+static int64
+history_total_written(int64 root_id)
 {
 	Oid			types[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(root_id)};
@@ -511,20 +549,60 @@ store_history_total(int64 root_id)
 }
 
 int64
+store_history_total(int64 root_id)
+{
+	HeldCount  *h = held_count_find(root_id);
+
+	return history_total_written(root_id) + (h != NULL ? h->pending : 0);
+}
+
+int64
 store_history_count_add(int64 root_id, int events)
 {
-	Oid			types[3] = {INT8OID, INT4OID, INT4OID};
-	Datum		values[3] = {Int64GetDatum(root_id), Int32GetDatum(MyBackendId), Int32GetDatum(events)};
+	HeldCount  *h = held_count_find(root_id);
 
-	/* one snapshot: the other slots as committed, this slot as just written */
-	return booking_exec_plan_int8(&plan_history_add,
-								  "WITH mine AS (INSERT INTO booking.history_counts AS h (root_id, slot, events) "
-								  "VALUES ($1, $2, $3) ON CONFLICT (root_id, slot) "
-								  "DO UPDATE SET events = h.events + EXCLUDED.events RETURNING h.events) "
-								  "SELECT (SELECT events FROM mine)"
-								  " + coalesce((SELECT sum(events) FROM booking.history_counts WHERE root_id = $1 AND slot <> $2), 0)"
-								  " + coalesce((SELECT event_count FROM booking.executions WHERE id = $1), 0)",
-								  3, types, values, SPI_OK_SELECT, "history count");
+	if (h == NULL)
+	{
+		if (held_counts == NULL)
+		{
+			held_counts_callback.func = held_counts_forget;
+			MemoryContextRegisterResetCallback(TopTransactionContext, &held_counts_callback);
+			max_held_counts = 8;
+			held_counts = MemoryContextAlloc(TopTransactionContext, sizeof(HeldCount) * max_held_counts);
+		}
+		else if (n_held_counts == max_held_counts)
+		{
+			max_held_counts *= 2;
+			held_counts = repalloc(held_counts, sizeof(HeldCount) * max_held_counts);
+		}
+		h = &held_counts[n_held_counts++];
+		h->root_id = root_id;
+		h->base = history_total_written(root_id);
+		h->pending = 0;
+	}
+	h->pending += events;
+	return h->base + h->pending;
+}
+
+void
+store_history_counts_flush(void)
+{
+	Oid			types[3] = {INT8OID, INT4OID, INT4OID};
+
+	for (int i = 0; i < n_held_counts; i++)
+	{
+		Datum		values[3] = {Int64GetDatum(held_counts[i].root_id), Int32GetDatum(MyBackendId),
+		Int32GetDatum((int32) held_counts[i].pending)};
+
+		if (held_counts[i].pending == 0)
+			continue;
+		(void) booking_exec_plan(&plan_history_add,
+								 "INSERT INTO booking.history_counts AS h (root_id, slot, events) "
+								 "VALUES ($1, $2, $3) ON CONFLICT (root_id, slot) "
+								 "DO UPDATE SET events = h.events + EXCLUDED.events",
+								 3, types, values, NULL, SPI_OK_INSERT, "history count");
+	}
+	n_held_counts = 0;
 }
 
 int64
@@ -532,9 +610,16 @@ store_history_count_fold(int64 root_id)
 {
 	Oid			types[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(root_id)};
+	HeldCount  *h = held_count_find(root_id);
+	int64		pending = 0;
 
-	return booking_exec_plan_int8(&plan_history_fold,
-								  "WITH gone AS (DELETE FROM booking.history_counts WHERE root_id = $1 RETURNING events) "
-								  "SELECT coalesce(sum(events), 0) FROM gone",
-								  1, types, values, SPI_OK_SELECT, "history count fold");
+	if (h != NULL)
+	{
+		pending = h->pending;
+		*h = held_counts[--n_held_counts];	/* the last one takes its place */
+	}
+	return pending + booking_exec_plan_int8(&plan_history_fold,
+											"WITH gone AS (DELETE FROM booking.history_counts WHERE root_id = $1 RETURNING events) "
+											"SELECT coalesce(sum(events), 0) FROM gone",
+											1, types, values, SPI_OK_SELECT, "history count fold");
 }

@@ -122,10 +122,15 @@ int64		store_history_total(int64 root_id);
 
 /*
  * Counts events recorded outside root_id's own advance (an iteration, an
- * event written beside it) in this backend's slot, without locking the
- * root's row; returns the new total.
+ * event written beside it) for this backend's slot, without locking the
+ * root's row; returns the new total (others' counts as they were when this
+ * transaction first counted for root_id). Kept in the backend until
+ * store_history_counts_flush writes them.
  */
 int64		store_history_count_add(int64 root_id, int events);
+
+/* Writes what store_history_count_add kept (once per tick or per outermost advance). */
+void		store_history_counts_flush(void);
 
 /*
  * Removes root_id's history_counts rows and returns their sum, for the

@@ -130,6 +130,7 @@ sfn_tick(PG_FUNCTION_ARGS)
 	}
 	PG_END_TRY();
 	store_fanouts_flush();
+	store_history_counts_flush();
 	MemoryContextSwitchTo(caller);
 	MemoryContextDelete(per_execution);
 	PG_RETURN_INT32(advanced);
