@@ -322,20 +322,24 @@ set_timer(ExecRow *row, TimestampTz due)
 static void record_one(ExecRow *row, json_object *event);
 
 static const char *
-end_event_type(const char *status)
+end_event_type(ExecStatus status)
 {
-	if (strcmp(status, "SUCCEEDED") == 0)
-		return "ExecutionSucceeded";
-	if (strcmp(status, "TIMED_OUT") == 0)
-		return "ExecutionTimedOut";
-	if (strcmp(status, "ABORTED") == 0)
-		return "ExecutionAborted";
-	return "ExecutionFailed";
+	switch (status)
+	{
+		case EXEC_SUCCEEDED:
+			return "ExecutionSucceeded";
+		case EXEC_TIMED_OUT:
+			return "ExecutionTimedOut";
+		case EXEC_ABORTED:
+			return "ExecutionAborted";
+		default:
+			return "ExecutionFailed";
+	}
 }
 
 /* Ends the execution with status; output for SUCCEEDED, else error and cause. */
 static void
-finish(Advance *a, const char *status, json_object *output, const char *error, const char *cause)
+finish(Advance *a, ExecStatus status, json_object *output, const char *error, const char *cause)
 {
 	ExecRow    *row = a->row;
 	bool		child = row->parent_id != 0;
@@ -344,18 +348,19 @@ finish(Advance *a, const char *status, json_object *output, const char *error, c
 	/* the position stays where it ended: a redrive starts again from this state */
 	if (a->state != NULL)
 		cursor_to_row(a);
-	if (strcmp(row->phase, "task") == 0 && !row->unsaved)
+	Assert(row->status == EXEC_RUNNING && status != EXEC_RUNNING);
+	if (row->phase == EXEC_PHASE_TASK && !row->unsaved)
 		store_token_close_all(row->id);	/* an answer now finds no task */
-	row->status = pstrdup(status);
-	row->output = strcmp(status, "SUCCEEDED") == 0 ? booking_jsonc_to_jsonb(output) : NULL;
+	row->status = status;
+	row->output = status == EXEC_SUCCEEDED ? booking_jsonc_to_jsonb(output) : NULL;
 	row->error = error && error[0] ? pstrdup(error) : NULL;
 	row->cause = cause ? pstrdup(cause) : NULL;
 	row->stop_date = GetCurrentTimestamp();
 	row->due_at = 0;
 	row->pending_events = NULL;
-	if (strcmp(status, "SUCCEEDED") != 0 && strcmp(status, "FAILED") != 0 && !row->unsaved)
+	if (status != EXEC_SUCCEEDED && status != EXEC_FAILED && !row->unsaved)
 		store_exec_abort_children(row->id, row->stop_date);
-	if (strcmp(row->phase, "branches") == 0 && !row->unsaved)
+	if (row->phase == EXEC_PHASE_BRANCHES && !row->unsaved)
 		store_fanout_delete(row->id);	/* children ending later start nothing */
 	if (!child)
 	{
@@ -419,7 +424,7 @@ park_on_token(Advance *a, const asl_task *task, int64 activity_id)
 	tok.heartbeat_at = activity_id != 0 ? 0 : now;
 	tok.timeout_at = task->timeout_seconds > 0 ? now + task->timeout_seconds * USECS_PER_SEC : 0;
 	store_token_insert(&tok, activity_id != 0 ? booking_jsonc_to_jsonb(task->input) : NULL);
-	a->row->phase = "task";
+	a->row->phase = EXEC_PHASE_TASK;
 	return park_until(a, store_token_deadline(&tok));
 }
 
@@ -645,7 +650,7 @@ collect_children(Advance *a, const asl_position *pos)
 	{
 		ChildSummary *c = lfirst(lc);
 
-		if (strcmp(c->status, "RUNNING") == 0)
+		if (c->status == EXEC_RUNNING)
 			return false;
 	}
 	results = palloc0(sizeof(asl_result) * (list_length(children) + 1));
@@ -656,9 +661,9 @@ collect_children(Advance *a, const asl_position *pos)
 		ChildSummary *c = lfirst(lc);
 		json_object *output;
 
-		if (strcmp(c->status, "ABORTED") == 0)
+		if (c->status == EXEC_ABORTED)
 			continue;			/* stopped because a sibling failed */
-		results[n].failed = strcmp(c->status, "SUCCEEDED") != 0;
+		results[n].failed = c->status != EXEC_SUCCEEDED;
 		output = results[n].failed ? NULL : to_jsonc_or_null(c->output);
 		json_object_array_add(outputs, output);
 		results[n].output = output;
@@ -718,14 +723,14 @@ handle_outcome(Advance *a)
 			if (a->row->unsaved)
 				store_exec_save(a->row);	/* children refer to it */
 			spawn_children(a);
-			a->row->phase = "branches";
+			a->row->phase = EXEC_PHASE_BRANCHES;
 			cursor_to_row(a);
 			flush_history(a);
 			store_exec_save(a->row);
 			run_children_inline(a);
 			if (!collect_children(a, &pos))
 				return park_until(a, 0);
-			a->row->phase = "step";
+			a->row->phase = EXEC_PHASE_STEP;
 			swap_next(a);
 			continue;
 		}
@@ -751,7 +756,7 @@ handle_outcome(Advance *a)
 				cursor_move(a, a->out->next, json_object_get(a->out->output),
 							json_object_get(a->out->variables));
 				if (a->out->next == NULL)
-					a->row->phase = "end";
+					a->row->phase = EXEC_PHASE_END;
 				if (a->out->due > booking_host_now(NULL))
 				{
 					a->row->pending_events = after ? booking_jsonc_to_jsonb(after) : NULL;
@@ -759,24 +764,24 @@ handle_outcome(Advance *a)
 					(void) park_until(a, booking_from_asl_time(a->out->due));
 					/* it shows the Wait while it waits; what follows is the Wait's Next */
 					a->row->state = pstrdup(a->out->state);
-					a->row->phase = "wait";
+					a->row->phase = EXEC_PHASE_WAIT;
 					return LOOP_STOP;
 				}
 				record_all(a, after);
 				json_object_put(after);
 				if (a->out->next == NULL)
 				{
-					finish(a, "SUCCEEDED", a->input, NULL, NULL);
+					finish(a, EXEC_SUCCEEDED, a->input, NULL, NULL);
 					return LOOP_STOP;
 				}
 				return LOOP_CONTINUE;
 			}
 		case ASL_OUTCOME_END:
-			finish(a, "SUCCEEDED", a->out->output, NULL, NULL);
+			finish(a, EXEC_SUCCEEDED, a->out->output, NULL, NULL);
 			return LOOP_STOP;
 		case ASL_OUTCOME_FAIL:
 		default:
-			finish(a, "FAILED", NULL, a->out->error.name, a->out->error.cause);
+			finish(a, EXEC_FAILED, NULL, a->out->error.name, a->out->error.cause);
 			return LOOP_STOP;
 	}
 }
@@ -791,13 +796,13 @@ step_loop(Advance *a)
 
 		if (a->row->timeout_at != 0 && GetCurrentTimestamp() >= a->row->timeout_at)
 		{
-			finish(a, "TIMED_OUT", NULL, ASL_ERR_TIMEOUT,
+			finish(a, EXEC_TIMED_OUT, NULL, ASL_ERR_TIMEOUT,
 				   "The execution ran longer than the state machine's TimeoutSeconds");
 			return;
 		}
 		if (a->history_full)
 		{
-			finish(a, "FAILED", NULL, ASL_ERR_RUNTIME, HISTORY_LIMIT_CAUSE);
+			finish(a, EXEC_FAILED, NULL, ASL_ERR_RUNTIME, HISTORY_LIMIT_CAUSE);
 			return;
 		}
 		if (!run_has_time())
@@ -963,7 +968,7 @@ resume_task(Advance *a, const TaskAnswer *answer)
 		reply.output = to_jsonc_or_null(answer->output);
 		record(a, task_event(ASL_TASK_SUCCEEDED, &st->resource, reply.output, NULL, NULL));
 	}
-	a->row->phase = "step";
+	a->row->phase = EXEC_PHASE_STEP;
 	make_env(a, &env);
 	pos = cursor_position(a);
 	asl_outcome_clear(a->next);
@@ -982,10 +987,10 @@ resume_after_wait(Advance *a)
 	if (st == NULL || st->type != ASL_STATE_WAIT)
 		elog(ERROR, "booking: execution %lld waits in \"%s\", which is not a Wait",
 			 (long long) a->row->id, a->state ? a->state : "?");
-	a->row->phase = "step";
+	a->row->phase = EXEC_PHASE_STEP;
 	if (st->end || st->next == NULL)
 	{
-		finish(a, "SUCCEEDED", a->input, NULL, NULL);
+		finish(a, EXEC_SUCCEEDED, a->input, NULL, NULL);
 		return;
 	}
 	a->state = st->next->name;
@@ -1002,9 +1007,9 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	Advance    *a;
 	BookingOwned *owner;
 	bool		outermost = n_active == 0;
-	const char *status_before = row->status;
+	ExecStatus	status_before = row->status;
 
-	if (strcmp(row->status, "RUNNING") != 0)
+	if (row->status != EXEC_RUNNING)
 		return;
 	if (n_active >= MAX_NESTED_ADVANCES)
 		elog(ERROR, "booking: executions nested too deeply");
@@ -1051,15 +1056,15 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 		}
 		row->due_at = 0;
 		if (row->timeout_at != 0 && GetCurrentTimestamp() >= row->timeout_at)
-			finish(a, "TIMED_OUT", NULL, ASL_ERR_TIMEOUT,
+			finish(a, EXEC_TIMED_OUT, NULL, ASL_ERR_TIMEOUT,
 				   "The execution ran longer than the state machine's TimeoutSeconds");
-		else if (strcmp(row->phase, "end") == 0)
-			finish(a, "SUCCEEDED", a->input, NULL, NULL);
-		else if (strcmp(row->phase, "task") == 0)
+		else if (row->phase == EXEC_PHASE_END)
+			finish(a, EXEC_SUCCEEDED, a->input, NULL, NULL);
+		else if (row->phase == EXEC_PHASE_TASK)
 			resume_task(a, answer);
-		else if (strcmp(row->phase, "wait") == 0)
+		else if (row->phase == EXEC_PHASE_WAIT)
 			resume_after_wait(a);
-		else if (strcmp(row->phase, "branches") == 0)
+		else if (row->phase == EXEC_PHASE_BRANCHES)
 		{
 			asl_position pos = cursor_position(a);
 
@@ -1068,7 +1073,7 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 				(void) park_until(a, 0);
 			else
 			{
-				row->phase = "step";
+				row->phase = EXEC_PHASE_STEP;
 				swap_next(a);
 				if (handle_outcome(a) == LOOP_CONTINUE)
 					step_loop(a);
@@ -1076,11 +1081,11 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 		}
 		else
 		{
-			row->phase = "step";
+			row->phase = EXEC_PHASE_STEP;
 			step_loop(a);
 		}
 		count_history(a);
-		if (row->parent_id == 0 && !row->unsaved && strcmp(row->status, "RUNNING") != 0)
+		if (row->parent_id == 0 && !row->unsaved && row->status != EXEC_RUNNING)
 			row->event_count += (int) store_history_count_fold(row->id);	/* ended: one number */
 		store_exec_save(row);	/* first: a start's row gets its id */
 		flush_history(a);
@@ -1092,11 +1097,11 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	PG_END_TRY();
 	booking_release(owner);
 
-	if (strcmp(row->status, "RUNNING") != 0)
+	if (row->status != EXEC_RUNNING)
 	{
 		if (row->parent_id != 0)
 			child_ended(row);
-		else if (strcmp(row->status, status_before) != 0)
+		else if (row->status != status_before)
 			notify_status(row);
 	}
 	if (outermost && booking_advance_cap == 0)
@@ -1123,8 +1128,8 @@ booking_answer_task(ExecRow *row, const TaskAnswer *answer)
 static void
 record_iteration_end(const ExecRow *child, const char *map_state)
 {
-	const char *type = strcmp(child->status, "SUCCEEDED") == 0 ? "MapIterationSucceeded" :
-		strcmp(child->status, "ABORTED") == 0 ? "MapIterationAborted" : "MapIterationFailed";
+	const char *type = child->status == EXEC_SUCCEEDED ? "MapIterationSucceeded" :
+		child->status == EXEC_ABORTED ? "MapIterationAborted" : "MapIterationFailed";
 	ExecRow		parent;
 
 	/* written beside the parent's row: only its id and its root's are needed */
@@ -1196,12 +1201,11 @@ child_ended_uncounted(ExecRow *child, bool failed)
 static void
 child_ended(ExecRow *child)
 {
-	bool		failed = strcmp(child->status, "SUCCEEDED") != 0 &&
-		strcmp(child->status, "ABORTED") != 0;
+	bool		failed = child->status != EXEC_SUCCEEDED && child->status != EXEC_ABORTED;
 	Fanout	   *f;
 	int64		parent_id = child->parent_id;
 
-	Assert(parent_id != 0 && strcmp(child->status, "RUNNING") != 0);
+	Assert(parent_id != 0 && child->status != EXEC_RUNNING);
 	f = store_fanout_hold(parent_id);
 	if (f == NULL)
 	{
@@ -1209,7 +1213,7 @@ child_ended(ExecRow *child)
 
 		/* no fanout: the parent has ended (or it predates fanouts) */
 		if (store_exec_load(parent_id, false, false, &parent) &&
-			strcmp(parent.status, "RUNNING") == 0 && strcmp(parent.phase, "branches") == 0)
+			parent.status == EXEC_RUNNING && parent.phase == EXEC_PHASE_BRANCHES)
 			child_ended_uncounted(child, failed);
 		return;
 	}
@@ -1244,7 +1248,7 @@ notify_status(const ExecRow *row)
 		return;
 	jb_begin_object(&state);
 	jb_text(&state, "executionArn", row->arn);
-	jb_text(&state, "status", row->status);
+	jb_text(&state, "status", exec_status_name(row->status));
 	payload = jb_end_object(&state);
 	/* delivered at commit; nothing if the caller rolls back */
 	Async_Notify("booking_execution", JsonbToCString(NULL, &payload->root, VARSIZE(payload)));
@@ -1328,7 +1332,7 @@ booking_start(ExecRow *row)
 }
 
 void
-booking_stop(ExecRow *row, const char *status, const char *error, const char *cause)
+booking_stop(ExecRow *row, ExecStatus status, const char *error, const char *cause)
 {
 	Advance		a;
 	BookingOwned *owner = booking_owner(advance_free);
@@ -1360,14 +1364,14 @@ booking_redrive(ExecRow *row, int64 timeout_seconds)
 		root_info_forget(NULL); /* its RedriveCount changes */
 
 	/* from the state that failed, with the input it had, retries counted afresh */
-	row->status = "RUNNING";
+	row->status = EXEC_RUNNING;
 	row->output = NULL;
 	row->error = NULL;
 	row->cause = NULL;
 	row->stop_date = 0;
 	row->attempts = NULL;
 	row->entered_at = 0;
-	row->phase = "step";
+	row->phase = EXEC_PHASE_STEP;
 	row->fanout = NULL;
 	row->pending_events = NULL;
 	row->timeout_at = timeout_seconds > 0 ? row->redrive_date + timeout_seconds * USECS_PER_SEC : 0;

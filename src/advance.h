@@ -65,7 +65,7 @@ void		booking_task_heartbeat(ExecRow *row, const TokenRow *token);
  * Ends a running execution as ABORTED (or TIMED_OUT), its children too,
  * with the given error and cause; writes it back.
  */
-void		booking_stop(ExecRow *row, const char *status, const char *error, const char *cause);
+void		booking_stop(ExecRow *row, ExecStatus status, const char *error, const char *cause);
 
 /*
  * RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution runs again from

@@ -33,7 +33,6 @@ static SPIPlanPtr plan_find_machine_name;
 static SPIPlanPtr plan_find_in_machine;
 static SPIPlanPtr plan_insert;
 static SPIPlanPtr plan_insert_fresh;
-static SPIPlanPtr plan_insert_child;
 static SPIPlanPtr plan_save;
 static SPIPlanPtr plan_children;
 static SPIPlanPtr plan_delete_children;
@@ -59,7 +58,7 @@ read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 	out->version = spi_col_int4(tup, desc, 5, 0);
 	out->machine_name = spi_col_text(tup, desc, 6);
 	out->role = spi_col_oid(tup, desc, 7);
-	out->status = spi_col_text(tup, desc, 8);
+	out->status = exec_status_from_name(spi_col_text(tup, desc, 8));
 	out->input = spi_col_jsonb(tup, desc, 9);
 	out->output = spi_col_jsonb(tup, desc, 10);
 	out->error = spi_col_text(tup, desc, 11);
@@ -72,7 +71,7 @@ read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 	out->variables = spi_col_jsonb(tup, desc, 18);
 	out->attempts = spi_col_jsonb(tup, desc, 19);
 	out->entered_at = spi_col_timestamptz(tup, desc, 20);
-	out->phase = spi_col_text(tup, desc, 21);
+	out->phase = exec_phase_from_name(spi_col_text(tup, desc, 21));
 	out->pending_events = spi_col_jsonb(tup, desc, 22);
 	out->due_at = spi_col_timestamptz(tup, desc, 23);
 	out->timeout_at = spi_col_timestamptz(tup, desc, 24);
@@ -167,42 +166,6 @@ jsonb_datum(Jsonb *j, char *null)
 	return j == NULL ? (Datum) 0 : JsonbPGetDatum(j);
 }
 
-int64
-store_exec_insert_child(const ExecRow *parent, int index, const char *start,
-						Jsonb *input, Jsonb *variables, bool queued)
-{
-	Oid			types[9] = {INT8OID, INT4OID, INT8OID, INT8OID, INT4OID, TEXTOID, JSONBOID, JSONBOID, TEXTOID};
-	Datum		values[9];
-	char		nulls[9] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
-	int64		id;
-
-	values[0] = Int64GetDatum(parent->machine_id);
-	values[1] = Int32GetDatum(parent->version);
-	values[2] = Int64GetDatum(parent->id);
-	values[3] = Int64GetDatum(parent->root_id != 0 ? parent->root_id : parent->id);
-	values[4] = Int32GetDatum(index);
-	values[5] = CStringGetTextDatum(start);
-	values[6] = JsonbPGetDatum(input);
-	values[7] = jsonb_datum(variables, &nulls[7]);
-	values[8] = CStringGetTextDatum(queued ? "queued" : "step");
-	SPI_connect();
-	booking_spi_check(SPI_execute_plan(booking_plan(&plan_insert_child,
-													"INSERT INTO booking.executions "
-													"(machine_id, version, parent_id, root_id, branch_index, state, input, document, variables, phase, timeout_at, due_at) "
-													"SELECT $1, $2, $3, $4, $5, $6, $7, $7, $8, $9, p.timeout_at, "
-													"CASE WHEN $9 = 'step' THEN clock_timestamp() END "
-													"FROM booking.executions p WHERE p.id = $3 "
-													"RETURNING id",
-													9, types),
-									   values, nulls, false, 1),
-					  SPI_OK_INSERT_RETURNING, "child execution insert");
-	if (SPI_processed != 1)
-		elog(ERROR, "booking: parent execution %lld vanished", (long long) parent->id);
-	id = spi_col_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
-	SPI_finish();
-	return id;
-}
-
 /* The columns that move, $1 … $19 of both the insert and the update (row id first). */
 #define SAVE_ARGS 19
 static const Oid save_types[SAVE_ARGS] = {INT8OID, TEXTOID, JSONBOID, TEXTOID, TEXTOID, TEXTOID,
@@ -214,7 +177,7 @@ save_values(const ExecRow *row, Datum *values, char *nulls)
 {
 	memset(nulls, ' ', SAVE_ARGS);
 	values[0] = Int64GetDatum(row->id);
-	values[1] = CStringGetTextDatum(row->status);
+	values[1] = CStringGetTextDatum(exec_status_name(row->status));
 	values[2] = jsonb_datum(row->output, &nulls[2]);
 	values[3] = text_datum(row->error, &nulls[3]);
 	values[4] = text_datum(row->cause, &nulls[4]);
@@ -223,7 +186,7 @@ save_values(const ExecRow *row, Datum *values, char *nulls)
 	values[7] = jsonb_datum(row->variables, &nulls[7]);
 	values[8] = jsonb_datum(row->attempts, &nulls[8]);
 	values[9] = time_datum(row->entered_at, &nulls[9]);
-	values[10] = CStringGetTextDatum(row->phase);
+	values[10] = CStringGetTextDatum(exec_phase_name(row->phase));
 	values[11] = jsonb_datum(row->pending_events, &nulls[11]);
 	values[12] = time_datum(row->due_at, &nulls[12]);
 	values[13] = time_datum(row->stop_date, &nulls[13]);
@@ -350,8 +313,8 @@ store_exec_children(int64 parent_id)
 
 		c->id = spi_col_int8(tup, desc, 1, 0);
 		c->branch_index = spi_col_int4(tup, desc, 2, 0);
-		c->status = spi_col_text(tup, desc, 3);
-		c->phase = spi_col_text(tup, desc, 4);
+		c->status = exec_status_from_name(spi_col_text(tup, desc, 3));
+		c->phase = exec_phase_from_name(spi_col_text(tup, desc, 4));
 		c->output = spi_col_jsonb(tup, desc, 5);
 		c->error = spi_col_text(tup, desc, 6);
 		c->cause = spi_col_text(tup, desc, 7);
@@ -478,13 +441,8 @@ store_exec_claim_due(int max, TimestampTz now, TimestampTz *from)
 					  SPI_OK_SELECT, "due executions claim");
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		MemoryContext old = MemoryContextSwitchTo(caller);
-		int64	   *id = palloc(sizeof(int64));
-
-		*id = spi_col_int8(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, 0);
+		ids = spi_col_int8_append(ids, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, caller);
 		*from = spi_col_timestamptz(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
-		ids = lappend(ids, id);
-		MemoryContextSwitchTo(old);
 	}
 	SPI_finish();
 	return ids;

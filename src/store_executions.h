@@ -11,6 +11,8 @@
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
+#include "exec_state.h"
+
 /* One row of booking.executions (plus its machine's name and role). */
 typedef struct ExecRow
 {
@@ -22,7 +24,7 @@ typedef struct ExecRow
 	char	   *machine_name;
 	Oid			role;			/* the machine's: its tasks run as this role */
 	char	   *search_path;	/* the machine's: its tasks run with this search_path */
-	char	   *status;
+	ExecStatus	status;
 	Jsonb	   *input;
 	Jsonb	   *output;
 	char	   *error;
@@ -35,7 +37,7 @@ typedef struct ExecRow
 	Jsonb	   *variables;
 	Jsonb	   *attempts;
 	TimestampTz entered_at;		/* 0: not entered yet */
-	char	   *phase;
+	ExecPhase	phase;
 	Jsonb	   *pending_events;
 	Jsonb	   *fanout;			/* phase branches: {map, tolerance, max_concurrency} */
 	TimestampTz due_at;			/* 0: not on a timer */
@@ -55,8 +57,8 @@ typedef struct ChildSummary
 {
 	int64		id;
 	int			branch_index;
-	char	   *status;
-	char	   *phase;
+	ExecStatus	status;
+	ExecPhase	phase;
 	TimestampTz due_at;
 	Jsonb	   *output;
 	char	   *error;
@@ -77,10 +79,6 @@ int			store_exec_find_by_name(const char *machine_name, const char *name, int64 
 
 /* The id of machine_id's top-level execution named name, or 0. */
 int64		store_exec_find_in_machine(int64 machine_id, const char *name);
-
-/* Inserts a child of parent; returns its id. */
-int64		store_exec_insert_child(const ExecRow *parent, int index, const char *start,
-									Jsonb *input, Jsonb *variables, bool queued);
 
 /*
  * Writes back everything that moves: status, result, position, phase,

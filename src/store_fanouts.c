@@ -109,14 +109,7 @@ store_fanout_materialize(int64 parent_id, int first, int launch_below, bool own_
 		bool		runs = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
 
 		if (runs)
-		{
-			MemoryContext old = MemoryContextSwitchTo(caller);
-			int64	   *id = palloc(sizeof(int64));
-
-			*id = spi_col_int8(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, 0);
-			started = lappend(started, id);
-			MemoryContextSwitchTo(old);
-		}
+			started = spi_col_int8_append(started, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, caller);
 	}
 	SPI_finish();
 	return started;

@@ -61,8 +61,8 @@ advance_isolated(int64 id)
 			ReThrowError(edata);
 		ereport(WARNING,
 				(errmsg("booking: execution %lld failed while advancing: %s", (long long) id, edata->message)));
-		if (store_exec_load(id, true, false, &row) && strcmp(row.status, "RUNNING") == 0)
-			booking_stop(&row, "FAILED", "States.Runtime", edata->message);
+		if (store_exec_load(id, true, false, &row) && row.status == EXEC_RUNNING)
+			booking_stop(&row, EXEC_FAILED, "States.Runtime", edata->message);
 		FreeErrorData(edata);
 	}
 }
