@@ -1090,11 +1090,23 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 		store_exec_save(row);	/* first: a start's row gets its id */
 		flush_history(a);
 	}
-	PG_FINALLY();
+	PG_CATCH();
 	{
 		n_active--;
+		/*
+		 * Counts kept for this call are void: the caller's savepoint, if it
+		 * goes on, rolls back what they counted (and the fanout locks). A
+		 * tick puts back what it saved instead (advance_isolated).
+		 */
+		if (outermost && booking_advance_cap == 0)
+		{
+			store_fanouts_discard();
+			store_history_counts_discard();
+		}
+		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	n_active--;
 	booking_release(owner);
 
 	if (row->status != EXEC_RUNNING)

@@ -563,6 +563,12 @@ store_history_counts_flush(void)
 	n_held_counts = 0;
 }
 
+void
+store_history_counts_discard(void)
+{
+	n_held_counts = 0;
+}
+
 int64
 store_history_count_fold(int64 root_id)
 {

@@ -130,6 +130,9 @@ int64		store_history_count_add(int64 root_id, int events);
 /* Writes what store_history_count_add kept (once per tick or per outermost advance). */
 void		store_history_counts_flush(void);
 
+/* Forgets them unwritten (what they counted was rolled back). */
+void		store_history_counts_discard(void);
+
 /*
  * Removes root_id's history_counts rows and returns their sum, for the
  * caller to add to the root's event_count (which it holds locked and saves).

@@ -247,6 +247,12 @@ store_fanouts_flush(void)
 	n_held = 0;					/* still locked: the next hold reads them back */
 }
 
+void
+store_fanouts_discard(void)
+{
+	n_held = 0;
+}
+
 FanoutsSaved *
 store_fanouts_save(void)
 {

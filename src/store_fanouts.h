@@ -65,6 +65,9 @@ Fanout	   *store_fanout_hold(int64 parent_id);
 /* Writes every held fanout back (once per tick or per outermost advance). */
 void		store_fanouts_flush(void);
 
+/* Forgets the held fanouts unwritten (their subtransaction failed). */
+void		store_fanouts_discard(void);
+
 /* The held fanouts, to put back when a subtransaction that changed them fails. */
 typedef struct FanoutsSaved
 {
