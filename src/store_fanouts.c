@@ -268,8 +268,12 @@ store_fanouts_save(void)
 void
 store_fanouts_restore(const FanoutsSaved *saved)
 {
-	/* what the failed subtransaction locked is unlocked: only the earlier ones stay */
-	Assert(saved->n <= n_held);
+	/*
+	 * What the failed subtransaction locked is unlocked: only the earlier
+	 * ones stay; one it forgot (deleted) comes back, as its row did. The
+	 * array never shrinks, so they fit.
+	 */
+	Assert(saved->n == 0 || saved->n <= max_held);
 	if (saved->n > 0)
 		memcpy(held, saved->items, sizeof(Fanout) * saved->n);
 	n_held = saved->n;
