@@ -135,7 +135,7 @@ CREATE TABLE executions (
     variables       jsonb,
     attempts        jsonb,
     entered_at      timestamptz,
-    phase           text NOT NULL DEFAULT 'step',       -- step end task branches queued
+    phase           text NOT NULL DEFAULT 'step',       -- step end task branches queued wait
     pending_events  jsonb,                  -- recorded when the timer fires (WaitStateExited)
     fanout          jsonb,                  -- phase branches: {map, tolerance, max_concurrency}
     due_at          timestamptz,            -- when a tick should advance it; NULL: not on a timer
@@ -265,7 +265,8 @@ LANGUAGE C VOLATILE;
 
 CREATE TYPE execution_summary AS (
     execution_arn text, state_machine_arn text, name text, status text,
-    start_date timestamptz, stop_date timestamptz, redrive_count integer);
+    start_date timestamptz, stop_date timestamptz, redrive_count integer,
+    error text, cause text);
 
 CREATE FUNCTION sfn_list_executions(state_machine text DEFAULT NULL, status text DEFAULT NULL)
 RETURNS SETOF execution_summary
@@ -276,7 +277,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN QUERY
-    SELECT e.arn, m.arn, e.name, e.status, e.start_date, e.stop_date, e.redrive_count
+    SELECT e.arn, m.arn, e.name, e.status, e.start_date, e.stop_date, e.redrive_count, e.error, e.cause
       FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id
      WHERE e.parent_id IS NULL
        AND (sfn_list_executions.state_machine IS NULL
@@ -568,3 +569,64 @@ SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('st
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('executions', 'id'), '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('history', 'seq'), '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('activities', 'id'), '');
+
+-- ==== bounded work ====
+
+-- History events counted beside a top-level execution's own row: by its
+-- Map/Parallel iterations and by events written outside its advance. One row
+-- per (execution, backend slot): concurrent ticks advancing sibling
+-- iterations add to rows of their own and never wait for each other or for
+-- the execution's row. The execution's total is its event_count plus these.
+CREATE TABLE history_counts (
+    root_id         bigint NOT NULL,        -- the top-level execution; see bounded_cascade
+    slot            integer NOT NULL,       -- the counting backend's id
+    events          integer NOT NULL,
+    PRIMARY KEY (root_id, slot)
+);
+COMMENT ON TABLE history_counts IS 'History events of an execution counted beside its row (its iterations), one row per counting backend; added into executions.event_count when the iterations are collected';
+
+-- A Map or Parallel state's children: counted here, so that each end is one
+-- row update and the last one resumes the parent without scanning its
+-- siblings; branches not created yet wait in fanout_items, a chunk per row,
+-- and are created a chunk at a time as earlier children end.
+CREATE TABLE fanouts (
+    parent_id       bigint PRIMARY KEY,     -- the execution in the Map/Parallel state
+    state           text NOT NULL,          -- that state (MapIteration events name it)
+    is_map          boolean NOT NULL,
+    distributed     boolean NOT NULL,       -- a Distributed Map: iterations keep histories of their own
+    tolerant        boolean NOT NULL,       -- ToleratedFailure*: failures do not stop the rest
+    max_concurrency integer NOT NULL,       -- 0: no limit
+    total           integer NOT NULL,
+    created         integer NOT NULL DEFAULT 0,     -- children with branch_index below exist
+    launched        integer NOT NULL DEFAULT 0,     -- ... and below this have started
+    ended           integer NOT NULL DEFAULT 0,
+    aborted         boolean NOT NULL DEFAULT false  -- a failure stopped the rest
+);
+COMMENT ON TABLE fanouts IS 'Counters of the children of an execution in a Map or Parallel state';
+CREATE TABLE fanout_items (
+    parent_id       bigint NOT NULL,
+    first_index     integer NOT NULL,
+    branches        jsonb NOT NULL,         -- [{s: start state, i: input, v: variables}, …]
+    PRIMARY KEY (parent_id, first_index)
+);
+COMMENT ON TABLE fanout_items IS 'Branches of a Map or Parallel state whose children are not created yet, a chunk per row';
+-- An iteration of a Distributed Map counts its history events on its own, as
+-- AWS's child executions do.
+ALTER TABLE executions ADD COLUMN own_history boolean NOT NULL DEFAULT false;
+
+-- history_counts, fanouts and fanout_items go with their executions
+CREATE FUNCTION bounded_cascade() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM booking.history_counts WHERE root_id IN (SELECT id FROM gone);
+    DELETE FROM booking.fanouts WHERE parent_id IN (SELECT id FROM gone);
+    DELETE FROM booking.fanout_items WHERE parent_id IN (SELECT id FROM gone);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER bounded_cascade AFTER DELETE ON executions
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION bounded_cascade();
+
+-- Maps still running and history counts are state, not cache: dumped with the
+-- executions they belong to (docs/operations.md, Backups)
+SELECT pg_catalog.pg_extension_config_dump('history_counts', '');
+SELECT pg_catalog.pg_extension_config_dump('fanouts', '');
+SELECT pg_catalog.pg_extension_config_dump('fanout_items', '');

@@ -79,7 +79,7 @@ lock_open_task(const char *token, TokenRow *tok, ExecRow *row)
 				 errmsg("TaskTimedOut: the task of this token timed out")));
 	if (strcmp(tok->status, "succeeded") == 0 || strcmp(tok->status, "failed") == 0)
 		task_does_not_exist("was answered already");
-	if (strcmp(tok->status, "open") != 0 || strcmp(row->status, "RUNNING") != 0 || strcmp(row->phase, "task") != 0 ||
+	if (strcmp(tok->status, "open") != 0 || row->status != EXEC_RUNNING || row->phase != EXEC_PHASE_TASK ||
 		row->state == NULL || strcmp(row->state, tok->state) != 0)
 		task_does_not_exist("is over: its execution has ended or moved on");
 }

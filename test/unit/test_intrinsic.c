@@ -422,7 +422,9 @@ test_arrays(void)
 	EXPECT_FAIL("States.ArrayRange(1, 1001, 1)", "States.ArrayRange: the range would have 1001 items; at most 1000 are allowed");
 	EXPECT_FAIL("States.ArrayRange(0, 9007199254740992, 1)", "at most 1000");
 	EXPECT_FAIL("States.ArrayRange(1, 9, 0)", "argument 3 (step) must be a non-zero integer, got the number 0");
-	EXPECT_FAIL("States.ArrayRange(1, 9, 0.4)", "argument 3 (step) must be a non-zero integer");
+	EXPECT_FAIL("States.ArrayRange(1, 9, 0.4)", "argument 3 (step) must be an integer, got the number 0.4");
+	EXPECT_FAIL("States.ArrayRange(1, 9, 1.5)", "argument 3 (step) must be an integer, got the number 1.5");
+	EXPECT("States.ArrayRange(1, 9, 2.0)", "[1, 3, 5, 7, 9]");
 	EXPECT_FAIL("States.ArrayRange($.str, 9, 1)", "argument 1 (first) must be an integer, got the string \"abc\"");
 	EXPECT_FAIL("States.ArrayRange(1, 1e300, 1)", "argument 2 (last) must be an integer between -2^53 and 2^53");
 	/* States.ArrayGetItem */
@@ -503,6 +505,11 @@ test_encoding(void)
 	EXPECT("States.Base64Decode('RGF0YSB0byBlbmNvZGU')", "\"Data to encode\"");
 	EXPECT_FAIL("States.Base64Decode('Y')", "States.Base64Decode: argument 1 (base64 text) must be valid base64, got the string \"Y\"");
 	EXPECT_FAIL("States.Base64Decode('YQ=')", "must be valid base64");
+	/* U+0000 can't be stored (text): the intrinsic fails, catchably, wherever it runs */
+	EXPECT_FAIL("States.Base64Decode('YQBi')", "argument 1 (base64 text) must be base64 of text without NUL bytes");
+	EXPECT_FAIL("States.Base64Decode('AA==')", "without NUL bytes");
+	EXPECT_FAIL("States.StringToJson('\"a\\u0000b\"')", "must be a string holding JSON text");
+	EXPECT_FAIL("States.StringToJson('[\"\\u0000\"]')", "must be a string holding JSON text");
 	EXPECT_FAIL("States.Base64Decode('YQ===')", "must be valid base64");
 	EXPECT_FAIL("States.Base64Decode('YWI==')", "must be valid base64");
 	EXPECT_FAIL("States.Base64Decode('=YWI')", "must be valid base64");

@@ -156,9 +156,9 @@ round_half_up(double d)
  * Argument i as an integer within +-2^53. With round, a non-integer rounds
  * to the nearest integer, as AWS documents for MathAdd and MathRandom ("If
  * you specify a non-integer value ..., Step Functions will round it off to
- * the nearest integer"); ArrayRange and ArrayPartition, whose integer
- * arguments are documented the same way, round too. Without round (an
- * array index) a non-integer fails.
+ * the nearest integer"); ArrayPartition's chunk size and ArrayRange's
+ * bounds round too. Without round (an array index, ArrayRange's step, where a
+ * rounded step would silently make another array) a non-integer fails.
  */
 bool
 intrinsic_want_integer(const asl_intrinsic *fn, json_object **vals, size_t i, const char *what,
@@ -318,7 +318,12 @@ has_raw_controls(const char *s, size_t len)
 	return false;
 }
 
-/* json-c reads NaN and Infinity even in strict mode; JSON has neither. */
+/*
+ * json-c reads NaN and Infinity even in strict mode; JSON has neither. Nor
+ * can a document hold U+0000 in a string or a key (the host stores text,
+ * which can't): it fails here, as a catchable intrinsic failure, rather than
+ * later where it is stored.
+ */
 static bool
 has_non_finite(json_object *v)
 {
@@ -326,6 +331,8 @@ has_non_finite(json_object *v)
 	{
 		case json_type_double:
 			return !isfinite(json_object_get_double(v));
+		case json_type_string:
+			return memchr(json_object_get_string(v), '\0', (size_t) json_object_get_string_len(v)) != NULL;
 		case json_type_array:
 			for (size_t i = 0; i < json_object_array_length(v); i++)
 				if (has_non_finite(json_object_array_get_idx(v, i)))
@@ -335,9 +342,9 @@ has_non_finite(json_object *v)
 			{
 				json_object_object_foreach(v, key, val)
 				{
-					(void) key;
 					if (has_non_finite(val))
 						return true;
+					(void) key; /* json-c keys end at their first NUL: one can't hide there */
 				}
 				return false;
 			}
@@ -524,7 +531,7 @@ fn_array_range(const asl_intrinsic *fn, json_object **vals, json_object **out, a
 
 	if (!intrinsic_want_integer(fn, vals, 0, "first", true, &first, err) ||
 		!intrinsic_want_integer(fn, vals, 1, "last", true, &last, err) ||
-		!intrinsic_want_integer(fn, vals, 2, "step", true, &step, err))
+		!intrinsic_want_integer(fn, vals, 2, "step", false, &step, err))
 		return false;
 	if (step == 0)
 		return intrinsic_bad_arg(err, fn, 2, "step", "a non-zero integer", vals[2]);
