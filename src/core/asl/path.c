@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "compare_op.h"
+#include "strbuf.h"
 
 /* Parentheses, '!' and filters inside filters, in the text. */
 #define MAX_NESTING		64
@@ -1240,6 +1241,100 @@ const char *
 asl_path_text(const asl_path *path)
 {
 	return path ? path->text : NULL;
+}
+
+static void
+add_str(asl_strbuf *b, const char *s)
+{
+	asl_strbuf_add(b, s, strlen(s));
+}
+
+static void
+add_int(asl_strbuf *b, int64_t n)
+{
+	char		buf[24];
+
+	snprintf(buf, sizeof buf, "%lld", (long long) n);
+	add_str(b, buf);
+}
+
+char *
+asl_path_normalized(const asl_path *path)
+{
+	asl_strbuf	b = {0};
+
+	if (path == NULL)
+		return NULL;
+	if (path->root == ASL_ROOT_CONTEXT)
+		add_str(&b, "$$");
+	else
+	{
+		add_str(&b, "$");
+		if (path->root == ASL_ROOT_VARIABLE && path->variable)
+			add_str(&b, path->variable);
+	}
+	for (size_t i = 0; i < path->segments.count; i++)
+	{
+		const segment *sg = &path->segments.items[i];
+
+		if (sg->deep)
+			add_str(&b, "..");
+		switch (sg->kind)
+		{
+			case SEG_NAME:
+				add_str(&b, "['");
+				add_str(&b, sg->name);
+				add_str(&b, "']");
+				break;
+			case SEG_INDEX:
+				add_str(&b, "[");
+				add_int(&b, sg->index);
+				add_str(&b, "]");
+				break;
+			case SEG_WILDCARD:
+				add_str(&b, "[*]");
+				break;
+			case SEG_SLICE:
+				add_str(&b, "[");
+				if (sg->has_from)
+					add_int(&b, sg->from);
+				add_str(&b, ":");
+				if (sg->has_to)
+					add_int(&b, sg->to);
+				add_str(&b, "]");
+				break;
+			case SEG_NAMES:
+				add_str(&b, "[");
+				for (size_t j = 0; j < sg->count; j++)
+				{
+					add_str(&b, j ? ",'" : "'");
+					add_str(&b, sg->names[j]);
+					add_str(&b, "'");
+				}
+				add_str(&b, "]");
+				break;
+			case SEG_INDEXES:
+				add_str(&b, "[");
+				for (size_t j = 0; j < sg->count; j++)
+				{
+					if (j)
+						add_str(&b, ",");
+					add_int(&b, sg->indexes[j]);
+				}
+				add_str(&b, "]");
+				break;
+			case SEG_FILTER:
+				add_str(&b, "[?]");
+				break;
+		}
+	}
+	asl_strbuf_add(&b, "", 0);
+	if (b.oom)
+	{
+		free(b.data);
+		return NULL;
+	}
+	return b.data;
 }
 
 asl_path_root

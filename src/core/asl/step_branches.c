@@ -109,7 +109,7 @@ fail:
 	drop_branches(&c->out->branches);
 	json_object_put(params);
 	json_object_put(eff);
-	step_error(c, &err);
+	step_state_error(c, &err);
 }
 
 /* A percentage from 0 to 100, literal or through a path (States.Runtime otherwise). */
@@ -164,6 +164,70 @@ resolve_tolerance(step_ctx *c, json_object *eff, asl_branches *b, asl_error *err
 	return resolve_percentage(c, eff, &b->tolerated_percentage, err);
 }
 
+/* A Java int: a JSON integer, a whole double, or a string of decimal digits (a sign allowed). */
+static bool
+java_int(json_object *v, int64_t *out)
+{
+	if (json_object_is_type(v, json_type_int))
+		*out = json_object_get_int64(v);
+	else if (json_object_is_type(v, json_type_double))
+	{
+		double		d = json_object_get_double(v);
+
+		if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != (double) (int64_t) d)
+			return false;
+		*out = (int64_t) d;
+	}
+	else if (json_object_is_type(v, json_type_string))
+	{
+		const char *s = json_object_get_string(v);
+		const char *p = s + (*s == '+' || *s == '-');
+		char	   *end;
+
+		if (*p < '0' || *p > '9' || strspn(p, "0123456789") != strlen(p) || strlen(p) > 11)
+			return false;
+		*out = strtoll(s, &end, 10);
+	}
+	else
+		return false;
+	return *out >= INT32_MIN && *out <= INT32_MAX;
+}
+
+/* MaxConcurrency, or MaxConcurrencyPath's value read as AWS reads it (a numeric string too). */
+static bool
+resolve_max_concurrency(step_ctx *c, json_object *eff, int64_t *out, asl_error *err)
+{
+	const asl_num_or_path *v = &c->st->map.max_concurrency;
+	asl_scope	s = step_scope(c, eff);
+	json_object *node = NULL;
+	bool		ok = false;
+
+	*out = 0;
+	if (!v->present)
+		return true;
+	if (v->path == NULL)
+	{
+		*out = (int64_t) v->value;
+		return true;
+	}
+	if (!asl_path_select(v->path, &s, &node))
+		return asl_path_not_found(v->path, err);
+	if (!java_int(node, out))
+		asl_error_set(err, ASL_ERR_RUNTIME,
+					  "The MaxConcurrencyPath field refers to value \"%s\" which is not a valid integer: %s",
+					  json_object_is_type(node, json_type_string) ? json_object_get_string(node) :
+					  node ? json_object_to_json_string_ext(node, JSON_C_TO_STRING_PLAIN) : "null",
+					  asl_path_text(v->path));
+	else if (*out < 0)
+		asl_error_set(err, ASL_ERR_RUNTIME,
+					  "Expected non-negative integer for MaxConcurrency, got '%lld' instead.",
+					  (long long) *out);
+	else
+		ok = true;
+	json_object_put(node);
+	return ok;
+}
+
 /* ItemsPath: the array to iterate over (a new reference). */
 static bool
 select_items(step_ctx *c, json_object *eff, json_object **items, asl_error *err)
@@ -175,11 +239,7 @@ select_items(step_ctx *c, json_object *eff, json_object **items, asl_error *err)
 	if (!p->present || p->path == NULL)
 		*items = json_object_get(eff);
 	else if (!asl_path_select(p->path, &s, items))
-	{
-		asl_error_set(err, ASL_ERR_RUNTIME, "Invalid path '%s' : No results for path: %s (ItemsPath)",
-					  asl_path_text(p->path), asl_path_text(p->path));
-		return false;
-	}
+		return asl_path_not_found(p->path, err);
 	if (!json_object_is_type(*items, json_type_array))
 	{
 		asl_error_set(err, ASL_ERR_RUNTIME,
@@ -217,7 +277,7 @@ item_input(step_ctx *c, json_object *eff, size_t i, json_object *item,
 	s.context = ictx;
 	ok = asl_template_eval(c->st->map.item_selector, &s, input, err);
 	json_object_put(ictx);
-	return ok && asl_check_size(*input, c->limit, c->st->name, "an item after ItemSelector", err);
+	return ok && asl_check_size(*input, c->limit, c->st->name, err);
 }
 
 /* Distributed-map features booking does not run: an error, not a wrong result. */
@@ -253,7 +313,7 @@ step_map(step_ctx *c)
 		return;
 	if (!check_supported(c, &err) ||
 		!select_items(c, eff, &items, &err) ||
-		!step_resolve_count(c, &c->st->map.max_concurrency, "MaxConcurrency", eff, 0, &mc, &err))
+		!resolve_max_concurrency(c, eff, &mc, &err))
 		goto fail;
 	n = json_object_array_length(items);
 	if (!alloc_branches(c, n, &err) || !resolve_tolerance(c, eff, b, &err))
@@ -279,7 +339,7 @@ fail:
 	drop_branches(b);
 	json_object_put(items);
 	json_object_put(eff);
-	step_error(c, &err);
+	step_state_error(c, &err);
 }
 
 /* ---- the continuation ---- */
@@ -410,11 +470,11 @@ map_done(step_ctx *c, const asl_result *results, size_t n)
 		asl_scope	s = step_scope(c, c->pos->input);
 
 		/* the thresholds are read from the effective input, as at the start */
-		if (!asl_apply_path_filter(&c->st->input_path, "InputPath", c->pos->input, &s, &eff, &err) ||
+		if (!asl_apply_path_filter(&c->st->input_path, c->pos->input, &s, &eff, &err) ||
 			!resolve_tolerance(c, eff, &tol, &err))
 		{
 			json_object_put(eff);
-			step_error(c, &err);
+			step_state_error(c, &err);
 			return;
 		}
 		json_object_put(eff);
