@@ -401,8 +401,9 @@ put_utf8(char *dst, unsigned cp)
 }
 
 /*
- * A '...' or "..." string with JSON's backslash escapes (plus \'). The
- * decoded text is never longer than the quoted one, which sizes the buffer.
+ * A '...' or "..." string literal in a filter, with JSON's backslash escapes
+ * (plus \'). The decoded text is never longer than the quoted one, which
+ * sizes the buffer.
  */
 static bool
 parse_quoted(parser *p, char **out)
@@ -503,6 +504,34 @@ parse_quoted(parser *p, char **out)
 	buf[len] = '\0';
 	p->pos = end + 1;
 	*out = buf;
+	return true;
+}
+
+/*
+ * A '...' or "..." name in brackets, as Jayway reads it for AWS: verbatim.
+ * A backslash keeps the character after it from ending the name, and both
+ * stay in it: $['a\"b'] names the key a\"b.
+ */
+static bool
+parse_bracket_name(parser *p, char **out)
+{
+	char		quote = peek(p);
+	size_t		start = p->pos + 1;
+	size_t		end = start;
+
+	*out = NULL;
+	while (p->text[end] != quote)
+	{
+		if (p->text[end] == '\0')
+			return fail(p, end, "unterminated string");
+		if (p->text[end] == '\\' && p->text[end + 1] != '\0')
+			end++;
+		end++;
+	}
+	*out = strndup(p->text + start, end - start);
+	if (*out == NULL)
+		return fail(p, p->pos, "out of memory");
+	p->pos = end + 1;
 	return true;
 }
 
@@ -673,7 +702,7 @@ parse_bracket_names(parser *p, segment *seg)
 			seg->names = names;
 			cap = ncap;
 		}
-		if (!parse_quoted(p, &name))
+		if (!parse_bracket_name(p, &name))
 			return false;
 		seg->names[seg->count++] = name;
 		skip_space(p);

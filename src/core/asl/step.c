@@ -130,8 +130,10 @@ step_begin(step_ctx *c, const asl_machine *machine, const asl_position *pos,
 		return false;
 	}
 	out->state = c->st->name;
+	/* AWS gives State.RetryCount only to the states that can retry (Task, Parallel, Map) */
 	c->context = asl_context_for_state(env->context, c->st->name, entered,
-									   asl_attempts_total(pos->attempts),
+									   c->st->type == ASL_STATE_TASK || c->st->type == ASL_STATE_PARALLEL ||
+									   c->st->type == ASL_STATE_MAP ? asl_attempts_total(pos->attempts) : -1,
 									   c->st->type == ASL_STATE_TASK ? env->task_token : NULL);
 	if (c->context == NULL || out->events == NULL)
 	{
