@@ -542,7 +542,7 @@ booking_task_dynamodb(const char *action, json_object *params, json_object **out
 
 	memset(&call, 0, sizeof(call));
 	name = ddb_request_table_name(params, err);
-	if (name != NULL)
+	if (name != NULL && ddb_request_check_shape(op, params, err))
 		call.table = ddb_table_open(name, err);
 	if (call.table != NULL)
 	{
