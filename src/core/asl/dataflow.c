@@ -56,16 +56,25 @@ asl_apply_path_filter(const asl_opt_path *p, json_object *doc,
 	s = *scope;
 	s.input = doc;
 	if (!asl_path_select(p->path, &s, out))
-		return asl_path_not_found(p->path, err);
+		return asl_path_not_found(p->path, &s, err);
 	return true;
 }
 
 bool
-asl_path_not_found(const asl_path *path, asl_error *err)
+asl_path_not_found(const asl_path *path, const asl_scope *scope, asl_error *err)
 {
-	char	   *normalized = asl_path_normalized(path);
+	char	   *missing = asl_path_missing_property(path, scope);
+	char	   *normalized;
 
-	/* AWS quotes Jayway's message, the path once as written, once normalized */
+	/* AWS quotes Jayway's message: the path as written, then Jayway's own words */
+	if (missing != NULL)
+	{
+		asl_error_set(err, ASL_ERR_RUNTIME, "Invalid path '%s' : Missing property in path %s",
+					  asl_path_text(path), missing);
+		free(missing);
+		return false;
+	}
+	normalized = asl_path_normalized(path);
 	asl_error_set(err, ASL_ERR_RUNTIME, "Invalid path '%s' : No results for path: %s",
 				  asl_path_text(path), normalized ? normalized : asl_path_text(path));
 	free(normalized);

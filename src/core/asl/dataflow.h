@@ -26,8 +26,8 @@
 bool		asl_apply_path_filter(const asl_opt_path *p, json_object *doc,
 								  const asl_scope *scope, json_object **out, asl_error *err);
 
-/* States.Runtime in AWS's words for a path that matched nothing. Returns false. */
-bool		asl_path_not_found(const asl_path *path, asl_error *err);
+/* States.Runtime in AWS's words for a path that matched nothing in scope. Returns false. */
+bool		asl_path_not_found(const asl_path *path, const asl_scope *scope, asl_error *err);
 
 /* Parameters / ResultSelector / ItemSelector: no template -> scope->input itself. */
 bool		asl_apply_template(const asl_template *tpl, const asl_scope *scope,

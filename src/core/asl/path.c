@@ -1287,8 +1287,9 @@ add_int(asl_strbuf *b, int64_t n)
 	add_str(b, buf);
 }
 
-char *
-asl_path_normalized(const asl_path *path)
+/* The first n segments of path in Jayway's bracket notation (asl_path_normalized). */
+static char *
+normalized_prefix(const asl_path *path, size_t n)
 {
 	asl_strbuf	b = {0};
 
@@ -1302,7 +1303,7 @@ asl_path_normalized(const asl_path *path)
 		if (path->root == ASL_ROOT_VARIABLE && path->variable)
 			add_str(&b, path->variable);
 	}
-	for (size_t i = 0; i < path->segments.count; i++)
+	for (size_t i = 0; i < n && i < path->segments.count; i++)
 	{
 		const segment *sg = &path->segments.items[i];
 
@@ -1364,6 +1365,49 @@ asl_path_normalized(const asl_path *path)
 		return NULL;
 	}
 	return b.data;
+}
+
+char *
+asl_path_normalized(const asl_path *path)
+{
+	return path ? normalized_prefix(path, path->segments.count) : NULL;
+}
+
+char *
+asl_path_missing_property(const asl_path *path, const asl_scope *scope)
+{
+	json_object *node;
+
+	if (path == NULL || scope == NULL || path->root == ASL_ROOT_VARIABLE)
+		return NULL;
+	node = path->root == ASL_ROOT_INPUT ? scope->input : scope->context;
+	/* the last segment missing is "No results", not this */
+	for (size_t i = 0; i + 1 < path->segments.count; i++)
+	{
+		const segment *sg = &path->segments.items[i];
+		json_object *next;
+
+		if (sg->deep || (sg->kind != SEG_NAME && sg->kind != SEG_INDEX))
+			return NULL;
+		if (sg->kind == SEG_INDEX)
+		{
+			int64_t		len;
+
+			if (!json_object_is_type(node, json_type_array))
+				return NULL;
+			len = (int64_t) json_object_array_length(node);
+			if (sg->index >= len || sg->index < -len)
+				return NULL;
+			node = json_object_array_get_idx(node, (size_t) (sg->index < 0 ? len + sg->index : sg->index));
+			continue;
+		}
+		if (!json_object_is_type(node, json_type_object))
+			return NULL;
+		if (!json_object_object_get_ex(node, sg->name, &next))
+			return normalized_prefix(path, i + 1);
+		node = next;
+	}
+	return NULL;
 }
 
 asl_path_root

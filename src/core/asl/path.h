@@ -52,6 +52,14 @@ const char *asl_path_text(const asl_path *path);
  * malloc'd string; NULL when out of memory.
  */
 char	   *asl_path_normalized(const asl_path *path);
+
+/*
+ * When a definite path matches nothing because a property before its last
+ * segment is missing from an object, the path up to that property, as Jayway
+ * names it ("Missing property in path $['a']"); NULL otherwise (and when out
+ * of memory). The caller frees.
+ */
+char	   *asl_path_missing_property(const asl_path *path, const asl_scope *scope);
 asl_path_root asl_path_root_kind(const asl_path *path);
 /* For ASL_ROOT_VARIABLE: the variable's name; NULL otherwise. */
 const char *asl_path_variable(const asl_path *path);

@@ -193,7 +193,7 @@ step_resolve_count(step_ctx *c, const asl_num_or_path *v, const char *field,
 		return true;
 	}
 	if (!asl_path_select(v->path, &s, &node))
-		return asl_path_not_found(v->path, err);
+		return asl_path_not_found(v->path, &s, err);
 	if (json_object_is_type(node, json_type_int))
 		d = (double) json_object_get_int64(node);
 	else if (json_object_is_type(node, json_type_double))
