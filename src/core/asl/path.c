@@ -405,24 +405,40 @@ put_utf8(char *dst, unsigned cp)
  * (plus \'). The decoded text is never longer than the quoted one, which
  * sizes the buffer.
  */
+/*
+ * The offset of the quote that closes the string opening at p->pos (a
+ * backslash keeps the character after it from closing it); false when the
+ * text ends first.
+ */
+static bool
+closing_quote(parser *p, size_t *end)
+{
+	char		quote = peek(p);
+	size_t		i = p->pos + 1;
+
+	while (p->text[i] != quote)
+	{
+		if (p->text[i] == '\0')
+			return fail(p, i, "unterminated string");
+		if (p->text[i] == '\\' && p->text[i + 1] != '\0')
+			i++;
+		i++;
+	}
+	*end = i;
+	return true;
+}
+
 static bool
 parse_quoted(parser *p, char **out)
 {
-	char		quote = peek(p);
-	size_t		end = p->pos + 1;
+	size_t		end;
 	char	   *buf;
 	size_t		len = 0;
 
 	*out = NULL;
 	/* find the closing quote first, to size the buffer */
-	while (p->text[end] != quote)
-	{
-		if (p->text[end] == '\0')
-			return fail(p, end, "unterminated string");
-		if (p->text[end] == '\\' && p->text[end + 1] != '\0')
-			end++;
-		end++;
-	}
+	if (!closing_quote(p, &end))
+		return false;
 	buf = malloc(end - p->pos + 1);
 	if (buf == NULL)
 		return fail(p, p->pos, "out of memory");
@@ -515,19 +531,12 @@ parse_quoted(parser *p, char **out)
 static bool
 parse_bracket_name(parser *p, char **out)
 {
-	char		quote = peek(p);
 	size_t		start = p->pos + 1;
-	size_t		end = start;
+	size_t		end;
 
 	*out = NULL;
-	while (p->text[end] != quote)
-	{
-		if (p->text[end] == '\0')
-			return fail(p, end, "unterminated string");
-		if (p->text[end] == '\\' && p->text[end + 1] != '\0')
-			end++;
-		end++;
-	}
+	if (!closing_quote(p, &end))
+		return false;
 	*out = strndup(p->text + start, end - start);
 	if (*out == NULL)
 		return fail(p, p->pos, "out of memory");
