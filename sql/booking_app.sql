@@ -69,7 +69,8 @@ SELECT "Id", "bookedStatus" FROM booking_app.apartments WHERE "Id" = '1234567';
 SELECT pg_temp.fire('sam-1');
 SELECT * FROM pg_temp.outcome('sam-1');
 SELECT pg_temp.states('sam-1');
-SELECT details -> 'taskFailedEventDetails' ->> 'error' AS error, details -> 'taskFailedEventDetails' ->> 'cause' AS cause
+SELECT details -> 'taskFailedEventDetails' ->> 'error' AS error,
+       regexp_replace(details -> 'taskFailedEventDetails' ->> 'cause', 'Request ID: [A-Z0-9]{52};', 'Request ID: <request id>;') AS cause
   FROM booking.sfn_get_execution_history('sam-1') WHERE type = 'TaskFailed';
 -- a missing account: the condition fails, the same Fail state
 SELECT booking_app.add_step_function('sam-missing', 'booking_step_function',

@@ -217,6 +217,61 @@ is_escapable(char c)
 	return c == '\'' || c == '{' || c == '}' || c == '\\';
 }
 
+/* Objects and arrays nested deeper than this are printed as JSON text. */
+#define MAX_FORMAT_DEPTH 256
+
+/*
+ * A value as States.Format prints it, which is how Java prints the value
+ * (AWS's runtime): strings without quotes, objects as {key=value, ...},
+ * arrays as [a, b], at any depth; numbers, booleans and null as in JSON.
+ */
+static void
+format_value(asl_strbuf *out, json_object *v, int depth)
+{
+	json_type	jt = json_object_get_type(v);
+
+	if (jt == json_type_string)
+		asl_strbuf_add(out, json_object_get_string(v), (size_t) json_object_get_string_len(v));
+	else if (jt == json_type_object && depth < MAX_FORMAT_DEPTH)
+	{
+		bool		first = true;
+
+		asl_strbuf_add(out, "{", 1);
+		{
+			json_object_object_foreach(v, key, val)
+			{
+				if (!first)
+					asl_strbuf_add(out, ", ", 2);
+				first = false;
+				asl_strbuf_add(out, key, strlen(key));
+				asl_strbuf_add(out, "=", 1);
+				format_value(out, val, depth + 1);
+			}
+		}
+		asl_strbuf_add(out, "}", 1);
+	}
+	else if (jt == json_type_array && depth < MAX_FORMAT_DEPTH)
+	{
+		asl_strbuf_add(out, "[", 1);
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+		{
+			if (i > 0)
+				asl_strbuf_add(out, ", ", 2);
+			format_value(out, json_object_array_get_idx(v, i), depth + 1);
+		}
+		asl_strbuf_add(out, "]", 1);
+	}
+	else
+	{
+		const char *s = json_object_to_json_string_ext(v, JSON_TEXT);
+
+		if (s == NULL)
+			out->oom = true;
+		else
+			asl_strbuf_add(out, s, strlen(s));
+	}
+}
+
 /*
  * Runs over a template: \' \{ \} \\ give the character, "{}" takes the next
  * value. With out NULL it only counts the placeholders. The same rules apply
@@ -241,18 +296,7 @@ format_scan(const char *t, size_t len, json_object **vals, asl_strbuf *out)
 		{
 			i++;
 			if (out)
-			{
-				json_object *v = vals[used];
-
-				if (json_object_is_type(v, json_type_string))
-					asl_strbuf_add(out, json_object_get_string(v), (size_t) json_object_get_string_len(v));
-				else
-				{
-					const char *s = json_object_to_json_string_ext(v, JSON_TEXT);
-
-					asl_strbuf_add(out, s, strlen(s));
-				}
-			}
+				format_value(out, vals[used], 0);
 			used++;
 		}
 		else if (out)
@@ -263,9 +307,9 @@ format_scan(const char *t, size_t len, json_object **vals, asl_strbuf *out)
 
 /*
  * States.Format(template, values...): each {} takes the next value, rendered
- * as its natural text (strings without quotes); the spec says values "MUST"
- * be a string, a boolean, a number or null, and placeholders and values
- * must pair up.
+ * as its natural text (format_value). The spec says values "MUST" be a
+ * string, a boolean, a number or null, but AWS prints objects and arrays
+ * too; placeholders and values must pair up.
  */
 static bool
 fn_format(const asl_intrinsic *fn, json_object **vals, json_object **out, asl_error *err)
@@ -282,13 +326,6 @@ fn_format(const asl_intrinsic *fn, json_object **vals, json_object **out, asl_er
 	}
 	else if (!intrinsic_want_string(fn, vals, 0, "template", &t, &len, err))
 		return false;
-	for (size_t i = 1; i < fn->nargs; i++)
-	{
-		json_type	jt = json_object_get_type(vals[i]);
-
-		if (jt == json_type_object || jt == json_type_array)
-			return intrinsic_bad_arg(err, fn, i, "value", "a string, number, boolean or null", vals[i]);
-	}
 	placeholders = format_scan(t, len, vals + 1, NULL);
 	if (placeholders != fn->nargs - 1)
 		return intrinsic_failure(err, fn, "the template has %zu {} placeholder%s but %zu value%s follow%s it",
@@ -353,7 +390,7 @@ has_non_finite(json_object *v)
 	}
 }
 
-/* States.StringToJson(text): the JSON value the whole text spells. */
+/* States.StringToJson(text): the JSON value the whole text spells (null for a blank text). */
 static bool
 fn_string_to_json(const asl_intrinsic *fn, json_object **vals, json_object **out, asl_error *err)
 {
@@ -365,6 +402,12 @@ fn_string_to_json(const asl_intrinsic *fn, json_object **vals, json_object **out
 
 	if (!intrinsic_want_string(fn, vals, 0, "text", &s, &len, err))
 		return false;
+	/* AWS reads an empty or blank text as null */
+	if (strspn(s, " \t\n\r\f\v") == len)
+	{
+		*out = NULL;
+		return true;
+	}
 	if (len > INT32_MAX - 1)
 		return intrinsic_failure(err, fn, "argument 1 (text) is too long");
 	tok = json_tokener_new_ex(MAX_PARSE_DEPTH);
