@@ -9,14 +9,18 @@
 //                     authenticates too, as the role its `role` claim names
 //                     (src/auth.mjs has the rules)
 //   GRAPHILE_ENV      development: GraphiQL at /graphiql, explain; else production
+//   BOOKING_SFN_PORT  when set, the Step Functions API (AWS JSON 1.0) listens there
+//                     too, as its own role (src/sfn/server.mjs has its settings)
 import "./src/node-compat.mjs";
 import { createServer } from "node:http";
 import { postgraphile } from "postgraphile";
 import { grafserv } from "postgraphile/grafserv/node";
 import { makePreset, settingsFromEnv } from "./src/preset.mjs";
 import { makeAuth, upgradeRefused } from "./src/auth.mjs";
+import { sfnSettingsFromEnv, startSfnServer } from "./src/sfn/server.mjs";
 
 const settings = settingsFromEnv();
+const sfnSettings = sfnSettingsFromEnv();
 const auth = makeAuth(settings);
 await auth.ready; // a public key that does not parse stops the server here
 const pgl = postgraphile(makePreset({ ...settings, auth }));
@@ -43,6 +47,10 @@ server.on("upgrade", async (req, socket, head) => {
 });
 // make sure the schema builds (and the database answers) before saying we listen
 await pgl.getSchema();
+const sfn = sfnSettings ? await startSfnServer(sfnSettings) : null;
+if (sfn)
+  console.log(`booking Step Functions API listening on ${sfn.url}` +
+    (sfn.identity.verifying ? " (SigV4 key pairs of BOOKING_SFN_KEYS required)" : " (any credentials)"));
 
 server.listen(settings.port, settings.host, () => {
   const { port } = server.address();
@@ -63,6 +71,7 @@ async function stop(signal) {
   server.close();
   server.closeAllConnections?.();
   try {
+    await sfn?.close();
     await pgl.release();
   } finally {
     process.exit(0);

@@ -16,6 +16,7 @@
 #include "utils/resowner.h"
 #include "utils/timestamp.h"
 
+#include "api_versions.h"
 #include "arn.h"
 #include "booking.h"
 #include "jsonb_build.h"
@@ -153,11 +154,14 @@ static Jsonb *
 describe(const ExecRow *row)
 {
 	JsonbParseState *state = NULL;
+	int			published = booking_revision_published_as(row->machine_id, row->version);
 
 	jb_begin_object(&state);
 	jb_text(&state, "executionArn", row->arn);
 	jb_text(&state, "stateMachineArn", booking_state_machine_arn(row->machine_name));
-	jb_text(&state, "stateMachineVersionArn", booking_state_machine_version_arn(row->machine_name, row->version));
+	/* the published version the execution runs, when its revision is one */
+	if (published != 0)
+		jb_text(&state, "stateMachineVersionArn", booking_state_machine_version_arn(row->machine_name, published));
 	jb_text(&state, "name", row->name);
 	jb_text(&state, "status", row->status);
 	jb_timestamp(&state, "startDate", row->start_date);

@@ -13,6 +13,7 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 
+#include "api_versions.h"
 #include "arn.h"
 #include "booking.h"
 #include "definition_prepare.h"
@@ -26,6 +27,10 @@ PG_FUNCTION_INFO_V1(sfn_create_state_machine);
 PG_FUNCTION_INFO_V1(sfn_update_state_machine);
 PG_FUNCTION_INFO_V1(sfn_delete_state_machine);
 PG_FUNCTION_INFO_V1(sfn_describe_state_machine);
+
+/* An optional argument the 1.1 signature added: absent from older signatures */
+#define ARG_GIVEN(n) (PG_NARGS() > (n) && !PG_ARGISNULL(n))
+#define ARG_TEXT(n) (ARG_GIVEN(n) ? text_to_cstring(PG_GETARG_TEXT_PP(n)) : NULL)
 
 static Jsonb *
 jsonb_arg_or_null(FunctionCallInfo fcinfo, int n)
@@ -112,8 +117,13 @@ sfn_create_state_machine(PG_FUNCTION_ARGS)
 	substitutions = jsonb_arg_or_null(fcinfo, 2);
 	prepared = prepare_or_error(PG_GETARG_JSONB_P(1), substitutions);
 
-	if (!store_machine_insert(name, booking_state_machine_arn(name), type, role,
-							  prepared, substitutions, &machine))
+	if (store_machine_insert(name, booking_state_machine_arn(name), type, role,
+							 prepared, substitutions, &machine))
+	{
+		if (ARG_GIVEN(5))
+			booking_set_role_arn(machine.id, ARG_TEXT(5));
+	}
+	else
 	{
 		/* As AWS: creating the same machine again returns it; anything else conflicts. */
 		Jsonb	   *current = store_version_definition(machine.id, machine.current_version, NULL, NULL);
@@ -127,6 +137,9 @@ sfn_create_state_machine(PG_FUNCTION_ARGS)
 							name),
 					 errhint("Use sfn_update_state_machine to publish a new version.")));
 	}
+	/* publish (default true): version 1 is published, as an update publishes by default */
+	if (PG_NARGS() > 6 && (PG_ARGISNULL(6) || PG_GETARG_BOOL(6)))
+		(void) booking_publish_latest(machine.arn, ARG_TEXT(7));
 	PG_RETURN_TEXT_P(cstring_to_text(machine.arn));
 }
 
@@ -138,20 +151,33 @@ sfn_update_state_machine(PG_FUNCTION_ARGS)
 	Jsonb	   *substitutions;
 	Jsonb	   *prepared;
 
+	bool		publish = PG_NARGS() > 4 && (PG_ARGISNULL(4) || PG_GETARG_BOOL(4));
+
 	booking_require_arg(fcinfo, 0, "state_machine");
-	booking_require_arg(fcinfo, 1, "definition");
+	if (PG_ARGISNULL(1) && !ARG_GIVEN(3) && !publish)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("MissingRequiredParameter: give a definition, a role_arn or publish to update")));
 	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), true, &machine, &version);
 	if (version != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot update a state machine version; pass the state machine's ARN or name")));
-	/* Without new substitutions, the current version's apply again (as a SAM redeploy). */
-	substitutions = jsonb_arg_or_null(fcinfo, 2);
-	if (substitutions == NULL)
-		(void) store_version_definition(machine.id, machine.current_version, &substitutions, NULL);
-	prepared = prepare_or_error(PG_GETARG_JSONB_P(1), substitutions);
-	version = store_machine_add_version(machine.id, prepared, substitutions);
-	PG_RETURN_TEXT_P(cstring_to_text(booking_state_machine_version_arn(machine.name, version)));
+	if (!PG_ARGISNULL(1))
+	{
+		/* Without new substitutions, the current version's apply again (as a SAM redeploy). */
+		substitutions = jsonb_arg_or_null(fcinfo, 2);
+		if (substitutions == NULL)
+			(void) store_version_definition(machine.id, machine.current_version, &substitutions, NULL);
+		prepared = prepare_or_error(PG_GETARG_JSONB_P(1), substitutions);
+		(void) store_machine_add_version(machine.id, prepared, substitutions);
+	}
+	if (ARG_GIVEN(3))
+		booking_set_role_arn(machine.id, ARG_TEXT(3));
+	/* the version ARN when published (the default), else the state machine's */
+	if (publish)
+		PG_RETURN_TEXT_P(cstring_to_text(booking_publish_latest(machine.arn, ARG_TEXT(5))));
+	PG_RETURN_TEXT_P(cstring_to_text(machine.arn));
 }
 
 Datum
@@ -175,29 +201,37 @@ sfn_describe_state_machine(PG_FUNCTION_ARGS)
 {
 	StoredMachine machine;
 	int			version;
+	int			published = 0;
 	Jsonb	   *definition;
 	TimestampTz version_created;
 	JsonbParseState *state = NULL;
 	Jsonb	   *result;
+	char	   *role_arn;
 
 	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), false, &machine, &version);
 	if (version == 0)
 		version = machine.current_version;
+	else
+		published = booking_revision_published_as(machine.id, version);
 	definition = store_version_definition(machine.id, version, NULL, &version_created);
 	if (definition == NULL)
 		elog(ERROR, "booking: state machine \"%s\" has no version %d", machine.name, version);
 
 	jb_begin_object(&state);
 	jb_text(&state, "stateMachineArn", machine.arn);
-	if (version != machine.current_version)
+	if (published != 0)
 		jb_text(&state, "stateMachineVersionArn",
-				booking_state_machine_version_arn(machine.name, version));
+				booking_state_machine_version_arn(machine.name, published));
 	jb_text(&state, "name", machine.name);
 	jb_text(&state, "status", "ACTIVE");
 	jb_jsonb(&state, "definition", definition);
-	jb_text(&state, "roleArn", GetUserNameFromId(machine.role, false));
+	/* the role ARN as the caller gave it, else the execution role's name */
+	role_arn = booking_role_arn(machine.id);
+	jb_text(&state, "roleArn", role_arn ? role_arn : GetUserNameFromId(machine.role, false));
 	jb_text(&state, "type", machine.type);
 	jb_timestamp(&state, "creationDate", machine.created);
+	if (machine.updated != 0)
+		jb_timestamp(&state, "updateDate", machine.updated);
 	jb_text(&state, "revisionId", psprintf("%d", version));
 	jb_int(&state, "version", version);
 	jb_timestamp(&state, "versionCreationDate", version_created);

@@ -34,7 +34,14 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 	machine = booking_resolve_start(fcinfo, &stored, &version, &input);
 
 	memset(&exec, 0, sizeof(exec));
-	exec.name = booking_new_execution_name();
+	/* a name given (StartSyncExecution's name), else a fresh one */
+	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
+	{
+		exec.name = text_to_cstring(PG_GETARG_TEXT_PP(2));
+		booking_check_name("execution name", exec.name);
+	}
+	else
+		exec.name = booking_new_execution_name();
 	exec.arn = booking_execution_arn(stored.name, exec.name);
 	exec.state_machine_arn = version == stored.current_version ? stored.arn
 		: booking_state_machine_version_arn(stored.name, version);

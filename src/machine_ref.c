@@ -5,6 +5,7 @@
 
 #include "utils/builtins.h"
 
+#include "api_versions.h"
 #include "arn.h"
 #include "booking.h"
 #include "machine_cache.h"
@@ -14,17 +15,21 @@ void
 booking_lookup_machine(const char *ref, bool for_update, StoredMachine *machine, int *version)
 {
 	char	   *name;
+	char	   *alias;
+	int			published;
 
-	booking_parse_state_machine_ref(ref, &name, version);
+	booking_parse_state_machine_qualified(ref, &name, &published, &alias);
 	if (!store_machine_lookup(name, for_update, machine))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("StateMachineDoesNotExist: state machine \"%s\" does not exist", ref)));
-	if (*version > machine->current_version)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("StateMachineDoesNotExist: state machine \"%s\" has no version %d (latest is %d)",
-						machine->name, *version, machine->current_version)));
+	/* *version is the revision to use: what a published version or an alias stands for */
+	if (alias != NULL)
+		*version = booking_alias_revision(machine->id, alias);
+	else if (published != 0)
+		*version = booking_published_revision(machine->id, machine->name, published);
+	else
+		*version = 0;
 }
 
 const asl_machine *
