@@ -49,7 +49,14 @@ booking_alias_revision(int64 machine_id, const char *alias)
 {
 	Oid			types[2] = {INT8OID, TEXTOID};
 	Datum		values[2] = {Int64GetDatum(machine_id), CStringGetTextDatum(alias)};
-	int			revision = query_int4("SELECT booking.alias_pick_revision($1, $2)", 2, types, values);
+	int			revision;
+
+	if (query_int4("SELECT 1 FROM booking.state_machine_aliases WHERE machine_id = $1 AND name = $2",
+				   2, types, values) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("StateMachineDoesNotExist: state machine alias \"%s\" does not exist", alias)));
+	revision = query_int4("SELECT booking.alias_pick_revision($1, $2)", 2, types, values);
 
 	if (revision == 0)
 		elog(ERROR, "booking: alias \"%s\" routes to a version that is no longer published", alias);
