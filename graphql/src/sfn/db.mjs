@@ -47,6 +47,7 @@ export function toSfnError(e, who) {
   const message = String(e.message);
   const named = /^([A-Z][A-Za-z0-9]+):\s*(.*)$/s.exec(message);
   if (named) return new SfnError(named[1], named[2] || message);
+  if (/^invalid state machine definition/.test(message)) return new SfnError("InvalidDefinition", message);
   if (code === "42501") {
     if (/^permission denied to set (parameter|role)/.test(message))
       return new SfnError("AccessDeniedException", `the database role "${who?.role}" is not available to this endpoint`, 400);

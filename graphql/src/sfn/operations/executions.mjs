@@ -42,11 +42,9 @@ export const executionOperations = {
     const name = str(body, "name");
     if (name !== null && name.length > NAME_MAX) throw new SfnError("InvalidName", `name is longer than ${NAME_MAX} characters`);
     const input = jsonText(body, "input", "InvalidExecutionInput", { dflt: {} });
-    const { rows } = await db.query(
-      `SELECT a.arn, booking.sfn_describe_execution(a.arn)->>'startDate' AS started
-         FROM booking.sfn_start($1, $2::jsonb, $3) AS a(arn)`,
-      [arn, JSON.stringify(input), name]);
-    return { executionArn: rows[0].arn, startDate: epoch(rows[0].started) };
+    const { rows } = await db.query("SELECT booking.sfn_start($1, $2::jsonb, $3) AS arn", [arn, JSON.stringify(input), name]);
+    const started = (await db.query("SELECT booking.sfn_describe_execution($1)->>'startDate' AS d", [rows[0].arn])).rows[0].d;
+    return { executionArn: rows[0].arn, startDate: epoch(started) };
   },
 
   async StartSyncExecution(db, body) {

@@ -41,10 +41,11 @@ export const machineOperations = {
     const publish = bool(body, "publish") ?? false;
     const tags = tagPairs(body.tags, "tags");
     const { rows } = await db.query(
-      `SELECT arn, (booking.sfn_describe_state_machine(arn)->>'creationDate') AS created
-         FROM booking.sfn_create_state_machine($1, $2::jsonb, type => $3, role_arn => $4,
+      `SELECT booking.sfn_create_state_machine($1, $2::jsonb, type => $3, role_arn => $4,
                                                publish => $5, version_description => $6) AS arn`,
       [name, JSON.stringify(definition), type, roleArn, publish, str(body, "versionDescription", { max: 256 })]);
+    // (a statement of its own: a STABLE function sees what the statements before it wrote)
+    rows[0].created = (await db.query("SELECT booking.sfn_describe_state_machine($1)->>'creationDate' AS c", [rows[0].arn])).rows[0].c;
     const arn = rows[0].arn;
     if (tags.length) await db.query("SELECT booking.sfn_tag_resource($1, $2::jsonb)", [arn, JSON.stringify(Object.fromEntries(tags))]);
     let versionArn;

@@ -27,9 +27,8 @@ export const taskOperations = {
   async CreateActivity(db, body) {
     const name = str(body, "name", { req: true });
     const tags = tagPairs(body.tags, "tags");
-    const { rows } = await db.query(
-      "SELECT a.arn, booking.sfn_describe_activity(a.arn)->>'creationDate' AS created FROM booking.sfn_create_activity($1) AS a(arn)",
-      [name]);
+    const { rows } = await db.query("SELECT booking.sfn_create_activity($1) AS arn", [name]);
+    rows[0].created = (await db.query("SELECT booking.sfn_describe_activity($1)->>'creationDate' AS c", [rows[0].arn])).rows[0].c;
     if (tags.length) await db.query("SELECT booking.sfn_tag_resource($1, $2::jsonb)", [rows[0].arn, JSON.stringify(Object.fromEntries(tags))]);
     return { activityArn: rows[0].arn, creationDate: epoch(rows[0].created) };
   },
