@@ -15,7 +15,12 @@ CREATE TABLE state_machines (
     search_path     text NOT NULL DEFAULT current_setting('search_path'),
     current_version integer NOT NULL DEFAULT 1,
     created         timestamptz NOT NULL DEFAULT now(),
-    updated         timestamptz
+    updated         timestamptz,
+    -- the creator: holds every privilege on it, as do the members of this role (docs/security.md)
+    owner           regrole NOT NULL,
+    -- the creator named a superuser or BYPASSRLS execution role explicitly; without
+    -- it, tasks refuse to run as such a role (a role made superuser later included)
+    privileged_role boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE state_machines IS 'State machines (CreateStateMachine); definitions live in state_machine_versions';
 
@@ -54,21 +59,22 @@ CREATE FUNCTION sfn_create_state_machine(
     name text,
     definition jsonb,
     substitutions jsonb DEFAULT NULL,
-    role regrole DEFAULT current_user::regrole,
+    role regrole DEFAULT NULL,
     type text DEFAULT 'STANDARD')
 RETURNS text
 AS 'MODULE_PATHNAME', 'sfn_create_state_machine'
 LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION sfn_create_state_machine(text, jsonb, jsonb, regrole, text) IS 'CreateStateMachine: validates, applies ${Name} substitutions, stores version 1, returns the ARN';
+COMMENT ON FUNCTION sfn_create_state_machine(text, jsonb, jsonb, regrole, text) IS 'CreateStateMachine: validates, applies ${Name} substitutions, stores version 1, returns the ARN; the caller owns it; role (default: the caller, who must then be neither superuser nor BYPASSRLS) is the execution role';
 
 CREATE FUNCTION sfn_update_state_machine(
     state_machine text,
     definition jsonb,
-    substitutions jsonb DEFAULT NULL)
+    substitutions jsonb DEFAULT NULL,
+    role regrole DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'sfn_update_state_machine'
 LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION sfn_update_state_machine(text, jsonb, jsonb) IS 'UpdateStateMachine: publishes a new immutable version, returns its version ARN';
+COMMENT ON FUNCTION sfn_update_state_machine(text, jsonb, jsonb, regrole) IS 'UpdateStateMachine: publishes a new immutable version, returns its version ARN; role, when given, becomes the execution role';
 
 CREATE FUNCTION sfn_delete_state_machine(state_machine text)
 RETURNS void
@@ -169,7 +175,9 @@ CREATE TABLE activities (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     name            text NOT NULL UNIQUE,
     arn             text NOT NULL UNIQUE,
-    created         timestamptz NOT NULL DEFAULT now()
+    created         timestamptz NOT NULL DEFAULT now(),
+    -- the creator: holds every privilege on it, as do the members of this role
+    owner           regrole NOT NULL
 );
 COMMENT ON TABLE activities IS 'Activities (CreateActivity); their pending tasks are task_tokens rows with activity_id set';
 
@@ -222,8 +230,122 @@ CREATE TRIGGER state_machines_cascade AFTER DELETE ON state_machines
 CREATE TRIGGER executions_cascade AFTER DELETE ON executions
     REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION executions_cascade();
 
+-------------------------------------------------------------------------------
+-- Permissions (docs/security.md): the tables above are the extension's alone;
+-- roles read them through the visible_* views below, which show each role what
+-- it may see, and change them through the API functions only, which check the
+-- caller's privileges themselves.
+-------------------------------------------------------------------------------
+
+-- Privileges on a state machine granted with sfn_grant (its owner, and the
+-- members of its owner, hold them all without a row here).
+CREATE TABLE state_machine_grants (
+    machine_id      bigint NOT NULL REFERENCES state_machines (id) ON DELETE CASCADE,
+    grantee         regrole NOT NULL,
+    privilege       text NOT NULL CHECK (privilege IN ('START', 'READ', 'STOP', 'ANSWER', 'MANAGE')),
+    grantor         regrole NOT NULL,
+    granted         timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (machine_id, grantee, privilege)
+);
+COMMENT ON TABLE state_machine_grants IS 'Privileges on state machines (sfn_grant / sfn_revoke): START, READ (describe, list, history), STOP (stop, redrive), ANSWER (its task tokens), MANAGE (update, delete, grants)';
+
+-- Privileges on an activity granted with sfn_grant_activity.
+CREATE TABLE activity_grants (
+    activity_id     bigint NOT NULL REFERENCES activities (id) ON DELETE CASCADE,
+    grantee         regrole NOT NULL,
+    privilege       text NOT NULL CHECK (privilege IN ('USE', 'WORK', 'MANAGE')),
+    grantor         regrole NOT NULL,
+    granted         timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (activity_id, grantee, privilege)
+);
+COMMENT ON TABLE activity_grants IS 'Privileges on activities (sfn_grant_activity / sfn_revoke_activity): USE (an execution role schedules tasks on it), WORK (sfn_get_activity_task, answer its tasks), MANAGE (delete, grants)';
+
+-- The views run with their owner's rights on the tables (the extension's), and
+-- filter with pg_has_role(…, 'USAGE'), which asks about the role querying them:
+-- the owner and the members of the owner hold every privilege, a grant holds
+-- for the grantee and its members. security_barrier: a caller's own conditions
+-- never see a row before the filter did.
+CREATE VIEW visible_state_machines WITH (security_barrier) AS
+SELECT m.id, m.name, m.arn, m.type, m.role, m.owner, m.current_version, m.created, m.updated,
+       CASE WHEN pg_has_role(m.owner, 'USAGE') THEN ARRAY['START', 'READ', 'STOP', 'ANSWER', 'MANAGE']
+            ELSE ARRAY(SELECT DISTINCT g.privilege FROM booking.state_machine_grants g
+                        WHERE g.machine_id = m.id AND pg_has_role(g.grantee, 'USAGE') ORDER BY 1)
+       END AS privileges
+  FROM booking.state_machines m
+ WHERE pg_has_role(m.owner, 'USAGE')
+    OR EXISTS (SELECT FROM booking.state_machine_grants g
+                WHERE g.machine_id = m.id AND pg_has_role(g.grantee, 'USAGE'));
+COMMENT ON VIEW visible_state_machines IS 'The state machines the current role owns or holds a privilege on, and which privileges it holds';
+
+CREATE VIEW visible_state_machine_versions WITH (security_barrier) AS
+SELECT v.machine_id, v.version, v.definition, v.substitutions, v.created
+  FROM booking.state_machine_versions v JOIN booking.state_machines m ON m.id = v.machine_id
+ WHERE pg_has_role(m.owner, 'USAGE')
+    OR EXISTS (SELECT FROM booking.state_machine_grants g
+                WHERE g.machine_id = m.id AND g.privilege = 'READ' AND pg_has_role(g.grantee, 'USAGE'));
+COMMENT ON VIEW visible_state_machine_versions IS 'Definitions of the state machines the current role may READ';
+
+CREATE VIEW visible_executions WITH (security_barrier) AS
+SELECT e.id, e.arn, e.name, e.machine_id, e.version, e.status, e.input, e.output, e.error, e.cause,
+       e.state, e.due_at, e.start_date, e.stop_date, e.redrive_count, e.redrive_date
+  FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id
+ WHERE e.parent_id IS NULL
+   AND (pg_has_role(m.owner, 'USAGE')
+        OR EXISTS (SELECT FROM booking.state_machine_grants g
+                    WHERE g.machine_id = m.id AND g.privilege = 'READ' AND pg_has_role(g.grantee, 'USAGE')));
+COMMENT ON VIEW visible_executions IS 'Top-level executions of the state machines the current role may READ';
+
+CREATE VIEW visible_history WITH (security_barrier) AS
+SELECT h.execution_id, h.seq, h.events
+  FROM booking.history h JOIN booking.executions e ON e.id = h.execution_id
+  JOIN booking.state_machines m ON m.id = e.machine_id
+ WHERE pg_has_role(m.owner, 'USAGE')
+    OR EXISTS (SELECT FROM booking.state_machine_grants g
+                WHERE g.machine_id = m.id AND g.privilege = 'READ' AND pg_has_role(g.grantee, 'USAGE'));
+COMMENT ON VIEW visible_history IS 'History rows (jsonb arrays of events) of the executions the current role may READ; sfn_get_execution_history numbers them';
+
+-- A task token is a bearer secret: only the readers of its execution see it.
+CREATE VIEW visible_task_tokens WITH (security_barrier) AS
+SELECT t.token, coalesce(e.root_id, e.id) AS execution_id, t.state, t.status, t.activity_id,
+       t.worker_name, t.claimed_at, t.heartbeat_at, t.timeout_at, t.created
+  FROM booking.task_tokens t JOIN booking.executions e ON e.id = t.execution_id
+  JOIN booking.state_machines m ON m.id = e.machine_id
+ WHERE pg_has_role(m.owner, 'USAGE')
+    OR EXISTS (SELECT FROM booking.state_machine_grants g
+                WHERE g.machine_id = m.id AND g.privilege = 'READ' AND pg_has_role(g.grantee, 'USAGE'));
+COMMENT ON VIEW visible_task_tokens IS 'Task tokens of the executions the current role may READ (execution_id: the top-level execution)';
+
+CREATE VIEW visible_activities WITH (security_barrier) AS
+SELECT a.id, a.name, a.arn, a.owner, a.created,
+       CASE WHEN pg_has_role(a.owner, 'USAGE') THEN ARRAY['MANAGE', 'USE', 'WORK']
+            ELSE ARRAY(SELECT DISTINCT g.privilege FROM booking.activity_grants g
+                        WHERE g.activity_id = a.id AND pg_has_role(g.grantee, 'USAGE') ORDER BY 1)
+       END AS privileges
+  FROM booking.activities a
+ WHERE pg_has_role(a.owner, 'USAGE')
+    OR EXISTS (SELECT FROM booking.activity_grants g
+                WHERE g.activity_id = a.id AND pg_has_role(g.grantee, 'USAGE'));
+COMMENT ON VIEW visible_activities IS 'The activities the current role owns or holds a privilege on, and which privileges it holds';
+
+-- Who holds what: the grants on the state machines and activities the current
+-- role can see.
+CREATE VIEW visible_grants WITH (security_barrier) AS
+SELECT 'state_machine'::text AS object_type, m.arn AS object_arn, g.grantee, g.privilege, g.grantor, g.granted
+  FROM booking.state_machine_grants g JOIN booking.state_machines m ON m.id = g.machine_id
+ WHERE pg_has_role(m.owner, 'USAGE')
+    OR EXISTS (SELECT FROM booking.state_machine_grants h
+                WHERE h.machine_id = m.id AND pg_has_role(h.grantee, 'USAGE'))
+UNION ALL
+SELECT 'activity', a.arn, g.grantee, g.privilege, g.grantor, g.granted
+  FROM booking.activity_grants g JOIN booking.activities a ON a.id = g.activity_id
+ WHERE pg_has_role(a.owner, 'USAGE')
+    OR EXISTS (SELECT FROM booking.activity_grants h
+                WHERE h.activity_id = a.id AND pg_has_role(h.grantee, 'USAGE'));
+COMMENT ON VIEW visible_grants IS 'Grants (sfn_grant, sfn_grant_activity) on the state machines and activities the current role can see';
+
 -- Resolvers for the SQL-language API: an ARN or a name → id, or an ERROR
--- (ExecutionDoesNotExist / StateMachineDoesNotExist / InvalidArn).
+-- (ExecutionDoesNotExist / StateMachineDoesNotExist / InvalidArn, or 42501
+-- when the caller may not READ it).
 CREATE FUNCTION execution_id(execution text) RETURNS bigint
 AS 'MODULE_PATHNAME', 'booking_execution_id' LANGUAGE C STRICT STABLE;
 CREATE FUNCTION state_machine_id(state_machine text) RETURNS bigint
@@ -264,29 +386,29 @@ CREATE TYPE execution_summary AS (
 
 CREATE FUNCTION sfn_list_executions(state_machine text DEFAULT NULL, status text DEFAULT NULL)
 RETURNS SETOF execution_summary
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF status IS NOT NULL AND status NOT IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED') THEN
         RAISE EXCEPTION 'status must be RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED, not "%"', status
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    -- the views show the caller what it may READ; a machine named needs READ (42501)
     RETURN QUERY
     SELECT e.arn, m.arn, e.name, e.status, e.start_date, e.stop_date, e.redrive_count
-      FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id
-     WHERE e.parent_id IS NULL
-       AND (sfn_list_executions.state_machine IS NULL
+      FROM booking.visible_executions e JOIN booking.visible_state_machines m ON m.id = e.machine_id
+     WHERE (sfn_list_executions.state_machine IS NULL
             OR e.machine_id = booking.state_machine_id(sfn_list_executions.state_machine))
        AND (sfn_list_executions.status IS NULL OR e.status = sfn_list_executions.status)
      ORDER BY e.start_date DESC, e.id DESC;
 END $$;
-COMMENT ON FUNCTION sfn_list_executions(text, text) IS 'ListExecutions: newest first';
+COMMENT ON FUNCTION sfn_list_executions(text, text) IS 'ListExecutions: newest first; executions of the state machines the caller may READ';
 
 CREATE FUNCTION sfn_get_execution_history(execution text)
 RETURNS TABLE (id integer, type text, "timestamp" timestamptz, previous_event_id integer, details jsonb)
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT (row_number() OVER w)::integer, e.event->>'type', (e.event->>'timestamp')::timestamptz,
            (row_number() OVER w - 1)::integer, e.event->'details'
-      FROM booking.history h,
+      FROM booking.visible_history h,
            jsonb_array_elements(h.events) WITH ORDINALITY AS e(event, n)
      WHERE h.execution_id = booking.execution_id(execution)
     WINDOW w AS (ORDER BY h.seq, e.n)
@@ -396,9 +518,7 @@ BEGIN
         CONTINUE WHEN advanced >= max_executions;      -- a backlog: tick again at once
         -- the earliest timer not due yet: what is due now and was not claimed
         -- is locked by another tick, which advances it
-        SELECT min(due_at) INTO next_due FROM booking.executions
-         WHERE status = 'RUNNING' AND due_at IS NOT NULL
-           AND (advanced > 0 OR due_at > clock_timestamp());
+        next_due := booking.next_timer(advanced > 0);
         pause := least(poll, extract(epoch FROM stop_at - clock_timestamp()),
                        coalesce(extract(epoch FROM next_due - clock_timestamp()), poll));
         IF pause > 0 THEN
@@ -408,3 +528,83 @@ BEGIN
 END $$;
 COMMENT ON PROCEDURE tick_for(double precision, double precision, integer) IS
 'Ticks for this many seconds, committing after each tick and sleeping until the next timer (poll seconds at most): for pg_cron where the timer workers can''t run';
+
+-------------------------------------------------------------------------------
+-- Permissions: the functions, the role booking_user, and who may execute what
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION sfn_grant(state_machine text, role regrole, privileges text[])
+RETURNS void
+AS 'MODULE_PATHNAME', 'sfn_grant'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_grant(text, regrole, text[]) IS
+  'Grants privileges on a state machine (START, READ, STOP, ANSWER, MANAGE, or ALL) to a role and its members; needs MANAGE';
+
+CREATE FUNCTION sfn_revoke(state_machine text, role regrole, privileges text[])
+RETURNS void
+AS 'MODULE_PATHNAME', 'sfn_revoke'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_revoke(text, regrole, text[]) IS
+  'Revokes privileges on a state machine granted to a role with sfn_grant; needs MANAGE';
+
+CREATE FUNCTION sfn_grant_activity(activity text, role regrole, privileges text[])
+RETURNS void
+AS 'MODULE_PATHNAME', 'sfn_grant_activity'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_grant_activity(text, regrole, text[]) IS
+  'Grants privileges on an activity (USE, WORK, MANAGE, or ALL) to a role and its members; needs MANAGE';
+
+CREATE FUNCTION sfn_revoke_activity(activity text, role regrole, privileges text[])
+RETURNS void
+AS 'MODULE_PATHNAME', 'sfn_revoke_activity'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_revoke_activity(text, regrole, text[]) IS
+  'Revokes privileges on an activity granted to a role with sfn_grant_activity; needs MANAGE';
+
+CREATE FUNCTION has_state_machine_privilege(state_machine text, privilege text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'booking_has_state_machine_privilege'
+LANGUAGE C STRICT STABLE;
+COMMENT ON FUNCTION has_state_machine_privilege(text, text) IS
+  'Whether the current role holds the privilege (START, READ, STOP, ANSWER, MANAGE) on the state machine';
+
+-- tick_for's sleep: the earliest timer (not yet due, unless include_due).
+-- It reads the executions as their owner and tells nothing but a time.
+CREATE FUNCTION next_timer(include_due boolean)
+RETURNS timestamptz
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT min(due_at) FROM booking.executions
+     WHERE status = 'RUNNING' AND due_at IS NOT NULL AND (include_due OR due_at > clock_timestamp())
+$$;
+
+-- booking_user: what a DBA grants a role to let it use booking at all (create
+-- state machines and activities, run its own, use what was granted to it):
+--   GRANT booking_user TO app;
+-- Roles are the cluster's: it is created once, for every database.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'booking_user') THEN
+        CREATE ROLE booking_user NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+        COMMENT ON ROLE booking_user IS 'Granted to the roles that may use booking (docs/security.md)';
+    END IF;
+END $$;
+
+-- The schema's names are visible to all (a task's function calls
+-- raise_task_error whatever its role); every object keeps its own privileges.
+GRANT USAGE ON SCHEMA booking TO PUBLIC;
+-- No role but the extension's owner holds anything on its tables.
+REVOKE ALL ON ALL TABLES IN SCHEMA booking FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA booking FROM PUBLIC;
+-- The API is booking_user's (each function checks privileges on the objects too).
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA booking FROM PUBLIC;
+REVOKE EXECUTE ON ALL PROCEDURES IN SCHEMA booking FROM PUBLIC;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA booking TO booking_user;
+GRANT EXECUTE ON ALL PROCEDURES IN SCHEMA booking TO booking_user;
+-- whatever role a task runs as may name its error
+GRANT EXECUTE ON FUNCTION raise_task_error(text, text) TO PUBLIC;
+REVOKE EXECUTE ON FUNCTION forbid_version_update(), executions_cascade() FROM booking_user;
+GRANT SELECT ON visible_state_machines, visible_state_machine_versions, visible_executions,
+    visible_history, visible_task_tokens, visible_activities, visible_grants TO booking_user;
+
+SELECT pg_catalog.pg_extension_config_dump('state_machine_grants', '');
+SELECT pg_catalog.pg_extension_config_dump('activity_grants', '');
