@@ -22,17 +22,22 @@ COMMENT ON ROLE booking_sfn_client IS 'requests to the Step Functions API endpoi
 DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO booking_sfn', current_database()); END $$;
 
 -- booking_sfn_client uses booking as any application role does: through
--- booking_user (the permission model: its own machines and what was granted to it)
+-- booking_user (it owns what it creates, and uses what was granted to it)
+GRANT booking_user TO booking_sfn_client;
+
+-- the application's workflows (app/load.sql, when loaded): clients of the endpoint
+-- may start them, read them, stop and redrive them, and answer their callbacks;
+-- managing them stays their owner's
 DO $$
+DECLARE
+    m text;
 BEGIN
-    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'booking_user') THEN
-        EXECUTE 'GRANT booking_user TO booking_sfn_client';
-    ELSE
-        -- before the permission model (booking_user) exists, booking's functions run
-        -- with the caller's rights on booking's tables
-        GRANT USAGE ON SCHEMA booking TO booking_sfn_client;
-        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA booking TO booking_sfn_client;
-    END IF;
+    FOR m IN SELECT name FROM booking.visible_state_machines
+              WHERE name IN ('apartment_console', 'booking_step_function', 'reserve_apartment',
+                             'reserve_apartment_callback')
+    LOOP
+        PERFORM booking.sfn_grant(m, 'booking_sfn_client', ARRAY['START', 'READ', 'STOP', 'ANSWER']);
+    END LOOP;
 END $$;
 
 SET client_min_messages = warning;

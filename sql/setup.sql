@@ -6,7 +6,7 @@ SELECT e.extname, e.extversion, e.extrelocatable, n.nspname
 SELECT p.oid::regprocedure AS function
   FROM pg_proc p
  WHERE p.pronamespace = 'booking'::regnamespace
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text;
 
 SELECT c.relname, c.relkind
   FROM pg_class c

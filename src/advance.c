@@ -14,6 +14,7 @@
 
 #include "arn.h"
 #include "booking.h"
+#include "permissions.h"
 #include "jsonb_build.h"
 #include "jsonc_bridge.h"
 #include "machine_cache.h"
@@ -351,7 +352,7 @@ run_task(Advance *a, const asl_position *pos)
 {
 	const asl_task *task = &a->out->task;
 	const asl_resource *res = task->resource;
-	TaskIdentity who = {a->row->role, a->row->search_path};
+	TaskIdentity who = {a->row->role, a->row->search_path, a->row->machine_id};
 	asl_task_reply reply;
 	asl_env		env;
 
@@ -360,11 +361,10 @@ run_task(Advance *a, const asl_position *pos)
 							 task->timeout_seconds, task->heartbeat_seconds, NULL, NULL));
 	if (res->kind == ASL_RES_ACTIVITY)
 	{
-		int64		activity = store_activity_find(res->name);
+		int64		activity = booking_activity_for_task(res->name, res->arn, a->row->role, &reply.error);
 
 		if (activity != 0)
 			return park_on_token(a, task, activity);
-		asl_error_set(&reply.error, "ActivityDoesNotExist", "Activity does not exist: %s", res->arn);
 		record(a, task_event(ASL_TASK_SCHEDULE_FAILED, res, NULL, reply.error.name, reply.error.cause));
 	}
 	else

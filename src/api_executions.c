@@ -23,6 +23,7 @@
 #include "machine_cache.h"
 #include "machine_ref.h"
 #include "advance.h"
+#include "permissions.h"
 #include "store_executions.h"
 #include "subxact.h"
 
@@ -112,8 +113,12 @@ sfn_start(PG_FUNCTION_ARGS)
 	ExecRow		row;
 	const asl_machine *compiled;
 	int64		id;
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
+	text	   *result;
 
 	compiled = booking_resolve_start(fcinfo, &machine, &version, &input);
+	booking_require_machine(caller, machine.id, machine.name, machine.owner, "START");
 
 	memset(&row, 0, sizeof(row));
 	row.name = PG_ARGISNULL(2) ? booking_new_execution_name() : text_to_cstring(PG_GETARG_TEXT_PP(2));
@@ -126,7 +131,11 @@ sfn_start(PG_FUNCTION_ARGS)
 		lock_execution_name(machine.id, row.name);
 		id = store_exec_find_in_machine(machine.id, row.name);
 		if (id != 0)
-			PG_RETURN_TEXT_P(existing_start(id, row.arn, input));
+		{
+			result = existing_start(id, row.arn, input);
+			booking_leave(&scope);
+			PG_RETURN_TEXT_P(result);
+		}
 	}
 
 	/* the row is written once, when its first run ends or parks (advance.h) */
@@ -147,6 +156,7 @@ sfn_start(PG_FUNCTION_ARGS)
 	row.document = input;
 	row.branch_index = -1;
 	booking_start(&row);
+	booking_leave(&scope);
 	PG_RETURN_TEXT_P(cstring_to_text(row.arn));
 }
 
@@ -182,28 +192,48 @@ describe(const ExecRow *row)
 	return jb_end_object(&state);
 }
 
+/*
+ * The execution argument's row (locked when lock), once the caller is known
+ * to hold privilege on its state machine.
+ */
+static void
+load_for(FunctionCallInfo fcinfo, Oid caller, const char *privilege, bool lock, ExecRow *row)
+{
+	booking_require_arg(fcinfo, 0, "execution");
+	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), false, row);
+	booking_require_machine_named(caller, row->machine_name, privilege);
+	if (lock)
+		load_or_error(row->id, true, row);
+}
+
 Datum
 sfn_describe_execution(PG_FUNCTION_ARGS)
 {
 	ExecRow		row;
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
+	Jsonb	   *result;
 
-	booking_require_arg(fcinfo, 0, "execution");
-	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), false, &row);
-	PG_RETURN_JSONB_P(describe(&row));
+	load_for(fcinfo, caller, "READ", false, &row);
+	result = describe(&row);
+	booking_leave(&scope);
+	PG_RETURN_JSONB_P(result);
 }
 
 Datum
 sfn_stop_execution(PG_FUNCTION_ARGS)
 {
 	ExecRow		row;
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
 
-	booking_require_arg(fcinfo, 0, "execution");
-	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), true, &row);
+	load_for(fcinfo, caller, "STOP", true, &row);
 	/* As AWS: stopping an execution that has ended changes nothing. */
 	if (strcmp(row.status, "RUNNING") == 0)
 		booking_stop(&row, "ABORTED",
 					 PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1)),
 					 PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2)));
+	booking_leave(&scope);
 	PG_RETURN_TIMESTAMPTZ(row.stop_date);
 }
 
@@ -212,9 +242,10 @@ sfn_redrive_execution(PG_FUNCTION_ARGS)
 {
 	ExecRow		row;
 	const asl_machine *compiled;
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
 
-	booking_require_arg(fcinfo, 0, "execution");
-	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), true, &row);
+	load_for(fcinfo, caller, "STOP", true, &row);
 	if (strcmp(row.status, "FAILED") != 0 && strcmp(row.status, "TIMED_OUT") != 0 &&
 		strcmp(row.status, "ABORTED") != 0)
 		ereport(ERROR,
@@ -225,13 +256,21 @@ sfn_redrive_execution(PG_FUNCTION_ARGS)
 	row.redrive_count++;
 	row.redrive_date = GetCurrentTimestamp();
 	booking_redrive(&row, compiled->timeout_seconds);
+	booking_leave(&scope);
 	PG_RETURN_TIMESTAMPTZ(row.redrive_date);
 }
 
+/* The listing functions' resolvers: READ on the state machine is required. */
 Datum
 booking_execution_id(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))));
+	ExecRow		row;
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
+
+	load_for(fcinfo, caller, "READ", false, &row);
+	booking_leave(&scope);
+	PG_RETURN_INT64(row.id);
 }
 
 PG_FUNCTION_INFO_V1(booking_state_machine_id);
@@ -241,7 +280,11 @@ booking_state_machine_id(PG_FUNCTION_ARGS)
 {
 	StoredMachine machine;
 	int			version;
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
 
 	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), false, &machine, &version);
+	booking_require_machine(caller, machine.id, machine.name, machine.owner, "READ");
+	booking_leave(&scope);
 	PG_RETURN_INT64(machine.id);
 }

@@ -16,6 +16,7 @@
 #include "jsonc_bridge.h"
 #include "machine_cache.h"
 #include "machine_ref.h"
+#include "permissions.h"
 #include "sync_driver.h"
 
 PG_FUNCTION_INFO_V1(sfn_start_sync);
@@ -30,8 +31,12 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 	const asl_machine *machine;
 	asl_run_result *res;
 	JsonbParseState *state = NULL;
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
+	Jsonb	   *result;
 
 	machine = booking_resolve_start(fcinfo, &stored, &version, &input);
+	booking_require_machine(caller, stored.id, stored.name, stored.owner, "START");
 
 	memset(&exec, 0, sizeof(exec));
 	/* a name given (StartSyncExecution's name), else a fresh one */
@@ -49,6 +54,7 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 	exec.role_name = GetUserNameFromId(stored.role, false);
 	exec.task_identity.role = stored.role;
 	exec.task_identity.search_path = stored.search_path;
+	exec.task_identity.machine_id = stored.id;
 	exec.start = GetCurrentTimestamp();
 	exec.input = booking_jsonb_to_jsonc(input);
 
@@ -71,5 +77,7 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 		if (res->cause != NULL)
 			jb_text(&state, "cause", res->cause);
 	}
-	PG_RETURN_JSONB_P(jb_end_object(&state));
+	result = jb_end_object(&state);
+	booking_leave(&scope);
+	PG_RETURN_JSONB_P(result);
 }

@@ -74,18 +74,18 @@ booking_revision_published_as(int64 machine_id, int revision)
 }
 
 char *
-booking_publish_latest(const char *machine_arn, const char *description)
+booking_publish_latest(int64 machine_id, const char *description)
 {
 	MemoryContext caller = CurrentMemoryContext;
-	Oid			types[2] = {TEXTOID, TEXTOID};
-	Datum		values[2] = {CStringGetTextDatum(machine_arn),
+	Oid			types[2] = {INT8OID, TEXTOID};
+	Datum		values[2] = {Int64GetDatum(machine_id),
 	description ? CStringGetTextDatum(description) : (Datum) 0};
 	char		nulls[2] = {' ', description ? ' ' : 'n'};
 	char	   *arn;
 	MemoryContext old;
 
 	SPI_connect();
-	booking_spi_check(SPI_execute_with_args("SELECT version_arn FROM booking.sfn_publish_state_machine_version($1, NULL, $2)",
+	booking_spi_check(SPI_execute_with_args("SELECT booking.publish_latest($1, $2)",
 											2, types, values, nulls, false, 1),
 					  SPI_OK_SELECT, "publish state machine version");
 	old = MemoryContextSwitchTo(caller);

@@ -17,8 +17,8 @@ int			booking_alias_revision(int64 machine_id, const char *alias);
 /* The published version of a revision, or 0 when it is not published. */
 int			booking_revision_published_as(int64 machine_id, int revision);
 
-/* Publishes the machine's latest revision (once); returns the version ARN. */
-char	   *booking_publish_latest(const char *machine_arn, const char *description);
+/* Publishes the machine's latest revision (once); returns the version ARN. As the owner. */
+char	   *booking_publish_latest(int64 machine_id, const char *description);
 
 /* Sets the role ARN shown for the machine (CreateStateMachine's roleArn, as given). */
 void		booking_set_role_arn(int64 machine_id, const char *role_arn);

@@ -12,6 +12,7 @@
 
 #include "advance.h"
 #include "booking.h"
+#include "permissions.h"
 #include "store_executions.h"
 #include "subxact.h"
 
@@ -69,11 +70,14 @@ sfn_tick(PG_FUNCTION_ARGS)
 	List	   *ids;
 	ListCell   *lc;
 	int			advanced = 0;
+	BookingScope scope;
 
 	if (max < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_executions must be at least 1, not %d", max)));
+	/* a tick advances what is due, each task as its machine's role */
+	(void) booking_enter(&scope);
 	ids = store_exec_claim_due(max, GetCurrentTimestamp());
 	foreach(lc, ids)
 	{
@@ -81,5 +85,6 @@ sfn_tick(PG_FUNCTION_ARGS)
 		advanced++;
 		CHECK_FOR_INTERRUPTS();
 	}
+	booking_leave(&scope);
 	PG_RETURN_INT32(advanced);
 }

@@ -41,9 +41,15 @@ export const versionOperations = {
 
   async CreateStateMachineAlias(db, body) {
     const name = str(body, "name", { req: true });
+    const routes = routing(body, { req: true });
+    // the alias belongs to the machine its versions are of (…:stateMachine:NAME:VERSION)
+    const first = typeof routes[0]?.stateMachineVersionArn === "string" ? routes[0].stateMachineVersionArn : "";
+    const machine = first.split(":").slice(0, 7).join(":");
+    if (!/^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:[^:]+$/.test(machine))
+      throw new SfnError("InvalidArn", `Invalid Arn: '${first}' is not a state machine version ARN`);
     const { rows } = await db.query(
-      "SELECT * FROM booking.sfn_create_state_machine_alias($1, $2::jsonb, $3)",
-      [name, JSON.stringify(routing(body, { req: true })), str(body, "description", { max: 256 })]);
+      "SELECT * FROM booking.sfn_create_state_machine_alias($1, $2, $3::jsonb, $4)",
+      [machine, name, JSON.stringify(routes), str(body, "description", { max: 256 })]);
     return { stateMachineAliasArn: rows[0].alias_arn, creationDate: epoch(rows[0].creation_date) };
   },
   async DescribeStateMachineAlias(db, body) {
