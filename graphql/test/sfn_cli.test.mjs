@@ -32,7 +32,7 @@ after(async () => {
 });
 
 test("the booking flow: reserve, pay by callback, read the history two events a page", async () => {
-  const apartment = "berlin-mitte-1";
+  const apartment = "berlin-mitte-3";
   await admin().query("UPDATE booking_app.apartments SET \"bookedStatus\" = 'VACANT', guest = NULL, \"reservedUntil\" = NULL WHERE \"Id\" = $1", [apartment]);
   const machines = await sf("list-state-machines", "--page-size", "2");
   assert.ok(machines.stateMachines.length >= 4, "every page followed");
