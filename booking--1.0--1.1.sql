@@ -1113,3 +1113,45 @@ GRANT EXECUTE ON FUNCTION
 TO booking_user;
 SELECT pg_catalog.pg_extension_config_dump('state_machine_aliases', '');
 SELECT pg_catalog.pg_extension_config_dump('tags', '');
+
+-- ---- mocked service integrations (Step Functions Local's MockConfigFile; docs/mocks.md) ----
+-- sfn_load_mock_config keeps each test case of a configuration; sfn_start of
+-- '<state machine>#<TestCase>' runs one, its Task states answered by the
+-- mocked responses instead of running (src/mock_config.c).
+CREATE TABLE mock_test_cases (
+    machine_id      bigint NOT NULL REFERENCES state_machines (id) ON DELETE CASCADE,
+    test_case       text NOT NULL,
+    -- {"<state>": {"0": {"Return": …}, "1-2": {"Throw": {"Error": …, "Cause": …}}}}
+    states          jsonb NOT NULL,
+    loaded          timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (machine_id, test_case)
+);
+COMMENT ON TABLE mock_test_cases IS 'Test cases of mock configurations (sfn_load_mock_config): the states each mocks and their responses';
+
+CREATE TABLE mock_executions (
+    machine_id      bigint NOT NULL REFERENCES state_machines (id) ON DELETE CASCADE,
+    execution_name  text NOT NULL,
+    test_case       text NOT NULL,
+    calls           jsonb NOT NULL DEFAULT '{}',    -- {"<state>": the last invocation's index}
+    PRIMARY KEY (machine_id, execution_name)
+);
+COMMENT ON TABLE mock_executions IS 'Executions started with a test case (sfn_start(''<machine>#<TestCase>'')), and how often each mocked state was invoked';
+
+CREATE FUNCTION mock_executions_cleanup() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM booking.mock_executions x USING gone
+     WHERE gone.parent_id IS NULL AND x.machine_id = gone.machine_id AND x.execution_name = gone.name;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER executions_mock_cleanup AFTER DELETE ON executions
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION mock_executions_cleanup();
+
+CREATE FUNCTION sfn_load_mock_config(config jsonb) RETURNS integer
+AS 'MODULE_PATHNAME', 'sfn_load_mock_config' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_load_mock_config(jsonb) IS
+'Loads a mock configuration in Step Functions Local''s MockConfigFile format (StateMachines → TestCases → state → response; MockedResponses with Return/Throw by invocation index); returns the test cases loaded; needs MANAGE on each state machine it names';
+
+REVOKE EXECUTE ON FUNCTION mock_executions_cleanup(), sfn_load_mock_config(jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION sfn_load_mock_config(jsonb) TO booking_user;
+SELECT pg_catalog.pg_extension_config_dump('mock_test_cases', '');
+SELECT pg_catalog.pg_extension_config_dump('mock_executions', '');

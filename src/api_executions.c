@@ -18,6 +18,7 @@
 
 #include "api_versions.h"
 #include "arn.h"
+#include "mock_config.h"
 #include "booking.h"
 #include "jsonb_build.h"
 #include "machine_cache.h"
@@ -116,8 +117,9 @@ sfn_start(PG_FUNCTION_ARGS)
 	BookingScope scope;
 	Oid			caller = booking_enter(&scope);
 	text	   *result;
+	char	   *test_case = NULL;
 
-	compiled = booking_resolve_start(fcinfo, &machine, &version, &input);
+	compiled = booking_resolve_start(fcinfo, &machine, &version, &input, &test_case);
 	booking_require_machine(caller, machine.id, machine.name, machine.owner, "START");
 
 	memset(&row, 0, sizeof(row));
@@ -137,6 +139,10 @@ sfn_start(PG_FUNCTION_ARGS)
 			PG_RETURN_TEXT_P(result);
 		}
 	}
+
+	/* before it runs: its Task states answer from the test case's mocked responses */
+	if (test_case != NULL)
+		booking_mock_register(machine.id, machine.name, row.name, test_case);
 
 	/* the row is written once, when its first run ends or parks (advance.h) */
 	row.unsaved = true;

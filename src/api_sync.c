@@ -35,7 +35,7 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 	Oid			caller = booking_enter(&scope);
 	Jsonb	   *result;
 
-	machine = booking_resolve_start(fcinfo, &stored, &version, &input);
+	machine = booking_resolve_start(fcinfo, &stored, &version, &input, NULL);
 	booking_require_machine(caller, stored.id, stored.name, stored.owner, "START");
 
 	memset(&exec, 0, sizeof(exec));

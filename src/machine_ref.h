@@ -30,6 +30,6 @@ void		booking_lookup_machine(const char *ref, bool for_update,
  * compiled machine.
  */
 const asl_machine *booking_resolve_start(FunctionCallInfo fcinfo, StoredMachine *machine,
-										 int *version, Jsonb **input);
+										 int *version, Jsonb **input, char **test_case);
 
 #endif
