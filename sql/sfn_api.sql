@@ -107,6 +107,55 @@ SELECT * FROM booking.sfn_list_tags_for_resource('arn:aws:states:local:000000000
 SELECT * FROM booking.sfn_list_state_machine_versions('api_m');
 RESET ROLE;
 
+-- ---- mocked service integrations: a test case named at start ----
+SET ROLE api_owner;
+SELECT booking.sfn_create_state_machine('api_mocked', '{"StartAt": "Call", "States": {
+  "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "no_such_function"},
+           "Retry": [{"ErrorEquals": ["Busy"], "IntervalSeconds": 1, "MaxAttempts": 1}],
+           "Catch": [{"ErrorEquals": ["Broken"], "ResultPath": "$.caught", "Next": "Caught"}], "End": true},
+  "Caught": {"Type": "Pass", "End": true}}}') IS NOT NULL AS created;
+SELECT booking.sfn_load_mock_config('{
+  "StateMachines": {"api_mocked": {"TestCases": {"Ok": {"Call": "Ok"}, "Broken": {"Call": "Broken"}, "BusyOnce": {"Call": "BusyOnce"}}}},
+  "MockedResponses": {"Ok": {"0": {"Return": {"Payload": 1}}},
+                      "Broken": {"0": {"Throw": {"Error": "Broken", "Cause": "mocked"}}},
+                      "BusyOnce": {"0": {"Throw": {"Error": "Busy"}}, "1": {"Return": {"Payload": 2}}}}}') AS loaded;
+SELECT booking.sfn_start('api_mocked#Ok', '{}', 'ok') IS NOT NULL AS started;
+SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_describe_execution('arn:aws:states:local:000000000000:execution:api_mocked:ok') d;
+SELECT booking.sfn_start('api_mocked#Broken', '{}', 'broken') IS NOT NULL AS started;
+SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_describe_execution('arn:aws:states:local:000000000000:execution:api_mocked:broken') d;
+SELECT booking.sfn_start('api_mocked#BusyOnce', '{}', 'busy') IS NOT NULL AS started;
+RESET ROLE;
+UPDATE booking.executions SET due_at = now() WHERE name = 'busy';
+SELECT booking.sfn_tick() AS ticked;
+SET ROLE api_owner;
+SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_describe_execution('arn:aws:states:local:000000000000:execution:api_mocked:busy') d;
+-- without a test case, the task runs for real
+SELECT booking.sfn_start('api_mocked', '{}', 'real') IS NOT NULL AS started;
+SELECT d->>'status' AS status, d->>'error' AS error FROM booking.sfn_describe_execution('arn:aws:states:local:000000000000:execution:api_mocked:real') d;
+SELECT booking.sfn_start('api_mocked#Nope');
+SELECT booking.sfn_start_sync('api_mocked#Ok');
+SELECT booking.sfn_load_mock_config('{"StateMachines": {"api_mocked": {"TestCases": {"X": {"Call": "missing"}}}}, "MockedResponses": {}}');
+SELECT booking.sfn_load_mock_config('{"StateMachines": {}, "MockedResponses": {"R": {"1": {"Return": 1, "Throw": {"Error": "E"}}}}}');
+SELECT booking.sfn_grant('api_mocked', 'api_reader', ARRAY['START', 'READ']);
+RESET ROLE;
+-- mocks are the machine's managers' to load; a test case is started with START
+SET ROLE api_stranger;
+SELECT booking.sfn_load_mock_config('{"StateMachines": {"api_mocked": {"TestCases": {"Ok": {"Call": "Evil"}}}},
+                                      "MockedResponses": {"Evil": {"0": {"Return": "forged"}}}}');
+SELECT booking.sfn_start('api_mocked#Ok');
+SELECT booking.mock_executions_cleanup();
+RESET ROLE;
+SET ROLE api_reader;
+SELECT booking.sfn_load_mock_config('{"StateMachines": {"api_mocked": {"TestCases": {"Ok": {"Call": "Evil"}}}},
+                                      "MockedResponses": {"Evil": {"0": {"Return": "forged"}}}}');
+SELECT booking.sfn_start('api_mocked#Ok', '{}', 'by_reader') IS NOT NULL AS started;
+SELECT booking.sfn_describe_execution('arn:aws:states:local:000000000000:execution:api_mocked:by_reader')->'output' AS output;
+RESET ROLE;
+SET ROLE api_owner;
+SELECT booking.sfn_delete_state_machine('api_mocked');
+RESET ROLE;
+SELECT count(*) AS mock_rows_left FROM booking.mock_test_cases;
+
 -- ---- the owner deletes: tags and aliases go with the machine ----
 SET ROLE api_owner;
 SELECT booking.sfn_delete_state_machine_alias('arn:aws:states:local:000000000000:stateMachine:api_m:live');

@@ -16,9 +16,10 @@
 #include "utils/jsonb.h"
 
 #include "booking.h"
-#include "core/asl/mock.h"
+#include "jsonc.h"
 #include "jsonc_bridge.h"
 #include "mock_config.h"
+#include "core/asl/mock.h"
 #include "permissions.h"
 #include "spi_columns.h"
 #include "spi_plans.h"

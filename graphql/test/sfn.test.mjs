@@ -2,7 +2,8 @@
 // AWS JSON 1.0 requests, against the real server on a private cluster.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { gunzipSync } from "node:zlib";
 import { execFileSync } from "node:child_process";
 import * as S from "@aws-sdk/client-sfn";
@@ -377,5 +378,72 @@ test("SigV4: configured key pairs are verified and map to database roles", async
       (e) => e.name === "AccessDeniedException");
   } finally {
     await keyed.stop();
+  }
+});
+
+test("a mocked test case (MockConfigFile, '<arn>#<TestCase>') takes the Retry and Catch paths", async () => {
+  const name = `mocked-${run}`;
+  const file = `${mkdtempSync(`${tmpdir()}/sfn-mock-`)}/MockConfigFile.json`;
+  writeFileSync(file, JSON.stringify({
+    StateMachines: { [name]: { TestCases: {
+      HappyPath: { Charge: "ChargeOk" },
+      RetryPath: { Charge: "ThrottledThenOk" },
+      CatchPath: { Charge: "Declined" },
+    } } },
+    MockedResponses: {
+      ChargeOk: { 0: { Return: { StatusCode: 200, Payload: { paid: 42 } } } },
+      ThrottledThenOk: { "0-1": { Throw: { Error: "Lambda.TooManyRequestsException", Cause: "slow down" } },
+                         2: { Return: { StatusCode: 200, Payload: { paid: 7 } } } },
+      Declined: { 0: { Throw: { Error: "Payment.Declined", Cause: "card refused" } } },
+    },
+  }));
+  const mocked = await startSfn({ env: {
+    BOOKING_SFN_PORT: process.env.BOOKING_SFN_TEST_PORT ? String(Number(process.env.BOOKING_SFN_TEST_PORT) + 2) : "0",
+    BOOKING_SFN_MOCK_CONFIG: file,
+  } });
+  const client = sdk(mocked.sfnUrl);
+  try {
+    // the function charge does not exist: only mocked runs can pass the Charge state
+    const definition = { StartAt: "Charge", States: {
+      Charge: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "charge", "Payload.$": "$" },
+        Retry: [{ ErrorEquals: ["Lambda.TooManyRequestsException"], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 1 }],
+        Catch: [{ ErrorEquals: ["Payment.Declined"], ResultPath: "$.error", Next: "Declined" }],
+        ResultSelector: { "paid.$": "$.Payload.paid" }, Next: "Done" },
+      Declined: { Type: "Pass", Parameters: { "outcome": "declined", "why.$": "$.error.Cause" }, End: true },
+      Done: { Type: "Succeed" } } };
+    const { stateMachineArn } = await client.send(new S.CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: "arn:aws:iam::1:role/r" }));
+    const describe = (executionArn) => client.send(new S.DescribeExecutionCommand({ executionArn }));
+
+    const happy = await client.send(new S.StartExecutionCommand({ stateMachineArn: `${stateMachineArn}#HappyPath`, input: "{}" }));
+    let d = await describe(happy.executionArn);
+    assert.equal(d.status, "SUCCEEDED");
+    assert.deepEqual(JSON.parse(d.output), { paid: 42 });
+
+    const caught = await client.send(new S.StartExecutionCommand({ stateMachineArn: `${stateMachineArn}#CatchPath`, input: "{}" }));
+    d = await describe(caught.executionArn);
+    assert.equal(d.status, "SUCCEEDED");
+    assert.deepEqual(JSON.parse(d.output), { outcome: "declined", why: "card refused" });
+
+    const retried = await client.send(new S.StartExecutionCommand({ stateMachineArn: `${stateMachineArn}#RetryPath`, name: `retry-${run}`, input: "{}" }));
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await describe(retried.executionArn)).status, "RUNNING", "waiting for the retry's back-off");
+      await admin().query("UPDATE booking.executions SET due_at = now() WHERE arn = $1", [retried.executionArn]);
+      await admin().query("SELECT booking.sfn_tick()");
+    }
+    d = await describe(retried.executionArn);
+    assert.equal(d.status, "SUCCEEDED");
+    assert.deepEqual(JSON.parse(d.output), { paid: 7 });
+    const { events } = await client.send(new S.GetExecutionHistoryCommand({ executionArn: retried.executionArn }));
+    assert.deepEqual(events.filter((e) => e.type === "TaskFailed").map((e) => e.taskFailedEventDetails.error),
+      ["Lambda.TooManyRequestsException", "Lambda.TooManyRequestsException"]);
+
+    // without a test case the task runs for real: here, a function that does not exist
+    const real = await client.send(new S.StartExecutionCommand({ stateMachineArn, input: "{}" }));
+    assert.equal((await describe(real.executionArn)).status, "FAILED");
+    await rejects(client.send(new S.StartExecutionCommand({ stateMachineArn: `${stateMachineArn}#NoSuchCase` })), "ResourceNotFound");
+    await client.send(new S.DeleteStateMachineCommand({ stateMachineArn }));
+  } finally {
+    client.destroy();
+    await mocked.stop();
   }
 });

@@ -5,8 +5,12 @@
 //   BOOKING_SFN_DATABASE_URL   default DATABASE_URL: the endpoint's login role
 //                              (graphql/sfn_roles.sql: booking_sfn)
 //   BOOKING_SFN_POLL_SECONDS   how long GetActivityTask waits for a task (default 55)
+//   BOOKING_SFN_MOCK_CONFIG    a mock configuration file (Step Functions Local's
+//                              MockConfigFile): StartExecution of '<arn>#<TestCase>'
+//                              loads the machine's test cases from it (docs/mocks.md)
 //   identity.mjs has the credential settings.
 import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { TARGET_PREFIX, SfnError, readBody, parseBody, send, sendError } from "./protocol.mjs";
 import { makePool, withRequest, toSfnError } from "./db.mjs";
@@ -23,7 +27,8 @@ export function sfnSettingsFromEnv(env = process.env) {
   if (!url) throw new Error("BOOKING_SFN_DATABASE_URL (or DATABASE_URL) must name the database");
   const poll = Number(env.BOOKING_SFN_POLL_SECONDS ?? 55);
   if (!(poll >= 0 && poll <= 60)) throw new Error("BOOKING_SFN_POLL_SECONDS must be between 0 and 60");
-  return { port, host: env.BOOKING_SFN_HOST || "127.0.0.1", url, pollMs: poll * 1000 };
+  return { port, host: env.BOOKING_SFN_HOST || "127.0.0.1", url, pollMs: poll * 1000,
+    mockConfigFile: env.BOOKING_SFN_MOCK_CONFIG || null };
 }
 
 export async function startSfnServer(settings, env = process.env) {
@@ -36,6 +41,14 @@ export async function startSfnServer(settings, env = process.env) {
     GetActivityTask: makeGetActivityTask({ run, waiter, pollMs: settings.pollMs }),
   };
   const ownTransactions = new Set(["GetActivityTask"]);
+  // read when a test case starts, so an edited file applies to the next start
+  const readMockConfig = (file) => {
+    const config = JSON.parse(readFileSync(file, "utf8"));
+    if (config === null || typeof config !== "object") throw new Error(`${file}: not a JSON object`);
+    return config;
+  };
+  if (settings.mockConfigFile) readMockConfig(settings.mockConfigFile); // a file that does not parse stops the start
+  const ctx = { mockConfig: settings.mockConfigFile ? () => readMockConfig(settings.mockConfigFile) : null };
 
   // the database answers (and the role may log in) before we say we listen
   await pool.query("SELECT 1");
@@ -56,7 +69,7 @@ export async function startSfnServer(settings, env = process.env) {
       if (!op) throw new SfnError("UnknownOperationException", `Unknown operation ${action}`);
       const body = parseBody(raw);
       const result = ownTransactions.has(action) ? await op(null, body, who).catch((e) => { throw toSfnError(e, who); })
-        : await run(who, (db) => op(db, body, who));
+        : await run(who, (db) => op(db, body, who, ctx));
       send(res, 200, result, requestId);
     } catch (e) {
       const err = e instanceof SfnError ? e : toSfnError(e);

@@ -9,6 +9,8 @@
 
 #include "asl/mock.h"
 
+static bool fail(char **why, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+
 static bool
 fail(char **why, const char *fmt,...)
 {

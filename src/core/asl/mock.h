@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "jsonc.h"
+#include <json-c/json.h>
 #include "error.h"
 
 /*

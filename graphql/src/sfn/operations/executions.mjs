@@ -29,6 +29,15 @@ function describeShape(d, includeData = true) {
   });
 }
 
+async function loadMockConfig(db, config, arn) {
+  const ref = arn.slice(0, arn.indexOf("#"));
+  const name = ref.startsWith("arn:") ? ref.split(":")[6] : ref;
+  const machine = config.StateMachines?.[name];
+  if (!machine) return;
+  await db.query("SELECT booking.sfn_load_mock_config($1::jsonb)",
+    [JSON.stringify({ StateMachines: { [name]: machine }, MockedResponses: config.MockedResponses ?? {} })]);
+}
+
 function includedData(body) {
   const v = str(body, "includedData");
   if (v === null || v === "ALL_DATA") return true;
@@ -37,8 +46,19 @@ function includedData(body) {
 }
 
 export const executionOperations = {
-  async StartExecution(db, body) {
+  async StartExecution(db, body, _who, ctx) {
     const arn = str(body, "stateMachineArn", { req: true });
+    // '<stateMachineArn>#<TestCase>' (Step Functions Local): the test case comes from
+    // the endpoint's mock configuration file, loaded for the machine as the file is now
+    if (arn.includes("#") && ctx?.mockConfig) {
+      let config;
+      try {
+        config = ctx.mockConfig();
+      } catch (e) {
+        throw new SfnError("ValidationException", `the mock configuration file does not read: ${e.message}`);
+      }
+      await loadMockConfig(db, config, arn);
+    }
     const name = str(body, "name");
     if (name !== null && name.length > NAME_MAX) throw new SfnError("InvalidName", `name is longer than ${NAME_MAX} characters`);
     const input = jsonText(body, "input", "InvalidExecutionInput", { dflt: {} });
