@@ -346,8 +346,7 @@ test("SigV4: configured key pairs are verified and map to database roles", async
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'booking_sfn_nobody') THEN CREATE ROLE booking_sfn_nobody NOLOGIN; END IF;
     END $$`);
   await admin().query("GRANT booking_sfn_nobody TO booking_sfn");
-  const keyed = await startSfn({ env: {
-    BOOKING_SFN_PORT: process.env.BOOKING_SFN_TEST_PORT ? String(Number(process.env.BOOKING_SFN_TEST_PORT) + 1) : "0",
+  const keyed = await startSfn({ slot: 1, env: {
     BOOKING_SFN_KEYS: `AKIDCLIENT0000000001:s3cret:booking_sfn_client,${ACCOUNT}:0ther:booking_sfn_nobody`,
   } });
   try {
@@ -397,8 +396,7 @@ test("a mocked test case (MockConfigFile, '<arn>#<TestCase>') takes the Retry an
       Declined: { 0: { Throw: { Error: "Payment.Declined", Cause: "card refused" } } },
     },
   }));
-  const mocked = await startSfn({ env: {
-    BOOKING_SFN_PORT: process.env.BOOKING_SFN_TEST_PORT ? String(Number(process.env.BOOKING_SFN_TEST_PORT) + 2) : "0",
+  const mocked = await startSfn({ slot: 2, env: {
     BOOKING_SFN_MOCK_CONFIG: file,
   } });
   const client = sdk(mocked.sfnUrl);

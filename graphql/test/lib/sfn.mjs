@@ -5,14 +5,18 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { startServer } from "./server.mjs";
+import { post } from "./client.mjs";
 
 const run = promisify(execFile);
 
-// the endpoint's port: BOOKING_SFN_TEST_PORT (run.sh picks one in the tester's range), else any free one
-export async function startSfn({ env = {} } = {}) {
+// The endpoint's port: BOOKING_SFN_TEST_PORT + slot (a test file's servers take slots
+// 0, 1, 2), and its GraphQL server's that + 50; unset: any free ports.
+export async function startSfn({ env = {}, slot = 0 } = {}) {
+  const base = process.env.BOOKING_SFN_TEST_PORT ? Number(process.env.BOOKING_SFN_TEST_PORT) + slot : null;
   const server = await startServer({
     env: {
-      BOOKING_SFN_PORT: process.env.BOOKING_SFN_TEST_PORT ?? "0",
+      BOOKING_SFN_PORT: base === null ? "0" : String(base),
+      ...(base === null ? {} : { PORT: String(base + 50) }),
       BOOKING_SFN_POLL_SECONDS: "20",
       ...env,
     },
@@ -49,25 +53,15 @@ export async function cli(url, args, { env = {} } = {}) {
   }
 }
 
-// a raw request: → {status, json, text}
-export async function raw(url, action, body, { headers = {} } = {}) {
-  const res = await fetch(url + "/", {
-    method: "POST",
+// a raw request: → {status, json, text, headers}
+export function raw(url, action, body, { headers = {} } = {}) {
+  return post(url + "/", body, {
     headers: {
       "content-type": "application/x-amz-json-1.0",
       ...(action ? { "x-amz-target": `AWSStepFunctions.${action}` } : {}),
       ...headers,
     },
-    body: typeof body === "string" ? body : JSON.stringify(body),
   });
-  const text = await res.text();
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, json, text };
 }
 
 export async function until(what, fn, { timeoutMs = 20000, everyMs = 100 } = {}) {
