@@ -11,7 +11,9 @@
 # database app/load.sql was loaded into), GRAPHQL_PORT (default 5000), GRAPHQL_HOST
 # (default 127.0.0.1), BOOKING_API_KEY (default: the one kept in DIR/graphql-api-key,
 # made on the first start), GRAPHILE_ENV (development: GraphiQL at /graphiql).
-# The server's log is DIR/graphql.log, its pid DIR/graphql.pid.
+# A supervisor restarts the server whenever it dies (a crash, an out-of-memory
+# kill), a second later; stop ends both. The log is DIR/graphql.log (restarts
+# included), the supervisor's pid DIR/graphql.pid.
 set -euo pipefail
 GQL=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$GQL")
@@ -57,9 +59,26 @@ if [ -z "${BOOKING_API_KEY:-}" ]; then
 	BOOKING_API_KEY=$(cat "$DIR/graphql-api-key")
 fi
 
+# runs the server, and again whenever it exits on its own
+supervise() {
+	local child= status
+	set +e		# the server's exit is what this waits for, not a reason to stop
+	trap '[ -n "$child" ] && kill "$child" 2>/dev/null; [ -n "$child" ] && wait "$child"; exit 0' TERM INT
+	while :; do
+		node server.mjs >>"$DIR/graphql.log" 2>&1 &
+		child=$!
+		wait "$child"
+		status=$?
+		echo "$(date -u +%FT%TZ) booking GraphQL server exited (status $status): restarting" >>"$DIR/graphql.log"
+		sleep 1
+	done
+}
+
 stop_server "$DIR"
-DATABASE_URL="postgres://booking_graphql@localhost:$PORT/$DB" PORT=$GRAPHQL_PORT HOST=$GRAPHQL_HOST \
-	BOOKING_API_KEY=$BOOKING_API_KEY nohup node server.mjs >"$DIR/graphql.log" 2>&1 &
+: >"$DIR/graphql.log"
+export DATABASE_URL="postgres://booking_graphql@localhost:$PORT/$DB" PORT=$GRAPHQL_PORT HOST=$GRAPHQL_HOST \
+	BOOKING_API_KEY=$BOOKING_API_KEY
+supervise </dev/null >/dev/null 2>&1 &
 echo $! >"$DIR/graphql.pid"
 for _ in $(seq 300); do
 	grep -q "listening on" "$DIR/graphql.log" && break

@@ -64,6 +64,8 @@ APP_SQL=app/load.sql
 # 3. the tests
 export DATABASE_URL="postgres://booking_graphql@localhost:$PORT/$DB"
 export ADMIN_DATABASE_URL="postgres://postgres@localhost:$PORT/$DB"
+# limits.test.mjs runs graphql/start.sh against this cluster
+export GRAPHQL_TEST_CLUSTER_DIR="$DIR" GRAPHQL_TEST_CLUSTER_PORT="$PORT"
 cd "$GQL" || exit 1
 status=0
 for t in test/*.test.mjs; do
