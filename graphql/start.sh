@@ -13,7 +13,9 @@
 # made on the first start), GRAPHILE_ENV (development: GraphiQL at /graphiql),
 # BOOKING_SFN_PORT (default 8083, Step Functions Local's: the Step Functions API;
 # empty: not served), BOOKING_SFN_KEYS (SigV4 key pairs, see src/sfn/identity.mjs).
-# The server's log is DIR/graphql.log, its pid DIR/graphql.pid.
+# A supervisor restarts the server whenever it dies (a crash, an out-of-memory
+# kill), a second later; stop ends both. The log is DIR/graphql.log (restarts
+# included), the supervisor's pid DIR/graphql.pid.
 set -euo pipefail
 GQL=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$GQL")
@@ -61,10 +63,27 @@ if [ -z "${BOOKING_API_KEY:-}" ]; then
 	BOOKING_API_KEY=$(cat "$DIR/graphql-api-key")
 fi
 
+# runs the server, and again whenever it exits on its own
+supervise() {
+	local child= status
+	set +e		# the server's exit is what this waits for, not a reason to stop
+	trap '[ -n "$child" ] && kill "$child" 2>/dev/null; [ -n "$child" ] && wait "$child"; exit 0' TERM INT
+	while :; do
+		node server.mjs >>"$DIR/graphql.log" 2>&1 &
+		child=$!
+		wait "$child"
+		status=$?
+		echo "$(date -u +%FT%TZ) booking GraphQL server exited (status $status): restarting" >>"$DIR/graphql.log"
+		sleep 1
+	done
+}
+
 stop_server "$DIR"
-DATABASE_URL="postgres://booking_graphql@localhost:$PORT/$DB" PORT=$GRAPHQL_PORT HOST=$GRAPHQL_HOST \
+: >"$DIR/graphql.log"
+export DATABASE_URL="postgres://booking_graphql@localhost:$PORT/$DB" PORT=$GRAPHQL_PORT HOST=$GRAPHQL_HOST \
 	BOOKING_API_KEY=$BOOKING_API_KEY BOOKING_SFN_PORT=$SFN_PORT \
-	BOOKING_SFN_DATABASE_URL="postgres://booking_sfn@localhost:$PORT/$DB" nohup node server.mjs >"$DIR/graphql.log" 2>&1 &
+	BOOKING_SFN_DATABASE_URL="postgres://booking_sfn@localhost:$PORT/$DB"
+supervise </dev/null >/dev/null 2>&1 &
 echo $! >"$DIR/graphql.pid"
 for _ in $(seq 300); do
 	grep -q "GraphQL listening on" "$DIR/graphql.log" && break

@@ -219,6 +219,27 @@ SELECT booking.sfn_send_task_success(:'app_token', '{"paid": true}');
 SELECT booking.sfn_describe_execution('app-1')->>'status' AS app_status;
 RESET ROLE;
 
+-- ---- README's statements, exactly, on the booking application (loaded by booking_app) ----
+CREATE ROLE shop LOGIN;
+GRANT booking_user TO shop;
+SELECT booking.sfn_grant('reserve_apartment_callback', 'shop', ARRAY['START', 'READ']);
+CREATE ROLE payments_worker LOGIN;
+GRANT booking_user TO payments_worker;
+SELECT booking.sfn_grant('reserve_apartment_callback', 'payments_worker', ARRAY['READ', 'ANSWER']);
+SET ROLE shop;
+SELECT booking.sfn_start('reserve_apartment_callback', '{"apartmentId": "porto-ribeira-1", "guest": "Shop",
+  "paymentWindowSeconds": 600, "reservedUntil": "2030-01-01T00:00:00Z"}', 'readme-1') AS shop_started;
+SELECT booking.sfn_start('reserve_apartment', '{}');
+RESET ROLE;
+SET ROLE payments_worker;
+SELECT t.token AS readme_token FROM booking.visible_task_tokens t JOIN booking.visible_executions e ON e.id = t.execution_id
+ WHERE e.name = 'readme-1' AND t.status = 'open' \gset
+SELECT booking.sfn_send_task_success(:'readme_token', '{"paymentId": 0, "amount": 75}');
+SELECT booking.sfn_describe_execution('readme-1')->>'status' AS readme_status;
+RESET ROLE;
+SELECT "bookedStatus", guest FROM booking_app.apartments WHERE "Id" = 'porto-ribeira-1';
+DROP ROLE shop, payments_worker;
+
 -- ---- cleanup ----
 SELECT booking.sfn_delete_state_machine(name) FROM booking.state_machines
  WHERE name IN ('reach', 'call', 'admin_task', 'later', 'deferred', 'pay', 'reviewed', 'bob_review') ORDER BY name;

@@ -32,7 +32,8 @@ booking_require_user(void)
 	Oid			caller = GetUserId();
 	Oid			booking_user = get_role_oid(BOOKING_USER, true);
 
-	if (!OidIsValid(booking_user) || !has_privs_of_role(caller, booking_user))
+	/* membership, inherited or not: a NOINHERIT role is granted booking_user too */
+	if (!OidIsValid(booking_user) || !is_member_of_role(caller, booking_user))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied: role \"%s\" may not use booking",

@@ -68,8 +68,11 @@ APP_SQL=app/load.sql
 export DATABASE_URL="postgres://booking_graphql@localhost:$PORT/$DB"
 export ADMIN_DATABASE_URL="postgres://postgres@localhost:$PORT/$DB"
 # the Step Functions API endpoint's own role (graphql/sfn_roles.sql); its tests
-# (sfn*.test.mjs) start it on BOOKING_SFN_TEST_PORT (and the next port), else on any free port
+# (sfn*.test.mjs) start it on BOOKING_SFN_TEST_PORT (+1, +2; their GraphQL servers
+# +50…), else on any free port
 export BOOKING_SFN_DATABASE_URL="postgres://booking_sfn@localhost:$PORT/$DB"
+# limits.test.mjs runs graphql/start.sh against this cluster
+export GRAPHQL_TEST_CLUSTER_DIR="$DIR" GRAPHQL_TEST_CLUSTER_PORT="$PORT"
 cd "$GQL" || exit 1
 status=0
 for t in test/*.test.mjs; do
