@@ -186,10 +186,12 @@ test("aliases route starts to versions by weight", async () => {
   await sfn.send(new S.DeleteStateMachineCommand({ stateMachineArn }));
 });
 
-test("the article's booking flow: start, the payment window's timer, history paged", async () => {
+test("the article's booking flow: start, the payment window's timer, history paged", async (t) => {
   const machine = arnOf("booking_step_function");
   const name = `article-${run}`;
   const input = { details: { accountId: "1234567", bookedStatus: "Booked" } };
+  const before = (await admin().query("SELECT \"bookedStatus\" FROM booking_app.apartments WHERE \"Id\" = '1234567'")).rows[0].bookedStatus;
+  t.after(() => admin().query("UPDATE booking_app.apartments SET \"bookedStatus\" = $1 WHERE \"Id\" = '1234567'", [before]));
   const started = await sfn.send(new S.StartExecutionCommand({ stateMachineArn: machine, name, input: JSON.stringify(input) }));
   assert.equal(started.executionArn, `arn:aws:states:${REGION}:${ACCOUNT}:execution:booking_step_function:${name}`);
   let d = await sfn.send(new S.DescribeExecutionCommand({ executionArn: started.executionArn }));
@@ -239,9 +241,12 @@ test("the article's booking flow: start, the payment window's timer, history pag
   assert.equal(new Set(listed.map((e) => e.executionArn)).size, listed.length, "no execution twice across pages");
 });
 
-test("a callback answered through the API", async () => {
-  const apartment = "lisbon-alfama-2";
-  await admin().query("UPDATE booking_app.apartments SET \"bookedStatus\" = 'VACANT', guest = NULL, \"reservedUntil\" = NULL WHERE \"Id\" = $1", [apartment]);
+test("a callback answered through the API", async (t) => {
+  // an apartment of its own, so the other test files still find the seed's vacant
+  const apartment = `sfn-${run}`;
+  await admin().query(`INSERT INTO booking_app.apartments ("Id", name, city, price_per_night) VALUES ($1, 'SDK test', 'Nowhere', 1)`, [apartment]);
+  t.after(() => admin().query(`DELETE FROM booking_app.awaited_payments WHERE "apartmentId" = $1`, [apartment])
+    .then(() => admin().query(`DELETE FROM booking_app.apartments WHERE "Id" = $1`, [apartment])));
   const machine = arnOf("reserve_apartment_callback");
   const { executionArn } = await sfn.send(new S.StartExecutionCommand({ stateMachineArn: machine, name: `cb-${run}`,
     input: JSON.stringify({ apartmentId: apartment, guest: "Ann", reservedUntil: "2030-01-01T00:00:00Z", paymentWindowSeconds: 300 }) }));
