@@ -435,20 +435,30 @@ BEGIN
     RAISE EXCEPTION 'InvalidToken: the page token names no %', what USING ERRCODE = 'invalid_parameter_value';
 END $$;
 
+-- The name an ARN of kind (stateMachine, activity) carries, or ref itself when it is
+-- a bare name; InvalidArn when it is not one. qualified: a state machine ARN may
+-- end with :VERSION or :ALIAS.
+CREATE FUNCTION arn_name(ref text, kind text, qualified boolean) RETURNS text
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF ref NOT LIKE 'arn:%' THEN
+        RETURN ref;
+    END IF;
+    IF split_part(ref, ':', 3) <> 'states' OR split_part(ref, ':', 6) <> kind OR split_part(ref, ':', 7) = ''
+       OR split_part(ref, ':', CASE WHEN qualified THEN 9 ELSE 8 END) <> '' THEN
+        RAISE EXCEPTION 'InvalidArn: "%" is not %', ref,
+            CASE kind WHEN 'activity' THEN 'an activity ARN' ELSE 'a state machine ARN' END
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN split_part(ref, ':', 7);
+END $$;
+
 -- An activity argument (ARN or name) → its row's id; ActivityDoesNotExist or InvalidArn
 CREATE FUNCTION activity_id(activity text) RETURNS bigint LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    n text := activity;
     found bigint;
 BEGIN
-    IF activity LIKE 'arn:%' THEN
-        IF split_part(activity, ':', 3) <> 'states' OR split_part(activity, ':', 6) <> 'activity'
-           OR split_part(activity, ':', 7) = '' OR split_part(activity, ':', 8) <> '' THEN
-            RAISE EXCEPTION 'InvalidArn: "%" is not an activity ARN', activity USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        n := split_part(activity, ':', 7);
-    END IF;
-    SELECT a.id INTO found FROM booking.activities a WHERE a.name = n;
+    SELECT a.id INTO found FROM booking.activities a WHERE a.name = booking.arn_name(activity, 'activity', false);
     IF found IS NULL THEN
         RAISE EXCEPTION 'ActivityDoesNotExist: activity "%" does not exist', activity USING ERRCODE = 'undefined_object';
     END IF;
@@ -473,19 +483,11 @@ COMMENT ON FUNCTION sfn_list_state_machines(integer, text) IS 'ListStateMachines
 CREATE FUNCTION sfn_describe_activity(activity text) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    n text := activity;
     found jsonb;
 BEGIN
-    IF activity LIKE 'arn:%' THEN
-        IF split_part(activity, ':', 3) <> 'states' OR split_part(activity, ':', 6) <> 'activity'
-           OR split_part(activity, ':', 7) = '' OR split_part(activity, ':', 8) <> '' THEN
-            RAISE EXCEPTION 'InvalidArn: "%" is not an activity ARN', activity USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        n := split_part(activity, ':', 7);
-    END IF;
     -- an activity the caller holds no privilege on is one it cannot see
     SELECT jsonb_build_object('activityArn', a.arn, 'name', a.name, 'creationDate', a.created) INTO found
-      FROM booking.visible_activities a WHERE a.name = n;
+      FROM booking.visible_activities a WHERE a.name = booking.arn_name(activity, 'activity', false);
     IF found IS NULL THEN
         RAISE EXCEPTION 'ActivityDoesNotExist: activity "%" does not exist', activity USING ERRCODE = 'undefined_object';
     END IF;
@@ -525,17 +527,9 @@ COMMENT ON FUNCTION sfn_describe_state_machine_for_execution(text) IS
 CREATE FUNCTION machine_row_id(state_machine text) RETURNS bigint
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    n text := state_machine;
     found bigint;
 BEGIN
-    IF state_machine LIKE 'arn:%' THEN
-        IF split_part(state_machine, ':', 3) <> 'states' OR split_part(state_machine, ':', 6) <> 'stateMachine'
-           OR split_part(state_machine, ':', 7) = '' OR split_part(state_machine, ':', 9) <> '' THEN
-            RAISE EXCEPTION 'InvalidArn: "%" is not a state machine ARN', state_machine USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        n := split_part(state_machine, ':', 7);
-    END IF;
-    SELECT m.id INTO found FROM booking.state_machines m WHERE m.name = n;
+    SELECT m.id INTO found FROM booking.state_machines m WHERE m.name = booking.arn_name(state_machine, 'stateMachine', true);
     IF found IS NULL THEN
         RAISE EXCEPTION 'StateMachineDoesNotExist: state machine "%" does not exist', state_machine USING ERRCODE = 'undefined_object';
     END IF;
@@ -1081,7 +1075,8 @@ COMMENT ON FUNCTION sfn_list_state_machine_aliases(text, integer, text) IS 'List
 
 -- who may execute what: the API is booking_user's; the rest is the owner's
 REVOKE EXECUTE ON FUNCTION
-    notify_activity_task(), check_page(integer), invalid_token(text), activity_id(text), machine_row_id(text),
+    notify_activity_task(), check_page(integer), invalid_token(text), arn_name(text, text, boolean),
+    activity_id(text), machine_row_id(text),
     tag_target(text), tag_resource_unchecked(text, jsonb), untag_resource_unchecked(text, text[]),
     list_tags_for_resource_unchecked(text), publish_state_machine_version_unchecked(text, text, text),
     list_state_machine_versions_unchecked(text, integer, integer), version_target(text),
@@ -1092,7 +1087,7 @@ REVOKE EXECUTE ON FUNCTION
     alias_pick_revision(bigint, text), publish_latest(bigint, text), published_revision(bigint, integer)
 FROM PUBLIC;
 -- the lists read the views as the caller, and check_page and invalid_token are theirs
-GRANT EXECUTE ON FUNCTION check_page(integer), invalid_token(text) TO booking_user;
+GRANT EXECUTE ON FUNCTION check_page(integer), invalid_token(text), arn_name(text, text, boolean) TO booking_user;
 REVOKE EXECUTE ON FUNCTION
     sfn_list_state_machines(integer, text), sfn_describe_activity(text), sfn_list_activities(integer, text),
     sfn_describe_state_machine_for_execution(text), sfn_tag_resource(text, jsonb), sfn_untag_resource(text, text[]),
