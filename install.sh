@@ -9,6 +9,12 @@
 #   ./install.sh deps     only install the Debian packages (idempotent)
 #   ./install.sh build    deps, then build and install the extension
 #   ./install.sh stop     stop the GraphQL server and the private cluster
+#   ./install.sh check    only say whether what it cannot install itself is there
+#
+# Needs: Debian 12, root or sudo (packages, the postgres user's clusters), and
+# Node.js 20 or later with npm for the GraphQL server (Debian 12's nodejs is 18,
+# too old; install from nodejs.org or NodeSource). It stops at once, saying so,
+# when one is missing.
 #
 # Settings (environment): BOOKING_DIR (default /tmp/booking), BOOKING_PORT (default 54321).
 set -euo pipefail
@@ -21,8 +27,26 @@ BOOKING_PORT=${BOOKING_PORT:-54321}
 APT_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-cron postgresql-contrib
 	libjson-c-dev libpcre2-dev libssl-dev pkg-config make gcc clang llvm libclang-rt-14-dev)
 
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+# what apt-get here does not provide; prints each missing one, fails if any
+check_requirements() {
+	local problems=0 major
+	if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
+		echo "missing: root or sudo (Debian packages, and the postgres user's clusters)" >&2
+		problems=1
+	fi
+	if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+		echo "missing: Node.js 20 or later with npm (the GraphQL server; Debian 12's nodejs is 18, too old:" \
+			"install it from https://nodejs.org or NodeSource)" >&2
+		problems=1
+	else
+		major=$(node -p 'process.versions.node.split(".")[0]')
+		if [ "$major" -lt 20 ]; then
+			echo "missing: Node.js 20 or later (found $(node --version); Debian 12's nodejs is 18:" \
+				"install a newer one from https://nodejs.org or NodeSource)" >&2
+			problems=1
+		fi
+	fi
+	return $problems
 }
 
 install_deps() {
@@ -71,8 +95,9 @@ INFO
 
 case "${1:-main}" in
 	deps) install_deps ;;
+	check) check_requirements && echo "requirements: ok" ;;
 	build) install_deps; build_install ;;
 	stop) graphql/start.sh stop "$BOOKING_DIR"; cluster_stop "$BOOKING_DIR"; echo "stopped" ;;
-	main) install_deps; build_install; run_main ;;
-	*) echo "usage: $0 [deps|build|stop]" >&2; exit 2 ;;
+	main) check_requirements || exit 1; install_deps; build_install; run_main ;;
+	*) echo "usage: $0 [deps|build|check|stop]" >&2; exit 2 ;;
 esac

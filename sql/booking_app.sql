@@ -121,3 +121,11 @@ SELECT booking_app.record_payment('porto-ribeira-1', 75);     -- too late: nothi
 
 -- the listing
 SELECT "Id", "bookedStatus", guest, execution_status FROM booking_app.list_apartments();
+
+-- clean up: the application and its state machines
+SELECT count(*) AS deleted FROM (SELECT booking.sfn_delete_state_machine(name) FROM booking.state_machines
+ WHERE name IN ('apartment_console', 'booking_step_function', 'reserve_apartment', 'reserve_apartment_callback')) AS d;
+SET client_min_messages = warning;
+DROP SCHEMA booking_app CASCADE;
+DROP OWNED BY booking_workflow;
+DROP ROLE booking_workflow;

@@ -20,8 +20,10 @@ SELECT d->>'status' AS status, d->>'error' AS error, d->>'cause' AS cause, d->>'
 -- A Wait parks it: RUNNING, on a timer at the Choice that follows
 SELECT booking.sfn_start('exec_wait', '{"who": "Bo", "n": 1}', 'waits');
 SELECT status, state, phase, due_at > clock_timestamp() AS due_later FROM booking.executions WHERE name = 'waits';
+SELECT round(extract(epoch FROM due_at - start_date)) AS wait_seconds FROM booking.executions WHERE name = 'waits';
 SELECT booking.sfn_tick() AS advanced_before_due;
-SELECT pg_sleep(1.1);
+-- no real waiting: the timer is made due, then ticked
+UPDATE booking.executions SET due_at = clock_timestamp() WHERE name = 'waits';
 SELECT booking.sfn_tick() AS advanced_when_due;
 SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_describe_execution('waits') AS d;
 
@@ -87,7 +89,8 @@ SELECT booking.sfn_create_state_machine('exec_fanout', '{
 SELECT booking.sfn_start('exec_fanout', '{}', 'f1') IS NOT NULL AS started;
 SELECT branch_index, status, state FROM booking.executions
  WHERE parent_id = (SELECT id FROM booking.executions WHERE name = 'f1') ORDER BY branch_index;
-SELECT pg_sleep(1.1);
+UPDATE booking.executions SET due_at = clock_timestamp()
+ WHERE parent_id = (SELECT id FROM booking.executions WHERE name = 'f1') AND status = 'RUNNING';
 SELECT booking.sfn_tick() AS advanced;
 SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_describe_execution('f1') AS d;
 SELECT count(*) AS children_left FROM booking.executions WHERE root_id = (SELECT id FROM booking.executions WHERE name = 'f1');
@@ -127,7 +130,9 @@ SELECT booking.sfn_create_state_machine('exec_timeout', '{
 }', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('exec_timeout', '{}', 't1') IS NOT NULL AS started;
 SELECT due_at - start_date <= interval '1 second' AS woken_at_deadline FROM booking.executions WHERE name = 't1';
-SELECT pg_sleep(1.1);
+SELECT booking.sfn_tick() AS advanced_before_deadline;
+-- the deadline made now, then ticked
+UPDATE booking.executions SET timeout_at = clock_timestamp(), due_at = clock_timestamp() WHERE name = 't1';
 SELECT booking.sfn_tick() AS advanced;
 SELECT d->>'status' AS status, d->>'error' AS error FROM booking.sfn_describe_execution('t1') AS d;
 
@@ -165,3 +170,7 @@ SELECT booking.sfn_delete_state_machine('exec_cascade');
 SELECT count(*) AS executions_left FROM booking.executions WHERE id IN (SELECT id FROM cascade_ids);
 SELECT count(*) AS history_left FROM booking.history WHERE execution_id IN (SELECT id FROM cascade_ids);
 DROP TABLE cascade_ids;
+
+-- clean up: deleting the machines deletes their executions
+SELECT booking.sfn_delete_state_machine(m)
+  FROM unnest(ARRAY['exec_wait', 'exec_redrive', 'exec_fanout', 'exec_branch_fails', 'exec_loop', 'exec_timeout']) AS m;

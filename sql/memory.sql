@@ -49,3 +49,7 @@ SELECT malloc_bytes - :malloc_before < 262144 AS executions_malloc_flat,
   FROM booking.booking_backend_memory();
 SELECT status, count(*) FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id
  WHERE m.name = 'memory_short' GROUP BY status;
+
+-- clean up: the state machines (their executions go with them)
+SELECT count(*) AS deleted FROM (SELECT booking.sfn_delete_state_machine(name) FROM booking.state_machines
+ WHERE name IN ('leaky', 'memory_short')) AS d;

@@ -219,7 +219,13 @@ SELECT booking.sfn_send_task_success(:'app_token', '{"paid": true}');
 SELECT booking.sfn_describe_execution('app-1')->>'status' AS app_status;
 RESET ROLE;
 
--- ---- README's statements, exactly, on the booking application (loaded by booking_app) ----
+-- ---- README's statements, exactly, on the booking application ----
+\set ECHO none
+\set QUIET on
+\i app/load.sql
+\set ON_ERROR_STOP off
+\set ECHO all
+SET client_min_messages = warning;
 CREATE ROLE shop LOGIN;
 GRANT booking_user TO shop;
 SELECT booking.sfn_grant('reserve_apartment_callback', 'shop', ARRAY['START', 'READ']);
@@ -239,6 +245,11 @@ SELECT booking.sfn_describe_execution('readme-1')->>'status' AS readme_status;
 RESET ROLE;
 SELECT "bookedStatus", guest FROM booking_app.apartments WHERE "Id" = 'porto-ribeira-1';
 DROP ROLE shop, payments_worker;
+SELECT count(*) AS deleted FROM (SELECT booking.sfn_delete_state_machine(name) FROM booking.state_machines
+ WHERE name IN ('apartment_console', 'booking_step_function', 'reserve_apartment', 'reserve_apartment_callback')) AS d;
+DROP SCHEMA booking_app CASCADE;
+DROP OWNED BY booking_workflow;
+DROP ROLE booking_workflow;
 
 -- ---- cleanup ----
 SELECT booking.sfn_delete_state_machine(name) FROM booking.state_machines

@@ -16,5 +16,5 @@ SELECT c.relname, c.relkind
 -- ARNs take region and account from settings
 SELECT current_setting('booking.region') AS region, current_setting('booking.account_id') AS account;
 
--- booking and pg_cron are preloaded by the test cluster
+-- the test instance preloads booking (its timer worker, its settings)
 SELECT 'booking' = ANY (string_to_array(current_setting('shared_preload_libraries'), ',')) AS booking_preloaded;

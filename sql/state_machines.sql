@@ -80,9 +80,14 @@ SELECT booking.sfn_create_state_machine('app_machine', :'console'::jsonb) IS NOT
 RESET ROLE;
 SELECT name, role FROM booking.state_machines WHERE name = 'app_machine';
 
--- Delete
+-- Delete; as AWS's DeleteStateMachine, deleting again (or a name never
+-- created) succeeds and changes nothing; a version ARN is refused
 SELECT booking.sfn_delete_state_machine('app_machine');
+SELECT count(*) AS left_behind FROM booking.state_machines WHERE name = 'app_machine';
 SELECT booking.sfn_delete_state_machine('app_machine');
+SELECT booking.sfn_delete_state_machine('arn:aws:states:local:000000000000:stateMachine:never_created');
+SELECT count(*) AS machines FROM booking.state_machines;
+SELECT booking.sfn_delete_state_machine('arn:aws:states:local:000000000000:stateMachine:app_machine:1');
 SELECT count(*) FROM booking.state_machine_versions v
  WHERE NOT EXISTS (SELECT 1 FROM booking.state_machines m WHERE m.id = v.machine_id);
 DROP ROLE booking_app;
@@ -93,3 +98,8 @@ BEGIN;
 SELECT booking.sfn_create_state_machine('rolled_back', :'console'::jsonb, role => 'postgres') IS NOT NULL AS created;
 ROLLBACK;
 SELECT count(*) FROM booking.state_machines WHERE name = 'rolled_back';
+
+-- clean up: what this suite created
+SELECT count(*) AS deleted FROM (SELECT booking.sfn_delete_state_machine(name) FROM booking.state_machines
+ WHERE name IN ('apartment_console', 'booking_step_function', 'typed', 'unsubstituted', 'broken')) AS d;
+SELECT count(*) AS machines_left FROM booking.state_machines;

@@ -33,8 +33,9 @@ SELECT r->>'status' AS status, r->>'error' AS error, r->>'cause' AS cause FROM (
   ('refuse'), ('divide_by_zero'), ('nowhere'), ('not_jsonb'), ('mixed-case')) AS f(name),
   LATERAL booking.sfn_test_state(format('{"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:%s", "End": true}', name)::jsonb,
                                  input => '{"id": 7}') AS r;
-SELECT r->>'error' AS error, r->>'cause' AS cause FROM booking.sfn_test_state('{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-  "Parameters": {"Payload": {}}, "End": true}') AS r;
+-- lambda:invoke without FunctionName never runs: the definition is refused (an ERROR, not a task failure)
+SELECT booking.sfn_test_state('{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+  "Parameters": {"Payload": {}}, "End": true}');
 -- a task's SQL error rolls back that task's effects only; Retry and Catch see its name
 CREATE TABLE public.task_log (n serial PRIMARY KEY, note text);
 CREATE FUNCTION public.log_then_fail(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
@@ -93,9 +94,35 @@ BEGIN;
 SELECT booking.sfn_send_task_success(token, '{"receipt": "R-2"}') FROM public.outbox;
 ROLLBACK;
 SELECT status, phase FROM booking.executions WHERE name = 'pay-rollback';
--- a stopped execution's token answers TaskDoesNotExist
+-- a stopped execution's token answers TaskDoesNotExist; ending closes its token
 SELECT booking.sfn_stop_execution('pay-rollback') IS NOT NULL AS stopped;
+SELECT t.status FROM booking.task_tokens t JOIN public.outbox o USING (token);
 SELECT booking.sfn_send_task_success(token, '{}') FROM public.outbox;
+-- the execution decides, not only the token's row: one left open (as by a
+-- fault) is still refused once its execution has ended or moved on
+UPDATE booking.task_tokens SET status = 'open' WHERE token IN (SELECT token FROM public.outbox);
+SELECT booking.sfn_send_task_success(token, '{}') FROM public.outbox;
+SELECT booking.sfn_send_task_failure(token, 'Late', 'too late') FROM public.outbox;
+SELECT d->>'status' AS status FROM booking.sfn_describe_execution('pay-rollback') d;
+DELETE FROM public.outbox;
+-- a token of a state the execution has left, while it waits in the next one
+SELECT booking.sfn_create_state_machine('task_two_asks', '{
+  "StartAt": "Ask", "States": {
+    "Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters": {"FunctionName": "request_payment", "Payload": {"step": 1, "token.$": "$$.Task.Token"}},
+            "ResultPath": "$.first", "Next": "Ask again"},
+    "Ask again": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters": {"FunctionName": "request_payment", "Payload": {"step": 2, "token.$": "$$.Task.Token"}},
+            "ResultPath": "$.second", "End": true}}
+}', role => 'postgres') IS NOT NULL AS created;
+SELECT booking.sfn_start('task_two_asks', '{}', 'two-asks') IS NOT NULL AS started;
+SELECT booking.sfn_send_task_success(token, '{"answer": 1}') FROM public.outbox WHERE payload->>'step' = '1';
+SELECT status, state, phase FROM booking.executions WHERE name = 'two-asks';
+UPDATE booking.task_tokens SET status = 'open' WHERE token IN (SELECT token FROM public.outbox WHERE payload->>'step' = '1');
+SELECT booking.sfn_send_task_success(token, '{"answer": "late"}') FROM public.outbox WHERE payload->>'step' = '1';
+SELECT booking.sfn_send_task_success(token, '{"answer": 2}') FROM public.outbox WHERE payload->>'step' = '2';
+SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_describe_execution('two-asks') d;
+SELECT booking.sfn_delete_state_machine('task_two_asks');
 DELETE FROM public.outbox;
 -- tokens that were never issued
 SELECT booking.sfn_send_task_success('not-a-token', '{}');
@@ -121,19 +148,28 @@ SELECT booking.sfn_create_state_machine('task_deadlines', '{
 SELECT booking.sfn_start('task_timeout', '{"timeout": 1}', 'times-out') IS NOT NULL AS started;
 SELECT due_at IS NOT NULL AND due_at <= clock_timestamp() + interval '1 second' AS timer_set
   FROM booking.executions WHERE name = 'times-out';
-SELECT pg_sleep(1.1);
-SELECT booking.sfn_tick() IS NOT NULL AS ticked;
+SELECT booking.sfn_tick() AS advanced_before_deadline;
+-- no real waiting: the task's deadline made now, its timer due, then ticked
+UPDATE booking.task_tokens SET timeout_at = clock_timestamp() WHERE execution_id = booking.execution_id('times-out');
+UPDATE booking.executions SET due_at = clock_timestamp() WHERE name = 'times-out';
+SELECT booking.sfn_tick() AS advanced;
 SELECT d->>'status' AS status, d->>'error' AS error FROM booking.sfn_describe_execution('times-out') d;
 SELECT booking.sfn_send_task_success(token, '{}') FROM public.outbox;   -- TaskTimedOut
 DELETE FROM public.outbox;
 SELECT booking.sfn_start('task_deadlines', '{"timeout": 60, "heartbeat": 1}', 'no-heartbeat') IS NOT NULL AS started;
-SELECT pg_sleep(0.6);
-SELECT booking.sfn_send_task_heartbeat(token) FROM public.outbox;       -- moves the deadline on
-SELECT pg_sleep(0.6);
-SELECT booking.sfn_tick() IS NOT NULL AS ticked;                        -- nothing due yet
-SELECT status FROM booking.executions WHERE name = 'no-heartbeat';
-SELECT pg_sleep(0.6);
-SELECT booking.sfn_tick() IS NOT NULL AS ticked;
+-- the last heartbeat made 2 seconds old (past HeartbeatSeconds), then a heartbeat:
+-- it moves the deadline on, so the timer, fired now, finds the task still alive
+UPDATE booking.task_tokens SET heartbeat_at = clock_timestamp() - interval '2 seconds'
+ WHERE execution_id = booking.execution_id('no-heartbeat');
+SELECT booking.sfn_send_task_heartbeat(token) FROM public.outbox;
+UPDATE booking.executions SET due_at = clock_timestamp() WHERE name = 'no-heartbeat';
+SELECT booking.sfn_tick() AS advanced;
+SELECT status, phase, due_at > clock_timestamp() AS due_later FROM booking.executions WHERE name = 'no-heartbeat';
+-- no heartbeat since: the deadline made past, then ticked
+UPDATE booking.task_tokens SET heartbeat_at = clock_timestamp() - interval '2 seconds'
+ WHERE execution_id = booking.execution_id('no-heartbeat');
+UPDATE booking.executions SET due_at = clock_timestamp() WHERE name = 'no-heartbeat';
+SELECT booking.sfn_tick() AS advanced;
 SELECT d->>'status' AS status, d->>'error' AS error FROM booking.sfn_describe_execution('no-heartbeat') d;
 SELECT type, details FROM booking.sfn_get_execution_history('no-heartbeat') WHERE type = 'TaskTimedOut';
 DELETE FROM public.outbox;
@@ -207,7 +243,7 @@ SELECT booking.sfn_create_state_machine('task_roles_later', '{
 RESET search_path;
 SELECT booking.sfn_start('task_roles_later', '{"id": 1}', 'role-denied-tick') IS NOT NULL AS started;
 UPDATE booking.executions SET due_at = clock_timestamp() WHERE name = 'role-denied-tick';
-SELECT current_user AS ticking_as, booking.sfn_tick() IS NOT NULL AS ticked;
+SELECT current_user AS ticking_as, booking.sfn_tick() AS advanced;
 SELECT status, output -> 'error' AS error FROM booking.executions WHERE name = 'role-denied-tick';
 SELECT booking.sfn_delete_state_machine('task_roles_later');
 GRANT UPDATE ON task_app.rooms TO booking_task_role;
@@ -236,3 +272,9 @@ SELECT current_user = 'postgres' AS caller_unchanged, current_setting('search_pa
 SELECT booking.sfn_delete_state_machine('task_roles');
 DROP SCHEMA task_app CASCADE;
 DROP ROLE booking_task_role;
+
+SELECT count(*) AS deleted FROM (SELECT booking.sfn_delete_state_machine(name) FROM booking.state_machines
+ WHERE name LIKE 'task\_%') AS d;
+DROP FUNCTION public.quote_stay(jsonb), public.divide_by_zero(jsonb), public.refuse(jsonb), public.returns_null(jsonb),
+  public.not_jsonb(jsonb), public."Mixed-Case"(jsonb), public.log_then_fail(jsonb), public.request_payment(jsonb);
+DROP TABLE public.task_log, public.outbox;

@@ -10,7 +10,8 @@ SELECT jsonb_pretty(booking.sfn_test_state('{
   "Next": "Charge"
 }', input => '{"order": {"id": "o-1", "price": 40, "shipping": 2}}'));
 
--- Task: ResultSelector and a catcher; the task fails in this build, so the error is caught
+-- Task with a catcher: no SQL function charge(jsonb) exists, so the task fails with
+-- Lambda.ResourceNotFoundException and States.ALL catches it into $.error
 SELECT booking.sfn_test_state('{
   "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
   "Parameters": {"FunctionName": "charge", "Payload.$": "$"},

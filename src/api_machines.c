@@ -227,15 +227,20 @@ sfn_delete_state_machine(PG_FUNCTION_ARGS)
 	Oid			caller = booking_enter(&scope);
 	StoredMachine machine;
 	int			version;
+	char	   *name;
 
-	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), true, &machine, &version);
-	booking_require_machine(caller, machine.id, machine.name, machine.owner, "MANAGE");
+	booking_parse_state_machine_ref(text_to_cstring(PG_GETARG_TEXT_PP(0)), &name, &version);
 	if (version != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("deleting a single state machine version is not supported"),
 				 errhint("Versions are immutable history; delete the state machine itself.")));
-	store_machine_delete(machine.id);
+	/* AWS: deleting a state machine that does not exist (any more) succeeds */
+	if (store_machine_lookup(name, true, &machine))
+	{
+		booking_require_machine(caller, machine.id, machine.name, machine.owner, "MANAGE");
+		store_machine_delete(machine.id);
+	}
 	booking_leave(&scope);
 	PG_RETURN_VOID();
 }

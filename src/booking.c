@@ -37,13 +37,21 @@ booking_require_arg(FunctionCallInfo fcinfo, int n, const char *field)
 				 errmsg("%s must not be null", field)));
 }
 
-void
-booking_check_payload_size(Jsonb *doc, const char *exception, const char *what)
+size_t
+booking_jsonb_text_size(Jsonb *doc)
 {
 	char	   *text = JsonbToCString(NULL, &doc->root, VARSIZE(doc));
 	size_t		len = strlen(text);
 
 	pfree(text);
+	return len;
+}
+
+void
+booking_check_payload_size(Jsonb *doc, const char *exception, const char *what)
+{
+	size_t		len = booking_jsonb_text_size(doc);
+
 	if (len > (size_t) booking_max_payload_size)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

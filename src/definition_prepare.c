@@ -5,11 +5,31 @@
 
 #include "lib/stringinfo.h"
 
+#include "booking.h"
 #include "definition_prepare.h"
 #include "jsonc_bridge.h"
 #include "jsonc.h"
 #include "core/asl/definition.h"
 #include "core/asl/substitute.h"
+
+/* AWS: "Maximum size of a state machine definition: 1 MB" (a hard quota) */
+#define DEFINITION_SIZE_LIMIT (1024 * 1024)
+
+/*
+ * The definition as given is measured, before substitutions, as the JSON text
+ * of its jsonb form (the payload limits' measure): ERROR over the limit.
+ */
+static void
+check_definition_size(Jsonb *definition)
+{
+	size_t		len = booking_jsonb_text_size(definition);
+
+	if (len > DEFINITION_SIZE_LIMIT)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("InvalidDefinition: definition is %zu bytes, more than the %d AWS allows",
+						len, DEFINITION_SIZE_LIMIT)));
+}
 
 Jsonb *
 booking_prepare_definition(Jsonb *definition, Jsonb *substitutions, asl_diags *diags)
@@ -21,6 +41,7 @@ booking_prepare_definition(Jsonb *definition, Jsonb *substitutions, asl_diags *d
 	json_object *resolved;
 	size_t		substitution_diags;
 
+	check_definition_size(definition);
 	resolved = asl_substitute(source, subs, diags);
 	resolved_owner->ptr = resolved;
 	substitution_diags = diags->count;

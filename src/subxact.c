@@ -14,7 +14,7 @@ booking_subxact(SubxactBody body, void *arg, bool *kept)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
-	ErrorData  *edata = NULL;
+	ErrorData  *volatile edata = NULL;	/* set after the longjmp */
 
 	*kept = false;
 	BeginInternalSubTransaction(NULL);

@@ -177,7 +177,7 @@ clear_pending(void)
 }
 
 static void
-timer_xact_callback(XactEvent event, void *arg)
+timer_xact_callback(XactEvent event, void *arg pg_attribute_unused())
 {
 	TimestampTz earliest = NONE;
 
@@ -209,8 +209,10 @@ timer_xact_callback(XactEvent event, void *arg)
 }
 
 static void
-timer_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
-					   SubTransactionId parentSubid, void *arg)
+timer_subxact_callback(SubXactEvent event,
+					   SubTransactionId mySubid pg_attribute_unused(),
+					   SubTransactionId parentSubid pg_attribute_unused(),
+					   void *arg pg_attribute_unused())
 {
 	int			level;
 
@@ -265,7 +267,7 @@ booking_timer_scheduled(TimestampTz due)
 /* ---- the worker's side ---- */
 
 static void
-detach(int code, Datum arg)
+detach(int code pg_attribute_unused(), Datum arg pg_attribute_unused())
 {
 	if (shared == NULL || my_slot < 0)
 		return;

@@ -126,7 +126,7 @@ client 2 & E2E_PIDS+=($!)
 client 3 & E2E_PIDS+=($!)
 wait_for "load: executions starting and timers firing" \
 	"SELECT count(*) > 150 AND (SELECT count(*) FROM done WHERE name LIKE 'm%') > 30 FROM booking.executions WHERE name LIKE 'm%'"
-runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$DIR/data" -m immediate -w stop >/dev/null || fail "pg_ctl stop -m immediate"
+as_postgres "$PG_BIN/pg_ctl" -D "$DIR/data" -m immediate -w stop >/dev/null || fail "pg_ctl stop -m immediate"
 for p in "${E2E_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
 E2E_PIDS=()
 acked=$(cat "$E2E_WORK"/client*.out | grep -c '^arn:aws:states:' || true)

@@ -8,6 +8,18 @@
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
+# PostgreSQL refuses to run as root, so the clusters belong to the postgres
+# user: as root we switch with runuser, as anyone else with sudo (as install.sh
+# installs packages). as_root runs a command as root the same way.
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+as_postgres() {
+	if [ "$(id -un)" = postgres ]; then "$@"
+	elif [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"
+	else sudo -u postgres -- "$@"; fi
+}
+
 # BOOKING_DESTDIR: booking was installed with `make install DESTDIR=...` (not
 # into the system's PostgreSQL): the cluster loads it from there (Debian's
 # extension_destdir), so several checkouts can be tested side by side.
@@ -19,16 +31,16 @@ booking_destdir_conf() {
 
 cluster_init() {
 	local dir=$1 port=$2
-	mkdir -p "$dir"
-	chown postgres:postgres "$dir"
-	chmod 700 "$dir"
+	as_root mkdir -p "$dir"
+	as_root chown postgres:postgres "$dir"
+	as_root chmod 700 "$dir"
 	if [ ! -f "$dir/data/PG_VERSION" ]; then
-		runuser -u postgres -- "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust \
+		as_postgres "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust \
 			--encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
 			|| { cat "$dir/initdb.log"; return 1; }
 	fi
 	# booking.conf is rewritten each time so settings follow the checkout
-	runuser -u postgres -- tee "$dir/data/booking.conf" >/dev/null <<CONF
+	as_postgres tee "$dir/data/booking.conf" >/dev/null <<CONF
 port = $port
 listen_addresses = 'localhost'
 unix_socket_directories = '$dir'
@@ -41,22 +53,22 @@ fsync = on
 $(booking_destdir_conf)
 CONF
 	grep -q "^include_if_exists = 'booking.conf'" "$dir/data/postgresql.conf" ||
-		echo "include_if_exists = 'booking.conf'" | runuser -u postgres -- tee -a "$dir/data/postgresql.conf" >/dev/null
+		echo "include_if_exists = 'booking.conf'" | as_postgres tee -a "$dir/data/postgresql.conf" >/dev/null
 }
 
 cluster_start() {
 	local dir=$1 port=$2
-	if runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+	if as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
 		return 0
 	fi
-	runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
+	as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
 		|| { tail -50 "$dir/server.log"; return 1; }
 }
 
 cluster_stop() {
 	local dir=$1
 	if [ -f "$dir/data/postmaster.pid" ]; then
-		runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+		as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
 	fi
 }
 

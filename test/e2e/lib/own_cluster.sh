@@ -22,7 +22,7 @@ own_cluster_start() {
 	cluster_init "$OWN_DIR" "$OWN_PORT" || return 1
 	local s
 	for s in "$@"; do
-		echo "${s%%=*} = '${s#*=}'" | runuser -u postgres -- tee -a "$OWN_DIR/data/booking.conf" >/dev/null
+		echo "${s%%=*} = '${s#*=}'" | as_postgres tee -a "$OWN_DIR/data/booking.conf" >/dev/null
 	done
 	cluster_start "$OWN_DIR" "$OWN_PORT" || return 1
 	export PGHOST=$OWN_DIR PGPORT=$OWN_PORT PGUSER=postgres
@@ -37,7 +37,7 @@ own_cluster_stop() {
 	cluster_stop "$OWN_DIR"
 	# an immediate stop leaves no postmaster.pid behind to find, a crash may
 	if [ -f "$OWN_DIR/data/postmaster.pid" ]; then
-		runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$OWN_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+		as_postgres "$PG_BIN/pg_ctl" -D "$OWN_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
 	fi
 	rm -rf "$OWN_DIR"
 	OWN_DIR=

@@ -1,0 +1,69 @@
+-- Every size limit at its edge: the largest size is accepted, one byte more is
+-- refused, and nothing is half-written. Execution input, task output and the
+-- definition are measured as the JSON text jsonb prints (length(doc::text),
+-- ", " and ": " included); a state's output inside the interpreter as compact
+-- JSON, as AWS measures what a state produces.
+SET client_min_messages = warning;
+
+-- limits_doc(n): {"pad": "xx…"}, exactly n bytes as jsonb prints it
+CREATE FUNCTION public.limits_doc(n int) RETURNS jsonb LANGUAGE sql IMMUTABLE
+  AS $$ SELECT jsonb_build_object('pad', repeat('x', n - 11)) $$;
+SELECT length(public.limits_doc(262144)::text) AS at_limit, length(public.limits_doc(262145)::text) AS over_limit;
+
+-- AWS's quota: 256 KiB
+SHOW booking.max_payload_size;
+
+-- ---- execution input (StartExecution, sfn_start_sync) ----
+SELECT booking.sfn_create_state_machine('limits_echo',
+  '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}', role => 'postgres') IS NOT NULL AS created;
+SELECT r->>'status' AS status, length((r->'output')::text) AS output_bytes
+  FROM booking.sfn_start_sync('limits_echo', public.limits_doc(262144)) AS r;
+SELECT booking.sfn_start_sync('limits_echo', public.limits_doc(262145));
+SELECT booking.sfn_start('limits_echo', public.limits_doc(262144), 'limits-at') IS NOT NULL AS started;
+SELECT booking.sfn_start('limits_echo', public.limits_doc(262145), 'limits-over');
+SELECT name, status, length(input::text) AS input_bytes
+  FROM booking.executions WHERE name IN ('limits-at', 'limits-over') ORDER BY name;
+
+-- ---- a state's output: States.DataLimitExceeded past 262,144 bytes of compact JSON ----
+-- {"pad":"…"} is 10 bytes around the string; the input {"s": "…"} stays under the limit
+SELECT booking.sfn_create_state_machine('limits_grow',
+  '{"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"pad.$": "$.s"}, "End": true}}}', role => 'postgres') IS NOT NULL AS created;
+SELECT k AS pad_chars, 10 + k AS output_bytes, r->>'status' AS status, r->>'error' AS error
+  FROM (VALUES (262134), (262135)) AS v(k),
+       LATERAL booking.sfn_start_sync('limits_grow', jsonb_build_object('s', repeat('x', k))) AS r
+ ORDER BY k;
+
+-- ---- a task's output (SendTaskSuccess): InvalidOutput past the limit, the task still open ----
+CREATE TABLE public.limits_outbox (token text);
+CREATE FUNCTION public.limits_ask(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+  INSERT INTO public.limits_outbox VALUES (p->>'token') RETURNING jsonb_build_object('queued', true) $$;
+SELECT booking.sfn_create_state_machine('limits_callback', '{
+  "StartAt": "Ask", "States": {
+    "Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters": {"FunctionName": "limits_ask", "Payload": {"token.$": "$$.Task.Token"}}, "End": true}}
+}', role => 'postgres') IS NOT NULL AS created;
+SELECT booking.sfn_start('limits_callback', '{}', 'limits-task') IS NOT NULL AS started;
+SELECT booking.sfn_send_task_success(token, public.limits_doc(262145)) FROM public.limits_outbox;
+SELECT status, phase FROM booking.executions WHERE name = 'limits-task';
+SELECT booking.sfn_send_task_success(token, public.limits_doc(262144)) FROM public.limits_outbox;
+SELECT d->>'status' AS status, length((d->'output')::text) AS output_bytes
+  FROM booking.sfn_describe_execution('limits-task') AS d;
+
+-- ---- the definition: 1 MB (1,048,576 bytes), padded with a Comment ----
+CREATE FUNCTION public.limits_definition(n int) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT d || jsonb_build_object('Comment', repeat('x', n - length((d || '{"Comment": ""}')::text)))
+    FROM (SELECT '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}'::jsonb) AS s(d) $$;
+SELECT length(public.limits_definition(1048576)::text) AS at_limit, length(public.limits_definition(1048577)::text) AS over_limit;
+SELECT booking.sfn_create_state_machine('limits_big', public.limits_definition(1048576), role => 'postgres') IS NOT NULL AS created;
+SELECT booking.sfn_create_state_machine('limits_bigger', public.limits_definition(1048577), role => 'postgres');
+SELECT booking.sfn_update_state_machine('limits_big', public.limits_definition(1048577));
+SELECT booking.sfn_validate(public.limits_definition(1048577));
+SELECT m.name, v.version, length(v.definition::text) AS definition_bytes
+  FROM booking.state_machines m JOIN booking.state_machine_versions v ON v.machine_id = m.id
+ WHERE m.name IN ('limits_big', 'limits_bigger') ORDER BY m.name, v.version;
+
+-- ---- clean up ----
+SELECT booking.sfn_delete_state_machine(m)
+  FROM unnest(ARRAY['limits_echo', 'limits_grow', 'limits_callback', 'limits_big']) AS m;
+DROP FUNCTION public.limits_doc(int), public.limits_ask(jsonb), public.limits_definition(int);
+DROP TABLE public.limits_outbox;
