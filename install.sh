@@ -76,7 +76,8 @@ run_main() {
 	cluster_psql "$BOOKING_DIR" "$BOOKING_PORT" -q -f app/load.sql
 	# the story, live: reservations paid, expired and impossible, timers fired by the worker
 	app/story.sh "$BOOKING_DIR" "$BOOKING_PORT"
-	# the GraphQL front (the article's AppSync API), in the background
+	# the GraphQL front (the article's AppSync API) and the Step Functions API (port 8083),
+	# in the background
 	graphql/start.sh "$BOOKING_DIR" "$BOOKING_PORT"
 	cat <<INFO
 
@@ -87,6 +88,7 @@ timer worker and pg_cron; the application is in schema booking_app.
             SELECT booking_app.reserve_apartment('porto-ribeira-1', 'you', 30);
             SELECT booking_app.record_payment('porto-ribeira-1', 75);
   GraphQL:  see above (URL and x-api-key); graphql/README.md has the article's documents
+  Step Functions API: see above (http://127.0.0.1:8083); README.md shows the AWS CLI and SDK settings
   stop:     ./install.sh stop      (the GraphQL server and the cluster)
 INFO
 }

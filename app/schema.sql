@@ -88,8 +88,10 @@ $$;
 GRANT EXECUTE ON FUNCTION booking_app.await_payment(jsonb) TO booking_workflow;
 
 -- ---- the application's functions ----
--- SECURITY DEFINER with a pinned search_path: an API role needs EXECUTE on these
--- only, not rights on the extension's tables.
+-- Starting a workflow runs as the caller (SECURITY INVOKER): booking checks that
+-- the caller may START the state machine (sfn_grant), so an API role starts only
+-- what it was granted. The others are SECURITY DEFINER with a pinned search_path:
+-- they write the application's tables as their owner.
 
 -- Reserves an apartment for guest: starts the reservation workflow, which holds
 -- the apartment for payment_window_seconds. Returns the execution ARN. The
@@ -101,7 +103,7 @@ CREATE FUNCTION booking_app.reserve_apartment(apartment_id text, guest text,
                                               payment_window_seconds integer DEFAULT 60,
                                               pay_by_callback boolean DEFAULT false,
                                               execution_name text DEFAULT NULL)
-RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+RETURNS text LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog AS $$
 DECLARE
     arn text;
     outcome jsonb;
@@ -216,16 +218,17 @@ CREATE TYPE booking_app.step_function AS (id text, arn text);
 -- arn, as the article's Lambda resolver did, with the input it hard-coded unless
 -- another is given.
 CREATE FUNCTION booking_app.add_step_function(id text, arn text, input jsonb DEFAULT NULL)
-RETURNS booking_app.step_function LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+RETURNS booking_app.step_function LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog AS $$
 BEGIN
     PERFORM booking.sfn_start(arn,
         coalesce(input, '{"details": {"accountId": "1234567", "bookedStatus": "Booked"}}'::jsonb), id);
     RETURN ROW(id, arn)::booking_app.step_function;
 END $$;
 
--- getStepFunctions: the executions, as {id: execution name, arn: state machine ARN}.
+-- getStepFunctions: the executions the caller may READ, as {id: execution name,
+-- arn: state machine ARN}.
 CREATE FUNCTION booking_app.get_step_functions()
-RETURNS SETOF booking_app.step_function LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $$
-    SELECT e.name, m.arn FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id
-     WHERE e.parent_id IS NULL ORDER BY e.start_date, e.id
+RETURNS SETOF booking_app.step_function LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog AS $$
+    SELECT e.name, m.arn FROM booking.visible_executions e JOIN booking.visible_state_machines m ON m.id = e.machine_id
+     ORDER BY e.start_date, e.id
 $$;

@@ -3,10 +3,11 @@
 -- superuser, in the database the server serves, after the extension, the
 -- application (app/load.sql) and graphql/api.sql.
 --
--- Writes go through the application's functions (SECURITY DEFINER: they start
--- executions and write rows as their owner); this role itself can only read
--- the exposed tables and views and execute those functions. It has no right on
--- the extension's schema booking at all.
+-- Writes go through the application's functions: record_payment writes rows as
+-- its owner (SECURITY DEFINER); add_step_function and reserve_apartment start
+-- executions as this role, which booking lets start only the state machines
+-- granted to it below (booking_user and sfn_grant: docs/security.md). It has no
+-- right on booking's tables: the views it reads show what it may READ.
 --
 -- Roles a JWT may name (its "role" claim: the request runs SET LOCAL ROLE to it,
 -- src/auth.mjs) are at the end: booking_guest, read-only.
@@ -21,6 +22,21 @@ COMMENT ON ROLE booking_graphql IS 'booking''s GraphQL server (graphql/): reads 
 DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO booking_graphql', current_database()); END $$;
 
 GRANT USAGE ON SCHEMA booking_app, booking_api TO booking_graphql;
+
+-- booking: a user of the API, which may start and read the application's
+-- workflows, and nothing else (addStepFunction can start only these). The role
+-- is NOINHERIT, so booking_user's own grants (EXECUTE on the API, SELECT on the
+-- views) do not reach it: it gets those it uses directly.
+GRANT booking_user TO booking_graphql;
+GRANT EXECUTE ON FUNCTION booking.sfn_start(text, jsonb, text) TO booking_graphql;
+GRANT SELECT ON booking.visible_executions, booking.visible_state_machines TO booking_graphql;
+DO $$
+BEGIN
+    PERFORM booking.sfn_grant(s.name, 'booking_graphql', ARRAY['START', 'READ'])
+       FROM booking.state_machines s
+      WHERE s.name IN ('booking_step_function', 'apartment_console', 'reserve_apartment',
+                       'reserve_apartment_callback');
+END $$;
 
 -- the application's tables, read-only
 GRANT SELECT ON booking_app.apartments, booking_app.payments TO booking_graphql;
@@ -90,6 +106,16 @@ COMMENT ON ROLE booking_guest IS 'booking''s GraphQL API for a JWT with "role": 
 
 GRANT USAGE ON SCHEMA booking_app, booking_api TO booking_guest;
 GRANT SELECT ON booking_app.apartments TO booking_guest;
+-- reads the application's workflows and their executions, starts none
+GRANT booking_user TO booking_guest;
+GRANT SELECT ON booking.visible_executions, booking.visible_state_machines TO booking_guest;
+DO $$
+BEGIN
+    PERFORM booking.sfn_grant(s.name, 'booking_guest', ARRAY['READ'])
+       FROM booking.state_machines s
+      WHERE s.name IN ('booking_step_function', 'apartment_console', 'reserve_apartment',
+                       'reserve_apartment_callback');
+END $$;
 GRANT SELECT ON booking_api.state_machines, booking_api.state_machine_versions, booking_api.executions
     TO booking_guest;
 DO $$

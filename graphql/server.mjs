@@ -13,6 +13,8 @@
 //                     from booking.metrics, connecting as this (the role
 //                     booking_metrics of roles.sql); BOOKING_METRICS_TOKEN, when
 //                     set, is required as a bearer token (src/metrics.mjs)
+//   BOOKING_SFN_PORT  when set, the Step Functions API (AWS JSON 1.0) listens there
+//                     too, as its own role (src/sfn/server.mjs has its settings)
 import "./src/node-compat.mjs";
 import { createServer } from "node:http";
 import { postgraphile } from "postgraphile";
@@ -20,8 +22,10 @@ import { grafserv } from "postgraphile/grafserv/node";
 import { makePreset, settingsFromEnv } from "./src/preset.mjs";
 import { makeAuth, upgradeRefused } from "./src/auth.mjs";
 import { makeMetrics, metricsSettingsFromEnv, routeMetrics } from "./src/metrics.mjs";
+import { sfnSettingsFromEnv, startSfnServer } from "./src/sfn/server.mjs";
 
 const settings = settingsFromEnv();
+const sfnSettings = sfnSettingsFromEnv();
 const auth = makeAuth(settings);
 await auth.ready; // a public key that does not parse stops the server here
 const pgl = postgraphile(makePreset({ ...settings, auth }));
@@ -50,6 +54,10 @@ server.on("upgrade", async (req, socket, head) => {
 });
 // make sure the schema builds (and the database answers) before saying we listen
 await pgl.getSchema();
+const sfn = sfnSettings ? await startSfnServer(sfnSettings) : null;
+if (sfn)
+  console.log(`booking Step Functions API listening on ${sfn.url}` +
+    (sfn.identity.verifying ? " (SigV4 key pairs of BOOKING_SFN_KEYS required)" : " (any credentials)"));
 
 server.listen(settings.port, settings.host, () => {
   const { port } = server.address();
@@ -72,6 +80,7 @@ async function stop(signal) {
   server.closeAllConnections?.();
   try {
     await metrics?.close();
+    await sfn?.close();
     await pgl.release();
   } finally {
     process.exit(0);

@@ -10,9 +10,13 @@
 # BOOKING_PORT=54321, as install.sh). Environment: BOOKING_DB (default postgres: the
 # database app/load.sql was loaded into), GRAPHQL_PORT (default 5000), GRAPHQL_HOST
 # (default 127.0.0.1), BOOKING_API_KEY (default: the one kept in DIR/graphql-api-key,
-# made on the first start), GRAPHILE_ENV (development: GraphiQL at /graphiql).
+# made on the first start), GRAPHILE_ENV (development: GraphiQL at /graphiql),
+# BOOKING_SFN_PORT (default 8083, Step Functions Local's: the Step Functions API;
+# empty: not served), BOOKING_SFN_KEYS (SigV4 key pairs, see src/sfn/identity.mjs).
+# A supervisor restarts the server whenever it dies (a crash, an out-of-memory
+# kill), a second later; stop ends both. The log is DIR/graphql.log (restarts
+# included), the supervisor's pid DIR/graphql.pid.
 # /metrics (Prometheus) connects as booking_metrics (roles.sql).
-# The server's log is DIR/graphql.log, its pid DIR/graphql.pid.
 set -euo pipefail
 GQL=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$GQL")
@@ -50,6 +54,8 @@ fi
 
 cluster_psql "$DIR" "$PORT" -q -d "$DB" -f "$GQL/api.sql"
 cluster_psql "$DIR" "$PORT" -q -d "$DB" -f "$GQL/roles.sql"
+cluster_psql "$DIR" "$PORT" -q -d "$DB" -f "$GQL/sfn_roles.sql"
+SFN_PORT=${BOOKING_SFN_PORT-8083}
 
 if [ -z "${BOOKING_API_KEY:-}" ]; then
 	if [ ! -s "$DIR/graphql-api-key" ]; then
@@ -58,17 +64,35 @@ if [ -z "${BOOKING_API_KEY:-}" ]; then
 	BOOKING_API_KEY=$(cat "$DIR/graphql-api-key")
 fi
 
+# runs the server, and again whenever it exits on its own
+supervise() {
+	local child= status
+	set +e		# the server's exit is what this waits for, not a reason to stop
+	trap '[ -n "$child" ] && kill "$child" 2>/dev/null; [ -n "$child" ] && wait "$child"; exit 0' TERM INT
+	while :; do
+		node server.mjs >>"$DIR/graphql.log" 2>&1 &
+		child=$!
+		wait "$child"
+		status=$?
+		echo "$(date -u +%FT%TZ) booking GraphQL server exited (status $status): restarting" >>"$DIR/graphql.log"
+		sleep 1
+	done
+}
+
 stop_server "$DIR"
-DATABASE_URL="postgres://booking_graphql@localhost:$PORT/$DB" PORT=$GRAPHQL_PORT HOST=$GRAPHQL_HOST \
-	BOOKING_METRICS_DATABASE_URL="postgres://booking_metrics@localhost:$PORT/$DB" \
-	BOOKING_API_KEY=$BOOKING_API_KEY nohup node server.mjs >"$DIR/graphql.log" 2>&1 &
+: >"$DIR/graphql.log"
+export DATABASE_URL="postgres://booking_graphql@localhost:$PORT/$DB" PORT=$GRAPHQL_PORT HOST=$GRAPHQL_HOST \
+	BOOKING_API_KEY=$BOOKING_API_KEY BOOKING_SFN_PORT=$SFN_PORT \
+	BOOKING_SFN_DATABASE_URL="postgres://booking_sfn@localhost:$PORT/$DB" \
+	BOOKING_METRICS_DATABASE_URL="postgres://booking_metrics@localhost:$PORT/$DB"
+supervise </dev/null >/dev/null 2>&1 &
 echo $! >"$DIR/graphql.pid"
 for _ in $(seq 300); do
-	grep -q "listening on" "$DIR/graphql.log" && break
+	grep -q "GraphQL listening on" "$DIR/graphql.log" && break
 	kill -0 "$(cat "$DIR/graphql.pid")" 2>/dev/null || { cat "$DIR/graphql.log"; echo "the GraphQL server did not start" >&2; exit 1; }
 	sleep 0.1
 done
-grep -q "listening on" "$DIR/graphql.log" || { cat "$DIR/graphql.log"; echo "the GraphQL server did not start in 30 s" >&2; exit 1; }
+grep -q "GraphQL listening on" "$DIR/graphql.log" || { cat "$DIR/graphql.log"; echo "the GraphQL server did not start in 30 s" >&2; exit 1; }
 URL=http://$GRAPHQL_HOST:$GRAPHQL_PORT/graphql
 cat <<INFO
 GraphQL (PostGraphile) is running: $URL (log $DIR/graphql.log)
@@ -78,3 +102,12 @@ GraphQL (PostGraphile) is running: $URL (log $DIR/graphql.log)
   metrics:  curl -s http://$GRAPHQL_HOST:$GRAPHQL_PORT/metrics   (Prometheus text, as booking_metrics)
   stop:     graphql/start.sh stop
 INFO
+if [ -n "$SFN_PORT" ]; then
+	SFN_URL=$(sed -n 's/^booking Step Functions API listening on \(http:[^ ]*\).*/\1/p' "$DIR/graphql.log" | tail -1)
+	cat <<INFO
+Step Functions API (AWS JSON 1.0): $SFN_URL
+  try:      AWS_ENDPOINT_URL_SFN=$SFN_URL AWS_ACCESS_KEY_ID=123456789012 AWS_SECRET_ACCESS_KEY=dummy \\
+            AWS_DEFAULT_REGION=us-east-1 AWS_DISABLE_HOST_PREFIX_INJECTION=true \\
+            aws stepfunctions list-state-machines --endpoint-url $SFN_URL
+INFO
+fi

@@ -37,7 +37,7 @@ DECLARE
     expect jsonb := spec->'expect';
     got jsonb;
 BEGIN
-    PERFORM booking.sfn_create_state_machine(machine, spec->'definition');
+    PERFORM booking.sfn_create_state_machine(machine, spec->'definition', role => 'postgres');
     got := booking.sfn_start_sync(machine, spec->'input');
     PERFORM booking.sfn_delete_state_machine(machine);
     IF got->>'status' IS DISTINCT FROM expect->>'status' THEN

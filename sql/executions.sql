@@ -9,7 +9,7 @@ SELECT booking.sfn_create_state_machine('exec_wait', '{
     "Yes": {"Type": "Succeed"},
     "No": {"Type": "Fail", "Error": "Zero", "Cause": "n is 0"}
   }
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 
 -- Without a wait, the execution ends inside sfn_start
 SELECT booking.sfn_start('exec_wait', '{"who": "Ann", "n": 0}', 'no-wait');
@@ -60,7 +60,7 @@ SELECT booking.sfn_create_state_machine('exec_redrive', '{
     "Check": {"Type": "Choice", "Choices": [{"Variable": "$$.Execution.RedriveCount", "NumericEquals": 1, "Next": "Done"}]},
     "Done": {"Type": "Pass", "Parameters": {"step.$": "$.step", "redrives.$": "$$.Execution.RedriveCount"}, "End": true}
   }
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('exec_redrive', '{}', 'r1') IS NOT NULL AS started;
 SELECT d->>'status' AS status, d->>'error' AS error, d->>'redriveStatus' AS redrive_status
   FROM booking.sfn_describe_execution('r1') AS d;
@@ -85,7 +85,7 @@ SELECT booking.sfn_create_state_machine('exec_fanout', '{
     "M": {"Type": "Map", "MaxConcurrency": 1, "ItemProcessor": {"StartAt": "I", "States": {
       "I": {"Type": "Pass", "Parameters": {"v.$": "States.Format(''item {}'', $)"}, "End": true}}}, "End": true}
   }
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('exec_fanout', '{}', 'f1') IS NOT NULL AS started;
 SELECT branch_index, status, state FROM booking.executions
  WHERE parent_id = (SELECT id FROM booking.executions WHERE name = 'f1') ORDER BY branch_index;
@@ -104,7 +104,7 @@ SELECT booking.sfn_create_state_machine('exec_branch_fails', '{
       {"StartAt": "Long", "States": {"Long": {"Type": "Wait", "Seconds": 3600, "End": true}}},
       {"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Boom", "Cause": "branch 1"}}}]}
   }
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('exec_branch_fails', '{}', 'bf') IS NOT NULL AS started;
 SELECT d->>'status' AS status, d->>'error' AS error, d->>'cause' AS cause FROM booking.sfn_describe_execution('bf') AS d;
 SELECT count(*) AS running_children FROM booking.executions
@@ -115,7 +115,7 @@ SELECT booking.sfn_create_state_machine('exec_loop', '{
   "StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Stop?"},
     "Stop?": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "A"},
     "Done": {"Type": "Succeed"}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SET booking.max_steps_per_run = 50;
 SELECT booking.sfn_start('exec_loop', '{}', 'loop') IS NOT NULL AS started;
 SELECT status, due_at <= clock_timestamp() AS due_now FROM booking.executions WHERE name = 'loop';
@@ -127,7 +127,7 @@ RESET booking.max_steps_per_run;
 -- The machine's TimeoutSeconds: a tick after the deadline ends it TIMED_OUT
 SELECT booking.sfn_create_state_machine('exec_timeout', '{
   "TimeoutSeconds": 1, "StartAt": "Long", "States": {"Long": {"Type": "Wait", "Seconds": 3600, "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('exec_timeout', '{}', 't1') IS NOT NULL AS started;
 SELECT due_at - start_date <= interval '1 second' AS woken_at_deadline FROM booking.executions WHERE name = 't1';
 SELECT booking.sfn_tick() AS advanced_before_deadline;
@@ -159,7 +159,7 @@ SELECT booking.sfn_create_state_machine('exec_cascade', '{
   "StartAt": "M", "States": {
     "M": {"Type": "Map", "ItemProcessor": {"StartAt": "Hold", "States": {
       "Hold": {"Type": "Wait", "Seconds": 3600, "End": true}}}, "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('exec_cascade', '[1, 2, 3]', 'c1') IS NOT NULL AS started;
 CREATE TEMP TABLE cascade_ids AS
   SELECT e.id FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id

@@ -9,7 +9,7 @@ SELECT booking.sfn_create_state_machine('history_loop', '{
     "Count": {"Type": "Pass", "Next": "Again?"},
     "Again?": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "Count"},
     "Done": {"Type": "Succeed"}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 
 -- one run: the whole loop in sfn_start
 SET booking.max_steps_per_run = 100000;

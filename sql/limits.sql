@@ -15,7 +15,7 @@ SHOW booking.max_payload_size;
 
 -- ---- execution input (StartExecution, sfn_start_sync) ----
 SELECT booking.sfn_create_state_machine('limits_echo',
-  '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}') IS NOT NULL AS created;
+  '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}', role => 'postgres') IS NOT NULL AS created;
 SELECT r->>'status' AS status, length((r->'output')::text) AS output_bytes
   FROM booking.sfn_start_sync('limits_echo', public.limits_doc(262144)) AS r;
 SELECT booking.sfn_start_sync('limits_echo', public.limits_doc(262145));
@@ -27,7 +27,7 @@ SELECT name, status, length(input::text) AS input_bytes
 -- ---- a state's output: States.DataLimitExceeded past 262,144 bytes of compact JSON ----
 -- {"pad":"…"} is 10 bytes around the string; the input {"s": "…"} stays under the limit
 SELECT booking.sfn_create_state_machine('limits_grow',
-  '{"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"pad.$": "$.s"}, "End": true}}}') IS NOT NULL AS created;
+  '{"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"pad.$": "$.s"}, "End": true}}}', role => 'postgres') IS NOT NULL AS created;
 SELECT k AS pad_chars, 10 + k AS output_bytes, r->>'status' AS status, r->>'error' AS error
   FROM (VALUES (262134), (262135)) AS v(k),
        LATERAL booking.sfn_start_sync('limits_grow', jsonb_build_object('s', repeat('x', k))) AS r
@@ -41,7 +41,7 @@ SELECT booking.sfn_create_state_machine('limits_callback', '{
   "StartAt": "Ask", "States": {
     "Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
             "Parameters": {"FunctionName": "limits_ask", "Payload": {"token.$": "$$.Task.Token"}}, "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('limits_callback', '{}', 'limits-task') IS NOT NULL AS started;
 SELECT booking.sfn_send_task_success(token, public.limits_doc(262145)) FROM public.limits_outbox;
 SELECT status, phase FROM booking.executions WHERE name = 'limits-task';
@@ -59,8 +59,8 @@ CREATE FUNCTION public.limits_definition(n int) RETURNS jsonb LANGUAGE sql IMMUT
     FROM (SELECT '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}'::jsonb) AS s(d) $$;
 SELECT public.limits_compact_length(public.limits_definition(1048576)) AS at_limit,
        public.limits_compact_length(public.limits_definition(1048577)) AS over_limit;
-SELECT booking.sfn_create_state_machine('limits_big', public.limits_definition(1048576)) IS NOT NULL AS created;
-SELECT booking.sfn_create_state_machine('limits_bigger', public.limits_definition(1048577));
+SELECT booking.sfn_create_state_machine('limits_big', public.limits_definition(1048576), role => 'postgres') IS NOT NULL AS created;
+SELECT booking.sfn_create_state_machine('limits_bigger', public.limits_definition(1048577), role => 'postgres');
 SELECT booking.sfn_update_state_machine('limits_big', public.limits_definition(1048577));
 SELECT booking.sfn_validate(public.limits_definition(1048577));
 SELECT m.name, v.version, public.limits_compact_length(v.definition) AS definition_bytes

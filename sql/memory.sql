@@ -13,7 +13,7 @@ BEGIN
                 'States', jsonb_build_object(
                     'A', jsonb_build_object('Type', 'Pass', 'Parameters', jsonb_build_object('x.$', '$.a', 'n', i), 'Next', 'B'),
                     'B', jsonb_build_object('Type', 'Task', 'Resource', '${Missing}', 'End', true),
-                    'C', jsonb_build_object('Type', 'Wait', 'Seconds', -1, 'End', true))));
+                    'C', jsonb_build_object('Type', 'Wait', 'Seconds', -1, 'End', true))), role => 'postgres');
         EXCEPTION WHEN invalid_parameter_value THEN
             failures := failures + 1;
         END;
@@ -38,7 +38,7 @@ SELECT booking.sfn_create_state_machine('memory_short', '{
   "StartAt": "Fan",
   "States": {"Fan": {"Type": "Map", "ItemsPath": "$.items", "End": true,
     "ItemProcessor": {"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": true}}}}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT count(*) FROM generate_series(1, 300) i
  WHERE booking.sfn_start('memory_short', jsonb_build_object('items', jsonb_build_array(i, i + 1))) IS NOT NULL;
 SELECT malloc_bytes AS malloc_before, context_bytes AS context_before FROM booking.booking_backend_memory() \gset

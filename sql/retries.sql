@@ -11,7 +11,7 @@ SELECT booking.sfn_create_state_machine('retries_backoff', '{
              "Retry": [{"ErrorEquals": ["Booking.Flaky"], "IntervalSeconds": 2, "BackoffRate": 3,
                         "MaxAttempts": 4, "MaxDelaySeconds": 20}],
              "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 
 -- the delay before the next attempt: the timer against the last LambdaFunctionFailed event
 CREATE VIEW public.retries_next AS

@@ -20,14 +20,14 @@ SET booking.worker_max_sleep = '10s';
 SELECT booking.sfn_create_state_machine('sched_timestamp', '{
   "StartAt": "Hold",
   "States": {"Hold": {"Type": "Wait", "TimestampPath": "$.due", "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_create_state_machine('sched_seconds', '{
   "StartAt": "Hold",
   "States": {
     "Hold": {"Type": "Wait", "Seconds": 1, "Next": "Done"},
     "Done": {"Type": "Pass", "Result": "expired", "End": true}
   }
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT count(booking.sfn_start('sched_timestamp',
          jsonb_build_object('due', to_char((clock_timestamp() + interval '200 ms') AT TIME ZONE 'UTC',
                                            'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')),

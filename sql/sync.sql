@@ -9,7 +9,7 @@ SELECT booking.sfn_create_state_machine('sync_demo', '{
     "Yes": {"Type": "Succeed"},
     "No": {"Type": "Fail", "Error": "TooSmall", "Cause": "n is 10 or less"}
   }
-}') AS arn;
+}', role => 'postgres') AS arn;
 
 -- SUCCEEDED with its output (that a Wait really waits in a synchronous run is
 -- shown below: statement_timeout cancels a long one)
@@ -42,7 +42,7 @@ SELECT booking.sfn_create_state_machine('sync_context', '{
      "machine.$": "$$.StateMachine.Id", "machineName.$": "$$.StateMachine.Name",
      "state.$": "$$.State.Name", "entered.$": "$$.State.EnteredTime", "started.$": "$$.Execution.StartTime",
      "role.$": "$$.Execution.RoleArn"}, "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT o->>'id' = r->>'executionArn' AS id_is_arn, o->>'name' = r->>'name' AS name_matches,
        o->'input' AS input, o->>'machine' AS machine, o->>'machineName' AS machine_name,
        o->>'state' AS state, o->>'role' AS role,
@@ -58,7 +58,7 @@ SELECT booking.sfn_start_sync('sync_context', v)->'output'->'input' AS input_see
 SELECT booking.sfn_create_state_machine('sync_timeout', '{
   "TimeoutSeconds": 1,
   "StartAt": "Long", "States": {"Long": {"Type": "Wait", "Seconds": 3600, "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT r->>'status' AS status, r->>'error' AS error, r->>'cause' AS cause,
        (r->>'stopDate')::timestamptz - (r->>'startDate')::timestamptz < interval '10 seconds' AS stopped_early
   FROM booking.sfn_start_sync('sync_timeout') AS r;
@@ -66,7 +66,7 @@ SELECT r->>'status' AS status, r->>'error' AS error, r->>'cause' AS cause,
 -- A long Wait is interruptible: statement_timeout cancels the call
 SELECT booking.sfn_create_state_machine('sync_sleeper', '{
   "StartAt": "Long", "States": {"Long": {"Type": "Wait", "Seconds": 3600, "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SET statement_timeout = '300ms';
 SELECT booking.sfn_start_sync('sync_sleeper');
 RESET statement_timeout;
@@ -76,7 +76,7 @@ SELECT booking.sfn_create_state_machine('sync_loop', '{
   "StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Stop?"},
     "Stop?": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "A"},
     "Done": {"Type": "Succeed"}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT r->>'status' AS status, r->>'error' AS error, r->>'cause' AS cause FROM booking.sfn_start_sync('sync_loop') AS r;
 
 -- A Lambda task whose SQL function f does not exist fails with
@@ -85,7 +85,7 @@ SELECT booking.sfn_create_state_machine('sync_task', '{
   "StartAt": "T", "States": {
     "T": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:f", "Catch": [{"ErrorEquals": ["States.TaskFailed"], "Next": "Caught"}], "End": true},
     "Caught": {"Type": "Pass", "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT r->>'status' AS status, r->'output'->>'Error' AS caught_error FROM booking.sfn_start_sync('sync_task') AS r;
 
 -- Bad input

@@ -51,7 +51,7 @@ SELECT booking.sfn_create_state_machine('task_catch', '{
             "Catch": [{"ErrorEquals": ["Booking.Rejected"], "ResultPath": "$.error", "Next": "Recover"}], "End": true},
     "Recover": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:log_then_fail",
                 "Parameters": {"note": "recovered", "fail": false}, "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('task_catch', '{"note": "first", "fail": true}', 'caught') IS NOT NULL AS started;
 SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_describe_execution('caught') d;
 SELECT note FROM public.task_log ORDER BY n;     -- "first" was rolled back with its task
@@ -69,7 +69,7 @@ SELECT booking.sfn_create_state_machine('task_callback', '{
             "Catch": [{"ErrorEquals": ["Payment.Declined"], "ResultPath": "$.declined", "Next": "Declined"}], "Next": "Paid"},
     "Paid": {"Type": "Succeed"},
     "Declined": {"Type": "Fail", "Error": "Booking.Unpaid"}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('task_callback', '{"amount": 300}', 'pay-ok') IS NOT NULL AS started;
 SELECT status, phase, state, due_at IS NULL AS no_timer FROM booking.executions WHERE name = 'pay-ok';
 SELECT payload->>'amount' AS amount, token = payload->>'token' AS token_passed FROM public.outbox;
@@ -114,7 +114,7 @@ SELECT booking.sfn_create_state_machine('task_two_asks', '{
     "Ask again": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
             "Parameters": {"FunctionName": "request_payment", "Payload": {"step": 2, "token.$": "$$.Task.Token"}},
             "ResultPath": "$.second", "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('task_two_asks', '{}', 'two-asks') IS NOT NULL AS started;
 SELECT booking.sfn_send_task_success(token, '{"answer": 1}') FROM public.outbox WHERE payload->>'step' = '1';
 SELECT status, state, phase FROM booking.executions WHERE name = 'two-asks';
@@ -138,13 +138,13 @@ SELECT booking.sfn_create_state_machine('task_timeout', '{
     "Wait for it": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
       "Parameters": {"FunctionName": "request_payment", "Payload": {"token.$": "$$.Task.Token"}},
       "TimeoutSecondsPath": "$.timeout", "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_create_state_machine('task_deadlines', '{
   "StartAt": "Wait for it", "States": {
     "Wait for it": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
       "Parameters": {"FunctionName": "request_payment", "Payload": {"token.$": "$$.Task.Token"}},
       "TimeoutSecondsPath": "$.timeout", "HeartbeatSecondsPath": "$.heartbeat", "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('task_timeout', '{"timeout": 1}', 'times-out') IS NOT NULL AS started;
 SELECT due_at IS NOT NULL AND due_at <= clock_timestamp() + interval '1 second' AS timer_set
   FROM booking.executions WHERE name = 'times-out';
@@ -182,7 +182,7 @@ SELECT booking.sfn_create_state_machine('task_activity', '{
   "StartAt": "Approve", "States": {
     "Approve": {"Type": "Task", "Resource": "arn:aws:states:local:000000000000:activity:approve_booking",
                 "ResultPath": "$.approval", "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT * FROM booking.sfn_get_activity_task('approve_booking');          -- no work: no row
 SELECT booking.sfn_start('task_activity', '{"guest": "Ada"}', 'act-1') IS NOT NULL AS started;
 SELECT booking.sfn_start('task_activity', '{"guest": "Grace"}', 'act-2') IS NOT NULL AS started;
@@ -198,7 +198,7 @@ SELECT * FROM booking.sfn_get_activity_task('no_such_activity');
 -- an activity that does not exist fails the task (catchable)
 SELECT booking.sfn_create_state_machine('task_no_activity', '{
   "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:local:000000000000:activity:missing", "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('task_no_activity', '{}', 'no-act') IS NOT NULL AS started;
 SELECT d->>'status' AS status, d->>'error' AS error, d->>'cause' AS cause FROM booking.sfn_describe_execution('no-act') d;
 SELECT booking.sfn_delete_activity('approve_booking');

@@ -17,12 +17,15 @@
 #include "utils/resowner.h"
 #include "utils/timestamp.h"
 
+#include "api_versions.h"
 #include "arn.h"
+#include "mock_config.h"
 #include "booking.h"
 #include "jsonb_build.h"
 #include "machine_cache.h"
 #include "machine_ref.h"
 #include "advance.h"
+#include "permissions.h"
 #include "standby.h"
 #include "store_executions.h"
 #include "subxact.h"
@@ -141,9 +144,14 @@ sfn_start(PG_FUNCTION_ARGS)
 	ExecRow		row;
 	const asl_machine *compiled;
 	int64		id;
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
+	text	   *result;
+	char	   *test_case = NULL;
 
 	booking_require_primary("sfn_start");
-	compiled = booking_resolve_start(fcinfo, &machine, &version, &input);
+	compiled = booking_resolve_start(fcinfo, &machine, &version, &input, &test_case);
+	booking_require_machine(caller, machine.id, machine.name, machine.owner, "START");
 
 	memset(&row, 0, sizeof(row));
 	row.name = PG_ARGISNULL(2) ? booking_new_execution_name() : text_to_cstring(PG_GETARG_TEXT_PP(2));
@@ -156,8 +164,16 @@ sfn_start(PG_FUNCTION_ARGS)
 		lock_execution_name(machine.id, row.name);
 		id = store_exec_find_in_machine(machine.id, row.name);
 		if (id != 0)
-			PG_RETURN_TEXT_P(existing_start(id, row.arn, input));
+		{
+			result = existing_start(id, row.arn, input);
+			booking_leave(&scope);
+			PG_RETURN_TEXT_P(result);
+		}
 	}
+
+	/* before it runs: its Task states answer from the test case's mocked responses */
+	if (test_case != NULL)
+		booking_mock_register(machine.id, machine.name, row.name, test_case);
 
 	/* the row is written once, when its first run ends or parks (advance.h) */
 	row.unsaved = true;
@@ -177,6 +193,7 @@ sfn_start(PG_FUNCTION_ARGS)
 	row.document = input;
 	row.branch_index = -1;
 	booking_start(&row);
+	booking_leave(&scope);
 	PG_RETURN_TEXT_P(cstring_to_text(row.arn));
 }
 
@@ -184,11 +201,14 @@ static Jsonb *
 describe(const ExecRow *row)
 {
 	JsonbParseState *state = NULL;
+	int			published = booking_revision_published_as(row->machine_id, row->version);
 
 	jb_begin_object(&state);
 	jb_text(&state, "executionArn", row->arn);
 	jb_text(&state, "stateMachineArn", booking_state_machine_arn(row->machine_name));
-	jb_text(&state, "stateMachineVersionArn", booking_state_machine_version_arn(row->machine_name, row->version));
+	/* the published version the execution runs, when its revision is one */
+	if (published != 0)
+		jb_text(&state, "stateMachineVersionArn", booking_state_machine_version_arn(row->machine_name, published));
 	jb_text(&state, "name", row->name);
 	jb_text(&state, "status", exec_status_name(row->status));
 	jb_timestamp(&state, "startDate", row->start_date);
@@ -209,29 +229,49 @@ describe(const ExecRow *row)
 	return jb_end_object(&state);
 }
 
+/*
+ * The execution argument's row (locked when lock), once the caller is known
+ * to hold privilege on its state machine.
+ */
+static void
+load_for(FunctionCallInfo fcinfo, Oid caller, const char *privilege, bool lock, ExecRow *row)
+{
+	booking_require_arg(fcinfo, 0, "execution");
+	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), false, row);
+	booking_require_machine_named(caller, row->machine_name, privilege);
+	if (lock)
+		load_or_error(row->id, true, row);
+}
+
 Datum
 sfn_describe_execution(PG_FUNCTION_ARGS)
 {
 	ExecRow		row;
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
+	Jsonb	   *result;
 
-	booking_require_arg(fcinfo, 0, "execution");
-	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), false, &row);
-	PG_RETURN_JSONB_P(describe(&row));
+	load_for(fcinfo, caller, "READ", false, &row);
+	result = describe(&row);
+	booking_leave(&scope);
+	PG_RETURN_JSONB_P(result);
 }
 
 Datum
 sfn_stop_execution(PG_FUNCTION_ARGS)
 {
 	ExecRow		row;
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
 
 	booking_require_primary("sfn_stop_execution");
-	booking_require_arg(fcinfo, 0, "execution");
-	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), true, &row);
+	load_for(fcinfo, caller, "STOP", true, &row);
 	/* As AWS: stopping an execution that has ended changes nothing. */
 	if (row.status == EXEC_RUNNING)
 		booking_stop(&row, EXEC_ABORTED,
 					 PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1)),
 					 PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2)));
+	booking_leave(&scope);
 	PG_RETURN_TIMESTAMPTZ(row.stop_date);
 }
 
@@ -240,10 +280,11 @@ sfn_redrive_execution(PG_FUNCTION_ARGS)
 {
 	ExecRow		row;
 	const asl_machine *compiled;
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
 
 	booking_require_primary("sfn_redrive_execution");
-	booking_require_arg(fcinfo, 0, "execution");
-	load_or_error(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))), true, &row);
+	load_for(fcinfo, caller, "STOP", true, &row);
 	if (row.status != EXEC_FAILED && row.status != EXEC_TIMED_OUT && row.status != EXEC_ABORTED)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -253,13 +294,21 @@ sfn_redrive_execution(PG_FUNCTION_ARGS)
 	row.redrive_count++;
 	row.redrive_date = GetCurrentTimestamp();
 	booking_redrive(&row, compiled->timeout_seconds);
+	booking_leave(&scope);
 	PG_RETURN_TIMESTAMPTZ(row.redrive_date);
 }
 
+/* The listing functions' resolvers: READ on the state machine is required. */
 Datum
 booking_execution_id(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(resolve_execution(text_to_cstring(PG_GETARG_TEXT_PP(0))));
+	ExecRow		row;
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
+
+	load_for(fcinfo, caller, "READ", false, &row);
+	booking_leave(&scope);
+	PG_RETURN_INT64(row.id);
 }
 
 PG_FUNCTION_INFO_V1(booking_state_machine_id);
@@ -269,7 +318,11 @@ booking_state_machine_id(PG_FUNCTION_ARGS)
 {
 	StoredMachine machine;
 	int			version;
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
 
 	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), false, &machine, &version);
+	booking_require_machine(caller, machine.id, machine.name, machine.owner, "READ");
+	booking_leave(&scope);
 	PG_RETURN_INT64(machine.id);
 }

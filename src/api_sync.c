@@ -16,6 +16,7 @@
 #include "jsonc_bridge.h"
 #include "machine_cache.h"
 #include "machine_ref.h"
+#include "permissions.h"
 #include "sync_driver.h"
 
 PG_FUNCTION_INFO_V1(sfn_start_sync);
@@ -30,11 +31,22 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 	const asl_machine *machine;
 	asl_run_result *res;
 	JsonbParseState *state = NULL;
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
+	Jsonb	   *result;
 
-	machine = booking_resolve_start(fcinfo, &stored, &version, &input);
+	machine = booking_resolve_start(fcinfo, &stored, &version, &input, NULL);
+	booking_require_machine(caller, stored.id, stored.name, stored.owner, "START");
 
 	memset(&exec, 0, sizeof(exec));
-	exec.name = booking_new_execution_name();
+	/* a name given (StartSyncExecution's name), else a fresh one */
+	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
+	{
+		exec.name = text_to_cstring(PG_GETARG_TEXT_PP(2));
+		booking_check_name("execution name", exec.name);
+	}
+	else
+		exec.name = booking_new_execution_name();
 	exec.arn = booking_execution_arn(stored.name, exec.name);
 	exec.state_machine_arn = version == stored.current_version ? stored.arn
 		: booking_state_machine_version_arn(stored.name, version);
@@ -42,6 +54,7 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 	exec.role_name = GetUserNameFromId(stored.role, false);
 	exec.task_identity.role = stored.role;
 	exec.task_identity.search_path = stored.search_path;
+	exec.task_identity.machine_id = stored.id;
 	exec.start = GetCurrentTimestamp();
 	exec.input = booking_jsonb_to_jsonc(input);
 
@@ -64,5 +77,7 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 		if (res->cause != NULL)
 			jb_text(&state, "cause", res->cause);
 	}
-	PG_RETURN_JSONB_P(jb_end_object(&state));
+	result = jb_end_object(&state);
+	booking_leave(&scope);
+	PG_RETURN_JSONB_P(result);
 }

@@ -18,6 +18,7 @@
 #include "arn.h"
 #include "booking.h"
 #include "advance.h"
+#include "permissions.h"
 #include "standby.h"
 #include "store_executions.h"
 #include "store_tokens.h"
@@ -61,15 +62,33 @@ token_argument(FunctionCallInfo fcinfo)
 }
 
 /*
+ * Holding a token is not enough to answer it: the caller needs ANSWER on its
+ * execution's state machine, or, for an activity's task, WORK on the activity.
+ */
+static void
+require_answer(Oid caller, const TokenRow *tok)
+{
+	ExecRow		row;
+
+	if (!store_exec_load(tok->execution_id, false, false, &row))
+		task_does_not_exist("does not exist anymore");
+	if (tok->activity_id != 0 &&
+		booking_activity_allows(caller, tok->activity_id, booking_activity_owner(tok->activity_id), "WORK"))
+		return;
+	booking_require_machine_named(caller, row.machine_name, "ANSWER");
+}
+
+/*
  * The token's open task and its execution, both locked — the execution
  * first, as a tick locks them — or an ERROR as AWS's: TaskDoesNotExist (never
  * issued, answered, or its execution ended), TaskTimedOut.
  */
 static void
-lock_open_task(const char *token, TokenRow *tok, ExecRow *row)
+lock_open_task(Oid caller, const char *token, TokenRow *tok, ExecRow *row)
 {
 	if (!store_token_load(token, false, tok))
 		task_does_not_exist("does not exist");
+	require_answer(caller, tok);
 	if (!store_exec_load(tok->execution_id, true, false, row) ||
 		!store_token_load(token, true, tok))
 		task_does_not_exist("does not exist anymore");
@@ -87,6 +106,8 @@ lock_open_task(const char *token, TokenRow *tok, ExecRow *row)
 Datum
 sfn_send_task_success(PG_FUNCTION_ARGS)
 {
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
 	const char *token = token_argument(fcinfo);
 	TokenRow	tok;
 	ExecRow		row;
@@ -101,11 +122,12 @@ sfn_send_task_success(PG_FUNCTION_ARGS)
 				 errhint("Pass 'null'::jsonb for a JSON null.")));
 	output = PG_GETARG_JSONB_P(1);
 	booking_check_payload_size(output, "InvalidOutput", "output");
-	lock_open_task(token, &tok, &row);
+	lock_open_task(caller, token, &tok, &row);
 	store_token_set_status(token, "succeeded");
 	memset(&answer, 0, sizeof(answer));
 	answer.output = output;
 	booking_answer_task(&row, &answer);
+	booking_leave(&scope);
 	PG_RETURN_VOID();
 }
 
@@ -127,6 +149,8 @@ optional_text(FunctionCallInfo fcinfo, int arg, const char *name, size_t max)
 Datum
 sfn_send_task_failure(PG_FUNCTION_ARGS)
 {
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
 	const char *token = token_argument(fcinfo);
 	TokenRow	tok;
 	ExecRow		row;
@@ -137,24 +161,28 @@ sfn_send_task_failure(PG_FUNCTION_ARGS)
 	answer.failed = true;
 	answer.error = optional_text(fcinfo, 1, "error", MAX_ERROR_LENGTH);
 	answer.cause = optional_text(fcinfo, 2, "cause", MAX_CAUSE_LENGTH);
-	lock_open_task(token, &tok, &row);
+	lock_open_task(caller, token, &tok, &row);
 	store_token_set_status(token, "failed");
 	booking_answer_task(&row, &answer);
+	booking_leave(&scope);
 	PG_RETURN_VOID();
 }
 
 Datum
 sfn_send_task_heartbeat(PG_FUNCTION_ARGS)
 {
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
 	const char *token = token_argument(fcinfo);
 	TokenRow	tok;
 	ExecRow		row;
 
 	booking_require_primary("sfn_send_task_heartbeat");
-	lock_open_task(token, &tok, &row);
+	lock_open_task(caller, token, &tok, &row);
 	tok.heartbeat_at = GetCurrentTimestamp();
 	store_token_beat(token, tok.heartbeat_at);
 	booking_task_heartbeat(&row, &tok);
+	booking_leave(&scope);
 	PG_RETURN_VOID();
 }
 
@@ -162,18 +190,38 @@ Datum
 sfn_create_activity(PG_FUNCTION_ARGS)
 {
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
+	char	   *arn;
 
 	booking_require_primary("sfn_create_activity");
 	booking_check_name("activity name", name);
-	PG_RETURN_TEXT_P(cstring_to_text(store_activity_create(name, booking_activity_arn(name))));
+	/* the creator owns it; creating an existing one returns its ARN and grants nothing */
+	arn = store_activity_create(name, booking_activity_arn(name), caller);
+	booking_leave(&scope);
+	PG_RETURN_TEXT_P(cstring_to_text(arn));
 }
 
 /* DeleteActivity: idempotent, as AWS's; tasks already scheduled stay answerable. */
 Datum
 sfn_delete_activity(PG_FUNCTION_ARGS)
 {
+	BookingScope scope;
+	Oid			caller;
+	char	   *name;
+	int64		activity;
+
 	booking_require_primary("sfn_delete_activity");
-	(void) store_activity_delete(booking_parse_activity_ref(text_to_cstring(PG_GETARG_TEXT_PP(0))));
+	caller = booking_enter(&scope);
+	name = booking_parse_activity_ref(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	activity = store_activity_find(name);
+
+	if (activity != 0)
+	{
+		booking_require_activity(caller, activity, name, "MANAGE");
+		(void) store_activity_delete(name);
+	}
+	booking_leave(&scope);
 	PG_RETURN_VOID();
 }
 
@@ -187,6 +235,8 @@ sfn_get_activity_task(PG_FUNCTION_ARGS)
 	TokenRow	tok;
 	ExecRow		row;
 	Jsonb	   *input;
+	BookingScope scope;
+	Oid			caller = booking_enter(&scope);
 
 	booking_require_primary("sfn_get_activity_task");
 	booking_require_arg(fcinfo, 0, "activity");
@@ -198,6 +248,7 @@ sfn_get_activity_task(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("ActivityDoesNotExist: activity \"%s\" does not exist", name)));
+	booking_require_activity(caller, activity, name, "WORK");
 	if (store_token_claim(activity, worker, GetCurrentTimestamp(), &tok, &input))
 	{
 		Datum		values[2];
@@ -211,5 +262,6 @@ sfn_get_activity_task(PG_FUNCTION_ARGS)
 		values[1] = input ? JsonbPGetDatum(input) : (Datum) 0;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+	booking_leave(&scope);
 	return (Datum) 0;
 }

@@ -19,6 +19,7 @@
 #include "definition_prepare.h"
 #include "jsonb_build.h"
 #include "jsonc_bridge.h"
+#include "permissions.h"
 #include "sync_driver.h"
 #include "core/asl/context.h"
 #include "core/asl/step.h"
@@ -164,6 +165,8 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	asl_outcome *out = palloc0(sizeof(asl_outcome));
 
 	booking_require_arg(fcinfo, 0, "definition");
+	/* no table is read: its tasks run as the caller, with the caller's search_path */
+	(void) booking_require_user();
 	definition = booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(0));
 	state_name = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
 	input = PG_ARGISNULL(2) ? NULL : booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(2));

@@ -7,6 +7,7 @@
 #include "datatype/timestamp.h"
 #include "utils/timestamp.h"
 
+#include <ctype.h>
 #include <limits.h>
 
 #include "booking.h"
@@ -115,39 +116,60 @@ split_states_arn(const char *ref, const char *resource, char **parts, int max)
 }
 
 void
-booking_parse_state_machine_ref(const char *ref, char **name, int *version)
+booking_parse_state_machine_qualified(const char *ref, char **name, int *version, char **alias)
 {
 	char	   *parts[9];
 	int			n;
 
 	*version = 0;
+	*alias = NULL;
 	if (strncmp(ref, "arn:", 4) != 0)
 	{
 		*name = pstrdup(ref);
 		return;
 	}
-	/* arn : partition : states : region : account : stateMachine : name [: version] */
+	/* arn : partition : states : region : account : stateMachine : name [: version or alias] */
 	n = split_states_arn(ref, "stateMachine", parts, 9);
 	if (n == 0 || n > 8)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("InvalidArn: \"%s\" is not a state machine ARN", ref),
-				 errhint("Expected arn:aws:states:REGION:ACCOUNT:stateMachine:NAME[:VERSION], or a bare name.")));
+				 errhint("Expected arn:aws:states:REGION:ACCOUNT:stateMachine:NAME[:VERSION or :ALIAS], or a bare name.")));
 	*name = parts[6];
 	if (n == 8)
 	{
 		char	   *end;
 		long		v;
 
-		errno = 0;
-		v = strtol(parts[7], &end, 10);
-		if (parts[7][0] == '\0' || *end != '\0' || errno != 0 || v < 1 || v > INT_MAX)
+		if (parts[7][0] == '\0')
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("InvalidArn: \"%s\": version \"%s\" is not a positive integer", ref, parts[7]),
-					 errdetail("State machine aliases are not supported; qualify with a version number.")));
+					 errmsg("InvalidArn: \"%s\" ends with an empty version or alias", ref)));
+		if (!isdigit((unsigned char) parts[7][0]))
+		{
+			*alias = parts[7];
+			return;
+		}
+		errno = 0;
+		v = strtol(parts[7], &end, 10);
+		if (*end != '\0' || errno != 0 || v < 1 || v > INT_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("InvalidArn: \"%s\": version \"%s\" is not a positive integer", ref, parts[7])));
 		*version = (int) v;
 	}
+}
+
+void
+booking_parse_state_machine_ref(const char *ref, char **name, int *version)
+{
+	char	   *alias;
+
+	booking_parse_state_machine_qualified(ref, name, version, &alias);
+	if (alias != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("InvalidArn: \"%s\" names an alias; a state machine or version ARN is expected here", ref)));
 }
 
 void

@@ -26,6 +26,13 @@ char	   *booking_new_execution_name(void);
 void		booking_parse_state_machine_ref(const char *ref, char **name, int *version);
 
 /*
+ * The same, where an alias may qualify the ARN (…:stateMachine:NAME:ALIAS; an
+ * alias name never starts with a digit): *alias is set (else NULL), *version
+ * is the published version number a numeric qualifier gives (else 0).
+ */
+void		booking_parse_state_machine_qualified(const char *ref, char **name, int *version, char **alias);
+
+/*
  * An execution argument is an ARN or a bare execution name. Sets
  * *machine_name (NULL for a bare name) and *name; ERROR for a malformed ARN.
  */

@@ -67,17 +67,18 @@ _PG_init(void)
 	DefineCustomStringVariable("booking.region",
 							   "Region part of the ARNs booking issues.",
 							   "ARNs have AWS's form arn:aws:states:REGION:ACCOUNT:...; "
-							   "changing it affects new state machines and executions only.",
+							   "changing it affects new state machines and executions only; "
+							   "any role may set it (an ARN grants nothing: names resolve whatever its region).",
 							   &booking_region,
 							   "local",
-							   PGC_SUSET, 0,
+							   PGC_USERSET, 0,
 							   NULL, NULL, NULL);
 	DefineCustomStringVariable("booking.account_id",
 							   "Account part of the ARNs booking issues.",
 							   NULL,
 							   &booking_account_id,
 							   "000000000000",
-							   PGC_SUSET, 0,
+							   PGC_USERSET, 0,
 							   NULL, NULL, NULL);
 	DefineCustomIntVariable("booking.machine_cache_size",
 							"Compiled state machine versions kept per backend.",

@@ -22,6 +22,7 @@
 #include "utils/syscache.h"
 
 #include "jsonc.h"
+#include "permissions.h"
 #include "core/ddb/ddb_request.h"
 #include "ddb_table.h"
 
@@ -154,6 +155,10 @@ ddb_table_open(const char *name, asl_error *err)
 	relkind = get_rel_relkind(relid);
 	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
 		return not_found(err);
+	/* judged on the table the name resolved to, whatever search_path or quoting led there */
+	if (!booking_task_may_reach(get_rel_namespace(relid), psprintf("Table: %s", name),
+								"DynamoDB.AccessDeniedException", err))
+		return NULL;
 
 	rel = table_open(relid, NoLock);	/* locked by the lookup */
 	desc = RelationGetDescr(rel);

@@ -16,8 +16,8 @@
 
 /*
  * Looks the machine up; ERROR StateMachineDoesNotExist when there is none or
- * the version does not exist. *version is the version the reference names,
- * 0 when it names none.
+ * the version does not exist. *version is the revision the reference names
+ * (through a published version number or an alias), 0 when it names none.
  */
 void		booking_lookup_machine(const char *ref, bool for_update,
 								   StoredMachine *machine, int *version);
@@ -30,6 +30,6 @@ void		booking_lookup_machine(const char *ref, bool for_update,
  * compiled machine.
  */
 const asl_machine *booking_resolve_start(FunctionCallInfo fcinfo, StoredMachine *machine,
-										 int *version, Jsonb **input);
+										 int *version, Jsonb **input, char **test_case);
 
 #endif

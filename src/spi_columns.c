@@ -50,6 +50,15 @@ spi_col_oid(HeapTuple tup, TupleDesc desc, int n)
 	return isnull ? InvalidOid : DatumGetObjectId(d);
 }
 
+bool
+spi_col_bool(HeapTuple tup, TupleDesc desc, int n)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, n, &isnull);
+
+	return !isnull && DatumGetBool(d);
+}
+
 TimestampTz
 spi_col_timestamptz(HeapTuple tup, TupleDesc desc, int n)
 {

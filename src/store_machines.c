@@ -14,7 +14,8 @@
 #include "spi_plans.h"
 #include "store_machines.h"
 
-#define MACHINE_COLUMNS "id, name, arn, type, role::oid, current_version, created, updated, search_path"
+#define MACHINE_COLUMNS "id, name, arn, type, role::oid, current_version, created, updated, search_path, " \
+	"owner::oid, privileged_role"
 
 /* Copies row 0 of SPI_tuptable into out, in the caller's context. */
 static void
@@ -33,6 +34,8 @@ read_machine_row(MemoryContext caller, StoredMachine *out)
 	out->created = spi_col_timestamptz(tup, desc, 7);
 	out->updated = spi_col_timestamptz(tup, desc, 8);
 	out->search_path = spi_col_text(tup, desc, 9);
+	out->owner = spi_col_oid(tup, desc, 10);
+	out->privileged_role = spi_col_bool(tup, desc, 11);
 	MemoryContextSwitchTo(old);
 }
 
@@ -64,13 +67,15 @@ store_machine_lookup(const char *name, bool for_update, StoredMachine *out)
 }
 
 bool
-store_machine_insert(const char *name, const char *arn, const char *type, Oid role,
-					 Jsonb *definition, Jsonb *substitutions, StoredMachine *out)
+store_machine_insert(const StoredMachine *machine, Jsonb *definition, Jsonb *substitutions,
+					 StoredMachine *out)
 {
 	MemoryContext caller = CurrentMemoryContext;
-	Oid			argtypes[4] = {TEXTOID, TEXTOID, TEXTOID, OIDOID};
-	Datum		values[4] = {CStringGetTextDatum(name), CStringGetTextDatum(arn),
-	CStringGetTextDatum(type), ObjectIdGetDatum(role)};
+	Oid			argtypes[7] = {TEXTOID, TEXTOID, TEXTOID, OIDOID, OIDOID, BOOLOID, TEXTOID};
+	Datum		values[7] = {CStringGetTextDatum(machine->name), CStringGetTextDatum(machine->arn),
+		CStringGetTextDatum(machine->type), ObjectIdGetDatum(machine->role),
+		ObjectIdGetDatum(machine->owner), BoolGetDatum(machine->privileged_role),
+	CStringGetTextDatum(machine->search_path)};
 	Oid			vtypes[3] = {INT8OID, JSONBOID, JSONBOID};
 	Datum		vvalues[3];
 	char		vnulls[3] = {' ', ' ', substitutions ? ' ' : 'n'};
@@ -78,10 +83,11 @@ store_machine_insert(const char *name, const char *arn, const char *type, Oid ro
 
 	SPI_connect();
 	/* ON CONFLICT waits for a concurrent creator instead of failing on the unique index */
-	booking_spi_check(SPI_execute_with_args("INSERT INTO booking.state_machines (name, arn, type, role) "
-									"VALUES ($1, $2, $3, $4::regrole) ON CONFLICT (name) DO NOTHING "
-									"RETURNING " MACHINE_COLUMNS,
-									4, argtypes, values, NULL, false, 1),
+	booking_spi_check(SPI_execute_with_args("INSERT INTO booking.state_machines "
+									"(name, arn, type, role, owner, privileged_role, search_path) "
+									"VALUES ($1, $2, $3, $4::regrole, $5::regrole, $6, $7) "
+									"ON CONFLICT (name) DO NOTHING RETURNING " MACHINE_COLUMNS,
+									7, argtypes, values, NULL, false, 1),
 			  SPI_OK_INSERT_RETURNING, "state machine insert");
 	inserted = SPI_processed == 1;
 	if (inserted)
@@ -96,9 +102,23 @@ store_machine_insert(const char *name, const char *arn, const char *type, Oid ro
 				  SPI_OK_INSERT, "state machine version insert");
 	}
 	SPI_finish();
-	if (!inserted && !store_machine_lookup(name, false, out))
-		elog(ERROR, "booking: state machine \"%s\" vanished during creation", name);
+	if (!inserted && !store_machine_lookup(machine->name, false, out))
+		elog(ERROR, "booking: state machine \"%s\" vanished during creation", machine->name);
 	return inserted;
+}
+
+void
+store_machine_set_role(int64 machine_id, Oid role, bool privileged_role)
+{
+	Oid			argtypes[3] = {INT8OID, OIDOID, BOOLOID};
+	Datum		values[3] = {Int64GetDatum(machine_id), ObjectIdGetDatum(role), BoolGetDatum(privileged_role)};
+
+	SPI_connect();
+	booking_spi_check(SPI_execute_with_args("UPDATE booking.state_machines "
+									"SET role = $2::regrole, privileged_role = $3, updated = now() WHERE id = $1",
+									3, argtypes, values, NULL, false, 0),
+			  SPI_OK_UPDATE, "state machine role update");
+	SPI_finish();
 }
 
 int

@@ -20,6 +20,8 @@ typedef struct StoredMachine
 	TimestampTz created;
 	TimestampTz updated;		/* 0 when never updated */
 	char	   *search_path;	/* its tasks' search_path: the creator's */
+	Oid			owner;			/* the creator: holds every privilege */
+	bool		privileged_role;	/* a superuser/BYPASSRLS role was named for it */
 } StoredMachine;
 
 /* Finds a machine by name; false when there is none. for_update locks the row. */
@@ -29,8 +31,11 @@ bool		store_machine_lookup(const char *name, bool for_update, StoredMachine *out
  * Inserts a machine with version 1. When the name is taken, nothing is
  * written and false is returned with *out describing the existing one.
  */
-bool		store_machine_insert(const char *name, const char *arn, const char *type, Oid role,
-								 Jsonb *definition, Jsonb *substitutions, StoredMachine *out);
+bool		store_machine_insert(const StoredMachine *machine, Jsonb *definition, Jsonb *substitutions,
+								 StoredMachine *out);
+
+/* Sets the execution role (and whether it was named as a privileged one). */
+void		store_machine_set_role(int64 machine_id, Oid role, bool privileged_role);
 
 /* Appends a version and makes it current; returns its number. */
 int			store_machine_add_version(int64 machine_id, Jsonb *definition, Jsonb *substitutions);

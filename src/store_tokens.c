@@ -268,15 +268,15 @@ store_activity_find(const char *name)
 }
 
 char *
-store_activity_create(const char *name, const char *arn)
+store_activity_create(const char *name, const char *arn, Oid owner)
 {
-	Oid			types[2] = {TEXTOID, TEXTOID};
-	Datum		values[2] = {CStringGetTextDatum(name), CStringGetTextDatum(arn)};
+	Oid			types[3] = {TEXTOID, TEXTOID, OIDOID};
+	Datum		values[3] = {CStringGetTextDatum(name), CStringGetTextDatum(arn), ObjectIdGetDatum(owner)};
 
 	/* CreateActivity is idempotent: an existing activity's ARN comes back */
-	(void) booking_exec_plan(&plan_activity_create, "INSERT INTO booking.activities (name, arn) VALUES ($1, $2) "
-					   "ON CONFLICT (name) DO NOTHING",
-					   2, types, values, NULL, SPI_OK_INSERT, "activity insert");
+	(void) booking_exec_plan(&plan_activity_create, "INSERT INTO booking.activities (name, arn, owner) "
+					   "VALUES ($1, $2, $3::regrole) ON CONFLICT (name) DO NOTHING",
+					   3, types, values, NULL, SPI_OK_INSERT, "activity insert");
 	return pstrdup(arn);
 }
 

@@ -10,6 +10,11 @@
 #include "utils/guc.h"
 #include "utils/syscache.h"
 
+#include "executor/spi.h"
+#include "catalog/pg_type.h"
+
+#include "permissions.h"
+#include "spi_plans.h"
 #include "task_dynamodb.h"
 #include "task_lambda.h"
 #include "subxact.h"
@@ -82,6 +87,43 @@ role_exists(Oid role, asl_error *err)
 	return false;
 }
 
+/*
+ * A superuser or BYPASSRLS execution role runs tasks only when its machine's
+ * creator named it so (privileged_role), checked as the task runs: a role
+ * made superuser after the machine was created is refused too.
+ */
+static SPIPlanPtr plan_privileged;
+
+static bool
+role_allowed(const TaskIdentity *who, asl_error *err)
+{
+	Oid			type = INT8OID;
+	Datum		value = Int64GetDatum(who->machine_id);
+	bool		named = false;
+
+	if (!OidIsValid(who->role) || who->machine_id == 0 || !booking_role_is_privileged(who->role))
+		return true;
+	SPI_connect();
+	booking_spi_check(SPI_execute_plan(booking_plan(&plan_privileged,
+													"SELECT privileged_role FROM booking.state_machines WHERE id = $1",
+													1, &type), &value, NULL, true, 1),
+					  SPI_OK_SELECT, "state machine role lookup");
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		named = !isnull && DatumGetBool(d);
+	}
+	SPI_finish();
+	if (!named)
+		asl_error_set(err, ASL_ERR_PERMISSIONS,
+					  "the execution role \"%s\" is a superuser or has BYPASSRLS, and the state machine's creator did not name it: "
+					  "name it with sfn_update_state_machine(…, role => …) or use a less privileged role",
+					  GetUserNameFromId(who->role, false));
+	return named;
+}
+
 /* The task's work inside its subtransaction: as the role, with the search_path. */
 typedef struct TaskCall
 {
@@ -101,8 +143,14 @@ task_body(void *arg)
 	bool		ok;
 
 	GetUserIdAndSecContext(&save_user, &save_sec);
+	/*
+	 * Restricted, as PostgreSQL runs an index's functions as the table's owner:
+	 * the task's code can't leave work (a deferred trigger, a WITH HOLD cursor,
+	 * a temporary table) that would run later as whoever called or ticks.
+	 */
 	if (OidIsValid(call->who->role))
-		SetUserIdAndSecContext(call->who->role, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+		SetUserIdAndSecContext(call->who->role,
+							   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
 	guc_level = NewGUCNestLevel();
 	if (call->who->search_path != NULL)
 		(void) set_config_option("search_path", pinned_search_path(call->who->search_path),
@@ -127,7 +175,7 @@ booking_task_invoke(const TaskIdentity *who, const asl_task *task, asl_task_repl
 					  task->resource->arn);
 		return;
 	}
-	if (!role_exists(who->role, &reply->error))
+	if (!role_exists(who->role, &reply->error) || !role_allowed(who, &reply->error))
 		return;
 
 	memset(&call, 0, sizeof(call));

@@ -28,6 +28,7 @@ typedef struct TaskIdentity
 {
 	Oid			role;			/* InvalidOid: the current user (TestState) */
 	const char *search_path;	/* NULL: the current one */
+	int64		machine_id;		/* the state machine (0: none, TestState) */
 } TaskIdentity;
 
 /*

@@ -18,10 +18,12 @@
 #include "utils/syscache.h"
 
 #include "jsonc_bridge.h"
+#include "permissions.h"
 #include "task_lambda.h"
 
 #define LAMBDA_NOT_FOUND "Lambda.ResourceNotFoundException"
 #define LAMBDA_BAD_PARAMETER "Lambda.InvalidParameterValueException"
+#define LAMBDA_ACCESS_DENIED "Lambda.AccessDeniedException"
 
 /*
  * A FunctionName as Lambda takes it — NAME, NAME:QUALIFIER, ACCOUNT:function:NAME,
@@ -58,6 +60,7 @@ find_function(const char *name, asl_error *err)
 	HeapTuple	tup;
 	Form_pg_proc proc;
 	bool		usable;
+	Oid			nsp;
 
 	if (name[0] == '\0' || strchr(name, '.') == name || name[strlen(name) - 1] == '.')
 	{
@@ -77,7 +80,11 @@ find_function(const char *name, asl_error *err)
 		elog(ERROR, "cache lookup failed for function %u", fn);
 	proc = (Form_pg_proc) GETSTRUCT(tup);
 	usable = proc->prokind == PROKIND_FUNCTION && !proc->proretset && proc->prorettype == JSONBOID;
+	nsp = proc->pronamespace;
 	ReleaseSysCache(tup);
+	/* judged on the function the name resolved to (pg_catalog is searched first when unnamed) */
+	if (!booking_task_may_reach(nsp, psprintf("Function: %s", name), LAMBDA_ACCESS_DENIED, err))
+		return InvalidOid;
 	if (!usable)
 	{
 		asl_error_set(err, LAMBDA_NOT_FOUND,

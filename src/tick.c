@@ -13,6 +13,7 @@
 
 #include "advance.h"
 #include "booking.h"
+#include "permissions.h"
 #include "standby.h"
 #include "store_executions.h"
 #include "store_fanouts.h"
@@ -87,6 +88,7 @@ sfn_tick(PG_FUNCTION_ARGS)
 	MemoryContext per_execution;
 	MemoryContext caller = CurrentMemoryContext;
 	TimestampTz claimed_from = DT_NOBEGIN;
+	BookingScope scope;
 
 	booking_require_primary("sfn_tick");
 	if (PG_ARGISNULL(0))
@@ -98,6 +100,8 @@ sfn_tick(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_executions must be at least 1, not %d", max)));
+	/* a tick advances what is due, each task as its machine's role */
+	(void) booking_enter(&scope);
 	deadline = GetCurrentTimestamp() + (TimestampTz) booking_tick_time_budget * 1000;
 	per_execution = AllocSetContextCreate(caller, "booking execution", ALLOCSET_DEFAULT_SIZES);
 	booking_advance_cap = deadline;
@@ -135,5 +139,6 @@ sfn_tick(PG_FUNCTION_ARGS)
 	store_history_counts_flush();
 	MemoryContextSwitchTo(caller);
 	MemoryContextDelete(per_execution);
+	booking_leave(&scope);
 	PG_RETURN_INT32(advanced);
 }

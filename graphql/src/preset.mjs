@@ -8,6 +8,7 @@ import { ExecutionStatusPlugin } from "./executionStatus.mjs";
 import { makeAuth, makeAuthPlugin, makeAuthContext } from "./auth.mjs";
 import { jwtSettingsFromEnv } from "./jwt.mjs";
 import { maskError } from "./errors.mjs";
+import { DEFAULT_LIMITS, limitsFromEnv, makeLimitsRule, makePagePlugin } from "./limits.mjs";
 
 export const SCHEMAS = ["booking_app", "booking_api"];
 
@@ -23,19 +24,35 @@ export function settingsFromEnv(env = process.env) {
     // BOOKING_JWT_SECRET / _PUBLIC_KEY / _AUDIENCE / _ISSUER (jwt.mjs), or null
     jwt: jwtSettingsFromEnv(env),
     development: mode === "development",
+    // depth, cost, page size and mutations per request (limits.mjs)
+    limits: limitsFromEnv(env),
   };
 }
 
 // auth: makeAuth({apiKey, jwt}) (server.mjs passes its own, which it also uses
 // for websocket upgrades); made from apiKey and jwt when not given
 export function makePreset({ databaseUrl, port = 5000, host = "127.0.0.1", apiKey = null, jwt = null, development = false,
-                             auth = makeAuth({ apiKey, jwt }) }) {
+                             auth = makeAuth({ apiKey, jwt }), limits = DEFAULT_LIMITS }) {
+  const limitsRule = makeLimitsRule(limits);
+  const LimitsRulePlugin = {
+    name: "BookingLimitsRulePlugin",
+    version: "1.0.0",
+    grafserv: {
+      middleware: {
+        setPreset(next, event) {
+          event.validationRules.push(limitsRule);
+          return next();
+        },
+      },
+    },
+  };
   return {
     extends: [PostGraphileAmberPreset, PostGraphileConnectionFilterPreset],
     // filters and orderBy on every column, not only indexed ones: the tables are
     // small (apartments, payments) or views (executions: filter by status, name…)
     disablePlugins: ["PgIndexBehaviorsPlugin"],
-    plugins: [ExposurePlugin, NoSchemaPrefixPlugin, StepFunctionsPlugin, ExecutionStatusPlugin, makeAuthPlugin(auth)],
+    plugins: [ExposurePlugin, NoSchemaPrefixPlugin, StepFunctionsPlugin, ExecutionStatusPlugin, makeAuthPlugin(auth),
+      LimitsRulePlugin, makePagePlugin(limits)],
     pgServices: [
       makePgService({
         connectionString: databaseUrl,

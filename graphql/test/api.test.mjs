@@ -140,7 +140,7 @@ test("read-only: no mutations but the application's; the role has no more rights
     from pg_roles where rolname = 'booking_graphql'`);
   assert.deepEqual(r, {
     rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolbypassrls: false,
-    booking_usage: false, executions_select: false, apartments_write: false, payments_write: false,
+    booking_usage: true, executions_select: false, apartments_write: false, payments_write: false,
     view_select: true, view_write: false,
   });
 
@@ -151,7 +151,18 @@ test("read-only: no mutations but the application's; the role has no more rights
   try {
     assert.equal((await c.query("select current_user as u")).rows[0].u, "booking_graphql");
     await assert.rejects(c.query(`update booking_app.apartments set "bookedStatus" = 'PAID'`), /permission denied/);
-    await assert.rejects(c.query(`select booking.sfn_start('booking_step_function')`), /permission denied/);
+    // it starts the workflows granted to it (sfn_grant in roles.sql), no other
+    await admin().query(`select booking.sfn_create_state_machine('not_for_graphql',
+      '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}', role => 'booking_workflow')`);
+    try {
+      await assert.rejects(c.query(`select booking.sfn_start('not_for_graphql')`),
+        /AccessDeniedException: role "booking_graphql" does not hold START on state machine "not_for_graphql"/);
+      await assert.rejects(c.query(`select booking.sfn_describe_state_machine('not_for_graphql')`), /permission denied/);
+      await assert.rejects(c.query(`update booking.state_machines set role = 'postgres'`), /permission denied/);
+      await assert.rejects(c.query(`select token from booking.task_tokens`), /permission denied/);
+    } finally {
+      await admin().query(`select booking.sfn_delete_state_machine('not_for_graphql')`);
+    }
   } finally {
     await c.end();
   }

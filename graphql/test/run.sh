@@ -8,12 +8,14 @@
 #     graphql/api.sql, graphql/roles.sql
 #  3. every test/*.test.mjs with node's test runner, one file at a time; each
 #     starts the real server (server.mjs) as booking_graphql and talks HTTP and
-#     websockets to it
+#     websockets to it; sfn*.test.mjs start its Step Functions API too (as
+#     booking_sfn, graphql/sfn_roles.sql) and drive it with the AWS SDK and CLI
 #  4. one line per file: "graphql-result FILE ok|FAILED TESTS"; the cluster is
 #     stopped and servers killed whatever happens; exit status non-zero on failure
 #
 # The extension must be built and installed (./install.sh build; test/run.sh's setup).
-# Settings: BOOKING_GRAPHQL_TEST_DIR, BOOKING_GRAPHQL_TEST_PORT; KEEP_CLUSTER=1
+# Settings: BOOKING_GRAPHQL_TEST_DIR, BOOKING_GRAPHQL_TEST_PORT, BOOKING_SFN_TEST_PORT
+# (the Step Functions API's, and the next one; default: any free port); KEEP_CLUSTER=1
 # leaves the cluster running (for development).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -58,12 +60,19 @@ APP_SQL=app/load.sql
 	cluster_psql "$DIR" "$PORT" -q -d "$DB" -c "CREATE EXTENSION booking" &&
 	cluster_psql "$DIR" "$PORT" -q -d "$DB" -f "$APP_SQL" &&
 	cluster_psql "$DIR" "$PORT" -q -d "$DB" -f graphql/api.sql &&
-	cluster_psql "$DIR" "$PORT" -q -d "$DB" -f graphql/roles.sql
+	cluster_psql "$DIR" "$PORT" -q -d "$DB" -f graphql/roles.sql &&
+	cluster_psql "$DIR" "$PORT" -q -d "$DB" -f graphql/sfn_roles.sql
 } >"$LOGS/setup.log" 2>&1 || { cat "$LOGS/setup.log"; fail_setup "loading the database"; }
 
 # 3. the tests
 export DATABASE_URL="postgres://booking_graphql@localhost:$PORT/$DB"
 export ADMIN_DATABASE_URL="postgres://postgres@localhost:$PORT/$DB"
+# the Step Functions API endpoint's own role (graphql/sfn_roles.sql); its tests
+# (sfn*.test.mjs) start it on BOOKING_SFN_TEST_PORT (+1, +2; their GraphQL servers
+# +50…), else on any free port
+export BOOKING_SFN_DATABASE_URL="postgres://booking_sfn@localhost:$PORT/$DB"
+# limits.test.mjs runs graphql/start.sh against this cluster
+export GRAPHQL_TEST_CLUSTER_DIR="$DIR" GRAPHQL_TEST_CLUSTER_PORT="$PORT"
 cd "$GQL" || exit 1
 status=0
 for t in test/*.test.mjs; do

@@ -25,8 +25,8 @@ N_PER_CLIENT=200
 own_test_start "$DIR" "$PORT" booking.database=$E2E_DB booking.workers=3 booking.worker_batch_size=20
 create_due_in || fail "creating due_in"
 
-q >/dev/null <<'SQL' || fail "creating the extension, the table and the state machine"
-CREATE EXTENSION booking;
+q -c "CREATE EXTENSION booking" >/dev/null && create_app_role || fail "creating the extension and the application role"
+qa >/dev/null <<'SQL' || fail "creating the table and the state machine"
 CREATE TABLE done (name text PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp());
 CREATE FUNCTION record_done(payload jsonb) RETURNS jsonb LANGUAGE sql AS
 $$ INSERT INTO done (name) VALUES (payload->>'name') RETURNING jsonb_build_object('recorded', name) $$;
@@ -47,7 +47,7 @@ wait_for "three timer workers connected" "SELECT count(*) = 3 FROM booking.timer
 # 2 manual tickers: sfn_tick(25) over and over, each its own transaction
 ticker() {
 	while :; do echo "SELECT booking.sfn_tick(25);"; sleep 0.005; done |
-		psql -X -q -At -d "$E2E_DB" >"$E2E_WORK/ticker$1.out" 2>&1
+		psql -X -q -At -U "$E2E_APP" -d "$E2E_DB" >"$E2E_WORK/ticker$1.out" 2>&1
 }
 ticker 1 & E2E_PIDS+=($!)
 ticker 2 & E2E_PIDS+=($!)
@@ -59,7 +59,7 @@ client() {
 		        jsonb_build_object('due', due_in(0.05 + random() * 0.9)), 'c$n-' || i))
 		   FROM generate_series($((batch * 10)), $((batch * 10 + 9))) i;"
 		echo "SELECT pg_sleep(0.01);"
-	done | q >/dev/null
+	done | qa >/dev/null
 }
 client 1 & c1=$!
 client 2 & c2=$!

@@ -30,8 +30,8 @@ own_test_start "$DIR" "$PORT" booking.database=$E2E_DB booking.workers=2 booking
 	restart_after_crash=on
 create_due_in || fail "creating due_in"
 
-q >/dev/null <<'SQL' || fail "creating the extension, the table and the state machine"
-CREATE EXTENSION booking;
+q -c "CREATE EXTENSION booking" >/dev/null && create_app_role || fail "creating the extension and the application role"
+qa >/dev/null <<'SQL' || fail "creating the table and the state machine"
 CREATE TABLE done (name text PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp());
 CREATE FUNCTION record_done(payload jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 BEGIN
@@ -77,7 +77,7 @@ check_exact() {
 }
 
 # ---- 1. kill -9 mid-tick
-q -c "SELECT count(booking.sfn_start('expiry', jsonb_build_object('due', due_in(0.3 + random() * 2)), 'k-' || i))
+qa -c "SELECT count(booking.sfn_start('expiry', jsonb_build_object('due', due_in(0.3 + random() * 2)), 'k-' || i))
         FROM generate_series(1, 300) i" >/dev/null
 # a session locks 40 of them (the workers skip locked rows), ticks them once
 # due (its own locks don't stop its claim), and dies before it commits
@@ -98,7 +98,7 @@ pass "killed -9 a backend in the middle of a tick of $claimed executions (their 
 back_up "after kill -9 of a ticking backend"
 
 # now a worker, while it ticks (its tasks sleep 2 ms each: a batch takes a while)
-q -c "SELECT count(booking.sfn_start('expiry', jsonb_build_object('due', due_in(0.2 + random() * 2)), 'w-' || i))
+qa -c "SELECT count(booking.sfn_start('expiry', jsonb_build_object('due', due_in(0.2 + random() * 2)), 'w-' || i))
         FROM generate_series(1, 300) i" >/dev/null
 killed=
 deadline=$((SECONDS + 20))

@@ -38,8 +38,10 @@ e2e_init
 
 psql_db -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $E2E_DB" -c "CREATE DATABASE $E2E_DB" >/dev/null \
 	|| fail "creating database $E2E_DB"
-psql_db -d "$E2E_DB" >/dev/null <<'SQL' || fail "creating the extension and state machines"
-CREATE EXTENSION booking;
+# the application's role (E2E_APP, session.sh) creates and runs them
+{ echo "CREATE EXTENSION booking;"; app_role_sql; } | psql_db -d "$E2E_DB" >/dev/null \
+	|| fail "creating the extension and the application role"
+psql_db -U "$E2E_APP" -d "$E2E_DB" >/dev/null <<'SQL' || fail "creating the state machines"
 -- ends at once, through a Map whose iterations are child rows
 SELECT booking.sfn_create_state_machine('e2e_confirm', '{
   "StartAt": "Quote",
@@ -147,7 +149,7 @@ status() {
 
 session_open listen
 session_run listen "LISTEN booking_execution;"
-session_open actor
+session_open actor "$E2E_APP"
 
 # --- an execution that ends inside sfn_start (autocommit)
 start arn e2e_confirm ends-at-once
@@ -188,7 +190,7 @@ start arn e2e_confirm rolled-back-savepoint
 session_run actor "ROLLBACK TO SAVEPOINT before_start;"
 start kept e2e_reject kept-after-savepoint
 session_run actor "COMMIT;"
-session_run actor "SELECT count(*) FROM booking.executions WHERE name LIKE 'rolled-back%';"
+session_run actor "SELECT count(*) FROM booking.visible_executions WHERE name LIKE 'rolled-back%';"
 [ "$OUT" = 0 ] || fail "rolled-back executions left $OUT rows"
 start sentinel e2e_confirm after-rollback
 expect "rolled back (a transaction, a subtransaction): nothing; the kept start and the sentinel only" \
@@ -199,7 +201,7 @@ start short e2e_short short-wait
 expect "parks on a 1 s Wait: RUNNING" "$short RUNNING"
 deadline=$((SECONDS + E2E_TIMEOUT))
 while :; do	# until its timer is due (by the server's clock)
-	session_run actor "SELECT due_at <= clock_timestamp() FROM booking.executions WHERE arn = '$short';"
+	session_run actor "SELECT due_at <= clock_timestamp() FROM booking.visible_executions WHERE arn = '$short';"
 	[ "$OUT" = t ] && break
 	[ "$OUT" = f ] || fail "$short is not on a timer: '$OUT'"
 	[ $SECONDS -lt $deadline ] || fail "$short never came due"

@@ -32,8 +32,8 @@ wait_for "two timer workers connected to $E2E_DB" \
 	"SELECT count(*) = 2 FROM pg_stat_activity WHERE backend_type = 'booking timer' AND datname = '$E2E_DB'"
 pass "two workers in pg_stat_activity, backend_type 'booking timer', database $E2E_DB"
 
-q >/dev/null <<'SQL' || fail "creating the extension and state machines"
-CREATE EXTENSION booking;
+q -c "CREATE EXTENSION booking" >/dev/null && create_app_role || fail "creating the extension and the application role"
+qa >/dev/null <<'SQL' || fail "creating the state machines"
 SELECT booking.sfn_create_state_machine('sub_second', '{
   "StartAt": "Hold",
   "States": {
@@ -77,7 +77,7 @@ pass "idle: the next look is booking.worker_max_sleep (60 s) ahead"
 
 woken() { q -c "SELECT sum(woken) FROM booking.timer_workers()"; }
 w0=$(woken)
-q >/dev/null <<'SQL' || fail "a rolled-back start"
+qa >/dev/null <<'SQL' || fail "a rolled-back start"
 BEGIN;
 SELECT booking.sfn_start('sub_second', jsonb_build_object('due', due_in(2)), 'rolled-back');
 ROLLBACK;
@@ -91,7 +91,7 @@ sleep 0.5
 [ "$(woken)" = "$w0" ] || fail "a rolled-back start woke a worker (woken $w0 -> $(woken))"
 pass "a rolled-back start, and a start in a rolled-back savepoint, wake nobody"
 
-q -c "SELECT booking.sfn_start('sub_second', jsonb_build_object('due', due_in(3)), 'committed')" >/dev/null
+qa -c "SELECT booking.sfn_start('sub_second', jsonb_build_object('due', due_in(3)), 'committed')" >/dev/null
 wait_for "a committed start wakes one worker" "SELECT sum(woken) = $w0 + 1 FROM booking.timer_workers()"
 wait_for "the woken worker sleeps until exactly the new timer" \
 	"SELECT (SELECT min(sleeping_until) FROM booking.timer_workers()) = (SELECT due_at FROM booking.executions WHERE name = 'committed')"
@@ -112,7 +112,7 @@ client() {	# client N: 150 executions
 			   FROM generate_series($((batch * 10)), $((batch * 10 + 9))) i;"
 			echo "COMMIT;"
 		done
-	} | q >/dev/null
+	} | qa >/dev/null
 }
 client 1 & c1=$!
 client 2 & c2=$!
@@ -166,7 +166,7 @@ victim=$(q -c "SELECT pid FROM booking.timer_workers() ORDER BY slot LIMIT 1")
 q -c "SELECT pg_terminate_backend($victim)" >/dev/null
 wait_for "the terminated worker is restarted" \
 	"SELECT count(*) = 2 AND bool_and(pid <> $victim) FROM booking.timer_workers()"
-q -c "SELECT booking.sfn_start('sub_second', jsonb_build_object('due', due_in(0.2)), 'after-restart')" >/dev/null
+qa -c "SELECT booking.sfn_start('sub_second', jsonb_build_object('due', due_in(0.2)), 'after-restart')" >/dev/null
 wait_for "a timer fires after the restart" "SELECT status = 'SUCCEEDED' FROM booking.executions WHERE name = 'after-restart'"
 pass "pg_terminate_backend: the worker is restarted and timers fire"
 

@@ -20,6 +20,7 @@ for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) {
 export async function startServer({ env = {}, timeoutMs = 30000 } = {}) {
   if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL is not set: run graphql/test/run.sh");
   const childEnv = { ...process.env, PORT: "0", HOST: "127.0.0.1", BOOKING_API_KEY: API_KEY, GRAPHILE_ENV: "production" };
+  delete childEnv.BOOKING_SFN_PORT; // the Step Functions API only where a test asks for it (lib/sfn.mjs)
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete childEnv[k];
     else childEnv[k] = v;

@@ -7,6 +7,8 @@
 #       settings, and database E2E_DB created unless it is postgres
 #   E2E_PIDS                  the test's background jobs: killed and reaped at exit
 #   q [PSQL ARGS...]          psql on E2E_DB: tuples only, unaligned, stops at an error
+#   qa [PSQL ARGS...]         the same as the application role E2E_APP (booking_user)
+#   create_app_role           creates E2E_APP (after CREATE EXTENSION booking)
 #   wait_for DESCRIPTION SQL [SECONDS]
 #       polls until SQL returns t; fails after SECONDS (default E2E_TIMEOUT),
 #       with the output of wait_for_details added when the test defines it
@@ -19,6 +21,11 @@ E2E_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_PIDS=()
 
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$E2E_DB" "$@"; }
+
+# The tests use booking as an application does, as E2E_APP (session.sh); q
+# (the superuser) only sets up and looks.
+qa() { PGUSER=$E2E_APP q "$@"; }
+create_app_role() { app_role_sql | q >/dev/null; }
 
 own_test_cleanup() {
 	local p

@@ -9,7 +9,8 @@
 # environment (PGHOST, PGPORT, PGUSER); the database from E2E_DB.
 #
 #   e2e_init                      a work directory for transcripts (E2E_WORK)
-#   session_open NAME             start a psql session (tuples only, unaligned)
+#   session_open NAME [ROLE]      start a psql session (tuples only, unaligned), as
+#                                 ROLE (a login role) when given, else PGUSER
 #   session_run NAME SQL          run SQL; its output in $OUT; an ERROR fails the test
 #   session_close NAME            end it (EOF on its input)
 #   pass MESSAGE / fail MESSAGE   report; fail exits 1
@@ -18,6 +19,24 @@
 # broken server can hang the test: nothing asserts on how long anything takes.
 
 E2E_TIMEOUT=${E2E_TIMEOUT:-30}
+
+# The application role the tests use booking as: a login role with booking_user
+# and no right on booking's tables (docs/security.md). app_role_sql prints what
+# creates it (run once the extension exists), with the right to create the
+# test's tables and functions in public.
+E2E_APP=booking_e2e_app
+app_role_sql() {
+	cat <<SQL
+SET client_min_messages = warning;
+DO \$\$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$E2E_APP') THEN
+        CREATE ROLE $E2E_APP LOGIN;
+    END IF;
+END \$\$;
+GRANT booking_user TO $E2E_APP;
+GRANT CREATE ON SCHEMA public TO $E2E_APP;
+SQL
+}
 declare -A SESSION_FD SESSION_PID SESSION_MARK SESSION_SEEN
 
 pass() { echo "ok - $*"; }
@@ -42,11 +61,11 @@ e2e_cleanup() {
 }
 
 session_open() {
-	local name=$1 fd
+	local name=$1 user=${2:-${PGUSER:-}} fd
 	mkfifo "$E2E_WORK/$name.in"
 	: >"$E2E_WORK/$name.out"
 	# stdbuf: psql's stdout is a file, line-buffer it so markers show at once
-	stdbuf -oL -eL psql -X -q -At -v ON_ERROR_STOP=0 -d "$E2E_DB" \
+	PGUSER=$user stdbuf -oL -eL psql -X -q -At -v ON_ERROR_STOP=0 -d "$E2E_DB" \
 		<"$E2E_WORK/$name.in" >>"$E2E_WORK/$name.out" 2>&1 &
 	SESSION_PID[$name]=$!
 	exec {fd}>"$E2E_WORK/$name.in"	# psql's open of the FIFO returns once this opens it
