@@ -10,7 +10,7 @@ SELECT booking.sfn_create_state_machine('bounded_loop', '{
     "Done?": {"Type": "Choice", "Choices": [{"Variable": "$.done", "IsPresent": true, "Next": "Done"}], "Default": "Again"},
     "Done": {"Type": "Succeed"}
   }
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('bounded_loop', '{}', 'runaway') IS NOT NULL AS started;
 -- each run yields after booking.max_steps_per_run transitions; ticks go on until the limit
 SELECT count(*) FILTER (WHERE t > 0) > 0 AS ticked FROM (SELECT booking.sfn_tick() AS t FROM generate_series(1, 40)) ticks;
@@ -31,7 +31,7 @@ SELECT booking.sfn_create_state_machine('bounded_map_loop', '{
         "Done?": {"Type": "Choice", "Choices": [{"Variable": "$.done", "IsPresent": true, "Next": "Done"}], "Default": "Again"},
         "Done": {"Type": "Succeed"}}}}
   }
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('bounded_map_loop', '{"items": [{}, {}, {}]}', 'runaway-map') IS NOT NULL AS started;
 SELECT count(*) FILTER (WHERE t > 0) > 0 AS ticked FROM (SELECT booking.sfn_tick() AS t FROM generate_series(1, 60)) ticks;
 SELECT d->>'status' AS status, d->>'error' AS error, d->>'cause' AS cause
@@ -48,7 +48,7 @@ SELECT count(*) AS children_left FROM booking.executions
 SELECT booking.sfn_tick(NULL);
 SELECT booking.sfn_create_state_machine('bounded_wait', '{
   "StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "SecondsPath": "$.s", "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT count(booking.sfn_start('bounded_wait', '{"s": 3600}', 'nap-' || i)) AS started FROM generate_series(1, 300) i;
 UPDATE booking.executions SET due_at = clock_timestamp() WHERE name LIKE 'nap-%';
 SET booking.tick_time_budget = '1ms';
@@ -84,7 +84,7 @@ SELECT booking.sfn_create_state_machine('bounded_fan', '{
       "ResultSelector": {"n.$": "States.ArrayLength($)", "last.$": "$[2499]", "first.$": "$[0]"},
       "End": true}
   }
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('bounded_fan', jsonb_build_object('items', (SELECT jsonb_agg(i) FROM generate_series(1, 2500) i)), 'fan')
        IS NOT NULL AS started;
 SELECT f.total, f.created <= 2000 AS created_in_chunks, f.launched - f.ended <= 700 AS within_concurrency
@@ -104,7 +104,7 @@ SELECT booking.sfn_create_state_machine('bounded_fan_fail', '{
         "Fine": {"Type": "Succeed"}}},
       "End": true}
   }
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('bounded_fan_fail', jsonb_build_object('items', (SELECT jsonb_agg(i) FROM generate_series(1, 3000) i)), 'fan-fail')
        IS NOT NULL AS started;
 SELECT count(*) FILTER (WHERE t > 0) > 0 AS ticked FROM (SELECT booking.sfn_tick() AS t FROM generate_series(1, 40)) ticks;
@@ -120,7 +120,7 @@ SELECT booking.sfn_create_state_machine('bounded_nested', '{
           "ItemProcessor": {"StartAt": "Cell", "States": {"Cell": {"Type": "Pass", "End": true}}},
           "ResultSelector": {"n.$": "States.ArrayLength($)"}}}}}
   }
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('bounded_nested',
          jsonb_build_object('rows', (SELECT jsonb_agg((SELECT jsonb_agg(c) FROM generate_series(1, 30) c)) FROM generate_series(1, 40))),
          'nested') IS NOT NULL AS started;
@@ -129,7 +129,7 @@ SELECT d->>'status' AS status, jsonb_array_length(d->'output') AS rows, d->'outp
   FROM booking.sfn_describe_execution('nested') AS d;
 
 -- ==== 30,000 named starts in one statement ====
-SELECT booking.sfn_create_state_machine('bounded_quick', '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}')
+SELECT booking.sfn_create_state_machine('bounded_quick', '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}', role => 'postgres')
        IS NOT NULL AS created;
 SELECT count(booking.sfn_start('bounded_quick', '{}', 'quick-' || i)) AS started FROM generate_series(1, 30000) i;
 -- a name used is still refused
@@ -140,14 +140,14 @@ SELECT booking.sfn_start('bounded_quick', '{}', 'quick-17');
 SELECT code, location FROM booking.sfn_validate(jsonb_build_object('StartAt', 'P', 'States',
          jsonb_build_object('P', jsonb_build_object('Type', 'Pass', 'End', true, 'Result', repeat('x', 1048576)))));
 SELECT booking.sfn_create_state_machine('bounded_big', jsonb_build_object('StartAt', 'P', 'States',
-         jsonb_build_object('P', jsonb_build_object('Type', 'Pass', 'End', true, 'Result', repeat('x', 1048576)))));
+         jsonb_build_object('P', jsonb_build_object('Type', 'Pass', 'End', true, 'Result', repeat('x', 1048576)))), role => 'postgres');
 SELECT booking.sfn_create_state_machine('bounded_huge', jsonb_build_object('StartAt', 'P', 'States',
-         jsonb_build_object('P', jsonb_build_object('Type', 'Pass', 'End', true, 'Result', repeat('x', 5000000)))));
+         jsonb_build_object('P', jsonb_build_object('Type', 'Pass', 'End', true, 'Result', repeat('x', 5000000)))), role => 'postgres');
 SELECT booking.sfn_create_state_machine('bounded_fits', jsonb_build_object('StartAt', 'P', 'States',
-         jsonb_build_object('P', jsonb_build_object('Type', 'Pass', 'End', true, 'Result', repeat('x', 1000000)))))
+         jsonb_build_object('P', jsonb_build_object('Type', 'Pass', 'End', true, 'Result', repeat('x', 1000000)))), role => 'postgres')
        IS NOT NULL AS created;
 -- numbers a double can't hold, where they stand
-SELECT booking.sfn_create_state_machine('bounded_num', '{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"a/b": [0, 1e400]}, "End": true}}}');
+SELECT booking.sfn_create_state_machine('bounded_num', '{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"a/b": [0, 1e400]}, "End": true}}}', role => 'postgres');
 SELECT booking.sfn_start('bounded_quick', '{"a": [1, {"b~c": -1e400}]}');
 SELECT booking.sfn_start_sync('bounded_quick', '1e999');
 -- what a double holds (rounding to 0 below its range) passes through with its digits
@@ -166,7 +166,7 @@ SELECT booking.sfn_create_state_machine('bounded_nul', '{
       "Catch": [{"ErrorEquals": ["States.IntrinsicFailure"], "ResultPath": "$.caught", "Next": "Caught"}]},
     "Caught": {"Type": "Pass", "OutputPath": "$.caught.Error", "End": true}
   }
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start('bounded_nul', '{"b64": "YQBi"}', 'nul') IS NOT NULL AS started;
 SELECT status, output FROM booking.executions WHERE name = 'nul';
 SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_start_sync('bounded_nul', '{"b64": "YQBi"}') AS d;
