@@ -95,13 +95,18 @@ GRANT EXECUTE ON FUNCTION booking_app.await_payment(jsonb) TO booking_workflow;
 
 -- Reserves an apartment for guest: starts the reservation workflow, which holds
 -- the apartment for payment_window_seconds. Returns the execution ARN. The
--- execution runs inline: when the apartment is not vacant or does not exist, it
--- has already FAILED (Apartment.NotVacant / Apartment.NotFound) and nothing changed.
+-- execution runs inline: when the apartment is not vacant or does not exist it
+-- fails at once, and so does this call, with the workflow's error and cause
+-- (Apartment.NotVacant: SQLSTATE 55000, Apartment.NotFound: P0002; anything else
+-- P0001), so that no caller takes a refused reservation for a held one.
 CREATE FUNCTION booking_app.reserve_apartment(apartment_id text, guest text,
                                               payment_window_seconds integer DEFAULT 60,
                                               pay_by_callback boolean DEFAULT false,
                                               execution_name text DEFAULT NULL)
 RETURNS text LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog AS $$
+DECLARE
+    arn text;
+    outcome jsonb;
 BEGIN
     IF apartment_id IS NULL OR guest IS NULL OR payment_window_seconds IS NULL THEN
         RAISE EXCEPTION 'apartment_id, guest and payment_window_seconds must not be null'
@@ -111,13 +116,22 @@ BEGIN
         RAISE EXCEPTION 'payment_window_seconds must be between 1 and 31536000, not %', payment_window_seconds
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    RETURN booking.sfn_start(
+    arn := booking.sfn_start(
         CASE WHEN pay_by_callback THEN 'reserve_apartment_callback' ELSE 'reserve_apartment' END,
         jsonb_build_object('apartmentId', apartment_id, 'guest', guest,
                            'paymentWindowSeconds', payment_window_seconds,
                            'reservedUntil', to_char((now() + make_interval(secs => payment_window_seconds)) AT TIME ZONE 'UTC',
                                                     'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
         execution_name);
+    outcome := booking.sfn_describe_execution(arn);
+    IF outcome->>'status' IN ('FAILED', 'TIMED_OUT', 'ABORTED') THEN
+        RAISE EXCEPTION '%: %', coalesce(outcome->>'error', outcome->>'status'), coalesce(outcome->>'cause', '')
+            USING ERRCODE = CASE outcome->>'error' WHEN 'Apartment.NotVacant' THEN 'object_not_in_prerequisite_state'
+                                                   WHEN 'Apartment.NotFound' THEN 'no_data_found'
+                                                   ELSE 'raise_exception' END,
+                  DETAIL = 'The reservation was refused; nothing was reserved.';
+    END IF;
+    RETURN arn;
 END $$;
 
 -- Records a payment for the apartment's reservation. A callback reservation goes on
@@ -167,6 +181,34 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $$
              ORDER BY (x.input->>'guest' IS NOT DISTINCT FROM a.guest) DESC, x.start_date DESC LIMIT 1) e ON true
      ORDER BY a."Id"
 $$;
+
+-- Puts the demo back as app/seed.sql left it: every apartment VACANT with no guest
+-- (the article's workflows leave 1234567 "Booked" or "paid"), no payment awaited,
+-- and the reservation workflows still running stopped, so that none changes an
+-- apartment afterwards. Payments and ended executions are kept. For the database
+-- owner (no API role is granted it): SELECT booking_app.reset_demo();
+CREATE FUNCTION booking_app.reset_demo() RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+DECLARE
+    stopped integer := 0;
+    running record;
+BEGIN
+    FOR running IN
+        SELECT e.arn FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id
+         WHERE m.name IN ('apartment_console', 'booking_step_function', 'reserve_apartment', 'reserve_apartment_callback')
+           AND e.parent_id IS NULL AND e.status = 'RUNNING'
+    LOOP
+        PERFORM booking.sfn_stop_execution(running.arn, 'Demo.Reset', 'booking_app.reset_demo()');
+        stopped := stopped + 1;
+    END LOOP;
+    DELETE FROM booking_app.awaited_payments;
+    UPDATE booking_app.apartments SET "bookedStatus" = 'VACANT', guest = NULL, "reservedUntil" = NULL;
+    UPDATE booking_app.apartment_workshop_db SET status = 'vacant';
+    RETURN stopped;
+END $$;
+REVOKE EXECUTE ON FUNCTION booking_app.reset_demo() FROM PUBLIC;
+COMMENT ON FUNCTION booking_app.reset_demo() IS
+'Every apartment VACANT again, no payment awaited, running reservation workflows stopped; returns how many were stopped';
 
 -- ---- the article's GraphQL schema, as SQL (graphql/ maps these to its names) ----
 

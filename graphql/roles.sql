@@ -28,7 +28,7 @@ GRANT USAGE ON SCHEMA booking_app, booking_api TO booking_graphql;
 -- is NOINHERIT, so booking_user's own grants (EXECUTE on the API, SELECT on the
 -- views) do not reach it: it gets those it uses directly.
 GRANT booking_user TO booking_graphql;
-GRANT EXECUTE ON FUNCTION booking.sfn_start(text, jsonb, text) TO booking_graphql;
+GRANT EXECUTE ON FUNCTION booking.sfn_start(text, jsonb, text), booking.sfn_describe_execution(text) TO booking_graphql;
 GRANT SELECT ON booking.visible_executions, booking.visible_state_machines TO booking_graphql;
 DO $$
 BEGIN
@@ -133,4 +133,21 @@ END $$;
 -- booking_graphql may SET ROLE booking_guest (quietly when it already may)
 SET client_min_messages = warning;
 GRANT booking_guest TO booking_graphql;
+RESET client_min_messages;
+
+-- ---- booking_metrics: the /metrics route (src/metrics.mjs) ----
+-- Its own login, apart from booking_graphql: a member of pg_monitor, which
+-- reads booking's monitoring views (booking.metrics, booking.monitor_*) and
+-- nothing else of booking's; no right on the application at all. INHERIT, so
+-- pg_monitor's rights are its own without SET ROLE.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'booking_metrics') THEN
+        CREATE ROLE booking_metrics LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT;
+    END IF;
+END $$;
+COMMENT ON ROLE booking_metrics IS 'booking''s /metrics route (graphql/): reads booking''s monitoring views through pg_monitor';
+DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO booking_metrics', current_database()); END $$;
+SET client_min_messages = warning;
+GRANT pg_monitor TO booking_metrics;
 RESET client_min_messages;

@@ -9,12 +9,17 @@
 //                     authenticates too, as the role its `role` claim names
 //                     (src/auth.mjs has the rules)
 //   GRAPHILE_ENV      development: GraphiQL at /graphiql, explain; else production
+//   BOOKING_METRICS_DATABASE_URL  when set, GET /metrics serves Prometheus text
+//                     from booking.metrics, connecting as this (the role
+//                     booking_metrics of roles.sql); BOOKING_METRICS_TOKEN, when
+//                     set, is required as a bearer token (src/metrics.mjs)
 import "./src/node-compat.mjs";
 import { createServer } from "node:http";
 import { postgraphile } from "postgraphile";
 import { grafserv } from "postgraphile/grafserv/node";
 import { makePreset, settingsFromEnv } from "./src/preset.mjs";
 import { makeAuth, upgradeRefused } from "./src/auth.mjs";
+import { makeMetrics, metricsSettingsFromEnv, routeMetrics } from "./src/metrics.mjs";
 
 const settings = settingsFromEnv();
 const auth = makeAuth(settings);
@@ -28,6 +33,8 @@ server.on("error", (e) => {
   process.exit(1);
 });
 await serv.addTo(server, false);
+const metrics = makeMetrics(metricsSettingsFromEnv());
+routeMetrics(server, metrics);
 // websockets (graphql-ws) on /graphql; a wrong x-api-key header, or an
 // Authorization header that does not verify, on the upgrade request is refused
 // before the socket opens
@@ -52,7 +59,8 @@ server.listen(settings.port, settings.host, () => {
     (settings.apiKey && auth.verifier ? ` (x-api-key or a JWT (${auth.verifier.algorithms.join(", ")}) required)`
       : settings.apiKey ? " (x-api-key required)"
       : auth.verifier ? ` (a JWT (${auth.verifier.algorithms.join(", ")}) required)`
-      : " (no API key: BOOKING_API_KEY is not set)"));
+      : " (no API key: BOOKING_API_KEY is not set)") +
+    (metrics ? `; metrics on ${base}/metrics` : ""));
 });
 
 let stopping = false;
@@ -63,6 +71,7 @@ async function stop(signal) {
   server.close();
   server.closeAllConnections?.();
   try {
+    await metrics?.close();
     await pgl.release();
   } finally {
     process.exit(0);

@@ -14,6 +14,7 @@
 # A supervisor restarts the server whenever it dies (a crash, an out-of-memory
 # kill), a second later; stop ends both. The log is DIR/graphql.log (restarts
 # included), the supervisor's pid DIR/graphql.pid.
+# /metrics (Prometheus) connects as booking_metrics (roles.sql).
 set -euo pipefail
 GQL=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$GQL")
@@ -77,6 +78,7 @@ supervise() {
 stop_server "$DIR"
 : >"$DIR/graphql.log"
 export DATABASE_URL="postgres://booking_graphql@localhost:$PORT/$DB" PORT=$GRAPHQL_PORT HOST=$GRAPHQL_HOST \
+	BOOKING_METRICS_DATABASE_URL="postgres://booking_metrics@localhost:$PORT/$DB" \
 	BOOKING_API_KEY=$BOOKING_API_KEY
 supervise </dev/null >/dev/null 2>&1 &
 echo $! >"$DIR/graphql.pid"
@@ -92,5 +94,6 @@ GraphQL (PostGraphile) is running: $URL (log $DIR/graphql.log)
   API key:  $BOOKING_API_KEY   (header x-api-key)
   try:      curl -s $URL -H 'content-type: application/json' -H 'x-api-key: $BOOKING_API_KEY' \\
               -d '{"query": "{ getStepFunctions { id arn } }"}'
+  metrics:  curl -s http://$GRAPHQL_HOST:$GRAPHQL_PORT/metrics   (Prometheus text, as booking_metrics)
   stop:     graphql/start.sh stop
 INFO

@@ -50,20 +50,25 @@ SELECT d->>'status' AS status, length((d->'output')::text) AS output_bytes
   FROM booking.sfn_describe_execution('limits-task') AS d;
 
 -- ---- the definition: 1 MB (1,048,576 bytes), padded with a Comment ----
+-- AWS measures the definition's JSON text; booking measures it compact (no
+-- white space between tokens), as it is stored and run: limits_compact_length
+CREATE FUNCTION public.limits_compact_length(d jsonb) RETURNS int LANGUAGE sql IMMUTABLE AS $$
+  SELECT length(replace(replace(d::text, '": ', '":'), ', "', ',"')) $$;
 CREATE FUNCTION public.limits_definition(n int) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-  SELECT d || jsonb_build_object('Comment', repeat('x', n - length((d || '{"Comment": ""}')::text)))
+  SELECT d || jsonb_build_object('Comment', repeat('x', n - public.limits_compact_length(d || '{"Comment": ""}')))
     FROM (SELECT '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}'::jsonb) AS s(d) $$;
-SELECT length(public.limits_definition(1048576)::text) AS at_limit, length(public.limits_definition(1048577)::text) AS over_limit;
+SELECT public.limits_compact_length(public.limits_definition(1048576)) AS at_limit,
+       public.limits_compact_length(public.limits_definition(1048577)) AS over_limit;
 SELECT booking.sfn_create_state_machine('limits_big', public.limits_definition(1048576), role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_create_state_machine('limits_bigger', public.limits_definition(1048577), role => 'postgres');
 SELECT booking.sfn_update_state_machine('limits_big', public.limits_definition(1048577));
 SELECT booking.sfn_validate(public.limits_definition(1048577));
-SELECT m.name, v.version, length(v.definition::text) AS definition_bytes
+SELECT m.name, v.version, public.limits_compact_length(v.definition) AS definition_bytes
   FROM booking.state_machines m JOIN booking.state_machine_versions v ON v.machine_id = m.id
  WHERE m.name IN ('limits_big', 'limits_bigger') ORDER BY m.name, v.version;
 
 -- ---- clean up ----
 SELECT booking.sfn_delete_state_machine(m)
   FROM unnest(ARRAY['limits_echo', 'limits_grow', 'limits_callback', 'limits_big']) AS m;
-DROP FUNCTION public.limits_doc(int), public.limits_ask(jsonb), public.limits_definition(int);
+DROP FUNCTION public.limits_doc(int), public.limits_ask(jsonb), public.limits_definition(int), public.limits_compact_length(jsonb);
 DROP TABLE public.limits_outbox;

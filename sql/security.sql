@@ -50,7 +50,8 @@ SELECT booking.sfn_create_state_machine('escalate', '{"StartAt": "U", "States": 
 SELECT booking.sfn_create_state_machine('reach', '{"StartAt": "U", "States": {"U": {"Type": "Task",
   "Resource": "arn:aws:states:::dynamodb:getItem",
   "Parameters": {"TableName.$": "$.table", "Key.$": "$.key"}, "End": true}}}');
-SELECT t AS table_name, r->>'status' AS status, r->>'error' AS error, r->>'cause' AS cause
+-- (the cause without the SDK's suffix, whose request id is random)
+SELECT t AS table_name, r->>'status' AS status, r->>'error' AS error, split_part(r->>'cause', ' (Service:', 1) AS cause
   FROM (VALUES ('pg_catalog.pg_authid', '{"oid": {"N": "10"}}'),
                ('pg_authid', '{"oid": {"N": "10"}}'),
                ('pg_toast.pg_toast_1260', '{"chunk_id": {"N": "1"}}'),

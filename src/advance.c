@@ -10,6 +10,7 @@
 #include "commands/async.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "arn.h"
@@ -20,23 +21,34 @@
 #include "machine_cache.h"
 #include "sync_driver.h"
 #include "advance.h"
+#include "store_fanouts.h"
 #include "store_tokens.h"
 #include "task_invoke.h"
 #include "core/asl/context.h"
 #include "core/asl/events.h"
 #include "core/asl/step.h"
 
-/* AWS: "Maximum execution history size: 25,000 events" */
+/*
+ * AWS: 25,000 events in an execution's history, its Map and Parallel
+ * iterations included; at 24,999 only the execution's end may follow, and
+ * anything else fails it (States.Runtime, with AWS's cause).
+ */
 #define HISTORY_EVENT_LIMIT 25000
+#define HISTORY_LIMIT_CAUSE "The execution reached the maximum number of history events (25000)."
 #define MAX_NESTED_ADVANCES 256
 
-/* Executions this backend is advancing right now (a parent running its children inline). */
-static const ExecRow *active[MAX_NESTED_ADVANCES];
-static int	n_active = 0;
-/* Transitions left in this run (set by the outermost advance). */
-static int64 budget_left = 0;
+typedef struct Advance Advance;
 
-typedef struct Advance
+/* Executions this backend is advancing right now (a parent running its children inline). */
+static Advance *active[MAX_NESTED_ADVANCES];
+static int	n_active = 0;
+/* Transitions left in this run, and when its time is up (set by the outermost advance). */
+static int64 budget_left = 0;
+static TimestampTz run_deadline = 0;
+
+TimestampTz booking_advance_cap = 0;
+
+struct Advance
 {
 	ExecRow    *row;
 	const asl_machine *machine;
@@ -51,8 +63,12 @@ typedef struct Advance
 	asl_outcome *out;
 	asl_outcome *next;
 	bool		history_full;
+	int64		history_total;	/* events counted in the top-level history so far */
+	size_t		counted;		/* of events, how many are counted in history_total */
+	bool		beside;			/* not the row's own advance: its event_count is not saved */
 	char	   *token;			/* $$.Task.Token of this step, when its Task waits for one */
-} Advance;
+	List	   *due_children;	/* children started for it, to run inline (int64 ids) */
+};
 
 static void
 advance_free(void *ptr)
@@ -81,13 +97,14 @@ to_jsonc_or_null(Jsonb *jb)
 	return json_object_get(obj);
 }
 
-static bool
-is_active(int64 id)
+/* The advance of execution id when this backend is running it (a parent of what runs now). */
+static Advance *
+find_active(int64 id)
 {
 	for (int i = 0; i < n_active; i++)
-		if (active[i]->id == id)
-			return true;
-	return false;
+		if (active[i]->row->id == id)
+			return active[i];
+	return NULL;
 }
 
 /* ---- history ---- */
@@ -102,7 +119,9 @@ record(Advance *a, json_object *event)
 	asl_timestamp_format(booking_to_asl_time(GetCurrentTimestamp()), stamp);
 	json_object_object_add(event, "timestamp", json_object_new_string(stamp));
 	json_object_array_add(a->events, event);
-	if (a->row->event_count + (int) json_object_array_length(a->events) >= HISTORY_EVENT_LIMIT)
+	/* at 24,999 events only the execution's end may follow (as AWS) */
+	if (a->history_total + (int64) (json_object_array_length(a->events) - a->counted) >=
+		HISTORY_EVENT_LIMIT - 1)
 		a->history_full = true;
 }
 
@@ -133,6 +152,58 @@ history_keeps(const char *type)
 	}
 }
 
+static int64
+history_root(const ExecRow *row)
+{
+	return row->root_id != 0 ? row->root_id : row->id;
+}
+
+/*
+ * Counts the events recorded and not counted yet: a top-level execution's own
+ * advance in its row's event_count (saved with the row, which it holds
+ * locked), everything else beside it (store_history_count_add), so that
+ * iterations never wait for their root's row.
+ */
+static void
+count_history(Advance *a)
+{
+	size_t		n = json_object_array_length(a->events) - a->counted;
+
+	if (n == 0)
+		return;
+	if ((a->row->root_id == 0 || a->row->own_history) && !a->beside)
+	{
+		a->row->event_count += (int) n;
+		a->history_total += (int64) n;
+	}
+	else
+		a->history_total = store_history_count_add(history_root(a->row), (int) n);
+	a->counted += n;
+}
+
+/*
+ * The children have been collected: their events count in the total. A
+ * top-level execution takes their counts into its own row (nobody adds to
+ * them any more).
+ */
+static void
+history_refresh(Advance *a)
+{
+	count_history(a);
+	if (a->row->root_id == 0)
+	{
+		a->row->event_count += (int) store_history_count_fold(a->row->id);
+		a->history_total = a->row->event_count;
+	}
+	else if (a->row->own_history)
+		a->history_total = a->row->event_count;
+	else
+		a->history_total = store_history_total(a->row->root_id);
+	if (a->history_total >= HISTORY_EVENT_LIMIT - 1)
+		a->history_full = true;
+}
+
+/* Counts (count_history) and writes the recorded events; the row must have its id. */
 static void
 flush_history(Advance *a)
 {
@@ -142,9 +213,15 @@ flush_history(Advance *a)
 
 	if (n == 0)
 		return;
-	a->row->event_count += (int) n;
+	Assert(!a->row->unsaved);
+	count_history(a);
+	a->counted = 0;
 	if (booking_history_level == BOOKING_HISTORY_NONE)
+	{
+		json_object_put(a->events);
+		a->events = json_object_new_array();
 		return;
+	}
 	owner = booking_owner(booking_json_put);
 	owner->ptr = kept = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
@@ -157,8 +234,7 @@ flush_history(Advance *a)
 			json_object_array_add(kept, json_object_get(e));
 	}
 	if (json_object_array_length(kept) > 0)
-		store_history_append(a->row->root_id != 0 ? a->row->root_id : a->row->id,
-							 booking_jsonc_to_jsonb(kept));
+		store_history_append(history_root(a->row), booking_jsonc_to_jsonb(kept));
 	booking_release(owner);
 	json_object_put(a->events);
 	a->events = json_object_new_array();
@@ -247,20 +323,24 @@ set_timer(ExecRow *row, TimestampTz due)
 static void record_one(ExecRow *row, json_object *event);
 
 static const char *
-end_event_type(const char *status)
+end_event_type(ExecStatus status)
 {
-	if (strcmp(status, "SUCCEEDED") == 0)
-		return "ExecutionSucceeded";
-	if (strcmp(status, "TIMED_OUT") == 0)
-		return "ExecutionTimedOut";
-	if (strcmp(status, "ABORTED") == 0)
-		return "ExecutionAborted";
-	return "ExecutionFailed";
+	switch (status)
+	{
+		case EXEC_SUCCEEDED:
+			return "ExecutionSucceeded";
+		case EXEC_TIMED_OUT:
+			return "ExecutionTimedOut";
+		case EXEC_ABORTED:
+			return "ExecutionAborted";
+		default:
+			return "ExecutionFailed";
+	}
 }
 
 /* Ends the execution with status; output for SUCCEEDED, else error and cause. */
 static void
-finish(Advance *a, const char *status, json_object *output, const char *error, const char *cause)
+finish(Advance *a, ExecStatus status, json_object *output, const char *error, const char *cause)
 {
 	ExecRow    *row = a->row;
 	bool		child = row->parent_id != 0;
@@ -269,17 +349,20 @@ finish(Advance *a, const char *status, json_object *output, const char *error, c
 	/* the position stays where it ended: a redrive starts again from this state */
 	if (a->state != NULL)
 		cursor_to_row(a);
-	if (strcmp(row->phase, "task") == 0 && !row->unsaved)
+	Assert(row->status == EXEC_RUNNING && status != EXEC_RUNNING);
+	if (row->phase == EXEC_PHASE_TASK && !row->unsaved)
 		store_token_close_all(row->id);	/* an answer now finds no task */
-	row->status = pstrdup(status);
-	row->output = strcmp(status, "SUCCEEDED") == 0 ? booking_jsonc_to_jsonb(output) : NULL;
+	row->status = status;
+	row->output = status == EXEC_SUCCEEDED ? booking_jsonc_to_jsonb(output) : NULL;
 	row->error = error && error[0] ? pstrdup(error) : NULL;
 	row->cause = cause ? pstrdup(cause) : NULL;
 	row->stop_date = GetCurrentTimestamp();
 	row->due_at = 0;
 	row->pending_events = NULL;
-	if (strcmp(status, "SUCCEEDED") != 0 && strcmp(status, "FAILED") != 0 && !row->unsaved)
+	if (status != EXEC_SUCCEEDED && status != EXEC_FAILED && !row->unsaved)
 		store_exec_abort_children(row->id, row->stop_date);
+	if (row->phase == EXEC_PHASE_BRANCHES && !row->unsaved)
+		store_fanout_delete(row->id);	/* children ending later start nothing */
 	if (!child)
 	{
 		char		key[64];
@@ -342,7 +425,7 @@ park_on_token(Advance *a, const asl_task *task, int64 activity_id)
 	tok.heartbeat_at = activity_id != 0 ? 0 : now;
 	tok.timeout_at = task->timeout_seconds > 0 ? now + task->timeout_seconds * USECS_PER_SEC : 0;
 	store_token_insert(&tok, activity_id != 0 ? booking_jsonc_to_jsonb(task->input) : NULL);
-	a->row->phase = "task";
+	a->row->phase = EXEC_PHASE_TASK;
 	return park_until(a, store_token_deadline(&tok));
 }
 
@@ -392,13 +475,76 @@ run_task(Advance *a, const asl_position *pos)
 
 static void advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer);
 
-/* Starts one child per branch (or Map item); those past MaxConcurrency wait in the queue. */
+/* Whether this run may go on: transitions and time are left. */
+static bool
+run_has_time(void)
+{
+	return budget_left > 0 && GetCurrentTimestamp() < run_deadline;
+}
+
+/* A child the parent (advancing in this backend) runs before it parks. */
+static void
+queue_inline(Advance *parent, int64 child_id)
+{
+	MemoryContext old = MemoryContextSwitchTo(GetMemoryChunkContext(parent));
+	int64	   *id = palloc(sizeof(int64));
+
+	*id = child_id;
+	parent->due_children = lappend(parent->due_children, id);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Starts what the fanout may run now: queued children up to MaxConcurrency,
+ * and the next chunk of branches once the children created so far are half
+ * done (or MaxConcurrency wants more than exist). parent: the parent's
+ * advance when it runs in this backend (it runs them inline), or NULL.
+ */
+static void
+fanout_launch(Fanout *f, Advance *parent)
+{
+	int			want = f->max_concurrency > 0 ? Min(f->total, f->ended + f->max_concurrency) : f->total;
+
+	if (f->aborted)
+		return;
+	while (f->launched < Min(want, f->created))
+	{
+		int64		id = store_fanout_launch(f->parent_id, f->launched++);
+
+		if (id != 0 && parent != NULL)
+			queue_inline(parent, id);
+	}
+	if (f->created < f->total && (f->created - f->ended <= FANOUT_CHUNK / 2 || want > f->created))
+	{
+		int			n;
+		List	   *started = store_fanout_materialize(f->parent_id, f->created, want, f->distributed, &n);
+		ListCell   *lc;
+
+		if (n == 0)
+			elog(ERROR, "booking: branches %d and on of execution %lld are missing",
+				 f->created, (long long) f->parent_id);
+		f->created += n;
+		f->launched = Min(want, f->created);
+		foreach(lc, started)
+			if (parent != NULL)
+				queue_inline(parent, *(int64 *) lfirst(lc));
+	}
+	Assert(f->launched <= f->created && f->created <= f->total);
+}
+
+/*
+ * Starts one child per branch (or Map item): the branches are kept in chunks
+ * (store_fanout_items_insert) and created a chunk at a time; those past
+ * MaxConcurrency wait in the queue.
+ */
 static void
 spawn_children(Advance *a)
 {
 	const asl_branches *b = &a->out->branches;
+	const asl_state *st = asl_machine_find(a->machine, a->state);
 	json_object *fanout = json_object_new_object();
 	BookingOwned *owner = booking_owner(booking_json_put);
+	Fanout		f;
 
 	owner->ptr = fanout;
 	json_object_object_add(fanout, "map", json_object_new_boolean(b->is_map));
@@ -406,81 +552,118 @@ spawn_children(Advance *a)
 	json_object_object_add(fanout, "max_concurrency", json_object_new_int64(b->max_concurrency));
 	a->row->fanout = booking_jsonc_to_jsonb(fanout);
 	booking_release(owner);
-	for (size_t i = 0; i < b->count; i++)
-	{
-		const asl_branch *br = &b->items[i];
-		bool		queued = b->max_concurrency > 0 && (int64) i >= b->max_concurrency;
 
-		store_exec_insert_child(a->row, (int) i, br->start, booking_jsonc_to_jsonb(br->input),
-								br->variables ? booking_jsonc_to_jsonb(br->variables) : NULL,
-								queued);
-		if (b->is_map)
-			record(a, asl_event_map_iteration("MapIterationStarted", a->state, i));
+	if (b->count > (size_t) PG_INT32_MAX)
+		elog(ERROR, "booking: too many branches (%zu)", b->count);
+	memset(&f, 0, sizeof(f));
+	f.parent_id = a->row->id;
+	f.state = (char *) a->state;
+	f.is_map = b->is_map;
+	f.distributed = b->is_map && st != NULL && st->type == ASL_STATE_MAP && st->map.distributed;
+	f.tolerant = b->tolerance;
+	f.max_concurrency = (int) Min(b->max_concurrency, (int64) PG_INT32_MAX);
+	f.total = (int) b->count;
+	store_fanout_create(&f);
+	for (size_t first = 0; first < b->count; first += FANOUT_CHUNK)
+	{
+		json_object *chunk = json_object_new_array();
+
+		owner = booking_owner(booking_json_put);
+		owner->ptr = chunk;
+		for (size_t i = first; i < b->count && i < first + FANOUT_CHUNK; i++)
+		{
+			const asl_branch *br = &b->items[i];
+			json_object *item = json_object_new_object();
+
+			json_object_array_add(chunk, item);
+			json_object_object_add(item, "s", json_object_new_string(br->start));
+			json_object_object_add(item, "i", json_object_get(br->input));
+			if (br->variables != NULL)
+				json_object_object_add(item, "v", json_object_get(br->variables));
+		}
+		store_fanout_items_insert(f.parent_id, (int) first, booking_jsonc_to_jsonb(chunk));
+		booking_release(owner);
 	}
+	/* a Distributed Map's iterations are executions of their own in AWS: no iteration events */
+	if (b->is_map && !f.distributed)
+		for (size_t i = 0; i < b->count; i++)
+			record(a, asl_event_map_iteration("MapIterationStarted", a->state, i));
+	fanout_launch(&f, a);
+	store_fanout_update(&f);
 }
 
-/* Advances, in this call, every child that is due now and not locked elsewhere. */
+/*
+ * Advances, in this call, the children this parent started (or that ended
+ * children started for it), each in a memory context of its own, for as long
+ * as the run has time. The others are due and a tick advances them.
+ */
 static void
-run_children_inline(int64 parent_id)
+run_children_inline(Advance *a)
 {
-	bool		progressed = true;
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "booking child execution",
+											  ALLOCSET_DEFAULT_SIZES);
 
-	while (progressed && budget_left > 0)
+	while (a->due_children != NIL && run_has_time())
 	{
-		List	   *children = store_exec_children(parent_id);
+		List	   *due = a->due_children;
 		ListCell   *lc;
-		TimestampTz now = GetCurrentTimestamp();
 
-		progressed = false;
-		foreach(lc, children)
+		a->due_children = NIL;	/* children ending now may start more */
+		foreach(lc, due)
 		{
-			ChildSummary *c = lfirst(lc);
+			MemoryContext old;
 			ExecRow		child;
 
-			if (budget_left <= 0)
+			if (!run_has_time())
 				break;
-			if (strcmp(c->status, "RUNNING") != 0 || strcmp(c->phase, "queued") == 0 ||
-				c->due_at == 0 || c->due_at > now)
-				continue;
-			if (!store_exec_load(c->id, true, true, &child))
-				continue;		/* a tick has it */
-			advance_row(&child, NULL, NULL);
-			progressed = true;
+			old = MemoryContextSwitchTo(cxt);
+			if (store_exec_load(*(int64 *) lfirst(lc), true, true, &child))
+				advance_row(&child, NULL, NULL);	/* not locked elsewhere */
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(cxt);
 		}
 	}
+	a->due_children = NIL;		/* the rest are due: ticks advance them */
+	MemoryContextDelete(cxt);
 }
 
 /*
  * The children have all ended: hands their results to the core. False when
- * some are still running (the parent stays parked).
+ * some are still running or not created yet (the parent stays parked).
  */
 static bool
 collect_children(Advance *a, const asl_position *pos)
 {
-	List	   *children = store_exec_children(a->row->id);
+	List	   *children;
 	ListCell   *lc;
-	asl_result *results = palloc0(sizeof(asl_result) * (list_length(children) + 1));
+	asl_result *results;
 	int			n = 0;
 	asl_env		env;
-	BookingOwned *owner = booking_owner(booking_json_put);
-	json_object *outputs = json_object_new_array();
+	BookingOwned *owner;
+	json_object *outputs;
+	Fanout		f;
 
-	owner->ptr = outputs;
+	if (store_fanout_get(a->row->id, &f) && !f.aborted && f.ended < f.total)
+		return false;			/* counted, not scanned */
+	children = store_exec_children(a->row->id);
 	foreach(lc, children)
 	{
 		ChildSummary *c = lfirst(lc);
 
-		if (strcmp(c->status, "RUNNING") == 0)
+		if (c->status == EXEC_RUNNING)
 			return false;
 	}
+	results = palloc0(sizeof(asl_result) * (list_length(children) + 1));
+	owner = booking_owner(booking_json_put);
+	owner->ptr = outputs = json_object_new_array();
 	foreach(lc, children)
 	{
 		ChildSummary *c = lfirst(lc);
 		json_object *output;
 
-		if (strcmp(c->status, "ABORTED") == 0)
+		if (c->status == EXEC_ABORTED)
 			continue;			/* stopped because a sibling failed */
-		results[n].failed = strcmp(c->status, "SUCCEEDED") != 0;
+		results[n].failed = c->status != EXEC_SUCCEEDED;
 		output = results[n].failed ? NULL : to_jsonc_or_null(c->output);
 		json_object_array_add(outputs, output);
 		results[n].output = output;
@@ -492,7 +675,9 @@ collect_children(Advance *a, const asl_position *pos)
 	asl_outcome_clear(a->next);
 	asl_step_branches_done(a->machine, pos, &env, results, n, a->next);
 	store_exec_delete_children(a->row->id);
+	store_fanout_delete(a->row->id);
 	a->row->fanout = NULL;
+	history_refresh(a);
 	return true;
 }
 
@@ -538,14 +723,14 @@ handle_outcome(Advance *a)
 			if (a->row->unsaved)
 				store_exec_save(a->row);	/* children refer to it */
 			spawn_children(a);
-			a->row->phase = "branches";
+			a->row->phase = EXEC_PHASE_BRANCHES;
 			cursor_to_row(a);
 			flush_history(a);
 			store_exec_save(a->row);
-			run_children_inline(a->row->id);
+			run_children_inline(a);
 			if (!collect_children(a, &pos))
 				return park_until(a, 0);
-			a->row->phase = "step";
+			a->row->phase = EXEC_PHASE_STEP;
 			swap_next(a);
 			continue;
 		}
@@ -571,28 +756,32 @@ handle_outcome(Advance *a)
 				cursor_move(a, a->out->next, json_object_get(a->out->output),
 							json_object_get(a->out->variables));
 				if (a->out->next == NULL)
-					a->row->phase = "end";
+					a->row->phase = EXEC_PHASE_END;
 				if (a->out->due > booking_host_now(NULL))
 				{
 					a->row->pending_events = after ? booking_jsonc_to_jsonb(after) : NULL;
 					json_object_put(after);
-					return park_until(a, booking_from_asl_time(a->out->due));
+					(void) park_until(a, booking_from_asl_time(a->out->due));
+					/* it shows the Wait while it waits; what follows is the Wait's Next */
+					a->row->state = pstrdup(a->out->state);
+					a->row->phase = EXEC_PHASE_WAIT;
+					return LOOP_STOP;
 				}
 				record_all(a, after);
 				json_object_put(after);
 				if (a->out->next == NULL)
 				{
-					finish(a, "SUCCEEDED", a->input, NULL, NULL);
+					finish(a, EXEC_SUCCEEDED, a->input, NULL, NULL);
 					return LOOP_STOP;
 				}
 				return LOOP_CONTINUE;
 			}
 		case ASL_OUTCOME_END:
-			finish(a, "SUCCEEDED", a->out->output, NULL, NULL);
+			finish(a, EXEC_SUCCEEDED, a->out->output, NULL, NULL);
 			return LOOP_STOP;
 		case ASL_OUTCOME_FAIL:
 		default:
-			finish(a, "FAILED", NULL, a->out->error.name, a->out->error.cause);
+			finish(a, EXEC_FAILED, NULL, a->out->error.name, a->out->error.cause);
 			return LOOP_STOP;
 	}
 }
@@ -607,17 +796,16 @@ step_loop(Advance *a)
 
 		if (a->row->timeout_at != 0 && GetCurrentTimestamp() >= a->row->timeout_at)
 		{
-			finish(a, "TIMED_OUT", NULL, ASL_ERR_TIMEOUT,
+			finish(a, EXEC_TIMED_OUT, NULL, ASL_ERR_TIMEOUT,
 				   "The execution ran longer than the state machine's TimeoutSeconds");
 			return;
 		}
 		if (a->history_full)
 		{
-			finish(a, "FAILED", NULL, ASL_ERR_RUNTIME,
-				   "The execution history reached its limit of 25,000 events");
+			finish(a, EXEC_FAILED, NULL, ASL_ERR_RUNTIME, HISTORY_LIMIT_CAUSE);
 			return;
 		}
-		if (budget_left <= 0)
+		if (!run_has_time())
 		{
 			/* yield: due now, so the next tick goes on where this stopped */
 			(void) park_until(a, GetCurrentTimestamp());
@@ -640,26 +828,86 @@ step_loop(Advance *a)
 
 /* ---- context ---- */
 
+/*
+ * What children take from their top-level execution for $$.Execution,
+ * kept for the rest of the transaction: a Map's thousand iterations load and
+ * convert its input once, not once each. The fields kept never change while
+ * children exist (a redrive, which changes RedriveCount, forgets them first).
+ */
+typedef struct RootInfo
+{
+	int64		id;				/* 0: nothing kept */
+	char	   *arn;
+	char	   *name;
+	TimestampTz start_date;
+	int			redrive_count;
+	json_object *input;			/* a reference of its own */
+} RootInfo;
+
+static RootInfo root_kept;
+static MemoryContextCallback root_kept_callback;
+
+static void
+root_info_forget(void *arg)
+{
+	json_object_put(root_kept.input);
+	memset(&root_kept, 0, sizeof(root_kept));
+}
+
+static const RootInfo *
+root_info(int64 root_id, int64 child_id)
+{
+	ExecRow		root;
+	MemoryContext old;
+
+	if (root_kept.id == root_id)
+		return &root_kept;
+	if (!store_exec_load(root_id, false, false, &root))
+		elog(ERROR, "booking: execution %lld has lost its root", (long long) child_id);
+	if (root_kept.id == 0)
+	{
+		/* TopTransactionContext is reset when the transaction ends: forget it then */
+		root_kept_callback.func = root_info_forget;
+		MemoryContextRegisterResetCallback(TopTransactionContext, &root_kept_callback);
+	}
+	else
+		root_info_forget(NULL);
+	old = MemoryContextSwitchTo(TopTransactionContext);
+	root_kept.arn = pstrdup(root.arn);
+	root_kept.name = pstrdup(root.name);
+	MemoryContextSwitchTo(old);
+	root_kept.start_date = root.start_date;
+	root_kept.redrive_count = root.redrive_count;
+	root_kept.input = to_jsonc_or_null(root.input);
+	root_kept.id = root_id;
+	return &root_kept;
+}
+
 static json_object *
 build_context(const ExecRow *row)
 {
-	ExecRow		root;
-	const ExecRow *r = row;
 	asl_execution_info info;
 
+	memset(&info, 0, sizeof(info));
 	if (row->root_id != 0)
 	{
-		if (!store_exec_load(row->root_id, false, false, &root))
-			elog(ERROR, "booking: execution %lld has lost its root", (long long) row->id);
-		r = &root;
+		const RootInfo *r = root_info(row->root_id, row->id);
+
+		info.id = r->arn;
+		info.name = r->name;
+		info.start_time = booking_to_asl_time(r->start_date);
+		info.input = r->input;
+		info.redrive_count = r->redrive_count;
 	}
-	memset(&info, 0, sizeof(info));
-	info.id = r->arn;
-	info.name = r->name;
-	info.start_time = booking_to_asl_time(r->start_date);
-	info.input = booking_jsonb_to_jsonc(r->input);
+	else
+	{
+		info.id = row->arn;
+		info.name = row->name;
+		info.start_time = booking_to_asl_time(row->start_date);
+		info.input = booking_jsonb_to_jsonc(row->input);
+		info.redrive_count = row->redrive_count;
+	}
 	info.role_arn = GetUserNameFromId(row->role, false);
-	info.redrive_count = r->redrive_count;
 	info.state_machine_id = booking_state_machine_arn(row->machine_name);
 	info.state_machine_name = row->machine_name;
 	return asl_context_base(&info);
@@ -720,7 +968,7 @@ resume_task(Advance *a, const TaskAnswer *answer)
 		reply.output = to_jsonc_or_null(answer->output);
 		record(a, task_event(ASL_TASK_SUCCEEDED, &st->resource, reply.output, NULL, NULL));
 	}
-	a->row->phase = "step";
+	a->row->phase = EXEC_PHASE_STEP;
 	make_env(a, &env);
 	pos = cursor_position(a);
 	asl_outcome_clear(a->next);
@@ -728,6 +976,25 @@ resume_task(Advance *a, const TaskAnswer *answer)
 	swap_next(a);
 	if (handle_outcome(a) == LOOP_CONTINUE)
 		step_loop(a);
+}
+
+/* A Wait's time has come: on to its Next, or the end. */
+static void
+resume_after_wait(Advance *a)
+{
+	const asl_state *st = a->state ? asl_machine_find(a->machine, a->state) : NULL;
+
+	if (st == NULL || st->type != ASL_STATE_WAIT)
+		elog(ERROR, "booking: execution %lld waits in \"%s\", which is not a Wait",
+			 (long long) a->row->id, a->state ? a->state : "?");
+	a->row->phase = EXEC_PHASE_STEP;
+	if (st->end || st->next == NULL)
+	{
+		finish(a, EXEC_SUCCEEDED, a->input, NULL, NULL);
+		return;
+	}
+	a->state = st->next->name;
+	step_loop(a);
 }
 
 /*
@@ -740,14 +1007,21 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	Advance    *a;
 	BookingOwned *owner;
 	bool		outermost = n_active == 0;
-	const char *status_before = row->status;
+	ExecStatus	status_before = row->status;
 
-	if (strcmp(row->status, "RUNNING") != 0)
+	if (row->status != EXEC_RUNNING)
 		return;
 	if (n_active >= MAX_NESTED_ADVANCES)
 		elog(ERROR, "booking: executions nested too deeply");
 	if (outermost)
+	{
+		TimestampTz now = GetCurrentTimestamp();
+
 		budget_left = booking_max_steps_per_run;
+		run_deadline = now + (TimestampTz) booking_tick_time_budget * 1000;
+		if (booking_advance_cap != 0 && booking_advance_cap < run_deadline)
+			run_deadline = booking_advance_cap;
+	}
 
 	a = palloc0(sizeof(Advance));
 	owner = booking_owner(advance_free);
@@ -757,6 +1031,10 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	a->row = row;
 	a->machine = booking_machine_get(row->machine_id, row->version);
 	a->events = json_object_new_array();
+	if (row->own_history)
+		a->history_total = row->event_count;
+	else if (!row->unsaved)
+		a->history_total = store_history_total(history_root(row));
 	record(a, opening);
 	a->context = build_context(row);
 	a->state = row->state;
@@ -765,7 +1043,7 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	a->attempts = to_jsonc_or_null(row->attempts);
 	a->entered = row->entered_at ? booking_to_asl_time(row->entered_at) : 0;
 
-	active[n_active++] = row;
+	active[n_active++] = a;
 	PG_TRY();
 	{
 		if (row->pending_events != NULL)
@@ -778,22 +1056,24 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 		}
 		row->due_at = 0;
 		if (row->timeout_at != 0 && GetCurrentTimestamp() >= row->timeout_at)
-			finish(a, "TIMED_OUT", NULL, ASL_ERR_TIMEOUT,
+			finish(a, EXEC_TIMED_OUT, NULL, ASL_ERR_TIMEOUT,
 				   "The execution ran longer than the state machine's TimeoutSeconds");
-		else if (strcmp(row->phase, "end") == 0)
-			finish(a, "SUCCEEDED", a->input, NULL, NULL);
-		else if (strcmp(row->phase, "task") == 0)
+		else if (row->phase == EXEC_PHASE_END)
+			finish(a, EXEC_SUCCEEDED, a->input, NULL, NULL);
+		else if (row->phase == EXEC_PHASE_TASK)
 			resume_task(a, answer);
-		else if (strcmp(row->phase, "branches") == 0)
+		else if (row->phase == EXEC_PHASE_WAIT)
+			resume_after_wait(a);
+		else if (row->phase == EXEC_PHASE_BRANCHES)
 		{
 			asl_position pos = cursor_position(a);
 
-			run_children_inline(row->id);
+			/* woken: its children have ended (or its own timer fired) */
 			if (!collect_children(a, &pos))
 				(void) park_until(a, 0);
 			else
 			{
-				row->phase = "step";
+				row->phase = EXEC_PHASE_STEP;
 				swap_next(a);
 				if (handle_outcome(a) == LOOP_CONTINUE)
 					step_loop(a);
@@ -801,25 +1081,46 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 		}
 		else
 		{
-			row->phase = "step";
+			row->phase = EXEC_PHASE_STEP;
 			step_loop(a);
 		}
+		count_history(a);
+		if (row->parent_id == 0 && !row->unsaved && row->status != EXEC_RUNNING)
+			row->event_count += (int) store_history_count_fold(row->id);	/* ended: one number */
 		store_exec_save(row);	/* first: a start's row gets its id */
 		flush_history(a);
 	}
-	PG_FINALLY();
+	PG_CATCH();
 	{
 		n_active--;
+		/*
+		 * Counts kept for this call are void: the caller's savepoint, if it
+		 * goes on, rolls back what they counted (and the fanout locks). A
+		 * tick puts back what it saved instead (advance_isolated).
+		 */
+		if (outermost && booking_advance_cap == 0)
+		{
+			store_fanouts_discard();
+			store_history_counts_discard();
+		}
+		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	n_active--;
 	booking_release(owner);
 
-	if (strcmp(row->status, "RUNNING") != 0)
+	if (row->status != EXEC_RUNNING)
 	{
 		if (row->parent_id != 0)
 			child_ended(row);
-		else if (strcmp(row->status, status_before) != 0)
+		else if (row->status != status_before)
 			notify_status(row);
+	}
+	if (outermost && booking_advance_cap == 0)
+	{
+		/* a tick writes them once, at its end */
+		store_fanouts_flush();
+		store_history_counts_flush();
 	}
 }
 
@@ -835,31 +1136,47 @@ booking_answer_task(ExecRow *row, const TaskAnswer *answer)
 	advance_row(row, NULL, answer);
 }
 
-/* MapIterationSucceeded / Failed / Aborted, in the top-level execution's history. */
+/* MapIterationSucceeded / Failed / Aborted of child, in the top-level execution's history. */
 static void
-record_iteration_end(ExecRow *parent, const ExecRow *child)
+record_iteration_end(const ExecRow *child, const char *map_state)
 {
-	const char *type = strcmp(child->status, "SUCCEEDED") == 0 ? "MapIterationSucceeded" :
-		strcmp(child->status, "ABORTED") == 0 ? "MapIterationAborted" : "MapIterationFailed";
+	const char *type = child->status == EXEC_SUCCEEDED ? "MapIterationSucceeded" :
+		child->status == EXEC_ABORTED ? "MapIterationAborted" : "MapIterationFailed";
+	ExecRow		parent;
 
-	record_one(parent, asl_event_map_iteration(type, parent->state, (size_t) child->branch_index));
+	/* written beside the parent's row: only its id and its root's are needed */
+	memset(&parent, 0, sizeof(parent));
+	parent.id = child->parent_id;
+	parent.root_id = child->root_id;
+	parent.parent_id = child->parent_id == child->root_id ? 0 : child->parent_id;
+	record_one(&parent, asl_event_map_iteration(type, map_state, (size_t) child->branch_index));
+}
+
+/* The last child has ended (or a failure stopped the rest): the parent goes on. */
+static void
+resume_parent(int64 parent_id)
+{
+	ExecRow		parent;
+
+	if (find_active(parent_id) != NULL)
+		return;					/* its own loop collects the results */
+	if (!run_has_time())
+		store_exec_wake(parent_id, GetCurrentTimestamp());
+	else if (store_exec_load(parent_id, true, false, &parent))
+		advance_row(&parent, NULL, NULL);
 }
 
 /*
- * A child has ended (and is saved): a failure that fails its parent stops its
- * siblings; the next queued Map iteration starts; the last one to end resumes
- * the parent, here when this backend is not already advancing it.
+ * A child of a parent parked before fanouts were counted (an execution in
+ * flight across an upgrade): the siblings are looked at instead.
  */
 static void
-child_ended(ExecRow *child)
+child_ended_uncounted(ExecRow *child, bool failed)
 {
-	bool		running;
+	bool		running = store_exec_lock_parent_has_running(child->parent_id);
 	ExecRow		parent;
-	bool		failed = strcmp(child->status, "SUCCEEDED") != 0 &&
-		strcmp(child->status, "ABORTED") != 0;
 	bool		tolerant = false;
 
-	running = store_exec_lock_parent_has_running(child->parent_id);
 	if (!store_exec_load(child->parent_id, false, false, &parent))
 		return;
 	if (parent.fanout != NULL)
@@ -869,7 +1186,7 @@ child_ended(ExecRow *child)
 
 		tolerant = json_object_object_get_ex(f, "tolerance", &v) && json_object_get_boolean(v);
 		if (json_object_object_get_ex(f, "map", &v) && json_object_get_boolean(v))
-			record_iteration_end(&parent, child);
+			record_iteration_end(child, parent.state);
 	}
 	if (failed && !tolerant && running)
 	{
@@ -884,12 +1201,53 @@ child_ended(ExecRow *child)
 			store_exec_wake(queued, GetCurrentTimestamp());
 		return;
 	}
-	if (is_active(parent.id))
-		return;					/* its own loop collects the results */
-	if (budget_left > 0)
-		advance_row(&parent, NULL, NULL);
-	else
-		store_exec_wake(parent.id, GetCurrentTimestamp());
+	resume_parent(parent.id);
+}
+
+/*
+ * A child has ended (and is saved): counted in its fanout (one row update,
+ * no scan of the siblings); a failure that fails its parent stops its
+ * siblings; more children start; the last one to end resumes the parent,
+ * here when this backend is not already advancing it.
+ */
+static void
+child_ended(ExecRow *child)
+{
+	bool		failed = child->status != EXEC_SUCCEEDED && child->status != EXEC_ABORTED;
+	Fanout	   *f;
+	int64		parent_id = child->parent_id;
+
+	Assert(parent_id != 0 && child->status != EXEC_RUNNING);
+	f = store_fanout_hold(parent_id);
+	if (f == NULL)
+	{
+		ExecRow		parent;
+
+		/* no fanout: the parent has ended (or it predates fanouts) */
+		if (store_exec_load(parent_id, false, false, &parent) &&
+			parent.status == EXEC_RUNNING && parent.phase == EXEC_PHASE_BRANCHES)
+			child_ended_uncounted(child, failed);
+		return;
+	}
+	f->ended++;
+	Assert(f->ended <= f->total);
+	if (f->is_map && !f->distributed)
+		record_iteration_end(child, f->state);
+	if (f->aborted)
+		return;					/* the failure that stopped the rest resumed the parent */
+	if (failed && !f->tolerant)
+	{
+		f->aborted = true;
+		store_exec_abort_children(parent_id, GetCurrentTimestamp());
+		resume_parent(parent_id);
+		return;
+	}
+	if (f->ended < f->total)
+	{
+		fanout_launch(f, find_active(parent_id));
+		return;
+	}
+	resume_parent(parent_id);	/* f is not used past here: advancing may move it */
 }
 
 static void
@@ -902,7 +1260,7 @@ notify_status(const ExecRow *row)
 		return;
 	jb_begin_object(&state);
 	jb_text(&state, "executionArn", row->arn);
-	jb_text(&state, "status", row->status);
+	jb_text(&state, "status", exec_status_name(row->status));
 	payload = jb_end_object(&state);
 	/* delivered at commit; nothing if the caller rolls back */
 	Async_Notify("booking_execution", JsonbToCString(NULL, &payload->root, VARSIZE(payload)));
@@ -918,10 +1276,13 @@ record_one(ExecRow *row, json_object *event)
 	memset(&a, 0, sizeof(a));
 	owner->ptr = &a;
 	a.row = row;
+	a.beside = true;
 	a.events = json_object_new_array();
 	record(&a, event);
 	flush_history(&a);
 	booking_release(owner);
+	if (n_active == 0 && booking_advance_cap == 0)
+		store_history_counts_flush();	/* outside any advance or tick: nobody else will */
 }
 
 /* Writes one execution-level event {type: {key: inner}} to row's history (inner is taken). */
@@ -983,7 +1344,7 @@ booking_start(ExecRow *row)
 }
 
 void
-booking_stop(ExecRow *row, const char *status, const char *error, const char *cause)
+booking_stop(ExecRow *row, ExecStatus status, const char *error, const char *cause)
 {
 	Advance		a;
 	BookingOwned *owner = booking_owner(advance_free);
@@ -993,11 +1354,15 @@ booking_stop(ExecRow *row, const char *status, const char *error, const char *ca
 	a.row = row;
 	a.events = json_object_new_array();
 	finish(&a, status, NULL, error, cause);
+	if (row->parent_id == 0)
+		row->event_count += (int) store_history_count_fold(row->id);
 	flush_history(&a);
 	store_exec_save(row);
 	booking_release(owner);
 	if (row->parent_id == 0)
 		notify_status(row);
+	else
+		child_ended(row);		/* a child failed outside its advance: its parent goes on */
 }
 
 void
@@ -1007,20 +1372,23 @@ booking_redrive(ExecRow *row, int64 timeout_seconds)
 
 	json_object_object_add(inner, "redriveCount", json_object_new_int(row->redrive_count));
 	record_execution_event(row, "ExecutionRedriven", "executionRedrivenEventDetails", inner);
+	if (root_kept.id == row->id)
+		root_info_forget(NULL); /* its RedriveCount changes */
 
 	/* from the state that failed, with the input it had, retries counted afresh */
-	row->status = "RUNNING";
+	row->status = EXEC_RUNNING;
 	row->output = NULL;
 	row->error = NULL;
 	row->cause = NULL;
 	row->stop_date = 0;
 	row->attempts = NULL;
 	row->entered_at = 0;
-	row->phase = "step";
+	row->phase = EXEC_PHASE_STEP;
 	row->fanout = NULL;
 	row->pending_events = NULL;
 	row->timeout_at = timeout_seconds > 0 ? row->redrive_date + timeout_seconds * USECS_PER_SEC : 0;
 	store_exec_delete_children(row->id);
+	store_fanout_delete(row->id);
 	store_exec_save(row);
 	notify_status(row);
 	booking_advance(row);

@@ -13,8 +13,16 @@
 
 #include "postgres.h"
 
+#include "utils/timestamp.h"
+
 #include "store_executions.h"
 #include "store_tokens.h"
+
+/*
+ * When set (sfn_tick), no run goes on past this time, even with its own
+ * booking.tick_time_budget left; 0: runs are bounded by their own budget only.
+ */
+extern TimestampTz booking_advance_cap;
 
 /*
  * Advances the execution row (which the caller has locked FOR UPDATE) and
@@ -57,7 +65,7 @@ void		booking_task_heartbeat(ExecRow *row, const TokenRow *token);
  * Ends a running execution as ABORTED (or TIMED_OUT), its children too,
  * with the given error and cause; writes it back.
  */
-void		booking_stop(ExecRow *row, const char *status, const char *error, const char *cause);
+void		booking_stop(ExecRow *row, ExecStatus status, const char *error, const char *cause);
 
 /*
  * RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution runs again from

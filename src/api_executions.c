@@ -11,6 +11,7 @@
 #include "utils/builtins.h"
 #include "common/hashfn.h"
 #include "storage/lock.h"
+#include "storage/proc.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
@@ -23,6 +24,7 @@
 #include "machine_ref.h"
 #include "advance.h"
 #include "permissions.h"
+#include "standby.h"
 #include "store_executions.h"
 #include "subxact.h"
 
@@ -70,18 +72,45 @@ load_or_error(int64 id, bool lock, ExecRow *row)
  * runs anything. An advisory lock in a class of booking's own (pg_locks
  * shows it with objsubid BOOKING_NAME_LOCK_CLASS): it can't collide with an
  * application's advisory locks, and a hash collision only serializes.
+ *
+ * Each name lock holds an entry of the shared lock table until commit, so a
+ * transaction that starts many named executions (a statement starting
+ * 30,000) locks the machine instead once it holds NAME_LOCKS_MAX of them, as
+ * a coarser lock: every named start also holds the machine's lock in a mode
+ * that only that coarse one conflicts with.
  */
 #define BOOKING_NAME_LOCK_CLASS 0x6b62
+#define BOOKING_MACHINE_LOCK_CLASS 0x6b63
+#define NAME_LOCKS_MAX 256
+
+static LocalTransactionId name_locks_lxid = InvalidLocalTransactionId;
+static int	name_locks_taken = 0;
 
 static void
 lock_execution_name(int64 machine_id, const char *name)
 {
+	LOCKTAG		machine_tag;
 	LOCKTAG		tag;
 
+	SET_LOCKTAG_ADVISORY(machine_tag, MyDatabaseId, (uint32) machine_id, 0, BOOKING_MACHINE_LOCK_CLASS);
+	if (LockHeldByMe(&machine_tag, ExclusiveLock))
+		return;					/* every name of the machine is this transaction's already */
+	if (name_locks_lxid != MyProc->lxid)
+	{
+		name_locks_lxid = MyProc->lxid;
+		name_locks_taken = 0;
+	}
+	if (name_locks_taken >= NAME_LOCKS_MAX)
+	{
+		(void) LockAcquire(&machine_tag, ExclusiveLock, false, false);
+		return;
+	}
+	(void) LockAcquire(&machine_tag, RowExclusiveLock, false, false);
 	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) machine_id,
 						 hash_bytes((const unsigned char *) name, (int) strlen(name)),
 						 BOOKING_NAME_LOCK_CLASS);
 	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+	name_locks_taken++;
 }
 
 /* As AWS: the same name and input while running is the same execution; else ExecutionAlreadyExists. */
@@ -91,15 +120,16 @@ existing_start(int64 id, const char *arn, Jsonb *input)
 	ExecRow		existing;
 
 	load_or_error(id, false, &existing);
-	if (strcmp(existing.status, "RUNNING") == 0 &&
+	if (existing.status == EXEC_RUNNING &&
 		compareJsonbContainers(&existing.input->root, &input->root) == 0)
 		return cstring_to_text(existing.arn);
 	ereport(ERROR,
 			(errcode(ERRCODE_UNIQUE_VIOLATION),
 			 errmsg("ExecutionAlreadyExists: execution \"%s\" already exists", arn),
-			 errdetail(strcmp(existing.status, "RUNNING") == 0
+			 errdetail(existing.status == EXEC_RUNNING
 					   ? "It is running with a different input."
-					   : "It has ended (%s); execution names are not reused.", existing.status)));
+					   : "It has ended (%s); execution names are not reused.",
+					   exec_status_name(existing.status))));
 	return NULL;				/* not reached */
 }
 
@@ -116,6 +146,7 @@ sfn_start(PG_FUNCTION_ARGS)
 	Oid			caller = booking_enter(&scope);
 	text	   *result;
 
+	booking_require_primary("sfn_start");
 	compiled = booking_resolve_start(fcinfo, &machine, &version, &input);
 	booking_require_machine(caller, machine.id, machine.name, machine.owner, "START");
 
@@ -150,8 +181,8 @@ sfn_start(PG_FUNCTION_ARGS)
 	row.machine_name = machine.name;
 	row.role = machine.role;
 	row.search_path = machine.search_path;
-	row.status = "RUNNING";
-	row.phase = "step";
+	row.status = EXEC_RUNNING;
+	row.phase = EXEC_PHASE_STEP;
 	row.document = input;
 	row.branch_index = -1;
 	booking_start(&row);
@@ -169,7 +200,7 @@ describe(const ExecRow *row)
 	jb_text(&state, "stateMachineArn", booking_state_machine_arn(row->machine_name));
 	jb_text(&state, "stateMachineVersionArn", booking_state_machine_version_arn(row->machine_name, row->version));
 	jb_text(&state, "name", row->name);
-	jb_text(&state, "status", row->status);
+	jb_text(&state, "status", exec_status_name(row->status));
 	jb_timestamp(&state, "startDate", row->start_date);
 	if (row->stop_date != 0)
 		jb_timestamp(&state, "stopDate", row->stop_date);
@@ -183,8 +214,8 @@ describe(const ExecRow *row)
 	jb_int(&state, "redriveCount", row->redrive_count);
 	if (row->redrive_date != 0)
 		jb_timestamp(&state, "redriveDate", row->redrive_date);
-	jb_text(&state, "redriveStatus", strcmp(row->status, "RUNNING") == 0 ||
-			strcmp(row->status, "SUCCEEDED") == 0 ? "NOT_REDRIVABLE" : "REDRIVABLE");
+	jb_text(&state, "redriveStatus", row->status == EXEC_RUNNING ||
+			row->status == EXEC_SUCCEEDED ? "NOT_REDRIVABLE" : "REDRIVABLE");
 	return jb_end_object(&state);
 }
 
@@ -223,10 +254,11 @@ sfn_stop_execution(PG_FUNCTION_ARGS)
 	BookingScope scope;
 	Oid			caller = booking_enter(&scope);
 
+	booking_require_primary("sfn_stop_execution");
 	load_for(fcinfo, caller, "STOP", true, &row);
 	/* As AWS: stopping an execution that has ended changes nothing. */
-	if (strcmp(row.status, "RUNNING") == 0)
-		booking_stop(&row, "ABORTED",
+	if (row.status == EXEC_RUNNING)
+		booking_stop(&row, EXEC_ABORTED,
 					 PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1)),
 					 PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2)));
 	booking_leave(&scope);
@@ -241,12 +273,12 @@ sfn_redrive_execution(PG_FUNCTION_ARGS)
 	BookingScope scope;
 	Oid			caller = booking_enter(&scope);
 
+	booking_require_primary("sfn_redrive_execution");
 	load_for(fcinfo, caller, "STOP", true, &row);
-	if (strcmp(row.status, "FAILED") != 0 && strcmp(row.status, "TIMED_OUT") != 0 &&
-		strcmp(row.status, "ABORTED") != 0)
+	if (row.status != EXEC_FAILED && row.status != EXEC_TIMED_OUT && row.status != EXEC_ABORTED)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("ExecutionNotRedrivable: execution \"%s\" is %s", row.arn, row.status),
+				 errmsg("ExecutionNotRedrivable: execution \"%s\" is %s", row.arn, exec_status_name(row.status)),
 				 errdetail("Only FAILED, TIMED_OUT and ABORTED executions can be redriven.")));
 	compiled = booking_machine_get(row.machine_id, row.version);
 	row.redrive_count++;

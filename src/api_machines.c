@@ -22,6 +22,7 @@
 #include "machine_ref.h"
 #include "permissions.h"
 #include "store_machines.h"
+#include "standby.h"
 
 PG_FUNCTION_INFO_V1(sfn_validate);
 PG_FUNCTION_INFO_V1(sfn_create_state_machine);
@@ -125,6 +126,7 @@ sfn_create_state_machine(PG_FUNCTION_ARGS)
 	Jsonb	   *prepared;
 	StoredMachine machine;
 
+	booking_require_primary("sfn_create_state_machine");
 	booking_require_arg(fcinfo, 0, "name");
 	booking_require_arg(fcinfo, 1, "definition");
 	memset(&wanted, 0, sizeof(wanted));
@@ -168,6 +170,7 @@ sfn_update_state_machine(PG_FUNCTION_ARGS)
 	Jsonb	   *substitutions;
 	Jsonb	   *prepared;
 
+	booking_require_primary("sfn_update_state_machine");
 	booking_require_arg(fcinfo, 0, "state_machine");
 	booking_require_arg(fcinfo, 1, "definition");
 	caller = booking_enter(&scope);
@@ -204,6 +207,7 @@ sfn_delete_state_machine(PG_FUNCTION_ARGS)
 	int			version;
 	char	   *name;
 
+	booking_require_primary("sfn_delete_state_machine");
 	booking_parse_state_machine_ref(text_to_cstring(PG_GETARG_TEXT_PP(0)), &name, &version);
 	if (version != 0)
 		ereport(ERROR,

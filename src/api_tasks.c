@@ -19,6 +19,7 @@
 #include "booking.h"
 #include "advance.h"
 #include "permissions.h"
+#include "standby.h"
 #include "store_executions.h"
 #include "store_tokens.h"
 
@@ -97,7 +98,7 @@ lock_open_task(Oid caller, const char *token, TokenRow *tok, ExecRow *row)
 				 errmsg("TaskTimedOut: the task of this token timed out")));
 	if (strcmp(tok->status, "succeeded") == 0 || strcmp(tok->status, "failed") == 0)
 		task_does_not_exist("was answered already");
-	if (strcmp(tok->status, "open") != 0 || strcmp(row->status, "RUNNING") != 0 || strcmp(row->phase, "task") != 0 ||
+	if (strcmp(tok->status, "open") != 0 || row->status != EXEC_RUNNING || row->phase != EXEC_PHASE_TASK ||
 		row->state == NULL || strcmp(row->state, tok->state) != 0)
 		task_does_not_exist("is over: its execution has ended or moved on");
 }
@@ -113,6 +114,7 @@ sfn_send_task_success(PG_FUNCTION_ARGS)
 	TaskAnswer	answer;
 	Jsonb	   *output;
 
+	booking_require_primary("sfn_send_task_success");
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -154,6 +156,7 @@ sfn_send_task_failure(PG_FUNCTION_ARGS)
 	ExecRow		row;
 	TaskAnswer	answer;
 
+	booking_require_primary("sfn_send_task_failure");
 	memset(&answer, 0, sizeof(answer));
 	answer.failed = true;
 	answer.error = optional_text(fcinfo, 1, "error", MAX_ERROR_LENGTH);
@@ -174,6 +177,7 @@ sfn_send_task_heartbeat(PG_FUNCTION_ARGS)
 	TokenRow	tok;
 	ExecRow		row;
 
+	booking_require_primary("sfn_send_task_heartbeat");
 	lock_open_task(caller, token, &tok, &row);
 	tok.heartbeat_at = GetCurrentTimestamp();
 	store_token_beat(token, tok.heartbeat_at);
@@ -190,6 +194,7 @@ sfn_create_activity(PG_FUNCTION_ARGS)
 	Oid			caller = booking_enter(&scope);
 	char	   *arn;
 
+	booking_require_primary("sfn_create_activity");
 	booking_check_name("activity name", name);
 	/* the creator owns it; creating an existing one returns its ARN and grants nothing */
 	arn = store_activity_create(name, booking_activity_arn(name), caller);
@@ -202,10 +207,14 @@ Datum
 sfn_delete_activity(PG_FUNCTION_ARGS)
 {
 	BookingScope scope;
-	Oid			caller = booking_enter(&scope);
-	char	   *name = booking_parse_activity_ref(text_to_cstring(PG_GETARG_TEXT_PP(0)));
-	int64		activity = store_activity_find(name);
+	Oid			caller;
+	char	   *name;
+	int64		activity;
 
+	booking_require_primary("sfn_delete_activity");
+	caller = booking_enter(&scope);
+	name = booking_parse_activity_ref(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	activity = store_activity_find(name);
 	if (activity != 0)
 	{
 		booking_require_activity(caller, activity, name, "MANAGE");
@@ -228,6 +237,7 @@ sfn_get_activity_task(PG_FUNCTION_ARGS)
 	BookingScope scope;
 	Oid			caller = booking_enter(&scope);
 
+	booking_require_primary("sfn_get_activity_task");
 	booking_require_arg(fcinfo, 0, "activity");
 	name = booking_parse_activity_ref(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	worker = optional_text(fcinfo, 1, "worker_name", 80);

@@ -7,6 +7,7 @@
 #include "utils/guc.h"
 
 #include "booking.h"
+#include "shard_key.h"
 #include "worker.h"
 
 PG_MODULE_MAGIC;
@@ -16,6 +17,7 @@ char	   *booking_account_id = NULL;
 int			booking_machine_cache_size = 256;
 int			booking_max_payload_size = 262144;
 int			booking_max_steps_per_run = 1000;
+int			booking_tick_time_budget = 1000;
 int			booking_history_level = BOOKING_HISTORY_ALL;
 bool		booking_notify = true;
 
@@ -100,6 +102,15 @@ _PG_init(void)
 							1000, 1, 10000000,
 							PGC_USERSET, 0,
 							NULL, NULL, NULL);
+	DefineCustomIntVariable("booking.tick_time_budget",
+							"Time one sfn_tick, and one run of an execution, may take before it yields.",
+							"A tick claims no more executions once it is spent, and a run past it parks "
+							"with its timer due now; the transaction commits and the next tick goes on, "
+							"so no execution holds a worker (or its locks) for longer.",
+							&booking_tick_time_budget,
+							1000, 1, 3600 * 1000,
+							PGC_SUSET, GUC_UNIT_MS,
+							NULL, NULL, NULL);
 	DefineCustomEnumVariable("booking.history_level",
 							 "Which history events executions record: all, errors, none.",
 							 "errors keeps the Execution* events and every *Failed, *TimedOut and *Aborted event.",
@@ -116,6 +127,7 @@ _PG_init(void)
 							 true,
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
+	booking_shard_key_init();
 	booking_worker_init();		/* timer workers: settings; registered when preloaded */
 	MarkGUCPrefixReserved("booking");
 }

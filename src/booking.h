@@ -15,6 +15,7 @@ extern char *booking_account_id;
 extern int	booking_machine_cache_size;
 extern int	booking_max_payload_size;
 extern int	booking_max_steps_per_run;
+extern int	booking_tick_time_budget;	/* milliseconds */
 extern int	booking_history_level;
 extern bool booking_notify;
 

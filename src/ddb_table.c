@@ -80,9 +80,10 @@ describe_type(DdbType *t, Oid typid, int32 typmod)
 }
 
 static DdbTable *
-not_found(const char *name, asl_error *err)
+not_found(asl_error *err)
 {
-	asl_error_set(err, DDB_ERR_NOT_FOUND, "Requested resource not found: Table: %s not found", name);
+	/* DynamoDB's words, which do not name the table */
+	asl_error_set(err, DDB_ERR_NOT_FOUND, "Requested resource not found");
 	return NULL;
 }
 
@@ -150,10 +151,10 @@ ddb_table_open(const char *name, asl_error *err)
 				k;
 
 	if (!OidIsValid(relid))
-		return not_found(name, err);
+		return not_found(err);
 	relkind = get_rel_relkind(relid);
 	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
-		return not_found(name, err);
+		return not_found(err);
 	/* judged on the table the name resolved to, whatever search_path or quoting led there */
 	if (!booking_task_may_reach(get_rel_namespace(relid), psprintf("Table: %s", name),
 								"DynamoDB.AccessDeniedException", err))

@@ -12,38 +12,40 @@
 #include "core/asl/definition.h"
 #include "core/asl/substitute.h"
 
-/* AWS: "Maximum size of a state machine definition: 1 MB" (a hard quota) */
-#define DEFINITION_SIZE_LIMIT (1024 * 1024)
-
-/*
- * The definition as given is measured, before substitutions, as the JSON text
- * of its jsonb form (the payload limits' measure): ERROR over the limit.
- */
-static void
-check_definition_size(Jsonb *definition)
-{
-	size_t		len = booking_jsonb_text_size(definition);
-
-	if (len > DEFINITION_SIZE_LIMIT)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("InvalidDefinition: definition is %zu bytes, more than the %d AWS allows",
-						len, DEFINITION_SIZE_LIMIT)));
-}
+/* AWS: "Maximum state machine definition size: 1 MB", of its JSON text. */
+#define DEFINITION_MAX_BYTES 1048576
 
 Jsonb *
 booking_prepare_definition(Jsonb *definition, Jsonb *substitutions, asl_diags *diags)
 {
-	json_object *source = booking_jsonb_to_jsonc(definition);
-	json_object *subs = substitutions ? booking_jsonb_to_jsonc(substitutions) : NULL;
-	BookingOwned *resolved_owner = booking_owner(booking_json_put);
-	BookingOwned *machine_owner = booking_owner(booking_machine_free);
+	json_object *source;
+	json_object *subs;
+	BookingOwned *resolved_owner;
+	BookingOwned *machine_owner;
 	json_object *resolved;
 	size_t		substitution_diags;
+	size_t		text_len = 0;
 
-	check_definition_size(definition);
+	/* far past the limit: not worth converting to find out by how much */
+	if (VARSIZE(definition) > 4 * DEFINITION_MAX_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("invalid state machine definition: it is larger than %d bytes (1 MB)",
+						DEFINITION_MAX_BYTES)));
+	source = booking_jsonb_to_jsonc(definition);
+	subs = substitutions ? booking_jsonb_to_jsonc(substitutions) : NULL;
+	resolved_owner = booking_owner(booking_json_put);
+	machine_owner = booking_owner(booking_machine_free);
 	resolved = asl_substitute(source, subs, diags);
 	resolved_owner->ptr = resolved;
+	/* as stored and run: substitutions applied, compact JSON text */
+	(void) json_object_to_json_string_length(resolved ? resolved : source,
+											 JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+											 &text_len);
+	if (text_len > DEFINITION_MAX_BYTES)
+		asl_diag_add(diags, ASL_SEV_ERROR, "DEFINITION_TOO_LARGE", "",
+					 "the definition is %zu bytes of JSON text, more than %d (1 MB)",
+					 text_len, DEFINITION_MAX_BYTES);
 	substitution_diags = diags->count;
 	/* Validate what will run; with a failed substitution, still report the rest. */
 	machine_owner->ptr = asl_machine_compile(resolved ? resolved : source, diags);

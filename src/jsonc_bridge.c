@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -93,11 +94,63 @@ booking_diags_new(void)
  * that keeps numeric's own digits, so a value too large or too precise for a
  * double still leaves the execution exactly as it came in.
  */
+/*
+ * The RFC 6901 pointer to where the walk of booking_jsonb_to_jsonc stands:
+ * stack[0 .. depth - 1] are the open containers, keys[l] the key stack[l]
+ * was added under, key the pending scalar's.
+ */
+static char *
+walk_pointer(json_object **stack, char **keys, int depth, const char *key)
+{
+	StringInfoData p;
+
+	initStringInfo(&p);
+	for (int l = 0; l < depth; l++)
+	{
+		bool		innermost = l == depth - 1;
+
+		appendStringInfoChar(&p, '/');
+		if (json_object_is_type(stack[l], json_type_array))
+			appendStringInfo(&p, "%zu", json_object_array_length(stack[l]) - (innermost ? 0 : 1));
+		else
+		{
+			const char *k = innermost ? key : keys[l + 1];
+
+			for (; k != NULL && *k; k++)
+			{
+				if (*k == '~')
+					appendStringInfoString(&p, "~0");
+				else if (*k == '/')
+					appendStringInfoString(&p, "~1");
+				else
+					appendStringInfoChar(&p, *k);
+			}
+		}
+	}
+	return p.data;
+}
+
+/*
+ * A number a double can't hold (1e400): json-c would make it infinite, and
+ * every later step would compute with that. Rejected where it stands.
+ */
+static void
+number_out_of_range(const char *text, json_object **stack, char **keys, int depth, const char *key)
+{
+	char	   *pointer = walk_pointer(stack, keys, depth, key);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("JSON number %s at %s is out of range", text, pointer[0] ? pointer : "the top level"),
+			 errdetail("Numbers must fit an IEEE 754 double (at most about 1.8e308 in magnitude).")));
+}
+
 static json_object *
-jsonc_number(Numeric num)
+jsonc_number(Numeric num, json_object **stack, char **keys, int depth, const char *key)
 {
 	char	   *text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
 	json_object *obj;
+	double		d;
 
 	if (strpbrk(text, ".eE") == NULL)
 	{
@@ -111,13 +164,16 @@ jsonc_number(Numeric num)
 			return json_object_new_int64((int64_t) i);
 		}
 	}
-	obj = json_object_new_double_s(strtod(text, NULL), text);
+	d = strtod(text, NULL);
+	if (isinf(d) || isnan(d))
+		number_out_of_range(numeric_out_sci(num, 3), stack, keys, depth, key);
+	obj = json_object_new_double_s(d, text);
 	pfree(text);
 	return obj;
 }
 
 static json_object *
-jsonc_scalar(const JsonbValue *v)
+jsonc_scalar(const JsonbValue *v, json_object **stack, char **keys, int depth, const char *key)
 {
 	switch (v->type)
 	{
@@ -126,7 +182,7 @@ jsonc_scalar(const JsonbValue *v)
 		case jbvBool:
 			return json_object_new_boolean(v->val.boolean);
 		case jbvNumeric:
-			return jsonc_number(v->val.numeric);
+			return jsonc_number(v->val.numeric, stack, keys, depth, key);
 		case jbvString:
 			return json_object_new_string_len(v->val.string.val, v->val.string.len);
 		default:
@@ -141,6 +197,7 @@ booking_jsonb_to_jsonc(Jsonb *jb)
 {
 	BookingOwned *owner = booking_owner(booking_json_put);
 	json_object *stack[BOOKING_JSON_MAX_DEPTH + 1];
+	char	   *keys[BOOKING_JSON_MAX_DEPTH + 1];	/* the key stack[l] was added under */
 	int			depth = 0;
 	char	   *key = NULL;
 	JsonbIterator *it = JsonbIteratorInit(&jb->root);
@@ -171,7 +228,7 @@ booking_jsonb_to_jsonc(Jsonb *jb)
 				continue;
 			case WJB_VALUE:
 			case WJB_ELEM:
-				made = jsonc_scalar(&v);
+				made = jsonc_scalar(&v, stack, keys, depth, key);
 				break;
 			default:
 				continue;
@@ -185,7 +242,10 @@ booking_jsonb_to_jsonc(Jsonb *jb)
 		{
 			/* jsonb keys are unique already: json-c needn't look for a duplicate */
 			json_object_object_add_ex(stack[depth - 1], key, made, JSON_C_OBJECT_ADD_KEY_IS_NEW);
-			pfree(key);
+			if (token == WJB_BEGIN_ARRAY || token == WJB_BEGIN_OBJECT)
+				keys[depth] = key;	/* kept for a pointer to what lies inside */
+			else
+				pfree(key);
 			key = NULL;
 		}
 		else

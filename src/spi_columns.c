@@ -67,3 +67,15 @@ spi_col_timestamptz(HeapTuple tup, TupleDesc desc, int n)
 
 	return isnull ? 0 : DatumGetTimestampTz(d);
 }
+
+List *
+spi_col_int8_append(List *list, HeapTuple tup, TupleDesc desc, int n, MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	int64	   *v = palloc(sizeof(int64));
+
+	*v = spi_col_int8(tup, desc, n, 0);
+	list = lappend(list, v);
+	MemoryContextSwitchTo(old);
+	return list;
+}

@@ -13,6 +13,7 @@
 #include "access/htup.h"
 #include "access/tupdesc.h"
 #include "datatype/timestamp.h"
+#include "nodes/pg_list.h"
 #include "utils/jsonb.h"
 
 /* Any type as its output text; NULL for NULL. */
@@ -27,5 +28,7 @@ Oid			spi_col_oid(HeapTuple tup, TupleDesc desc, int n);
 bool		spi_col_bool(HeapTuple tup, TupleDesc desc, int n);
 /* 0 (no time) for NULL. */
 TimestampTz spi_col_timestamptz(HeapTuple tup, TupleDesc desc, int n);
+/* list with column n (a bigint, not NULL) appended as an int64 * allocated in cxt. */
+List	   *spi_col_int8_append(List *list, HeapTuple tup, TupleDesc desc, int n, MemoryContext cxt);
 
 #endif

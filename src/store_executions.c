@@ -8,7 +8,9 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "storage/backendid.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "spi_columns.h"
 #include "spi_plans.h"
@@ -20,7 +22,7 @@
 	"e.input, e.output, e.error, e.cause, e.parent_id, e.root_id, e.branch_index, " \
 	"e.state, e.document, e.variables, e.attempts, e.entered_at, e.phase, " \
 	"e.pending_events, e.due_at, e.timeout_at, e.start_date, e.stop_date, " \
-	"e.redrive_count, e.redrive_date, e.event_count, e.fanout, m.search_path"
+	"e.redrive_count, e.redrive_date, e.event_count, e.fanout, m.search_path, e.own_history::int"
 #define EXEC_FROM " FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id "
 
 static SPIPlanPtr plan_load;
@@ -31,7 +33,6 @@ static SPIPlanPtr plan_find_machine_name;
 static SPIPlanPtr plan_find_in_machine;
 static SPIPlanPtr plan_insert;
 static SPIPlanPtr plan_insert_fresh;
-static SPIPlanPtr plan_insert_child;
 static SPIPlanPtr plan_save;
 static SPIPlanPtr plan_children;
 static SPIPlanPtr plan_delete_children;
@@ -42,6 +43,9 @@ static SPIPlanPtr plan_wake;
 static SPIPlanPtr plan_first_queued;
 static SPIPlanPtr plan_history;
 static SPIPlanPtr plan_claim;
+static SPIPlanPtr plan_history_total;
+static SPIPlanPtr plan_history_add;
+static SPIPlanPtr plan_history_fold;
 
 static void
 read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
@@ -54,7 +58,7 @@ read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 	out->version = spi_col_int4(tup, desc, 5, 0);
 	out->machine_name = spi_col_text(tup, desc, 6);
 	out->role = spi_col_oid(tup, desc, 7);
-	out->status = spi_col_text(tup, desc, 8);
+	out->status = exec_status_from_name(spi_col_text(tup, desc, 8));
 	out->input = spi_col_jsonb(tup, desc, 9);
 	out->output = spi_col_jsonb(tup, desc, 10);
 	out->error = spi_col_text(tup, desc, 11);
@@ -67,7 +71,7 @@ read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 	out->variables = spi_col_jsonb(tup, desc, 18);
 	out->attempts = spi_col_jsonb(tup, desc, 19);
 	out->entered_at = spi_col_timestamptz(tup, desc, 20);
-	out->phase = spi_col_text(tup, desc, 21);
+	out->phase = exec_phase_from_name(spi_col_text(tup, desc, 21));
 	out->pending_events = spi_col_jsonb(tup, desc, 22);
 	out->due_at = spi_col_timestamptz(tup, desc, 23);
 	out->timeout_at = spi_col_timestamptz(tup, desc, 24);
@@ -78,6 +82,7 @@ read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 	out->event_count = spi_col_int4(tup, desc, 29, 0);
 	out->fanout = spi_col_jsonb(tup, desc, 30);
 	out->search_path = spi_col_text(tup, desc, 31);
+	out->own_history = spi_col_int4(tup, desc, 32, 0) != 0;
 }
 
 bool
@@ -161,42 +166,6 @@ jsonb_datum(Jsonb *j, char *null)
 	return j == NULL ? (Datum) 0 : JsonbPGetDatum(j);
 }
 
-int64
-store_exec_insert_child(const ExecRow *parent, int index, const char *start,
-						Jsonb *input, Jsonb *variables, bool queued)
-{
-	Oid			types[9] = {INT8OID, INT4OID, INT8OID, INT8OID, INT4OID, TEXTOID, JSONBOID, JSONBOID, TEXTOID};
-	Datum		values[9];
-	char		nulls[9] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
-	int64		id;
-
-	values[0] = Int64GetDatum(parent->machine_id);
-	values[1] = Int32GetDatum(parent->version);
-	values[2] = Int64GetDatum(parent->id);
-	values[3] = Int64GetDatum(parent->root_id != 0 ? parent->root_id : parent->id);
-	values[4] = Int32GetDatum(index);
-	values[5] = CStringGetTextDatum(start);
-	values[6] = JsonbPGetDatum(input);
-	values[7] = jsonb_datum(variables, &nulls[7]);
-	values[8] = CStringGetTextDatum(queued ? "queued" : "step");
-	SPI_connect();
-	booking_spi_check(SPI_execute_plan(booking_plan(&plan_insert_child,
-													"INSERT INTO booking.executions "
-													"(machine_id, version, parent_id, root_id, branch_index, state, input, document, variables, phase, timeout_at, due_at) "
-													"SELECT $1, $2, $3, $4, $5, $6, $7, $7, $8, $9, p.timeout_at, "
-													"CASE WHEN $9 = 'step' THEN clock_timestamp() END "
-													"FROM booking.executions p WHERE p.id = $3 "
-													"RETURNING id",
-													9, types),
-									   values, nulls, false, 1),
-					  SPI_OK_INSERT_RETURNING, "child execution insert");
-	if (SPI_processed != 1)
-		elog(ERROR, "booking: parent execution %lld vanished", (long long) parent->id);
-	id = spi_col_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
-	SPI_finish();
-	return id;
-}
-
 /* The columns that move, $1 … $19 of both the insert and the update (row id first). */
 #define SAVE_ARGS 19
 static const Oid save_types[SAVE_ARGS] = {INT8OID, TEXTOID, JSONBOID, TEXTOID, TEXTOID, TEXTOID,
@@ -208,7 +177,7 @@ save_values(const ExecRow *row, Datum *values, char *nulls)
 {
 	memset(nulls, ' ', SAVE_ARGS);
 	values[0] = Int64GetDatum(row->id);
-	values[1] = CStringGetTextDatum(row->status);
+	values[1] = CStringGetTextDatum(exec_status_name(row->status));
 	values[2] = jsonb_datum(row->output, &nulls[2]);
 	values[3] = text_datum(row->error, &nulls[3]);
 	values[4] = text_datum(row->cause, &nulls[4]);
@@ -217,7 +186,7 @@ save_values(const ExecRow *row, Datum *values, char *nulls)
 	values[7] = jsonb_datum(row->variables, &nulls[7]);
 	values[8] = jsonb_datum(row->attempts, &nulls[8]);
 	values[9] = time_datum(row->entered_at, &nulls[9]);
-	values[10] = CStringGetTextDatum(row->phase);
+	values[10] = CStringGetTextDatum(exec_phase_name(row->phase));
 	values[11] = jsonb_datum(row->pending_events, &nulls[11]);
 	values[12] = time_datum(row->due_at, &nulls[12]);
 	values[13] = time_datum(row->stop_date, &nulls[13]);
@@ -344,8 +313,8 @@ store_exec_children(int64 parent_id)
 
 		c->id = spi_col_int8(tup, desc, 1, 0);
 		c->branch_index = spi_col_int4(tup, desc, 2, 0);
-		c->status = spi_col_text(tup, desc, 3);
-		c->phase = spi_col_text(tup, desc, 4);
+		c->status = exec_status_from_name(spi_col_text(tup, desc, 3));
+		c->phase = exec_phase_from_name(spi_col_text(tup, desc, 4));
 		c->output = spi_col_jsonb(tup, desc, 5);
 		c->error = spi_col_text(tup, desc, 6);
 		c->cause = spi_col_text(tup, desc, 7);
@@ -445,36 +414,178 @@ store_history_append(int64 execution_id, Jsonb *events)
 	Oid			types[2] = {INT8OID, JSONBOID};
 	Datum		values[2] = {Int64GetDatum(execution_id), JsonbPGetDatum(events)};
 
-	/* one row per run, however many events */
-	(void) booking_exec_plan(&plan_history, "INSERT INTO booking.history (execution_id, events) VALUES ($1, $2)",
-					   2, types, values, NULL, SPI_OK_INSERT, "history insert");
+	/* one row per run, however many events; the execution's shard key goes with it (docs/scale-out.md) */
+	if (booking_exec_plan(&plan_history, "INSERT INTO booking.history (execution_id, events, shard_key) "
+						  "SELECT $1, $2, e.shard_key FROM booking.executions e WHERE e.id = $1",
+						  2, types, values, NULL, SPI_OK_INSERT, "history insert") != 1)
+		elog(ERROR, "booking: history of execution %lld has no execution row", (long long) execution_id);
 }
 
 List *
-store_exec_claim_due(int max, TimestampTz now)
+store_exec_claim_due(int max, TimestampTz now, TimestampTz *from)
 {
 	MemoryContext caller = CurrentMemoryContext;
-	Oid			types[2] = {TIMESTAMPTZOID, INT4OID};
-	Datum		values[2] = {TimestampTzGetDatum(now), Int32GetDatum(max)};
+	Oid			types[3] = {TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID};
+	Datum		values[3] = {TimestampTzGetDatum(now), Int32GetDatum(max), TimestampTzGetDatum(*from)};
 	List	   *ids = NIL;
 
 	SPI_connect();
+	/*
+	 * From *from on: the index entries of what this transaction advanced
+	 * already stay until it ends, and each claim would walk them again.
+	 */
 	booking_spi_check(SPI_execute_plan(booking_plan(&plan_claim,
-													"SELECT id FROM booking.executions "
-													"WHERE status = 'RUNNING' AND due_at <= $1 "
+													"SELECT id, due_at FROM booking.executions "
+													"WHERE status = 'RUNNING' AND due_at <= $1 AND due_at >= $3 "
 													"ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED",
-													2, types),
+													3, types),
 									   values, NULL, false, 0),
 					  SPI_OK_SELECT, "due executions claim");
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		MemoryContext old = MemoryContextSwitchTo(caller);
-		int64	   *id = palloc(sizeof(int64));
-
-		*id = spi_col_int8(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, 0);
-		ids = lappend(ids, id);
-		MemoryContextSwitchTo(old);
+		ids = spi_col_int8_append(ids, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, caller);
+		*from = spi_col_timestamptz(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
 	}
 	SPI_finish();
 	return ids;
+}
+
+/*
+ * History counting. An execution's events are counted in two places: the
+ * top-level row's event_count (its own advances, under its row lock) and
+ * booking.history_counts (everything recorded elsewhere: Map/Parallel
+ * iterations, events written beside an advance), one row per (root, backend
+ * slot). A backend adds to its own slot, so iterations advanced by concurrent
+ * ticks never wait for each other, nor for the top-level row; the total is
+ * the sum, read without locks.
+ */
+/*
+ * Counts this transaction added beside roots and has not written yet: a tick
+ * ending a thousand iterations of one Map would otherwise update this
+ * backend's history_counts row a thousand times, and each update walks the
+ * versions the earlier ones left (quadratic in the iterations per
+ * transaction). Written once by store_history_counts_flush. A count added in
+ * a subtransaction that fails stays: the limit then comes a few events early,
+ * never late.
+ */
+typedef struct HeldCount
+{
+	int64		root_id;
+	int64		base;			/* the total when first counted in this transaction */
+	int64		pending;		/* added since, not written */
+} HeldCount;
+
+static HeldCount *held_counts = NULL;
+static int	n_held_counts = 0;
+static int	max_held_counts = 0;
+static MemoryContextCallback held_counts_callback;
+
+static void
+held_counts_forget(void *arg)
+{
+	held_counts = NULL;
+	n_held_counts = max_held_counts = 0;
+}
+
+static HeldCount *
+held_count_find(int64 root_id)
+{
+	for (int i = 0; i < n_held_counts; i++)
+		if (held_counts[i].root_id == root_id)
+			return &held_counts[i];
+	return NULL;
+}
+
+static int64
+history_total_written(int64 root_id)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(root_id)};
+
+	return booking_exec_plan_int8(&plan_history_total,
+								  "SELECT coalesce((SELECT event_count FROM booking.executions WHERE id = $1), 0)"
+								  " + coalesce((SELECT sum(events) FROM booking.history_counts WHERE root_id = $1), 0)",
+								  1, types, values, SPI_OK_SELECT, "history count");
+}
+
+int64
+store_history_total(int64 root_id)
+{
+	HeldCount  *h = held_count_find(root_id);
+
+	return history_total_written(root_id) + (h != NULL ? h->pending : 0);
+}
+
+int64
+store_history_count_add(int64 root_id, int events)
+{
+	HeldCount  *h = held_count_find(root_id);
+
+	if (h == NULL)
+	{
+		if (held_counts == NULL)
+		{
+			held_counts_callback.func = held_counts_forget;
+			MemoryContextRegisterResetCallback(TopTransactionContext, &held_counts_callback);
+			max_held_counts = 8;
+			held_counts = MemoryContextAlloc(TopTransactionContext, sizeof(HeldCount) * max_held_counts);
+		}
+		else if (n_held_counts == max_held_counts)
+		{
+			max_held_counts *= 2;
+			held_counts = repalloc(held_counts, sizeof(HeldCount) * max_held_counts);
+		}
+		h = &held_counts[n_held_counts++];
+		h->root_id = root_id;
+		h->base = history_total_written(root_id);
+		h->pending = 0;
+	}
+	h->pending += events;
+	return h->base + h->pending;
+}
+
+void
+store_history_counts_flush(void)
+{
+	Oid			types[3] = {INT8OID, INT4OID, INT4OID};
+
+	for (int i = 0; i < n_held_counts; i++)
+	{
+		Datum		values[3] = {Int64GetDatum(held_counts[i].root_id), Int32GetDatum(MyBackendId),
+		Int32GetDatum((int32) held_counts[i].pending)};
+
+		if (held_counts[i].pending == 0)
+			continue;
+		(void) booking_exec_plan(&plan_history_add,
+								 "INSERT INTO booking.history_counts AS h (root_id, slot, events) "
+								 "VALUES ($1, $2, $3) ON CONFLICT (root_id, slot) "
+								 "DO UPDATE SET events = h.events + EXCLUDED.events",
+								 3, types, values, NULL, SPI_OK_INSERT, "history count");
+	}
+	n_held_counts = 0;
+}
+
+void
+store_history_counts_discard(void)
+{
+	n_held_counts = 0;
+}
+
+int64
+store_history_count_fold(int64 root_id)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(root_id)};
+	HeldCount  *h = held_count_find(root_id);
+	int64		pending = 0;
+
+	if (h != NULL)
+	{
+		pending = h->pending;
+		*h = held_counts[--n_held_counts];	/* the last one takes its place */
+	}
+	return pending + booking_exec_plan_int8(&plan_history_fold,
+											"WITH gone AS (DELETE FROM booking.history_counts WHERE root_id = $1 RETURNING events) "
+											"SELECT coalesce(sum(events), 0) FROM gone",
+											1, types, values, SPI_OK_SELECT, "history count fold");
 }

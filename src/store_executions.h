@@ -11,6 +11,8 @@
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
+#include "exec_state.h"
+
 /* One row of booking.executions (plus its machine's name and role). */
 typedef struct ExecRow
 {
@@ -22,7 +24,7 @@ typedef struct ExecRow
 	char	   *machine_name;
 	Oid			role;			/* the machine's: its tasks run as this role */
 	char	   *search_path;	/* the machine's: its tasks run with this search_path */
-	char	   *status;
+	ExecStatus	status;
 	Jsonb	   *input;
 	Jsonb	   *output;
 	char	   *error;
@@ -35,7 +37,7 @@ typedef struct ExecRow
 	Jsonb	   *variables;
 	Jsonb	   *attempts;
 	TimestampTz entered_at;		/* 0: not entered yet */
-	char	   *phase;
+	ExecPhase	phase;
 	Jsonb	   *pending_events;
 	Jsonb	   *fanout;			/* phase branches: {map, tolerance, max_concurrency} */
 	TimestampTz due_at;			/* 0: not on a timer */
@@ -44,7 +46,8 @@ typedef struct ExecRow
 	TimestampTz stop_date;		/* 0: still running */
 	int			redrive_count;
 	TimestampTz redrive_date;
-	int			event_count;
+	int			event_count;	/* own_history or top-level: events counted in its row */
+	bool		own_history;	/* a Distributed Map iteration: its events count on their own */
 	bool		unsaved;		/* not in the table yet: id is 0, the first save inserts it */
 	bool		name_generated; /* unsaved: its name is a fresh UUID, nobody else's */
 } ExecRow;
@@ -54,8 +57,8 @@ typedef struct ChildSummary
 {
 	int64		id;
 	int			branch_index;
-	char	   *status;
-	char	   *phase;
+	ExecStatus	status;
+	ExecPhase	phase;
 	TimestampTz due_at;
 	Jsonb	   *output;
 	char	   *error;
@@ -76,10 +79,6 @@ int			store_exec_find_by_name(const char *machine_name, const char *name, int64 
 
 /* The id of machine_id's top-level execution named name, or 0. */
 int64		store_exec_find_in_machine(int64 machine_id, const char *name);
-
-/* Inserts a child of parent; returns its id. */
-int64		store_exec_insert_child(const ExecRow *parent, int index, const char *start,
-									Jsonb *input, Jsonb *variables, bool queued);
 
 /*
  * Writes back everything that moves: status, result, position, phase,
@@ -112,7 +111,39 @@ int64		store_exec_first_queued(int64 parent_id);
 /* Appends events (a jsonb array of {type, timestamp, details}) to a top-level execution's history. */
 void		store_history_append(int64 execution_id, Jsonb *events);
 
-/* Claims up to max due executions (FOR UPDATE SKIP LOCKED), earliest first; a list of int64 ids. */
-List	   *store_exec_claim_due(int max, TimestampTz now);
+/*
+ * Events in the history of top-level execution root_id (its Map and Parallel
+ * iterations included): its row's event_count plus what was counted beside
+ * it (history_counts), as committed or written by this transaction.
+ */
+int64		store_history_total(int64 root_id);
+
+/*
+ * Counts events recorded outside root_id's own advance (an iteration, an
+ * event written beside it) for this backend's slot, without locking the
+ * root's row; returns the new total (others' counts as they were when this
+ * transaction first counted for root_id). Kept in the backend until
+ * store_history_counts_flush writes them.
+ */
+int64		store_history_count_add(int64 root_id, int events);
+
+/* Writes what store_history_count_add kept (once per tick or per outermost advance). */
+void		store_history_counts_flush(void);
+
+/* Forgets them unwritten (what they counted was rolled back). */
+void		store_history_counts_discard(void);
+
+/*
+ * Removes root_id's history_counts rows and returns their sum, for the
+ * caller to add to the root's event_count (which it holds locked and saves).
+ */
+int64		store_history_count_fold(int64 root_id);
+
+/*
+ * Claims up to max executions due by now and not before *from (FOR UPDATE
+ * SKIP LOCKED), earliest first; a list of int64 ids. Sets *from to the last
+ * one's due time, for the next claim of the same transaction.
+ */
+List	   *store_exec_claim_due(int max, TimestampTz now, TimestampTz *from);
 
 #endif

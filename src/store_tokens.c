@@ -94,11 +94,14 @@ store_token_insert(const TokenRow *row, Jsonb *activity_input)
 	nulls[6] = row->heartbeat_at != 0 ? ' ' : 'n';
 	values[7] = TimestampTzGetDatum(row->timeout_at);
 	nulls[7] = row->timeout_at != 0 ? ' ' : 'n';
-	(void) booking_exec_plan(&plan_insert,
+	/* the execution's shard key goes with it (docs/scale-out.md) */
+	if (booking_exec_plan(&plan_insert,
 					   "INSERT INTO booking.task_tokens (token, execution_id, state, "
-					   "activity_id, input, heartbeat_seconds, heartbeat_at, timeout_at) "
-					   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-					   8, types, values, nulls, SPI_OK_INSERT, "task token insert");
+					   "activity_id, input, heartbeat_seconds, heartbeat_at, timeout_at, shard_key) "
+					   "SELECT $1, $2, $3, $4, $5, $6, $7, $8, e.shard_key "
+					   "FROM booking.executions e WHERE e.id = $2",
+					   8, types, values, nulls, SPI_OK_INSERT, "task token insert") != 1)
+		elog(ERROR, "booking: task token of execution %lld has no execution row", (long long) row->execution_id);
 }
 
 /* Row 0 of SPI_tuptable (TOKEN_COLUMNS first), copied into the caller's context. */

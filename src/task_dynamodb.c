@@ -44,6 +44,9 @@
 #include "spi_plans.h"
 #include "task_dynamodb.h"
 
+/* The length of a DynamoDB request id. */
+#define REQUEST_ID_LEN 52
+
 /* Runs against a row inserted concurrently at most this often before giving up. */
 #define MAX_ATTEMPTS 3
 
@@ -519,6 +522,45 @@ run_request(Call *call, ddb_operation op, asl_error *err)
 	}
 }
 
+/* A DynamoDB request id: 52 characters of [A-Z0-9], random as DynamoDB's are. */
+static void
+new_request_id(char *buf)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	uint8		bytes[REQUEST_ID_LEN];
+
+	if (!pg_strong_random(bytes, sizeof(bytes)))
+		memset(bytes, 0, sizeof(bytes));
+	for (int i = 0; i < REQUEST_ID_LEN; i++)
+		buf[i] = alphabet[bytes[i] % (sizeof(alphabet) - 1)];
+	buf[REQUEST_ID_LEN] = '\0';
+}
+
+/*
+ * DynamoDB's refusal as Step Functions reports it: the message with the AWS
+ * SDK's suffix, "(Service: AmazonDynamoDBv2; Status Code: 400; Error Code:
+ * ValidationException; Request ID: …; Proxy: null)". Every refusal here is a
+ * client error (400); a ValidationException is named
+ * DynamoDB.AmazonDynamoDBException, the others after their code.
+ */
+static void
+add_sdk_suffix(asl_error *err)
+{
+	const char *code;
+	char		request_id[REQUEST_ID_LEN + 1];
+	char	   *cause;
+
+	if (err->name == NULL || strncmp(err->name, "DynamoDB.", 9) != 0)
+		return;
+	code = strcmp(err->name, DDB_ERR_VALIDATION) == 0 ? "ValidationException" : err->name + 9;
+	new_request_id(request_id);
+	if (asprintf(&cause, "%s (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: %s; Request ID: %s; Proxy: null)",
+				 err->cause ? err->cause : "", code, request_id) < 0)
+		return;					/* out of memory: the message alone */
+	free(err->cause);
+	err->cause = cause;
+}
+
 bool
 booking_task_dynamodb(const char *action, json_object *params, json_object **output, asl_error *err)
 {
@@ -542,7 +584,7 @@ booking_task_dynamodb(const char *action, json_object *params, json_object **out
 
 	memset(&call, 0, sizeof(call));
 	name = ddb_request_table_name(params, err);
-	if (name != NULL)
+	if (name != NULL && ddb_request_check_shape(op, params, err))
 		call.table = ddb_table_open(name, err);
 	if (call.table != NULL)
 	{
@@ -561,5 +603,7 @@ booking_task_dynamodb(const char *action, json_object *params, json_object **out
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(cxt);
 	*output = response;
+	if (response == NULL)
+		add_sdk_suffix(err);
 	return response != NULL;
 }

@@ -8,12 +8,15 @@
 
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "advance.h"
 #include "booking.h"
 #include "permissions.h"
+#include "standby.h"
 #include "store_executions.h"
+#include "store_fanouts.h"
 #include "subxact.h"
 
 PG_FUNCTION_INFO_V1(sfn_tick);
@@ -39,11 +42,14 @@ static void
 advance_isolated(int64 id)
 {
 	bool		kept;
+	FanoutsSaved *fanouts = store_fanouts_save();
 	ErrorData  *edata = booking_subxact(advance_body, &id, &kept);
 
 	if (edata != NULL)
 	{
 		ExecRow		row;
+
+		store_fanouts_restore(fanouts); /* its counts were rolled back with it */
 
 		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_TRANSACTION_ROLLBACK)
 		{
@@ -57,34 +63,82 @@ advance_isolated(int64 id)
 			ReThrowError(edata);
 		ereport(WARNING,
 				(errmsg("booking: execution %lld failed while advancing: %s", (long long) id, edata->message)));
-		if (store_exec_load(id, true, false, &row) && strcmp(row.status, "RUNNING") == 0)
-			booking_stop(&row, "FAILED", "States.Runtime", edata->message);
+		if (store_exec_load(id, true, false, &row) && row.status == EXEC_RUNNING)
+			booking_stop(&row, EXEC_FAILED, "States.Runtime", edata->message);
 		FreeErrorData(edata);
 	}
 }
 
+/* Executions claimed at a time: a tick that runs out of time holds few it has not advanced. */
+#define CLAIM_BATCH 64
+
+/*
+ * Claims and advances due executions until max are done, none is due, or
+ * booking.tick_time_budget is spent (then the rest stay due for the next
+ * tick, after this transaction commits). Each execution advances in a memory
+ * context of its own, reset after it: a tick of any size holds one
+ * execution's memory at a time.
+ */
 Datum
 sfn_tick(PG_FUNCTION_ARGS)
 {
-	int			max = PG_ARGISNULL(0) ? 1000 : PG_GETARG_INT32(0);
-	List	   *ids;
-	ListCell   *lc;
+	int			max;
 	int			advanced = 0;
 	BookingScope scope;
+	TimestampTz deadline;
+	MemoryContext per_execution;
+	MemoryContext caller = CurrentMemoryContext;
+	TimestampTz claimed_from = DT_NOBEGIN;
 
+	booking_require_primary("sfn_tick");
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("max_executions must not be null")));
+	max = PG_GETARG_INT32(0);
 	if (max < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_executions must be at least 1, not %d", max)));
 	/* a tick advances what is due, each task as its machine's role */
 	(void) booking_enter(&scope);
-	ids = store_exec_claim_due(max, GetCurrentTimestamp());
-	foreach(lc, ids)
+	deadline = GetCurrentTimestamp() + (TimestampTz) booking_tick_time_budget * 1000;
+	per_execution = AllocSetContextCreate(caller, "booking execution", ALLOCSET_DEFAULT_SIZES);
+	booking_advance_cap = deadline;
+	PG_TRY();
 	{
-		advance_isolated(*(int64 *) lfirst(lc));
-		advanced++;
-		CHECK_FOR_INTERRUPTS();
+		while (advanced < max && GetCurrentTimestamp() < deadline)
+		{
+			int			asked = Min(CLAIM_BATCH, max - advanced);
+			List	   *ids = store_exec_claim_due(asked, GetCurrentTimestamp(), &claimed_from);
+			int			claimed = list_length(ids);
+			ListCell   *lc;
+
+			foreach(lc, ids)
+			{
+				if (GetCurrentTimestamp() >= deadline)
+					break;		/* claimed, not advanced: due for the next tick */
+				MemoryContextSwitchTo(per_execution);
+				advance_isolated(*(int64 *) lfirst(lc));
+				MemoryContextSwitchTo(caller);
+				MemoryContextReset(per_execution);
+				advanced++;
+				CHECK_FOR_INTERRUPTS();
+			}
+			list_free_deep(ids);
+			if (claimed < asked)
+				break;			/* nothing more is due */
+		}
 	}
+	PG_FINALLY();
+	{
+		booking_advance_cap = 0;
+	}
+	PG_END_TRY();
+	store_fanouts_flush();
+	store_history_counts_flush();
+	MemoryContextSwitchTo(caller);
+	MemoryContextDelete(per_execution);
 	booking_leave(&scope);
 	PG_RETURN_INT32(advanced);
 }

@@ -41,6 +41,15 @@ typedef struct TimerSlot
 	TimestampTz sleep_until;	/* BOOKING_TIMER_AWAKE: ticking */
 	int64		sleeps;			/* waits on the latch since the worker started */
 	int64		woken;			/* of those, ended by a latch set (a commit, a sibling) */
+	/* what monitoring shows (booking.timer_workers, the monitor views) */
+	BookingWorkerState state;
+	TimestampTz last_round;		/* end of the last round that committed; 0: none yet */
+	int64		rounds;			/* rounds that committed */
+	int64		advanced;		/* executions those rounds advanced */
+	int64		purged;			/* ended executions deleted past booking.execution_retention */
+	int64		errors;			/* rounds that ended in an ERROR */
+	TimestampTz last_error_at;	/* 0: none */
+	char		last_error[BOOKING_WORKER_ERROR_LEN];
 } TimerSlot;
 
 typedef struct TimerShared
@@ -295,6 +304,14 @@ booking_timer_attach(int slot)
 	shared->slots[slot].sleep_until = BOOKING_TIMER_AWAKE;
 	shared->slots[slot].sleeps = 0;
 	shared->slots[slot].woken = 0;
+	shared->slots[slot].state = BOOKING_WORKER_TICKING;
+	shared->slots[slot].last_round = 0;
+	shared->slots[slot].rounds = 0;
+	shared->slots[slot].advanced = 0;
+	shared->slots[slot].purged = 0;
+	shared->slots[slot].errors = 0;
+	shared->slots[slot].last_error_at = 0;
+	shared->slots[slot].last_error[0] = '\0';
 	SpinLockRelease(&shared->mutex);
 	my_slot = slot;
 	before_shmem_exit(detach, (Datum) 0);
@@ -305,6 +322,40 @@ booking_timer_set_sleep(TimestampTz until)
 {
 	SpinLockAcquire(&shared->mutex);
 	shared->slots[my_slot].sleep_until = until;
+	SpinLockRelease(&shared->mutex);
+}
+
+void
+booking_timer_set_state(BookingWorkerState state)
+{
+	SpinLockAcquire(&shared->mutex);
+	shared->slots[my_slot].state = state;
+	SpinLockRelease(&shared->mutex);
+}
+
+void
+booking_timer_round_done(int advanced, int purged)
+{
+	TimestampTz now = GetCurrentTimestamp();
+
+	SpinLockAcquire(&shared->mutex);
+	shared->slots[my_slot].last_round = now;
+	shared->slots[my_slot].rounds++;
+	shared->slots[my_slot].advanced += advanced;
+	shared->slots[my_slot].purged += purged;
+	SpinLockRelease(&shared->mutex);
+}
+
+void
+booking_timer_round_failed(const char *message)
+{
+	TimestampTz now = GetCurrentTimestamp();
+
+	SpinLockAcquire(&shared->mutex);
+	shared->slots[my_slot].errors++;
+	shared->slots[my_slot].last_error_at = now;
+	strlcpy(shared->slots[my_slot].last_error, message ? message : "",
+			sizeof(shared->slots[my_slot].last_error));
 	SpinLockRelease(&shared->mutex);
 }
 
@@ -324,10 +375,29 @@ booking_timer_slept(bool woken)
 	SpinLockRelease(&shared->mutex);
 }
 
+static const char *const state_names[] = {
+	[BOOKING_WORKER_TICKING] = "ticking",
+	[BOOKING_WORKER_PURGING] = "purging",
+	[BOOKING_WORKER_SLEEPING] = "sleeping",
+	[BOOKING_WORKER_BACKING_OFF] = "backing off",
+	[BOOKING_WORKER_STANDBY] = "standby",
+};
+
+#define TIMER_WORKER_COLUMNS 14
+
+static Datum
+time_or_null(TimestampTz t, bool *null)
+{
+	*null = t == 0;
+	return TimestampTzGetDatum(t);
+}
+
 /*
  * booking.timer_workers(): the running workers, when each looks at the
  * tables next (NULL: ticking now), how often each has slept and how many of
- * those sleeps a wake-up ended. No rows without booking preloaded.
+ * those sleeps a wake-up ended; its state, its last committed round and the
+ * counts of its rounds, advanced and purged executions and errors, with the
+ * last error. No rows without booking preloaded.
  */
 PG_FUNCTION_INFO_V1(booking_timer_workers);
 
@@ -348,12 +418,13 @@ booking_timer_workers(PG_FUNCTION_ARGS)
 	SpinLockRelease(&shared->mutex);
 	for (int i = 0; i < n; i++)
 	{
-		Datum		values[6];
-		bool		nulls[6] = {false, false, false, false, false, false};
+		Datum		values[TIMER_WORKER_COLUMNS];
+		bool		nulls[TIMER_WORKER_COLUMNS];
 		char	   *db;
 
 		if (copy[i].pid == 0)
 			continue;
+		memset(nulls, 0, sizeof(nulls));
 		db = get_database_name(copy[i].dboid);
 		values[0] = Int32GetDatum(copy[i].pid);
 		values[1] = Int32GetDatum(i + 1);
@@ -365,6 +436,15 @@ booking_timer_workers(PG_FUNCTION_ARGS)
 		nulls[3] = copy[i].sleep_until == BOOKING_TIMER_AWAKE;
 		values[4] = Int64GetDatum(copy[i].sleeps);
 		values[5] = Int64GetDatum(copy[i].woken);
+		values[6] = CStringGetTextDatum(state_names[copy[i].state]);
+		values[7] = time_or_null(copy[i].last_round, &nulls[7]);
+		values[8] = Int64GetDatum(copy[i].rounds);
+		values[9] = Int64GetDatum(copy[i].advanced);
+		values[10] = Int64GetDatum(copy[i].purged);
+		values[11] = Int64GetDatum(copy[i].errors);
+		values[12] = time_or_null(copy[i].last_error_at, &nulls[12]);
+		values[13] = CStringGetTextDatum(copy[i].last_error);
+		nulls[13] = copy[i].last_error_at == 0;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

@@ -31,6 +31,19 @@ void		booking_timer_shmem_init(int nslots);
 
 /* ---- the worker's side (worker.c) ---- */
 
+/* What a worker is doing, as monitoring shows it. */
+typedef enum BookingWorkerState
+{
+	BOOKING_WORKER_TICKING,
+	BOOKING_WORKER_PURGING,		/* deleting ended executions past their retention */
+	BOOKING_WORKER_SLEEPING,
+	BOOKING_WORKER_BACKING_OFF, /* after an ERROR */
+	BOOKING_WORKER_STANDBY		/* the server is in recovery: nothing may fire */
+} BookingWorkerState;
+
+/* the last error's message is kept up to this many bytes */
+#define BOOKING_WORKER_ERROR_LEN 256
+
 /* This process is a timer worker in slot: it recomputes its own wake-up, the hook stays quiet. */
 void		booking_timer_attach(int slot);
 
@@ -39,6 +52,15 @@ void		booking_timer_set_sleep(TimestampTz until);
 
 /* Counts a wait on the latch; woken: a latch set ended it, not the timeout. */
 void		booking_timer_slept(bool woken);
+
+/* Publishes what this worker is doing. */
+void		booking_timer_set_state(BookingWorkerState state);
+
+/* A round committed: it advanced and purged this many executions. */
+void		booking_timer_round_done(int advanced, int purged);
+
+/* A round ended in an ERROR with this message. */
+void		booking_timer_round_failed(const char *message);
 
 /* A backlog: sets the latch of one other sleeping worker of this database, if any. */
 void		booking_timer_wake_sibling(void);

@@ -18,10 +18,28 @@
  * BOOKING_WORKER_RESTART seconds. SIGHUP rereads the configuration. An ERROR
  * in a round is logged, its transaction rolled back, and the next round
  * waits 1 s, doubling up to booking.worker_max_sleep while errors repeat.
+ *
+ * On a hot standby the workers start, publish "standby" and wait for the end
+ * of recovery, looking once a second: nothing may fire there. After
+ * promotion their next look finds the server writable and they tick.
+ *
+ * Retention: the first worker of each database also deletes ended executions
+ * older than booking.execution_retention (retention.c), a batch of
+ * booking.retention_batch_size per transaction, only when the next timer is
+ * further away than twice the last batch took (PURGE_MIN_GAP_MS at least),
+ * and ticks again after every batch: batches fit in the gaps between timers,
+ * and a timer committed during one waits for that small batch at most. When a batch comes back short there is
+ * nothing more to purge for a while: the next look is PURGE_IDLE_S later
+ * (at once after a configuration reload: a new retention applies at once).
+ *
+ * Each worker's state, last committed round and counts (rounds, advanced,
+ * purged, errors and the last error) are in shared memory for monitoring
+ * (booking.timer_workers, timer_wake.c).
  */
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
@@ -39,6 +57,7 @@
 #include "utils/timestamp.h"
 #include "utils/varlena.h"
 
+#include "retention.h"
 #include "spi_columns.h"
 #include "timer_wake.h"
 #include "worker.h"
@@ -58,9 +77,17 @@ int			booking_worker_max_sleep = 60;
  */
 #define LOCKED_RECHECK_MS 1000
 
+#define STANDBY_POLL_MS 1000	/* how often a worker on a standby looks for the end of recovery */
+#define PURGE_MIN_GAP_MS 10		/* purge a batch only when the next timer is this far away at least */
+#define PURGE_IDLE_S 60			/* after a short batch: nothing more to purge until then */
+
+/* bgw_extra: the database name, then at PURGER_FLAG 'p' for the worker that purges */
+#define PURGER_FLAG NAMEDATALEN
+
 static SPIPlanPtr plan_tick = NULL;
 static SPIPlanPtr plan_next = NULL;
 static SPIPlanPtr plan_next_after = NULL;
+static SPIPlanPtr plan_purge = NULL;
 
 void
 booking_worker_init(void)
@@ -100,6 +127,22 @@ booking_worker_init(void)
 							&booking_worker_max_sleep,
 							60, 1, 3600,
 							PGC_SIGHUP, GUC_UNIT_S,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("booking.execution_retention",
+							"How long ended executions and their history are kept (-1: forever).",
+							"AWS keeps them 90 days. Older ones are deleted in small batches by the "
+							"timer workers or by CALL booking.purge_for() from pg_cron.",
+							&booking_execution_retention,
+							90 * 24 * 60, -1, INT_MAX,
+							PGC_SUSET, GUC_UNIT_MIN,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("booking.retention_batch_size",
+							"Ended executions deleted per transaction when purging.",
+							"Small batches keep a purge from delaying the timers.",
+							&booking_retention_batch_size,
+							500, 1, 100000,
+							PGC_SUSET, 0,
 							NULL, NULL, NULL);
 
 	if (!process_shared_preload_libraries_in_progress || booking_workers == 0)
@@ -145,13 +188,15 @@ booking_worker_init(void)
 			}
 			memset(&worker, 0, sizeof(worker));
 			worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-			worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+			/* on a standby too: it waits there, visible to monitoring (see above) */
+			worker.bgw_start_time = BgWorkerStart_ConsistentState;
 			worker.bgw_restart_time = BOOKING_WORKER_RESTART;
 			snprintf(worker.bgw_library_name, BGW_MAXLEN, "booking");
 			snprintf(worker.bgw_function_name, BGW_MAXLEN, "booking_timer_main");
 			snprintf(worker.bgw_name, BGW_MAXLEN, "booking timer %d for database %s", i, db);
 			snprintf(worker.bgw_type, BGW_MAXLEN, "booking timer");
 			strlcpy(worker.bgw_extra, db, BGW_EXTRALEN);
+			worker.bgw_extra[PURGER_FLAG] = i == 1 ? 'p' : '\0';
 			worker.bgw_main_arg = Int32GetDatum(slot);
 			RegisterBackgroundWorker(&worker);
 			slot++;
@@ -192,7 +237,7 @@ fetch_time(SPIPlanPtr plan, Datum *values)
  * *backlog: the batch was full, there may be more due now.
  */
 static TimestampTz
-tick_and_plan(bool *backlog)
+tick_and_plan(bool *backlog, int *advanced_out)
 {
 	TimestampTz started = GetCurrentTimestamp();
 	TimestampTz idle_until = TimestampTzPlusMilliseconds(started, booking_worker_max_sleep * 1000L);
@@ -213,6 +258,7 @@ tick_and_plan(bool *backlog)
 		elog(ERROR, "booking timer: sfn_tick failed");
 	advanced = spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	*backlog = advanced >= booking_worker_batch_size;
+	*advanced_out = advanced;
 
 	next = fetch_time(keep_plan(&plan_next,
 								"SELECT min(due_at) FROM booking.executions "
@@ -237,32 +283,82 @@ tick_and_plan(bool *backlog)
 	return next;
 }
 
-/* A round in its own transaction. False (and the ERROR logged) on an error. */
+/* One batch of the retention purge; -1 when the extension is not there. */
+static int
+purge_batch(void)
+{
+	Oid			types[1] = {INT4OID};
+	Datum		values[1];
+	int			purged;
+
+	if (!OidIsValid(get_extension_oid("booking", true)))
+		return -1;
+	SPI_connect();
+	/* a schema older than the library (before ALTER EXTENSION booking UPDATE) has no purge */
+	if (SPI_execute("SELECT (to_regprocedure('booking.purge_executions(integer)') IS NULL)::int", true, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "booking timer: looking for purge_executions failed");
+	if (spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 1) != 0)
+	{
+		SPI_finish();
+		return -1;
+	}
+	values[0] = Int32GetDatum(booking_retention_batch_size);
+	if (SPI_execute_plan(keep_plan(&plan_purge, "SELECT booking.purge_executions($1)", 1, types),
+						 values, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "booking timer: purge_executions failed");
+	purged = spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
+	SPI_finish();
+	return purged;
+}
+
+/*
+ * A round in its own transaction: a tick (purge false; *next and *backlog
+ * set) or a batch of the purge (*purged set). False (the ERROR logged and
+ * counted) on an error.
+ */
 static bool
-run_round(TimestampTz *next, bool *backlog)
+run_round(bool purge, TimestampTz *next, bool *backlog, int *purged)
 {
 	MemoryContext round_context = CurrentMemoryContext;
 	volatile bool ok = true;
 
 	PG_TRY();
 	{
+		int			advanced = 0;
+
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
 		PushActiveSnapshot(GetTransactionSnapshot());
-		pgstat_report_activity(STATE_RUNNING, "booking timer: sfn_tick");
-		*next = tick_and_plan(backlog);
+		if (purge)
+		{
+			pgstat_report_activity(STATE_RUNNING, "booking timer: purging ended executions");
+			*purged = purge_batch();
+		}
+		else
+		{
+			pgstat_report_activity(STATE_RUNNING, "booking timer: sfn_tick");
+			*next = tick_and_plan(backlog, &advanced);
+		}
 		PopActiveSnapshot();
 		CommitTransactionCommand();
+		booking_timer_round_done(advanced, purge ? Max(*purged, 0) : 0);
 	}
 	PG_CATCH();
 	{
+		ErrorData  *edata;
+
 		/* as the main loop of a backend does after an ERROR */
 		HOLD_INTERRUPTS();
+		MemoryContextSwitchTo(round_context);
+		edata = CopyErrorData();
 		error_context_stack = NULL;
 		EmitErrorReport();
 		AbortCurrentTransaction();
 		MemoryContextSwitchTo(round_context);
 		FlushErrorState();
+		booking_timer_round_failed(edata->message);
+		FreeErrorData(edata);
 		RESUME_INTERRUPTS();
 		pgstat_report_activity(STATE_IDLE, "booking timer: backing off after an error");
 		ok = false;
@@ -272,8 +368,11 @@ run_round(TimestampTz *next, bool *backlog)
 	return ok;
 }
 
-/* Quiet exit on SIGTERM between rounds; FATAL inside one (CHECK_FOR_INTERRUPTS). */
-static void
+/*
+ * Quiet exit on SIGTERM between rounds; FATAL inside one (CHECK_FOR_INTERRUPTS).
+ * True when the configuration was reread.
+ */
+static bool
 between_rounds(void)
 {
 	if (ProcDiePending)
@@ -287,7 +386,9 @@ between_rounds(void)
 	{
 		ConfigReloadPending = false;
 		ProcessConfigFile(PGC_SIGHUP);
+		return true;
 	}
+	return false;
 }
 
 static long
@@ -305,6 +406,7 @@ ms_until(TimestampTz t)
 static void
 back_off(TimestampTz until)
 {
+	booking_timer_set_state(BOOKING_WORKER_BACKING_OFF);
 	booking_timer_set_sleep(until);
 	pgstat_report_stat(true);
 	for (;;)
@@ -315,8 +417,25 @@ back_off(TimestampTz until)
 			break;
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, ms, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
-		between_rounds();
+		(void) between_rounds();
 	}
+}
+
+/*
+ * A hot standby: nothing may fire. Publishes "standby" and waits; false once
+ * the server is writable (promoted).
+ */
+static bool
+wait_while_standby(void)
+{
+	if (!RecoveryInProgress())
+		return false;
+	booking_timer_set_state(BOOKING_WORKER_STANDBY);
+	booking_timer_set_sleep(TimestampTzPlusMilliseconds(GetCurrentTimestamp(), STANDBY_POLL_MS));
+	pgstat_report_activity(STATE_IDLE, "booking timer: waiting for the end of recovery (hot standby)");
+	(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, STANDBY_POLL_MS,
+					 PG_WAIT_EXTENSION);
+	return true;
 }
 
 void
@@ -324,10 +443,14 @@ booking_timer_main(Datum main_arg)
 {
 	int			slot = DatumGetInt32(main_arg);
 	char		dbname[NAMEDATALEN];
+	bool		purger;
 	MemoryContext round_context;
 	long		error_backoff_ms = 0;
+	TimestampTz purge_after = 0;	/* no purge before this */
+	long		purge_ms = 0;	/* how long the last purge batch took */
 
 	strlcpy(dbname, MyBgworkerEntry->bgw_extra, sizeof(dbname));
+	purger = MyBgworkerEntry->bgw_extra[PURGER_FLAG] == 'p';
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
@@ -341,18 +464,23 @@ booking_timer_main(Datum main_arg)
 	{
 		TimestampTz next = 0;
 		bool		backlog = false;
+		int			purged = 0;
 		long		ms;
 		int			rc;
 		char		activity[128];
 
 		/* reset before publishing "awake": a latch set from now on is kept (timer_wake.c) */
 		ResetLatch(MyLatch);
-		between_rounds();
+		if (between_rounds())
+			purge_after = 0;	/* a new retention applies at once */
+		if (wait_while_standby())
+			continue;
+		booking_timer_set_state(BOOKING_WORKER_TICKING);
 		booking_timer_set_sleep(BOOKING_TIMER_AWAKE);
 		MemoryContextSwitchTo(round_context);
 		MemoryContextReset(round_context);
 
-		if (!run_round(&next, &backlog))
+		if (!run_round(false, &next, &backlog, &purged))
 		{
 			error_backoff_ms = error_backoff_ms == 0 ? 1000
 				: Min(error_backoff_ms * 2, booking_worker_max_sleep * 1000L);
@@ -367,8 +495,23 @@ booking_timer_main(Datum main_arg)
 			continue;
 		}
 		ms = ms_until(next);
+		if (purger && booking_execution_retention >= 0 && ms >= Max(PURGE_MIN_GAP_MS, 2 * purge_ms) &&
+			GetCurrentTimestamp() >= purge_after)
+		{
+			TimestampTz started = GetCurrentTimestamp();
+
+			/* one batch, then tick again: a timer due meanwhile waits for this batch only */
+			booking_timer_set_state(BOOKING_WORKER_PURGING);
+			if (!run_round(true, &next, &backlog, &purged))
+				purged = -1;
+			purge_ms = (long) ((GetCurrentTimestamp() - started) / 1000);
+			if (purged < booking_retention_batch_size)
+				purge_after = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), PURGE_IDLE_S * 1000L);
+			continue;
+		}
 		if (ms == 0)
 			continue;
+		booking_timer_set_state(BOOKING_WORKER_SLEEPING);
 		booking_timer_set_sleep(next);
 		/* flush statistics before a long sleep; at most once a second otherwise */
 		pgstat_report_stat(ms >= 1000);

@@ -1,11 +1,13 @@
-# bench/lib/bench.sh — helpers shared by bench/durable.sh and bench/memory.sh.
+# bench/lib/bench.sh — helpers shared by bench/durable.sh, bench/memory.sh and bench/retention.sh.
 # Sourced, not run. Needs BENCH (bench/) and ROOT (the repository) set.
 #
 #   log MSG / die MSG             progress and fatal errors, on stderr
 #   bench_build                   ./install.sh build (packages, build, install; idempotent);
 #                                 BENCH_SKIP_BUILD=1 skips it (benchmarks the installed build)
-#   bench_cluster DIR PORT        a fresh private cluster as the postgres user with
-#                                 CREATE EXTENSION booking; stopped at exit (also on failure)
+#   bench_cluster DIR PORT [LINE...]  a fresh private cluster as the postgres user with
+#                                 CREATE EXTENSION booking (in database postgres); no timer
+#                                 workers unless a LINE (added to its configuration) says
+#                                 so; stopped at exit (also on failure)
 #   sql [psql args]               psql -At on that cluster (ON_ERROR_STOP)
 #   median N...                   the median (the lower middle for an even count)
 #   machine                       one line: cores, CPU, PostgreSQL version
@@ -32,7 +34,8 @@ _bench_stop() {
 }
 
 bench_cluster() {
-	local dir=$1 port=$2
+	local dir=$1 port=$2 line
+	shift 2
 	_BENCH_CLUSTER_DIR=$dir
 	BENCH_CLUSTER_PORT=$port
 	trap _bench_stop EXIT
@@ -42,6 +45,9 @@ bench_cluster() {
 	cluster_init "$dir" "$port" || die "initdb in $dir"
 	# no timer workers: the benchmarks tick themselves and count what their ticks advance
 	echo "booking.workers = 0" | runuser -u postgres -- tee -a "$dir/data/booking.conf" >/dev/null
+	for line in "$@"; do
+		echo "$line" | runuser -u postgres -- tee -a "$dir/data/booking.conf" >/dev/null
+	done
 	cluster_start "$dir" "$port" || die "starting the cluster in $dir"
 	sql -c "CREATE EXTENSION booking" >/dev/null || die "CREATE EXTENSION booking"
 }

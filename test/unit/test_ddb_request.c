@@ -117,6 +117,38 @@ table_of(const char *params)
 	return result;
 }
 
+/* ddb_request_check_shape: "ok", or the error. */
+static const char *
+shape_of(ddb_operation op, const char *params)
+{
+	json_object *p = json_tokener_parse(params);
+	asl_error	err = {0};
+
+	if (ddb_request_check_shape(op, p, &err))
+		snprintf(result, sizeof(result), "ok");
+	else
+		snprintf(result, sizeof(result), "ERR %s: %s", err.name, err.cause);
+	asl_error_clear(&err);
+	json_object_put(p);
+	return result;
+}
+
+/* What DynamoDB refuses before it looks for the table (AWS-recorded test_invalid_param). */
+static void
+test_shape(void)
+{
+	CHECK_STR(shape_of(DDB_PUT_ITEM, "{\"TableName\": \"no_such\", \"Item\": null}"), VALIDATION
+			  "1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null");
+	CHECK_STR(shape_of(DDB_GET_ITEM, "{\"TableName\": \"no_such\"}"), VALIDATION
+			  "1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
+	CHECK_STR(shape_of(DDB_GET_ITEM, "{\"TableName\": \"t\", \"Key\": {\"x\": {\"S\": \"1\"}}, \"Bogus\": 1}"),
+			  VALIDATION "The field \"Bogus\" is not supported by Step Functions");
+	CHECK_STR(shape_of(DDB_UPDATE_ITEM, "{\"TableName\": \"t\", \"Key\": {\"x\": {\"S\": \"1\"}}, \"UpdateExpression\": \"SET = 1\"}"),
+			  VALIDATION "Invalid UpdateExpression: Syntax error; token: \"=\", near: \"SET = 1\"");
+	/* the key's contents are checked against the table, later */
+	CHECK_STR(shape_of(DDB_GET_ITEM, "{\"TableName\": \"t\", \"Key\": {\"anything\": {\"S\": \"1\"}}}"), "ok");
+}
+
 static void
 test_table_name(void)
 {
@@ -124,7 +156,12 @@ test_table_name(void)
 
 	CHECK_STR(table_of("{\"TableName\": \"public.apartments\"}"), "public.apartments");
 	CHECK_STR(table_of("{\"TableName\": \"Apartments\"}"), "Apartments");
-	CHECK_STR(table_of("{\"TableName\": \"a b\"}"), "a b");
+	CHECK_STR(table_of("{\"TableName\": \"archive.v2-old_1\"}"), "archive.v2-old_1");
+	/* DynamoDB's pattern [a-zA-Z0-9_.-]+ (AWS-recorded test_put_item_invalid_table_name) */
+	CHECK_STR(table_of("{\"TableName\": \"a b\"}"), VALIDATION
+			  "1 validation error detected: Value 'a b' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+	CHECK_STR(table_of("{\"TableName\": \"/invalid_test_table\"}"), VALIDATION
+			  "1 validation error detected: Value '/invalid_test_table' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
 	CHECK_STR(table_of("{}"), VALIDATION "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
 	CHECK_STR(table_of("{\"TableName\": null}"), VALIDATION "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
 	CHECK_STR(table_of("[]"), VALIDATION "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
@@ -539,6 +576,7 @@ UNIT_MAIN("test_ddb_request", {
 	test_update_nesting();
 	test_operations();
 	test_table_name();
+	test_shape();
 	test_article_booking();
 	test_update_return_values();
 	test_put_item();

@@ -337,9 +337,11 @@ test_format(void)
 	EXPECT_FAIL("States.Format('{}', 1, 2)", "the template has 1 {} placeholder but 2 values follow it");
 	EXPECT_FAIL("States.Format('none', 1)", "the template has 0 {} placeholders but 1 value follows it");
 	EXPECT_FAIL("States.Format('\\{}', 1)", "the template has 0 {} placeholders");
-	/* objects and arrays cannot be formatted */
-	EXPECT_FAIL("States.Format('{}', $.json1)", "States.Format: argument 2 (value) must be a string, number, boolean or null, got the object {\"a\":");
-	EXPECT_FAIL("States.Format('{}', $.inputArray)", "got the array [1,2,3,4,5,6,7,8,9]");
+	/* objects and arrays print as Java prints them (AWS-recorded test_format_2, test_context_json_path) */
+	EXPECT("States.Format('{}', $.json1)", "\"{a={a1=1, a2=2}, b=2}\"");
+	EXPECT("States.Format('{}', $.inputArray)", "\"[1, 2, 3, 4, 5, 6, 7, 8, 9]\"");
+	EXPECT("States.Format('x{}y', States.StringToJson('{\"k\": [\"s\", null, true, 1.5, {}]}'))",
+		   "\"x{k=[s, null, true, 1.5, {}]}y\"");
 	/* a template from a path must be a string */
 	EXPECT_FAIL("States.Format($.i)", "States.Format: argument 1 (template) must be a string, got the number 42");
 	EXPECT_FAIL("States.Format($.z)", "argument 1 (template) must be a string, got null");
@@ -356,7 +358,9 @@ test_json_functions(void)
 	EXPECT("States.StringToJson('null')", "null");
 	EXPECT("States.StringToJson('-1.5e2')", "-150.0");
 	EXPECT_FAIL("States.StringToJson('{\"a\": 1} x')", "States.StringToJson: argument 1 (text) must be a string holding JSON text");
-	EXPECT_FAIL("States.StringToJson('')", "must be a string holding JSON text, got the string \"\"");
+	/* an empty or blank text is null (AWS) */
+	EXPECT("States.StringToJson('')", "null");
+	EXPECT("States.StringToJson(' ')", "null");
 	EXPECT_FAIL("States.StringToJson('[1,]')", "JSON text");
 	EXPECT_FAIL("States.StringToJson('NaN')", "JSON text");
 	EXPECT_FAIL("States.StringToJson('[Infinity]')", "JSON text");
@@ -422,7 +426,9 @@ test_arrays(void)
 	EXPECT_FAIL("States.ArrayRange(1, 1001, 1)", "States.ArrayRange: the range would have 1001 items; at most 1000 are allowed");
 	EXPECT_FAIL("States.ArrayRange(0, 9007199254740992, 1)", "at most 1000");
 	EXPECT_FAIL("States.ArrayRange(1, 9, 0)", "argument 3 (step) must be a non-zero integer, got the number 0");
-	EXPECT_FAIL("States.ArrayRange(1, 9, 0.4)", "argument 3 (step) must be a non-zero integer");
+	EXPECT_FAIL("States.ArrayRange(1, 9, 0.4)", "argument 3 (step) must be an integer, got the number 0.4");
+	EXPECT_FAIL("States.ArrayRange(1, 9, 1.5)", "argument 3 (step) must be an integer, got the number 1.5");
+	EXPECT("States.ArrayRange(1, 9, 2.0)", "[1, 3, 5, 7, 9]");
 	EXPECT_FAIL("States.ArrayRange($.str, 9, 1)", "argument 1 (first) must be an integer, got the string \"abc\"");
 	EXPECT_FAIL("States.ArrayRange(1, 1e300, 1)", "argument 2 (last) must be an integer between -2^53 and 2^53");
 	/* States.ArrayGetItem */
@@ -503,6 +509,11 @@ test_encoding(void)
 	EXPECT("States.Base64Decode('RGF0YSB0byBlbmNvZGU')", "\"Data to encode\"");
 	EXPECT_FAIL("States.Base64Decode('Y')", "States.Base64Decode: argument 1 (base64 text) must be valid base64, got the string \"Y\"");
 	EXPECT_FAIL("States.Base64Decode('YQ=')", "must be valid base64");
+	/* U+0000 can't be stored (text): the intrinsic fails, catchably, wherever it runs */
+	EXPECT_FAIL("States.Base64Decode('YQBi')", "argument 1 (base64 text) must be base64 of text without NUL bytes");
+	EXPECT_FAIL("States.Base64Decode('AA==')", "without NUL bytes");
+	EXPECT_FAIL("States.StringToJson('\"a\\u0000b\"')", "must be a string holding JSON text");
+	EXPECT_FAIL("States.StringToJson('[\"\\u0000\"]')", "must be a string holding JSON text");
 	EXPECT_FAIL("States.Base64Decode('YQ===')", "must be valid base64");
 	EXPECT_FAIL("States.Base64Decode('YWI==')", "must be valid base64");
 	EXPECT_FAIL("States.Base64Decode('=YWI')", "must be valid base64");

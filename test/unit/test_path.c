@@ -295,12 +295,10 @@ test_compile_errors(void)
 	CHECK_BAD("$['a',0]", "cannot mix names and indexes");
 	CHECK_BAD("$[0,'a']", "cannot mix names and indexes");
 	CHECK_BAD("$['a',]", "expected a quoted name");
-	CHECK_BAD("$['\\x']", "invalid escape");
-	CHECK_BAD("$['\\u00']", "invalid \\u escape");
-	CHECK_BAD("$['\\u00zz']", "invalid \\u escape");
-	CHECK_BAD("$['\\ud800']", "unpaired surrogate");
-	CHECK_BAD("$['\\udc00']", "unpaired surrogate");
-	CHECK_BAD("$['\\u0000']", "\\u0000 is not allowed");
+	/* names in brackets are verbatim: no escape in them is bad */
+	CHECK(compiles("$['\\x']", ASL_PATH_QUERY));
+	CHECK(compiles("$['\\u00zz']", ASL_PATH_QUERY));
+	CHECK(compiles("$['\\ud800']", ASL_PATH_QUERY));
 	CHECK_BAD("$$$", "unexpected character '$'");
 	CHECK_BAD("$$x", "unexpected character 'x'");
 	CHECK_BAD("$1", "unexpected character '1'");
@@ -353,28 +351,33 @@ test_reference_flavor(void)
 static void
 test_names(void)
 {
+	/* names in brackets are verbatim, as AWS reads them: a backslash only keeps
+	 * the next character from ending the name (AWS-recorded ESCAPE_SEQUENCES_JSONPATH) */
 	json_object *doc = json_tokener_parse(
 		"{\"a b\": 1, \"a.b\": 2, \"it's\": 3, \"say \\\"hi\\\"\": 4, \"back\\\\slash\": 5,"
-		" \"ünï\": 6, \"é\": 7, \"\\ud83d\\ude00\": 8, \"a-b\": 9, \"a:b\": 10, \"tab\\t\": 11,"
-		" \"a\": {\"b\": 12}, \"\": 13, \"$\": 14, \"*\": 15}");
+		" \"ünï\": 6, \"é\": 7, \"\\ud83d\\ude00\": 8, \"a-b\": 9, \"a:b\": 10, \"tab\\\\t\": 11,"
+		" \"a\": {\"b\": 12}, \"\": 13, \"$\": 14, \"*\": 15, \"it\\\\'s\": 16,"
+		" \"Test\\\\\\\"\\\"Name\\\"\": 17, \"\\\\u00e9\": 18}");
 
 	CHECK_SEL(doc, "$['a b']", "1");
 	CHECK_SEL(doc, "$[\"a b\"]", "1");
 	CHECK_SEL(doc, "$['a.b']", "2");
 	CHECK_SEL(doc, "$.a.b", "12");
-	CHECK_SEL(doc, "$['it\\'s']", "3");
 	CHECK_SEL(doc, "$[\"it's\"]", "3");
+	CHECK_SEL(doc, "$['it\\'s']", "16");
 	CHECK_SEL(doc, "$['say \"hi\"']", "4");
-	CHECK_SEL(doc, "$[\"say \\\"hi\\\"\"]", "4");
-	CHECK_SEL(doc, "$['back\\\\slash']", "5");
+	CHECK_SEL(doc, "$[\"say \\\"hi\\\"\"]", NO_MATCH);
+	CHECK_SEL(doc, "$['back\\slash']", "5");
+	CHECK_SEL(doc, "$['Test\\\"\"Name\"']", "17");
 	CHECK_SEL(doc, "$.ünï", "6");
 	CHECK_SEL(doc, "$['ünï']", "6");
-	CHECK_SEL(doc, "$['\\u00e9']", "7");
-	CHECK_SEL(doc, "$['\\ud83d\\ude00']", "8");
+	CHECK_SEL(doc, "$['é']", "7");
+	CHECK_SEL(doc, "$['\\u00e9']", "18");
 	CHECK_SEL(doc, "$.😀", "8");
 	CHECK_SEL(doc, "$.a-b", "9");
 	CHECK_SEL(doc, "$.a:b", "10");
 	CHECK_SEL(doc, "$['tab\\t']", "11");
+	CHECK_SEL(doc, "$['a\\']']", NO_MATCH);
 	CHECK_SEL(doc, "$['']", "13");
 	CHECK_SEL(doc, "$.$", "14");
 	CHECK_SEL(doc, "$['*']", "15");

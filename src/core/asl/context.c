@@ -117,7 +117,7 @@ asl_context_for_state(json_object *base, const char *state, asl_time entered,
 	if (ctx == NULL || st == NULL ||
 		!add_time(st, "EnteredTime", entered) ||
 		!add_string(st, "Name", state) ||
-		!add_int(st, "RetryCount", retry_count))
+		(retry_count >= 0 && !add_int(st, "RetryCount", retry_count)))
 		goto fail;
 	if (!add(ctx, "State", st))
 	{

@@ -33,8 +33,9 @@ json_object *asl_context_base(const asl_execution_info *info);
 
 /*
  * A new $$ for one state: base's members (shared) plus
- * State {EnteredTime, Name, RetryCount} and, when token is given,
- * Task {Token}. base may be NULL. NULL when out of memory.
+ * State {EnteredTime, Name, RetryCount} (RetryCount left out when
+ * retry_count is negative) and, when token is given, Task {Token}. base may
+ * be NULL. NULL when out of memory.
  */
 json_object *asl_context_for_state(json_object *base, const char *state,
 								   asl_time entered, int64_t retry_count,

@@ -32,7 +32,7 @@ asl_copy_doc(json_object *src, json_object **out)
 }
 
 bool
-asl_apply_path_filter(const asl_opt_path *p, const char *field, json_object *doc,
+asl_apply_path_filter(const asl_opt_path *p, json_object *doc,
 					  const asl_scope *scope, json_object **out, asl_error *err)
 {
 	asl_scope	s;
@@ -56,13 +56,29 @@ asl_apply_path_filter(const asl_opt_path *p, const char *field, json_object *doc
 	s = *scope;
 	s.input = doc;
 	if (!asl_path_select(p->path, &s, out))
+		return asl_path_not_found(p->path, &s, err);
+	return true;
+}
+
+bool
+asl_path_not_found(const asl_path *path, const asl_scope *scope, asl_error *err)
+{
+	char	   *missing = asl_path_missing_property(path, scope);
+	char	   *normalized;
+
+	/* AWS quotes Jayway's message: the path as written, then Jayway's own words */
+	if (missing != NULL)
 	{
-		asl_error_set(err, ASL_ERR_RUNTIME,
-					  "Invalid path '%s' : No results for path: %s (%s)",
-					  asl_path_text(p->path), asl_path_text(p->path), field);
+		asl_error_set(err, ASL_ERR_RUNTIME, "Invalid path '%s' : Missing property in path %s",
+					  asl_path_text(path), missing);
+		free(missing);
 		return false;
 	}
-	return true;
+	normalized = asl_path_normalized(path);
+	asl_error_set(err, ASL_ERR_RUNTIME, "Invalid path '%s' : No results for path: %s",
+				  asl_path_text(path), normalized ? normalized : asl_path_text(path));
+	free(normalized);
+	return false;
 }
 
 bool
@@ -244,14 +260,13 @@ asl_json_size(json_object *doc, size_t stop_after)
 }
 
 bool
-asl_check_size(json_object *doc, size_t limit, const char *state, const char *what,
-			   asl_error *err)
+asl_check_size(json_object *doc, size_t limit, const char *state, asl_error *err)
 {
 	if (asl_json_size(doc, limit) <= limit)
 		return true;
 	asl_error_set(err, ASL_ERR_DATA_LIMIT,
-				  "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit (%s is over %zu bytes)",
-				  state, what, limit);
+				  "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.",
+				  state);
 	return false;
 }
 

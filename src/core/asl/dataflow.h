@@ -21,11 +21,13 @@
 /*
  * InputPath / OutputPath: absent -> doc itself; null -> {}; a path ->
  * what it selects in doc (several matches of a query path are gathered in an
- * array). A path that matches nothing is States.Runtime. field names the
- * field for the cause ("InputPath").
+ * array). A path that matches nothing is States.Runtime (asl_path_not_found).
  */
-bool		asl_apply_path_filter(const asl_opt_path *p, const char *field, json_object *doc,
+bool		asl_apply_path_filter(const asl_opt_path *p, json_object *doc,
 								  const asl_scope *scope, json_object **out, asl_error *err);
+
+/* States.Runtime in AWS's words for a path that matched nothing in scope. Returns false. */
+bool		asl_path_not_found(const asl_path *path, const asl_scope *scope, asl_error *err);
 
 /* Parameters / ResultSelector / ItemSelector: no template -> scope->input itself. */
 bool		asl_apply_template(const asl_template *tpl, const asl_scope *scope,
@@ -46,11 +48,11 @@ bool		asl_apply_result_path(const asl_opt_path *p, json_object *raw, json_object
 size_t		asl_json_size(json_object *doc, size_t stop_after);
 
 /*
- * States.DataLimitExceeded when doc is larger than limit bytes. what says
- * which payload ("output", "input after Parameters", ...).
+ * States.DataLimitExceeded when doc, a payload of state (its input after
+ * Parameters, a task's result, its output, ...), is larger than limit bytes;
+ * the cause is AWS's, whichever payload it is.
  */
-bool		asl_check_size(json_object *doc, size_t limit, const char *state,
-						   const char *what, asl_error *err);
+bool		asl_check_size(json_object *doc, size_t limit, const char *state, asl_error *err);
 
 /* Adds key: value to obj, taking value's reference; false (value put) when out of memory. */
 bool		asl_json_add(json_object *obj, const char *key, json_object *value);

@@ -100,10 +100,10 @@ read_processor(asl_build *b, asl_state *st, json_object *def)
 	where = asl_build_pointer(b, st->pointer, field);
 	if (where == NULL)
 		return;
-	if (ip && json_object_is_type(asl_field(def, field), json_type_object))
+	/* AWS accepts ProcessorConfig in the older Iterator too */
+	if (json_object_is_type(asl_field(def, field), json_type_object))
 		read_processor_config(b, &st->map, asl_field(def, field), where);
-	st->map.processor = asl_parse_graph(b, asl_field(def, field), where, st,
-										ip ? processor_extra : NULL);
+	st->map.processor = asl_parse_graph(b, asl_field(def, field), where, st, processor_extra);
 	free(where);
 }
 

@@ -26,6 +26,7 @@ typedef struct run_ctx
 	size_t		max_payload;
 	int64_t		max_steps;
 	int64_t		steps;
+	int64_t		events;			/* history events so far, recorded or not (ids count from 1) */
 	asl_time	deadline;		/* 0: none */
 	int64_t		timeout_seconds;
 	bool		halted;
@@ -41,6 +42,7 @@ typedef struct cursor
 	json_object *variables;
 	json_object *attempts;
 	asl_time	entered;
+	int64_t		entered_event;	/* the id of the event that entered the state */
 } cursor;
 
 /* How a graph run ended, when it was not halted. */
@@ -68,9 +70,11 @@ draw(run_ctx *r)
 	return d >= 0.0 && d < 1.0 ? d : 0.0;
 }
 
+/* Hands events to the host; n says how many there are, built or not. */
 static void
-emit(run_ctx *r, json_object *events)
+emit(run_ctx *r, json_object *events, size_t n)
 {
+	r->events += (int64_t) n;
 	if (r->host == NULL || r->host->event == NULL || events == NULL)
 		return;
 	for (size_t i = 0; i < json_object_array_length(events); i++)
@@ -80,6 +84,7 @@ emit(run_ctx *r, json_object *events)
 static void
 emit_one(run_ctx *r, json_object *event)
 {
+	r->events++;
 	if (event != NULL && r->host && r->host->event)
 		r->host->event(r->host->arg, event);
 	json_object_put(event);
@@ -144,11 +149,12 @@ sleep_until(run_ctx *r, asl_time due)
 }
 
 static void
-make_env(run_ctx *r, const char *state, asl_env *env)
+make_env(run_ctx *r, const cursor *cur, asl_env *env)
 {
-	const asl_state *st = asl_machine_find(r->machine, state);
+	const asl_state *st = asl_machine_find(r->machine, cur->state);
 
 	memset(env, 0, sizeof(*env));
+	env->entered_event_id = cur->entered_event;
 	env->context = r->context;
 	env->now = now(r);
 	env->random = draw(r);
@@ -185,6 +191,7 @@ move(cursor *cur, const char *state, json_object *input, json_object *variables)
 	cur->variables = variables;
 	cur->attempts = NULL;
 	cur->entered = 0;
+	cur->entered_event = 0;
 }
 
 static void
@@ -193,9 +200,14 @@ drop(cursor *cur)
 	move(cur, NULL, NULL, NULL);
 }
 
-/* Runs the task of out, then its continuation into *next. False when halted. */
+/*
+ * Runs the task of out, then its continuation into *next. False when halted.
+ * The history has three events per attempt (scheduled, started, and
+ * succeeded or failed), which the host records if it keeps one.
+ */
 static bool
-run_task(run_ctx *r, const asl_position *pos, const asl_outcome *out, asl_outcome *next)
+run_task(run_ctx *r, const cursor *cur, const asl_position *pos, const asl_outcome *out,
+		 asl_outcome *next)
 {
 	asl_task_reply reply = {0};
 	asl_env		env;
@@ -208,14 +220,16 @@ run_task(run_ctx *r, const asl_position *pos, const asl_outcome *out, asl_outcom
 		asl_error_clear(&reply.error);
 		return halt(r, ASL_RUN_ABORTED, "States.Aborted", "The task of state '%s' was interrupted", out->state);
 	}
-	make_env(r, pos->state, &env);
+	r->events += 3;
+	make_env(r, cur, &env);
 	asl_step_task_reply(r->machine, pos, &env, &reply, next);
 	return true;
 }
 
 /* Runs every branch of out, in order, then the continuation into *next. */
 static bool
-run_branches(run_ctx *r, const asl_position *pos, const asl_outcome *out, asl_outcome *next)
+run_branches(run_ctx *r, const cursor *cur, const asl_position *pos, const asl_outcome *out,
+			 asl_outcome *next)
 {
 	const asl_branches *b = &out->branches;
 	ending	   *ends = calloc(b->count ? b->count : 1, sizeof(ending));
@@ -249,7 +263,7 @@ run_branches(run_ctx *r, const asl_position *pos, const asl_outcome *out, asl_ou
 	}
 	if (ok)
 	{
-		make_env(r, pos->state, &env);
+		make_env(r, cur, &env);
 		asl_step_branches_done(r->machine, pos, &env, res, n, next);
 	}
 	for (size_t i = 0; ends != NULL && i < b->count; i++)
@@ -279,7 +293,10 @@ run_graph(run_ctx *r, const char *start, json_object *input, json_object *variab
 	{
 		if (!tick(r))
 			break;
-		make_env(r, cur.state, &env);
+		/* a first entry records <Type>StateEntered first; a retry enters nothing */
+		if (cur.entered_event == 0)
+			cur.entered_event = r->events + 1;
+		make_env(r, &cur, &env);
 		pos = position(&cur);
 		asl_step(r->machine, &pos, &env, &out);
 		if (cur.entered == 0)
@@ -288,11 +305,11 @@ run_graph(run_ctx *r, const char *start, json_object *input, json_object *variab
 		/* continuations produce new outcomes until one moves the cursor */
 		for (;;)
 		{
-			emit(r, out.events);
+			emit(r, out.events, out.n_events);
 			if (out.kind == ASL_OUTCOME_TASK || out.kind == ASL_OUTCOME_BRANCHES)
 			{
 				bool		ok = out.kind == ASL_OUTCOME_TASK ?
-					run_task(r, &pos, &out, &next) : run_branches(r, &pos, &out, &next);
+					run_task(r, &cur, &pos, &out, &next) : run_branches(r, &cur, &pos, &out, &next);
 
 				asl_outcome_clear(&out);
 				if (!ok)
@@ -319,7 +336,7 @@ run_graph(run_ctx *r, const char *start, json_object *input, json_object *variab
 			case ASL_OUTCOME_WAIT:
 				if (!sleep_until(r, out.due))
 					break;
-				emit(r, out.after_events);
+				emit(r, out.after_events, out.n_after_events);
 				if (out.next != NULL)
 				{
 					move(&cur, out.next, json_object_get(out.output), json_object_get(out.variables));
@@ -365,6 +382,7 @@ asl_run(const asl_machine *machine, json_object *input, const asl_run_options *o
 	r.context = opt && opt->context ? json_object_get(opt->context) : json_object_new_object();
 	r.max_payload = opt && opt->max_payload ? opt->max_payload : ASL_DEFAULT_MAX_PAYLOAD;
 	r.max_steps = opt && opt->max_steps > 0 ? opt->max_steps : ASL_RUN_DEFAULT_MAX_STEPS;
+	r.events = 1;				/* ExecutionStarted */
 	if (g == NULL || g->start == NULL)
 		halt(&r, ASL_RUN_FAILED, ASL_ERR_RUNTIME, "there is no state machine to run");
 	else

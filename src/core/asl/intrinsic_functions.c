@@ -156,9 +156,9 @@ round_half_up(double d)
  * Argument i as an integer within +-2^53. With round, a non-integer rounds
  * to the nearest integer, as AWS documents for MathAdd and MathRandom ("If
  * you specify a non-integer value ..., Step Functions will round it off to
- * the nearest integer"); ArrayRange and ArrayPartition, whose integer
- * arguments are documented the same way, round too. Without round (an
- * array index) a non-integer fails.
+ * the nearest integer"); ArrayPartition's chunk size and ArrayRange's
+ * bounds round too. Without round (an array index, ArrayRange's step, where a
+ * rounded step would silently make another array) a non-integer fails.
  */
 bool
 intrinsic_want_integer(const asl_intrinsic *fn, json_object **vals, size_t i, const char *what,
@@ -217,6 +217,61 @@ is_escapable(char c)
 	return c == '\'' || c == '{' || c == '}' || c == '\\';
 }
 
+/* Objects and arrays nested deeper than this are printed as JSON text. */
+#define MAX_FORMAT_DEPTH 256
+
+/*
+ * A value as States.Format prints it, which is how Java prints the value
+ * (AWS's runtime): strings without quotes, objects as {key=value, ...},
+ * arrays as [a, b], at any depth; numbers, booleans and null as in JSON.
+ */
+static void
+format_value(asl_strbuf *out, json_object *v, int depth)
+{
+	json_type	jt = json_object_get_type(v);
+
+	if (jt == json_type_string)
+		asl_strbuf_add(out, json_object_get_string(v), (size_t) json_object_get_string_len(v));
+	else if (jt == json_type_object && depth < MAX_FORMAT_DEPTH)
+	{
+		bool		first = true;
+
+		asl_strbuf_add(out, "{", 1);
+		{
+			json_object_object_foreach(v, key, val)
+			{
+				if (!first)
+					asl_strbuf_add(out, ", ", 2);
+				first = false;
+				asl_strbuf_add(out, key, strlen(key));
+				asl_strbuf_add(out, "=", 1);
+				format_value(out, val, depth + 1);
+			}
+		}
+		asl_strbuf_add(out, "}", 1);
+	}
+	else if (jt == json_type_array && depth < MAX_FORMAT_DEPTH)
+	{
+		asl_strbuf_add(out, "[", 1);
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+		{
+			if (i > 0)
+				asl_strbuf_add(out, ", ", 2);
+			format_value(out, json_object_array_get_idx(v, i), depth + 1);
+		}
+		asl_strbuf_add(out, "]", 1);
+	}
+	else
+	{
+		const char *s = json_object_to_json_string_ext(v, JSON_TEXT);
+
+		if (s == NULL)
+			out->oom = true;
+		else
+			asl_strbuf_add(out, s, strlen(s));
+	}
+}
+
 /*
  * Runs over a template: \' \{ \} \\ give the character, "{}" takes the next
  * value. With out NULL it only counts the placeholders. The same rules apply
@@ -241,18 +296,7 @@ format_scan(const char *t, size_t len, json_object **vals, asl_strbuf *out)
 		{
 			i++;
 			if (out)
-			{
-				json_object *v = vals[used];
-
-				if (json_object_is_type(v, json_type_string))
-					asl_strbuf_add(out, json_object_get_string(v), (size_t) json_object_get_string_len(v));
-				else
-				{
-					const char *s = json_object_to_json_string_ext(v, JSON_TEXT);
-
-					asl_strbuf_add(out, s, strlen(s));
-				}
-			}
+				format_value(out, vals[used], 0);
 			used++;
 		}
 		else if (out)
@@ -263,9 +307,9 @@ format_scan(const char *t, size_t len, json_object **vals, asl_strbuf *out)
 
 /*
  * States.Format(template, values...): each {} takes the next value, rendered
- * as its natural text (strings without quotes); the spec says values "MUST"
- * be a string, a boolean, a number or null, and placeholders and values
- * must pair up.
+ * as its natural text (format_value). The spec says values "MUST" be a
+ * string, a boolean, a number or null, but AWS prints objects and arrays
+ * too; placeholders and values must pair up.
  */
 static bool
 fn_format(const asl_intrinsic *fn, json_object **vals, json_object **out, asl_error *err)
@@ -282,13 +326,6 @@ fn_format(const asl_intrinsic *fn, json_object **vals, json_object **out, asl_er
 	}
 	else if (!intrinsic_want_string(fn, vals, 0, "template", &t, &len, err))
 		return false;
-	for (size_t i = 1; i < fn->nargs; i++)
-	{
-		json_type	jt = json_object_get_type(vals[i]);
-
-		if (jt == json_type_object || jt == json_type_array)
-			return intrinsic_bad_arg(err, fn, i, "value", "a string, number, boolean or null", vals[i]);
-	}
 	placeholders = format_scan(t, len, vals + 1, NULL);
 	if (placeholders != fn->nargs - 1)
 		return intrinsic_failure(err, fn, "the template has %zu {} placeholder%s but %zu value%s follow%s it",
@@ -318,7 +355,12 @@ has_raw_controls(const char *s, size_t len)
 	return false;
 }
 
-/* json-c reads NaN and Infinity even in strict mode; JSON has neither. */
+/*
+ * json-c reads NaN and Infinity even in strict mode; JSON has neither. Nor
+ * can a document hold U+0000 in a string or a key (the host stores text,
+ * which can't): it fails here, as a catchable intrinsic failure, rather than
+ * later where it is stored.
+ */
 static bool
 has_non_finite(json_object *v)
 {
@@ -326,6 +368,8 @@ has_non_finite(json_object *v)
 	{
 		case json_type_double:
 			return !isfinite(json_object_get_double(v));
+		case json_type_string:
+			return memchr(json_object_get_string(v), '\0', (size_t) json_object_get_string_len(v)) != NULL;
 		case json_type_array:
 			for (size_t i = 0; i < json_object_array_length(v); i++)
 				if (has_non_finite(json_object_array_get_idx(v, i)))
@@ -335,9 +379,9 @@ has_non_finite(json_object *v)
 			{
 				json_object_object_foreach(v, key, val)
 				{
-					(void) key;
 					if (has_non_finite(val))
 						return true;
+					(void) key; /* json-c keys end at their first NUL: one can't hide there */
 				}
 				return false;
 			}
@@ -346,7 +390,7 @@ has_non_finite(json_object *v)
 	}
 }
 
-/* States.StringToJson(text): the JSON value the whole text spells. */
+/* States.StringToJson(text): the JSON value the whole text spells (null for a blank text). */
 static bool
 fn_string_to_json(const asl_intrinsic *fn, json_object **vals, json_object **out, asl_error *err)
 {
@@ -358,6 +402,12 @@ fn_string_to_json(const asl_intrinsic *fn, json_object **vals, json_object **out
 
 	if (!intrinsic_want_string(fn, vals, 0, "text", &s, &len, err))
 		return false;
+	/* AWS reads an empty or blank text as null */
+	if (strspn(s, " \t\n\r\f\v") == len)
+	{
+		*out = NULL;
+		return true;
+	}
 	if (len > INT32_MAX - 1)
 		return intrinsic_failure(err, fn, "argument 1 (text) is too long");
 	tok = json_tokener_new_ex(MAX_PARSE_DEPTH);
@@ -524,7 +574,7 @@ fn_array_range(const asl_intrinsic *fn, json_object **vals, json_object **out, a
 
 	if (!intrinsic_want_integer(fn, vals, 0, "first", true, &first, err) ||
 		!intrinsic_want_integer(fn, vals, 1, "last", true, &last, err) ||
-		!intrinsic_want_integer(fn, vals, 2, "step", true, &step, err))
+		!intrinsic_want_integer(fn, vals, 2, "step", false, &step, err))
 		return false;
 	if (step == 0)
 		return intrinsic_bad_arg(err, fn, 2, "step", "a non-zero integer", vals[2]);

@@ -156,6 +156,12 @@ intrinsic_base64_decode(const asl_intrinsic *fn, json_object **vals, json_object
 		free(dec);
 		return intrinsic_bad_arg(err, fn, 0, "base64 text", "valid base64", vals[0]);
 	}
+	if (memchr(dec, '\0', (size_t) n) != NULL)
+	{
+		/* text can't hold U+0000: the same failure wherever the state runs */
+		free(dec);
+		return intrinsic_bad_arg(err, fn, 0, "base64 text", "base64 of text without NUL bytes", vals[0]);
+	}
 	asl_strbuf_add(&b, "", 0);
 	utf8_repair(dec, (size_t) n, &b);
 	free(dec);

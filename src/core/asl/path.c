@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "compare_op.h"
+#include "strbuf.h"
 
 /* Parentheses, '!' and filters inside filters, in the text. */
 #define MAX_NESTING		64
@@ -400,27 +401,44 @@ put_utf8(char *dst, unsigned cp)
 }
 
 /*
- * A '...' or "..." string with JSON's backslash escapes (plus \'). The
- * decoded text is never longer than the quoted one, which sizes the buffer.
+ * A '...' or "..." string literal in a filter, with JSON's backslash escapes
+ * (plus \'). The decoded text is never longer than the quoted one, which
+ * sizes the buffer.
  */
+/*
+ * The offset of the quote that closes the string opening at p->pos (a
+ * backslash keeps the character after it from closing it); false when the
+ * text ends first.
+ */
+static bool
+closing_quote(parser *p, size_t *end)
+{
+	char		quote = peek(p);
+	size_t		i = p->pos + 1;
+
+	while (p->text[i] != quote)
+	{
+		if (p->text[i] == '\0')
+			return fail(p, i, "unterminated string");
+		if (p->text[i] == '\\' && p->text[i + 1] != '\0')
+			i++;
+		i++;
+	}
+	*end = i;
+	return true;
+}
+
 static bool
 parse_quoted(parser *p, char **out)
 {
-	char		quote = peek(p);
-	size_t		end = p->pos + 1;
+	size_t		end;
 	char	   *buf;
 	size_t		len = 0;
 
 	*out = NULL;
 	/* find the closing quote first, to size the buffer */
-	while (p->text[end] != quote)
-	{
-		if (p->text[end] == '\0')
-			return fail(p, end, "unterminated string");
-		if (p->text[end] == '\\' && p->text[end + 1] != '\0')
-			end++;
-		end++;
-	}
+	if (!closing_quote(p, &end))
+		return false;
 	buf = malloc(end - p->pos + 1);
 	if (buf == NULL)
 		return fail(p, p->pos, "out of memory");
@@ -502,6 +520,27 @@ parse_quoted(parser *p, char **out)
 	buf[len] = '\0';
 	p->pos = end + 1;
 	*out = buf;
+	return true;
+}
+
+/*
+ * A '...' or "..." name in brackets, as Jayway reads it for AWS: verbatim.
+ * A backslash keeps the character after it from ending the name, and both
+ * stay in it: $['a\"b'] names the key a\"b.
+ */
+static bool
+parse_bracket_name(parser *p, char **out)
+{
+	size_t		start = p->pos + 1;
+	size_t		end;
+
+	*out = NULL;
+	if (!closing_quote(p, &end))
+		return false;
+	*out = strndup(p->text + start, end - start);
+	if (*out == NULL)
+		return fail(p, p->pos, "out of memory");
+	p->pos = end + 1;
 	return true;
 }
 
@@ -672,7 +711,7 @@ parse_bracket_names(parser *p, segment *seg)
 			seg->names = names;
 			cap = ncap;
 		}
-		if (!parse_quoted(p, &name))
+		if (!parse_bracket_name(p, &name))
 			return false;
 		seg->names[seg->count++] = name;
 		skip_space(p);
@@ -1240,6 +1279,144 @@ const char *
 asl_path_text(const asl_path *path)
 {
 	return path ? path->text : NULL;
+}
+
+static void
+add_str(asl_strbuf *b, const char *s)
+{
+	asl_strbuf_add(b, s, strlen(s));
+}
+
+static void
+add_int(asl_strbuf *b, int64_t n)
+{
+	char		buf[24];
+
+	snprintf(buf, sizeof buf, "%lld", (long long) n);
+	add_str(b, buf);
+}
+
+/* The first n segments of path in Jayway's bracket notation (asl_path_normalized). */
+static char *
+normalized_prefix(const asl_path *path, size_t n)
+{
+	asl_strbuf	b = {0};
+
+	if (path == NULL)
+		return NULL;
+	if (path->root == ASL_ROOT_CONTEXT)
+		add_str(&b, "$$");
+	else
+	{
+		add_str(&b, "$");
+		if (path->root == ASL_ROOT_VARIABLE && path->variable)
+			add_str(&b, path->variable);
+	}
+	for (size_t i = 0; i < n && i < path->segments.count; i++)
+	{
+		const segment *sg = &path->segments.items[i];
+
+		if (sg->deep)
+			add_str(&b, "..");
+		switch (sg->kind)
+		{
+			case SEG_NAME:
+				add_str(&b, "['");
+				add_str(&b, sg->name);
+				add_str(&b, "']");
+				break;
+			case SEG_INDEX:
+				add_str(&b, "[");
+				add_int(&b, sg->index);
+				add_str(&b, "]");
+				break;
+			case SEG_WILDCARD:
+				add_str(&b, "[*]");
+				break;
+			case SEG_SLICE:
+				add_str(&b, "[");
+				if (sg->has_from)
+					add_int(&b, sg->from);
+				add_str(&b, ":");
+				if (sg->has_to)
+					add_int(&b, sg->to);
+				add_str(&b, "]");
+				break;
+			case SEG_NAMES:
+				add_str(&b, "[");
+				for (size_t j = 0; j < sg->count; j++)
+				{
+					add_str(&b, j ? ",'" : "'");
+					add_str(&b, sg->names[j]);
+					add_str(&b, "'");
+				}
+				add_str(&b, "]");
+				break;
+			case SEG_INDEXES:
+				add_str(&b, "[");
+				for (size_t j = 0; j < sg->count; j++)
+				{
+					if (j)
+						add_str(&b, ",");
+					add_int(&b, sg->indexes[j]);
+				}
+				add_str(&b, "]");
+				break;
+			case SEG_FILTER:
+				add_str(&b, "[?]");
+				break;
+		}
+	}
+	asl_strbuf_add(&b, "", 0);
+	if (b.oom)
+	{
+		free(b.data);
+		return NULL;
+	}
+	return b.data;
+}
+
+char *
+asl_path_normalized(const asl_path *path)
+{
+	return path ? normalized_prefix(path, path->segments.count) : NULL;
+}
+
+char *
+asl_path_missing_property(const asl_path *path, const asl_scope *scope)
+{
+	json_object *node;
+
+	if (path == NULL || scope == NULL || path->root == ASL_ROOT_VARIABLE)
+		return NULL;
+	node = path->root == ASL_ROOT_INPUT ? scope->input : scope->context;
+	/* the last segment missing is "No results", not this */
+	for (size_t i = 0; i + 1 < path->segments.count; i++)
+	{
+		const segment *sg = &path->segments.items[i];
+		json_object *next;
+
+		if (sg->deep || (sg->kind != SEG_NAME && sg->kind != SEG_INDEX))
+			return NULL;
+		if (sg->kind == SEG_INDEX)
+		{
+			int64_t		len;
+
+			if (!json_object_is_type(node, json_type_array))
+				return NULL;
+			len = (int64_t) json_object_array_length(node);
+			if (sg->index >= len || sg->index < -len)
+				return NULL;
+			node = json_object_array_get_idx(node, (size_t) (sg->index < 0 ? len + sg->index : sg->index));
+			continue;
+		}
+		if (!json_object_is_type(node, json_type_object))
+			return NULL;
+		if (!json_object_object_get_ex(node, sg->name, &next))
+			return normalized_prefix(path, i + 1);
+		node = next;
+	}
+	return NULL;
 }
 
 asl_path_root

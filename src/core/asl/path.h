@@ -44,6 +44,22 @@ asl_path   *asl_path_compile(const char *text, asl_path_flavor flavor, char **er
 void		asl_path_free(asl_path *path);
 
 const char *asl_path_text(const asl_path *path);
+
+/*
+ * The path in the bracket notation Jayway prints in its messages, which AWS
+ * quotes ("No results for path: $['a']['b'][0]"): names as ['name'], indexes
+ * [n], wildcards [*], slices [from:to], filters [?], deep scans ... A
+ * malloc'd string; NULL when out of memory.
+ */
+char	   *asl_path_normalized(const asl_path *path);
+
+/*
+ * When a definite path matches nothing because a property before its last
+ * segment is missing from an object, the path up to that property, as Jayway
+ * names it ("Missing property in path $['a']"); NULL otherwise (and when out
+ * of memory). The caller frees.
+ */
+char	   *asl_path_missing_property(const asl_path *path, const asl_scope *scope);
 asl_path_root asl_path_root_kind(const asl_path *path);
 /* For ASL_ROOT_VARIABLE: the variable's name; NULL otherwise. */
 const char *asl_path_variable(const asl_path *path);

@@ -29,18 +29,50 @@ step_event(step_ctx *c, const char *suffix, json_object *details)
 {
 	char		type[64];
 	json_object *list = c->out->events;
+	/* a Wait leaves its state when the wait is over */
+	bool		after = c->out->after_events != NULL && strcmp(suffix, "StateExited") == 0;
 
+	/* counted even when not built: hosts without history still number events */
+	if (after)
+		c->out->n_after_events++;
+	else
+		c->out->n_events++;
 	if (c->env->no_events)
 	{
 		json_object_put(details);
 		return;
 	}
 	snprintf(type, sizeof type, "%s%s", asl_state_type_name(c->st->type), suffix);
-	/* a Wait leaves its state when the wait is over */
-	if (c->out->after_events != NULL && strcmp(suffix, "StateExited") == 0)
+	if (after)
 		list = c->out->after_events;
 	if (list == NULL || !asl_events_push(list, type, details))
 		json_object_put(details);
+}
+
+void
+step_locate(step_ctx *c, asl_error *err)
+{
+	char	   *located = NULL;
+	const char *cause = err->cause ? err->cause : "";
+	int			n;
+
+	if (c->env->entered_event_id > 0)
+		n = asprintf(&located, "An error occurred while executing the state '%s' (entered at the event id #%lld). %s",
+					 c->st->name, (long long) c->env->entered_event_id, cause);
+	else
+		n = asprintf(&located, "An error occurred while executing the state '%s'. %s", c->st->name, cause);
+	if (n < 0)
+		return;					/* out of memory: the cause stays unprefixed */
+	free(err->cause);
+	err->cause = located;
+}
+
+void
+step_state_error(step_ctx *c, asl_error *err)
+{
+	if (err->name != NULL && strcmp(err->name, ASL_ERR_RUNTIME) == 0)
+		step_locate(c, err);
+	step_error(c, err);
 }
 
 void
@@ -98,8 +130,10 @@ step_begin(step_ctx *c, const asl_machine *machine, const asl_position *pos,
 		return false;
 	}
 	out->state = c->st->name;
+	/* AWS gives State.RetryCount only to the states that can retry (Task, Parallel, Map) */
 	c->context = asl_context_for_state(env->context, c->st->name, entered,
-									   asl_attempts_total(pos->attempts),
+									   c->st->type == ASL_STATE_TASK || c->st->type == ASL_STATE_PARALLEL ||
+									   c->st->type == ASL_STATE_MAP ? asl_attempts_total(pos->attempts) : -1,
 									   c->st->type == ASL_STATE_TASK ? env->task_token : NULL);
 	if (c->context == NULL || out->events == NULL)
 	{
@@ -109,8 +143,8 @@ step_begin(step_ctx *c, const asl_machine *machine, const asl_position *pos,
 	}
 	if (entering)
 	{
-		if (!env->no_events)
-			step_event(c, "StateEntered", asl_event_entered_details(c->st->name, pos->input));
+		step_event(c, "StateEntered",
+				   env->no_events ? NULL : asl_event_entered_details(c->st->name, pos->input));
 		step_inspect(c, "input", pos->input);
 	}
 	return true;
@@ -132,10 +166,10 @@ step_input(step_ctx *c, json_object **effective)
 	asl_error	err = {0};
 	asl_scope	s = step_scope(c, c->pos->input);
 
-	if (!asl_apply_path_filter(&c->st->input_path, "InputPath", c->pos->input, &s,
+	if (!asl_apply_path_filter(&c->st->input_path, c->pos->input, &s,
 							   effective, &err))
 	{
-		step_error(c, &err);
+		step_state_error(c, &err);
 		return false;
 	}
 	step_inspect(c, "afterInputPath", *effective);
@@ -159,11 +193,7 @@ step_resolve_count(step_ctx *c, const asl_num_or_path *v, const char *field,
 		return true;
 	}
 	if (!asl_path_select(v->path, &s, &node))
-	{
-		asl_error_set(err, ASL_ERR_RUNTIME, "Invalid path '%s' : No results for path: %s (%sPath)",
-					  asl_path_text(v->path), asl_path_text(v->path), field);
-		return false;
-	}
+		return asl_path_not_found(v->path, &s, err);
 	if (json_object_is_type(node, json_type_int))
 		d = (double) json_object_get_int64(node);
 	else if (json_object_is_type(node, json_type_double))
@@ -236,5 +266,5 @@ step_parameters(step_ctx *c, json_object *effective, json_object **params, asl_e
 	if (c->st->parameters != NULL)
 		step_inspect(c, "afterParameters", *params);
 	/* AWS: "When, after Parameters processing, the input of a state is larger than the payload size quota" */
-	return asl_check_size(*params, c->limit, c->st->name, "the input after Parameters", err);
+	return asl_check_size(*params, c->limit, c->st->name, err);
 }

@@ -42,6 +42,13 @@ typedef struct asl_env
 	size_t		max_payload;	/* bytes of serialized JSON; 0 means ASL_DEFAULT_MAX_PAYLOAD */
 	bool		inspect;		/* record each data-flow stage in outcome.inspection */
 	bool		no_events;		/* the host keeps no history: build no events */
+
+	/*
+	 * The id of the history event that entered the state (its
+	 * <Type>StateEntered; ids count from 1, ExecutionStarted), named in the
+	 * causes of the state's runtime errors as AWS names it; 0 = unknown.
+	 */
+	int64_t		entered_event_id;
 } asl_env;
 
 /* Where an execution (or a branch, or a Map iteration) stands. */
@@ -116,6 +123,8 @@ typedef struct asl_outcome
 	asl_branches branches;		/* BRANCHES */
 	json_object *events;		/* history events of this step: [{type, details}] */
 	json_object *after_events;	/* WAIT: events to record when the wait is over */
+	size_t		n_events;		/* how many events this step makes, built or not (no_events) */
+	size_t		n_after_events;	/* WAIT: the same for after_events */
 	json_object *inspection;	/* env.inspect: TestState's inspectionData */
 } asl_outcome;
 

@@ -18,6 +18,7 @@
  */
 #include "step_impl.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,19 +110,73 @@ fail:
 	drop_branches(&c->out->branches);
 	json_object_put(params);
 	json_object_put(eff);
-	step_error(c, &err);
+	step_state_error(c, &err);
 }
 
-/* A percentage from 0 to 100, literal or through a path (States.Runtime otherwise). */
+/* A Java int: a JSON integer, a whole double, or a string of decimal digits (a sign allowed). */
 static bool
-resolve_percentage(step_ctx *c, json_object *eff, double *out, asl_error *err)
+java_int(json_object *v, double *out)
 {
-	const asl_num_or_path *v = &c->st->map.tolerated_failure_percentage;
+	if (json_object_is_type(v, json_type_int))
+		*out = (double) json_object_get_int64(v);
+	else if (json_object_is_type(v, json_type_double))
+	{
+		*out = json_object_get_double(v);
+		if (*out != (double) (int64_t) *out)
+			return false;
+	}
+	else if (json_object_is_type(v, json_type_string))
+	{
+		const char *s = json_object_get_string(v);
+		const char *p = s + (*s == '+' || *s == '-');
+
+		if (*p < '0' || *p > '9' || strspn(p, "0123456789") != strlen(p) || strlen(p) > 11)
+			return false;
+		*out = strtod(s, NULL);
+	}
+	else
+		return false;
+	return *out >= INT32_MIN && *out <= INT32_MAX;
+}
+
+/* A Java float: a JSON number, or a string that is a finite decimal number. */
+static bool
+java_float(json_object *v, double *out)
+{
+	if (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double))
+		*out = json_object_get_double(v);
+	else if (json_object_is_type(v, json_type_string))
+	{
+		const char *s = json_object_get_string(v);
+		char	   *end;
+
+		if (*s == '\0' || strspn(s, "0123456789+-.eE") != strlen(s))
+			return false;
+		*out = strtod(s, &end);
+		if (*end != '\0')
+			return false;
+	}
+	else
+		return false;
+	return isfinite(*out);
+}
+
+/*
+ * A Map's number given literally or through a path (MaxConcurrencyPath,
+ * ToleratedFailureCountPath, ToleratedFailurePercentagePath), read as AWS
+ * reads it (a numeric string too) with AWS's cause when it is not a number:
+ * 'The <Field>Path field refers to value "<v>" which is not a valid <kind>:
+ * <path>'. Absent: *out = dflt.
+ */
+static bool
+map_number(step_ctx *c, json_object *eff, const asl_num_or_path *v, const char *field,
+		   bool integer, double dflt, double *out, asl_error *err)
+{
 	asl_scope	s = step_scope(c, eff);
 	json_object *node = NULL;
-	double		d = -1;
+	bool		ok;
 
-	*out = -1;
+	*out = dflt;
 	if (!v->present)
 		return true;
 	if (v->path == NULL)
@@ -129,19 +184,18 @@ resolve_percentage(step_ctx *c, json_object *eff, double *out, asl_error *err)
 		*out = v->value;
 		return true;
 	}
-	if (asl_path_select(v->path, &s, &node) &&
-		(json_object_is_type(node, json_type_int) || json_object_is_type(node, json_type_double)))
-		d = json_object_get_double(node);
-	json_object_put(node);
-	if (!(d >= 0 && d <= 100))
-	{
+	if (!asl_path_select(v->path, &s, &node))
+		return asl_path_not_found(v->path, &s, err);
+	ok = integer ? java_int(node, out) : java_float(node, out);
+	if (!ok)
 		asl_error_set(err, ASL_ERR_RUNTIME,
-					  "ToleratedFailurePercentagePath '%s' must select a number from 0 to 100",
-					  asl_path_text(v->path));
-		return false;
-	}
-	*out = d;
-	return true;
+					  "The %sPath field refers to value \"%s\" which is not a valid %s: %s",
+					  field,
+					  json_object_is_type(node, json_type_string) ? json_object_get_string(node) :
+					  node ? json_object_to_json_string_ext(node, JSON_C_TO_STRING_PLAIN) : "null",
+					  integer ? "integer" : "float", asl_path_text(v->path));
+	json_object_put(node);
+	return ok;
 }
 
 /* The tolerance settings of the Map, resolved against its effective input. */
@@ -149,19 +203,46 @@ static bool
 resolve_tolerance(step_ctx *c, json_object *eff, asl_branches *b, asl_error *err)
 {
 	const asl_map_config *map = &c->st->map;
-	int64_t		count;
+	double		count;
+	double		percentage;
 
 	b->tolerance = map->tolerated_failure_count.present || map->tolerated_failure_percentage.present;
-	b->tolerated_count = -1;
-	b->tolerated_percentage = -1;
-	if (map->tolerated_failure_count.present)
+	if (!map_number(c, eff, &map->tolerated_failure_count, "ToleratedFailureCount", true, -1, &count, err) ||
+		!map_number(c, eff, &map->tolerated_failure_percentage, "ToleratedFailurePercentage", false, -1,
+					&percentage, err))
+		return false;
+	if (map->tolerated_failure_count.present && count < 0)
 	{
-		if (!step_resolve_count(c, &map->tolerated_failure_count, "ToleratedFailureCount",
-								eff, 0, &count, err))
-			return false;
-		b->tolerated_count = count;
+		asl_error_set(err, ASL_ERR_RUNTIME, "ToleratedFailureCount cannot be negative.");
+		return false;
 	}
-	return resolve_percentage(c, eff, &b->tolerated_percentage, err);
+	if (map->tolerated_failure_percentage.present && !(percentage >= 0 && percentage <= 100))
+	{
+		asl_error_set(err, ASL_ERR_RUNTIME, "ToleratedFailurePercentage must be between 0 and 100.");
+		return false;
+	}
+	b->tolerated_count = (int64_t) count;
+	b->tolerated_percentage = percentage;
+	return true;
+}
+
+/* MaxConcurrency(Path): a whole number, 0 (no limit) or more. */
+static bool
+resolve_max_concurrency(step_ctx *c, json_object *eff, int64_t *out, asl_error *err)
+{
+	double		mc;
+
+	*out = 0;
+	if (!map_number(c, eff, &c->st->map.max_concurrency, "MaxConcurrency", true, 0, &mc, err))
+		return false;
+	if (mc < 0)
+	{
+		asl_error_set(err, ASL_ERR_RUNTIME, "Expected non-negative integer for MaxConcurrency, got '%lld' instead.",
+					  (long long) mc);
+		return false;
+	}
+	*out = (int64_t) mc;
+	return true;
 }
 
 /* ItemsPath: the array to iterate over (a new reference). */
@@ -175,11 +256,7 @@ select_items(step_ctx *c, json_object *eff, json_object **items, asl_error *err)
 	if (!p->present || p->path == NULL)
 		*items = json_object_get(eff);
 	else if (!asl_path_select(p->path, &s, items))
-	{
-		asl_error_set(err, ASL_ERR_RUNTIME, "Invalid path '%s' : No results for path: %s (ItemsPath)",
-					  asl_path_text(p->path), asl_path_text(p->path));
-		return false;
-	}
+		return asl_path_not_found(p->path, &s, err);
 	if (!json_object_is_type(*items, json_type_array))
 	{
 		asl_error_set(err, ASL_ERR_RUNTIME,
@@ -217,7 +294,7 @@ item_input(step_ctx *c, json_object *eff, size_t i, json_object *item,
 	s.context = ictx;
 	ok = asl_template_eval(c->st->map.item_selector, &s, input, err);
 	json_object_put(ictx);
-	return ok && asl_check_size(*input, c->limit, c->st->name, "an item after ItemSelector", err);
+	return ok && asl_check_size(*input, c->limit, c->st->name, err);
 }
 
 /* Distributed-map features booking does not run: an error, not a wrong result. */
@@ -253,7 +330,7 @@ step_map(step_ctx *c)
 		return;
 	if (!check_supported(c, &err) ||
 		!select_items(c, eff, &items, &err) ||
-		!step_resolve_count(c, &c->st->map.max_concurrency, "MaxConcurrency", eff, 0, &mc, &err))
+		!resolve_max_concurrency(c, eff, &mc, &err))
 		goto fail;
 	n = json_object_array_length(items);
 	if (!alloc_branches(c, n, &err) || !resolve_tolerance(c, eff, b, &err))
@@ -279,7 +356,7 @@ fail:
 	drop_branches(b);
 	json_object_put(items);
 	json_object_put(eff);
-	step_error(c, &err);
+	step_state_error(c, &err);
 }
 
 /* ---- the continuation ---- */
@@ -410,19 +487,17 @@ map_done(step_ctx *c, const asl_result *results, size_t n)
 		asl_scope	s = step_scope(c, c->pos->input);
 
 		/* the thresholds are read from the effective input, as at the start */
-		if (!asl_apply_path_filter(&c->st->input_path, "InputPath", c->pos->input, &s, &eff, &err) ||
+		if (!asl_apply_path_filter(&c->st->input_path, c->pos->input, &s, &eff, &err) ||
 			!resolve_tolerance(c, eff, &tol, &err))
 		{
 			json_object_put(eff);
-			step_error(c, &err);
+			step_state_error(c, &err);
 			return;
 		}
 		json_object_put(eff);
 		if (exceeds(&tol, failures, n))
 		{
-			asl_error_set(&err, ASL_ERR_EXCEED_TOLERATED,
-						  "The Map state '%s' failed because %zu of its %zu items failed, more than its tolerated failure threshold",
-						  c->st->name, failures, n);
+			asl_error_set(&err, ASL_ERR_EXCEED_TOLERATED, "The specified tolerated failure threshold was exceeded");
 			step_error(c, &err);
 			return;
 		}

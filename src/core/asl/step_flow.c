@@ -51,7 +51,7 @@ eval_assign(step_ctx *c, const asl_template *tpl, json_object *dollar,
 		return false;
 	}
 	/* AWS: the variables one Assign sets may total at most 256 KiB */
-	if (!asl_check_size(values, c->limit, c->st->name, "the variables assigned", err))
+	if (!asl_check_size(values, c->limit, c->st->name, err))
 	{
 		json_object_put(values);
 		return false;
@@ -93,8 +93,8 @@ transition(step_ctx *c, asl_outcome_kind kind, const char *next, json_object *ou
 	out->output = output;
 	json_object_put(out->variables);
 	out->variables = vars;
-	if (!c->env->no_events)
-		step_event(c, "StateExited", asl_event_exited_details(c->st->name, output, assigned));
+	step_event(c, "StateExited",
+			   c->env->no_events ? NULL : asl_event_exited_details(c->st->name, output, assigned));
 }
 
 /* NEXT, or END for a state with "End": true. */
@@ -135,8 +135,8 @@ step_finish(step_ctx *c, json_object *result, bool select, json_object *assign_i
 		goto fail;
 	step_inspect(c, "afterResultPath", combined);
 	s = step_scope(c, combined);
-	if (!asl_apply_path_filter(&st->output_path, "OutputPath", combined, &s, &output, &err) ||
-		!asl_check_size(output, c->limit, st->name, "the state output", &err))
+	if (!asl_apply_path_filter(&st->output_path, combined, &s, &output, &err) ||
+		!asl_check_size(output, c->limit, st->name, &err))
 		goto fail;
 	leave(c, output, vars, assigned);
 	json_object_put(selected);
@@ -150,7 +150,7 @@ fail:
 	json_object_put(assigned);
 	json_object_put(combined);
 	json_object_put(output);
-	step_error(c, &err);
+	step_state_error(c, &err);
 }
 
 void
@@ -164,13 +164,13 @@ step_pass_through(step_ctx *c, json_object *effective, const asl_template *tpl,
 	json_object *output = NULL;
 
 	if (!eval_assign(c, tpl, effective, &vars, &assigned, &err) ||
-		!asl_apply_path_filter(&c->st->output_path, "OutputPath", effective, &s, &output, &err) ||
-		!asl_check_size(output, c->limit, c->st->name, "the state output", &err))
+		!asl_apply_path_filter(&c->st->output_path, effective, &s, &output, &err) ||
+		!asl_check_size(output, c->limit, c->st->name, &err))
 	{
 		json_object_put(vars);
 		json_object_put(assigned);
 		json_object_put(output);
-		step_error(c, &err);
+		step_state_error(c, &err);
 		return;
 	}
 	transition(c, kind, next, output, vars, assigned);
@@ -277,7 +277,7 @@ catch_error(step_ctx *c, size_t i, asl_error *err)
 		asl_error_set(&e2, ASL_ERR_RUNTIME, "out of memory");
 	else if (eval_assign(c, cat->assign, eo, &vars, &assigned, &e2) &&
 			 asl_apply_result_path(&cat->result_path, c->pos->input, eo, &output, &e2) &&
-			 asl_check_size(output, c->limit, c->st->name, "the catcher output", &e2))
+			 asl_check_size(output, c->limit, c->st->name, &e2))
 	{
 		step_inspect(c, "afterResultPath", output);
 		inspect_error(c, "catchIndex", (int64_t) i, -1);

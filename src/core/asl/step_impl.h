@@ -42,6 +42,19 @@ void		step_fail(step_ctx *c, asl_error *err);
 void		step_error(step_ctx *c, asl_error *err);
 
 /*
+ * Prefixes err's cause as AWS words a failure inside a state: "An error
+ * occurred while executing the state 'X' (entered at the event id #N). "
+ * (without the event id when env.entered_event_id is unknown).
+ */
+void		step_locate(step_ctx *c, asl_error *err);
+
+/*
+ * step_error for an error the state's own evaluation raised (a path, a
+ * template, a Wait's time): a States.Runtime error is located first.
+ */
+void		step_state_error(step_ctx *c, asl_error *err);
+
+/*
  * The rest of a state that produced result (Task, Parallel, Map, Pass):
  * ResultSelector (select), Assign with $ = assign_input, ResultPath into the
  * raw input, OutputPath, the payload quota, <Type>StateExited, and the

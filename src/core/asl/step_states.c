@@ -4,6 +4,7 @@
  */
 #include "step_impl.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,10 @@
 #include "dataflow.h"
 #include "intrinsic.h"
 #include "path.h"
+#include "template.h"
+
+/* The longest Wait AWS accepts, in seconds: 2^31 - 1 (about 68 years). */
+#define MAX_WAIT_SECONDS INT64_C(2147483647)
 
 /*
  * Pass: the result is Result when given (it wins over Parameters, as in
@@ -36,7 +41,7 @@ step_pass(step_ctx *c)
 		if (!asl_apply_template(st->parameters, &s, &result, &err))
 		{
 			json_object_put(eff);
-			step_error(c, &err);
+			step_state_error(c, &err);
 			return;
 		}
 		step_inspect(c, "afterParameters", result);
@@ -74,7 +79,7 @@ step_choice(step_ctx *c)
 		if (!asl_choice_rule_eval(rule, &s, &matched, &err))
 		{
 			json_object_put(eff);
-			step_error(c, &err);
+			step_state_error(c, &err);
 			return;
 		}
 		if (matched)
@@ -96,50 +101,107 @@ step_choice(step_ctx *c)
 	json_object_put(eff);
 }
 
-/* The due time of a Wait; false with err set when its path is unusable. */
+/* A JSON value as AWS quotes it after "==": a string as it is, anything else as JSON. */
+static const char *
+quoted_value(json_object *v)
+{
+	if (json_object_is_type(v, json_type_string))
+		return json_object_get_string(v);
+	return v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null";
+}
+
+/* SecondsPath: a whole, non-negative number of seconds (AWS reads it as a Java long). */
+static bool
+wait_seconds_path(step_ctx *c, json_object *eff, int64_t *seconds, asl_error *err)
+{
+	const asl_path *path = c->st->seconds_path;
+	asl_scope	s = step_scope(c, eff);
+	json_object *node = NULL;
+	bool		ok = false;
+
+	if (!asl_path_select(path, &s, &node))
+	{
+		asl_error_set(err, ASL_ERR_RUNTIME, "The SecondsPath parameter does not reference an input value: %s",
+					  asl_path_text(path));
+		return false;
+	}
+	if (!json_object_is_type(node, json_type_int))
+		asl_error_set(err, ASL_ERR_RUNTIME, "The SecondsPath parameter cannot be parsed as a long value: %s == %s",
+					  asl_path_text(path), quoted_value(node));
+	else if (json_object_get_int64(node) < 0)
+		asl_error_set(err, ASL_ERR_RUNTIME, "The SecondsPath parameter references a negative value: %s == %s",
+					  asl_path_text(path), quoted_value(node));
+	else
+	{
+		*seconds = json_object_get_int64(node);
+		ok = true;
+	}
+	json_object_put(node);
+	return ok;
+}
+
+/* TimestampPath: an ISO-8601 date-time with its offset. */
+static bool
+wait_timestamp_path(step_ctx *c, json_object *eff, asl_time *due, asl_error *err)
+{
+	const asl_path *path = c->st->timestamp_path;
+	asl_scope	s = step_scope(c, eff);
+	json_object *node = NULL;
+	bool		ok;
+
+	if (!asl_path_select(path, &s, &node))
+	{
+		asl_error_set(err, ASL_ERR_RUNTIME, "The TimestampPath parameter does not reference an input value: %s",
+					  asl_path_text(path));
+		return false;
+	}
+	ok = json_object_is_type(node, json_type_string) &&
+		asl_timestamp_parse(json_object_get_string(node), due);
+	if (!ok)
+		asl_error_set(err, ASL_ERR_RUNTIME,
+					  "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s == %s",
+					  asl_path_text(path), quoted_value(node));
+	json_object_put(node);
+	return ok;
+}
+
+/*
+ * The due time of a Wait; false with err set when its path is unusable or
+ * the wait is longer than AWS waits: it refuses a delay over 2^31 - 1
+ * seconds (about 68 years) at once.
+ */
 static bool
 wait_due(step_ctx *c, json_object *eff, asl_time *due, asl_error *err)
 {
 	const asl_state *st = c->st;
+	int64_t		seconds = 0;
 
-	if (st->has_seconds)
-		*due = c->env->now + st->seconds * ASL_USEC_PER_SEC;
-	else if (st->has_timestamp)
+	if (st->has_timestamp)
 		*due = st->timestamp;
-	else if (st->seconds_path != NULL)
-	{
-		asl_num_or_path v = {.present = true, .path = st->seconds_path};
-		int64_t		seconds;
-
-		/* spec: SecondsPath "MUST select a field whose value is a non-negative integer" */
-		if (!step_resolve_count(c, &v, "Seconds", eff, 0, &seconds, err))
-			return false;
-		*due = c->env->now + seconds * ASL_USEC_PER_SEC;
-	}
 	else if (st->timestamp_path != NULL)
 	{
-		asl_scope	s = step_scope(c, eff);
-		json_object *node = NULL;
-		bool		ok;
-
-		if (!asl_path_select(st->timestamp_path, &s, &node))
-		{
-			asl_error_set(err, ASL_ERR_RUNTIME, "Invalid path '%s' : No results for path: %s (TimestampPath)",
-						  asl_path_text(st->timestamp_path), asl_path_text(st->timestamp_path));
+		if (!wait_timestamp_path(c, eff, due, err))
 			return false;
-		}
-		ok = json_object_is_type(node, json_type_string) &&
-			asl_timestamp_parse(json_object_get_string(node), due);
-		if (!ok)
-			asl_error_set(err, ASL_ERR_RUNTIME,
-						  "TimestampPath '%s' must select an RFC 3339 timestamp such as 2016-03-14T01:59:00Z, not %s",
-						  asl_path_text(st->timestamp_path),
-						  node ? json_object_to_json_string_ext(node, JSON_C_TO_STRING_PLAIN) : "null");
-		json_object_put(node);
-		return ok;
 	}
 	else
-		*due = c->env->now;
+	{
+		if (st->has_seconds)
+			seconds = st->seconds;
+		else if (st->seconds_path != NULL && !wait_seconds_path(c, eff, &seconds, err))
+			return false;
+		if (seconds > MAX_WAIT_SECONDS)
+		{
+			asl_error_set(err, ASL_ERR_RUNTIME, "Wait state delay is too long.");
+			return false;
+		}
+		*due = c->env->now + seconds * ASL_USEC_PER_SEC;
+		return true;
+	}
+	if (*due > c->env->now && (*due - c->env->now) / ASL_USEC_PER_SEC > MAX_WAIT_SECONDS)
+	{
+		asl_error_set(err, ASL_ERR_RUNTIME, "Wait state delay is too long.");
+		return false;
+	}
 	return true;
 }
 
@@ -157,7 +219,7 @@ step_wait(step_ctx *c)
 	if (!wait_due(c, eff, &due, &err))
 	{
 		json_object_put(eff);
-		step_error(c, &err);
+		step_state_error(c, &err);
 		return;
 	}
 	c->out->due = due;
@@ -201,9 +263,10 @@ fail_text(step_ctx *c, const char *field, const char *literal, const asl_path *p
 	{
 		if (!asl_path_select(path, &s, &v))
 		{
-			asl_error_set(err, ASL_ERR_RUNTIME, "Invalid path '%s' : No results for path: %s (%sPath)",
-						  asl_path_text(path), asl_path_text(path), field);
-			return false;
+			char		name[16];
+
+			snprintf(name, sizeof name, "%sPath", field);
+			return asl_field_path_not_found(path, name, &s, err);
 		}
 	}
 	else if (fn != NULL)
@@ -239,6 +302,8 @@ step_fail_state(step_ctx *c)
 		free(error);
 		if (err.name == NULL)
 			asl_error_set(&err, ASL_ERR_RUNTIME, "out of memory");
+		else if (strcmp(err.name, ASL_ERR_RUNTIME) == 0)
+			step_locate(c, &err);
 		step_fail(c, &err);
 		return;
 	}

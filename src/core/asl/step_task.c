@@ -39,7 +39,7 @@ step_task(step_ctx *c)
 fail:
 	json_object_put(params);
 	json_object_put(eff);
-	step_error(c, &err);
+	step_state_error(c, &err);
 }
 
 void
@@ -73,7 +73,7 @@ asl_step_task_done(const asl_machine *machine, const asl_position *pos,
 		step_error(&c, &err);
 	}
 	/* AWS: "When the output of a connector is larger than payload size quota" */
-	else if (!asl_check_size(result->output, c.limit, c.st->name, "the task result", &err))
+	else if (!asl_check_size(result->output, c.limit, c.st->name, &err))
 		step_error(&c, &err);
 	else
 		step_finish(&c, result->output, true, result->output);

@@ -408,33 +408,23 @@ fresh_owned(json_object *v, json_object **out, asl_error *err)
 	return ok;
 }
 
-/* States.Runtime for a path that matched nothing, quoting where it looked. */
-static bool
-path_not_found(const asl_template *t, const asl_scope *scope, asl_error *err)
+bool
+asl_field_path_not_found(const asl_path *path, const char *field, const asl_scope *scope,
+						 asl_error *err)
 {
-	const char *text = asl_path_text(t->path);
-	json_object *doc;
-	const char *where;
+	const char *text = asl_path_text(path);
 	const char *json;
 	size_t		len;
 
-	switch (asl_path_root_kind(t->path))
+	if (asl_path_root_kind(path) == ASL_ROOT_VARIABLE)
 	{
-		case ASL_ROOT_VARIABLE:
-			asl_error_set(err, ASL_ERR_RUNTIME,
-						  "The JSONPath '%s' specified for the field '%s' could not be found in the variable '$%s'",
-						  text, t->field, asl_path_variable(t->path) ? asl_path_variable(t->path) : "");
-			return false;
-		case ASL_ROOT_CONTEXT:
-			doc = scope->context;
-			where = "the context object";
-			break;
-		default:
-			doc = scope->input;
-			where = "the input";
-			break;
+		asl_error_set(err, ASL_ERR_RUNTIME,
+					  "The JSONPath '%s' specified for the field '%s' could not be found in the variable '$%s'",
+					  text, field, asl_path_variable(path) ? asl_path_variable(path) : "");
+		return false;
 	}
-	json = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	/* AWS quotes the state's input, a $$ path's too */
+	json = json_object_to_json_string_ext(scope->input, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (json == NULL)
 		json = "";
 	len = strlen(json);
@@ -446,8 +436,8 @@ path_not_found(const asl_template *t, const asl_scope *scope, asl_error *err)
 			len--;
 	}
 	asl_error_set(err, ASL_ERR_RUNTIME,
-				  "The JSONPath '%s' specified for the field '%s' could not be found in %s '%.*s%s'",
-				  text, t->field, where, (int) len, json, json[len] ? "..." : "");
+				  "The JSONPath '%s' specified for the field '%s' could not be found in the input '%.*s%s'",
+				  text, field, (int) len, json, json[len] ? "..." : "");
 	return false;
 }
 
@@ -530,7 +520,7 @@ eval_node(const asl_template *t, const asl_scope *scope, json_object **out, asl_
 		case NODE_PATH:
 			/* indefinite paths always succeed, with an array of their matches */
 			if (!asl_path_select(t->path, scope, &v))
-				return path_not_found(t, scope, err);
+				return asl_field_path_not_found(t->path, t->field, scope, err);
 			return fresh_owned(v, out, err);
 		case NODE_INTRINSIC:
 			if (!asl_intrinsic_eval(t->fn, scope, &v, err))

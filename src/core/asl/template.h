@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "error.h"
 #include "scope.h"
+#include "path.h"
 
 typedef struct asl_template asl_template;
 
@@ -41,6 +42,14 @@ bool		asl_template_looks_evaluated(const char *text);
  * err set (States.Runtime when a path matches nothing, as AWS; intrinsic
  * errors as the intrinsic reports them).
  */
+/*
+ * States.Runtime in AWS's words for a reference path of field that matched
+ * nothing: "The JSONPath '$.x' specified for the field 'x.$' could not be
+ * found in the input '<the state input>'". Returns false.
+ */
+bool		asl_field_path_not_found(const asl_path *path, const char *field,
+									 const asl_scope *scope, asl_error *err);
+
 bool		asl_template_eval(const asl_template *tpl, const asl_scope *scope,
 							  json_object **out, asl_error *err);
 

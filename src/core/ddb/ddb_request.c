@@ -10,6 +10,8 @@
 #include <string.h>
 
 #define MAX_TABLE_NAME	1024
+/* DynamoDB's pattern for a table name: [a-zA-Z0-9_.-]+ */
+#define TABLE_NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 
 static const char *const operation_names[] = {"getItem", "putItem", "updateItem", "deleteItem"};
 
@@ -77,6 +79,13 @@ ddb_request_table_name(json_object *params, asl_error *err)
 		asl_error_set(err, DDB_ERR_VALIDATION,
 					  "1 validation error detected: Value '%s' at 'tableName' failed to satisfy constraint: Member must have length less than or equal to %d",
 					  name, MAX_TABLE_NAME);
+		return NULL;
+	}
+	if (strspn(name, TABLE_NAME_CHARS) != strlen(name))
+	{
+		asl_error_set(err, DDB_ERR_VALIDATION,
+					  "1 validation error detected: Value '%s' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+					  name);
 		return NULL;
 	}
 	return name;
@@ -230,8 +239,9 @@ check_update_keys(const ddb_request *req)
 	return NULL;
 }
 
+/* What DynamoDB checks before it looks the table up: members, enums, presence, expressions. */
 static char *
-check_request(ddb_request *req, json_object *params)
+check_request_shape(ddb_request *req, json_object *params)
 {
 	char	   *msg;
 
@@ -248,7 +258,15 @@ check_request(ddb_request *req, json_object *params)
 	}
 	else if (json_object_object_get(params, "Key") == NULL)
 		return ddb_missing_member("key");
-	if ((msg = parse_expressions(req, params)) != NULL)
+	return parse_expressions(req, params);
+}
+
+static char *
+check_request(ddb_request *req, json_object *params)
+{
+	char	   *msg;
+
+	if ((msg = check_request_shape(req, params)) != NULL)
 		return msg;
 	if (req->op == DDB_PUT_ITEM)
 		msg = ddb_check_item(json_object_object_get(params, "Item"), req->key_names, req->n_keys, &req->item, &req->key);
@@ -257,6 +275,27 @@ check_request(ddb_request *req, json_object *params)
 	if (msg == NULL)
 		msg = check_update_keys(req);
 	return msg;
+}
+
+bool
+ddb_request_check_shape(ddb_operation op, json_object *params, asl_error *err)
+{
+	ddb_request *req = calloc(1, sizeof(*req));
+	char	   *msg;
+
+	if (req == NULL)
+	{
+		asl_error_set(err, DDB_ERR_VALIDATION, "out of memory");
+		return false;
+	}
+	req->op = op;
+	msg = check_request_shape(req, params);
+	ddb_request_free(req);
+	if (msg == NULL)
+		return true;
+	asl_error_set(err, DDB_ERR_VALIDATION, "%s", msg);
+	free(msg);
+	return false;
 }
 
 ddb_request *

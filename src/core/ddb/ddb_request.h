@@ -4,7 +4,9 @@
  *
  * The host runs a Task "arn:aws:states:::dynamodb:<operation>" in four steps:
  *
- *   1. ddb_request_table_name(params) — the table, to learn its key columns;
+ *   1. ddb_request_table_name(params) and ddb_request_check_shape(op, params)
+ *      — the table, to learn its key columns, once the request is one
+ *      DynamoDB would look a table up for;
  *   2. ddb_request_prepare(op, params, key names) — checks the whole request
  *      as DynamoDB does before reading anything, parses the expressions, and
  *      yields the item's key (ddb_request_key) for the host's SELECT ... FOR
@@ -61,6 +63,14 @@ const char *ddb_operation_name(ddb_operation op);
 
 /* The request's TableName (borrowed from params), or NULL with err set. */
 const char *ddb_request_table_name(json_object *params, asl_error *err);
+
+/*
+ * What DynamoDB refuses before it looks for the table (so a request both
+ * invalid and naming no table is a ValidationException, not
+ * ResourceNotFoundException): unknown members, bad enums, a missing Key or
+ * Item, placeholder maps and expressions. False with err set.
+ */
+bool		ddb_request_check_shape(ddb_operation op, json_object *params, asl_error *err);
 
 /*
  * Checks the request (the Task's effective Parameters) against the table's
