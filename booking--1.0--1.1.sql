@@ -237,6 +237,27 @@ ALTER TYPE execution_summary ADD ATTRIBUTE error text, ADD ATTRIBUTE cause text;
 CREATE OR REPLACE FUNCTION sfn_list_executions(state_machine text DEFAULT NULL, status text DEFAULT NULL)
 RETURNS SETOF execution_summary
 LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF status IS NOT NULL AND status NOT IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED') THEN
+        RAISE EXCEPTION 'status must be RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED, not "%"', status
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY
+    SELECT e.arn, m.arn, e.name, e.status, e.start_date, e.stop_date, e.redrive_count, e.error, e.cause
+      FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id
+     WHERE e.parent_id IS NULL
+       AND (sfn_list_executions.state_machine IS NULL
+            OR e.machine_id = booking.state_machine_id(sfn_list_executions.state_machine))
+       AND (sfn_list_executions.status IS NULL OR e.status = sfn_list_executions.status)
+     ORDER BY e.start_date DESC, e.id DESC;
+END $$;
+
+-- Maps still running and history counts are state, not cache: dumped with the
+-- executions they belong to (docs/operations.md, Backups)
+SELECT pg_catalog.pg_extension_config_dump('history_counts', '');
+SELECT pg_catalog.pg_extension_config_dump('fanouts', '');
+SELECT pg_catalog.pg_extension_config_dump('fanout_items', '');
+
 -- ==== permissions (issue 13) ====
 -- Owners and privileges on state machines and activities, the visible_* views,
 -- booking_user, and the API functions' own checks (docs/security.md).
@@ -244,12 +265,14 @@ LANGUAGE plpgsql STABLE AS $$
 -- A 1.0 machine's owner is its execution role: in 1.0 a creator had to be a
 -- member of the role it named (the default was itself), so the creator and the
 -- role's members keep every privilege. A superuser or BYPASSRLS execution role
--- is not carried over as asked for by name: its tasks are refused until a
--- member names it again with sfn_update_state_machine(…, role => …).
+-- is carried over as asked for by name (only a superuser could name one, and its
+-- workflows go on running), with a WARNING naming those machines to review.
 ALTER TABLE state_machines ADD COLUMN owner regrole;
 UPDATE state_machines SET owner = role;
 ALTER TABLE state_machines ALTER COLUMN owner SET NOT NULL;
 ALTER TABLE state_machines ADD COLUMN privileged_role boolean NOT NULL DEFAULT false;
+UPDATE state_machines m SET privileged_role = true
+  FROM pg_catalog.pg_roles r WHERE r.oid = m.role AND (r.rolsuper OR r.rolbypassrls);
 DO $$
 DECLARE
     names text;
@@ -258,8 +281,8 @@ BEGIN
       FROM booking.state_machines m JOIN pg_catalog.pg_roles r ON r.oid = m.role
      WHERE r.rolsuper OR r.rolbypassrls;
     IF names IS NOT NULL THEN
-        RAISE WARNING 'booking: these state machines run as a superuser or BYPASSRLS role, which their tasks now refuse until it is named: %', names
-            USING HINT = 'Name the role again if that is intended: SELECT booking.sfn_update_state_machine(name, definition, role => ''<role>''); or name a less privileged one.';
+        RAISE WARNING 'booking: these state machines run their tasks as a superuser or BYPASSRLS role: %', names
+            USING HINT = 'Review them; sfn_update_state_machine(name, definition, role => ''<role>'') names a less privileged one.';
     END IF;
 END $$;
 
@@ -406,8 +429,7 @@ SELECT 'activity', a.arn, g.grantee, g.privilege, g.grantor, g.granted
  WHERE pg_has_role(a.owner, 'USAGE')
     OR EXISTS (SELECT FROM booking.activity_grants h
                 WHERE h.activity_id = a.id AND pg_has_role(h.grantee, 'USAGE'));
-COMMENT ON VIEW visible_grants IS 'Grants (sfn_grant, sfn_grant_activity) on the state machines and activities the current role can see';
-
+COMMENT ON VIEW visible_grants ISCOMMENT ON VIEW visible_grants IS 'Grants (sfn_grant, sfn_grant_activity) on the state machines and activities the current role can see';
 
 -- reading through the views, as the caller
 CREATE OR REPLACE FUNCTION sfn_list_executions(state_machine text DEFAULT NULL, status text DEFAULT NULL)
@@ -427,7 +449,6 @@ BEGIN
        AND (sfn_list_executions.status IS NULL OR e.status = sfn_list_executions.status)
      ORDER BY e.start_date DESC, e.id DESC;
 END $$;
-
 COMMENT ON FUNCTION sfn_list_executions(text, text) IS 'ListExecutions: newest first; executions of the state machines the caller may READ';
 
 CREATE OR REPLACE FUNCTION sfn_get_execution_history(execution text)
@@ -551,7 +572,10 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA booking TO booking_user;
 GRANT EXECUTE ON ALL PROCEDURES IN SCHEMA booking TO booking_user;
 -- whatever role a task runs as may name its error
 GRANT EXECUTE ON FUNCTION raise_task_error(text, text) TO PUBLIC;
-REVOKE EXECUTE ON FUNCTION forbid_version_update(), executions_cascade() FROM booking_user;
+REVOKE EXECUTE ON FUNCTION forbid_version_update(), executions_cascade(), bounded_cascade() FROM booking_user;
+-- the purge is the DBA's (docs/operations.md)
+REVOKE EXECUTE ON FUNCTION purge_executions(integer) FROM booking_user;
+REVOKE EXECUTE ON PROCEDURE purge_for(double precision, integer) FROM booking_user;
 GRANT SELECT ON visible_state_machines, visible_state_machine_versions, visible_executions,
     visible_history, visible_task_tokens, visible_activities, visible_grants TO booking_user;
 
@@ -1386,9 +1410,3 @@ REVOKE EXECUTE ON FUNCTION mock_executions_cleanup(), sfn_load_mock_config(jsonb
 GRANT EXECUTE ON FUNCTION sfn_load_mock_config(jsonb) TO booking_user;
 SELECT pg_catalog.pg_extension_config_dump('mock_test_cases', '');
 SELECT pg_catalog.pg_extension_config_dump('mock_executions', '');
-
--- Maps still running and history counts are state, not cache: dumped with the
--- executions they belong to (docs/operations.md, Backups)
-SELECT pg_catalog.pg_extension_config_dump('history_counts', '');
-SELECT pg_catalog.pg_extension_config_dump('fanouts', '');
-SELECT pg_catalog.pg_extension_config_dump('fanout_items', '');

@@ -785,6 +785,8 @@ CREATE TRIGGER bounded_cascade AFTER DELETE ON executions
 SELECT pg_catalog.pg_extension_config_dump('history_counts', '');
 SELECT pg_catalog.pg_extension_config_dump('fanouts', '');
 SELECT pg_catalog.pg_extension_config_dump('fanout_items', '');
+
+-------------------------------------------------------------------------------
 -- Permissions: the functions, the role booking_user, and who may execute what
 -------------------------------------------------------------------------------
 
@@ -857,7 +859,10 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA booking TO booking_user;
 GRANT EXECUTE ON ALL PROCEDURES IN SCHEMA booking TO booking_user;
 -- whatever role a task runs as may name its error
 GRANT EXECUTE ON FUNCTION raise_task_error(text, text) TO PUBLIC;
-REVOKE EXECUTE ON FUNCTION forbid_version_update(), executions_cascade() FROM booking_user;
+REVOKE EXECUTE ON FUNCTION forbid_version_update(), executions_cascade(), bounded_cascade() FROM booking_user;
+-- the purge is the DBA's (docs/operations.md)
+REVOKE EXECUTE ON FUNCTION purge_executions(integer) FROM booking_user;
+REVOKE EXECUTE ON PROCEDURE purge_for(double precision, integer) FROM booking_user;
 GRANT SELECT ON visible_state_machines, visible_state_machine_versions, visible_executions,
     visible_history, visible_task_tokens, visible_activities, visible_grants TO booking_user;
 

@@ -72,7 +72,7 @@ SELECT booking.sfn_create_state_machine('durable_wait', '{
     "PaymentWindow": {"Type": "Wait", "SecondsPath": "$.wait", "Next": "Paid"},
     "Paid": {"Type": "Pass", "Result": "paid", "ResultPath": "$.state", "End": true}
   }
-}');
+}', role => 'postgres');
 CREATE TABLE bench_insert (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, doc jsonb NOT NULL);
 SQL
 DOC='{"apartmentId": "apt-7", "guest": "Ada Lovelace", "nights": ["2026-12-01", "2026-12-02", "2026-12-03"], "price": 360, "wait": 3600}'

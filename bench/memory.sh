@@ -50,7 +50,7 @@ SELECT booking.sfn_create_state_machine('memory_short', '{
     "Quote": {"Type": "Pass", "Parameters": {"booking.$": "$", "price": 120}, "Next": "Done"},
     "Done": {"Type": "Succeed"}
   }
-}');
+}', role => 'postgres');
 SQL
 
 # the statements one session runs: a sample before anything, then batch + sample each time

@@ -83,7 +83,7 @@ bench_pass_chain() {
 
 	log "$scenario: creating the state machine"
 	sql -v name="$scenario" -v def="$(cat "$def")" >/dev/null <<'SQL' || die "$scenario: sfn_create_state_machine"
-SELECT booking.sfn_create_state_machine(:'name', :'def'::jsonb);
+SELECT booking.sfn_create_state_machine(:'name', :'def'::jsonb, role => 'postgres');
 SQL
 
 	# correctness: status and output, for the first and last inputs; the peer must match them

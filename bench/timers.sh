@@ -57,7 +57,7 @@ CREATE EXTENSION booking;
 SELECT booking.sfn_create_state_machine('timer', '{
   "StartAt": "Hold",
   "States": {"Hold": {"Type": "Wait", "TimestampPath": "$.due", "End": true}}
-}');
+}', role => 'postgres');
 CREATE FUNCTION due_in(s float8) RETURNS text LANGUAGE sql AS
 $$ SELECT to_char((clock_timestamp() + s * interval '1 second') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
 SQL

@@ -28,7 +28,7 @@ GRANT USAGE ON SCHEMA booking_app, booking_api TO booking_graphql;
 -- is NOINHERIT, so booking_user's own grants (EXECUTE on the API, SELECT on the
 -- views) do not reach it: it gets those it uses directly.
 GRANT booking_user TO booking_graphql;
-GRANT EXECUTE ON FUNCTION booking.sfn_start(text, jsonb, text) TO booking_graphql;
+GRANT EXECUTE ON FUNCTION booking.sfn_start(text, jsonb, text), booking.sfn_describe_execution(text) TO booking_graphql;
 GRANT SELECT ON booking.visible_executions, booking.visible_state_machines TO booking_graphql;
 DO $$
 BEGIN

@@ -50,7 +50,8 @@ SELECT booking.sfn_create_state_machine('escalate', '{"StartAt": "U", "States": 
 SELECT booking.sfn_create_state_machine('reach', '{"StartAt": "U", "States": {"U": {"Type": "Task",
   "Resource": "arn:aws:states:::dynamodb:getItem",
   "Parameters": {"TableName.$": "$.table", "Key.$": "$.key"}, "End": true}}}');
-SELECT t AS table_name, r->>'status' AS status, r->>'error' AS error, regexp_replace(r->>'cause', 'Request ID: [A-Z0-9]+', 'Request ID: <request id>') AS cause
+-- (the cause without the SDK's suffix, whose request id is random)
+SELECT t AS table_name, r->>'status' AS status, r->>'error' AS error, split_part(r->>'cause', ' (Service:', 1) AS cause
   FROM (VALUES ('pg_catalog.pg_authid', '{"oid": {"N": "10"}}'),
                ('pg_authid', '{"oid": {"N": "10"}}'),
                ('pg_toast.pg_toast_1260', '{"chunk_id": {"N": "1"}}'),
@@ -61,7 +62,7 @@ SELECT t AS table_name, r->>'status' AS status, r->>'error' AS error, regexp_rep
 -- Lambda: a function resolved into pg_catalog or booking is out of reach too
 SELECT booking.sfn_create_state_machine('call', '{"StartAt": "C", "States": {"C": {"Type": "Task",
   "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName.$": "$.f", "Payload": {}}, "End": true}}}');
-SELECT f AS function_name, r->>'status' AS status, r->>'error' AS error, regexp_replace(r->>'cause', 'Request ID: [A-Z0-9]+', 'Request ID: <request id>') AS cause
+SELECT f AS function_name, r->>'status' AS status, r->>'error' AS error, r->>'cause' AS cause
   FROM (VALUES ('jsonb_strip_nulls'), ('pg_catalog.jsonb_strip_nulls'), ('booking.raise_task_error')) AS x(f),
        LATERAL booking.sfn_start_sync('call', jsonb_build_object('f', f)) AS r;
 RESET ROLE;
@@ -84,7 +85,7 @@ SELECT booking.sfn_create_state_machine('later', '{"StartAt": "E", "States": {"E
   "OutputPath": "$.Payload", "End": true}}}') IS NOT NULL AS created;
 RESET ROLE;
 ALTER ROLE sec_later SUPERUSER;
-SELECT r->>'status' AS status, r->>'error' AS error, regexp_replace(r->>'cause', 'Request ID: [A-Z0-9]+', 'Request ID: <request id>') AS cause
+SELECT r->>'status' AS status, r->>'error' AS error, r->>'cause' AS cause
   FROM booking.sfn_start_sync('later', '{"x": 1}') r;
 -- named by a member, it runs
 SELECT booking.sfn_update_state_machine('later', booking.sfn_describe_state_machine('later')->'definition',
@@ -106,7 +107,7 @@ RESET ROLE;
 GRANT booking_user TO sec_bob;
 SELECT booking.sfn_grant('deferred', 'sec_bob', ARRAY['START']);
 SET ROLE sec_bob;
-SELECT r->>'status' AS status, r->>'error' AS error, regexp_replace(r->>'cause', 'Request ID: [A-Z0-9]+', 'Request ID: <request id>') AS cause FROM booking.sfn_start_sync('deferred') r;
+SELECT r->>'status' AS status, r->>'error' AS error, r->>'cause' AS cause FROM booking.sfn_start_sync('deferred') r;
 RESET ROLE;
 
 -- ---- other roles' executions, inputs and task tokens stay theirs ----

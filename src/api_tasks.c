@@ -215,7 +215,6 @@ sfn_delete_activity(PG_FUNCTION_ARGS)
 	caller = booking_enter(&scope);
 	name = booking_parse_activity_ref(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	activity = store_activity_find(name);
-
 	if (activity != 0)
 	{
 		booking_require_activity(caller, activity, name, "MANAGE");

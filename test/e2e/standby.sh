@@ -43,7 +43,7 @@ create_due_in || fail "creating due_in"
 q -c "CREATE EXTENSION booking" >/dev/null
 parked_setup
 parked_start s $N 15
-q -c "SELECT booking.sfn_create_state_machine('sync_probe', '{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"Parameters\": {\"doubled.$\": \"States.MathAdd(\$.x, \$.x)\"}, \"End\": true}}}')" >/dev/null
+q -c "SELECT booking.sfn_create_state_machine('sync_probe', '{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"Parameters\": {\"doubled.$\": \"States.MathAdd(\$.x, \$.x)\"}, \"End\": true}}}', role => 'postgres')" >/dev/null
 due=$(q -c "SELECT max((input->>'due')::timestamptz) FROM booking.executions WHERE name ~ '^s-[0-9]+$'")
 pass "primary: $N executions parked on timers, one on a task token, one on an activity task, a Map's children on timers, one ended"
 

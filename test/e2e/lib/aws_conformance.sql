@@ -171,7 +171,7 @@ BEGIN
 	-- the machine's tasks find tables through its creator's search_path
 	PERFORM set_config('search_path', quote_ident(schema_name), true);
 	BEGIN
-		PERFORM booking.sfn_create_state_machine(machine, c -> 'definition');
+		PERFORM booking.sfn_create_state_machine(machine, c -> 'definition', role => 'postgres');
 	EXCEPTION WHEN OTHERS THEN
 		PERFORM set_config('search_path', old_path, true);
 		EXECUTE format('DROP SCHEMA %I CASCADE', schema_name);

@@ -39,7 +39,7 @@ SELECT booking.sfn_create_state_machine('parked', '{
                "Parameters": {"name.$": "$$.Execution.Name"}, "ResultPath": "$.recorded", "Next": "Done"},
     "Done": {"Type": "Succeed"}
   }
-}');
+}', role => 'postgres');
 SELECT booking.sfn_create_state_machine('callback', '{
   "StartAt": "Ask",
   "States": {
@@ -49,7 +49,7 @@ SELECT booking.sfn_create_state_machine('callback', '{
             "ResultPath": "$.answer", "Next": "Done"},
     "Done": {"Type": "Succeed"}
   }
-}');
+}', role => 'postgres');
 SELECT booking.sfn_create_state_machine('fan', '{
   "StartAt": "Each",
   "States": {
@@ -58,7 +58,7 @@ SELECT booking.sfn_create_state_machine('fan', '{
                                "States": {"Hold": {"Type": "Wait", "TimestampPath": "$.due", "End": true}}},
              "End": true}
   }
-}');
+}', role => 'postgres');
 SELECT booking.sfn_create_activity('chores');
 SELECT booking.sfn_create_state_machine('chore', '{
   "StartAt": "Work",
@@ -67,7 +67,7 @@ SELECT booking.sfn_create_state_machine('chore', '{
              "ResultPath": "$.answer", "Next": "Done"},
     "Done": {"Type": "Succeed"}
   }
-}');
+}', role => 'postgres');
 SQL
 }
 
