@@ -481,7 +481,7 @@ static int	max_held_counts = 0;
 static MemoryContextCallback held_counts_callback;
 
 static void
-held_counts_forget(void *arg)
+held_counts_forget(void *arg pg_attribute_unused())
 {
 	held_counts = NULL;
 	n_held_counts = max_held_counts = 0;
