@@ -83,7 +83,7 @@ Datum
 sfn_tick(PG_FUNCTION_ARGS)
 {
 	int			max;
-	int			advanced = 0;
+	volatile int advanced = 0;	/* read after PG_TRY: kept across a longjmp */
 	BookingScope scope;
 	TimestampTz deadline;
 	MemoryContext per_execution;
