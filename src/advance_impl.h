@@ -1,0 +1,67 @@
+/*
+ * advance_impl.h — what advance.c and advance_branches.c share: the state of
+ * one execution being advanced, and the helpers each calls in the other.
+ * Not an interface: the rest of the host uses advance.h.
+ */
+#ifndef BOOKING_ADVANCE_IMPL_H
+#define BOOKING_ADVANCE_IMPL_H
+
+#include "postgres.h"
+
+#include "nodes/pg_list.h"
+#include "utils/jsonb.h"
+
+#include "advance.h"
+#include "jsonc.h"
+#include "store_executions.h"
+#include "core/asl/step.h"
+
+typedef struct Advance Advance;
+
+struct Advance
+{
+	ExecRow    *row;
+	const asl_machine *machine;
+	json_object *context;		/* execution-level $$ */
+	json_object *events;		/* history to write: [{type, timestamp, details}] */
+	/* the cursor: where the execution stands */
+	const char *state;
+	json_object *input;
+	json_object *variables;
+	json_object *attempts;
+	asl_time	entered;
+	asl_outcome *out;
+	asl_outcome *next;
+	bool		history_full;
+	int64		history_total;	/* events counted in the top-level history so far */
+	size_t		counted;		/* of events, how many are counted in history_total */
+	bool		beside;			/* not the row's own advance: its event_count is not saved */
+	char	   *token;			/* $$.Task.Token of this step, when its Task waits for one */
+	List	   *due_children;	/* children started for it, to run inline (int64 ids) */
+};
+
+/* ---- advance.c ---- */
+
+/* Advances row (locked by the caller) as far as it goes, and saves it. */
+void		advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer);
+/* The advance of execution id when this backend is running it (a parent of what runs now). */
+Advance    *advance_find_active(int64 id);
+/* Whether this run may go on: transitions and time are left. */
+bool		advance_run_has_time(void);
+/* Appends event (whose reference a takes) to a's history. */
+void		advance_record(Advance *a, json_object *event);
+/* Writes event (whose reference it takes) into row's history now. */
+void		advance_record_one(ExecRow *row, json_object *event);
+void		advance_make_env(Advance *a, asl_env *env);
+void		advance_history_refresh(Advance *a);
+/* A new json-c reference to jb's value (NULL for SQL NULL); the caller puts it. */
+json_object *advance_to_jsonc_or_null(Jsonb *jb);
+
+/* ---- advance_branches.c: Map and Parallel children ---- */
+
+void		branches_spawn(Advance *a);
+void		branches_run_inline(Advance *a);
+bool		branches_collect(Advance *a, const asl_position *pos);
+void		branches_child_ended(ExecRow *child);
+
+#endif							/* BOOKING_ADVANCE_IMPL_H */
