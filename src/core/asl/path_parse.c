@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 typedef struct parser
 {
 	const char *text;
@@ -188,34 +190,6 @@ read_hex4(parser *p, size_t at_offset, unsigned *out)
 	return true;
 }
 
-static size_t
-put_utf8(char *dst, unsigned cp)
-{
-	if (cp < 0x80)
-	{
-		dst[0] = (char) cp;
-		return 1;
-	}
-	if (cp < 0x800)
-	{
-		dst[0] = (char) (0xC0 | (cp >> 6));
-		dst[1] = (char) (0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000)
-	{
-		dst[0] = (char) (0xE0 | (cp >> 12));
-		dst[1] = (char) (0x80 | ((cp >> 6) & 0x3F));
-		dst[2] = (char) (0x80 | (cp & 0x3F));
-		return 3;
-	}
-	dst[0] = (char) (0xF0 | (cp >> 18));
-	dst[1] = (char) (0x80 | ((cp >> 12) & 0x3F));
-	dst[2] = (char) (0x80 | ((cp >> 6) & 0x3F));
-	dst[3] = (char) (0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /*
  * A '...' or "..." string literal in a filter, with JSON's backslash escapes
  * (plus \'). The decoded text is never longer than the quoted one, which
@@ -324,7 +298,7 @@ parse_quoted(parser *p, char **out)
 					free(buf);
 					return fail(p, p->pos, "\\u0000 is not allowed");
 				}
-				len += put_utf8(buf + len, cp);
+				len += utf8_encode(buf + len, cp);
 				p->pos += 4;
 				break;
 			default:
