@@ -59,6 +59,7 @@
 
 #include "retention.h"
 #include "spi_columns.h"
+#include "spi_plans.h"
 #include "timer_wake.h"
 #include "worker.h"
 
@@ -206,23 +207,6 @@ booking_worker_init(void)
 		booking_timer_shmem_init(slot);
 }
 
-static SPIPlanPtr
-keep_plan(SPIPlanPtr *slot, const char *sql, int nargs, Oid *types)
-{
-	if (*slot == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
-
-		if (plan == NULL)
-			elog(ERROR, "booking timer: could not prepare \"%s\": %s", sql,
-				 SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "booking timer: could not keep the plan for \"%s\"", sql);
-		*slot = plan;
-	}
-	return *slot;
-}
-
 /* The one timestamptz column of a one-row result; 0 when NULL. */
 static TimestampTz
 fetch_time(SPIPlanPtr plan, Datum *values)
@@ -253,14 +237,14 @@ tick_and_plan(bool *backlog, int *advanced_out)
 	SPI_connect();
 	types[0] = INT4OID;
 	values[0] = Int32GetDatum(booking_worker_batch_size);
-	if (SPI_execute_plan(keep_plan(&plan_tick, "SELECT booking.sfn_tick($1)", 1, types),
+	if (SPI_execute_plan(booking_plan(&plan_tick, "SELECT booking.sfn_tick($1)", 1, types),
 						 values, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "booking timer: sfn_tick failed");
 	advanced = spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	*backlog = advanced >= booking_worker_batch_size;
 	*advanced_out = advanced;
 
-	next = fetch_time(keep_plan(&plan_next,
+	next = fetch_time(booking_plan(&plan_next,
 								"SELECT min(due_at) FROM booking.executions "
 								"WHERE status = 'RUNNING' AND due_at IS NOT NULL", 0, NULL),
 					  NULL);
@@ -269,7 +253,7 @@ tick_and_plan(bool *backlog, int *advanced_out)
 		/* due before the claim, yet not claimed: locked by another tick */
 		types[0] = TIMESTAMPTZOID;
 		values[0] = TimestampTzGetDatum(started);
-		next = fetch_time(keep_plan(&plan_next_after,
+		next = fetch_time(booking_plan(&plan_next_after,
 									"SELECT min(due_at) FROM booking.executions "
 									"WHERE status = 'RUNNING' AND due_at IS NOT NULL AND due_at > $1",
 									1, types),
@@ -304,7 +288,7 @@ purge_batch(void)
 		return -1;
 	}
 	values[0] = Int32GetDatum(booking_retention_batch_size);
-	if (SPI_execute_plan(keep_plan(&plan_purge, "SELECT booking.purge_executions($1)", 1, types),
+	if (SPI_execute_plan(booking_plan(&plan_purge, "SELECT booking.purge_executions($1)", 1, types),
 						 values, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "booking timer: purge_executions failed");
 	purged = spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);

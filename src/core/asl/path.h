@@ -81,9 +81,6 @@ bool		asl_path_is_definite(const asl_path *path);
  */
 bool		asl_path_select(const asl_path *path, const asl_scope *scope, json_object **out);
 
-/* Same as asl_path_select against an explicit root document. */
-bool		asl_path_select_in(const asl_path *path, json_object *root, json_object **out);
-
 /*
  * Writes value (a reference is taken) at a reference path inside *doc,
  * creating missing intermediate objects, as ResultPath does. "$" replaces

@@ -1,6 +1,6 @@
 /*
  * path_exec.c — evaluating a compiled JSONPath against documents
- * (asl_path_select, asl_path_select_in).
+ * (asl_path_select).
  *
  * Evaluation carries a list of borrowed node pointers from segment to
  * segment; json-c spells JSON null as the NULL pointer, so a list may hold
@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "json_kind.h"
 
 typedef struct nodes
 {
@@ -263,12 +265,6 @@ eval_segments(evaluator *ev, const seglist *segs, json_object *start, nodes *out
 
 /* ---- evaluation: filters ---- */
 
-static bool
-is_number(json_object *v)
-{
-	return json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double);
-}
-
 /* A json-c integer as sign and magnitude, so int64 and uint64 values both fit. */
 static void
 int_parts(json_object *v, bool *negative, uint64_t *magnitude)
@@ -363,7 +359,7 @@ values_equal(json_object *a, json_object *b)
 {
 	json_type	ta = json_object_get_type(a);
 
-	if (is_number(a) && is_number(b))
+	if (asl_json_is_number(a) && asl_json_is_number(b))
 		return number_order(a, b) == 0;
 	if (ta != json_object_get_type(b))
 		return false;
@@ -386,7 +382,7 @@ ordered(cmp_op op, json_object *a, json_object *b)
 {
 	int			c;
 
-	if (is_number(a) && is_number(b))
+	if (asl_json_is_number(a) && asl_json_is_number(b))
 		c = number_order(a, b);
 	else if (json_object_is_type(a, json_type_string) && json_object_is_type(b, json_type_string))
 		c = string_order(a, b);
@@ -576,18 +572,6 @@ select_from(const asl_path *path, json_object *root, bool has_root, json_object 
 	free(found.items);
 	*out = array;
 	return array != NULL;
-}
-
-bool
-asl_path_select_in(const asl_path *path, json_object *root, json_object **out)
-{
-	json_object *ignored;
-	bool		ok;
-
-	ok = select_from(path, root, true, out ? out : &ignored);
-	if (out == NULL && ok)
-		json_object_put(ignored);
-	return ok;
 }
 
 bool
