@@ -387,7 +387,7 @@ park_on_token(Advance *a, const asl_task *task, int64 activity_id)
 	TimestampTz now = GetCurrentTimestamp();
 
 	if (a->token == NULL)
-		elog(ERROR, "booking: state \"%s\" waits for a task token it was not given", a->state);
+		elog(ERROR, "state \"%s\" waits for a task token it was not given", a->state);
 	if (a->row->unsaved)
 		store_exec_save(a->row);	/* the token refers to it */
 	memset(&tok, 0, sizeof(tok));
@@ -636,7 +636,7 @@ root_info(int64 root_id, int64 child_id)
 	if (root_kept.id == root_id)
 		return &root_kept;
 	if (!store_exec_load(root_id, false, false, &root))
-		elog(ERROR, "booking: execution %lld has lost its root", (long long) child_id);
+		elog(ERROR, "execution %lld has lost its root", (long long) child_id);
 	if (root_kept.id == 0)
 	{
 		/* TopTransactionContext is reset when the transaction ends: forget it then */
@@ -702,7 +702,7 @@ resume_task(Advance *a, const TaskAnswer *answer)
 	asl_env		env;
 
 	if (st == NULL || st->type != ASL_STATE_TASK)
-		elog(ERROR, "booking: execution %lld waits in \"%s\", which is not a Task",
+		elog(ERROR, "execution %lld waits in \"%s\", which is not a Task",
 			 (long long) a->row->id, a->state ? a->state : "?");
 	memset(&reply, 0, sizeof(reply));
 	if (answer == NULL)
@@ -713,7 +713,7 @@ resume_task(Advance *a, const TaskAnswer *answer)
 		const char *error;
 
 		if (!store_token_open_of(a->row->id, &tok))
-			elog(ERROR, "booking: execution %lld waits in \"%s\" without a task token",
+			elog(ERROR, "execution %lld waits in \"%s\" without a task token",
 				 (long long) a->row->id, a->state);
 		deadline = store_token_deadline(&tok);
 		if (deadline == 0 || now < deadline)
@@ -758,7 +758,7 @@ resume_after_wait(Advance *a)
 	const asl_state *st = a->state ? asl_machine_find(a->machine, a->state) : NULL;
 
 	if (st == NULL || st->type != ASL_STATE_WAIT)
-		elog(ERROR, "booking: execution %lld waits in \"%s\", which is not a Wait",
+		elog(ERROR, "execution %lld waits in \"%s\", which is not a Wait",
 			 (long long) a->row->id, a->state ? a->state : "?");
 	a->row->phase = EXEC_PHASE_STEP;
 	if (st->end || st->next == NULL)
@@ -785,7 +785,7 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	if (row->status != EXEC_RUNNING)
 		return;
 	if (n_active >= MAX_NESTED_ADVANCES)
-		elog(ERROR, "booking: executions nested too deeply");
+		elog(ERROR, "executions nested too deeply");
 	if (outermost)
 	{
 		TimestampTz now = GetCurrentTimestamp();
@@ -971,7 +971,7 @@ booking_activity_claimed(ExecRow *row, const TokenRow *token, const char *worker
 	BookingOwned *owner = booking_owner(booking_json_put);
 
 	if (st == NULL || st->type != ASL_STATE_TASK)
-		elog(ERROR, "booking: activity task of execution %lld is in \"%s\", which is not a Task",
+		elog(ERROR, "activity task of execution %lld is in \"%s\", which is not a Task",
 			 (long long) row->id, token->state);
 	owner->ptr = worker ? json_object_new_string(worker) : NULL;
 	advance_record_one(row, task_event(ASL_TASK_STARTED, &st->resource, (json_object *) owner->ptr, NULL, NULL));

@@ -59,7 +59,7 @@ fanout_launch(Fanout *f, Advance *parent)
 		ListCell   *lc;
 
 		if (n == 0)
-			elog(ERROR, "booking: branches %d and on of execution %lld are missing",
+			elog(ERROR, "branches %d and on of execution %lld are missing",
 				 f->created, (long long) f->parent_id);
 		f->created += n;
 		f->launched = Min(want, f->created);
@@ -92,7 +92,7 @@ branches_spawn(Advance *a)
 	booking_release(owner);
 
 	if (b->count > (size_t) PG_INT32_MAX)
-		elog(ERROR, "booking: too many branches (%zu)", b->count);
+		elog(ERROR, "too many branches (%zu)", b->count);
 	memset(&f, 0, sizeof(f));
 	f.parent_id = a->row->id;
 	f.state = (char *) a->state;

@@ -183,7 +183,7 @@ booking_worker_init(void)
 			if (slot >= BOOKING_MAX_WORKER_SLOTS)
 			{
 				ereport(WARNING,
-						(errmsg("booking: at most %d timer workers; database \"%s\" gets fewer",
+						(errmsg("at most %d timer workers; database \"%s\" gets fewer",
 								BOOKING_MAX_WORKER_SLOTS, db)));
 				break;
 			}
@@ -212,7 +212,7 @@ static TimestampTz
 fetch_time(SPIPlanPtr plan, Datum *values)
 {
 	if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "booking timer: the earliest timer query failed");
+		elog(ERROR, "the earliest timer query failed");
 	return spi_col_timestamptz(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 }
 
@@ -239,7 +239,7 @@ tick_and_plan(bool *backlog, int *advanced_out)
 	values[0] = Int32GetDatum(booking_worker_batch_size);
 	if (SPI_execute_plan(booking_plan(&plan_tick, "SELECT booking.sfn_tick($1)", 1, types),
 						 values, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "booking timer: sfn_tick failed");
+		elog(ERROR, "sfn_tick failed");
 	advanced = spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	*backlog = advanced >= booking_worker_batch_size;
 	*advanced_out = advanced;
@@ -281,7 +281,7 @@ purge_batch(void)
 	/* a schema older than the library (before ALTER EXTENSION booking UPDATE) has no purge */
 	if (SPI_execute("SELECT (to_regprocedure('booking.purge_executions(integer)') IS NULL)::int", true, 1) != SPI_OK_SELECT ||
 		SPI_processed != 1)
-		elog(ERROR, "booking timer: looking for purge_executions failed");
+		elog(ERROR, "looking for purge_executions failed");
 	if (spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 1) != 0)
 	{
 		SPI_finish();
@@ -290,7 +290,7 @@ purge_batch(void)
 	values[0] = Int32GetDatum(booking_retention_batch_size);
 	if (SPI_execute_plan(booking_plan(&plan_purge, "SELECT booking.purge_executions($1)", 1, types),
 						 values, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "booking timer: purge_executions failed");
+		elog(ERROR, "purge_executions failed");
 	purged = spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	SPI_finish();
 	return purged;
@@ -361,7 +361,7 @@ between_rounds(void)
 {
 	if (ProcDiePending)
 	{
-		elog(DEBUG1, "booking timer: shutting down");
+		elog(DEBUG1, "shutting down");
 		proc_exit(1);			/* 1: restarted after BOOKING_WORKER_RESTART, unless shutting down */
 	}
 	QueryCancelPending = false;	/* between rounds a cancel has nothing to cancel */
@@ -442,7 +442,7 @@ booking_timer_main(Datum main_arg)
 	booking_timer_attach(slot);
 	round_context = AllocSetContextCreate(TopMemoryContext, "booking timer round",
 										  ALLOCSET_DEFAULT_SIZES);
-	elog(DEBUG1, "booking timer %d serving database \"%s\"", slot, dbname);
+	elog(DEBUG1, "timer worker %d serving database \"%s\"", slot, dbname);
 
 	for (;;)
 	{
