@@ -42,7 +42,12 @@ struct Advance
 
 /* ---- advance.c ---- */
 
-/* Advances row (locked by the caller) as far as it goes, and saves it. */
+/*
+ * Advances row as far as it goes and saves it. The caller holds the row's
+ * lock (FOR UPDATE, or a child nobody else can see yet); opening is the
+ * execution's first event (a reference it takes) or NULL; answer the reply to
+ * a task token or NULL.
+ */
 void		advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer);
 /* The advance of execution id when this backend is running it (a parent of what runs now). */
 Advance    *advance_find_active(int64 id);
@@ -52,16 +57,33 @@ bool		advance_run_has_time(void);
 void		advance_record(Advance *a, json_object *event);
 /* Writes event (whose reference it takes) into row's history now. */
 void		advance_record_one(ExecRow *row, json_object *event);
+/* Fills env for a step of a: its $$, the host's clock, randomness and payload limit (borrowed). */
 void		advance_make_env(Advance *a, asl_env *env);
+/* Recounts a's history total once its children are collected (their events count in it). */
 void		advance_history_refresh(Advance *a);
 /* A new json-c reference to jb's value (NULL for SQL NULL); the caller puts it. */
 json_object *advance_to_jsonc_or_null(Jsonb *jb);
 
 /* ---- advance_branches.c: Map and Parallel children ---- */
 
+/*
+ * Creates the fanout and the children of a's Map/Parallel step
+ * (a->out->branches), queueing those this backend runs inline in
+ * a->due_children. a's row is locked by the caller.
+ */
 void		branches_spawn(Advance *a);
+/* Runs a->due_children while the run has time, each in a memory context reset after it. */
 void		branches_run_inline(Advance *a);
+/*
+ * When every child of a has ended: their results go to the core (into
+ * a->next), the children and the fanout are deleted; false while some run.
+ */
 bool		branches_collect(Advance *a, const asl_position *pos);
+/*
+ * child (saved, ended) is counted in its parent's fanout, which this locks
+ * (store_fanout_hold); the last one, or a failure the parent does not
+ * tolerate, resumes the parent.
+ */
 void		branches_child_ended(ExecRow *child);
 
 #endif							/* BOOKING_ADVANCE_IMPL_H */
