@@ -623,6 +623,7 @@ static MemoryContextCallback root_kept_callback;
 static void
 root_info_forget(void *arg)
 {
+	(void) arg;
 	json_object_put(root_kept.input);
 	memset(&root_kept, 0, sizeof(root_kept));
 }
