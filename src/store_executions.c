@@ -483,6 +483,7 @@ static MemoryContextCallback held_counts_callback;
 static void
 held_counts_forget(void *arg)
 {
+	(void) arg;
 	held_counts = NULL;
 	n_held_counts = max_held_counts = 0;
 }

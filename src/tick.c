@@ -82,7 +82,7 @@ Datum
 sfn_tick(PG_FUNCTION_ARGS)
 {
 	int			max;
-	int			advanced = 0;
+	volatile int advanced = 0;	/* counted inside PG_TRY */
 	TimestampTz deadline;
 	MemoryContext per_execution;
 	MemoryContext caller = CurrentMemoryContext;
