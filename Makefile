@@ -37,7 +37,7 @@ SHLIB_LINK  = $(CORE_LIBS) -lcrypto -Wl,-Bsymbolic -Wl,--version-script=build/ex
 
 # pg_regress suites, in order (sql/NAME.sql, expected/NAME.out)
 REGRESS     = setup validate state_machines memory sync test_state conformance executions dynamodb tasks booking_app scheduling limits retries bounded history_limit security sfn_api plans
-# isolation specs (specs/NAME.spec, expected/NAME.out)
+# isolation specs (test/isolation/specs/NAME.spec, test/isolation/expected/NAME.out)
 ISOLATION   = tick_race start_same_name stop_vs_tick answer_race map_siblings_race
 
 # Each runs on a temporary instance of its own (pg_cron's way): initdb, the
@@ -52,7 +52,7 @@ REGRESS_CONF  = $(abspath $(REGRESS_DIR))/regress.conf
 REGRESS_OPTS  = --inputdir=. --load-extension=booking \
                 --temp-instance=$(REGRESS_DIR)/instance --temp-config=$(REGRESS_CONF) \
                 --port=$(REGRESS_PORT) --outputdir=$(REGRESS_DIR)
-ISOLATION_OPTS = --inputdir=. --load-extension=booking \
+ISOLATION_OPTS = --inputdir=test/isolation --load-extension=booking \
                 --temp-instance=$(REGRESS_DIR)/instance_iso --temp-config=$(REGRESS_CONF) \
                 --port=$(REGRESS_PORT) --outputdir=$(REGRESS_DIR)/isolation
 REGRESS_PREP  = $(REGRESS_CONF)

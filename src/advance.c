@@ -20,7 +20,7 @@
 #include "jsonc_bridge.h"
 #include "machine_cache.h"
 #include "sync_driver.h"
-#include "advance.h"
+#include "advance_impl.h"
 #include "mock_config.h"
 #include "store_fanouts.h"
 #include "store_tokens.h"
@@ -38,8 +38,6 @@
 #define HISTORY_LIMIT_CAUSE "The execution reached the maximum number of history events (25000)."
 #define MAX_NESTED_ADVANCES 256
 
-typedef struct Advance Advance;
-
 /* Executions this backend is advancing right now (a parent running its children inline). */
 static Advance *active[MAX_NESTED_ADVANCES];
 static int	n_active = 0;
@@ -49,27 +47,6 @@ static TimestampTz run_deadline = 0;
 
 TimestampTz booking_advance_cap = 0;
 
-struct Advance
-{
-	ExecRow    *row;
-	const asl_machine *machine;
-	json_object *context;		/* execution-level $$ */
-	json_object *events;		/* history to write: [{type, timestamp, details}] */
-	/* the cursor: where the execution stands */
-	const char *state;
-	json_object *input;
-	json_object *variables;
-	json_object *attempts;
-	asl_time	entered;
-	asl_outcome *out;
-	asl_outcome *next;
-	bool		history_full;
-	int64		history_total;	/* events counted in the top-level history so far */
-	size_t		counted;		/* of events, how many are counted in history_total */
-	bool		beside;			/* not the row's own advance: its event_count is not saved */
-	char	   *token;			/* $$.Task.Token of this step, when its Task waits for one */
-	List	   *due_children;	/* children started for it, to run inline (int64 ids) */
-};
 
 static void
 advance_free(void *ptr)
@@ -86,8 +63,8 @@ advance_free(void *ptr)
 	a->context = a->events = a->input = a->variables = a->attempts = NULL;
 }
 
-static json_object *
-to_jsonc_or_null(Jsonb *jb)
+json_object *
+advance_to_jsonc_or_null(Jsonb *jb)
 {
 	json_object *obj;
 
@@ -99,8 +76,8 @@ to_jsonc_or_null(Jsonb *jb)
 }
 
 /* The advance of execution id when this backend is running it (a parent of what runs now). */
-static Advance *
-find_active(int64 id)
+Advance *
+advance_find_active(int64 id)
 {
 	for (int i = 0; i < n_active; i++)
 		if (active[i]->row->id == id)
@@ -110,8 +87,8 @@ find_active(int64 id)
 
 /* ---- history ---- */
 
-static void
-record(Advance *a, json_object *event)
+void
+advance_record(Advance *a, json_object *event)
 {
 	char		stamp[40];
 
@@ -130,7 +107,7 @@ static void
 record_all(Advance *a, json_object *events)
 {
 	for (size_t i = 0; events != NULL && i < json_object_array_length(events); i++)
-		record(a, json_object_get(json_object_array_get_idx(events, i)));
+		advance_record(a, json_object_get(json_object_array_get_idx(events, i)));
 }
 
 /* What booking.history_level keeps of an event type. */
@@ -187,8 +164,8 @@ count_history(Advance *a)
  * top-level execution takes their counts into its own row (nobody adds to
  * them any more).
  */
-static void
-history_refresh(Advance *a)
+void
+advance_history_refresh(Advance *a)
 {
 	count_history(a);
 	if (a->row->root_id == 0)
@@ -285,8 +262,8 @@ cursor_position(const Advance *a)
 	return pos;
 }
 
-static void
-make_env(Advance *a, asl_env *env)
+void
+advance_make_env(Advance *a, asl_env *env)
 {
 	memset(env, 0, sizeof(*env));
 	env->context = a->context;
@@ -311,7 +288,6 @@ cursor_to_row(Advance *a)
 /* ---- endings ---- */
 
 static void notify_status(const ExecRow *row);
-static void child_ended(ExecRow *child);
 
 /* The row's timer: due (0: none), or the execution's TimeoutSeconds when that comes first. */
 static void
@@ -321,7 +297,6 @@ set_timer(ExecRow *row, TimestampTz due)
 		due = row->timeout_at;
 	row->due_at = due;
 }
-static void record_one(ExecRow *row, json_object *event);
 
 static const char *
 end_event_type(ExecStatus status)
@@ -370,7 +345,7 @@ finish(Advance *a, ExecStatus status, json_object *output, const char *error, co
 
 		type = end_event_type(status);
 		snprintf(key, sizeof(key), "e%sEventDetails", type + 1);
-		record(a, asl_event_new(type, error_details(key, row->error, row->cause, output)));
+		advance_record(a, asl_event_new(type, error_details(key, row->error, row->cause, output)));
 	}
 }
 
@@ -414,7 +389,7 @@ park_on_token(Advance *a, const asl_task *task, int64 activity_id)
 	TimestampTz now = GetCurrentTimestamp();
 
 	if (a->token == NULL)
-		elog(ERROR, "booking: state \"%s\" waits for a task token it was not given", a->state);
+		elog(ERROR, "state \"%s\" waits for a task token it was not given", a->state);
 	if (a->row->unsaved)
 		store_exec_save(a->row);	/* the token refers to it */
 	memset(&tok, 0, sizeof(tok));
@@ -441,16 +416,16 @@ run_task(Advance *a, const asl_position *pos)
 	asl_env		env;
 
 	memset(&reply, 0, sizeof(reply));
-	record(a, asl_event_task(ASL_TASK_SCHEDULED, res, booking_region, task->input,
+	advance_record(a, asl_event_task(ASL_TASK_SCHEDULED, res, booking_region, task->input,
 							 task->timeout_seconds, task->heartbeat_seconds, NULL, NULL));
 	if (booking_mock_reply(a->row, a->state, &reply))
 	{
 		/* a test case's mocked response (mock_config.h): the task itself does not run */
-		record(a, task_event(ASL_TASK_STARTED, res, NULL, NULL, NULL));
+		advance_record(a, task_event(ASL_TASK_STARTED, res, NULL, NULL, NULL));
 		if (asl_error_is_set(&reply.error))
-			record(a, task_event(ASL_TASK_FAILED, res, NULL, reply.error.name, reply.error.cause));
+			advance_record(a, task_event(ASL_TASK_FAILED, res, NULL, reply.error.name, reply.error.cause));
 		else
-			record(a, task_event(ASL_TASK_SUCCEEDED, res, reply.output, NULL, NULL));
+			advance_record(a, task_event(ASL_TASK_SUCCEEDED, res, reply.output, NULL, NULL));
 	}
 	else if (res->kind == ASL_RES_ACTIVITY)
 	{
@@ -458,238 +433,36 @@ run_task(Advance *a, const asl_position *pos)
 
 		if (activity != 0)
 			return park_on_token(a, task, activity);
-		record(a, task_event(ASL_TASK_SCHEDULE_FAILED, res, NULL, reply.error.name, reply.error.cause));
+		advance_record(a, task_event(ASL_TASK_SCHEDULE_FAILED, res, NULL, reply.error.name, reply.error.cause));
 	}
 	else
 	{
-		record(a, task_event(ASL_TASK_STARTED, res, NULL, NULL, NULL));
+		advance_record(a, task_event(ASL_TASK_STARTED, res, NULL, NULL, NULL));
 		booking_task_invoke(&who, task, &reply);
 		if (asl_error_is_set(&reply.error))
-			record(a, task_event(ASL_TASK_FAILED, res, NULL, reply.error.name, reply.error.cause));
+			advance_record(a, task_event(ASL_TASK_FAILED, res, NULL, reply.error.name, reply.error.cause));
 		else if (res->pattern == ASL_PATTERN_WAIT_FOR_TOKEN)
 		{
-			record(a, task_event(ASL_TASK_SUBMITTED, res, reply.output, NULL, NULL));
+			advance_record(a, task_event(ASL_TASK_SUBMITTED, res, reply.output, NULL, NULL));
 			json_object_put(reply.output);
 			return park_on_token(a, task, 0);
 		}
 		else
-			record(a, task_event(ASL_TASK_SUCCEEDED, res, reply.output, NULL, NULL));
+			advance_record(a, task_event(ASL_TASK_SUCCEEDED, res, reply.output, NULL, NULL));
 	}
-	make_env(a, &env);
+	advance_make_env(a, &env);
 	asl_outcome_clear(a->next);
 	asl_step_task_reply(a->machine, pos, &env, &reply, a->next);
 	return LOOP_CONTINUE;
 }
 
-/* ---- branches ---- */
-
-static void advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer);
-
 /* Whether this run may go on: transitions and time are left. */
-static bool
-run_has_time(void)
+bool
+advance_run_has_time(void)
 {
 	return budget_left > 0 && GetCurrentTimestamp() < run_deadline;
 }
 
-/* A child the parent (advancing in this backend) runs before it parks. */
-static void
-queue_inline(Advance *parent, int64 child_id)
-{
-	MemoryContext old = MemoryContextSwitchTo(GetMemoryChunkContext(parent));
-	int64	   *id = palloc(sizeof(int64));
-
-	*id = child_id;
-	parent->due_children = lappend(parent->due_children, id);
-	MemoryContextSwitchTo(old);
-}
-
-/*
- * Starts what the fanout may run now: queued children up to MaxConcurrency,
- * and the next chunk of branches once the children created so far are half
- * done (or MaxConcurrency wants more than exist). parent: the parent's
- * advance when it runs in this backend (it runs them inline), or NULL.
- */
-static void
-fanout_launch(Fanout *f, Advance *parent)
-{
-	int			want = f->max_concurrency > 0 ? Min(f->total, f->ended + f->max_concurrency) : f->total;
-
-	if (f->aborted)
-		return;
-	while (f->launched < Min(want, f->created))
-	{
-		int64		id = store_fanout_launch(f->parent_id, f->launched++);
-
-		if (id != 0 && parent != NULL)
-			queue_inline(parent, id);
-	}
-	if (f->created < f->total && (f->created - f->ended <= FANOUT_CHUNK / 2 || want > f->created))
-	{
-		int			n;
-		List	   *started = store_fanout_materialize(f->parent_id, f->created, want, f->distributed, &n);
-		ListCell   *lc;
-
-		if (n == 0)
-			elog(ERROR, "booking: branches %d and on of execution %lld are missing",
-				 f->created, (long long) f->parent_id);
-		f->created += n;
-		f->launched = Min(want, f->created);
-		foreach(lc, started)
-			if (parent != NULL)
-				queue_inline(parent, *(int64 *) lfirst(lc));
-	}
-	Assert(f->launched <= f->created && f->created <= f->total);
-}
-
-/*
- * Starts one child per branch (or Map item): the branches are kept in chunks
- * (store_fanout_items_insert) and created a chunk at a time; those past
- * MaxConcurrency wait in the queue.
- */
-static void
-spawn_children(Advance *a)
-{
-	const asl_branches *b = &a->out->branches;
-	const asl_state *st = asl_machine_find(a->machine, a->state);
-	json_object *fanout = json_object_new_object();
-	BookingOwned *owner = booking_owner(booking_json_put);
-	Fanout		f;
-
-	owner->ptr = fanout;
-	json_object_object_add(fanout, "map", json_object_new_boolean(b->is_map));
-	json_object_object_add(fanout, "tolerance", json_object_new_boolean(b->tolerance));
-	json_object_object_add(fanout, "max_concurrency", json_object_new_int64(b->max_concurrency));
-	a->row->fanout = booking_jsonc_to_jsonb(fanout);
-	booking_release(owner);
-
-	if (b->count > (size_t) PG_INT32_MAX)
-		elog(ERROR, "booking: too many branches (%zu)", b->count);
-	memset(&f, 0, sizeof(f));
-	f.parent_id = a->row->id;
-	f.state = (char *) a->state;
-	f.is_map = b->is_map;
-	f.distributed = b->is_map && st != NULL && st->type == ASL_STATE_MAP && st->map.distributed;
-	f.tolerant = b->tolerance;
-	f.max_concurrency = (int) Min(b->max_concurrency, (int64) PG_INT32_MAX);
-	f.total = (int) b->count;
-	store_fanout_create(&f);
-	for (size_t first = 0; first < b->count; first += FANOUT_CHUNK)
-	{
-		json_object *chunk = json_object_new_array();
-
-		owner = booking_owner(booking_json_put);
-		owner->ptr = chunk;
-		for (size_t i = first; i < b->count && i < first + FANOUT_CHUNK; i++)
-		{
-			const asl_branch *br = &b->items[i];
-			json_object *item = json_object_new_object();
-
-			json_object_array_add(chunk, item);
-			json_object_object_add(item, "s", json_object_new_string(br->start));
-			json_object_object_add(item, "i", json_object_get(br->input));
-			if (br->variables != NULL)
-				json_object_object_add(item, "v", json_object_get(br->variables));
-		}
-		store_fanout_items_insert(f.parent_id, (int) first, booking_jsonc_to_jsonb(chunk));
-		booking_release(owner);
-	}
-	/* a Distributed Map's iterations are executions of their own in AWS: no iteration events */
-	if (b->is_map && !f.distributed)
-		for (size_t i = 0; i < b->count; i++)
-			record(a, asl_event_map_iteration("MapIterationStarted", a->state, i));
-	fanout_launch(&f, a);
-	store_fanout_update(&f);
-}
-
-/*
- * Advances, in this call, the children this parent started (or that ended
- * children started for it), each in a memory context of its own, for as long
- * as the run has time. The others are due and a tick advances them.
- */
-static void
-run_children_inline(Advance *a)
-{
-	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "booking child execution",
-											  ALLOCSET_DEFAULT_SIZES);
-
-	while (a->due_children != NIL && run_has_time())
-	{
-		List	   *due = a->due_children;
-		ListCell   *lc;
-
-		a->due_children = NIL;	/* children ending now may start more */
-		foreach(lc, due)
-		{
-			MemoryContext old;
-			ExecRow		child;
-
-			if (!run_has_time())
-				break;
-			old = MemoryContextSwitchTo(cxt);
-			if (store_exec_load(*(int64 *) lfirst(lc), true, true, &child))
-				advance_row(&child, NULL, NULL);	/* not locked elsewhere */
-			MemoryContextSwitchTo(old);
-			MemoryContextReset(cxt);
-		}
-	}
-	a->due_children = NIL;		/* the rest are due: ticks advance them */
-	MemoryContextDelete(cxt);
-}
-
-/*
- * The children have all ended: hands their results to the core. False when
- * some are still running or not created yet (the parent stays parked).
- */
-static bool
-collect_children(Advance *a, const asl_position *pos)
-{
-	List	   *children;
-	ListCell   *lc;
-	asl_result *results;
-	int			n = 0;
-	asl_env		env;
-	BookingOwned *owner;
-	json_object *outputs;
-	Fanout		f;
-
-	if (store_fanout_get(a->row->id, &f) && !f.aborted && f.ended < f.total)
-		return false;			/* counted, not scanned */
-	children = store_exec_children(a->row->id);
-	foreach(lc, children)
-	{
-		ChildSummary *c = lfirst(lc);
-
-		if (c->status == EXEC_RUNNING)
-			return false;
-	}
-	results = palloc0(sizeof(asl_result) * (list_length(children) + 1));
-	owner = booking_owner(booking_json_put);
-	owner->ptr = outputs = json_object_new_array();
-	foreach(lc, children)
-	{
-		ChildSummary *c = lfirst(lc);
-		json_object *output;
-
-		if (c->status == EXEC_ABORTED)
-			continue;			/* stopped because a sibling failed */
-		results[n].failed = c->status != EXEC_SUCCEEDED;
-		output = results[n].failed ? NULL : to_jsonc_or_null(c->output);
-		json_object_array_add(outputs, output);
-		results[n].output = output;
-		results[n].error = c->error ? c->error : (results[n].failed ? "" : NULL);
-		results[n].cause = c->cause;
-		n++;
-	}
-	make_env(a, &env);
-	asl_outcome_clear(a->next);
-	asl_step_branches_done(a->machine, pos, &env, results, n, a->next);
-	store_exec_delete_children(a->row->id);
-	store_fanout_delete(a->row->id);
-	a->row->fanout = NULL;
-	history_refresh(a);
-	return true;
-}
 
 /* ---- the step loop ---- */
 
@@ -732,13 +505,13 @@ handle_outcome(Advance *a)
 		{
 			if (a->row->unsaved)
 				store_exec_save(a->row);	/* children refer to it */
-			spawn_children(a);
+			branches_spawn(a);
 			a->row->phase = EXEC_PHASE_BRANCHES;
 			cursor_to_row(a);
 			flush_history(a);
 			store_exec_save(a->row);
-			run_children_inline(a);
-			if (!collect_children(a, &pos))
+			branches_run_inline(a);
+			if (!branches_collect(a, &pos))
 				return park_until(a, 0);
 			a->row->phase = EXEC_PHASE_STEP;
 			swap_next(a);
@@ -815,14 +588,14 @@ step_loop(Advance *a)
 			finish(a, EXEC_FAILED, NULL, ASL_ERR_RUNTIME, HISTORY_LIMIT_CAUSE);
 			return;
 		}
-		if (!run_has_time())
+		if (!advance_run_has_time())
 		{
 			/* yield: due now, so the next tick goes on where this stopped */
 			(void) park_until(a, GetCurrentTimestamp());
 			return;
 		}
 		budget_left--;
-		make_env(a, &env);
+		advance_make_env(a, &env);
 		a->token = needs_token(a->machine, a->state) ? store_token_new() : NULL;
 		env.task_token = a->token;
 		pos = cursor_position(a);
@@ -860,6 +633,7 @@ static MemoryContextCallback root_kept_callback;
 static void
 root_info_forget(void *arg pg_attribute_unused())
 {
+	(void) arg;
 	json_object_put(root_kept.input);
 	memset(&root_kept, 0, sizeof(root_kept));
 }
@@ -873,7 +647,7 @@ root_info(int64 root_id, int64 child_id)
 	if (root_kept.id == root_id)
 		return &root_kept;
 	if (!store_exec_load(root_id, false, false, &root))
-		elog(ERROR, "booking: execution %lld has lost its root", (long long) child_id);
+		elog(ERROR, "execution %lld has lost its root", (long long) child_id);
 	if (root_kept.id == 0)
 	{
 		/* TopTransactionContext is reset when the transaction ends: forget it then */
@@ -888,7 +662,7 @@ root_info(int64 root_id, int64 child_id)
 	MemoryContextSwitchTo(old);
 	root_kept.start_date = root.start_date;
 	root_kept.redrive_count = root.redrive_count;
-	root_kept.input = to_jsonc_or_null(root.input);
+	root_kept.input = advance_to_jsonc_or_null(root.input);
 	root_kept.id = root_id;
 	return &root_kept;
 }
@@ -939,7 +713,7 @@ resume_task(Advance *a, const TaskAnswer *answer)
 	asl_env		env;
 
 	if (st == NULL || st->type != ASL_STATE_TASK)
-		elog(ERROR, "booking: execution %lld waits in \"%s\", which is not a Task",
+		elog(ERROR, "execution %lld waits in \"%s\", which is not a Task",
 			 (long long) a->row->id, a->state ? a->state : "?");
 	memset(&reply, 0, sizeof(reply));
 	if (answer == NULL)
@@ -950,7 +724,7 @@ resume_task(Advance *a, const TaskAnswer *answer)
 		const char *error;
 
 		if (!store_token_open_of(a->row->id, &tok))
-			elog(ERROR, "booking: execution %lld waits in \"%s\" without a task token",
+			elog(ERROR, "execution %lld waits in \"%s\" without a task token",
 				 (long long) a->row->id, a->state);
 		deadline = store_token_deadline(&tok);
 		if (deadline == 0 || now < deadline)
@@ -965,21 +739,21 @@ resume_task(Advance *a, const TaskAnswer *answer)
 					  strcmp(error, ASL_ERR_TIMEOUT) == 0
 					  ? "The task ran longer than its TimeoutSeconds"
 					  : "No heartbeat within the task's HeartbeatSeconds");
-		record(a, task_event(ASL_TASK_TIMED_OUT, &st->resource, NULL, reply.error.name, reply.error.cause));
+		advance_record(a, task_event(ASL_TASK_TIMED_OUT, &st->resource, NULL, reply.error.name, reply.error.cause));
 	}
 	else if (answer->failed)
 	{
 		asl_error_set(&reply.error, answer->error ? answer->error : "", "%s",
 					  answer->cause ? answer->cause : "");
-		record(a, task_event(ASL_TASK_FAILED, &st->resource, NULL, answer->error, answer->cause));
+		advance_record(a, task_event(ASL_TASK_FAILED, &st->resource, NULL, answer->error, answer->cause));
 	}
 	else
 	{
-		reply.output = to_jsonc_or_null(answer->output);
-		record(a, task_event(ASL_TASK_SUCCEEDED, &st->resource, reply.output, NULL, NULL));
+		reply.output = advance_to_jsonc_or_null(answer->output);
+		advance_record(a, task_event(ASL_TASK_SUCCEEDED, &st->resource, reply.output, NULL, NULL));
 	}
 	a->row->phase = EXEC_PHASE_STEP;
-	make_env(a, &env);
+	advance_make_env(a, &env);
 	pos = cursor_position(a);
 	asl_outcome_clear(a->next);
 	asl_step_task_reply(a->machine, &pos, &env, &reply, a->next);
@@ -995,7 +769,7 @@ resume_after_wait(Advance *a)
 	const asl_state *st = a->state ? asl_machine_find(a->machine, a->state) : NULL;
 
 	if (st == NULL || st->type != ASL_STATE_WAIT)
-		elog(ERROR, "booking: execution %lld waits in \"%s\", which is not a Wait",
+		elog(ERROR, "execution %lld waits in \"%s\", which is not a Wait",
 			 (long long) a->row->id, a->state ? a->state : "?");
 	a->row->phase = EXEC_PHASE_STEP;
 	if (st->end || st->next == NULL)
@@ -1011,7 +785,7 @@ resume_after_wait(Advance *a)
  * opening: an event to record first (ExecutionStarted), taken; or NULL.
  * answer: a task's answer (sfn_send_task_*), for an execution waiting in a Task.
  */
-static void
+void
 advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 {
 	Advance    *a;
@@ -1022,7 +796,7 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	if (row->status != EXEC_RUNNING)
 		return;
 	if (n_active >= MAX_NESTED_ADVANCES)
-		elog(ERROR, "booking: executions nested too deeply");
+		elog(ERROR, "executions nested too deeply");
 	if (outermost)
 	{
 		TimestampTz now = GetCurrentTimestamp();
@@ -1045,12 +819,12 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 		a->history_total = row->event_count;
 	else if (!row->unsaved)
 		a->history_total = store_history_total(history_root(row));
-	record(a, opening);
+	advance_record(a, opening);
 	a->context = build_context(row);
 	a->state = row->state;
-	a->input = to_jsonc_or_null(row->document);
-	a->variables = to_jsonc_or_null(row->variables);
-	a->attempts = to_jsonc_or_null(row->attempts);
+	a->input = advance_to_jsonc_or_null(row->document);
+	a->variables = advance_to_jsonc_or_null(row->variables);
+	a->attempts = advance_to_jsonc_or_null(row->attempts);
 	a->entered = row->entered_at ? booking_to_asl_time(row->entered_at) : 0;
 
 	active[n_active++] = a;
@@ -1058,7 +832,7 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	{
 		if (row->pending_events != NULL)
 		{
-			json_object *pending = to_jsonc_or_null(row->pending_events);
+			json_object *pending = advance_to_jsonc_or_null(row->pending_events);
 
 			record_all(a, pending);
 			json_object_put(pending);
@@ -1079,7 +853,7 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 			asl_position pos = cursor_position(a);
 
 			/* woken: its children have ended (or its own timer fired) */
-			if (!collect_children(a, &pos))
+			if (!branches_collect(a, &pos))
 				(void) park_until(a, 0);
 			else
 			{
@@ -1122,7 +896,7 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	if (row->status != EXEC_RUNNING)
 	{
 		if (row->parent_id != 0)
-			child_ended(row);
+			branches_child_ended(row);
 		else if (row->status != status_before)
 			notify_status(row);
 	}
@@ -1146,119 +920,6 @@ booking_answer_task(ExecRow *row, const TaskAnswer *answer)
 	advance_row(row, NULL, answer);
 }
 
-/* MapIterationSucceeded / Failed / Aborted of child, in the top-level execution's history. */
-static void
-record_iteration_end(const ExecRow *child, const char *map_state)
-{
-	const char *type = child->status == EXEC_SUCCEEDED ? "MapIterationSucceeded" :
-		child->status == EXEC_ABORTED ? "MapIterationAborted" : "MapIterationFailed";
-	ExecRow		parent;
-
-	/* written beside the parent's row: only its id and its root's are needed */
-	memset(&parent, 0, sizeof(parent));
-	parent.id = child->parent_id;
-	parent.root_id = child->root_id;
-	parent.parent_id = child->parent_id == child->root_id ? 0 : child->parent_id;
-	record_one(&parent, asl_event_map_iteration(type, map_state, (size_t) child->branch_index));
-}
-
-/* The last child has ended (or a failure stopped the rest): the parent goes on. */
-static void
-resume_parent(int64 parent_id)
-{
-	ExecRow		parent;
-
-	if (find_active(parent_id) != NULL)
-		return;					/* its own loop collects the results */
-	if (!run_has_time())
-		store_exec_wake(parent_id, GetCurrentTimestamp());
-	else if (store_exec_load(parent_id, true, false, &parent))
-		advance_row(&parent, NULL, NULL);
-}
-
-/*
- * A child of a parent parked before fanouts were counted (an execution in
- * flight across an upgrade): the siblings are looked at instead.
- */
-static void
-child_ended_uncounted(ExecRow *child, bool failed)
-{
-	bool		running = store_exec_lock_parent_has_running(child->parent_id);
-	ExecRow		parent;
-	bool		tolerant = false;
-
-	if (!store_exec_load(child->parent_id, false, false, &parent))
-		return;
-	if (parent.fanout != NULL)
-	{
-		json_object *f = booking_jsonb_to_jsonc(parent.fanout);
-		json_object *v;
-
-		tolerant = json_object_object_get_ex(f, "tolerance", &v) && json_object_get_boolean(v);
-		if (json_object_object_get_ex(f, "map", &v) && json_object_get_boolean(v))
-			record_iteration_end(child, parent.state);
-	}
-	if (failed && !tolerant && running)
-	{
-		store_exec_abort_children(parent.id, GetCurrentTimestamp());
-		running = false;
-	}
-	if (running)
-	{
-		int64		queued = store_exec_first_queued(parent.id);
-
-		if (queued != 0)
-			store_exec_wake(queued, GetCurrentTimestamp());
-		return;
-	}
-	resume_parent(parent.id);
-}
-
-/*
- * A child has ended (and is saved): counted in its fanout (one row update,
- * no scan of the siblings); a failure that fails its parent stops its
- * siblings; more children start; the last one to end resumes the parent,
- * here when this backend is not already advancing it.
- */
-static void
-child_ended(ExecRow *child)
-{
-	bool		failed = child->status != EXEC_SUCCEEDED && child->status != EXEC_ABORTED;
-	Fanout	   *f;
-	int64		parent_id = child->parent_id;
-
-	Assert(parent_id != 0 && child->status != EXEC_RUNNING);
-	f = store_fanout_hold(parent_id);
-	if (f == NULL)
-	{
-		ExecRow		parent;
-
-		/* no fanout: the parent has ended (or it predates fanouts) */
-		if (store_exec_load(parent_id, false, false, &parent) &&
-			parent.status == EXEC_RUNNING && parent.phase == EXEC_PHASE_BRANCHES)
-			child_ended_uncounted(child, failed);
-		return;
-	}
-	f->ended++;
-	Assert(f->ended <= f->total);
-	if (f->is_map && !f->distributed)
-		record_iteration_end(child, f->state);
-	if (f->aborted)
-		return;					/* the failure that stopped the rest resumed the parent */
-	if (failed && !f->tolerant)
-	{
-		f->aborted = true;
-		store_exec_abort_children(parent_id, GetCurrentTimestamp());
-		resume_parent(parent_id);
-		return;
-	}
-	if (f->ended < f->total)
-	{
-		fanout_launch(f, find_active(parent_id));
-		return;
-	}
-	resume_parent(parent_id);	/* f is not used past here: advancing may move it */
-}
 
 static void
 notify_status(const ExecRow *row)
@@ -1277,8 +938,8 @@ notify_status(const ExecRow *row)
 }
 
 /* Writes one event (taken) to row's history, outside an advance. */
-static void
-record_one(ExecRow *row, json_object *event)
+void
+advance_record_one(ExecRow *row, json_object *event)
 {
 	Advance		a;
 	BookingOwned *owner = booking_owner(advance_free);
@@ -1288,7 +949,7 @@ record_one(ExecRow *row, json_object *event)
 	a.row = row;
 	a.beside = true;
 	a.events = json_object_new_array();
-	record(&a, event);
+	advance_record(&a, event);
 	flush_history(&a);
 	booking_release(owner);
 	if (n_active == 0 && booking_advance_cap == 0)
@@ -1302,7 +963,7 @@ record_execution_event(ExecRow *row, const char *type, const char *key, json_obj
 	json_object *details = json_object_new_object();
 
 	json_object_object_add(details, key, inner);
-	record_one(row, asl_event_new(type, details));
+	advance_record_one(row, asl_event_new(type, details));
 }
 
 /* The execution's timer: its token's deadline, or its own timeout when that comes first. */
@@ -1321,10 +982,10 @@ booking_activity_claimed(ExecRow *row, const TokenRow *token, const char *worker
 	BookingOwned *owner = booking_owner(booking_json_put);
 
 	if (st == NULL || st->type != ASL_STATE_TASK)
-		elog(ERROR, "booking: activity task of execution %lld is in \"%s\", which is not a Task",
+		elog(ERROR, "activity task of execution %lld is in \"%s\", which is not a Task",
 			 (long long) row->id, token->state);
 	owner->ptr = worker ? json_object_new_string(worker) : NULL;
-	record_one(row, task_event(ASL_TASK_STARTED, &st->resource, (json_object *) owner->ptr, NULL, NULL));
+	advance_record_one(row, task_event(ASL_TASK_STARTED, &st->resource, (json_object *) owner->ptr, NULL, NULL));
 	booking_release(owner);
 	follow_token(row, token);
 }
@@ -1341,7 +1002,7 @@ booking_start(ExecRow *row)
 	/* everything that can ERROR first: nothing malloc'd is held yet */
 	char	   *role = GetUserNameFromId(row->role, false);
 	char	   *version_arn = booking_state_machine_version_arn(row->machine_name, row->version);
-	json_object *input = to_jsonc_or_null(row->input);
+	json_object *input = advance_to_jsonc_or_null(row->input);
 	json_object *inner = json_object_new_object();
 	json_object *details = json_object_new_object();
 
@@ -1372,7 +1033,7 @@ booking_stop(ExecRow *row, ExecStatus status, const char *error, const char *cau
 	if (row->parent_id == 0)
 		notify_status(row);
 	else
-		child_ended(row);		/* a child failed outside its advance: its parent goes on */
+		branches_child_ended(row);		/* a child failed outside its advance: its parent goes on */
 }
 
 void

@@ -4,7 +4,7 @@
  *
  * An execution advances until it ends or parks: on a timer (Wait, Retry
  * back-off, a spent step budget), on Map/Parallel children still running, or
- * (from the tasks issue on) on a task token. History events of one advance
+ * on a task token. History events of one advance
  * are written in one statement. Status changes NOTIFY booking_execution at
  * commit.
  */

@@ -271,7 +271,7 @@ sfn_describe_state_machine(PG_FUNCTION_ARGS)
 		published = booking_revision_published_as(machine.id, version);
 	definition = store_version_definition(machine.id, version, NULL, &version_created);
 	if (definition == NULL)
-		elog(ERROR, "booking: state machine \"%s\" has no version %d", machine.name, version);
+		elog(ERROR, "state machine \"%s\" has no version %d", machine.name, version);
 
 	jb_begin_object(&state);
 	jb_text(&state, "stateMachineArn", machine.arn);

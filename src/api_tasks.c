@@ -255,7 +255,7 @@ sfn_get_activity_task(PG_FUNCTION_ARGS)
 
 		/* the claim locked the execution row: this load does not wait */
 		if (!store_exec_load(tok.execution_id, true, false, &row))
-			elog(ERROR, "booking: activity task %s lost its execution", tok.token);
+			elog(ERROR, "activity task %s lost its execution", tok.token);
 		booking_activity_claimed(&row, &tok, worker);
 		values[0] = CStringGetTextDatum(tok.token);
 		values[1] = input ? JsonbPGetDatum(input) : (Datum) 0;

@@ -39,7 +39,7 @@ exec_status_from_name(const char *name)
 			return (ExecStatus) i;
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
-			 errmsg("booking: unknown execution status \"%s\"", name)));
+			 errmsg("unknown execution status \"%s\"", name)));
 	return EXEC_FAILED;			/* not reached */
 }
 
@@ -58,6 +58,6 @@ exec_phase_from_name(const char *name)
 			return (ExecPhase) i;
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
-			 errmsg("booking: unknown execution phase \"%s\"", name)));
+			 errmsg("unknown execution phase \"%s\"", name)));
 	return EXEC_PHASE_STEP;		/* not reached */
 }

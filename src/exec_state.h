@@ -29,6 +29,10 @@ typedef enum ExecPhase
 	EXEC_PHASE_WAIT				/* in a Wait state until its timer */
 } ExecPhase;
 
+/*
+ * The text stored in booking.executions.status / phase, and back: names are
+ * static strings; an unknown name raises an ERROR (a corrupt row).
+ */
 extern const char *exec_status_name(ExecStatus status);
 extern ExecStatus exec_status_from_name(const char *name);
 extern const char *exec_phase_name(ExecPhase phase);

@@ -48,15 +48,6 @@ booking_release(BookingOwned *owner)
 		owner->free_fn(ptr);
 }
 
-void *
-booking_disown(BookingOwned *owner)
-{
-	void	   *ptr = owner->ptr;
-
-	owner->ptr = NULL;
-	return ptr;
-}
-
 void
 booking_json_put(void *obj)
 {

@@ -37,9 +37,6 @@ BookingOwned *booking_owner(booking_free_fn free_fn);
 /* Frees the owned thing now (idempotent). */
 void		booking_release(BookingOwned *owner);
 
-/* The owner gives the thing up: the caller is responsible for it from now on. */
-void	   *booking_disown(BookingOwned *owner);
-
 /* json_object_put as a booking_free_fn. */
 void		booking_json_put(void *obj);
 

@@ -101,7 +101,7 @@ compile_stored(int64 machine_id, int version)
 	if (machine == NULL)
 		booking_report_definition_errors(diags);
 	if (machine == NULL)
-		elog(ERROR, "booking: stored definition failed to compile");
+		elog(ERROR, "stored definition failed to compile");
 	return machine;
 }
 

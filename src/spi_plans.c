@@ -20,10 +20,10 @@ booking_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes)
 											  CURSOR_OPT_GENERIC_PLAN);
 
 		if (plan == NULL)
-			elog(ERROR, "booking: could not prepare \"%s\": %s", sql,
+			elog(ERROR, "could not prepare \"%s\": %s", sql,
 				 SPI_result_code_string(SPI_result));
 		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "booking: could not keep the plan for \"%s\"", sql);
+			elog(ERROR, "could not keep the plan for \"%s\"", sql);
 		*slot = plan;
 	}
 	return *slot;
@@ -33,7 +33,7 @@ void
 booking_spi_check(int rc, int expected, const char *what)
 {
 	if (rc != expected)
-		elog(ERROR, "booking: %s failed: %s", what, SPI_result_code_string(rc));
+		elog(ERROR, "%s failed: %s", what, SPI_result_code_string(rc));
 }
 
 uint64

@@ -418,7 +418,7 @@ store_history_append(int64 execution_id, Jsonb *events)
 	if (booking_exec_plan(&plan_history, "INSERT INTO booking.history (execution_id, events, shard_key) "
 						  "SELECT $1, $2, e.shard_key FROM booking.executions e WHERE e.id = $1",
 						  2, types, values, NULL, SPI_OK_INSERT, "history insert") != 1)
-		elog(ERROR, "booking: history of execution %lld has no execution row", (long long) execution_id);
+		elog(ERROR, "history of execution %lld has no execution row", (long long) execution_id);
 }
 
 List *
@@ -487,6 +487,7 @@ static MemoryContextCallback held_counts_callback;
 static void
 held_counts_forget(void *arg pg_attribute_unused())
 {
+	(void) arg;
 	held_counts = NULL;
 	n_held_counts = max_held_counts = 0;
 }

@@ -168,6 +168,7 @@ static MemoryContextCallback held_callback;
 static void
 held_forget(void *arg pg_attribute_unused())
 {
+	(void) arg;
 	held = NULL;
 	n_held = max_held = 0;
 }

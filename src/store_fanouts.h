@@ -75,6 +75,7 @@ typedef struct FanoutsSaved
 	Fanout	   *items;
 } FanoutsSaved;
 
+/* A palloc'd copy (in the current memory context) of the fanouts this backend holds. */
 FanoutsSaved *store_fanouts_save(void);
 void		store_fanouts_restore(const FanoutsSaved *saved);
 

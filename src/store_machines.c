@@ -103,7 +103,7 @@ store_machine_insert(const StoredMachine *machine, Jsonb *definition, Jsonb *sub
 	}
 	SPI_finish();
 	if (!inserted && !store_machine_lookup(machine->name, false, out))
-		elog(ERROR, "booking: state machine \"%s\" vanished during creation", machine->name);
+		elog(ERROR, "state machine \"%s\" vanished during creation", machine->name);
 	return inserted;
 }
 
@@ -137,7 +137,7 @@ store_machine_add_version(int64 machine_id, Jsonb *definition, Jsonb *substituti
 									1, argtypes, values, NULL, false, 1),
 			  SPI_OK_UPDATE_RETURNING, "state machine version bump");
 	if (SPI_processed != 1)
-		elog(ERROR, "booking: state machine %lld vanished during update", (long long) machine_id);
+		elog(ERROR, "state machine %lld vanished during update", (long long) machine_id);
 	version = spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	values[0] = Int64GetDatum(machine_id);
 	{

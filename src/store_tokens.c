@@ -101,7 +101,7 @@ store_token_insert(const TokenRow *row, Jsonb *activity_input)
 					   "SELECT $1, $2, $3, $4, $5, $6, $7, $8, e.shard_key "
 					   "FROM booking.executions e WHERE e.id = $2",
 					   8, types, values, nulls, SPI_OK_INSERT, "task token insert") != 1)
-		elog(ERROR, "booking: task token of execution %lld has no execution row", (long long) row->execution_id);
+		elog(ERROR, "task token of execution %lld has no execution row", (long long) row->execution_id);
 }
 
 /* Row 0 of SPI_tuptable (TOKEN_COLUMNS first), copied into the caller's context. */

@@ -55,14 +55,14 @@ advance_isolated(int64 id)
 		{
 			/* a deadlock or serialization failure: nothing was kept, the next tick tries again */
 			ereport(WARNING,
-					(errmsg("booking: execution %lld will be advanced again: %s", (long long) id, edata->message)));
+					(errmsg("execution %lld will be advanced again: %s", (long long) id, edata->message)));
 			FreeErrorData(edata);
 			return;
 		}
 		if (booking_error_concerns_transaction(edata->sqlerrcode))
 			ReThrowError(edata);
 		ereport(WARNING,
-				(errmsg("booking: execution %lld failed while advancing: %s", (long long) id, edata->message)));
+				(errmsg("execution %lld failed while advancing: %s", (long long) id, edata->message)));
 		if (store_exec_load(id, true, false, &row) && row.status == EXEC_RUNNING)
 			booking_stop(&row, EXEC_FAILED, "States.Runtime", edata->message);
 		FreeErrorData(edata);

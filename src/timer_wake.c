@@ -296,7 +296,7 @@ void
 booking_timer_attach(int slot)
 {
 	if (shared == NULL || slot < 0 || slot >= shared->nslots)
-		elog(FATAL, "booking: timer worker slot %d does not exist", slot);
+		elog(FATAL, "timer worker slot %d does not exist", slot);
 	SpinLockAcquire(&shared->mutex);
 	shared->slots[slot].pid = MyProcPid;
 	shared->slots[slot].pgprocno = MyProc->pgprocno;

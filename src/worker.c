@@ -183,7 +183,7 @@ booking_worker_init(void)
 			if (slot >= BOOKING_MAX_WORKER_SLOTS)
 			{
 				ereport(WARNING,
-						(errmsg("booking: at most %d timer workers; database \"%s\" gets fewer",
+						(errmsg("at most %d timer workers; database \"%s\" gets fewer",
 								BOOKING_MAX_WORKER_SLOTS, db)));
 				break;
 			}
@@ -207,23 +207,6 @@ booking_worker_init(void)
 		booking_timer_shmem_init(slot);
 }
 
-static SPIPlanPtr
-keep_plan(SPIPlanPtr *slot, const char *sql, int nargs, Oid *types)
-{
-	if (*slot == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
-
-		if (plan == NULL)
-			elog(ERROR, "booking timer: could not prepare \"%s\": %s", sql,
-				 SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "booking timer: could not keep the plan for \"%s\"", sql);
-		*slot = plan;
-	}
-	return *slot;
-}
-
 /* The one timestamptz column of a one-row result; 0 when NULL. */
 static TimestampTz
 fetch_time(SPIPlanPtr plan, Datum *values)
@@ -233,7 +216,7 @@ fetch_time(SPIPlanPtr plan, Datum *values)
 
 	booking_due_plan_settings_pop(settings);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "booking timer: the earliest timer query failed");
+		elog(ERROR, "the earliest timer query failed");
 	return spi_col_timestamptz(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 }
 
@@ -258,14 +241,14 @@ tick_and_plan(bool *backlog, int *advanced_out)
 	SPI_connect();
 	types[0] = INT4OID;
 	values[0] = Int32GetDatum(booking_worker_batch_size);
-	if (SPI_execute_plan(keep_plan(&plan_tick, "SELECT booking.sfn_tick($1)", 1, types),
+	if (SPI_execute_plan(booking_plan(&plan_tick, "SELECT booking.sfn_tick($1)", 1, types),
 						 values, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "booking timer: sfn_tick failed");
+		elog(ERROR, "sfn_tick failed");
 	advanced = spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	*backlog = advanced >= booking_worker_batch_size;
 	*advanced_out = advanced;
 
-	next = fetch_time(keep_plan(&plan_next,
+	next = fetch_time(booking_plan(&plan_next,
 								"SELECT min(due_at) FROM booking.executions "
 								"WHERE status = 'RUNNING' AND due_at IS NOT NULL", 0, NULL),
 					  NULL);
@@ -274,7 +257,7 @@ tick_and_plan(bool *backlog, int *advanced_out)
 		/* due before the claim, yet not claimed: locked by another tick */
 		types[0] = TIMESTAMPTZOID;
 		values[0] = TimestampTzGetDatum(started);
-		next = fetch_time(keep_plan(&plan_next_after,
+		next = fetch_time(booking_plan(&plan_next_after,
 									"SELECT min(due_at) FROM booking.executions "
 									"WHERE status = 'RUNNING' AND due_at IS NOT NULL AND due_at > $1",
 									1, types),
@@ -302,16 +285,16 @@ purge_batch(void)
 	/* a schema older than the library (before ALTER EXTENSION booking UPDATE) has no purge */
 	if (SPI_execute("SELECT (to_regprocedure('booking.purge_executions(integer)') IS NULL)::int", true, 1) != SPI_OK_SELECT ||
 		SPI_processed != 1)
-		elog(ERROR, "booking timer: looking for purge_executions failed");
+		elog(ERROR, "looking for purge_executions failed");
 	if (spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 1) != 0)
 	{
 		SPI_finish();
 		return -1;
 	}
 	values[0] = Int32GetDatum(booking_retention_batch_size);
-	if (SPI_execute_plan(keep_plan(&plan_purge, "SELECT booking.purge_executions($1)", 1, types),
+	if (SPI_execute_plan(booking_plan(&plan_purge, "SELECT booking.purge_executions($1)", 1, types),
 						 values, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "booking timer: purge_executions failed");
+		elog(ERROR, "purge_executions failed");
 	purged = spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	SPI_finish();
 	return purged;
@@ -382,7 +365,7 @@ between_rounds(void)
 {
 	if (ProcDiePending)
 	{
-		elog(DEBUG1, "booking timer: shutting down");
+		elog(DEBUG1, "shutting down");
 		proc_exit(1);			/* 1: restarted after BOOKING_WORKER_RESTART, unless shutting down */
 	}
 	QueryCancelPending = false;	/* between rounds a cancel has nothing to cancel */
@@ -463,7 +446,7 @@ booking_timer_main(Datum main_arg)
 	booking_timer_attach(slot);
 	round_context = AllocSetContextCreate(TopMemoryContext, "booking timer round",
 										  ALLOCSET_DEFAULT_SIZES);
-	elog(DEBUG1, "booking timer %d serving database \"%s\"", slot, dbname);
+	elog(DEBUG1, "timer worker %d serving database \"%s\"", slot, dbname);
 
 	for (;;)
 	{

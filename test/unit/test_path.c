@@ -28,6 +28,28 @@
  * Selects text (a query path) in doc and compares with expected JSON, or
  * with NO_MATCH. *got describes what happened, for the failure message.
  */
+/*
+ * Selects with doc as the root the path names: as the input ($), the
+ * context ($$) or the variable ($name), through the public asl_path_select.
+ */
+static bool
+select_in(const asl_path *path, json_object *doc, json_object **out)
+{
+	asl_scope	scope = {doc, doc, NULL};
+	json_object *vars = NULL;
+	bool		ok;
+
+	if (asl_path_root_kind(path) == ASL_ROOT_VARIABLE)
+	{
+		vars = json_object_new_object();
+		json_object_object_add(vars, asl_path_variable(path), json_object_get(doc));
+		scope.variables = vars;
+	}
+	ok = asl_path_select(path, &scope, out);
+	json_object_put(vars);
+	return ok;
+}
+
 static bool
 select_is(json_object *doc, const char *text, const char *expected, char **got)
 {
@@ -44,7 +66,7 @@ select_is(json_object *doc, const char *text, const char *expected, char **got)
 		free(error);
 		return false;
 	}
-	if (!asl_path_select_in(path, doc, &out))
+	if (!select_in(path, doc, &out))
 	{
 		*got = strdup(NO_MATCH);
 		asl_path_free(path);
@@ -412,7 +434,7 @@ test_definite(void)
 	CHECK_SEL(doc, "$[0]", NO_MATCH);
 
 	/* a null member is a match whose value is NULL; a missing one is not */
-	CHECK(asl_path_select_in(p, nulls, &out));
+	CHECK(select_in(p, nulls, &out));
 	CHECK(out == NULL);
 	asl_path_free(p);
 	CHECK_SEL(nulls, "$.a", "null");
@@ -851,16 +873,16 @@ test_limits(void)
 	/* moderate depth scans fine; extreme depth fails instead of overflowing the stack */
 	doc = deep_doc(500);
 	p = asl_path_compile("$..x", ASL_PATH_QUERY, NULL);
-	CHECK(asl_path_select_in(p, doc, &out));
+	CHECK(select_in(p, doc, &out));
 	CHECK_JSON(out, "[1]");
 	json_object_put(out);
 	json_object_put(doc);
 	doc = deep_doc(5000);
-	CHECK(!asl_path_select_in(p, doc, &out));
+	CHECK(!select_in(p, doc, &out));
 	CHECK(out == NULL);
 	asl_path_free(p);
 	p = asl_path_compile("$..[?(@.x == 1)]", ASL_PATH_QUERY, NULL);
-	CHECK(!asl_path_select_in(p, doc, &out));
+	CHECK(!select_in(p, doc, &out));
 	asl_path_free(p);
 	json_object_put(doc);
 
@@ -870,7 +892,7 @@ test_limits(void)
 	json_object_object_add(doc, "b", inner);
 	json_object_object_add(inner, "a", json_object_get(doc));
 	p = asl_path_compile("$..x", ASL_PATH_QUERY, NULL);
-	CHECK(!asl_path_select_in(p, doc, &out));
+	CHECK(!select_in(p, doc, &out));
 	asl_path_free(p);
 	json_object_object_del(inner, "a");
 	json_object_put(doc);
@@ -903,13 +925,13 @@ test_limits(void)
 
 	/* nested scans multiply work; they stay bounded and terminate */
 	p = asl_path_compile("$..*..*..*", ASL_PATH_QUERY, NULL);
-	CHECK(asl_path_select_in(p, store, &out));
+	CHECK(select_in(p, store, &out));
 	CHECK(json_object_array_length(out) > 0);
 	json_object_put(out);
 	asl_path_free(p);
 	doc = deep_doc(900);
 	p = asl_path_compile("$..*..*..*..*..*..*..*..*..nope", ASL_PATH_QUERY, NULL);
-	CHECK(!asl_path_select_in(p, doc, &out));
+	CHECK(!select_in(p, doc, &out));
 	CHECK(out == NULL);
 	asl_path_free(p);
 	json_object_put(doc);
@@ -933,7 +955,7 @@ test_limits(void)
 		p = asl_path_compile(buf, (seed & 1) ? ASL_PATH_QUERY : ASL_PATH_REFERENCE, &error);
 		if (p != NULL)
 		{
-			if (asl_path_select_in(p, store, &out))
+			if (select_in(p, store, &out))
 				json_object_put(out);
 			asl_path_free(p);
 		}

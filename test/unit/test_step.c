@@ -32,6 +32,30 @@
 
 #define FN "arn:aws:lambda:us-east-1:123456789012:function:f"
 
+/* The outcome kind's name, for the messages and dumps of these tests. */
+static const char *
+outcome_kind_name(asl_outcome_kind kind)
+{
+	switch (kind)
+	{
+		case ASL_OUTCOME_NEXT:
+			return "NEXT";
+		case ASL_OUTCOME_END:
+			return "END";
+		case ASL_OUTCOME_FAIL:
+			return "FAIL";
+		case ASL_OUTCOME_WAIT:
+			return "WAIT";
+		case ASL_OUTCOME_TASK:
+			return "TASK";
+		case ASL_OUTCOME_RETRY:
+			return "RETRY";
+		case ASL_OUTCOME_BRANCHES:
+			return "BRANCHES";
+	}
+	return "UNKNOWN";
+}
+
 static json_object *base_ctx;	/* execution-level $$ */
 
 /* ---- helpers ---- */
@@ -253,7 +277,7 @@ do_branches(const asl_machine *m, const char *state, const char *input, const ch
 	pos_free(&p);
 }
 
-#define KIND(o) asl_outcome_kind_name((o).kind)
+#define KIND(o) outcome_kind_name((o).kind)
 
 /* ---- machines ---- */
 
@@ -1298,7 +1322,7 @@ outcome_doc(const asl_outcome *o)
 	json_object *d = json_object_new_object();
 	json_object *items = json_object_new_array();
 
-	json_object_object_add(d, "kind", json_object_new_string(asl_outcome_kind_name(o->kind)));
+	json_object_object_add(d, "kind", json_object_new_string(outcome_kind_name(o->kind)));
 	json_object_object_add(d, "state", o->state ? json_object_new_string(o->state) : NULL);
 	json_object_object_add(d, "next", o->next ? json_object_new_string(o->next) : NULL);
 	json_object_object_add(d, "output", json_object_get(o->output));
@@ -1402,9 +1426,9 @@ roundtrip(int line, const char *def, call_kind k, const char *state, const char 
 	call(m2, k, &p2, env, r, n, &o2);
 	d1 = outcome_doc(&o1);
 	d2 = outcome_doc(&o2);
-	CHECK_MSG(strcmp(asl_outcome_kind_name(o2.kind), want_kind) == 0,
+	CHECK_MSG(strcmp(outcome_kind_name(o2.kind), want_kind) == 0,
 			  "line %d: expected %s, got %s (%s)", line, want_kind,
-			  asl_outcome_kind_name(o2.kind), o2.error.cause ? o2.error.cause : "");
+			  outcome_kind_name(o2.kind), o2.error.cause ? o2.error.cause : "");
 	CHECK_MSG(json_object_equal(d1, d2), "line %d: original %s\n    persisted %s", line, jstr(d1), jstr(d2));
 	/* names in the outcome point into the machine that ran it */
 	CHECK_MSG(o2.state == NULL || asl_machine_find(m2, o2.state)->name == o2.state,

@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_kind.h"
+#include "names.h"
+
 /* Deepest And/Or/Not nesting compiled (and so recursed into at run time). */
 #define MAX_RULE_DEPTH 64
 
@@ -123,28 +126,6 @@ rule_error(rule_ctx *c, const char *code, const char *field, const char *fmt,...
 	free(msg);
 }
 
-static const char *
-type_label(json_object *v)
-{
-	switch (json_object_get_type(v))
-	{
-		case json_type_null:
-			return "null";
-		case json_type_boolean:
-			return "a boolean";
-		case json_type_int:
-		case json_type_double:
-			return "a number";
-		case json_type_string:
-			return "a string";
-		case json_type_array:
-			return "an array";
-		case json_type_object:
-			return "an object";
-	}
-	return "a value";
-}
-
 static const comparison_op *
 find_comparison(const char *name)
 {
@@ -179,7 +160,7 @@ compile_reference(rule_ctx *c, const char *field, json_object *val)
 	if (!json_object_is_type(val, json_type_string))
 	{
 		rule_error(c, "WRONG_TYPE", field, "%s must be a string holding a reference path, not %s",
-				   field, type_label(val));
+				   field, asl_json_type_label(val));
 		return NULL;
 	}
 	path = asl_path_compile(json_object_get_string(val), ASL_PATH_REFERENCE, &error);
@@ -222,7 +203,7 @@ compile_comparison(rule_ctx *c, const comparison_op *op, json_object *val,
 			if (!json_object_is_type(val, json_type_string))
 			{
 				rule_error(c, "WRONG_TYPE", op->name, "%s takes a string, not %s",
-						   op->name, type_label(val));
+						   op->name, asl_json_type_label(val));
 				return;
 			}
 			break;
@@ -231,7 +212,7 @@ compile_comparison(rule_ctx *c, const comparison_op *op, json_object *val,
 				!json_object_is_type(val, json_type_double))
 			{
 				rule_error(c, "WRONG_TYPE", op->name, "%s takes a number, not %s",
-						   op->name, type_label(val));
+						   op->name, asl_json_type_label(val));
 				return;
 			}
 			break;
@@ -239,7 +220,7 @@ compile_comparison(rule_ctx *c, const comparison_op *op, json_object *val,
 			if (!json_object_is_type(val, json_type_boolean))
 			{
 				rule_error(c, "WRONG_TYPE", op->name, "%s takes a boolean, not %s",
-						   op->name, type_label(val));
+						   op->name, asl_json_type_label(val));
 				return;
 			}
 			break;
@@ -247,7 +228,7 @@ compile_comparison(rule_ctx *c, const comparison_op *op, json_object *val,
 			if (!json_object_is_type(val, json_type_string))
 			{
 				rule_error(c, "WRONG_TYPE", op->name, "%s takes a timestamp string, not %s",
-						   op->name, type_label(val));
+						   op->name, asl_json_type_label(val));
 				return;
 			}
 			if (!asl_timestamp_parse(json_object_get_string(val), &out->operand_time))
@@ -275,13 +256,13 @@ compile_children(rule_ctx *c, const char *field, json_object *val, int depth,
 	if (is_not && !json_object_is_type(val, json_type_object))
 	{
 		rule_error(c, "WRONG_TYPE", field, "Not takes one choice rule (an object), not %s",
-				   type_label(val));
+				   asl_json_type_label(val));
 		return;
 	}
 	if (!is_not && !json_object_is_type(val, json_type_array))
 	{
 		rule_error(c, "WRONG_TYPE", field, "%s takes an array of choice rules, not %s",
-				   field, type_label(val));
+				   field, asl_json_type_label(val));
 		return;
 	}
 	n = is_not ? 1 : json_object_array_length(val);
@@ -320,38 +301,13 @@ compile_children(rule_ctx *c, const char *field, json_object *val, int depth,
 		{
 			c->ok = false;
 			asl_diag_add(c->diags, ASL_SEV_ERROR, "WRONG_TYPE", at,
-						 "a choice rule must be an object, not %s", type_label(child));
+						 "a choice rule must be an object, not %s", asl_json_type_label(child));
 		}
 		else if (!compile_rule(child, at, false, depth + 1, &out->children[i], c->diags))
 			c->ok = false;
 		free(at);
 	}
 	free(base);
-}
-
-/*
- * A workflow variable name, as for a state's Assign: a letter or underscore,
- * then letters, digits or underscores (non-ASCII letters allowed), at most 80
- * characters.
- */
-static bool
-valid_variable_name(const char *name, size_t len)
-{
-	size_t		chars = 0;
-
-	if (len == 0 || (name[0] >= '0' && name[0] <= '9'))
-		return false;
-	for (size_t i = 0; i < len; i++)
-	{
-		unsigned char ch = (unsigned char) name[i];
-
-		if ((ch & 0xC0) != 0x80)
-			chars++;
-		if (ch < 0x80 && !(ch == '_' || (ch >= 'a' && ch <= 'z') ||
-						   (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
-			return false;
-	}
-	return chars <= 80;
 }
 
 /* Reports every key of an Assign object (at "at") that is not a variable name. */
@@ -368,7 +324,7 @@ check_variable_names(rule_ctx *c, json_object *assign, const char *at)
 		(void) v;
 		if (len >= 2 && strcmp(key + len - 2, ".$") == 0)
 			len -= 2;
-		if (valid_variable_name(key, len))
+		if (asl_variable_name_valid(key, len))
 			continue;
 		names_ok = false;
 		c->ok = false;
@@ -388,7 +344,7 @@ compile_assign(rule_ctx *c, json_object *val, asl_choice_rule *out)
 
 	if (!json_object_is_type(val, json_type_object))
 	{
-		rule_error(c, "WRONG_TYPE", "Assign", "Assign must be an object, not %s", type_label(val));
+		rule_error(c, "WRONG_TYPE", "Assign", "Assign must be an object, not %s", asl_json_type_label(val));
 		return;
 	}
 	at = asl_pointer_join(c->pointer, "Assign");
@@ -438,7 +394,7 @@ compile_field(rule_ctx *c, const char *key, json_object *val, bool top_level,
 	else if (strcmp(key, "Comment") == 0)
 	{
 		if (!json_object_is_type(val, json_type_string))
-			rule_error(c, "WRONG_TYPE", key, "Comment must be a string, not %s", type_label(val));
+			rule_error(c, "WRONG_TYPE", key, "Comment must be a string, not %s", asl_json_type_label(val));
 	}
 	else if (strcmp(key, "Next") == 0 || strcmp(key, "Assign") == 0)
 	{
@@ -452,7 +408,7 @@ compile_field(rule_ctx *c, const char *key, json_object *val, bool top_level,
 			c->has_next = true;
 			if (!json_object_is_type(val, json_type_string))
 				rule_error(c, "WRONG_TYPE", key, "Next must be a string naming a state, not %s",
-						   type_label(val));
+						   asl_json_type_label(val));
 			else if ((out->next_name = strdup(json_object_get_string(val))) == NULL)
 				rule_error(c, "OUT_OF_MEMORY", NULL, "out of memory");
 		}
@@ -474,7 +430,7 @@ compile_field(rule_ctx *c, const char *key, json_object *val, bool top_level,
 		out->kind = ASL_RULE_TEST;
 		out->test = type_tests[test].test;
 		if (!json_object_is_type(val, json_type_boolean))
-			rule_error(c, "WRONG_TYPE", key, "%s takes a boolean, not %s", key, type_label(val));
+			rule_error(c, "WRONG_TYPE", key, "%s takes a boolean, not %s", key, asl_json_type_label(val));
 		else
 			out->test_expected = json_object_get_boolean(val);
 	}
@@ -495,7 +451,7 @@ compile_rule(json_object *rule, const char *pointer, bool top_level, int depth,
 	c.ok = true;
 	if (!json_object_is_type(rule, json_type_object))
 	{
-		rule_error(&c, "WRONG_TYPE", NULL, "a choice rule must be an object, not %s", type_label(rule));
+		rule_error(&c, "WRONG_TYPE", NULL, "a choice rule must be an object, not %s", asl_json_type_label(rule));
 		return false;
 	}
 	if (depth > MAX_RULE_DEPTH)
@@ -624,12 +580,6 @@ relation_holds(asl_relation rel, int cmp)
 	return false;
 }
 
-static bool
-is_number(json_object *v)
-{
-	return json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double);
-}
-
 /*
  * Numbers compare as long double: exact for every int64 json-c holds and for
  * every double, so 9007199254740993 and 9007199254740992 stay apart.
@@ -686,7 +636,7 @@ compare_values(const asl_choice_rule *r, json_object *value, json_object *operan
 				long double a,
 							b;
 
-				if (!is_number(value) || !is_number(operand))
+				if (!asl_json_is_number(value) || !asl_json_is_number(operand))
 					return false;
 				a = number_value(value);
 				b = number_value(operand);
@@ -725,7 +675,7 @@ type_test(asl_type_test test, json_object *v)
 		case ASL_TEST_PRESENT:
 			return true;
 		case ASL_TEST_NUMERIC:
-			return is_number(v);
+			return asl_json_is_number(v);
 		case ASL_TEST_STRING:
 			return json_object_is_type(v, json_type_string);
 		case ASL_TEST_BOOLEAN:

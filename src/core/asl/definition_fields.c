@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_kind.h"
+#include "names.h"
+
 static void
 report(asl_build *b, asl_severity sev, const char *code, const char *base,
 	   const char *field, const char *fmt, va_list ap)
@@ -110,28 +113,6 @@ has_field(json_object *obj, const char *field)
 		json_object_object_get_ex(obj, field, NULL);
 }
 
-static const char *
-json_type_label(json_object *v)
-{
-	switch (json_object_get_type(v))
-	{
-		case json_type_null:
-			return "null";
-		case json_type_boolean:
-			return "a boolean";
-		case json_type_double:
-		case json_type_int:
-			return "a number";
-		case json_type_object:
-			return "an object";
-		case json_type_array:
-			return "an array";
-		case json_type_string:
-			return "a string";
-	}
-	return "a value";
-}
-
 bool
 asl_read_string(asl_build *b, json_object *obj, const char *base,
 				const char *field, const char **out)
@@ -144,7 +125,7 @@ asl_read_string(asl_build *b, json_object *obj, const char *base,
 	if (!json_object_is_type(v, json_type_string))
 	{
 		asl_build_error(b, "WRONG_TYPE", base, field, "%s must be a string, not %s",
-						field, json_type_label(v));
+						field, asl_json_type_label(v));
 		return false;
 	}
 	*out = json_object_get_string(v);
@@ -163,7 +144,7 @@ asl_read_bool(asl_build *b, json_object *obj, const char *base,
 	if (!json_object_is_type(v, json_type_boolean))
 	{
 		asl_build_error(b, "WRONG_TYPE", base, field, "%s must be a boolean, not %s",
-						field, json_type_label(v));
+						field, asl_json_type_label(v));
 		return false;
 	}
 	*out = json_object_get_boolean(v);
@@ -200,7 +181,7 @@ asl_read_int(asl_build *b, json_object *obj, const char *base,
 	if (!number_value(v, &d) || d != floor(d))
 	{
 		asl_build_error(b, "WRONG_TYPE", base, field, "%s must be an integer, not %s",
-						field, json_type_label(v));
+						field, asl_json_type_label(v));
 		return false;
 	}
 	/* compare as doubles first: casting an out-of-range double is undefined */
@@ -228,7 +209,7 @@ asl_read_number(asl_build *b, json_object *obj, const char *base,
 	if (!number_value(v, &d))
 	{
 		asl_build_error(b, "WRONG_TYPE", base, field, "%s must be a number, not %s",
-						field, json_type_label(v));
+						field, asl_json_type_label(v));
 		return false;
 	}
 	if (d < min || d > max)
@@ -257,7 +238,7 @@ asl_read_object(asl_build *b, json_object *obj, const char *base,
 	if (!json_object_is_type(v, json_type_object))
 	{
 		asl_build_error(b, "WRONG_TYPE", base, field, "%s must be an object, not %s",
-						field, json_type_label(v));
+						field, asl_json_type_label(v));
 		return false;
 	}
 	*out = v;
@@ -345,32 +326,6 @@ asl_read_template(asl_build *b, json_object *obj, const char *base, const char *
 	return tpl;
 }
 
-/*
- * A workflow variable name: a letter or underscore, then letters, digits or
- * underscores (non-ASCII letters allowed), at most 80 characters.
- */
-static bool
-valid_variable_name(const char *name, size_t len)
-{
-	size_t		chars = 0;
-
-	if (len == 0)
-		return false;
-	if (name[0] >= '0' && name[0] <= '9')
-		return false;
-	for (size_t i = 0; i < len; i++)
-	{
-		unsigned char c = (unsigned char) name[i];
-
-		if ((c & 0xC0) != 0x80)
-			chars++;
-		if (c < 0x80 && !(c == '_' || (c >= 'a' && c <= 'z') ||
-						  (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-			return false;
-	}
-	return chars <= 80;
-}
-
 /* Reports every key of an Assign object that is not a variable name. */
 static bool
 check_variable_names(asl_build *b, json_object *assign, const char *where)
@@ -384,7 +339,7 @@ check_variable_names(asl_build *b, json_object *assign, const char *where)
 		(void) val;
 		if (len >= 2 && strcmp(key + len - 2, ".$") == 0)
 			len -= 2;
-		if (!valid_variable_name(key, len))
+		if (!asl_variable_name_valid(key, len))
 		{
 			asl_build_error(b, "INVALID_VALUE", where, key,
 							"\"%.*s\" is not a valid variable name (a letter or _, then letters, digits or _, at most 80 characters)",

@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 
 #include "base64.h"
+#include "utf8.h"
 
 /* AWS: Base64Encode, Base64Decode and Hash take at most 10000 characters. */
 #define MAX_INPUT_CHARS		10000
@@ -211,22 +212,12 @@ intrinsic_hash(const asl_intrinsic *fn, json_object **vals, json_object **out, a
 	return *out != NULL || intrinsic_out_of_memory(err);
 }
 
-/* Bytes in the UTF-8 sequence starting at s[i] (an invalid byte counts alone). */
-static size_t
-utf8_seq_len(const char *s, size_t len, size_t i)
-{
-	unsigned char c = (unsigned char) s[i];
-	size_t		n = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-
-	return n > len - i ? len - i : n;
-}
-
 /* True when the character s[0..n) is one of the characters of set. */
 static bool
 char_in_set(const char *s, size_t n, const char *set, size_t set_len)
 {
-	for (size_t i = 0; i < set_len; i += utf8_seq_len(set, set_len, i))
-		if (utf8_seq_len(set, set_len, i) == n && memcmp(set + i, s, n) == 0)
+	for (size_t i = 0; i < set_len; i += utf8_char_len(set + i, set_len - i))
+		if (utf8_char_len(set + i, set_len - i) == n && memcmp(set + i, s, n) == 0)
 			return true;
 	return false;
 }
@@ -254,7 +245,7 @@ intrinsic_string_split(const asl_intrinsic *fn, json_object **vals, json_object 
 		return intrinsic_out_of_memory(err);
 	for (size_t i = 0; i <= len;)
 	{
-		size_t		n = i < len ? utf8_seq_len(s, len, i) : 0;
+		size_t		n = i < len ? utf8_char_len(s + i, len - i) : 0;
 
 		if (i == len || char_in_set(s + i, n, set, set_len))
 		{

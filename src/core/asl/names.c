@@ -61,3 +61,23 @@ asl_name_valid(const char *name, const char **why)
 	}
 	return true;
 }
+
+bool
+asl_variable_name_valid(const char *name, size_t len)
+{
+	size_t		chars = 0;
+
+	if (len == 0 || (name[0] >= '0' && name[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char ch = (unsigned char) name[i];
+
+		if ((ch & 0xC0) != 0x80)
+			chars++;
+		if (ch < 0x80 && !(ch == '_' || (ch >= 'a' && ch <= 'z') ||
+						   (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
+			return false;
+	}
+	return chars <= 80;
+}

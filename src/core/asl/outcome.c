@@ -32,29 +32,6 @@ asl_outcome_clear(asl_outcome *out)
 	out->catch_index = -1;
 }
 
-const char *
-asl_outcome_kind_name(asl_outcome_kind kind)
-{
-	switch (kind)
-	{
-		case ASL_OUTCOME_NEXT:
-			return "NEXT";
-		case ASL_OUTCOME_END:
-			return "END";
-		case ASL_OUTCOME_FAIL:
-			return "FAIL";
-		case ASL_OUTCOME_WAIT:
-			return "WAIT";
-		case ASL_OUTCOME_TASK:
-			return "TASK";
-		case ASL_OUTCOME_RETRY:
-			return "RETRY";
-		case ASL_OUTCOME_BRANCHES:
-			return "BRANCHES";
-	}
-	return "UNKNOWN";
-}
-
 int64_t
 asl_attempts_total(json_object *attempts)
 {

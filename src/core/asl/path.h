@@ -43,6 +43,7 @@ typedef enum asl_path_root
 asl_path   *asl_path_compile(const char *text, asl_path_flavor flavor, char **error);
 void		asl_path_free(asl_path *path);
 
+/* The text path was compiled from (owned by path; NULL for a NULL path). */
 const char *asl_path_text(const asl_path *path);
 
 /*
@@ -60,6 +61,7 @@ char	   *asl_path_normalized(const asl_path *path);
  * of memory). The caller frees.
  */
 char	   *asl_path_missing_property(const asl_path *path, const asl_scope *scope);
+/* Which document the path starts from ($, $$ or $name); ASL_ROOT_INPUT for NULL. */
 asl_path_root asl_path_root_kind(const asl_path *path);
 /* For ASL_ROOT_VARIABLE: the variable's name; NULL otherwise. */
 const char *asl_path_variable(const asl_path *path);
@@ -80,9 +82,6 @@ bool		asl_path_is_definite(const asl_path *path);
  * even for indefinite paths.
  */
 bool		asl_path_select(const asl_path *path, const asl_scope *scope, json_object **out);
-
-/* Same as asl_path_select against an explicit root document. */
-bool		asl_path_select_in(const asl_path *path, json_object *root, json_object **out);
 
 /*
  * Writes value (a reference is taken) at a reference path inside *doc,

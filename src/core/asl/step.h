@@ -179,7 +179,6 @@ void		asl_step_branches_done(const asl_machine *machine, const asl_position *pos
 								   size_t n, asl_outcome *out);
 
 void		asl_outcome_clear(asl_outcome *out);
-const char *asl_outcome_kind_name(asl_outcome_kind kind);
 
 /* $$.State.RetryCount for an attempts array: the sum of its counts. */
 int64_t		asl_attempts_total(json_object *attempts);

@@ -123,7 +123,6 @@ bool		parse_path(parser *p, ddb_path *out, const char *const *keywords);
 json_object *take_value(parser *p);
 
 void		path_release(ddb_path *path);
-bool		path_copy(ddb_path *dst, const ddb_path *src);
 bool		paths_equal(const ddb_path *a, const ddb_path *b);
 /* Records an overlap or conflict between any two of the paths. */
 void		check_overlaps(parser *p, const ddb_path *const *paths, size_t count);

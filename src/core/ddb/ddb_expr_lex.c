@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 static bool
 is_name_char(char c)
 {
@@ -35,19 +37,6 @@ push(token **toks, size_t *n, size_t *cap, tok_kind kind, size_t start, size_t l
 	(*toks)[*n].len = len;
 	(*n)++;
 	return true;
-}
-
-/* Length of the UTF-8 sequence starting at s (1 for a stray byte). */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	size_t		want = *s >= 0xf0 ? 4 : *s >= 0xe0 ? 3 : *s >= 0xc0 ? 2 : 1;
-	size_t		i;
-
-	for (i = 1; i < want; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 1;
-	return want;
 }
 
 bool
@@ -95,7 +84,7 @@ ddb_lex(const char *text, token **toks, size_t *ntoks)
 		else
 		{
 			kind = TOK_BAD;
-			i += utf8_len((const unsigned char *) text + i);
+			i += utf8_char_len(text + i, strnlen(text + i, UTF8_MAX_BYTES));
 		}
 		if (!push(&out, &n, &cap, kind, start, i - start))
 		{

@@ -386,32 +386,6 @@ path_release(ddb_path *path)
 }
 
 bool
-path_copy(ddb_path *dst, const ddb_path *src)
-{
-	size_t		i;
-
-	dst->count = 0;
-	dst->elems = calloc(src->count ? src->count : 1, sizeof(*dst->elems));
-	if (dst->elems == NULL)
-		return false;
-	for (i = 0; i < src->count; i++)
-	{
-		dst->elems[i] = src->elems[i];
-		if (src->elems[i].name)
-		{
-			dst->elems[i].name = strdup(src->elems[i].name);
-			if (dst->elems[i].name == NULL)
-			{
-				path_release(dst);
-				return false;
-			}
-		}
-		dst->count++;
-	}
-	return true;
-}
-
-bool
 paths_equal(const ddb_path *a, const ddb_path *b)
 {
 	size_t		i;

@@ -42,12 +42,6 @@ ddb_operation_parse(const char *name, ddb_operation *op)
 }
 
 const char *
-ddb_operation_name(ddb_operation op)
-{
-	return (int) op >= 0 && (int) op < 4 ? operation_names[op] : "";
-}
-
-const char *
 ddb_request_table_name(json_object *params, asl_error *err)
 {
 	json_object *v = NULL;
@@ -98,7 +92,6 @@ ddb_request_free(ddb_request *req)
 
 	if (req == NULL)
 		return;
-	free(req->table);
 	for (i = 0; i < req->n_keys; i++)
 		free(req->key_names[i]);
 	free(req->key_names);
@@ -115,18 +108,6 @@ json_object *
 ddb_request_key(const ddb_request *req)
 {
 	return req->key;
-}
-
-const char *
-ddb_request_table(const ddb_request *req)
-{
-	return req->table;
-}
-
-ddb_operation
-ddb_request_operation(const ddb_request *req)
-{
-	return req->op;
 }
 
 /* The enums: ReturnValues (and which the operation takes), and those we accept and ignore. */
@@ -310,7 +291,7 @@ ddb_request_prepare(ddb_operation op, json_object *params,
 	if (table == NULL)
 		return NULL;
 	req = calloc(1, sizeof(*req));
-	if (req == NULL || (req->table = strdup(table)) == NULL ||
+	if (req == NULL ||
 		(req->key_names = calloc(n_keys ? n_keys : 1, sizeof(char *))) == NULL)
 	{
 		ddb_request_free(req);

@@ -59,7 +59,6 @@ typedef struct ddb_request ddb_request;
 
 /* "getItem", "putItem", "updateItem", "deleteItem" (the resource ARN's last part). */
 bool		ddb_operation_parse(const char *name, ddb_operation *op);
-const char *ddb_operation_name(ddb_operation op);
 
 /* The request's TableName (borrowed from params), or NULL with err set. */
 const char *ddb_request_table_name(json_object *params, asl_error *err);
@@ -82,8 +81,6 @@ ddb_request *ddb_request_prepare(ddb_operation op, json_object *params,
 
 /* The item's key, checked and normalised: attribute → typed value (borrowed). */
 json_object *ddb_request_key(const ddb_request *req);
-const char *ddb_request_table(const ddb_request *req);
-ddb_operation ddb_request_operation(const ddb_request *req);
 
 /*
  * Runs the request against the current item (NULL when the row does not

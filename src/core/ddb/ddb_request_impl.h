@@ -23,7 +23,6 @@ typedef enum ddb_return_values
 struct ddb_request
 {
 	ddb_operation op;
-	char	   *table;
 	char	  **key_names;
 	size_t		n_keys;
 	json_object *key;			/* checked key: attribute → typed value */

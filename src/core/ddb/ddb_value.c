@@ -517,7 +517,7 @@ check_value(checker *c, json_object *v, int level)
 			inner = json_object_new_boolean(flag);
 			break;
 		case DDB_TYPE_NULL:
-			/* {"NULL": false} is accepted and stored as true, as DynamoDB does now */
+			/* {"NULL": false} is accepted and stored as true, as DynamoDB does */
 			if (!check_boolean(c, payload, &flag))
 				return NULL;
 			inner = json_object_new_boolean(1);
