@@ -94,7 +94,11 @@ typedef struct jn_regex_iter
 bool		jn_regex_iter_init(jn_regex_iter *it, const jn_regex *re, const char *subject,
 							   size_t len, size_t from, jn_liberr *err);
 
-/* 1 with *m filled, 0 when there is no further match, -1 on error (D1004, matching limits). */
+/*
+ * 1 with *m filled, 0 when there is no further match, -1 on error: D1004,
+ * or code "RegexLimit" when PCRE2 gives up (a backtracking budget of 10^7
+ * steps guards against runaway patterns; JavaScript would spin instead).
+ */
 int			jn_regex_iter_next(jn_regex_iter *it, jn_regex_match *m, jn_liberr *err);
 
 /* Frees the iterator's buffers (not the regex, not the subject). */
