@@ -173,6 +173,9 @@ jn_num_to_string(double d, char *buf, jn_liberr *err)
 		jn_liberr_set(err, "D3001", "Attempting to invoke string function on Infinity or NaN");
 		return -1;
 	}
+	/* integers print in full (JSONata 2.1+, which the official suite expects) */
+	if (trunc(d) == d)
+		return (int) jn_num_to_js(d, buf);
 	return (int) jn_num_to_js(jn_num_round15(d), buf);
 }
 

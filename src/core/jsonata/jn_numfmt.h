@@ -6,8 +6,9 @@
  * back as the same double, plain notation for 1e-7 < |x| < 1e21, exponent
  * form ("1e+21", "1.5e-7") outside, "-0" printed as "0", no ".0" on
  * integers. $string (and string concatenation, and JSON output of numbers
- * inside $string) first rounds to 15 significant digits:
- * Number(x.toPrecision(15)).
+ * inside $string) first rounds a number that is not an integer to 15
+ * significant digits: Number(x.toPrecision(15)) (JSONata 2.0.6 rounded
+ * integers too; 2.1 stopped, and the official suite expects that).
  */
 #ifndef JN_NUMFMT_H
 #define JN_NUMFMT_H
@@ -31,8 +32,8 @@ size_t		jn_num_to_js(double d, char *buf);
 double		jn_num_round15(double d);
 
 /*
- * JSONata's $string of a number: jn_num_to_js(jn_num_round15(d)) into buf
- * (JN_NUMFMT_BUFSZ bytes). NaN and ±∞ fail with D3001 ("Attempting to
+ * JSONata's $string of a number: jn_num_to_js(d) for an integer,
+ * jn_num_to_js(jn_num_round15(d)) otherwise, into buf (JN_NUMFMT_BUFSZ bytes). NaN and ±∞ fail with D3001 ("Attempting to
  * invoke string function on Infinity or NaN"). Returns the length, or -1.
  * Use it too for numbers nested in arrays/objects that $string serializes.
  */
