@@ -47,12 +47,16 @@ char	   *jn_from_millis(double millis, const char *picture, size_t picture_len,
  * (otherwise D3110), and is read as JavaScript's Date.parse reads it (a
  * time without an offset is UTC here); an impossible date gives NaN.
  * With a picture: the timestamp is read according to it (JSONata's
- * parseDateTime); a timestamp that does not match gives undefined.
+ * parseDateTime, case-insensitive); a timestamp that does not match, or a
+ * picture without any component, gives undefined. Components the picture
+ * lacks are taken from now_ms (the evaluation's $now(), in ms) when they
+ * are more significant than the ones given, and are zero (one for month
+ * and day) when less significant.
  * Returns 1 and sets *out (which may be NaN), 0 for undefined, -1 on
- * error: D3110, D3136 (the picture lacks components needed to fix the
- * instant), and the picture errors of jn_from_millis.
+ * error: D3110, D3136 (a gap in the components, or a week-based date,
+ * which JSONata cannot parse), and the picture errors of jn_from_millis.
  */
 int			jn_to_millis(const char *timestamp, size_t len, const char *picture, size_t picture_len,
-						 double *out, jn_liberr *err);
+						 double now_ms, double *out, jn_liberr *err);
 
 #endif

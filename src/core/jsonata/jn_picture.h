@@ -51,36 +51,40 @@ bool		jn_decimal_format_set(jn_decimal_format *fmt, const char *key, const char 
 
 /*
  * $formatNumber(value, picture, options). fmt NULL means the defaults.
- * Errors: D3080 (more than one pattern separator), D3081 (several decimal
- * separators), D3082 (several percent/per-mille), D3083 (percent and
- * per-mille), D3084 (no digit), D3085 (passive character between active
- * ones), D3086 (grouping separator next to the decimal separator), D3087
- * (grouping separator at the end of the integer part), D3088 (grouping
- * separators adjacent), D3089 (optional digit after a mandatory one in the
- * integer part), D3090 (mandatory digit after an optional one in the
- * fraction), D3091/D3092/D3093 (exponent part problems) — JSONata's codes.
+ * Errors (JSONata's codes, from F&O 4.7.3): D3080 more than one pattern
+ * separator; D3081 more than one decimal separator; D3082 more than one
+ * percent; D3083 more than one per-mille; D3084 both percent and
+ * per-mille; D3085 no digit in the mantissa; D3086 a passive character
+ * between active ones (or no active character at all); D3087 a grouping
+ * separator next to the decimal separator; D3088 a grouping separator at
+ * the end of the integer part; D3089 adjacent grouping separators; D3090
+ * a mandatory digit before an optional one in the integer part; D3091 an
+ * optional digit before a mandatory one in the fraction; D3092 an exponent
+ * with percent or per-mille; D3093 an exponent that is not all digits.
  */
 char	   *jn_format_number(double value, const char *picture, size_t picture_len,
 							 const jn_decimal_format *fmt, size_t *out_len, jn_liberr *err);
 
 /*
- * $formatInteger(value, picture): value is first rounded half to even to
- * an integer (JSONata's round). Pictures: a decimal digit pattern
- * ("0", "000", "#,##0", "①", other Unicode decimal digit families),
- * "w" "W" "Ww" (English words), "i" "I" (roman), "a" "A" (letters),
- * each with an optional ";" modifier "o" (ordinal) or "c" (cardinal),
- * "t" ignored. Errors: D3130 (unsupported format such as "#" alone or an
- * unsupported primary token — JSONata falls back to "0" for unknown
- * tokens; see the .c), D3131 (digits from different decimal groups).
+ * $formatInteger(value, picture): value is first floored to an integer.
+ * Pictures: a decimal digit pattern ("0", "000", "#,##0", "١٢٣" and the
+ * other Unicode decimal digit families JSONata knows), "w" "W" "Ww"
+ * (English words), "i" "I" (roman), "a" "A" (letters); after a final ";"
+ * the modifier "o" asks for an ordinal ("1st", "first"). Errors: D3130 (a
+ * picture with no digit that is none of the named formats), D3131 (digits
+ * from different decimal families).
  */
 char	   *jn_format_integer(double value, const char *picture, size_t picture_len,
 							  size_t *out_len, jn_liberr *err);
 
 /*
  * $parseInteger(string, picture): the inverse of jn_format_integer.
- * Returns 1 and sets *out when the string was read, 0 when JSONata's
- * result is undefined (e.g. a word or letter sequence it cannot read;
- * *out untouched), -1 on error (D3130, D3131 from the picture).
+ * Like JSONata, it does not check that the string matches the picture: it
+ * reads what it can (a decimal picture strips the grouping separators and
+ * ordinal suffix, then reads as parseInt, so junk gives NaN).
+ * Returns 1 and sets *out (possibly NaN) when JSONata returns a number, 0
+ * when it returns undefined (a word it does not know; *out untouched), -1
+ * on error (D3130, D3131 from the picture).
  */
 int			jn_parse_integer(const char *s, size_t len, const char *picture, size_t picture_len,
 							 double *out, jn_liberr *err);
