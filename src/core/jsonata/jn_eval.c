@@ -1099,7 +1099,7 @@ eval_group(jn_ctx *C, const jn_group *g, jv *input, jn_frame *env)
 		input = s;
 	}
 	ITEMS(input);
-	capg = input->u.a.len * (size_t) g->keys.n + 1;
+	capg = (input->u.a.len ? input->u.a.len : 1) * (size_t) g->keys.n + 1;
 	gdata = jn_alloc(&C->arena, capg * sizeof(jv *));
 	gexpr = jn_alloc(&C->arena, capg * sizeof(int));
 	if (gdata == NULL || gexpr == NULL)
@@ -1577,26 +1577,33 @@ eval_partial(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 		r->u.f->arity = r->u.f->params.n;
 		return r;
 	}
-	if (proc->u.f->kind == F_BUILTIN)
+	if (proc->u.f->kind == F_BUILTIN || proc->u.f->kind == F_PARTIAL_BUILTIN)
 	{
-		int			nb = proc->u.f->builtin->arity > n->items.n ? proc->u.f->builtin->arity : n->items.n;
-		int			holes = 0;
+		/* the parameters: the builtin's own, or the holes of a partial application */
+		jn_func    *pf = proc->u.f;
+		int			nparams = pf->kind == F_BUILTIN ? pf->builtin->arity : pf->arity;
+		int			nb = pf->kind == F_BUILTIN ? (nparams > n->items.n ? nparams : n->items.n) : pf->nbound;
+		int			holes = 0,
+					k = 0;
 
 		result = NEW(jv_new_func(C, F_PARTIAL_BUILTIN));
-		result->u.f->builtin = proc->u.f->builtin;
+		result->u.f->builtin = pf->builtin;
 		result->u.f->bound = jn_alloc(&C->arena, (size_t) (nb + 1) * sizeof(jv *));
 		result->u.f->hole = jn_alloc(&C->arena, (size_t) (nb + 1) * sizeof(bool));
 		if (result->u.f->bound == NULL || result->u.f->hole == NULL)
 			return jn_oom(C);
 		for (int i = 0; i < nb; i++)
 		{
-			if (i < n->items.n)
+			/* index of the parameter this slot fills, or -1 when already bound */
+			int			p = pf->kind == F_BUILTIN ? i : (pf->hole[i] ? k++ : -1);
+
+			if (p < 0)
+				result->u.f->bound[i] = pf->bound[i];
+			else if (p < n->items.n)
 			{
-				result->u.f->bound[i] = args[i];
-				result->u.f->hole[i] = hole[i];
+				result->u.f->bound[i] = args[p];
+				result->u.f->hole[i] = hole[p];
 			}
-			else
-				result->u.f->hole[i] = true;
 			holes += result->u.f->hole[i];
 		}
 		result->u.f->nbound = nb;
@@ -1700,7 +1707,7 @@ eval_transform(jn_ctx *C, const jn_node *n, jn_frame *env)
 	jv		   *f = NEW(jv_new_func(C, F_TRANSFORM));
 
 	if (!parsed)
-		parsed = jn_sig_parse("<(oa):o>", 8, &transform_sig);
+		parsed = jn_sig_parse("<(oa):o>", 8, &transform_sig) == NULL;
 	f->u.f->node = n;
 	f->u.f->env = env;
 	f->u.f->sig = &transform_sig;

@@ -19,7 +19,7 @@ jn_builtin_lookup(const char *name, size_t len)
 			{
 				if (!b->sig_parsed)
 				{
-					if (!jn_sig_parse(b->signature, strlen(b->signature), &b->sig))
+					if (jn_sig_parse(b->signature, strlen(b->signature), &b->sig) != NULL)
 						return NULL;
 					b->sig_parsed = true;
 				}

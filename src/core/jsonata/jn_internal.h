@@ -195,7 +195,8 @@ jv		   *jn_oom(jn_ctx *C);
 
 /* ---- parser, signatures ---- */
 jn_node    *jn_parse(jn_expr *e, const char *src, size_t len, jn_error *err);
-bool		jn_sig_parse(const char *text, size_t len, jn_sig *sig);
+/* NULL, or the error code (S0401, S0402) */
+const char *jn_sig_parse(const char *text, size_t len, jn_sig *sig);
 /* validates and returns the argument vector to pass (context substituted, arrays wrapped) */
 jv		  **jn_sig_validate(jn_ctx *C, const jn_sig *sig, jv **args, int nargs, jv *context, int *nout);
 

@@ -627,6 +627,7 @@ parse_signature(parser *P, jn_node *lambda)
 	size_t		start = (size_t) P->tpos;
 	size_t		i = start;
 	int			depth = 0;
+	const char *code;
 
 	for (; i < P->len; i++)
 	{
@@ -643,9 +644,17 @@ parse_signature(parser *P, jn_node *lambda)
 		return false;
 	}
 	lambda->sig = jn_alloc(P->A, sizeof(jn_sig));
-	if (lambda->sig == NULL || !jn_sig_parse(P->src + start, i + 1 - start, lambda->sig))
+	if (lambda->sig == NULL)
 	{
-		perr(P, "S0402", (int) start, NULL, "Choice groups containing parameterized types are not supported");
+		perr(P, "U1001", (int) start, NULL, "out of memory while parsing");
+		return false;
+	}
+	code = jn_sig_parse(P->src + start, i + 1 - start, lambda->sig);
+	if (code)
+	{
+		perr(P, code, (int) start, NULL, strcmp(code, "S0402") == 0 ?
+			 "Choice groups containing parameterized types are not supported" :
+			 "Type parameter can only be applied to functions and arrays");
 		return false;
 	}
 	P->pos = i + 1;

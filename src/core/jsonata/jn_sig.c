@@ -36,14 +36,14 @@ set_for(char c)
 	return NULL;
 }
 
-bool
+const char *
 jn_sig_parse(const char *text, size_t len, jn_sig *sig)
 {
 	size_t		i = 1;
 
 	memset(sig, 0, sizeof *sig);
 	if (len < 2 || text[0] != '<')
-		return false;
+		return "S0401";
 	while (i < len && text[i] != ':' && text[i] != '>')
 	{
 		char		c = text[i];
@@ -54,7 +54,7 @@ jn_sig_parse(const char *text, size_t len, jn_sig *sig)
 			jn_param   *p;
 
 			if (sig->n == 16)
-				return false;
+				return "S0401";
 			p = &sig->p[sig->n++];
 			p->type = c;
 			snprintf(p->set, sizeof p->set, "%s", set_for(c));
@@ -66,18 +66,20 @@ jn_sig_parse(const char *text, size_t len, jn_sig *sig)
 			size_t		o = 0;
 
 			if (sig->n == 16)
-				return false;
+				return "S0401";
 			p = &sig->p[sig->n++];
 			p->type = '(';
 			i++;
 			while (i < len && text[i] != ')')
 			{
+				if (text[i] == '<')
+					return "S0402";
 				if (!set_for(text[i]) || o + 2 >= sizeof p->set)
-					return false;
+					return "S0401";
 				p->set[o++] = text[i++];
 			}
 			if (i >= len)
-				return false;
+				return "S0401";
 			p->set[o++] = 'm';
 			i++;
 		}
@@ -87,7 +89,7 @@ jn_sig_parse(const char *text, size_t len, jn_sig *sig)
 			int			depth = 1;
 
 			if (prev == NULL || (prev->type != 'a' && prev->type != 'f'))
-				return false;
+				return "S0401";
 			i++;
 			while (i < len && depth > 0)
 			{
@@ -100,7 +102,7 @@ jn_sig_parse(const char *text, size_t len, jn_sig *sig)
 				i++;
 			}
 			if (i >= len)
-				return false;
+				return "S0401";
 			i++;
 			if (prev->type == 'f')
 				prev->subtype[0] = '\0';
@@ -108,22 +110,22 @@ jn_sig_parse(const char *text, size_t len, jn_sig *sig)
 		else if (c == '?' || c == '+')
 		{
 			if (prev == NULL)
-				return false;
+				return "S0401";
 			prev->mod = c;
 			i++;
 		}
 		else if (c == '-')
 		{
 			if (prev == NULL)
-				return false;
+				return "S0401";
 			prev->context = true;
 			prev->mod = '?';
 			i++;
 		}
 		else
-			return false;
+			return "S0401";
 	}
-	return i < len;
+	return i < len ? NULL : "S0401";
 }
 
 static char

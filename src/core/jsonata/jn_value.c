@@ -495,8 +495,25 @@ jv_to_json(const jv *v)
 
 				if (item == NULL)
 					continue;
-				json_object_object_add(j, v->u.o->keys[i],
-									   item->t == JV_FUNC ? json_object_new_string("") : jv_to_json(item));
+				{
+					const char *key = v->u.o->keys[i];
+					size_t		klen = v->u.o->klen[i];
+					json_object *val = item->t == JV_FUNC ? json_object_new_string("") : jv_to_json(item);
+
+					if (key[klen] == '\0')
+						json_object_object_add(j, key, val);
+					else
+					{
+						/* a key sliced from a longer string */
+						char	   *copy = strndup(key, klen);
+
+						if (copy)
+							json_object_object_add(j, copy, val);
+						else
+							json_object_put(val);
+						free(copy);
+					}
+				}
 			}
 			return j;
 		case JV_FUNC:
