@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "jsonata/jn_liberr.h"
 
@@ -82,9 +83,9 @@ char	   *jn_format_integer(double value, const char *picture, size_t picture_len
  * Like JSONata, it does not check that the string matches the picture: it
  * reads what it can (a decimal picture strips the grouping separators and
  * ordinal suffix, then reads as parseInt, so junk gives NaN).
- * Returns 1 and sets *out (possibly NaN) when JSONata returns a number, 0
- * when it returns undefined (a word it does not know; *out untouched), -1
- * on error (D3130, D3131 from the picture).
+ * Returns 1 and sets *out (possibly NaN: JSONata always returns a number
+ * here, NaN for what it cannot read), -1 on error (D3130, D3131 from the
+ * picture).
  */
 int			jn_parse_integer(const char *s, size_t len, const char *picture, size_t picture_len,
 							 double *out, jn_liberr *err);
@@ -98,5 +99,59 @@ int			jn_parse_integer(const char *s, size_t len, const char *picture, size_t pi
  */
 #define JN_RADIX_BUFSZ 1100
 int			jn_format_base(double value, double radix, char *buf, jn_liberr *err);
+
+/*
+ * The analysed form of an integer picture, shared with jn_datetime (its
+ * integer-valued components are formatted and parsed with it). Most
+ * callers need only the functions above.
+ */
+typedef enum jn_int_primary
+{
+	JN_INT_DECIMAL, JN_INT_LETTERS, JN_INT_ROMAN, JN_INT_WORDS, JN_INT_SEQUENCE
+} jn_int_primary;
+
+typedef enum jn_int_case
+{
+	JN_CASE_LOWER, JN_CASE_UPPER, JN_CASE_TITLE
+} jn_int_case;
+
+typedef struct jn_intsep
+{
+	int			position;		/* digits to its right */
+	uint32_t	ch;				/* the separator (a code point) */
+} jn_intsep;
+
+typedef struct jn_intfmt
+{
+	jn_int_primary primary;
+	jn_int_case tcase;
+	bool		ordinal;
+	uint32_t	zero;			/* decimal: the family's zero */
+	int			mandatory;		/* decimal: mandatory digits (a width may raise it) */
+	int			optional;		/* decimal: '#' signs */
+	bool		regular;		/* decimal: one separator repeated every seps[0].position digits */
+	int			nseps;
+	jn_intsep  *seps;			/* malloc'd, left to right; jn_intfmt_release frees it */
+	int			parse_width;	/* decimal: exact digit count when parsing, 0 = any */
+	const char *token;			/* sequence: the picture, for D3130 (points into it) */
+	size_t		token_len;
+} jn_intfmt;
+
+/* Analyses picture ("0", "#,##0;o", "w", …) into *f; false with D3131 on error. */
+bool		jn_intfmt_analyse(const char *picture, size_t len, jn_intfmt *f, jn_liberr *err);
+void		jn_intfmt_release(jn_intfmt *f);
+
+/* Formats the integer value with f (malloc'd result); D3130 for a sequence picture. */
+char	   *jn_intfmt_format(double value, const jn_intfmt *f, size_t *out_len, jn_liberr *err);
+
+/* Reads s with f as jn_parse_integer does; 1 (and *out), or -1 (D3130). */
+int			jn_intfmt_parse(const jn_intfmt *f, const char *s, size_t len, double *out, jn_liberr *err);
+
+/*
+ * The regular expression (JavaScript syntax, no capturing groups) that
+ * matches what f formats, as JSONata builds it for $toMillis; malloc'd.
+ * D3130 for a sequence picture.
+ */
+char	   *jn_intfmt_regex(const jn_intfmt *f, jn_liberr *err);
 
 #endif
