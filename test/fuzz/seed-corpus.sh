@@ -2,10 +2,11 @@
 # seed-corpus.sh OUTDIR — seeds each fuzz target's corpus from the tests:
 # fuzz_definition gets every definition in test/definitions and statemachine/,
 # fuzz_expression gets the paths and intrinsic calls those definitions use,
-# fuzz_ddb_expression DynamoDB expressions (the article's and one per feature).
+# fuzz_ddb_expression DynamoDB expressions (the article's and one per feature),
+# fuzz_jsonata the expressions of the JSONata suite (../shared/jsonata/suite.jsonl).
 set -euo pipefail
 out=$1
-mkdir -p "$out/fuzz_definition" "$out/fuzz_expression" "$out/fuzz_ddb_expression"
+mkdir -p "$out/fuzz_definition" "$out/fuzz_expression" "$out/fuzz_ddb_expression" "$out/fuzz_jsonata"
 i=0
 for f in test/definitions/*/*.json; do
 	[ -f "$f" ] || continue
@@ -48,3 +49,13 @@ SET a = :n SET b = :n
 SET m.k = :n REMOVE m
 status = :s
 EXPRESSIONS
+# JSONata: every expression of the suite, each its own seed
+suite=${BOOKING_JSONATA_SUITE:-../shared/jsonata/suite.jsonl}
+if [ -f "$suite" ]; then
+	node -e '
+		const fs = require("fs");
+		const out = process.argv[2];
+		fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean)
+			.forEach((l, i) => fs.writeFileSync(`${out}/seed-${i}`, JSON.parse(l).expr));
+	' "$suite" "$out/fuzz_jsonata"
+fi

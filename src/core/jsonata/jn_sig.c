@@ -263,13 +263,10 @@ jn_sig_validate(jn_ctx *C, const jn_sig *sig, jv **args, int nargs, jv *context,
 				{
 					if (single != 'a' && !(caps[pi] == 1 && single == p->subtype[0] && p->subtype[1] == '\0'))
 						ok = false;
+					else if (single == 'a' && (arg->flags & JA_RANGE))
+						ok = arg->u.a.len == 0 || p->subtype[0] == 'n';
 					else if (single == 'a')
 					{
-						if ((arg->flags & JA_RANGE) && !jv_materialise(&C->arena, arg))
-						{
-							jn_oom(C);
-							return NULL;
-						}
 						if (arg->u.a.len > 0)
 						{
 							char		it = symbol_of(arg->u.a.v[0]);
