@@ -314,7 +314,8 @@ test_more(void)
 	CHECK_STR(fi(1e7, "I"), "RangeError");
 	CHECK_STR(fi(5, "#"), "D3130");
 	CHECK(jn_format_integer(5, "#;o", 3, NULL, &err) == NULL &&
-		  strcmp(err.message, "Formatting or parsing an integer as a sequence starting with # is not supported by this implementation") == 0);
+		  strcmp(err.message, "Formatting or parsing an integer as a sequence starting with \"#\" is not supported by this implementation") == 0);
+	CHECK(jn_format_base(2, NAN, out, &err) < 0 && strcmp(err.message, "The radix of the formatBase function must be between 2 and 36.  It was given null") == 0);
 	CHECK_STR(fi(5, "①"), "D3130");	/* circled digits are no decimal family */
 
 	/* $parseInteger: what JSONata makes of text that does not fit */

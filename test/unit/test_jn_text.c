@@ -169,17 +169,17 @@ test_uri(void)
 	CHECK_STR(uri(JN_DECODE_URL, "https://mozilla.org/?x=%D1%88%D0%B5%D0%BB%D0%BB%D1%8B"),
 			  "https://mozilla.org/?x=шеллы");	/* suite function-decodeUrl/case000 */
 	CHECK_STR(uri(JN_DECODE_URL, "%E0%A4%A"),
-			  "D3140: Malformed URL passed to $decodeUrl(): %E0%A4%A");	/* suite function-decodeUrl/case002 */
+			  "D3140: Malformed URL passed to $decodeUrl(): \"%E0%A4%A\"");	/* suite function-decodeUrl/case002 */
 	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%3Fx%3Dtest"), "?x=test");	/* suite function-decodeUrlComponent/case000 */
 	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%E0%A4%A"),
-			  "D3140: Malformed URL passed to $decodeUrlComponent(): %E0%A4%A");	/* suite function-decodeUrlComponent/case002 */
+			  "D3140: Malformed URL passed to $decodeUrlComponent(): \"%E0%A4%A\"");	/* suite function-decodeUrlComponent/case002 */
 	CHECK_STR(uri(JN_ENCODE_URL, "https://mozilla.org/?x=шеллы"),
 			  "https://mozilla.org/?x=%D1%88%D0%B5%D0%BB%D0%BB%D1%8B");	/* suite function-encodeUrl/case000 */
 	CHECK_STR(uri(JN_ENCODE_URL, "\xed\xa0\x80"),
-			  "D3140: Malformed URL passed to $encodeUrl(): \xed\xa0\x80");	/* suite function-encodeUrl/case002 (a lone surrogate) */
+			  "D3140: Malformed URL passed to $encodeUrl(): \"\xed\xa0\x80\"");	/* suite function-encodeUrl/case002 (a lone surrogate) */
 	CHECK_STR(uri(JN_ENCODE_URL_COMPONENT, "?x=test"), "%3Fx%3Dtest");	/* suite function-encodeUrlComponent/case000 */
 	CHECK_STR(uri(JN_ENCODE_URL_COMPONENT, "\xed\xa0\x80"),
-			  "D3140: Malformed URL passed to $encodeUrlComponent(): \xed\xa0\x80");	/* suite function-encodeUrlComponent/case002 */
+			  "D3140: Malformed URL passed to $encodeUrlComponent(): \"\xed\xa0\x80\"");	/* suite function-encodeUrlComponent/case002 */
 	CHECK_STR(uri(JN_ENCODE_URL_COMPONENT, "a b-_.!~*'()#;/"), "a%20b-_.!~*'()%23%3B%2F");
 	CHECK_STR(uri(JN_ENCODE_URL, "a b#;/?:@&=+$,[]"), "a%20b#;/?:@&=+$,%5B%5D");
 	CHECK_STR(uri(JN_ENCODE_URL, "😀"), "%F0%9F%98%80");
@@ -187,12 +187,12 @@ test_uri(void)
 	CHECK_STR(uri(JN_DECODE_URL, "%3B%2f%41%23"), "%3B%2fA%23");
 	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%3B%2f%41%23"), ";/A#");
 	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%F0%9F%98%80"), "😀");
-	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%"), "D3140: Malformed URL passed to $decodeUrlComponent(): %");
-	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%zz"), "D3140: Malformed URL passed to $decodeUrlComponent(): %zz");
-	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%C0%AF"), "D3140: Malformed URL passed to $decodeUrlComponent(): %C0%AF");
-	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%ED%A0%80"), "D3140: Malformed URL passed to $decodeUrlComponent(): %ED%A0%80");
-	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%80"), "D3140: Malformed URL passed to $decodeUrlComponent(): %80");
-	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%E0%A4"), "D3140: Malformed URL passed to $decodeUrlComponent(): %E0%A4");
+	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%"), "D3140: Malformed URL passed to $decodeUrlComponent(): \"%\"");
+	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%zz"), "D3140: Malformed URL passed to $decodeUrlComponent(): \"%zz\"");
+	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%C0%AF"), "D3140: Malformed URL passed to $decodeUrlComponent(): \"%C0%AF\"");
+	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%ED%A0%80"), "D3140: Malformed URL passed to $decodeUrlComponent(): \"%ED%A0%80\"");
+	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%80"), "D3140: Malformed URL passed to $decodeUrlComponent(): \"%80\"");
+	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "%E0%A4"), "D3140: Malformed URL passed to $decodeUrlComponent(): \"%E0%A4\"");
 	CHECK_STR(uri(JN_DECODE_URL_COMPONENT, "x\xc3\xa9y"), "x\xc3\xa9y");
 }
 

@@ -22,14 +22,14 @@
 /*
  * $fromMillis(millis, picture, timezone). millis is the JSONata number
  * (fractions are truncated toward zero, as new Date(millis) does).
- * picture NULL: ISO 8601 as Date.prototype.toISOString
- * ("2018-01-01T00:00:00.000Z"; years outside 0..9999 as "+012345" /
- * "-000001"), the timezone being ignored as JSONata ignores it.
- * Otherwise the picture's components [Y0001] [M01] [MNn] [D01] [d] [F]
- * [FNn] [W] [w] [X] [x] [xNn] [H01] [h] [m01] [s01] [f001] [P] [Z01:01]
- * [z] [C] [E] … with presentation and width modifiers. timezone NULL means
- * UTC; otherwise "±HHMM" (JSONata: parseInt, hours = floor(n/100),
- * minutes = n % 100).
+ * picture NULL: JSONata's ISO 8601 picture
+ * "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]", so
+ * "2018-01-01T00:00:00.000Z" in UTC and "2018-01-01T05:30:00.000+05:30"
+ * with a timezone. Otherwise the picture's components [Y0001] [M01] [MNn]
+ * [D01] [d] [F] [FNn] [W] [w] [X] [x] [xNn] [H01] [h] [m01] [s01] [f001]
+ * [P] [Z01:01] [z] [C] [E] … with presentation and width modifiers.
+ * timezone NULL means UTC; otherwise "±HHMM" (JSONata: parseInt, hours =
+ * floor(n/100), minutes = n % 100).
  * Errors: D3132 (unknown component), D3133 (name modifier on a numeric
  * component), D3134 (timezone integer format with more than four digits),
  * D3135 (no closing ']'), D3130/D3131 (bad integer presentation). A

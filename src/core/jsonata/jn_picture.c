@@ -1377,9 +1377,12 @@ jn_intfmt_release(jn_intfmt *f)
 static void
 set_sequence_error(const jn_intfmt *f, jn_liberr *err)
 {
+	char		quoted[80];
+
+	jn_liberr_json_quote(quoted, sizeof quoted, f->token, f->token_len);
 	jn_liberr_set(err, "D3130",
-				  "Formatting or parsing an integer as a sequence starting with %.*s is not supported by this implementation",
-				  (int) (f->token_len > 60 ? 60 : f->token_len), f->token);
+				  "Formatting or parsing an integer as a sequence starting with %s is not supported by this implementation",
+				  quoted);
 }
 
 char *
@@ -1859,7 +1862,11 @@ jn_format_base(double value, double radix, char *buf, jn_liberr *err)
 	{
 		char		rs[JN_NUMFMT_BUFSZ];
 
-		jn_num_to_js(radix, rs);
+		/* JSON.stringify: NaN and infinities print as null */
+		if (isfinite(radix))
+			jn_num_to_js(radix, rs);
+		else
+			strcpy(rs, "null");
 		jn_liberr_set(err, "D3100", "The radix of the formatBase function must be between 2 and 36.  It was given %s", rs);
 		return -1;
 	}

@@ -440,8 +440,10 @@ static const char *const uri_fn_names[] = {
 static char *
 uri_malformed(jn_uri_op op, const char *s, size_t len, jn_liberr *err)
 {
-	jn_liberr_set(err, "D3140", "Malformed URL passed to $%s(): %.*s",
-				  uri_fn_names[op], (int) (len > 120 ? 120 : len), s);
+	char		quoted[140];
+
+	jn_liberr_json_quote(quoted, sizeof quoted, s, len);
+	jn_liberr_set(err, "D3140", "Malformed URL passed to $%s(): %s", uri_fn_names[op], quoted);
 	return NULL;
 }
 
