@@ -16,6 +16,7 @@ extern jn_builtin jn_fn_numbers[];
 extern jn_builtin jn_fn_arrays[];
 extern jn_builtin jn_fn_objects[];
 extern jn_builtin jn_fn_format[];
+extern jn_builtin jn_fn_dates[];
 
 /* a malloc'd string from the support library, copied into the arena and freed */
 jv		   *jn_take_str(jn_ctx *C, char *s, size_t len);
