@@ -31,7 +31,7 @@ PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core $(CORE_CFLAGS)
 SHLIB_LINK  = $(CORE_LIBS) -lcrypto -Wl,-Bsymbolic -Wl,--version-script=build/exports.map
 
 # pg_regress suites, in order (sql/NAME.sql, expected/NAME.out)
-REGRESS     = setup validate state_machines memory sync test_state conformance executions dynamodb tasks booking_app scheduling
+REGRESS     = setup validate state_machines memory sync test_state conformance executions dynamodb tasks booking_app scheduling jsonata
 REGRESS_OPTS = --inputdir=. --load-extension=booking
 # isolation specs (specs/NAME.spec, expected/NAME.out), run by make installcheck too
 ISOLATION   = tick_race start_same_name stop_vs_tick answer_race map_siblings_race
@@ -82,6 +82,10 @@ build/unit/%: test/unit/%.c test/unit/unit.h build/unit/libcore.a
 
 .PRECIOUS: build/unit/core/%.o
 .PHONY: unit fuzz fuzz-build
+# the JSONata conformance suite (shared/ beside the checkout, as in CI)
+BOOKING_JSONATA_SUITE ?= ../shared/jsonata/suite.jsonl
+export BOOKING_JSONATA_SUITE
+
 unit: $(UNIT_TESTS)
 	@status=0; for t in $(UNIT_TESTS); do \
 		BOOKING_DEFINITIONS_DIR=test/definitions ./$$t || status=1; \

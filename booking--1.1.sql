@@ -408,3 +408,18 @@ BEGIN
 END $$;
 COMMENT ON PROCEDURE tick_for(double precision, double precision, integer) IS
 'Ticks for this many seconds, committing after each tick and sleeping until the next timer (poll seconds at most): for pg_cron where the timer workers can''t run';
+
+-------------------------------------------------------------------------------
+-- JSONata
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION jsonata(expression text, input jsonb DEFAULT NULL, bindings jsonb DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'booking_jsonata'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION jsonata(text, jsonb, jsonb) IS
+'Evaluates a JSONata 2.0.6 expression against input (NULL: undefined) with bindings as $variables; undefined is NULL; an error is an ERROR whose message starts with the JSONata code and names the position.';
+
+-- a pure computation over its arguments, run as the caller: anyone may use it
+GRANT EXECUTE ON FUNCTION jsonata(text, jsonb, jsonb) TO PUBLIC;

@@ -1845,7 +1845,11 @@ eval(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 	}
 	C->depth--;
 	if (C->failed)
+	{
+		/* the innermost expression that knows its place names it */
+		set_pos(C, n->pos, NULL, 0);
 		return NULL;
+	}
 	for (int i = 0; i < n->predicate.n; i++)
 		r = TRY(eval_filter(C, n->predicate.v[i]->expr, r, env));
 	if (n->type != N_PATH && n->group)

@@ -45,6 +45,9 @@ typedef struct parser
 	int			depth;
 } parser;
 
+static void perr(parser *P, const char *code, int pos, const char *token, const char *fmt,...)
+			__attribute__((format(printf, 5, 6)));
+
 static void
 perr(parser *P, const char *code, int pos, const char *token, const char *fmt,...)
 {
