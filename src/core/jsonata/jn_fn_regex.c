@@ -159,6 +159,48 @@ collect_match(jn_ctx *C, const jn_regex_match *m, void *arg)
 	return true;
 }
 
+/* a custom matcher's result: an object with start, end, groups or next (or undefined) */
+static bool
+valid_match(const jv *m)
+{
+	jv		   *v;
+
+	if (m == NULL)
+		return true;
+	if (m->t != JV_OBJ)
+		return false;
+	return ((v = jv_get(m, "start", 5)) && v->t == JV_NUM) ||
+		((v = jv_get(m, "end", 3)) && v->t == JV_NUM) ||
+		((v = jv_get(m, "groups", 6)) && v->t == JV_ARR) ||
+		((v = jv_get(m, "next", 4)) && v->t == JV_FUNC);
+}
+
+/* $match with a function as the matcher: JSONata's matcher protocol (match, start, groups, next) */
+static jv *
+match_custom(jn_ctx *C, jv *matcher, jv *s, double limit)
+{
+	jv		   *out = TRY(jn_seq(C));
+	jv		   *m = TRY(jn_apply(C, matcher, &s, 1, NULL));
+
+	while (m && (double) out->u.a.len < limit)
+	{
+		jv		   *o,
+				   *next;
+
+		if (!valid_match(m))
+			return jn_fail(C, "T1010", -1, "The matcher function argument passed to function match does not return the correct object structure");
+		o = NEW(jv_obj(&C->arena));
+		if (!jv_set(&C->arena, o, "match", 5, jv_get(m, "match", 5)) ||
+			!jv_set(&C->arena, o, "index", 5, jv_get(m, "start", 5)) ||
+			!jv_set(&C->arena, o, "groups", 6, jv_get(m, "groups", 6)))
+			return jn_oom(C);
+		PUSH(out, o);
+		next = jv_get(m, "next", 4);
+		m = next && next->t == JV_FUNC ? TRY(jn_apply(C, next, NULL, 0, NULL)) : NULL;
+	}
+	return out;
+}
+
 static jv *
 fn_match(jn_ctx *C, jv **a, int n, jv *input)
 {
@@ -170,7 +212,7 @@ fn_match(jn_ctx *C, jv **a, int n, jv *input)
 	if (!check_limit(C, a, n, 2, "D3040", &ma.limit))
 		return NULL;
 	if (!is_regex(a[1]))
-		return jn_fail(C, "T1010", -1, "The matcher function argument passed to function match does not return the correct object structure");
+		return match_custom(C, a[1], a[0], ma.limit);
 	ma.s = a[0];
 	ma.out = TRY(jn_seq(C));
 	if (ma.limit > 0)

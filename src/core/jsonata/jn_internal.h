@@ -210,7 +210,6 @@ jv		   *jn_string_of(jn_ctx *C, jv *v, bool pretty);
 jv		   *jn_seq(jn_ctx *C);
 jv		   *jn_append(jn_ctx *C, jv *a, jv *b);
 jv		   *jn_deep_clone(jn_ctx *C, jv *v);
-jv		   *jn_flatten_seq(jn_ctx *C, jv *v);
 bool		jn_is_array_of(const jv *v, jn_type t);
 const char *jn_type_name(const jv *v);
 
@@ -220,9 +219,5 @@ jv		   *jn_regex_exec(jn_ctx *C, const jv *re, const char *s, size_t len);
 
 jv		   *jv_new_func(jn_ctx *C, jn_fkind kind);
 jv		   *jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj);
-
-/* UTF-8 helpers */
-size_t		jn_utf8_count(const char *s, size_t len);
-size_t		jn_utf8_offset(const char *s, size_t len, size_t cps);
 
 #endif
