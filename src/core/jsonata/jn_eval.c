@@ -674,8 +674,8 @@ eval_path(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 	return result;
 }
 
-static jv *
-lookup_name(jn_ctx *C, jv *input, const char *key, size_t klen)
+jv *
+jn_lookup(jn_ctx *C, jv *input, const char *key, size_t klen)
 {
 	if (input == NULL)
 		return NULL;
@@ -686,7 +686,7 @@ lookup_name(jn_ctx *C, jv *input, const char *key, size_t klen)
 		ITEMS(input);
 		for (size_t i = 0; i < input->u.a.len; i++)
 		{
-			jv		   *res = TRY(lookup_name(C, input->u.a.v[i], key, klen));
+			jv		   *res = TRY(jn_lookup(C, input->u.a.v[i], key, klen));
 
 			if (res == NULL)
 				continue;
@@ -846,26 +846,15 @@ numeric_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
 	return NEW(jv_num(&C->arena, res));
 }
 
+/* JavaScript's ===: scalars by value, arrays, objects and functions by identity */
 static bool
 js_strict_equal(const jv *a, const jv *b)
 {
 	if (a == b)
 		return true;
-	if (a == NULL || b == NULL || a->t != b->t)
+	if (a == NULL || b == NULL || a->t == JV_ARR || a->t == JV_OBJ || a->t == JV_FUNC)
 		return false;
-	switch (a->t)
-	{
-		case JV_NULL:
-			return true;
-		case JV_BOOL:
-			return a->u.b == b->u.b;
-		case JV_NUM:
-			return a->u.n == b->u.n;
-		case JV_STR:
-			return a->u.s.len == b->u.s.len && memcmp(a->u.s.p, b->u.s.p, a->u.s.len) == 0;
-		default:
-			return false;
-	}
+	return jv_deep_equal(a, b);
 }
 
 static int
@@ -1246,30 +1235,10 @@ sort_compare(sort_ctx *S, const sort_item *a, const sort_item *b)
 	return 0;
 }
 
-static void
-merge_sort(sort_ctx *S, sort_item *v, sort_item *tmp, size_t n)
+static bool
+sort_after(void *ctx, const void *a, const void *b)
 {
-	size_t		mid = n / 2,
-				i = 0,
-				j = mid,
-				k = 0;
-
-	if (n < 2 || S->C->failed)
-		return;
-	merge_sort(S, v, tmp, mid);
-	merge_sort(S, v + mid, tmp, n - mid);
-	while (i < mid && j < n)
-	{
-		if (sort_compare(S, &v[i], &v[j]) > 0)
-			tmp[k++] = v[j++];
-		else
-			tmp[k++] = v[i++];
-	}
-	while (i < mid)
-		tmp[k++] = v[i++];
-	while (j < n)
-		tmp[k++] = v[j++];
-	memcpy(v, tmp, n * sizeof(sort_item));
+	return sort_compare(ctx, a, b) > 0;
 }
 
 static jv *
@@ -1312,7 +1281,7 @@ eval_sort(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 		for (int t = 0; t < n->items.n; t++)
 			items[i].keys[t] = TRY(eval(C, n->items.v[t]->expr, context, e));
 	}
-	merge_sort(&S, items, tmp, len);
+	jn_stable_sort(items, len, sizeof(sort_item), tmp, sort_after, &S);
 	if (C->failed)
 		return NULL;
 	result = TRY(jn_seq(C));
@@ -1562,14 +1531,11 @@ eval_partial(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 
 			if (i < n->items.n && hole[i])
 			{
-				jn_node   **v = jn_alloc(&C->arena, (size_t) (r->u.f->params.n + 1) * sizeof(jn_node *));
+				jn_list    *l = &r->u.f->params;
 
-				if (v == NULL)
+				if (!jn_grow(&C->arena, (void **) &l->v, l->n, &l->cap, sizeof(jn_node *)))
 					return jn_oom(C);
-				if (r->u.f->params.n)
-					memcpy(v, r->u.f->params.v, (size_t) r->u.f->params.n * sizeof(jn_node *));
-				v[r->u.f->params.n++] = (jn_node *) p;
-				r->u.f->params.v = v;
+				l->v[l->n++] = (jn_node *) p;
 			}
 			else if (!frame_bind(C, e, p->value, p->vlen, i < n->items.n ? args[i] : NULL))
 				return jn_oom(C);
@@ -1779,7 +1745,7 @@ eval(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 			r = eval_unary(C, n, input, env);
 			break;
 		case N_NAME:
-			r = lookup_name(C, input, n->value, n->vlen);
+			r = jn_lookup(C, input, n->value, n->vlen);
 			break;
 		case N_STRING:
 		case N_NUMBER:

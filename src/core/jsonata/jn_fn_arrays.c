@@ -69,44 +69,28 @@ default_compare(jn_ctx *C, jv *x, jv *y)
 	return jn_text_compare(x->u.s.p, x->u.s.len, y->u.s.p, y->u.s.len) > 0;
 }
 
-/* true when a must come after b */
-static bool
-swap_needed(jn_ctx *C, jv *cmp, jv *x, jv *y)
+struct sort_arg
 {
-	jv		   *args[2] = {x, y};
+	jn_ctx	   *C;
+	jv		   *cmp;
+};
+
+/* true when a must come after b (the comparator's answer, or > for numbers and strings) */
+static bool
+swap_needed(void *arg, const void *pa, const void *pb)
+{
+	struct sort_arg *sa = arg;
+	jn_ctx	   *C = sa->C;
+	jv		   *args[2] = {*(jv *const *) pa, *(jv *const *) pb};
 	jv		   *r;
 	bool		d;
 
-	if (cmp == NULL)
-		return default_compare(C, x, y);
-	r = jn_apply(C, cmp, args, 2, NULL);
+	if (C->failed)
+		return false;
+	if (sa->cmp == NULL)
+		return default_compare(C, args[0], args[1]);
+	r = jn_apply(C, sa->cmp, args, 2, NULL);
 	return !C->failed && jn_boolean(r, &d);
-}
-
-static void
-merge_sort(jn_ctx *C, jv *cmp, jv **v, jv **tmp, size_t n)
-{
-	size_t		mid = n / 2,
-				i = 0,
-				j = mid,
-				k = 0;
-
-	if (n < 2 || C->failed)
-		return;
-	merge_sort(C, cmp, v, tmp, mid);
-	merge_sort(C, cmp, v + mid, tmp, n - mid);
-	while (i < mid && j < n && !C->failed)
-	{
-		if (swap_needed(C, cmp, v[i], v[j]))
-			tmp[k++] = v[j++];
-		else
-			tmp[k++] = v[i++];
-	}
-	while (i < mid)
-		tmp[k++] = v[i++];
-	while (j < n)
-		tmp[k++] = v[j++];
-	memcpy(v, tmp, n * sizeof(jv *));
 }
 
 static jv *
@@ -131,7 +115,11 @@ fn_sort(jn_ctx *C, jv **a, int n, jv *input)
 	tmp = jn_alloc(&C->arena, arr->u.a.len * sizeof(jv *));
 	if (tmp == NULL)
 		return jn_oom(C);
-	merge_sort(C, cmp, r->u.a.v, tmp, r->u.a.len);
+	{
+		struct sort_arg sa = {C, cmp};
+
+		jn_stable_sort(r->u.a.v, r->u.a.len, sizeof(jv *), tmp, swap_needed, &sa);
+	}
 	return C->failed ? NULL : r;
 }
 
@@ -222,13 +210,12 @@ fn_zip(jn_ctx *C, jv **a, int n, jv *input)
 
 /* ---- higher-order ---- */
 
+/* $map (keep what the function returns) and $filter (keep the items it accepts) */
 static jv *
-fn_map(jn_ctx *C, jv **a, int n, jv *input)
+map_or_filter(jn_ctx *C, jv *arr, jv *f, bool filter)
 {
-	jv		   *arr = a[0],
-			   *r;
+	jv		   *r;
 
-	UNUSED;
 	if (arr == NULL)
 		return NULL;
 	ITEMS(arr);
@@ -236,35 +223,27 @@ fn_map(jn_ctx *C, jv **a, int n, jv *input)
 	for (size_t i = 0; i < arr->u.a.len; i++)
 	{
 		jv		   *idx = NEW(jv_num(&C->arena, (double) i));
-		jv		   *res = TRY(jn_apply_hof(C, a[1], arr->u.a.v[i], idx, arr));
+		jv		   *res = TRY(jn_apply_hof(C, f, arr->u.a.v[i], idx, arr));
+		bool		d;
 
-		if (res)
-			PUSH(r, res);
+		if (filter ? jn_boolean(res, &d) : res != NULL)
+			PUSH(r, filter ? arr->u.a.v[i] : res);
 	}
 	return r;
 }
 
 static jv *
+fn_map(jn_ctx *C, jv **a, int n, jv *input)
+{
+	UNUSED;
+	return map_or_filter(C, a[0], a[1], false);
+}
+
+static jv *
 fn_filter(jn_ctx *C, jv **a, int n, jv *input)
 {
-	jv		   *arr = a[0],
-			   *r;
-
 	UNUSED;
-	if (arr == NULL)
-		return NULL;
-	ITEMS(arr);
-	r = TRY(jn_seq(C));
-	for (size_t i = 0; i < arr->u.a.len; i++)
-	{
-		jv		   *idx = NEW(jv_num(&C->arena, (double) i));
-		jv		   *res = TRY(jn_apply_hof(C, a[1], arr->u.a.v[i], idx, arr));
-		bool		d;
-
-		if (jn_boolean(res, &d))
-			PUSH(r, arr->u.a.v[i]);
-	}
-	return r;
+	return map_or_filter(C, a[0], a[1], true);
 }
 
 static jv *

@@ -52,42 +52,10 @@ fn_keys(jn_ctx *C, jv **a, int n, jv *input)
 }
 
 static jv *
-lookup(jn_ctx *C, jv *input, const jv *key)
-{
-	if (input == NULL)
-		return NULL;
-	if (input->t == JV_ARR)
-	{
-		jv		   *r = TRY(jn_seq(C));
-
-		ITEMS(input);
-		for (size_t i = 0; i < input->u.a.len; i++)
-		{
-			jv		   *res = TRY(lookup(C, input->u.a.v[i], key));
-
-			if (res == NULL)
-				continue;
-			if (res->t == JV_ARR)
-			{
-				ITEMS(res);
-				for (size_t k = 0; k < res->u.a.len; k++)
-					PUSH(r, res->u.a.v[k]);
-			}
-			else
-				PUSH(r, res);
-		}
-		return r;
-	}
-	if (input->t == JV_OBJ)
-		return jv_get(input, key->u.s.p, key->u.s.len);
-	return NULL;
-}
-
-static jv *
 fn_lookup(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
-	return lookup(C, a[0], a[1]);
+	return jn_lookup(C, a[0], a[1]->u.s.p, a[1]->u.s.len);
 }
 
 static jv *

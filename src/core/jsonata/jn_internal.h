@@ -208,6 +208,8 @@ jv		   *jn_apply_hof(jn_ctx *C, jv *f, jv *a1, jv *a2, jv *a3);
 bool		jn_boolean(const jv *v, bool *defined);
 jv		   *jn_string_of(jn_ctx *C, jv *v, bool pretty);
 jv		   *jn_seq(jn_ctx *C);
+/* a field of an object, or of each object in an array (flattened one level) */
+jv		   *jn_lookup(jn_ctx *C, jv *input, const char *key, size_t klen);
 jv		   *jn_append(jn_ctx *C, jv *a, jv *b);
 jv		   *jn_deep_clone(jn_ctx *C, jv *v);
 bool		jn_is_array_of(const jv *v, jn_type t);

@@ -67,18 +67,8 @@ perr(parser *P, const char *code, int pos, const char *token, const char *fmt,..
 static bool
 list_push(jn_arena *A, jn_list *l, jn_node *n)
 {
-	if (l->n == l->cap)
-	{
-		int			cap = l->cap ? l->cap * 2 : 4;
-		jn_node   **v = jn_alloc(A, (size_t) cap * sizeof(jn_node *));
-
-		if (v == NULL)
-			return false;
-		if (l->n)
-			memcpy(v, l->v, (size_t) l->n * sizeof(jn_node *));
-		l->v = v;
-		l->cap = cap;
-	}
+	if (!jn_grow(A, (void **) &l->v, l->n, &l->cap, sizeof(jn_node *)))
+		return false;
 	l->v[l->n++] = n;
 	return true;
 }
@@ -86,18 +76,8 @@ list_push(jn_arena *A, jn_list *l, jn_node *n)
 static bool
 slots_push(jn_arena *A, jn_slots *l, jn_slot *s)
 {
-	if (l->n == l->cap)
-	{
-		int			cap = l->cap ? l->cap * 2 : 4;
-		jn_slot   **v = jn_alloc(A, (size_t) cap * sizeof(jn_slot *));
-
-		if (v == NULL)
-			return false;
-		if (l->n)
-			memcpy(v, l->v, (size_t) l->n * sizeof(jn_slot *));
-		l->v = v;
-		l->cap = cap;
-	}
+	if (!jn_grow(A, (void **) &l->v, l->n, &l->cap, sizeof(jn_slot *)))
+		return false;
 	l->v[l->n++] = s;
 	return true;
 }
@@ -1530,18 +1510,8 @@ process(parser *P, jn_node *expr)
 				slot->level = 1;
 				slot->index = P->ancestor_index++;
 				expr->slot = slot;
-				if (P->nancestry == P->capancestry)
-				{
-					int			cap = P->capancestry ? P->capancestry * 2 : 8;
-					jn_node   **v = jn_alloc(P->A, (size_t) cap * sizeof(jn_node *));
-
-					if (v == NULL)
-						return NULL;
-					if (P->nancestry)
-						memcpy(v, P->ancestry, (size_t) P->nancestry * sizeof(jn_node *));
-					P->ancestry = v;
-					P->capancestry = cap;
-				}
+				if (!jn_grow(P->A, (void **) &P->ancestry, P->nancestry, &P->capancestry, sizeof(jn_node *)))
+					return NULL;
 				P->ancestry[P->nancestry++] = expr;
 				break;
 			}

@@ -75,6 +75,52 @@ jn_strndup(jn_arena *a, const char *s, size_t n)
 	return p;
 }
 
+bool
+jn_grow(jn_arena *a, void **v, int n, int *cap, size_t elem)
+{
+	int			newcap;
+	void	   *grown;
+
+	if (n < *cap)
+		return true;
+	newcap = *cap ? *cap * 2 : 4;
+	grown = jn_alloc(a, (size_t) newcap * elem);
+	if (grown == NULL)
+		return false;
+	if (n)
+		memcpy(grown, *v, (size_t) n * elem);
+	*v = grown;
+	*cap = newcap;
+	return true;
+}
+
+void
+jn_stable_sort(void *base, size_t n, size_t size, void *tmp,
+			   bool (*after) (void *ctx, const void *a, const void *b), void *ctx)
+{
+	char	   *v = base,
+			   *t = tmp;
+	size_t		mid = n / 2,
+				i = 0,
+				j = mid,
+				k = 0;
+
+	if (n < 2)
+		return;
+	jn_stable_sort(v, mid, size, tmp, after, ctx);
+	jn_stable_sort(v + mid * size, n - mid, size, tmp, after, ctx);
+	while (i < mid && j < n)
+	{
+		size_t		from = after(ctx, v + i * size, v + j * size) ? j++ : i++;
+
+		memcpy(t + k++ * size, v + from * size, size);
+	}
+	memcpy(t + k * size, v + i * size, (mid - i) * size);
+	k += mid - i;
+	memcpy(t + k * size, v + j * size, (n - j) * size);
+	memcpy(v, t, n * size);
+}
+
 void
 jn_arena_free(jn_arena *a)
 {

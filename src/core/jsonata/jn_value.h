@@ -89,7 +89,16 @@ struct jn_arena
 
 void	   *jn_alloc(jn_arena *a, size_t n);	/* zeroed; NULL when over the limit */
 char	   *jn_strndup(jn_arena *a, const char *s, size_t n);
+/* makes room in an arena vector *v of n elements for one more (doubling *cap) */
+bool		jn_grow(jn_arena *a, void **v, int n, int *cap, size_t elem);
 void		jn_arena_free(jn_arena *a);
+
+/*
+ * A stable merge sort of n elements of size bytes; tmp has room for n.
+ * after(ctx, a, b): a must come after b.
+ */
+void		jn_stable_sort(void *base, size_t n, size_t size, void *tmp,
+						   bool (*after) (void *ctx, const void *a, const void *b), void *ctx);
 
 /* ---- constructors (NULL when the arena is exhausted) ---- */
 jv		   *jv_new_raw(jn_arena *a, jn_type t);
