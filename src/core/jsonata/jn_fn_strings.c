@@ -336,20 +336,25 @@ fn_uppercase(jn_ctx *C, jv **a, int n, jv *input)
 	return change_case(C, a[0], true);
 }
 
+/* a string function of the support library: one string in, a malloc'd one out */
+static jv *
+lib_str(jn_ctx *C, const jv *s, char *(*fn) (const char *, size_t, size_t *))
+{
+	size_t		len = 0;
+	char	   *r;
+
+	if (s == NULL)
+		return NULL;
+	r = fn(s->u.s.p, s->u.s.len, &len);
+	return jn_take_str(C, r, len);
+}
+
 static jv *
 fn_trim(jn_ctx *C, jv **a, int n, jv *input)
 {
-	size_t		len;
-
 	(void) n;
 	(void) input;
-	if (a[0] == NULL)
-		return NULL;
-	{
-		char	   *r = jn_text_trim(STR(a[0]), &len);
-
-		return jn_take_str(C, r, len);
-	}
+	return lib_str(C, a[0], jn_text_trim);
 }
 
 static jv *
@@ -446,33 +451,17 @@ fn_decode_url_component(jn_ctx *C, jv **a, int n, jv *input)
 static jv *
 fn_base64encode(jn_ctx *C, jv **a, int n, jv *input)
 {
-	size_t		len;
-
 	(void) n;
 	(void) input;
-	if (a[0] == NULL)
-		return NULL;
-	{
-		char	   *r = jn_text_base64_encode(STR(a[0]), &len);
-
-		return jn_take_str(C, r, len);
-	}
+	return lib_str(C, a[0], jn_text_base64_encode);
 }
 
 static jv *
 fn_base64decode(jn_ctx *C, jv **a, int n, jv *input)
 {
-	size_t		len;
-
 	(void) n;
 	(void) input;
-	if (a[0] == NULL)
-		return NULL;
-	{
-		char	   *r = jn_text_base64_decode(STR(a[0]), &len);
-
-		return jn_take_str(C, r, len);
-	}
+	return lib_str(C, a[0], jn_text_base64_decode);
 }
 
 jn_builtin jn_fn_strings[] = {
