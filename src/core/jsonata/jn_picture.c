@@ -1399,7 +1399,7 @@ jn_intfmt_format(double value, const jn_intfmt *f, size_t *out_len, jn_liberr *e
 			letters(&out, value, f->tcase == JN_CASE_UPPER ? 'A' : 'a');
 			break;
 		case JN_INT_ROMAN:
-			if (value > 1e6)
+			if (value > 1e7)
 			{
 				/* JavaScript's recursion would overflow its stack long before */
 				jn_liberr_set(err, "RangeError", "Maximum call stack size exceeded");
@@ -1443,15 +1443,33 @@ jn_intfmt_format(double value, const jn_intfmt *f, size_t *out_len, jn_liberr *e
 
 					for (k = 0; k < f->nseps; k++)
 					{
-						ustr		sep = {0};
-						long		at = (long) out.n - f->seps[k].position;
+						long		n = (long) out.n;
+						long		at = n - f->seps[k].position;
 
-						u_push(&sep, f->seps[k].ch);
-						/* substr(negative) counts from the end */
-						if (at < 0)
-							at = (long) out.n + at < 0 ? 0 : (long) out.n + at;
-						u_insert(&out, (size_t) at, &sep);
-						u_free(&sep);
+						if (at >= 0)
+						{
+							ustr		sep = {0};
+
+							u_push(&sep, f->seps[k].ch);
+							u_insert(&out, (size_t) at, &sep);
+							u_free(&sep);
+						}
+						else
+						{
+							/*
+							 * JSONata's substr(0, at) + sep + substr(at): a negative
+							 * length keeps nothing on the left, a negative start
+							 * keeps the last -at characters on the right
+							 */
+							long		keep = -at > n ? n : -at;
+
+							u_reserve(&out, (size_t) n + 1);
+							if (out.oom)
+								break;
+							memmove(out.c + 1, out.c + (n - keep), (size_t) keep * sizeof(uint32_t));
+							out.c[0] = f->seps[k].ch;
+							out.n = (size_t) keep + 1;
+						}
 					}
 				}
 				if (f->ordinal && out.n > 0)
@@ -1756,7 +1774,19 @@ jn_intfmt_parse(const jn_intfmt *f, const char *s, size_t len, double *out, jn_l
 				}
 				if (f->zero != 0x30)
 					for (i = 0; i < digits.n; i++)
-						digits.c[i] = digits.c[i] - f->zero + 0x30;
+					{
+						int64_t		cp = (int64_t) digits.c[i] - f->zero + 0x30;
+
+						if (cp < 0 || cp > 0x10FFFF)
+						{
+							/* String.fromCodePoint throws */
+							u_free(&digits);
+							u_free(&u);
+							jn_liberr_set(err, "RangeError", "Invalid code point %lld", (long long) cp);
+							return -1;
+						}
+						digits.c[i] = (uint32_t) cp;
+					}
 				*out = js_parse_int(&digits);
 				u_free(&digits);
 				break;
