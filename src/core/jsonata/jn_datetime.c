@@ -771,7 +771,15 @@ format_component(asl_strbuf *b, const fields *f, const dt_part *part, double off
 		return add_integer(b, num, &part->intfmt, err);
 	}
 	if (c == 'f')
+	{
+		if (!part->has_int)
+		{
+			/* [fN]: JSONata formats with an integer format it never built */
+			jn_liberr_set(err, "TypeError", "Cannot read properties of undefined (reading 'primary')");
+			return false;
+		}
 		return add_integer(b, v.num, &part->intfmt, err);
+	}
 	if (c == 'Z' || c == 'z')
 	{
 		double		offset = off_hours * 100 + off_minutes;
