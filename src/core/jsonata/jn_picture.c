@@ -56,6 +56,8 @@ u_push(ustr *u, uint32_t c)
 static void
 u_append(ustr *u, const uint32_t *c, size_t n)
 {
+	if (n == 0)
+		return;
 	u_reserve(u, u->n + n);
 	if (!u->oom && n)
 	{
@@ -200,6 +202,8 @@ u_last_index_of(const ustr *u, const ustr *sub)
 {
 	size_t		i;
 
+	if (sub->n == 0)
+		return (long) u->n;
 	if (sub->n > u->n)
 		return -1;
 	for (i = u->n - sub->n + 1; i-- > 0;)
@@ -224,7 +228,8 @@ u_substring(const ustr *u, long a, long b)
 		a = b;
 		b = t;
 	}
-	u_append(&r, u->c + a, (size_t) (b - a));
+	if (b > a)
+		u_append(&r, u->c + a, (size_t) (b - a));
 	if (r.oom)
 		u_free(&r), r.oom = true;
 	return r;
@@ -240,6 +245,8 @@ u_is_char(const ustr *prop, uint32_t c)
 static void
 u_insert(ustr *u, size_t at, const ustr *what)
 {
+	if (what->n == 0)
+		return;
 	if (at > u->n)
 		at = u->n;
 	u_reserve(u, u->n + what->n);
@@ -825,8 +832,11 @@ format_with(const props *p, const jn_decimal_format *fmt, const picvars *pic, do
 
 		while (lead < str.n && u_is_char(&p->zero_digit, str.c[lead]))
 			lead++;
-		memmove(str.c, str.c + lead, (str.n - lead) * sizeof(uint32_t));
-		str.n -= lead;
+		if (lead > 0)
+		{
+			memmove(str.c, str.c + lead, (str.n - lead) * sizeof(uint32_t));
+			str.n -= lead;
+		}
 		while (str.n > 0 && u_is_char(&p->zero_digit, str.c[str.n - 1]))
 			str.n--;
 	}
@@ -1393,6 +1403,12 @@ jn_intfmt_format(double value, const jn_intfmt *f, size_t *out_len, jn_liberr *e
 	char	   *result;
 
 	value = fabs(value);
+	if ((f->primary == JN_INT_WORDS && !isfinite(value)) || (f->primary == JN_INT_LETTERS && isinf(value)))
+	{
+		/* JavaScript recurses (words) or loops (letters) without end */
+		jn_liberr_set(err, "RangeError", "Maximum call stack size exceeded");
+		return NULL;
+	}
 	switch (f->primary)
 	{
 		case JN_INT_LETTERS:

@@ -615,8 +615,14 @@ jn_regex_iter_init(jn_regex_iter *it, const jn_regex *re, const char *subject,
 	it->len = len;
 	it->pos = from > len ? len : from;
 	it->md = pcre2_match_data_create_from_pattern(re->code, NULL);
+	it->mctx = pcre2_match_context_create(NULL);
 	it->spans = calloc((size_t) re->ngroups + 1, sizeof(jn_regex_span));
-	if (!it->md || !it->spans)
+	if (it->mctx)
+	{
+		pcre2_set_match_limit((pcre2_match_context *) it->mctx, MATCH_LIMIT);
+		pcre2_set_depth_limit((pcre2_match_context *) it->mctx, DEPTH_LIMIT);
+	}
+	if (!it->md || !it->mctx || !it->spans)
 	{
 		jn_regex_iter_done(it);
 		jn_liberr_set(err, "D0000", "out of memory");
@@ -631,7 +637,9 @@ void
 jn_regex_iter_done(jn_regex_iter *it)
 {
 	pcre2_match_data_free(it->md);
+	pcre2_match_context_free(it->mctx);
 	free(it->spans);
+	it->mctx = NULL;
 	it->md = NULL;
 	it->spans = NULL;
 }
@@ -639,7 +647,7 @@ jn_regex_iter_done(jn_regex_iter *it)
 int
 jn_regex_iter_next(jn_regex_iter *it, jn_regex_match *m, jn_liberr *err)
 {
-	pcre2_match_context *mctx;
+	pcre2_match_context *mctx = it->mctx;
 	PCRE2_SIZE *ov;
 	int			rc,
 				g;
@@ -651,20 +659,11 @@ jn_regex_iter_next(jn_regex_iter *it, jn_regex_match *m, jn_liberr *err)
 		it->done = true;
 		return 0;
 	}
-	mctx = pcre2_match_context_create(NULL);
-	if (!mctx)
-	{
-		jn_liberr_set(err, "D0000", "out of memory");
-		return -1;
-	}
-	pcre2_set_match_limit(mctx, MATCH_LIMIT);
-	pcre2_set_depth_limit(mctx, DEPTH_LIMIT);
 	rc = pcre2_match(it->re->code, (PCRE2_SPTR) it->subject, it->len, it->pos,
 					 PCRE2_NO_UTF_CHECK, (pcre2_match_data *) it->md, mctx);
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
 		rc = pcre2_match(it->re->code, (PCRE2_SPTR) it->subject, it->len, it->pos,
 						 PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, (pcre2_match_data *) it->md, mctx);
-	pcre2_match_context_free(mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 	{
 		it->done = true;
