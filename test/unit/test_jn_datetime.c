@@ -294,6 +294,9 @@ test_more(void)
 	CHECK_STR(fm(1521801216617, "[MNn,*-3]", NULL), "Mar");
 	CHECK_STR(fm(1521801216617, "[FN,2-2]", NULL), "FR");
 	CHECK_STR(fm(1521801216617, "[Y,2-2]", NULL), "18");
+	CHECK_STR(fm(1521801216617, "[f,5206086200]", NULL), "RangeError");	/* found by fuzzing */
+	CHECK_STR(fm(1521801216617, "[Y,1-9999999]", NULL), "RangeError");
+	CHECK_STR(fm(1521801216617, "[H,12]", NULL), "000000000010");
 	CHECK_STR(fm(1521801216617, "[h]:[m][P]", NULL), "10:33am");
 	CHECK_STR(fm(1521801216617, "[D01]/[M01] ]] [[", NULL), "23/03 ] [");
 	CHECK_STR(fm(1521801216617, "[D01]/[M01] []] [[", NULL), "D3132");

@@ -311,8 +311,18 @@ test_more(void)
 	CHECK_STR(fi(702, "A"), "ZZ");
 	CHECK_STR(fi(703, "A"), "AAA");
 	CHECK_STR(fi(3999, "I"), "MMMCMXCIX");
-	CHECK_STR(fi(1e7, "I"), "RangeError");
+	CHECK_STR(fi(1e8, "I"), "RangeError");	/* JavaScript overflows its stack long before */
+	CHECK_INT(strlen(fi(4000, "I")), 4);
+	CHECK_STR(fi(4000, "I"), "MMMM");
 	CHECK_STR(fi(5, "#"), "D3130");
+	/* what JavaScript cannot finish (found by fuzzing): an error, never a hang */
+	CHECK_STR(fi(INFINITY, "w"), "RangeError");
+	CHECK_STR(fi(NAN, "w"), "RangeError");
+	CHECK_STR(fi(INFINITY, "a"), "RangeError");
+	CHECK_STR(fi(NAN, "a"), "");
+	CHECK_STR(fi(NAN, "0"), "NaN");
+	CHECK_STR(fn(0, "", NULL, NULL), "D3085");
+	CHECK_STR(fn(1, "%", NULL, NULL), "D3086");
 	CHECK(jn_format_integer(5, "#;o", 3, NULL, &err) == NULL &&
 		  strcmp(err.message, "Formatting or parsing an integer as a sequence starting with \"#\" is not supported by this implementation") == 0);
 	CHECK(jn_format_base(2, NAN, out, &err) < 0 && strcmp(err.message, "The radix of the formatBase function must be between 2 and 36.  It was given null") == 0);

@@ -258,6 +258,11 @@ test_javascript_semantics(void)
 	/* lookbehind sees text before the search start; ^ does not match there */
 	CHECK_STR(match("xaya", "(?<=y)a", NULL), "a@3()");
 	CHECK_STR(match("aa", "^a", NULL), "a@0()");
+	/* lazy quantifiers; a lookahead may be repeated (Annex B); braces that are no quantifier */
+	CHECK_STR(match("aaa", "a+?", NULL), "a@0() a@1() a@2()");
+	CHECK_STR(match("aaa", "a{2,}?", NULL), "aa@0()");
+	CHECK_STR(match("ab", "(?=a)*a", NULL), "a@0()");
+	CHECK_STR(match("a{,2}", "a{,2}", NULL), "a{,2}@0()");
 	/* a brace that is no quantifier is literal */
 	CHECK_STR(match("a{b", "a{b", NULL), "a{b@0()");
 }
@@ -279,6 +284,17 @@ test_errors(void)
 	CHECK(rx("a", "g") == NULL);
 	CHECK(strncmp(out, "S0303", 5) == 0);
 	CHECK(rx("a\\", NULL) == NULL);
+	/* quantifiers only after atoms, as JavaScript checks them */
+	CHECK(rx("a++", NULL) == NULL);
+	CHECK_STR(out, "S0303: Invalid regular expression: /a++/: Nothing to repeat at offset 2");
+	CHECK(rx("a{2}+", NULL) == NULL);
+	CHECK(rx("^*", "m") == NULL);
+	CHECK(rx("$+", NULL) == NULL);
+	CHECK(rx("\\b?", NULL) == NULL);
+	CHECK(rx("(?<=a)*", NULL) == NULL);
+	CHECK(rx("{1}", NULL) == NULL);
+	CHECK(rx("a|*", NULL) == NULL);
+	CHECK(rx("a)", NULL) == NULL);
 	{
 		jn_regex   *re = rx("(a)(b)?", "im");
 		jn_regex_iter it;

@@ -17,6 +17,13 @@
 
 #define MS_PER_DAY 86400000.0
 
+/*
+ * The widest width modifier accepted: JavaScript would pad to hundreds of
+ * millions of characters before failing; here a width beyond this fails
+ * at once with the error JavaScript ends with.
+ */
+#define MAX_WIDTH 1000000
+
 static const char *const day_names[] = {"", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
 static const char *const month_names[] = {
 	"January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -655,6 +662,12 @@ analyse_picture(const char *p, size_t len, dt_spec *spec, jn_liberr *err)
 				}
 				free(pattern);
 				def->has_int = true;
+				if ((def->min_defined && fabs(def->width_min) > MAX_WIDTH) ||
+					(def->max_defined && fabs(def->width_max) > MAX_WIDTH))
+				{
+					jn_liberr_set(err, "RangeError", "Invalid string length");
+					goto fail;
+				}
 				if (def->min_defined && def->intfmt.mandatory < def->width_min)
 					def->intfmt.mandatory = (int) def->width_min;
 				if (def->component == 'Y')
@@ -771,7 +784,15 @@ format_component(asl_strbuf *b, const fields *f, const dt_part *part, double off
 		return add_integer(b, num, &part->intfmt, err);
 	}
 	if (c == 'f')
+	{
+		if (!part->has_int)
+		{
+			/* [fN]: JSONata formats with an integer format it never built */
+			jn_liberr_set(err, "TypeError", "Cannot read properties of undefined (reading 'primary')");
+			return false;
+		}
 		return add_integer(b, v.num, &part->intfmt, err);
+	}
 	if (c == 'Z' || c == 'z')
 	{
 		double		offset = off_hours * 100 + off_minutes;

@@ -32,7 +32,10 @@
  * floor(n/100), minutes = n % 100).
  * Errors: D3132 (unknown component), D3133 (name modifier on a numeric
  * component), D3134 (timezone integer format with more than four digits),
- * D3135 (no closing ']'), D3130/D3131 (bad integer presentation). A
+ * D3135 (no closing ']'), D3130/D3131 (bad integer presentation), and
+ * code "TypeError" for the one picture JavaScript's JSONata crashes on
+ * (fractional seconds with a name modifier, [fN]), code "RangeError" for a
+ * width modifier beyond 10^6 (JavaScript fails padding to it). A
  * millis that is not finite or outside ±JN_MILLIS_MAX fails with code
  * "RangeError", message "Invalid time value": JavaScript throws that
  * (not a JSONata error) from Date; the caller decides how to report it.

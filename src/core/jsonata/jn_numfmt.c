@@ -203,9 +203,10 @@ shift_decimal(double x, int shift)
 	char	   *e;
 	long		exp10 = 0;
 
-	jn_num_to_js(x, s);
+	/* String(Infinity) has no exponent: "Infinitye2" reads as NaN */
 	if (!isfinite(x))
-		return x;
+		return NAN;
+	jn_num_to_js(x, s);
 	e = strchr(s, 'e');
 	if (e)
 	{

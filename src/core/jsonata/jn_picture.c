@@ -56,6 +56,8 @@ u_push(ustr *u, uint32_t c)
 static void
 u_append(ustr *u, const uint32_t *c, size_t n)
 {
+	if (n == 0)
+		return;
 	u_reserve(u, u->n + n);
 	if (!u->oom && n)
 	{
@@ -200,6 +202,8 @@ u_last_index_of(const ustr *u, const ustr *sub)
 {
 	size_t		i;
 
+	if (sub->n == 0)
+		return (long) u->n;
 	if (sub->n > u->n)
 		return -1;
 	for (i = u->n - sub->n + 1; i-- > 0;)
@@ -224,7 +228,8 @@ u_substring(const ustr *u, long a, long b)
 		a = b;
 		b = t;
 	}
-	u_append(&r, u->c + a, (size_t) (b - a));
+	if (b > a)
+		u_append(&r, u->c + a, (size_t) (b - a));
 	if (r.oom)
 		u_free(&r), r.oom = true;
 	return r;
@@ -240,6 +245,8 @@ u_is_char(const ustr *prop, uint32_t c)
 static void
 u_insert(ustr *u, size_t at, const ustr *what)
 {
+	if (what->n == 0)
+		return;
 	if (at > u->n)
 		at = u->n;
 	u_reserve(u, u->n + what->n);
@@ -825,8 +832,11 @@ format_with(const props *p, const jn_decimal_format *fmt, const picvars *pic, do
 
 		while (lead < str.n && u_is_char(&p->zero_digit, str.c[lead]))
 			lead++;
-		memmove(str.c, str.c + lead, (str.n - lead) * sizeof(uint32_t));
-		str.n -= lead;
+		if (lead > 0)
+		{
+			memmove(str.c, str.c + lead, (str.n - lead) * sizeof(uint32_t));
+			str.n -= lead;
+		}
 		while (str.n > 0 && u_is_char(&p->zero_digit, str.c[str.n - 1]))
 			str.n--;
 	}
@@ -1393,13 +1403,19 @@ jn_intfmt_format(double value, const jn_intfmt *f, size_t *out_len, jn_liberr *e
 	char	   *result;
 
 	value = fabs(value);
+	if ((f->primary == JN_INT_WORDS && !isfinite(value)) || (f->primary == JN_INT_LETTERS && isinf(value)))
+	{
+		/* JavaScript recurses (words) or loops (letters) without end */
+		jn_liberr_set(err, "RangeError", "Maximum call stack size exceeded");
+		return NULL;
+	}
 	switch (f->primary)
 	{
 		case JN_INT_LETTERS:
 			letters(&out, value, f->tcase == JN_CASE_UPPER ? 'A' : 'a');
 			break;
 		case JN_INT_ROMAN:
-			if (value > 1e6)
+			if (value > 1e7)
 			{
 				/* JavaScript's recursion would overflow its stack long before */
 				jn_liberr_set(err, "RangeError", "Maximum call stack size exceeded");
@@ -1443,15 +1459,33 @@ jn_intfmt_format(double value, const jn_intfmt *f, size_t *out_len, jn_liberr *e
 
 					for (k = 0; k < f->nseps; k++)
 					{
-						ustr		sep = {0};
-						long		at = (long) out.n - f->seps[k].position;
+						long		n = (long) out.n;
+						long		at = n - f->seps[k].position;
 
-						u_push(&sep, f->seps[k].ch);
-						/* substr(negative) counts from the end */
-						if (at < 0)
-							at = (long) out.n + at < 0 ? 0 : (long) out.n + at;
-						u_insert(&out, (size_t) at, &sep);
-						u_free(&sep);
+						if (at >= 0)
+						{
+							ustr		sep = {0};
+
+							u_push(&sep, f->seps[k].ch);
+							u_insert(&out, (size_t) at, &sep);
+							u_free(&sep);
+						}
+						else
+						{
+							/*
+							 * JSONata's substr(0, at) + sep + substr(at): a negative
+							 * length keeps nothing on the left, a negative start
+							 * keeps the last -at characters on the right
+							 */
+							long		keep = -at > n ? n : -at;
+
+							u_reserve(&out, (size_t) n + 1);
+							if (out.oom)
+								break;
+							memmove(out.c + 1, out.c + (n - keep), (size_t) keep * sizeof(uint32_t));
+							out.c[0] = f->seps[k].ch;
+							out.n = (size_t) keep + 1;
+						}
 					}
 				}
 				if (f->ordinal && out.n > 0)
@@ -1756,7 +1790,19 @@ jn_intfmt_parse(const jn_intfmt *f, const char *s, size_t len, double *out, jn_l
 				}
 				if (f->zero != 0x30)
 					for (i = 0; i < digits.n; i++)
-						digits.c[i] = digits.c[i] - f->zero + 0x30;
+					{
+						int64_t		cp = (int64_t) digits.c[i] - f->zero + 0x30;
+
+						if (cp < 0 || cp > 0x10FFFF)
+						{
+							/* String.fromCodePoint throws */
+							u_free(&digits);
+							u_free(&u);
+							jn_liberr_set(err, "RangeError", "Invalid code point %lld", (long long) cp);
+							return -1;
+						}
+						digits.c[i] = (uint32_t) cp;
+					}
 				*out = js_parse_int(&digits);
 				u_free(&digits);
 				break;

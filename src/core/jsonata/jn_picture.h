@@ -85,7 +85,8 @@ char	   *jn_format_integer(double value, const char *picture, size_t picture_len
  * ordinal suffix, then reads as parseInt, so junk gives NaN).
  * Returns 1 and sets *out (possibly NaN: JSONata always returns a number
  * here, NaN for what it cannot read), -1 on error (D3130, D3131 from the
- * picture).
+ * picture; "RangeError" where JavaScript throws one: a digit family's
+ * offset taking a character below U+0000).
  */
 int			jn_parse_integer(const char *s, size_t len, const char *picture, size_t picture_len,
 							 double *out, jn_liberr *err);

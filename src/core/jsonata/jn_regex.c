@@ -309,6 +309,38 @@ translate_escape(translation *t, const char *p, size_t len, size_t i, bool in_cl
 	}
 }
 
+/* what the pattern ended with so far: quantifiers may follow only atoms */
+typedef enum last_item
+{
+	LAST_NONE,					/* start, '(' or '|' */
+	LAST_ATOM,
+	LAST_ASSERTION,				/* ^ $ \b \B and lookbehinds: JavaScript cannot repeat them */
+	LAST_QUANTIFIER,
+	LAST_LAZY					/* a quantifier and its '?' */
+} last_item;
+
+/* the length of a braced quantifier {n}, {n,}, {n,m} at p[i], or 0 when the brace is a literal */
+static size_t
+braced_quantifier(const char *p, size_t len, size_t i)
+{
+	size_t		j = i + 1,
+				start = j;
+
+	while (j < len && p[j] >= '0' && p[j] <= '9')
+		j++;
+	if (j == start)
+		return 0;
+	if (j < len && p[j] == ',')
+	{
+		j++;
+		while (j < len && p[j] >= '0' && p[j] <= '9')
+			j++;
+	}
+	if (j < len && p[j] == '}')
+		return j + 1 - i;
+	return 0;
+}
+
 static bool
 translate(translation *t, const char *p, size_t len, bool multiline)
 {
@@ -316,26 +348,93 @@ translate(translation *t, const char *p, size_t len, bool multiline)
 	bool		named;
 	bool		in_class = false;
 	size_t		i = 0;
+	last_item	last = LAST_NONE;
+	char	   *group_kinds = malloc(len + 1);	/* per open group: 'b' lookbehind, 'g' other */
+	size_t		depth = 0;
 
+	if (!group_kinds)
+	{
+		t->out.oom = true;
+		return true;
+	}
 	prescan(p, len, &ngroups, &named);
 	while (i < len && !t->error)
 	{
 		char		c = p[i];
+		size_t		qlen = 0;
 
 		if (c == '\\')
 		{
+			char		e = i + 1 < len ? p[i + 1] : '\0';
+
 			i = translate_escape(t, p, len, i, in_class, ngroups, named);
+			if (!in_class)
+				last = (e == 'b' || e == 'B') ? LAST_ASSERTION : LAST_ATOM;
 			continue;
 		}
 		if (in_class)
 		{
 			if (c == ']')
+			{
 				in_class = false;
+				last = LAST_ATOM;
+			}
 			if (c == '[')
 				emit(t, "\\[");
 			else
 				asl_strbuf_add(&t->out, &c, 1);
 			i++;
+			continue;
+		}
+		if (c == '(')
+		{
+			/* the group's opening, with its "?:" "?=" "?!" "?<=" "?<!" "?<name>" prefix */
+			size_t		open = 1;
+
+			group_kinds[depth] = 'g';
+			if (i + 1 < len && p[i + 1] == '?')
+			{
+				char		k = i + 2 < len ? p[i + 2] : '\0';
+				char		k2 = i + 3 < len ? p[i + 3] : '\0';
+
+				if (k == ':' || k == '=' || k == '!')
+					open = 3;
+				else if (k == '<' && (k2 == '=' || k2 == '!'))
+				{
+					open = 4;
+					group_kinds[depth] = 'b';
+				}
+				else if (k == '<' && k2 != '\0' && memchr(p + i + 3, '>', len - i - 3))
+					open = (size_t) ((const char *) memchr(p + i + 3, '>', len - i - 3) - (p + i)) + 1;
+				else
+				{
+					t->error = "Invalid group";
+					t->error_at = i;
+					break;
+				}
+			}
+			depth++;
+			asl_strbuf_add(&t->out, p + i, open);
+			i += open;
+			last = LAST_NONE;
+			continue;
+		}
+		if (c == '*' || c == '+' || c == '?' || (c == '{' && (qlen = braced_quantifier(p, len, i)) > 0))
+		{
+			if (c == '?' && last == LAST_QUANTIFIER)
+				last = LAST_LAZY;
+			else if (last != LAST_ATOM)
+			{
+				t->error = "Nothing to repeat";
+				t->error_at = i;
+				break;
+			}
+			else
+				last = LAST_QUANTIFIER;
+			if (qlen == 0)
+				qlen = 1;
+			asl_strbuf_add(&t->out, p + i, qlen);
+			i += qlen;
 			continue;
 		}
 		switch (c)
@@ -354,45 +453,45 @@ translate(translation *t, const char *p, size_t len, bool multiline)
 					/* [] and [^]: PCRE2_ALLOW_EMPTY_CLASS reads them as JavaScript does */
 					emit(t, "]");
 					in_class = false;
+					last = LAST_ATOM;
 					i++;
 				}
 				continue;
 			case '.':
 				emit(t, NOT_EOL);
+				last = LAST_ATOM;
 				break;
 			case '^':
 				emit(t, multiline ? "(?<![^\\n\\r\\x{2028}\\x{2029}])" : "^");
+				last = LAST_ASSERTION;
 				break;
 			case '$':
 				emit(t, multiline ? "(?![^\\n\\r\\x{2028}\\x{2029}])" : "$");
+				last = LAST_ASSERTION;
 				break;
-			case '(':
-				if (i + 1 < len && p[i + 1] == '*')
+			case '|':
+				emit(t, "|");
+				last = LAST_NONE;
+				break;
+			case ')':
+				if (depth == 0)
 				{
-					t->error = "Nothing to repeat";
-					t->error_at = i + 1;
-					return false;
+					t->error = "Unmatched ')'";
+					t->error_at = i;
+					break;
 				}
-				if (i + 1 < len && p[i + 1] == '?')
-				{
-					char		k = i + 2 < len ? p[i + 2] : '\0';
-					char		k2 = i + 3 < len ? p[i + 3] : '\0';
-
-					if (!(k == ':' || k == '=' || k == '!' || (k == '<' && k2 != '\0')))
-					{
-						t->error = "Invalid group";
-						t->error_at = i;
-						return false;
-					}
-				}
-				emit(t, "(");
+				depth--;
+				emit(t, ")");
+				last = group_kinds[depth] == 'b' ? LAST_ASSERTION : LAST_ATOM;
 				break;
 			default:
 				asl_strbuf_add(&t->out, &c, 1);
+				last = LAST_ATOM;
 				break;
 		}
 		i++;
 	}
+	free(group_kinds);
 	if (!t->error && in_class)
 	{
 		t->error = "Unterminated character class";
@@ -516,8 +615,14 @@ jn_regex_iter_init(jn_regex_iter *it, const jn_regex *re, const char *subject,
 	it->len = len;
 	it->pos = from > len ? len : from;
 	it->md = pcre2_match_data_create_from_pattern(re->code, NULL);
+	it->mctx = pcre2_match_context_create(NULL);
 	it->spans = calloc((size_t) re->ngroups + 1, sizeof(jn_regex_span));
-	if (!it->md || !it->spans)
+	if (it->mctx)
+	{
+		pcre2_set_match_limit((pcre2_match_context *) it->mctx, MATCH_LIMIT);
+		pcre2_set_depth_limit((pcre2_match_context *) it->mctx, DEPTH_LIMIT);
+	}
+	if (!it->md || !it->mctx || !it->spans)
 	{
 		jn_regex_iter_done(it);
 		jn_liberr_set(err, "D0000", "out of memory");
@@ -532,7 +637,9 @@ void
 jn_regex_iter_done(jn_regex_iter *it)
 {
 	pcre2_match_data_free(it->md);
+	pcre2_match_context_free(it->mctx);
 	free(it->spans);
+	it->mctx = NULL;
 	it->md = NULL;
 	it->spans = NULL;
 }
@@ -540,7 +647,7 @@ jn_regex_iter_done(jn_regex_iter *it)
 int
 jn_regex_iter_next(jn_regex_iter *it, jn_regex_match *m, jn_liberr *err)
 {
-	pcre2_match_context *mctx;
+	pcre2_match_context *mctx = it->mctx;
 	PCRE2_SIZE *ov;
 	int			rc,
 				g;
@@ -552,20 +659,11 @@ jn_regex_iter_next(jn_regex_iter *it, jn_regex_match *m, jn_liberr *err)
 		it->done = true;
 		return 0;
 	}
-	mctx = pcre2_match_context_create(NULL);
-	if (!mctx)
-	{
-		jn_liberr_set(err, "D0000", "out of memory");
-		return -1;
-	}
-	pcre2_set_match_limit(mctx, MATCH_LIMIT);
-	pcre2_set_depth_limit(mctx, DEPTH_LIMIT);
 	rc = pcre2_match(it->re->code, (PCRE2_SPTR) it->subject, it->len, it->pos,
 					 PCRE2_NO_UTF_CHECK, (pcre2_match_data *) it->md, mctx);
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
 		rc = pcre2_match(it->re->code, (PCRE2_SPTR) it->subject, it->len, it->pos,
 						 PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, (pcre2_match_data *) it->md, mctx);
-	pcre2_match_context_free(mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 	{
 		it->done = true;

@@ -87,6 +87,7 @@ typedef struct jn_regex_iter
 	bool		started;
 	bool		done;
 	void	   *md;				/* pcre2_match_data * */
+	void	   *mctx;			/* pcre2_match_context * (the limits) */
 	jn_regex_span *spans;
 } jn_regex_iter;
 
