@@ -1885,6 +1885,32 @@ system_clock_ms(void)
 	return floor((double) ts.tv_sec * 1000.0 + (double) ts.tv_nsec / 1e6);
 }
 
+double
+jn_now(jn_ctx *C)
+{
+	if (!C->now_read)
+	{
+		C->now = C->clock ? C->clock(C->clock_arg) : system_clock_ms();
+		C->now_read = true;
+	}
+	return C->now;
+}
+
+uint64_t
+jn_random_u64(jn_ctx *C)
+{
+	uint64_t	x;
+
+	if (C->rng == 0)
+		C->rng = (uint64_t) jn_now(C) ^ 0x9E3779B97F4A7C15ull;
+	x = C->rng;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	C->rng = x;
+	return x * 2685821657736338717ull;
+}
+
 int
 jn_evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *bindings,
 			const jn_options *opts, json_object **result, bool *is_undefined, jn_error *err)
@@ -1906,8 +1932,8 @@ jn_evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object
 	C.arena.limit = opts && opts->memory_limit ? opts->memory_limit : (size_t) 256 * 1024 * 1024;
 	C.cancel = opts ? opts->cancel : NULL;
 	C.cancel_arg = opts ? opts->cancel_arg : NULL;
-	C.now = opts && opts->clock ? opts->clock(opts->clock_arg) : system_clock_ms();
-	C.rng = (uint64_t) C.now ^ 0x9E3779B97F4A7C15ull;
+	C.clock = opts ? opts->clock : NULL;
+	C.clock_arg = opts ? opts->clock_arg : NULL;
 	root = frame_new(&C, NULL);
 	if (root == NULL)
 		goto oom;

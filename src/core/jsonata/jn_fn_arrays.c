@@ -139,15 +139,9 @@ fn_shuffle(jn_ctx *C, jv **a, int n, jv *input)
 		PUSH(r, a[0]->u.a.v[i]);
 	for (size_t i = r->u.a.len - 1; i > 0; i--)
 	{
-		uint64_t	x = C->rng;
-		size_t		j;
+		size_t		j = (size_t) (jn_random_u64(C) % (i + 1));
 		jv		   *t;
 
-		x ^= x >> 12;
-		x ^= x << 25;
-		x ^= x >> 27;
-		C->rng = x;
-		j = (size_t) ((x * 2685821657736338717ull) % (i + 1));
 		t = r->u.a.v[i];
 		r->u.a.v[i] = r->u.a.v[j];
 		r->u.a.v[j] = t;

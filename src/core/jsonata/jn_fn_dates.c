@@ -49,7 +49,7 @@ fn_to_millis(jn_ctx *C, jv **a, int n, jv *input)
 	if (a[0] == NULL)
 		return NULL;
 	rc = jn_to_millis(a[0]->u.s.p, a[0]->u.s.len, n > 1 && a[1] ? a[1]->u.s.p : NULL,
-					  n > 1 && a[1] ? a[1]->u.s.len : 0, C->now, &d, &e);
+					  n > 1 && a[1] ? a[1]->u.s.len : 0, jn_now(C), &d, &e);
 	if (rc < 0)
 		return jn_lib_fail(C, &e);
 	if (rc == 0)
@@ -61,7 +61,7 @@ static jv *
 fn_now(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) input;
-	return from_millis(C, C->now, n > 0 ? a[0] : NULL, n > 1 ? a[1] : NULL);
+	return from_millis(C, jn_now(C), n > 0 ? a[0] : NULL, n > 1 ? a[1] : NULL);
 }
 
 static jv *
@@ -69,7 +69,7 @@ fn_millis(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
 	(void) a;
-	return NEW(jv_num(&C->arena, C->now));
+	return NEW(jv_num(&C->arena, jn_now(C)));
 }
 
 jn_builtin	jn_fn_dates[] = {

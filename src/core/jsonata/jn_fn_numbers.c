@@ -173,17 +173,9 @@ fn_power(jn_ctx *C, jv **a, int n, jv *input)
 static jv *
 fn_random(jn_ctx *C, jv **a, int n, jv *input)
 {
-	uint64_t	x;
-
 	UNUSED;
 	(void) a;
-	/* xorshift64*: $random needs no cryptographic strength */
-	x = C->rng;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	C->rng = x;
-	return num(C, (double) ((x * 2685821657736338717ull) >> 11) / 9007199254740992.0);
+	return num(C, (double) (jn_random_u64(C) >> 11) / 9007199254740992.0);
 }
 
 static jv *

@@ -167,7 +167,10 @@ struct jn_ctx
 	uint64_t	max_steps;
 	bool		(*cancel) (void *);
 	void	   *cancel_arg;
-	double		now;			/* the evaluation's timestamp, ms */
+	double		now;			/* the evaluation's timestamp, ms (read on first use) */
+	bool		now_read;
+	double		(*clock) (void *);
+	void	   *clock_arg;
 	const jn_expr *expr;
 	uint64_t	rng;
 };
@@ -216,6 +219,10 @@ bool		jn_is_array_of(const jv *v, jn_type t);
 const char *jn_type_name(const jv *v);
 
 jn_builtin *jn_builtin_lookup(const char *name, size_t len);
+/* the evaluation's timestamp ($now, $millis): the same for the whole evaluation */
+double		jn_now(jn_ctx *C);
+/* pseudo-random bits for $random and $shuffle (xorshift64*, seeded from the timestamp) */
+uint64_t	jn_random_u64(jn_ctx *C);
 jv		   *jn_regex_func(jn_ctx *C, const jn_node *node);
 jv		   *jn_regex_exec(jn_ctx *C, const jv *re, const char *s, size_t len);
 
