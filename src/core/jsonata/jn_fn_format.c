@@ -28,7 +28,7 @@ fn_format_number(jn_ctx *C, jv **a, int n, jv *input)
 	char	   *r;
 
 	(void) input;
-	if (a[0] == NULL)
+	if (a[0] == NULL || a[1] == NULL)
 		return NULL;
 	jn_decimal_format_default(&fmt);
 	if (n > 2 && a[2])
@@ -82,7 +82,7 @@ fn_format_integer(jn_ctx *C, jv **a, int n, jv *input)
 	char	   *r;
 
 	UNUSED;
-	if (a[0] == NULL)
+	if (a[0] == NULL || a[1] == NULL)
 		return NULL;
 	r = jn_format_integer(a[0]->u.n, a[1]->u.s.p, a[1]->u.s.len, &len, &e);
 	if (r == NULL)
@@ -97,7 +97,7 @@ fn_parse_integer(jn_ctx *C, jv **a, int n, jv *input)
 	double		d;
 
 	UNUSED;
-	if (a[0] == NULL)
+	if (a[0] == NULL || a[1] == NULL)
 		return NULL;
 	if (jn_parse_integer(a[0]->u.s.p, a[0]->u.s.len, a[1]->u.s.p, a[1]->u.s.len, &d, &e) < 0)
 		return jn_lib_fail(C, &e);

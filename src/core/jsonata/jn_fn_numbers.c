@@ -162,7 +162,7 @@ fn_power(jn_ctx *C, jv **a, int n, jv *input)
 	double		r;
 
 	UNUSED;
-	if (a[0] == NULL)
+	if (a[0] == NULL || a[1] == NULL)
 		return NULL;
 	r = pow(a[0]->u.n, a[1]->u.n);
 	if (!isfinite(r))

@@ -55,6 +55,8 @@ static jv *
 fn_lookup(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
+	if (a[1] == NULL)
+		return NULL;
 	return jn_lookup(C, a[0], a[1]->u.s.p, a[1]->u.s.len);
 }
 
