@@ -61,10 +61,24 @@ BEGIN
   PERFORM booking.jsonata('$error("x")');
 EXCEPTION WHEN data_exception THEN RAISE NOTICE 'data_exception (22000)';
 END $$;
+-- one call site meeting a syntax error, then valid expressions again
+DO $$
+DECLARE
+  e text;
+  r jsonb;
+BEGIN
+  FOREACH e IN ARRAY ARRAY['1 +', '1 + 1', '(', '2 * 3'] LOOP
+    BEGIN
+      r := booking.jsonata(e);
+      RAISE NOTICE '% = %', e, r;
+    EXCEPTION WHEN syntax_error THEN RAISE NOTICE '% fails: %', e, SQLERRM;
+    END;
+  END LOOP;
+END $$;
 \set VERBOSITY default
 
 -- statement_timeout stops a runaway expression
-SET statement_timeout = '300ms';
+SET statement_timeout = '20ms';
 SELECT booking.jsonata('($f := function($n){$n = 0 ? 0 : $f($n - 1)}; $f(100000000))');
 RESET statement_timeout;
 

@@ -84,7 +84,7 @@ compiled_expression(FunctionCallInfo fcinfo, text *expression)
 	jn_error	err;
 	jn_expr    *e;
 
-	if (cache && strcmp(cache->text, src) == 0)
+	if (cache && cache->text && strcmp(cache->text, src) == 0)
 		return cache->owner->ptr;
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	if (cache == NULL)
