@@ -335,6 +335,8 @@ tuple_copy(jn_ctx *C, jv *src)
 
 	if (t == NULL)
 		return jn_oom(C);
+	if (src == NULL || src->t != JV_OBJ)
+		return t;
 	for (size_t i = 0; i < src->u.o->len; i++)
 		if (!jv_set(&C->arena, t, src->u.o->keys[i], src->u.o->klen[i], src->u.o->vals[i]))
 			return jn_oom(C);
