@@ -41,6 +41,19 @@ fn_append(jn_ctx *C, jv **a, int n, jv *input)
 	return r;
 }
 
+/* a new array with the items of arr (a copy $reverse and $shuffle then reorder) */
+static jv *
+copy_items(jn_ctx *C, jv *arr)
+{
+	jv		   *r;
+
+	ITEMS(arr);
+	r = NEW(jv_arr(&C->arena, 0));
+	for (size_t i = 0; i < arr->u.a.len; i++)
+		PUSH(r, arr->u.a.v[i]);
+	return r;
+}
+
 static jv *
 fn_reverse(jn_ctx *C, jv **a, int n, jv *input)
 {
@@ -51,10 +64,14 @@ fn_reverse(jn_ctx *C, jv **a, int n, jv *input)
 		return NULL;
 	if (a[0]->u.a.len <= 1)
 		return a[0];
-	ITEMS(a[0]);
-	r = NEW(jv_arr(&C->arena, 0));
-	for (size_t i = a[0]->u.a.len; i > 0; i--)
-		PUSH(r, a[0]->u.a.v[i - 1]);
+	r = TRY(copy_items(C, a[0]));
+	for (size_t i = 0, j = r->u.a.len - 1; i < j; i++, j--)
+	{
+		jv		   *t = r->u.a.v[i];
+
+		r->u.a.v[i] = r->u.a.v[j];
+		r->u.a.v[j] = t;
+	}
 	return r;
 }
 
@@ -109,9 +126,7 @@ fn_sort(jn_ctx *C, jv **a, int n, jv *input)
 	ITEMS(arr);
 	if (cmp == NULL && !jn_is_array_of(arr, JV_NUM) && !jn_is_array_of(arr, JV_STR))
 		return jn_fail(C, "D3070", -1, "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function");
-	r = NEW(jv_arr(&C->arena, 0));
-	for (size_t i = 0; i < arr->u.a.len; i++)
-		PUSH(r, arr->u.a.v[i]);
+	r = TRY(copy_items(C, arr));
 	tmp = jn_alloc(&C->arena, arr->u.a.len * sizeof(jv *));
 	if (tmp == NULL)
 		return jn_oom(C);
@@ -133,10 +148,7 @@ fn_shuffle(jn_ctx *C, jv **a, int n, jv *input)
 		return NULL;
 	if (a[0]->u.a.len <= 1)
 		return a[0];
-	ITEMS(a[0]);
-	r = NEW(jv_arr(&C->arena, 0));
-	for (size_t i = 0; i < a[0]->u.a.len; i++)
-		PUSH(r, a[0]->u.a.v[i]);
+	r = TRY(copy_items(C, a[0]));
 	for (size_t i = r->u.a.len - 1; i > 0; i--)
 	{
 		size_t		j = (size_t) (jn_random_u64(C) % (i + 1));

@@ -644,6 +644,28 @@ parse_signature(parser *P, jn_node *lambda)
 	return advance(P, NULL, false);
 }
 
+/* the key: value pairs of an object constructor or a group-by, up to the closing brace */
+static bool
+parse_pairs(parser *P, jn_node *t)
+{
+	if (tok_is(P, "}"))
+		return true;
+	for (;;)
+	{
+		jn_node    *k = expression(P, 0),
+				   *v;
+
+		if (k == NULL || !advance(P, ":", false))
+			return false;
+		v = expression(P, 0);
+		if (v == NULL || !list_push(P->A, &t->keys, k) || !list_push(P->A, &t->vals, v))
+			return false;
+		if (!tok_is(P, ","))
+			return true;
+		advance(P, ",", false);
+	}
+}
+
 static jn_node *
 nud(parser *P, jn_node *t)
 {
@@ -742,23 +764,8 @@ nud(parser *P, jn_node *t)
 	if (strcmp(t->value, "{") == 0)
 	{
 		t->type = N_UNARY;
-		if (!tok_is(P, "}"))
-		{
-			for (;;)
-			{
-				jn_node    *k = expression(P, 0),
-						   *v;
-
-				if (k == NULL || !advance(P, ":", false))
-					return NULL;
-				v = expression(P, 0);
-				if (v == NULL || !list_push(P->A, &t->keys, k) || !list_push(P->A, &t->vals, v))
-					return NULL;
-				if (!tok_is(P, ","))
-					break;
-				advance(P, ",", false);
-			}
-		}
+		if (!parse_pairs(P, t))
+			return NULL;
 		advance(P, "}", true);
 		return P->failed ? NULL : t;
 	}
@@ -895,23 +902,8 @@ led(parser *P, jn_node *t, jn_node *left)
 	{
 		t->type = N_BINARY;
 		t->lhs = left;
-		if (!tok_is(P, "}"))
-		{
-			for (;;)
-			{
-				jn_node    *k = expression(P, 0),
-						   *v;
-
-				if (k == NULL || !advance(P, ":", false))
-					return NULL;
-				v = expression(P, 0);
-				if (v == NULL || !list_push(P->A, &t->keys, k) || !list_push(P->A, &t->vals, v))
-					return NULL;
-				if (!tok_is(P, ","))
-					break;
-				advance(P, ",", false);
-			}
-		}
+		if (!parse_pairs(P, t))
+			return NULL;
 		if (!advance(P, "}", true))
 			return NULL;
 		return t;
