@@ -70,6 +70,16 @@ void		step_finish(step_ctx *c, json_object *result, bool select, json_object *as
 void		step_pass_through(step_ctx *c, json_object *effective, const asl_template *tpl,
 							  asl_outcome_kind kind, const char *next);
 
+/*
+ * Sets the outcome: kind, next, output and variables (references taken),
+ * and the <Type>StateExited event with the values assigned (borrowed).
+ */
+void		step_transition(step_ctx *c, asl_outcome_kind kind, const char *next,
+							json_object *output, json_object *vars, json_object *assigned);
+
+/* A state whose QueryLanguage is JSONata (step_jsonata.c). */
+void		step_jsonata(step_ctx *c);
+
 /* InputPath on the raw input; false (outcome set) on error. */
 bool		step_input(step_ctx *c, json_object **effective);
 

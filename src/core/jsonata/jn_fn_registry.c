@@ -7,7 +7,7 @@
 #include <string.h>
 
 static jn_builtin *const tables[] = {
-	jn_fn_strings, jn_fn_regex, jn_fn_numbers, jn_fn_arrays, jn_fn_objects, jn_fn_format, jn_fn_dates
+	jn_fn_aws, jn_fn_strings, jn_fn_regex, jn_fn_numbers, jn_fn_arrays, jn_fn_objects, jn_fn_format, jn_fn_dates
 };
 
 jn_builtin *
