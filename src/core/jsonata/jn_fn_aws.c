@@ -150,6 +150,57 @@ fn_uuid(jn_ctx *C, jv **a, int n, jv *input)
 	return NEW(jv_str(&C->arena, s, 36));
 }
 
+/*
+ * A parsed document as values of the arena, strings and keys copied: the
+ * document is freed before the evaluation ends. json-c's tokener bounds the
+ * depth (32), so the recursion is bounded too.
+ */
+static jv *
+copy_json(jn_ctx *C, json_object *j)
+{
+	jv		   *v;
+
+	switch (json_object_get_type(j))
+	{
+		case json_type_null:
+			return jv_null(&C->arena);
+		case json_type_string:
+			return jv_str(&C->arena, json_object_get_string(j), (size_t) json_object_get_string_len(j));
+		case json_type_array:
+			v = jv_arr(&C->arena, JA_CONS);
+			for (size_t i = 0; v != NULL && i < json_object_array_length(j); i++)
+			{
+				jv		   *item = copy_json(C, json_object_array_get_idx(j, i));
+
+				if (item == NULL || !jv_push(&C->arena, v, item))
+					return NULL;
+			}
+			return v;
+		case json_type_object:
+			v = jv_obj(&C->arena);
+			if (v == NULL)
+				return NULL;
+			{
+				json_object_object_foreach(j, key, val)
+				{
+					size_t		klen = strlen(key);
+					char	   *k = jn_alloc(&C->arena, klen + 1);
+					jv		   *item = copy_json(C, val);
+
+					if (k == NULL || item == NULL)
+						return NULL;
+					memcpy(k, key, klen);
+					if (!jv_set(&C->arena, v, k, klen, item))
+						return NULL;
+				}
+			}
+			return v;
+		default:
+			/* numbers and booleans hold no references */
+			return jv_from_json(&C->arena, j);
+	}
+}
+
 /* $parse(text): the JSON value text holds */
 static jv *
 fn_parse(jn_ctx *C, jv **a, int n, jv *input)
@@ -157,17 +208,27 @@ fn_parse(jn_ctx *C, jv **a, int n, jv *input)
 	json_tokener *tok;
 	json_object *doc;
 	jv		   *v;
+	char	   *text;
+	size_t		len;
 	enum json_tokener_error jerr;
 
 	UNUSED;
 	if (a[0] == NULL)
 		return NULL;
+	len = a[0]->u.s.len;
+	/* the terminating NUL ends a bare number, which json-c otherwise waits on */
+	text = jn_alloc(&C->arena, len + 1);
 	tok = json_tokener_new();
-	if (tok == NULL)
+	if (text == NULL || tok == NULL)
+	{
+		if (tok)
+			json_tokener_free(tok);
 		return jn_oom(C);
-	doc = json_tokener_parse_ex(tok, a[0]->u.s.p, (int) a[0]->u.s.len);
+	}
+	memcpy(text, a[0]->u.s.p, len);
+	doc = json_tokener_parse_ex(tok, text, (int) len + 1);
 	jerr = json_tokener_get_error(tok);
-	if (jerr == json_tokener_success && (size_t) json_tokener_get_parse_end(tok) != a[0]->u.s.len)
+	if (jerr == json_tokener_success && json_tokener_get_parse_end(tok) < len)
 		jerr = json_tokener_error_parse_unexpected;
 	json_tokener_free(tok);
 	if (jerr != json_tokener_success)
@@ -176,7 +237,7 @@ fn_parse(jn_ctx *C, jv **a, int n, jv *input)
 		return jn_fail(C, "D3154", -1, "The argument of $parse is not valid JSON: %s",
 					   json_tokener_error_desc(jerr));
 	}
-	v = doc ? jv_from_json(&C->arena, doc) : jv_null(&C->arena);
+	v = copy_json(C, doc);
 	json_object_put(doc);
 	return NEW(v);
 }
