@@ -260,6 +260,11 @@ struct asl_state
 	struct asl_jvalue *j_cause;	/* Fail Cause */
 	struct asl_jvalue *j_timeout;	/* Task TimeoutSeconds */
 	struct asl_jvalue *j_heartbeat;	/* Task HeartbeatSeconds */
+	struct asl_jvalue *j_items;	/* Map Items */
+	struct asl_jvalue *j_item_selector;	/* Map ItemSelector */
+	struct asl_jvalue *j_max_concurrency;	/* Map MaxConcurrency */
+	struct asl_jvalue *j_tolerated_count;	/* Map ToleratedFailureCount */
+	struct asl_jvalue *j_tolerated_percentage;	/* Map ToleratedFailurePercentage */
 };
 
 struct asl_graph

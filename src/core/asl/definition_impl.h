@@ -160,6 +160,8 @@ void		asl_parse_task(asl_build *b, asl_state *st, json_object *def);
 
 /* definition_map.c */
 void		asl_parse_map(asl_build *b, asl_state *st, json_object *def);
+/* ItemProcessor (or Iterator) with its ProcessorConfig */
+void		asl_parse_map_processor(asl_build *b, asl_state *st, json_object *def);
 void		asl_map_config_release(asl_map_config *map);
 
 /* definition_errors.c: Retry and Catch */

@@ -3,9 +3,10 @@
  * it accepts, the JSONPath fields it refuses (located), and its "{% %}"
  * expressions, compiled once here.
  *
- * Runs here: Pass, Choice, Wait, Succeed and Fail. Task, Parallel and Map
- * written in JSONata are reported as not supported rather than run with the
- * wrong meaning.
+ * Runs here: Pass, Choice, Wait, Succeed, Fail and Map (inline). Task and
+ * Parallel written in JSONata, a catcher's Output/Assign and a Distributed
+ * Map's reader/batcher/writer are reported as not supported rather than run
+ * with the wrong meaning.
  */
 #include "definition_impl.h"
 
@@ -234,19 +235,67 @@ parse_wait(asl_build *b, asl_state *st, json_object *def)
 	st->j_timestamp = compile_field(b, def, st->pointer, "Timestamp", "Timestamp");
 }
 
+static void
+refuse_catcher_fields(asl_build *b, asl_state *st, json_object *def)
+{
+	json_object *list = asl_field(def, "Catch");
+
+	if (!json_object_is_type(list, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(list); i++)
+	{
+		json_object *c = json_object_array_get_idx(list, i);
+
+		if (json_object_object_get_ex(c, "Output", NULL) || json_object_object_get_ex(c, "Assign", NULL))
+		{
+			char	   *base = asl_build_pointer(b, st->pointer, "Catch");
+			char	   *at = asl_build_pointer_index(b, base, i);
+
+			asl_build_error(b, "UNSUPPORTED_FEATURE", at, NULL,
+							"booking does not yet run Output or Assign in the catchers of JSONata states");
+			free(base);
+			free(at);
+		}
+	}
+}
+
+static void
+parse_map(asl_build *b, size_t gi, asl_state *st, json_object *def)
+{
+	static const char *const distributed[] = {"ItemReader", "ItemBatcher", "ResultWriter", NULL};
+
+	asl_parse_map_processor(b, st, def);
+	for (const char *const *f = distributed; *f; f++)
+		if (json_object_object_get_ex(def, *f, NULL))
+			asl_build_error(b, "UNSUPPORTED_FEATURE", st->pointer, *f,
+							"booking does not run %s in JSONata Map states", *f);
+	st->j_items = compile_field(b, def, st->pointer, "Items", "Items");
+	st->j_item_selector = compile_field(b, def, st->pointer, "ItemSelector", "ItemSelector");
+	st->j_max_concurrency = compile_field(b, def, st->pointer, "MaxConcurrency", "MaxConcurrency");
+	st->j_tolerated_count = compile_field(b, def, st->pointer, "ToleratedFailureCount", "ToleratedFailureCount");
+	st->j_tolerated_percentage = compile_field(b, def, st->pointer, "ToleratedFailurePercentage",
+											   "ToleratedFailurePercentage");
+	/* presence decides whether failures are tolerated at all (step_branches.c) */
+	st->map.tolerated_failure_count.present = st->j_tolerated_count != NULL;
+	st->map.tolerated_failure_percentage.present = st->j_tolerated_percentage != NULL;
+	asl_parse_retry(b, st, def);
+	refuse_catcher_fields(b, st, def);
+	asl_parse_catch(b, gi, st, def);
+}
+
 void
 asl_parse_jsonata_state(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {
 	check_fields(b, gi, st, def);
-	if (st->type == ASL_STATE_PARALLEL || st->type == ASL_STATE_MAP || st->type == ASL_STATE_TASK)
+	if (st->type == ASL_STATE_PARALLEL || st->type == ASL_STATE_TASK)
 	{
-		asl_build_error(b, "UNSUPPORTED_FEATURE", st->pointer, "QueryLanguage",
+		asl_build_error(b, "UNSUPPORTED_FEATURE", st->pointer, NULL,
 						"booking does not yet run %s states written in JSONata; write this state with JSONPath",
 						asl_state_type_name(st->type));
 		asl_graph_set_opaque(b, gi);
 		return;
 	}
-	if (st->type == ASL_STATE_PASS || st->type == ASL_STATE_WAIT)
+	if (st->type == ASL_STATE_PASS || st->type == ASL_STATE_WAIT || st->type == ASL_STATE_MAP)
 		asl_parse_transition(b, gi, st, def);
 	if (st->type != ASL_STATE_FAIL)
 		st->j_output = compile_field(b, def, st->pointer, "Output", "Output");
@@ -254,6 +303,9 @@ asl_parse_jsonata_state(asl_build *b, size_t gi, asl_state *st, json_object *def
 		st->j_assign = compile_assign(b, def, st->pointer);
 	switch (st->type)
 	{
+		case ASL_STATE_MAP:
+			parse_map(b, gi, st, def);
+			break;
 		case ASL_STATE_CHOICE:
 			parse_rules(b, gi, st, def);
 			break;
@@ -281,6 +333,11 @@ asl_jsonata_state_release(asl_state *st)
 	asl_jvalue_free(st->j_cause);
 	asl_jvalue_free(st->j_timeout);
 	asl_jvalue_free(st->j_heartbeat);
+	asl_jvalue_free(st->j_items);
+	asl_jvalue_free(st->j_item_selector);
+	asl_jvalue_free(st->j_max_concurrency);
+	asl_jvalue_free(st->j_tolerated_count);
+	asl_jvalue_free(st->j_tolerated_percentage);
 	for (size_t i = 0; i < st->n_choices; i++)
 	{
 		asl_jvalue_free(st->choices[i].condition);

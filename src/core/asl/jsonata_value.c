@@ -331,3 +331,9 @@ asl_jsonata_bindings(json_object *variables, json_object *input, json_object *co
 	json_object_object_add(b, "states", states);
 	return b;
 }
+
+const char *
+asl_jvalue_text(const asl_jvalue *v)
+{
+	return v != NULL && v->kind == JVAL_EXPR ? v->text : NULL;
+}

@@ -36,6 +36,9 @@ void		asl_jvalue_free(asl_jvalue *v);
 bool		asl_jvalue_eval(const asl_jvalue *v, json_object *bindings, json_object **out,
 							asl_error *err);
 
+/* The expression as AWS quotes it when v is one "{% %}" string, else NULL. */
+const char *asl_jvalue_text(const asl_jvalue *v);
+
 /* The bindings of a JSONata state: variables plus $states {input, context, ...}. */
 json_object *asl_jsonata_bindings(json_object *variables, json_object *input,
 								  json_object *context);

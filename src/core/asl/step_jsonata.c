@@ -18,8 +18,8 @@
 #define MAX_WAIT_SECONDS 2147483647.0
 
 /* An error of the state's own evaluation: located as AWS words it, then Retry/Catch. */
-static void
-state_error(step_ctx *c, asl_error *err)
+void
+step_jsonata_error(step_ctx *c, asl_error *err)
 {
 	if (err->name != NULL && strcmp(err->name, ASL_ERR_QUERY_EVAL) == 0)
 		step_locate(c, err);
@@ -70,10 +70,13 @@ eval_assign(step_ctx *c, const asl_jvalue *assign, json_object *bindings,
 	return true;
 }
 
-/* Assign, then Output (default: the input), then the transition. */
+/*
+ * Assign, then Output (default: dflt, else the input), then the
+ * transition. An error goes to Retry and Catch.
+ */
 static void
-finish(step_ctx *c, json_object *bindings, const asl_jvalue *assign, const asl_jvalue *output_v,
-	   asl_outcome_kind kind, const char *next)
+finish_with(step_ctx *c, json_object *bindings, const asl_jvalue *assign, const asl_jvalue *output_v,
+			json_object *dflt, asl_outcome_kind kind, const char *next)
 {
 	asl_error	err = {0};
 	json_object *vars = NULL;
@@ -88,7 +91,7 @@ finish(step_ctx *c, json_object *bindings, const asl_jvalue *assign, const asl_j
 			goto fail;
 	}
 	else
-		output = json_object_get(c->pos->input);
+		output = json_object_get(dflt ? dflt : c->pos->input);
 	if (!asl_check_size(output, c->limit, c->st->name, &err))
 		goto fail;
 	step_transition(c, kind, next, output, vars, assigned);
@@ -98,7 +101,34 @@ fail:
 	json_object_put(vars);
 	json_object_put(assigned);
 	json_object_put(output);
-	state_error(c, &err);
+	step_jsonata_error(c, &err);
+}
+
+static void
+finish(step_ctx *c, json_object *bindings, const asl_jvalue *assign, const asl_jvalue *output_v,
+	   asl_outcome_kind kind, const char *next)
+{
+	finish_with(c, bindings, assign, output_v, NULL, kind, next);
+}
+
+void
+step_jsonata_finish(step_ctx *c, json_object *result)
+{
+	asl_error	err = {0};
+	json_object *bindings = asl_jsonata_bindings(c->pos->variables, c->pos->input, c->context);
+	json_object *states = NULL;
+
+	if (bindings == NULL || !json_object_object_get_ex(bindings, "states", &states) ||
+		!asl_json_add(states, "result", json_object_get(result)))
+	{
+		json_object_put(bindings);
+		asl_error_set(&err, ASL_ERR_RUNTIME, "out of memory");
+		step_fail(c, &err);
+		return;
+	}
+	finish_with(c, bindings, c->st->j_assign, c->st->j_output, result,
+				c->st->end ? ASL_OUTCOME_END : ASL_OUTCOME_NEXT, c->st->end ? NULL : c->st->next_name);
+	json_object_put(bindings);
 }
 
 static void
@@ -116,7 +146,7 @@ choice(step_ctx *c, json_object *bindings)
 			continue;
 		if (!asl_jvalue_eval(r->condition, bindings, &v, &err))
 		{
-			state_error(c, &err);
+			step_jsonata_error(c, &err);
 			return;
 		}
 		if (!json_object_is_type(v, json_type_boolean))
@@ -126,7 +156,7 @@ choice(step_ctx *c, json_object *bindings)
 						  i, v == NULL ? "null" : json_type_to_name(json_object_get_type(v)),
 						  v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null");
 			json_object_put(v);
-			state_error(c, &err);
+			step_jsonata_error(c, &err);
 			return;
 		}
 		if (json_object_get_boolean(v))
@@ -243,7 +273,7 @@ step_jsonata(step_ctx *c)
 		case ASL_STATE_WAIT:
 			if (!wait_due(c, bindings, &due, &err))
 			{
-				state_error(c, &err);
+				step_jsonata_error(c, &err);
 				break;
 			}
 			c->out->due = due;
@@ -266,6 +296,9 @@ step_jsonata(step_ctx *c)
 			err.name = error ? error : strdup("");
 			err.cause = cause;
 			step_fail(c, &err);
+			break;
+		case ASL_STATE_MAP:
+			step_jsonata_map(c, bindings);
 			break;
 		default:
 			asl_error_set(&err, ASL_ERR_RUNTIME, "%s states written in JSONata are not supported",
