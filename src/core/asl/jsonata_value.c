@@ -228,6 +228,17 @@ asl_jvalue_free(asl_jvalue *v)
 	free(v);
 }
 
+/* The host's cancel check for this thread's evaluations (a backend runs one step at a time). */
+static _Thread_local bool (*guard_cancel) (void *arg);
+static _Thread_local void *guard_arg;
+
+void
+asl_jsonata_set_cancel(bool (*cancel) (void *arg), void *arg)
+{
+	guard_cancel = cancel;
+	guard_arg = arg;
+}
+
 static bool
 eval_expr(const asl_jvalue *v, json_object *bindings, json_object **out, asl_error *err)
 {
@@ -241,6 +252,8 @@ eval_expr(const asl_jvalue *v, json_object *bindings, json_object **out, asl_err
 	if (json_object_object_get_ex(bindings, "states", &states))
 		json_object_object_get_ex(states, "input", &input);
 	*out = NULL;
+	opts.cancel = guard_cancel;
+	opts.cancel_arg = guard_arg;
 	if (jn_evaluate(v->expr, input, true, bindings, &opts, out, &undefined, &e) != 0)
 	{
 		asl_error_set(err, ASL_ERR_QUERY_EVAL,

@@ -36,6 +36,12 @@ void		asl_jvalue_free(asl_jvalue *v);
 bool		asl_jvalue_eval(const asl_jvalue *v, json_object *bindings, json_object **out,
 							asl_error *err);
 
+/*
+ * The guard of the evaluations that follow on this thread: cancel is polled
+ * during long evaluations (NULL: never). Set by the step before it evaluates.
+ */
+void		asl_jsonata_set_cancel(bool (*cancel) (void *arg), void *arg);
+
 /* The expression as AWS quotes it when v is one "{% %}" string, else NULL. */
 const char *asl_jvalue_text(const asl_jvalue *v);
 

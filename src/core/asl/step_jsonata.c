@@ -118,6 +118,7 @@ step_jsonata_finish(step_ctx *c, json_object *result)
 	json_object *bindings = asl_jsonata_bindings(c->pos->variables, c->pos->input, c->context);
 	json_object *states = NULL;
 
+	asl_jsonata_set_cancel(c->env->cancel, c->env->cancel_arg);
 	if (bindings == NULL || !json_object_object_get_ex(bindings, "states", &states) ||
 		!asl_json_add(states, "result", json_object_get(result)))
 	{
@@ -252,6 +253,7 @@ step_jsonata(step_ctx *c)
 	char	   *error = NULL;
 	char	   *cause = NULL;
 
+	asl_jsonata_set_cancel(c->env->cancel, c->env->cancel_arg);
 	if (bindings == NULL)
 	{
 		asl_error_set(&err, ASL_ERR_RUNTIME, "out of memory");

@@ -108,6 +108,7 @@ step_jsonata_tolerance(step_ctx *c, asl_branches *b, asl_error *err)
 	json_object *bindings = asl_jsonata_bindings(c->pos->variables, c->pos->input, c->context);
 	bool		ok;
 
+	asl_jsonata_set_cancel(c->env->cancel, c->env->cancel_arg);
 	if (bindings == NULL)
 		return asl_error_set(err, ASL_ERR_RUNTIME, "out of memory"), false;
 	b->tolerated_count = -1;
