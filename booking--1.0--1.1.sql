@@ -429,7 +429,7 @@ SELECT 'activity', a.arn, g.grantee, g.privilege, g.grantor, g.granted
  WHERE pg_has_role(a.owner, 'USAGE')
     OR EXISTS (SELECT FROM booking.activity_grants h
                 WHERE h.activity_id = a.id AND pg_has_role(h.grantee, 'USAGE'));
-COMMENT ON VIEW visible_grants ISCOMMENT ON VIEW visible_grants IS 'Grants (sfn_grant, sfn_grant_activity) on the state machines and activities the current role can see';
+COMMENT ON VIEW visible_grants IS 'Grants (sfn_grant, sfn_grant_activity) on the state machines and activities the current role can see';
 
 -- reading through the views, as the caller
 CREATE OR REPLACE FUNCTION sfn_list_executions(state_machine text DEFAULT NULL, status text DEFAULT NULL)

@@ -859,7 +859,7 @@ static RootInfo root_kept;
 static MemoryContextCallback root_kept_callback;
 
 static void
-root_info_forget(void *arg)
+root_info_forget(void *arg pg_attribute_unused())
 {
 	json_object_put(root_kept.input);
 	memset(&root_kept, 0, sizeof(root_kept));

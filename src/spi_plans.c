@@ -3,6 +3,8 @@
  */
 #include "postgres.h"
 
+#include "utils/guc.h"
+
 #include "spi_plans.h"
 
 SPIPlanPtr
@@ -67,4 +69,26 @@ booking_exec_plan_int8(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *
 	}
 	SPI_finish();
 	return result;
+}
+
+int
+booking_due_plan_settings_push(void)
+{
+	int			nest_level = NewGUCNestLevel();
+
+	(void) set_config_option("enable_seqscan", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("enable_sort", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("enable_indexscan", "on", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return nest_level;
+}
+
+void
+booking_due_plan_settings_pop(int nest_level)
+{
+	AtEOXact_GUC(true, nest_level);
 }

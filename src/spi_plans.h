@@ -30,4 +30,16 @@ uint64		booking_exec_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oi
 int64		booking_exec_plan_int8(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
 							 Datum *values, int expected, const char *what);
 
+/*
+ * Planner settings for the statements that find due executions (the tick's
+ * claim, the timer's next-due lookups): sequential scans, bitmap scans and
+ * sorts off, so the executions_due partial index is the only path left,
+ * whatever the statistics say. A plan kept from when the table was empty
+ * (or had been vacuumed empty) would otherwise be a sequential scan for the
+ * backend's life. Push before SPI_execute_plan (planning and replanning happen
+ * there), pop after; an error pops them with the (sub)transaction.
+ */
+int			booking_due_plan_settings_push(void);
+void		booking_due_plan_settings_pop(int nest_level);
+
 #endif

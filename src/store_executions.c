@@ -428,19 +428,23 @@ store_exec_claim_due(int max, TimestampTz now, TimestampTz *from)
 	Oid			types[3] = {TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID};
 	Datum		values[3] = {TimestampTzGetDatum(now), Int32GetDatum(max), TimestampTzGetDatum(*from)};
 	List	   *ids = NIL;
+	int			settings;
+	int			rc;
 
 	SPI_connect();
 	/*
 	 * From *from on: the index entries of what this transaction advanced
 	 * already stay until it ends, and each claim would walk them again.
 	 */
-	booking_spi_check(SPI_execute_plan(booking_plan(&plan_claim,
-													"SELECT id, due_at FROM booking.executions "
-													"WHERE status = 'RUNNING' AND due_at <= $1 AND due_at >= $3 "
-													"ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED",
-													3, types),
-									   values, NULL, false, 0),
-					  SPI_OK_SELECT, "due executions claim");
+	settings = booking_due_plan_settings_push();
+	rc = SPI_execute_plan(booking_plan(&plan_claim,
+									   "SELECT id, due_at FROM booking.executions "
+									   "WHERE status = 'RUNNING' AND due_at <= $1 AND due_at >= $3 "
+									   "ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+									   3, types),
+						  values, NULL, false, 0);
+	booking_due_plan_settings_pop(settings);
+	booking_spi_check(rc, SPI_OK_SELECT, "due executions claim");
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		ids = spi_col_int8_append(ids, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, caller);
@@ -481,7 +485,7 @@ static int	max_held_counts = 0;
 static MemoryContextCallback held_counts_callback;
 
 static void
-held_counts_forget(void *arg)
+held_counts_forget(void *arg pg_attribute_unused())
 {
 	held_counts = NULL;
 	n_held_counts = max_held_counts = 0;

@@ -166,7 +166,7 @@ static int	max_held = 0;
 static MemoryContextCallback held_callback;
 
 static void
-held_forget(void *arg)
+held_forget(void *arg pg_attribute_unused())
 {
 	held = NULL;
 	n_held = max_held = 0;

@@ -83,7 +83,7 @@ Datum
 sfn_tick(PG_FUNCTION_ARGS)
 {
 	int			max;
-	int			advanced = 0;
+	volatile int advanced = 0;	/* changed inside PG_TRY, read after it */
 	TimestampTz deadline;
 	MemoryContext per_execution;
 	MemoryContext caller = CurrentMemoryContext;

@@ -59,6 +59,7 @@
 
 #include "retention.h"
 #include "spi_columns.h"
+#include "spi_plans.h"
 #include "timer_wake.h"
 #include "worker.h"
 
@@ -227,7 +228,11 @@ keep_plan(SPIPlanPtr *slot, const char *sql, int nargs, Oid *types)
 static TimestampTz
 fetch_time(SPIPlanPtr plan, Datum *values)
 {
-	if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+	int			settings = booking_due_plan_settings_push();
+	int			rc = SPI_execute_plan(plan, values, NULL, true, 1);
+
+	booking_due_plan_settings_pop(settings);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "booking timer: the earliest timer query failed");
 	return spi_col_timestamptz(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 }

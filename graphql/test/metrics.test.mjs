@@ -15,7 +15,7 @@ before(async () => {
   server = await startServer({ env: { BOOKING_METRICS_DATABASE_URL: metricsUrl() } });
   guarded = await startServer({ env: { BOOKING_METRICS_DATABASE_URL: metricsUrl(), BOOKING_METRICS_TOKEN: TOKEN } });
   await admin().query(`select booking.sfn_create_state_machine('metrics_probe',
-    '{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}')
+    '{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}', role => 'postgres')
     where not exists (select from booking.state_machines where name = 'metrics_probe')`);
   await admin().query(`select booking.sfn_start('metrics_probe', '{}', 'probe-' || i) from generate_series(1, 3) i`);
 });

@@ -94,6 +94,56 @@ asl_apply_template(const asl_template *tpl, const asl_scope *scope,
 	return asl_template_eval(tpl, scope, out, err);
 }
 
+/* "$.name", one member of the root, written in dot notation with plain characters */
+static bool
+is_root_member(const asl_path *path)
+{
+	const char *t = asl_path_text(path);
+
+	if (t == NULL || t[0] != '$' || t[1] != '.' || t[2] == '\0')
+		return false;
+	for (t += 2; *t; t++)
+		if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
+			  (*t >= '0' && *t <= '9') || *t == '_'))
+			return false;
+	return true;
+}
+
+/*
+ * A copy of raw that asl_path_assign may write into along path. For a member
+ * of the root (the usual ResultPath) only the root object is copied and its
+ * members are shared: assigning replaces one member of the copy and changes
+ * nothing below it (documents are never changed in place, except by this
+ * assignment into its own copy). Copying the whole document instead made
+ * each such state cost as much as the document is large.
+ */
+static bool
+copy_for_assign(json_object *raw, const asl_path *path, json_object **out)
+{
+	json_object *copy;
+
+	if (!json_object_is_type(raw, json_type_object) || !is_root_member(path))
+		return asl_copy_doc(raw, out);
+	*out = NULL;
+	copy = json_object_new_object();
+	if (copy == NULL)
+		return false;
+	{
+		json_object_object_foreach(raw, key, val)
+		{
+			if (json_object_object_add_ex(copy, key, json_object_get(val),
+										  JSON_C_OBJECT_ADD_KEY_IS_NEW) != 0)
+			{
+				json_object_put(val);
+				json_object_put(copy);
+				return false;
+			}
+		}
+	}
+	*out = copy;
+	return true;
+}
+
 bool
 asl_apply_result_path(const asl_opt_path *p, json_object *raw, json_object *result,
 					  json_object **out, asl_error *err)
@@ -112,7 +162,7 @@ asl_apply_result_path(const asl_opt_path *p, json_object *raw, json_object *resu
 		return true;
 	}
 	/* the raw input is shared with the caller: write into a copy */
-	if (!asl_copy_doc(raw, &doc))
+	if (!copy_for_assign(raw, p->path, &doc))
 	{
 		asl_error_set(err, ASL_ERR_RUNTIME, "out of memory applying ResultPath");
 		return false;
@@ -148,10 +198,24 @@ string_size(const char *s, size_t len)
 	return n;
 }
 
+/* The length of n in decimal, without printing it (this runs for every number of every output) */
+static size_t
+int64_size(int64_t n)
+{
+	uint64_t	u = n < 0 ? (uint64_t) 0 - (uint64_t) n : (uint64_t) n;
+	size_t		len = n < 0 ? 2 : 1;
+
+	while (u >= 10)
+	{
+		u /= 10;
+		len++;
+	}
+	return len;
+}
+
 static size_t
 scalar_size(json_object *v)
 {
-	char		buf[32];
 
 	switch (json_object_get_type(v))
 	{
@@ -163,7 +227,7 @@ scalar_size(json_object *v)
 			if (json_object_get_int64(v) == INT64_MAX)
 				/* may be an unsigned value above INT64_MAX: let json-c print it */
 				return strlen(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
-			return (size_t) snprintf(buf, sizeof buf, "%" PRId64, json_object_get_int64(v));
+			return int64_size(json_object_get_int64(v));
 		case json_type_double:
 			return strlen(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 		case json_type_string:
