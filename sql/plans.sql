@@ -21,7 +21,7 @@ SELECT booking.sfn_tick(10);
 SELECT booking.sfn_create_state_machine('plans_hold', '{
   "StartAt": "Hold",
   "States": {"Hold": {"Type": "Wait", "Seconds": 3600, "End": true}}
-}') IS NOT NULL AS created;
+}', role => 'postgres') IS NOT NULL AS created;
 INSERT INTO booking.executions (machine_id, version, input, status, due_at)
 SELECT m.id, 1, '{}', CASE WHEN g % 2 = 0 THEN 'RUNNING' ELSE 'SUCCEEDED' END,
        now() + interval '1 hour'
