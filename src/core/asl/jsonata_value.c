@@ -346,6 +346,27 @@ asl_jsonata_bindings(json_object *variables, json_object *input, json_object *co
 }
 
 const char *
+asl_jsonata_type_name(json_object *v)
+{
+	switch (json_object_get_type(v))
+	{
+		case json_type_null:
+			return "null";
+		case json_type_boolean:
+			return "boolean";
+		case json_type_int:
+		case json_type_double:
+			return "number";
+		case json_type_string:
+			return "string";
+		case json_type_array:
+			return "array";
+		default:
+			return "object";
+	}
+}
+
+const char *
 asl_jvalue_text(const asl_jvalue *v)
 {
 	return v != NULL && v->kind == JVAL_EXPR ? v->text : NULL;

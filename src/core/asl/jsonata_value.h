@@ -45,6 +45,9 @@ void		asl_jsonata_set_cancel(bool (*cancel) (void *arg), void *arg);
 /* The expression as AWS quotes it when v is one "{% %}" string, else NULL. */
 const char *asl_jvalue_text(const asl_jvalue *v);
 
+/* A JSON type as AWS names it in "Expected 'array', but was 'number'". */
+const char *asl_jsonata_type_name(json_object *v);
+
 /* The bindings of a JSONata state: variables plus $states {input, context, ...}. */
 json_object *asl_jsonata_bindings(json_object *variables, json_object *input,
 								  json_object *context);

@@ -154,7 +154,7 @@ choice(step_ctx *c, json_object *bindings)
 		{
 			asl_error_set(&err, ASL_ERR_QUERY_EVAL,
 						  "The JSONata expression of the field 'Condition' of choice rule %zu returned an unexpected result type. Expected 'boolean', but was '%s' for value: %s",
-						  i, v == NULL ? "null" : json_type_to_name(json_object_get_type(v)),
+						  i, asl_jsonata_type_name(v),
 						  v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null");
 			json_object_put(v);
 			step_jsonata_error(c, &err);
@@ -233,7 +233,7 @@ fail_text(const asl_jvalue *jv, const char *field, json_object *bindings, char *
 	{
 		asl_error_set(err, ASL_ERR_QUERY_EVAL,
 					  "The field '%s' returned an unexpected result type. Expected 'string', but was '%s' for value: %s",
-					  field, v == NULL ? "null" : json_type_to_name(json_object_get_type(v)),
+					  field, asl_jsonata_type_name(v),
 					  v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null");
 		json_object_put(v);
 		return false;

@@ -15,28 +15,6 @@
 #include "dataflow.h"
 #include "jsonata_value.h"
 
-/* A JSON type as AWS names it in "Expected 'array', but was '...'". */
-static const char *
-type_name(json_object *v)
-{
-	switch (json_object_get_type(v))
-	{
-		case json_type_null:
-			return "null";
-		case json_type_boolean:
-			return "boolean";
-		case json_type_int:
-		case json_type_double:
-			return "number";
-		case json_type_string:
-			return "string";
-		case json_type_array:
-			return "array";
-		default:
-			return "object";
-	}
-}
-
 /* AWS's cause for a value of the wrong type: "... returned an unexpected result type. ..." */
 static void
 wrong_type(const asl_jvalue *jv, const char *field, const char *expected, json_object *v, asl_error *err)
@@ -47,11 +25,11 @@ wrong_type(const asl_jvalue *jv, const char *field, const char *expected, json_o
 	if (text != NULL)
 		asl_error_set(err, ASL_ERR_QUERY_EVAL,
 					  "The JSONata expression '%s' specified for the field '%s' returned an unexpected result type. Expected '%s', but was '%s' for value: %s",
-					  text, field, expected, type_name(v), shown);
+					  text, field, expected, asl_jsonata_type_name(v), shown);
 	else
 		asl_error_set(err, ASL_ERR_QUERY_EVAL,
 					  "The field '%s' must be of type '%s', but was '%s' for value: %s",
-					  field, expected, type_name(v), shown);
+					  field, expected, asl_jsonata_type_name(v), shown);
 }
 
 /* A number field: absent -> dflt; otherwise a number within [min, max] (whole when integer). */
