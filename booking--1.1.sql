@@ -1558,3 +1558,17 @@ REVOKE EXECUTE ON FUNCTION mock_executions_cleanup(), sfn_load_mock_config(jsonb
 GRANT EXECUTE ON FUNCTION sfn_load_mock_config(jsonb) TO booking_user;
 SELECT pg_catalog.pg_extension_config_dump('mock_test_cases', '');
 SELECT pg_catalog.pg_extension_config_dump('mock_executions', '');
+
+-- ==== JSONata ====
+CREATE FUNCTION jsonata(expression text, input jsonb DEFAULT NULL, bindings jsonb DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'booking_jsonata'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION jsonata(text, jsonb, jsonb) IS
+'Evaluates a JSONata 2.0.6 expression against input (NULL: undefined) with bindings as $variables; undefined is NULL; an error is an ERROR whose message starts with the JSONata code and names the position.';
+
+-- a pure function of its arguments, yet a door of booking like the others: what
+-- booking_user opens (docs/security.md)
+REVOKE EXECUTE ON FUNCTION jsonata(text, jsonb, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION jsonata(text, jsonb, jsonb) TO booking_user;

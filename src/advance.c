@@ -270,6 +270,7 @@ advance_make_env(Advance *a, asl_env *env)
 	env->now = booking_host_now(NULL);
 	env->random = booking_host_random(NULL);
 	env->max_payload = (size_t) booking_max_payload_size;
+	env->cancel = booking_host_interrupted;
 }
 
 /* Writes the cursor into the row. */

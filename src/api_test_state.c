@@ -200,6 +200,7 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	env.context = context_owner->ptr;
 	env.now = info.start_time;
 	env.random = booking_host_random(NULL);
+	env.cancel = booking_host_interrupted;
 	env.max_payload = (size_t) booking_max_payload_size;
 	env.inspect = true;
 

@@ -43,6 +43,13 @@ cancel_requested(void)
 	return QueryCancelPending || ProcDiePending;
 }
 
+bool
+booking_host_interrupted(void *arg)
+{
+	(void) arg;
+	return INTERRUPTS_PENDING_CONDITION();
+}
+
 static bool
 host_sleep_until(void *arg, asl_time due)
 {
@@ -122,6 +129,7 @@ booking_execute_sync(const asl_machine *machine, const SyncExecution *exec)
 	host.sleep_until = host_sleep_until;
 	host.now = booking_host_now;
 	host.random = booking_host_random;
+	host.cancel = booking_host_interrupted;
 
 	memset(&opt, 0, sizeof(opt));
 	opt.context = context_owner->ptr;

@@ -34,6 +34,8 @@ asl_run_result *booking_execute_sync(const asl_machine *machine, const SyncExecu
 /* Host callbacks shared with sfn_test_state (see asl_run_host). */
 asl_time	booking_host_now(void *arg);
 double		booking_host_random(void *arg);
+/* An interrupt (cancel, statement_timeout, shutdown) is pending: long JSONata evaluations stop. */
+bool		booking_host_interrupted(void *arg);
 bool		booking_sync_run_task(void *arg, const char *state, const asl_task *task,
 								  asl_task_reply *reply);
 

@@ -29,7 +29,7 @@ static const char *const all_codes[] = {
 	"INVALID_JSON_PATH", "INVALID_REFERENCE_PATH", "INVALID_INTRINSIC",
 	"INVALID_RESOURCE", "UNSUPPORTED_RESOURCE", "INVALID_TIMESTAMP",
 	"MISSING_END_STATE", "UNSUPPORTED_FEATURE", "NO_DOLLAR", "NO_PATH",
-	"PASS_RESULT_IS_STATIC", NULL
+	"PASS_RESULT_IS_STATIC", "INVALID_FIELD", "INVALID_JSONATA", NULL
 };
 
 static bool code_seen[sizeof(all_codes) / sizeof(all_codes[0])];
@@ -586,12 +586,50 @@ test_no_cascade(void)
 	asl_machine_free(m);
 	asl_diags_free(&d);
 
+}
+
+/* JSONata states: what they accept, and located errors for what they do not. */
+static void
+test_jsonata_states(void)
+{
+	asl_diags	d;
+	asl_machine *m;
+
 	m = compile_text("{\"QueryLanguage\": \"JSONata\", \"StartAt\": \"A\", \"States\": "
-					 "{\"A\": {\"Type\": \"Pass\", \"Output\": \"{% $states.input %}\", \"End\": true}}}", &d);
-	CHECK(m == NULL);
-	CHECK_INT(d.count, 1);
-	CHECK(has_diag(&d, "UNSUPPORTED_FEATURE", "/QueryLanguage"));
+					 "{\"A\": {\"Type\": \"Pass\", \"Output\": {\"x\": [1, \"{% $states.input %}\"]},"
+					 " \"Assign\": {\"v\": \"{% 1 + 1 %}\"}, \"End\": true}}}", &d);
+	CHECK(m != NULL);
+	CHECK(m && asl_machine_find(m, "A")->jsonata);
 	asl_machine_free(m);
+	asl_diags_free(&d);
+
+	/* a JSONPath machine may hold a JSONata state */
+	m = compile_text("{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"QueryLanguage\": \"JSONata\","
+					 " \"Output\": \"{% $states.input %}\", \"Next\": \"B\"}, \"B\": {\"Type\": \"Pass\", \"InputPath\": \"$\", \"End\": true}}}", &d);
+	CHECK(m != NULL);
+	CHECK(m && asl_machine_find(m, "A")->jsonata && !asl_machine_find(m, "B")->jsonata);
+	asl_machine_free(m);
+	asl_diags_free(&d);
+
+	/* ... not the other way round */
+	m = compile_text("{\"QueryLanguage\": \"JSONata\", \"StartAt\": \"A\", \"States\": "
+					 "{\"A\": {\"Type\": \"Pass\", \"QueryLanguage\": \"JSONPath\", \"End\": true}}}", &d);
+	CHECK(m == NULL);
+	CHECK(has_diag(&d, "INVALID_VALUE", "/States/A/QueryLanguage"));
+	asl_diags_free(&d);
+
+	/* JSONPath-only fields, a syntax error (located at its field), JSONPath choice operators */
+	m = compile_text("{\"QueryLanguage\": \"JSONata\", \"StartAt\": \"A\", \"States\": {"
+					 "\"A\": {\"Type\": \"Pass\", \"InputPath\": \"$.a\", \"ResultPath\": \"$.b\","
+					 " \"Output\": {\"x\": \"{% $states.input. %}\"}, \"Next\": \"C\"},"
+					 "\"C\": {\"Type\": \"Choice\", \"Choices\": [{\"Variable\": \"$.a\", \"BooleanEquals\": true, \"Next\": \"A\"}],"
+					 " \"Default\": \"A\"}}}", &d);
+	CHECK(m == NULL);
+	CHECK(has_diag(&d, "INVALID_FIELD", "/States/A/InputPath"));
+	CHECK(has_diag(&d, "INVALID_FIELD", "/States/A/ResultPath"));
+	CHECK(has_diag(&d, "INVALID_JSONATA", "/States/A/Output/x"));
+	CHECK(has_diag(&d, "INVALID_FIELD", "/States/C/Choices/0/Variable"));
+	CHECK(has_diag(&d, "MISSING_FIELD", "/States/C/Choices/0"));
 	asl_diags_free(&d);
 }
 
@@ -734,6 +772,7 @@ run_all(void)
 	test_pass_result_owned();
 	test_every_problem_at_once();
 	test_no_cascade();
+	test_jsonata_states();
 	test_not_objects();
 	test_earlier_diagnostics();
 }

@@ -475,7 +475,7 @@ parse_root_fields(asl_build *b, asl_machine *m, json_object *def)
 		m->timeout_seconds = timeout;
 }
 
-/* False (reported once) for a JSONata machine, which we do not look into. */
+/* The machine's QueryLanguage: the default of its states. */
 static bool
 check_query_language(asl_build *b, json_object *def)
 {
@@ -485,9 +485,8 @@ check_query_language(asl_build *b, json_object *def)
 		return true;
 	if (strcmp(ql, "JSONata") == 0)
 	{
-		asl_build_error(b, "UNSUPPORTED_FEATURE", "", "QueryLanguage",
-						"booking does not support JSONata; write the definition with JSONPath");
-		return false;
+		b->jsonata = true;
+		return true;
 	}
 	if (strcmp(ql, "JSONPath") != 0)
 		asl_build_error(b, "INVALID_VALUE", "", "QueryLanguage",

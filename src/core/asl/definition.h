@@ -134,6 +134,10 @@ typedef struct asl_choice_rule
 	const asl_state *next;
 	char	   *next_name;
 	asl_template *assign;
+	/* JSONata rules: Condition, and the rule's own Output and Assign */
+	struct asl_jvalue *condition;
+	struct asl_jvalue *j_output;
+	struct asl_jvalue *j_assign;
 } asl_choice_rule;
 
 /* ---- Task resources ---- */
@@ -244,6 +248,23 @@ struct asl_state
 
 	/* Map */
 	asl_map_config map;
+
+	/* JSONata states (QueryLanguage JSONata): expressions compiled once */
+	bool		jsonata;
+	struct asl_jvalue *j_arguments;	/* Arguments */
+	struct asl_jvalue *j_output;	/* Output */
+	struct asl_jvalue *j_assign;	/* Assign */
+	struct asl_jvalue *j_seconds;	/* Wait Seconds */
+	struct asl_jvalue *j_timestamp;	/* Wait Timestamp */
+	struct asl_jvalue *j_error;	/* Fail Error */
+	struct asl_jvalue *j_cause;	/* Fail Cause */
+	struct asl_jvalue *j_timeout;	/* Task TimeoutSeconds */
+	struct asl_jvalue *j_heartbeat;	/* Task HeartbeatSeconds */
+	struct asl_jvalue *j_items;	/* Map Items */
+	struct asl_jvalue *j_item_selector;	/* Map ItemSelector */
+	struct asl_jvalue *j_max_concurrency;	/* Map MaxConcurrency */
+	struct asl_jvalue *j_tolerated_count;	/* Map ToleratedFailureCount */
+	struct asl_jvalue *j_tolerated_percentage;	/* Map ToleratedFailurePercentage */
 };
 
 struct asl_graph

@@ -36,6 +36,7 @@ typedef struct asl_build
 	size_t		cap_graphs;
 	int			depth;			/* current sub-graph nesting */
 	bool		oom;			/* an allocation failed somewhere */
+	bool		jsonata;		/* the machine's QueryLanguage is JSONata */
 } asl_build;
 
 /* Frees that accept NULL whatever the owning module does with it. */
@@ -147,11 +148,20 @@ asl_state  *asl_parse_state(asl_build *b, size_t gi, const char *name,
 							json_object *def, const char *pointer);
 void		asl_state_free(asl_state *st);
 
+/* definition_states.c: Next / End */
+void		asl_parse_transition(asl_build *b, size_t gi, asl_state *st, json_object *def);
+
+/* definition_jsonata.c: a state whose QueryLanguage is JSONata */
+void		asl_parse_jsonata_state(asl_build *b, size_t gi, asl_state *st, json_object *def);
+void		asl_jsonata_state_release(asl_state *st);
+
 /* definition_task.c */
 void		asl_parse_task(asl_build *b, asl_state *st, json_object *def);
 
 /* definition_map.c */
 void		asl_parse_map(asl_build *b, asl_state *st, json_object *def);
+/* ItemProcessor (or Iterator) with its ProcessorConfig */
+void		asl_parse_map_processor(asl_build *b, asl_state *st, json_object *def);
 void		asl_map_config_release(asl_map_config *map);
 
 /* definition_errors.c: Retry and Catch */

@@ -80,8 +80,8 @@ read_processor_config(asl_build *b, asl_map_config *map, json_object *processor,
 	free(where);
 }
 
-static void
-read_processor(asl_build *b, asl_state *st, json_object *def)
+void
+asl_parse_map_processor(asl_build *b, asl_state *st, json_object *def)
 {
 	bool		ip = has(def, "ItemProcessor");
 	bool		it = has(def, "Iterator");
@@ -304,7 +304,7 @@ read_distributed(asl_build *b, asl_state *st, json_object *def)
 void
 asl_parse_map(asl_build *b, asl_state *st, json_object *def)
 {
-	read_processor(b, st, def);
+	asl_parse_map_processor(b, st, def);
 	/* Parameters is the older name of ItemSelector */
 	if (asl_exclusive(b, def, st->pointer, "ItemSelector", "Parameters"))
 	{

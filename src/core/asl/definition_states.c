@@ -183,28 +183,44 @@ read_type(asl_build *b, asl_state *st, json_object *def)
 	return false;
 }
 
-/* False for a JSONata state, which we report once and do not look into. */
+/*
+ * The state's language: its own QueryLanguage, else the machine's. A
+ * JSONPath machine may hold JSONata states, not the other way round.
+ * False when QueryLanguage is unusable (reported).
+ */
 static bool
 read_query_language(asl_build *b, asl_state *st, json_object *def)
 {
 	const char *ql;
 
-	if (!asl_read_string(b, def, st->pointer, "QueryLanguage", &ql))
+	st->jsonata = b->jsonata;
+	if (!has(def, "QueryLanguage"))
 		return true;
-	if (strcmp(ql, "JSONata") == 0)
-	{
-		asl_build_error(b, "UNSUPPORTED_FEATURE", st->pointer, "QueryLanguage",
-						"booking does not support JSONata; write this state with JSONPath");
+	if (!asl_read_string(b, def, st->pointer, "QueryLanguage", &ql))
 		return false;
+	if (strcmp(ql, "JSONata") == 0)
+		st->jsonata = true;
+	else if (strcmp(ql, "JSONPath") == 0)
+	{
+		if (b->jsonata)
+		{
+			asl_build_error(b, "INVALID_VALUE", st->pointer, "QueryLanguage",
+							"a state of a JSONata state machine cannot use JSONPath (QueryLanguage is JSONata at the top level)");
+			return false;
+		}
+		st->jsonata = false;
 	}
-	if (strcmp(ql, "JSONPath") != 0)
+	else
+	{
 		asl_build_error(b, "INVALID_VALUE", st->pointer, "QueryLanguage",
 						"QueryLanguage must be \"JSONPath\" or \"JSONata\", not \"%s\"", ql);
+		return false;
+	}
 	return true;
 }
 
-static void
-parse_transition(asl_build *b, size_t gi, asl_state *st, json_object *def)
+void
+asl_parse_transition(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {
 	bool		has_end = has(def, "End");
 	bool		has_next = has(def, "Next");
@@ -247,7 +263,7 @@ parse_common(asl_build *b, size_t gi, asl_state *st, json_object *def)
 		asl_read_opt_path(b, def, st->pointer, "OutputPath", ASL_PATH_QUERY, &st->output_path);
 	}
 	if (accepts(st->type, "Next"))
-		parse_transition(b, gi, st, def);
+		asl_parse_transition(b, gi, st, def);
 	/* Map's Parameters is its ItemSelector: definition_map.c reads it */
 	if (st->type != ASL_STATE_MAP && accepts(st->type, "Parameters") && has(def, "Parameters"))
 		st->parameters = asl_read_template(b, def, st->pointer, "Parameters");
@@ -503,6 +519,11 @@ asl_parse_state(asl_build *b, size_t gi, const char *name, json_object *def,
 		asl_graph_set_opaque(b, gi);
 		return st;
 	}
+	if (st->jsonata)
+	{
+		asl_parse_jsonata_state(b, gi, st, def);
+		return st;
+	}
 	check_fields(b, gi, st, def);
 	parse_common(b, gi, st, def);
 	switch (st->type)
@@ -552,6 +573,7 @@ asl_state_free(asl_state *st)
 	asl_retriers_free(st->retriers, st->n_retriers);
 	asl_catchers_free(st->catchers, st->n_catchers);
 	asl_resource_release(&st->resource);
+	asl_jsonata_state_release(st);
 	asl_drop_path(st->timeout_seconds.path);
 	asl_drop_path(st->heartbeat_seconds.path);
 	json_object_put(st->credentials);

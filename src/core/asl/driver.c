@@ -160,6 +160,11 @@ make_env(run_ctx *r, const cursor *cur, asl_env *env)
 	env->random = draw(r);
 	env->max_payload = r->max_payload;
 	env->no_events = r->host == NULL || r->host->event == NULL;
+	if (r->host != NULL && r->host->cancel != NULL)
+	{
+		env->cancel = r->host->cancel;
+		env->cancel_arg = r->host->arg;
+	}
 	if (st != NULL && st->type == ASL_STATE_TASK &&
 		st->resource.pattern == ASL_PATTERN_WAIT_FOR_TOKEN &&
 		r->host && r->host->task_token)

@@ -52,6 +52,8 @@ typedef struct asl_run_host
 	const char *(*task_token) (void *arg);
 	/* Records a history event ({type, details}, borrowed). NULL: events are dropped. */
 	void		(*event) (void *arg, json_object *event);
+	/* True when a long evaluation should stop (the run then ends ABORTED). NULL: never. */
+	bool		(*cancel) (void *arg);
 } asl_run_host;
 
 typedef struct asl_run_options

@@ -226,6 +226,12 @@ asl_step(const asl_machine *machine, const asl_position *pos, const asl_env *env
 		step_end(&c);
 		return;
 	}
+	if (c.st->jsonata)
+	{
+		step_jsonata(&c);
+		step_end(&c);
+		return;
+	}
 	switch (c.st->type)
 	{
 		case ASL_STATE_PASS:

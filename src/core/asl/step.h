@@ -49,6 +49,14 @@ typedef struct asl_env
 	 * causes of the state's runtime errors as AWS names it; 0 = unknown.
 	 */
 	int64_t		entered_event_id;
+
+	/*
+	 * Polled during long JSONata evaluations: true stops the evaluation (a
+	 * query cancel or statement_timeout the host raises once the step has
+	 * returned). NULL: never stopped.
+	 */
+	bool		(*cancel) (void *arg);
+	void	   *cancel_arg;
 } asl_env;
 
 /* Where an execution (or a branch, or a Map iteration) stands. */

@@ -27,8 +27,8 @@
 #include "events.h"
 #include "path.h"
 
-static bool
-alloc_branches(step_ctx *c, size_t n, asl_error *err)
+bool
+step_alloc_branches(step_ctx *c, size_t n, asl_error *err)
 {
 	asl_branches *b = &c->out->branches;
 
@@ -45,8 +45,8 @@ alloc_branches(step_ctx *c, size_t n, asl_error *err)
 }
 
 /* Sets items[i]: its start state, input (reference taken) and a fresh scope. */
-static bool
-set_branch(step_ctx *c, size_t i, const asl_graph *g, json_object *input, asl_error *err)
+bool
+step_set_branch(step_ctx *c, size_t i, const asl_graph *g, json_object *input, asl_error *err)
 {
 	asl_branch *br = &c->out->branches.items[i];
 
@@ -61,8 +61,8 @@ set_branch(step_ctx *c, size_t i, const asl_graph *g, json_object *input, asl_er
 	return true;
 }
 
-static void
-start(step_ctx *c, bool is_map)
+void
+step_start_branches(step_ctx *c, bool is_map)
 {
 	c->out->kind = ASL_OUTCOME_BRANCHES;
 	c->out->branches.is_map = is_map;
@@ -73,8 +73,8 @@ start(step_ctx *c, bool is_map)
 }
 
 /* Frees what branches hold, for a step that fails after filling some. */
-static void
-drop_branches(asl_branches *b)
+void
+step_drop_branches(asl_branches *b)
 {
 	for (size_t i = 0; b->items != NULL && i < b->count; i++)
 	{
@@ -96,18 +96,18 @@ step_parallel(step_ctx *c)
 	if (!step_input(c, &eff))
 		return;
 	if (!step_parameters(c, eff, &params, &err) ||
-		!alloc_branches(c, st->n_branches, &err))
+		!step_alloc_branches(c, st->n_branches, &err))
 		goto fail;
 	for (size_t i = 0; i < st->n_branches; i++)
-		if (!set_branch(c, i, st->branches[i], json_object_get(params), &err))
+		if (!step_set_branch(c, i, st->branches[i], json_object_get(params), &err))
 			goto fail;
-	start(c, false);
+	step_start_branches(c, false);
 	json_object_put(params);
 	json_object_put(eff);
 	return;
 
 fail:
-	drop_branches(&c->out->branches);
+	step_drop_branches(&c->out->branches);
 	json_object_put(params);
 	json_object_put(eff);
 	step_state_error(c, &err);
@@ -333,7 +333,7 @@ step_map(step_ctx *c)
 		!resolve_max_concurrency(c, eff, &mc, &err))
 		goto fail;
 	n = json_object_array_length(items);
-	if (!alloc_branches(c, n, &err) || !resolve_tolerance(c, eff, b, &err))
+	if (!step_alloc_branches(c, n, &err) || !resolve_tolerance(c, eff, b, &err))
 		goto fail;
 	b->max_concurrency = mc;
 	for (size_t i = 0; i < n; i++)
@@ -341,19 +341,19 @@ step_map(step_ctx *c)
 		json_object *input = NULL;
 
 		if (!item_input(c, eff, i, json_object_array_get_idx(items, i), &input, &err) ||
-			!set_branch(c, i, c->st->map.processor, input, &err))
+			!step_set_branch(c, i, c->st->map.processor, input, &err))
 		{
 			json_object_put(input);
 			goto fail;
 		}
 	}
-	start(c, true);
+	step_start_branches(c, true);
 	json_object_put(items);
 	json_object_put(eff);
 	return;
 
 fail:
-	drop_branches(b);
+	step_drop_branches(b);
 	json_object_put(items);
 	json_object_put(eff);
 	step_state_error(c, &err);
@@ -376,7 +376,10 @@ succeed_with(step_ctx *c, json_object *results)
 {
 	step_event(c, "StateSucceeded", NULL);
 	c->succeeded = true;
-	step_finish(c, results, true, results);
+	if (c->st->jsonata)
+		step_jsonata_finish(c, results);
+	else
+		step_finish(c, results, true, results);
 }
 
 /* The Error Output of a failed iteration, kept in a tolerant Map's result. */
@@ -487,8 +490,9 @@ map_done(step_ctx *c, const asl_result *results, size_t n)
 		asl_scope	s = step_scope(c, c->pos->input);
 
 		/* the thresholds are read from the effective input, as at the start */
-		if (!asl_apply_path_filter(&c->st->input_path, c->pos->input, &s, &eff, &err) ||
-			!resolve_tolerance(c, eff, &tol, &err))
+		if (c->st->jsonata ? !step_jsonata_tolerance(c, &tol, &err) :
+			(!asl_apply_path_filter(&c->st->input_path, c->pos->input, &s, &eff, &err) ||
+			 !resolve_tolerance(c, eff, &tol, &err)))
 		{
 			json_object_put(eff);
 			step_state_error(c, &err);

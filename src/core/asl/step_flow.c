@@ -81,8 +81,8 @@ eval_assign(step_ctx *c, const asl_template *tpl, json_object *dollar,
 }
 
 /* Sets the outcome: kind, next, output and variables (references taken), and the exit event. */
-static void
-transition(step_ctx *c, asl_outcome_kind kind, const char *next, json_object *output,
+void
+step_transition(step_ctx *c, asl_outcome_kind kind, const char *next, json_object *output,
 		   json_object *vars, json_object *assigned)
 {
 	asl_outcome *out = c->out;
@@ -102,9 +102,9 @@ static void
 leave(step_ctx *c, json_object *output, json_object *vars, json_object *assigned)
 {
 	if (c->st->end || c->st->next_name == NULL)
-		transition(c, ASL_OUTCOME_END, NULL, output, vars, assigned);
+		step_transition(c, ASL_OUTCOME_END, NULL, output, vars, assigned);
 	else
-		transition(c, ASL_OUTCOME_NEXT, c->st->next_name, output, vars, assigned);
+		step_transition(c, ASL_OUTCOME_NEXT, c->st->next_name, output, vars, assigned);
 }
 
 void
@@ -173,7 +173,7 @@ step_pass_through(step_ctx *c, json_object *effective, const asl_template *tpl,
 		step_state_error(c, &err);
 		return;
 	}
-	transition(c, kind, next, output, vars, assigned);
+	step_transition(c, kind, next, output, vars, assigned);
 	json_object_put(assigned);
 }
 
@@ -281,7 +281,7 @@ catch_error(step_ctx *c, size_t i, asl_error *err)
 	{
 		step_inspect(c, "afterResultPath", output);
 		inspect_error(c, "catchIndex", (int64_t) i, -1);
-		transition(c, ASL_OUTCOME_NEXT, cat->next_name, output, vars, assigned);
+		step_transition(c, ASL_OUTCOME_NEXT, cat->next_name, output, vars, assigned);
 		c->out->catch_index = (int) i;
 		asl_error_clear(&c->out->error);
 		c->out->error = *err;

@@ -70,6 +70,34 @@ void		step_finish(step_ctx *c, json_object *result, bool select, json_object *as
 void		step_pass_through(step_ctx *c, json_object *effective, const asl_template *tpl,
 							  asl_outcome_kind kind, const char *next);
 
+/*
+ * Sets the outcome: kind, next, output and variables (references taken),
+ * and the <Type>StateExited event with the values assigned (borrowed).
+ */
+void		step_transition(step_ctx *c, asl_outcome_kind kind, const char *next,
+							json_object *output, json_object *vars, json_object *assigned);
+
+/* A state whose QueryLanguage is JSONata (step_jsonata.c). */
+void		step_jsonata(step_ctx *c);
+/* An evaluation error of a JSONata state: located, then Retry/Catch. */
+void		step_jsonata_error(step_ctx *c, asl_error *err);
+/* A JSONata Map's end: Assign and Output (default: the result) with $states.result. */
+void		step_jsonata_finish(step_ctx *c, json_object *result);
+/* A JSONata Map's start (step_jsonata_map.c). */
+void		step_jsonata_map(step_ctx *c, json_object *bindings);
+/* A JSONata Map's ToleratedFailureCount/Percentage, evaluated against its input. */
+bool		step_jsonata_tolerance(step_ctx *c, asl_branches *b, asl_error *err);
+
+/*
+ * Branches of Parallel and Map (step_branches.c): allocate n, set branch i
+ * (input's reference taken), start them (the outcome becomes BRANCHES), or
+ * drop what a failing step filled.
+ */
+bool		step_alloc_branches(step_ctx *c, size_t n, asl_error *err);
+bool		step_set_branch(step_ctx *c, size_t i, const asl_graph *g, json_object *input, asl_error *err);
+void		step_start_branches(step_ctx *c, bool is_map);
+void		step_drop_branches(asl_branches *b);
+
 /* InputPath on the raw input; false (outcome set) on error. */
 bool		step_input(step_ctx *c, json_object **effective);
 

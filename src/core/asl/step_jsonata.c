@@ -1,0 +1,312 @@
+/*
+ * step_jsonata.c — the states written in JSONata (Pass, Choice, Wait,
+ * Succeed, Fail): no paths; Output and Assign are "{% %}" values evaluated
+ * with $states.input (the raw input), $states.context and the workflow
+ * variables of state entry. Assign and Output both see the variables as
+ * they were on entry; the new values take effect from the next state on.
+ */
+#include "step_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataflow.h"
+#include "jsonata_value.h"
+
+/* The longest Wait AWS accepts, in seconds: 2^31 - 1. */
+#define MAX_WAIT_SECONDS 2147483647.0
+
+/* An error of the state's own evaluation: located as AWS words it, then Retry/Catch. */
+void
+step_jsonata_error(step_ctx *c, asl_error *err)
+{
+	if (err->name != NULL && strcmp(err->name, ASL_ERR_QUERY_EVAL) == 0)
+		step_locate(c, err);
+	step_state_error(c, err);
+}
+
+/* Assign (may be NULL): the new variables and the values assigned. */
+static bool
+eval_assign(step_ctx *c, const asl_jvalue *assign, json_object *bindings,
+			json_object **vars, json_object **assigned, asl_error *err)
+{
+	json_object *values = NULL;
+	json_object *nv;
+
+	*vars = NULL;
+	*assigned = NULL;
+	if (assign == NULL)
+	{
+		*vars = json_object_get(c->pos->variables);
+		return true;
+	}
+	if (!asl_jvalue_eval(assign, bindings, &values, err))
+		return false;
+	if (!asl_check_size(values, c->limit, c->st->name, err))
+	{
+		json_object_put(values);
+		return false;
+	}
+	nv = asl_scope_enter(c->pos->variables);
+	if (nv == NULL)
+	{
+		json_object_put(values);
+		return asl_error_set(err, ASL_ERR_RUNTIME, "out of memory"), false;
+	}
+	{
+		json_object_object_foreach(values, key, val)
+		{
+			if (!asl_json_add(nv, key, json_object_get(val)))
+			{
+				json_object_put(nv);
+				json_object_put(values);
+				return asl_error_set(err, ASL_ERR_RUNTIME, "out of memory"), false;
+			}
+		}
+	}
+	*vars = nv;
+	*assigned = values;
+	return true;
+}
+
+/*
+ * Assign, then Output (default: dflt, else the input), then the
+ * transition. An error goes to Retry and Catch.
+ */
+static void
+finish_with(step_ctx *c, json_object *bindings, const asl_jvalue *assign, const asl_jvalue *output_v,
+			json_object *dflt, asl_outcome_kind kind, const char *next)
+{
+	asl_error	err = {0};
+	json_object *vars = NULL;
+	json_object *assigned = NULL;
+	json_object *output = NULL;
+
+	if (!eval_assign(c, assign, bindings, &vars, &assigned, &err))
+		goto fail;
+	if (output_v != NULL)
+	{
+		if (!asl_jvalue_eval(output_v, bindings, &output, &err))
+			goto fail;
+	}
+	else
+		output = json_object_get(dflt ? dflt : c->pos->input);
+	if (!asl_check_size(output, c->limit, c->st->name, &err))
+		goto fail;
+	step_transition(c, kind, next, output, vars, assigned);
+	json_object_put(assigned);
+	return;
+fail:
+	json_object_put(vars);
+	json_object_put(assigned);
+	json_object_put(output);
+	step_jsonata_error(c, &err);
+}
+
+static void
+finish(step_ctx *c, json_object *bindings, const asl_jvalue *assign, const asl_jvalue *output_v,
+	   asl_outcome_kind kind, const char *next)
+{
+	finish_with(c, bindings, assign, output_v, NULL, kind, next);
+}
+
+void
+step_jsonata_finish(step_ctx *c, json_object *result)
+{
+	asl_error	err = {0};
+	json_object *bindings = asl_jsonata_bindings(c->pos->variables, c->pos->input, c->context);
+	json_object *states = NULL;
+
+	asl_jsonata_set_cancel(c->env->cancel, c->env->cancel_arg);
+	if (bindings == NULL || !json_object_object_get_ex(bindings, "states", &states) ||
+		!asl_json_add(states, "result", json_object_get(result)))
+	{
+		json_object_put(bindings);
+		asl_error_set(&err, ASL_ERR_RUNTIME, "out of memory");
+		step_fail(c, &err);
+		return;
+	}
+	finish_with(c, bindings, c->st->j_assign, c->st->j_output, result,
+				c->st->end ? ASL_OUTCOME_END : ASL_OUTCOME_NEXT, c->st->end ? NULL : c->st->next_name);
+	json_object_put(bindings);
+}
+
+static void
+choice(step_ctx *c, json_object *bindings)
+{
+	const asl_state *st = c->st;
+	asl_error	err = {0};
+
+	for (size_t i = 0; i < st->n_choices; i++)
+	{
+		const asl_choice_rule *r = &st->choices[i];
+		json_object *v = NULL;
+
+		if (r->condition == NULL)
+			continue;
+		if (!asl_jvalue_eval(r->condition, bindings, &v, &err))
+		{
+			step_jsonata_error(c, &err);
+			return;
+		}
+		if (!json_object_is_type(v, json_type_boolean))
+		{
+			asl_error_set(&err, ASL_ERR_QUERY_EVAL,
+						  "The JSONata expression of the field 'Condition' of choice rule %zu returned an unexpected result type. Expected 'boolean', but was '%s' for value: %s",
+						  i, asl_jsonata_type_name(v),
+						  v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null");
+			json_object_put(v);
+			step_jsonata_error(c, &err);
+			return;
+		}
+		if (json_object_get_boolean(v))
+		{
+			json_object_put(v);
+			finish(c, bindings, r->j_assign, r->j_output, ASL_OUTCOME_NEXT, r->next_name);
+			return;
+		}
+		json_object_put(v);
+	}
+	if (st->default_name != NULL)
+		finish(c, bindings, st->j_assign, st->j_output, ASL_OUTCOME_NEXT, st->default_name);
+	else
+	{
+		asl_error_set(&err, ASL_ERR_NO_CHOICE_MATCHED,
+					  "No Choice Rule of state '%s' matched its input, and it has no Default",
+					  st->name);
+		step_error(c, &err);
+	}
+}
+
+/* Wait: Seconds (a whole number) or Timestamp (RFC 3339), literal or evaluated. */
+static bool
+wait_due(step_ctx *c, json_object *bindings, asl_time *due, asl_error *err)
+{
+	const asl_state *st = c->st;
+	const char *field = st->j_seconds ? "Seconds" : "Timestamp";
+	json_object *v = NULL;
+	bool		ok = false;
+
+	if (!asl_jvalue_eval(st->j_seconds ? st->j_seconds : st->j_timestamp, bindings, &v, err))
+		return false;
+	if (st->j_seconds)
+	{
+		double		d = json_object_is_type(v, json_type_int) ? (double) json_object_get_int64(v) :
+			json_object_is_type(v, json_type_double) ? json_object_get_double(v) : -1.0;
+
+		if (d >= 0 && d <= MAX_WAIT_SECONDS && d == floor(d))
+		{
+			*due = c->env->now + (asl_time) d * ASL_USEC_PER_SEC;
+			ok = true;
+		}
+	}
+	else if (json_object_is_type(v, json_type_string) &&
+			 asl_timestamp_parse(json_object_get_string(v), due))
+		ok = true;
+	if (!ok && st->j_timestamp && json_object_is_type(v, json_type_string))
+		asl_error_set(err, ASL_ERR_QUERY_EVAL,
+					  "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: %s",
+					  json_object_get_string(v));
+	else if (!ok)
+		asl_error_set(err, ASL_ERR_QUERY_EVAL,
+					  "The field '%s' must be %s, not %s", field,
+					  st->j_seconds ? "a whole number of seconds from 0 to 2147483647" :
+					  "an ISO-8601 timestamp string",
+					  v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null");
+	json_object_put(v);
+	return ok;
+}
+
+/* Fail's Error or Cause: a string, literal or evaluated; absent: NULL. */
+static bool
+fail_text(const asl_jvalue *jv, const char *field, json_object *bindings, char **out, asl_error *err)
+{
+	json_object *v = NULL;
+
+	*out = NULL;
+	if (jv == NULL)
+		return true;
+	if (!asl_jvalue_eval(jv, bindings, &v, err))
+		return false;
+	if (!json_object_is_type(v, json_type_string))
+	{
+		asl_error_set(err, ASL_ERR_QUERY_EVAL,
+					  "The field '%s' returned an unexpected result type. Expected 'string', but was '%s' for value: %s",
+					  field, asl_jsonata_type_name(v),
+					  v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null");
+		json_object_put(v);
+		return false;
+	}
+	*out = strdup(json_object_get_string(v));
+	json_object_put(v);
+	return *out != NULL;
+}
+
+void
+step_jsonata(step_ctx *c)
+{
+	const asl_state *st = c->st;
+	asl_error	err = {0};
+	json_object *bindings = asl_jsonata_bindings(c->pos->variables, c->pos->input, c->context);
+	asl_time	due;
+	char	   *error = NULL;
+	char	   *cause = NULL;
+
+	asl_jsonata_set_cancel(c->env->cancel, c->env->cancel_arg);
+	if (bindings == NULL)
+	{
+		asl_error_set(&err, ASL_ERR_RUNTIME, "out of memory");
+		step_fail(c, &err);
+		return;
+	}
+	switch (st->type)
+	{
+		case ASL_STATE_PASS:
+			finish(c, bindings, st->j_assign, st->j_output,
+				   st->end ? ASL_OUTCOME_END : ASL_OUTCOME_NEXT, st->end ? NULL : st->next_name);
+			break;
+		case ASL_STATE_SUCCEED:
+			finish(c, bindings, NULL, st->j_output, ASL_OUTCOME_END, NULL);
+			break;
+		case ASL_STATE_CHOICE:
+			choice(c, bindings);
+			break;
+		case ASL_STATE_WAIT:
+			if (!wait_due(c, bindings, &due, &err))
+			{
+				step_jsonata_error(c, &err);
+				break;
+			}
+			c->out->due = due;
+			c->out->after_events = json_object_new_array();
+			finish(c, bindings, st->j_assign, st->j_output, ASL_OUTCOME_WAIT,
+				   st->end ? NULL : st->next_name);
+			break;
+		case ASL_STATE_FAIL:
+			if (!fail_text(st->j_error, "Error", bindings, &error, &err) ||
+				!fail_text(st->j_cause, "Cause", bindings, &cause, &err))
+			{
+				free(error);
+				if (err.name == NULL)
+					asl_error_set(&err, ASL_ERR_RUNTIME, "out of memory");
+				else
+					step_locate(c, &err);
+				step_fail(c, &err);
+				break;
+			}
+			err.name = error ? error : strdup("");
+			err.cause = cause;
+			step_fail(c, &err);
+			break;
+		case ASL_STATE_MAP:
+			step_jsonata_map(c, bindings);
+			break;
+		default:
+			asl_error_set(&err, ASL_ERR_RUNTIME, "%s states written in JSONata are not supported",
+						  asl_state_type_name(st->type));
+			step_fail(c, &err);
+			break;
+	}
+	json_object_put(bindings);
+}

@@ -1,0 +1,1994 @@
+/*
+ * jn_eval.c — the JSONata evaluator: paths with sequence semantics, tuple
+ * streams for focus/index/parent bindings, predicates, operators, blocks,
+ * lambdas with tail calls run as a trampoline, partial application, ~>,
+ * transforms, group-by and order-by.
+ */
+#include "jsonata/jn_internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---------------- errors ---------------- */
+
+jv *
+jn_fail(jn_ctx *C, const char *code, int pos, const char *fmt,...)
+{
+	va_list		ap;
+
+	if (C->failed)
+		return NULL;
+	C->failed = true;
+	snprintf(C->err->code, sizeof C->err->code, "%s", code);
+	C->err->position = pos;
+	C->err->token[0] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(C->err->message, sizeof C->err->message, fmt, ap);
+	va_end(ap);
+	return NULL;
+}
+
+jv *
+jn_oom(jn_ctx *C)
+{
+	return jn_fail(C, "U1001", -1, "The evaluation exceeded its memory limit");
+}
+
+static void
+set_pos(jn_ctx *C, int pos, const char *token, size_t toklen)
+{
+	if (C->failed && C->err->position < 0)
+		C->err->position = pos;
+	if (C->failed && token && C->err->token[0] == '\0')
+		snprintf(C->err->token, sizeof C->err->token, "%.*s", (int) toklen, token);
+}
+
+/* ---------------- frames ---------------- */
+
+static jn_frame *
+frame_new(jn_ctx *C, jn_frame *parent)
+{
+	jn_frame   *f = jn_alloc(&C->arena, sizeof(jn_frame));
+
+	if (f)
+		f->parent = parent;
+	return f;
+}
+
+static bool
+frame_bind(jn_ctx *C, jn_frame *f, const char *name, size_t len, jv *val)
+{
+	for (int i = 0; i < f->n; i++)
+		if (f->nlen[i] == len && memcmp(f->names[i], name, len) == 0)
+		{
+			f->vals[i] = val;
+			return true;
+		}
+	if (f->n == f->cap)
+	{
+		int			cap = f->cap ? f->cap * 2 : 4;
+		const char **names = jn_alloc(&C->arena, (size_t) cap * sizeof(char *));
+		size_t	   *nlen = jn_alloc(&C->arena, (size_t) cap * sizeof(size_t));
+		jv		  **vals = jn_alloc(&C->arena, (size_t) cap * sizeof(jv *));
+
+		if (!names || !nlen || !vals)
+			return false;
+		if (f->n)
+		{
+			memcpy(names, f->names, (size_t) f->n * sizeof(char *));
+			memcpy(nlen, f->nlen, (size_t) f->n * sizeof(size_t));
+			memcpy(vals, f->vals, (size_t) f->n * sizeof(jv *));
+		}
+		f->names = names;
+		f->nlen = nlen;
+		f->vals = vals;
+		f->cap = cap;
+	}
+	f->names[f->n] = name;
+	f->nlen[f->n] = len;
+	f->vals[f->n] = val;
+	f->n++;
+	return true;
+}
+
+static jv *
+builtin_value(jn_ctx *C, jn_builtin *b)
+{
+	jv		   *v = jv_new_func(C, F_BUILTIN);
+
+	if (v)
+	{
+		v->u.f->builtin = b;
+		v->u.f->sig = &b->sig;
+		v->u.f->arity = b->arity;
+	}
+	return v;
+}
+
+static jv *
+frame_lookup(jn_ctx *C, jn_frame *f, const char *name, size_t len, bool *found)
+{
+	jn_builtin *b;
+
+	*found = true;
+	for (; f; f = f->parent)
+		for (int i = f->n - 1; i >= 0; i--)
+			if (f->nlen[i] == len && memcmp(f->names[i], name, len) == 0)
+				return f->vals[i];
+	b = jn_builtin_lookup(name, len);
+	if (b)
+		return builtin_value(C, b);
+	*found = false;
+	return NULL;
+}
+
+static jn_frame *
+frame_from_tuple(jn_ctx *C, jn_frame *env, jv *tuple)
+{
+	jn_frame   *f = frame_new(C, env);
+
+	if (f == NULL || tuple == NULL || tuple->t != JV_OBJ)
+		return f;
+	for (size_t i = 0; i < tuple->u.o->len; i++)
+		if (!frame_bind(C, f, tuple->u.o->keys[i], tuple->u.o->klen[i], tuple->u.o->vals[i]))
+			return NULL;
+	return f;
+}
+
+/* ---------------- helpers ---------------- */
+
+jv *
+jv_new_func(jn_ctx *C, jn_fkind kind)
+{
+	jv		   *v = jv_new_raw(&C->arena, JV_FUNC);
+
+	if (v == NULL)
+		return NULL;
+	v->u.f = jn_alloc(&C->arena, sizeof(jn_func));
+	if (v->u.f == NULL)
+		return NULL;
+	v->u.f->kind = kind;
+	return v;
+}
+
+jv *
+jn_seq(jn_ctx *C)
+{
+	jv		   *s = jv_arr(&C->arena, JA_SEQ);
+
+	return s ? s : jn_oom(C);
+}
+
+static bool
+is_arr(const jv *v)
+{
+	return v && v->t == JV_ARR;
+}
+
+jv *
+jn_append(jn_ctx *C, jv *a, jv *b)
+{
+	jv		   *r;
+
+	if (a == NULL)
+		return b;
+	if (b == NULL)
+		return a;
+	r = jv_arr(&C->arena, is_arr(a) ? (a->flags & (JA_SEQ | JA_TUPLES)) : JA_SEQ);
+	if (r == NULL)
+		return jn_oom(C);
+	if (is_arr(a))
+	{
+		ITEMS(a);
+		for (size_t i = 0; i < a->u.a.len; i++)
+			PUSH(r, a->u.a.v[i]);
+	}
+	else
+		PUSH(r, a);
+	if (is_arr(b))
+	{
+		ITEMS(b);
+		for (size_t i = 0; i < b->u.a.len; i++)
+			PUSH(r, b->u.a.v[i]);
+	}
+	else
+		PUSH(r, b);
+	return r;
+}
+
+/* checks a number operand: NaN is not numeric, an infinity is D1001 */
+static bool
+is_numeric(jn_ctx *C, const jv *v)
+{
+	if (v == NULL || v->t != JV_NUM || isnan(v->u.n))
+		return false;
+	if (!isfinite(v->u.n))
+	{
+		jn_fail(C, "D1001", -1, "Number out of range");
+		return false;
+	}
+	return true;
+}
+
+bool
+jn_is_array_of(const jv *v, jn_type t)
+{
+	if (!is_arr(v))
+		return false;
+	if (v->flags & JA_RANGE)
+		return t == JV_NUM;
+	for (size_t i = 0; i < v->u.a.len; i++)
+		if (v->u.a.v[i] == NULL || v->u.a.v[i]->t != t)
+			return false;
+	return true;
+}
+
+bool
+jn_boolean(const jv *v, bool *defined)
+{
+	*defined = v != NULL;
+	if (v == NULL)
+		return false;
+	switch (v->t)
+	{
+		case JV_NULL:
+			return false;
+		case JV_BOOL:
+			return v->u.b;
+		case JV_NUM:
+			return v->u.n != 0 && !isnan(v->u.n);
+		case JV_STR:
+			return v->u.s.len > 0;
+		case JV_OBJ:
+			return v->u.o->len > 0;
+		case JV_FUNC:
+			return false;
+		case JV_ARR:
+			if (v->flags & JA_RANGE)
+				return v->u.a.len > 1 || (v->u.a.len == 1 && v->u.a.start != 0);
+			if (v->u.a.len == 1)
+			{
+				bool		d;
+
+				return jn_boolean(v->u.a.v[0], &d);
+			}
+			for (size_t i = 0; i < v->u.a.len; i++)
+			{
+				bool		d;
+
+				if (jn_boolean(v->u.a.v[i], &d))
+					return true;
+			}
+			return false;
+	}
+	return false;
+}
+
+static bool
+boolize(const jv *v)
+{
+	bool		d;
+
+	return jn_boolean(v, &d);
+}
+
+jv *
+jn_deep_clone(jn_ctx *C, jv *v)
+{
+	jv		   *r;
+
+	if (v == NULL)
+		return NULL;
+	switch (v->t)
+	{
+		case JV_ARR:
+			ITEMS(v);
+			r = NEW(jv_arr(&C->arena, v->flags));
+			for (size_t i = 0; i < v->u.a.len; i++)
+			{
+				jv		   *c = jn_deep_clone(C, v->u.a.v[i]);
+
+				if (C->failed)
+					return NULL;
+				PUSH(r, c);
+			}
+			return r;
+		case JV_OBJ:
+			r = NEW(jv_obj(&C->arena));
+			for (size_t i = 0; i < v->u.o->len; i++)
+			{
+				jv		   *c = jn_deep_clone(C, v->u.o->vals[i]);
+
+				if (C->failed)
+					return NULL;
+				if (!jv_set(&C->arena, r, v->u.o->keys[i], v->u.o->klen[i], c))
+					return jn_oom(C);
+			}
+			return r;
+		default:
+			return v;
+	}
+}
+
+/* ---------------- the evaluator ---------------- */
+
+static jv  *eval(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env);
+
+static jv *
+tuple_new(jn_ctx *C, jv *focus)
+{
+	jv		   *t = jv_obj(&C->arena);
+
+	if (t == NULL || !jv_set(&C->arena, t, "@", 1, focus))
+		return jn_oom(C);
+	return t;
+}
+
+static jv *
+tuple_copy(jn_ctx *C, jv *src)
+{
+	jv		   *t = jv_obj(&C->arena);
+
+	if (t == NULL)
+		return jn_oom(C);
+	if (src == NULL || src->t != JV_OBJ)
+		return t;
+	for (size_t i = 0; i < src->u.o->len; i++)
+		if (!jv_set(&C->arena, t, src->u.o->keys[i], src->u.o->klen[i], src->u.o->vals[i]))
+			return jn_oom(C);
+	return t;
+}
+
+static jv *
+eval_filter(jn_ctx *C, const jn_node *pred, jv *input, jn_frame *env)
+{
+	jv		   *results = TRY(jn_seq(C));
+	bool		tuples = input && is_arr(input) && (input->flags & JA_TUPLES);
+
+	if (tuples)
+		results->flags |= JA_TUPLES;
+	if (!is_arr(input))
+	{
+		jv		   *s = TRY(jn_seq(C));
+
+		PUSH(s, input);
+		input = s;
+	}
+	ITEMS(input);
+	if (pred->type == N_NUMBER)
+	{
+		double		idx = floor(pred->lit->u.n);
+		jv		   *item;
+
+		if (idx < 0)
+			idx += (double) input->u.a.len;
+		if (idx >= 0 && idx < (double) input->u.a.len)
+		{
+			item = input->u.a.v[(size_t) idx];
+			if (item)
+			{
+				if (is_arr(item))
+					return item;
+				PUSH(results, item);
+			}
+		}
+		return results;
+	}
+	for (size_t index = 0; index < input->u.a.len; index++)
+	{
+		jv		   *item = input->u.a.v[index];
+		jv		   *context = item;
+		jn_frame   *e = env;
+		jv		   *res;
+
+		if (tuples)
+		{
+			context = jv_get(item, "@", 1);
+			e = frame_from_tuple(C, env, item);
+			if (e == NULL)
+				return jn_oom(C);
+		}
+		res = TRY(eval(C, pred, context, e));
+		if (res && res->t == JV_NUM)
+		{
+			if (!is_numeric(C, res) && C->failed)
+				return NULL;
+		}
+		if (res && res->t == JV_NUM && !isnan(res->u.n))
+		{
+			double		ii = floor(res->u.n);
+
+			if (ii < 0)
+				ii += (double) input->u.a.len;
+			if (ii == (double) index)
+				PUSH(results, item);
+		}
+		else if (jn_is_array_of(res, JV_NUM))
+		{
+			ITEMS(res);
+			for (size_t k = 0; k < res->u.a.len; k++)
+			{
+				double		ii = floor(res->u.a.v[k]->u.n);
+
+				if (ii < 0)
+					ii += (double) input->u.a.len;
+				if (ii == (double) index)
+					PUSH(results, item);
+			}
+		}
+		else if (boolize(res))
+			PUSH(results, item);
+	}
+	return results;
+}
+
+static jv  *eval_sort(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env);
+static jv  *eval_group(jn_ctx *C, const jn_group *g, jv *input, jn_frame *env);
+
+static jv *
+eval_stages(jn_ctx *C, const jn_list *stages, jv *input, jn_frame *env)
+{
+	jv		   *result = input;
+
+	for (int s = 0; s < stages->n; s++)
+	{
+		const jn_node *stage = stages->v[s];
+
+		if (stage->type == N_FILTER)
+			result = TRY(eval_filter(C, stage->expr, result, env));
+		else if (is_arr(result))
+		{
+			for (size_t i = 0; i < result->u.a.len; i++)
+			{
+				jv		   *num = NEW(jv_num(&C->arena, (double) i));
+
+				if (!jv_set(&C->arena, result->u.a.v[i], stage->value, strlen(stage->value), num))
+					return jn_oom(C);
+			}
+		}
+	}
+	return result;
+}
+
+static jv *
+eval_step(jn_ctx *C, const jn_node *step, jv *input, jn_frame *env, bool last)
+{
+	jv		   *result,
+			   *out;
+
+	if (step->type == N_SORT)
+	{
+		result = TRY(eval_sort(C, step, input, env));
+		if (step->stages.n)
+			result = TRY(eval_stages(C, &step->stages, result, env));
+		return result;
+	}
+	result = TRY(jn_seq(C));
+	ITEMS(input);
+	for (size_t i = 0; i < input->u.a.len; i++)
+	{
+		jv		   *res = TRY(eval(C, step, input->u.a.v[i], env));
+
+		for (int s = 0; s < step->stages.n; s++)
+			res = TRY(eval_filter(C, step->stages.v[s]->expr, res, env));
+		if (res)
+			PUSH(result, res);
+	}
+	if (last && result->u.a.len == 1 && is_arr(result->u.a.v[0]) && !(result->u.a.v[0]->flags & JA_SEQ))
+		return result->u.a.v[0];
+	out = TRY(jn_seq(C));
+	for (size_t i = 0; i < result->u.a.len; i++)
+	{
+		jv		   *res = result->u.a.v[i];
+
+		if (!is_arr(res) || (res->flags & JA_CONS))
+			PUSH(out, res);
+		else
+		{
+			ITEMS(res);
+			for (size_t k = 0; k < res->u.a.len; k++)
+				PUSH(out, res->u.a.v[k]);
+		}
+	}
+	return out;
+}
+
+static jv *
+eval_tuple_step(jn_ctx *C, const jn_node *step, jv *input, jv *tuples, jn_frame *env)
+{
+	jv		   *result;
+
+	if (step->type == N_SORT)
+	{
+		if (tuples)
+			result = TRY(eval_sort(C, step, tuples, env));
+		else
+		{
+			jv		   *sorted = TRY(eval_sort(C, step, input, env));
+
+			result = TRY(jn_seq(C));
+			result->flags |= JA_TUPLES;
+			if (is_arr(sorted))
+			{
+				ITEMS(sorted);
+				for (size_t i = 0; i < sorted->u.a.len; i++)
+				{
+					jv		   *t = TRY(tuple_new(C, sorted->u.a.v[i]));
+
+					if (step->index)
+					{
+						jv		   *num = NEW(jv_num(&C->arena, (double) i));
+
+						if (!jv_set(&C->arena, t, step->index, strlen(step->index), num))
+							return jn_oom(C);
+					}
+					PUSH(result, t);
+				}
+			}
+		}
+		if (step->stages.n)
+			result = TRY(eval_stages(C, &step->stages, result, env));
+		return result;
+	}
+	result = TRY(jn_seq(C));
+	result->flags |= JA_TUPLES;
+	if (tuples == NULL)
+	{
+		tuples = TRY(jn_seq(C));
+		ITEMS(input);
+		for (size_t i = 0; i < input->u.a.len; i++)
+			PUSH(tuples, TRY(tuple_new(C, input->u.a.v[i])));
+	}
+	for (size_t ee = 0; ee < tuples->u.a.len; ee++)
+	{
+		jv		   *tb = tuples->u.a.v[ee];
+		jn_frame   *step_env = frame_from_tuple(C, env, tb);
+		jv		   *focus = jv_get(tb, "@", 1);
+		jv		   *res;
+
+		if (step_env == NULL)
+			return jn_oom(C);
+		res = TRY(eval(C, step, focus, step_env));
+		if (res == NULL)
+			continue;
+		if (!is_arr(res))
+		{
+			jv		   *w = NEW(jv_arr(&C->arena, 0));
+
+			PUSH(w, res);
+			res = w;
+		}
+		ITEMS(res);
+		for (size_t bb = 0; bb < res->u.a.len; bb++)
+		{
+			jv		   *t = TRY(tuple_copy(C, tb));
+
+			if (res->flags & JA_TUPLES)
+			{
+				jv		   *rt = res->u.a.v[bb];
+
+				for (size_t k = 0; k < rt->u.o->len; k++)
+					if (!jv_set(&C->arena, t, rt->u.o->keys[k], rt->u.o->klen[k], rt->u.o->vals[k]))
+						return jn_oom(C);
+			}
+			else
+			{
+				if (step->focus)
+				{
+					if (!jv_set(&C->arena, t, step->focus, strlen(step->focus), res->u.a.v[bb]) ||
+						!jv_set(&C->arena, t, "@", 1, focus))
+						return jn_oom(C);
+				}
+				else if (!jv_set(&C->arena, t, "@", 1, res->u.a.v[bb]))
+					return jn_oom(C);
+				if (step->index)
+				{
+					jv		   *num = NEW(jv_num(&C->arena, (double) bb));
+
+					if (!jv_set(&C->arena, t, step->index, strlen(step->index), num))
+						return jn_oom(C);
+				}
+				if (step->ancestor &&
+					!jv_set(&C->arena, t, step->ancestor->label, strlen(step->ancestor->label), focus))
+					return jn_oom(C);
+			}
+			PUSH(result, t);
+		}
+	}
+	if (step->stages.n)
+		result = TRY(eval_stages(C, &step->stages, result, env));
+	return result;
+}
+
+static jv *
+eval_path(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
+{
+	jv		   *inseq,
+			   *result = NULL,
+			   *tuples = NULL;
+	bool		tuple_stream = false;
+
+	if (is_arr(input) && n->items.v[0]->type != N_VARIABLE)
+		inseq = input;
+	else
+	{
+		inseq = TRY(jn_seq(C));
+		PUSH(inseq, input);
+	}
+	for (int i = 0; i < n->items.n; i++)
+	{
+		const jn_node *step = n->items.v[i];
+
+		if (step->tuple)
+			tuple_stream = true;
+		if (i == 0 && step->consarray)
+			result = TRY(eval(C, step, inseq, env));
+		else if (tuple_stream)
+			tuples = TRY(eval_tuple_step(C, step, inseq, tuples, env));
+		else
+			result = TRY(eval_step(C, step, inseq, env, i == n->items.n - 1));
+		if (!tuple_stream && (result == NULL || (is_arr(result) && result->u.a.len == 0)))
+			break;
+		if (step->focus == NULL)
+		{
+			inseq = result;
+			if (inseq && !is_arr(inseq))
+			{
+				jv		   *s = TRY(jn_seq(C));
+
+				PUSH(s, inseq);
+				inseq = s;
+			}
+			if (inseq == NULL)
+				inseq = TRY(jn_seq(C));
+		}
+	}
+	if (tuple_stream)
+	{
+		if (n->tuple)
+			result = tuples;
+		else
+		{
+			result = TRY(jn_seq(C));
+			if (tuples)
+				for (size_t i = 0; i < tuples->u.a.len; i++)
+					PUSH(result, jv_get(tuples->u.a.v[i], "@", 1));
+		}
+	}
+	if (n->keep_singleton && result)
+	{
+		if (is_arr(result) && (result->flags & JA_CONS) && !(result->flags & JA_SEQ))
+		{
+			jv		   *s = TRY(jn_seq(C));
+
+			PUSH(s, result);
+			result = s;
+		}
+		if (is_arr(result))
+			result->flags |= JA_KEEP;
+	}
+	if (n->group)
+		result = TRY(eval_group(C, n->group, tuple_stream ? tuples : result, env));
+	return result;
+}
+
+jv *
+jn_lookup(jn_ctx *C, jv *input, const char *key, size_t klen)
+{
+	if (input == NULL)
+		return NULL;
+	if (is_arr(input))
+	{
+		jv		   *result = TRY(jn_seq(C));
+
+		ITEMS(input);
+		for (size_t i = 0; i < input->u.a.len; i++)
+		{
+			jv		   *res = TRY(jn_lookup(C, input->u.a.v[i], key, klen));
+
+			if (res == NULL)
+				continue;
+			if (is_arr(res))
+			{
+				ITEMS(res);
+				for (size_t k = 0; k < res->u.a.len; k++)
+					PUSH(result, res->u.a.v[k]);
+			}
+			else
+				PUSH(result, res);
+		}
+		return result;
+	}
+	if (input->t == JV_OBJ)
+		return jv_get(input, key, klen);
+	return NULL;
+}
+
+static bool
+flatten_into(jn_ctx *C, jv *v, jv *out)
+{
+	if (is_arr(v))
+	{
+		if ((v->flags & JA_RANGE) && !jv_materialise(&C->arena, v))
+			return false;
+		for (size_t i = 0; i < v->u.a.len; i++)
+			if (!flatten_into(C, v->u.a.v[i], out))
+				return false;
+		return true;
+	}
+	return jv_push(&C->arena, out, v);
+}
+
+static jv *
+eval_wildcard(jn_ctx *C, jv *input)
+{
+	jv		   *results = TRY(jn_seq(C));
+
+	if (is_arr(input) && (input->flags & JA_OUTER) && input->u.a.len > 0)
+		input = input->u.a.v[0];
+	if (input == NULL)
+		return results;
+	if (input->t == JV_OBJ)
+	{
+		for (size_t i = 0; i < input->u.o->len; i++)
+		{
+			jv		   *value = input->u.o->vals[i];
+
+			if (is_arr(value))
+			{
+				if (!flatten_into(C, value, results))
+					return jn_oom(C);
+			}
+			else
+				PUSH(results, value);
+		}
+	}
+	else if (is_arr(input))
+	{
+		ITEMS(input);
+		for (size_t i = 0; i < input->u.a.len; i++)
+		{
+			jv		   *value = input->u.a.v[i];
+
+			if (is_arr(value))
+			{
+				if (!flatten_into(C, value, results))
+					return jn_oom(C);
+			}
+			else
+				PUSH(results, value);
+		}
+	}
+	return results;
+}
+
+static bool
+recurse_descendants(jn_ctx *C, jv *input, jv *results)
+{
+	if (is_arr(input))
+	{
+		if ((input->flags & JA_RANGE) && !jv_materialise(&C->arena, input))
+			return false;
+		for (size_t i = 0; i < input->u.a.len; i++)
+			if (!recurse_descendants(C, input->u.a.v[i], results))
+				return false;
+		return true;
+	}
+	if (!jv_push(&C->arena, results, input))
+		return false;
+	if (input && input->t == JV_OBJ)
+		for (size_t i = 0; i < input->u.o->len; i++)
+			if (!recurse_descendants(C, input->u.o->vals[i], results))
+				return false;
+	return true;
+}
+
+static jv *
+eval_descendants(jn_ctx *C, jv *input)
+{
+	jv		   *results;
+
+	if (input == NULL)
+		return NULL;
+	results = TRY(jn_seq(C));
+	if (!recurse_descendants(C, input, results))
+		return jn_oom(C);
+	if (results->u.a.len == 1)
+		return results->u.a.v[0];
+	return results;
+}
+
+/* ---------------- operators ---------------- */
+
+static jv *
+numeric_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
+{
+	double		l,
+				r,
+				res;
+
+	if (lhs && !is_numeric(C, lhs))
+	{
+		if (C->failed)
+			return NULL;
+		return jn_fail(C, "T2001", -1, "The left side of the %s operator must evaluate to a number", op);
+	}
+	if (rhs && !is_numeric(C, rhs))
+	{
+		if (C->failed)
+			return NULL;
+		return jn_fail(C, "T2002", -1, "The right side of the %s operator must evaluate to a number", op);
+	}
+	if (lhs == NULL || rhs == NULL)
+		return NULL;
+	l = lhs->u.n;
+	r = rhs->u.n;
+	switch (op[0])
+	{
+		case '+':
+			res = l + r;
+			break;
+		case '-':
+			res = l - r;
+			break;
+		case '*':
+			res = l * r;
+			break;
+		case '/':
+			res = l / r;
+			break;
+		default:
+			res = fmod(l, r);
+			break;
+	}
+	return NEW(jv_num(&C->arena, res));
+}
+
+/* JavaScript's ===: scalars by value, arrays, objects and functions by identity */
+static bool
+js_strict_equal(const jv *a, const jv *b)
+{
+	if (a == b)
+		return true;
+	if (a == NULL || b == NULL || a->t == JV_ARR || a->t == JV_OBJ || a->t == JV_FUNC)
+		return false;
+	return jv_deep_equal(a, b);
+}
+
+static int
+str_cmp(const jv *a, const jv *b)
+{
+	size_t		n = a->u.s.len < b->u.s.len ? a->u.s.len : b->u.s.len;
+	int			c = memcmp(a->u.s.p, b->u.s.p, n);
+
+	if (c)
+		return c;
+	return a->u.s.len < b->u.s.len ? -1 : a->u.s.len > b->u.s.len ? 1 : 0;
+}
+
+static jv *
+comparison_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
+{
+	bool		lc = lhs == NULL || lhs->t == JV_STR || lhs->t == JV_NUM;
+	bool		rc = rhs == NULL || rhs->t == JV_STR || rhs->t == JV_NUM;
+	int			cmp;
+	bool		res;
+
+	if (!lc || !rc)
+		return jn_fail(C, "T2010", -1, "The expressions either side of operator \"%s\" must evaluate to numeric or string values", op);
+	if (lhs == NULL || rhs == NULL)
+		return NULL;
+	if (lhs->t != rhs->t)
+		return jn_fail(C, "T2009", -1, "The values either side of the operator %s must be of the same data type", op);
+	if (lhs->t == JV_NUM)
+	{
+		double		l = lhs->u.n,
+					r = rhs->u.n;
+
+		if (strcmp(op, "<") == 0)
+			res = l < r;
+		else if (strcmp(op, "<=") == 0)
+			res = l <= r;
+		else if (strcmp(op, ">") == 0)
+			res = l > r;
+		else
+			res = l >= r;
+		return NEW(jv_bool(&C->arena, res));
+	}
+	cmp = str_cmp(lhs, rhs);
+	if (strcmp(op, "<") == 0)
+		res = cmp < 0;
+	else if (strcmp(op, "<=") == 0)
+		res = cmp <= 0;
+	else if (strcmp(op, ">") == 0)
+		res = cmp > 0;
+	else
+		res = cmp >= 0;
+	return NEW(jv_bool(&C->arena, res));
+}
+
+static jv *
+range_op(jn_ctx *C, jv *lhs, jv *rhs)
+{
+	double		size;
+
+	if (lhs && !jv_is_integer(lhs))
+		return jn_fail(C, "T2003", -1, "The left side of the range operator (..) must evaluate to an integer");
+	if (rhs && !jv_is_integer(rhs))
+		return jn_fail(C, "T2004", -1, "The right side of the range operator (..) must evaluate to an integer");
+	if (lhs == NULL || rhs == NULL)
+		return NULL;
+	if (lhs->u.n > rhs->u.n)
+		return NULL;
+	size = rhs->u.n - lhs->u.n + 1;
+	if (size > 1e7)
+		return jn_fail(C, "D2014", -1, "The size of the sequence allocated by the range operator (..) must not exceed 1e7.  Attempted to allocate %.0f.", size);
+	return NEW(jv_range(&C->arena, lhs->u.n, (size_t) size));
+}
+
+static jv *
+eval_binary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
+{
+	const char *op = n->value;
+	jv		   *lhs = TRY(eval(C, n->lhs, input, env));
+	jv		   *rhs,
+			   *res = NULL;
+
+	if (strcmp(op, "and") == 0 || strcmp(op, "or") == 0)
+	{
+		bool		l = boolize(lhs);
+
+		if (op[0] == 'a' && !l)
+			return NEW(jv_bool(&C->arena, false));
+		if (op[0] == 'o' && l)
+			return NEW(jv_bool(&C->arena, true));
+		rhs = TRY(eval(C, n->rhs, input, env));
+		return NEW(jv_bool(&C->arena, boolize(rhs)));
+	}
+	rhs = TRY(eval(C, n->rhs, input, env));
+	switch (op[0])
+	{
+		case '+':
+		case '-':
+		case '*':
+		case '/':
+		case '%':
+			res = numeric_op(C, op, lhs, rhs);
+			break;
+		case '=':
+			res = NEW(jv_bool(&C->arena, lhs && rhs && jv_deep_equal(lhs, rhs)));
+			break;
+		case '!':
+			res = NEW(jv_bool(&C->arena, lhs && rhs && !jv_deep_equal(lhs, rhs)));
+			break;
+		case '<':
+		case '>':
+			res = comparison_op(C, op, lhs, rhs);
+			break;
+		case '&':
+			{
+				jv		   *ls = lhs ? TRY(jn_string_of(C, lhs, false)) : NULL;
+				jv		   *rs = rhs ? TRY(jn_string_of(C, rhs, false)) : NULL;
+				size_t		ll = ls ? ls->u.s.len : 0,
+							rl = rs ? rs->u.s.len : 0;
+				char	   *buf = jn_alloc(&C->arena, ll + rl + 1);
+
+				if (buf == NULL)
+					return jn_oom(C);
+				if (ll)
+					memcpy(buf, ls->u.s.p, ll);
+				if (rl)
+					memcpy(buf + ll, rs->u.s.p, rl);
+				res = NEW(jv_str_ref(&C->arena, buf, ll + rl));
+				break;
+			}
+		case '.':
+			res = range_op(C, lhs, rhs);
+			break;
+		case 'i':
+			{
+				bool		found = false;
+
+				if (lhs && rhs)
+				{
+					if (is_arr(rhs))
+					{
+						ITEMS(rhs);
+						for (size_t i = 0; i < rhs->u.a.len && !found; i++)
+							found = js_strict_equal(rhs->u.a.v[i], lhs);
+					}
+					else
+						found = js_strict_equal(rhs, lhs);
+				}
+				res = NEW(jv_bool(&C->arena, found));
+				break;
+			}
+	}
+	set_pos(C, n->pos, op, strlen(op));
+	return C->failed ? NULL : res;
+}
+
+static jv *
+eval_unary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
+{
+	if (n->value[0] == '-')
+	{
+		jv		   *v = TRY(eval(C, n->expr, input, env));
+
+		if (v == NULL)
+			return NULL;
+		if (is_numeric(C, v))
+			return NEW(jv_num(&C->arena, -v->u.n));
+		if (!C->failed)
+			jn_fail(C, "D1002", n->pos, "Cannot negate a non-numeric value");
+		set_pos(C, n->pos, "-", 1);
+		return NULL;
+	}
+	if (n->value[0] == '[')
+	{
+		jv		   *result = NEW(jv_arr(&C->arena, 0));
+
+		for (int i = 0; i < n->items.n; i++)
+		{
+			const jn_node *item = n->items.v[i];
+			jv		   *value = TRY(eval(C, item, input, env));
+
+			if (value == NULL)
+				continue;
+			if (item->type == N_UNARY && item->value[0] == '[')
+				PUSH(result, value);
+			else if (is_arr(value))
+			{
+				if ((value->flags & JA_RANGE) && result->u.a.len == 0 && n->items.n == 1)
+				{
+					result = NEW(jv_range(&C->arena, value->u.a.start, value->u.a.len));
+					continue;
+				}
+				ITEMS(value);
+				for (size_t k = 0; k < value->u.a.len; k++)
+					PUSH(result, value->u.a.v[k]);
+			}
+			else
+				PUSH(result, value);
+		}
+		if (n->consarray)
+			result->flags |= JA_CONS;
+		return result;
+	}
+	/* object constructor */
+	{
+		jn_group	g;
+
+		g.keys = n->keys;
+		g.vals = n->vals;
+		g.pos = n->pos;
+		return eval_group(C, &g, input, env);
+	}
+}
+
+static jv *
+eval_group(jn_ctx *C, const jn_group *g, jv *input, jn_frame *env)
+{
+	jv		   *result = NEW(jv_obj(&C->arena));
+	jv		   *groups = NEW(jv_obj(&C->arena));	/* key -> index into data/expr arrays */
+	jv		  **gdata;
+	int		   *gexpr;
+	size_t		ng = 0,
+				capg;
+	bool		reduce = is_arr(input) && (input->flags & JA_TUPLES);
+
+	if (!is_arr(input))
+	{
+		jv		   *s = TRY(jn_seq(C));
+
+		if (input)
+			PUSH(s, input);
+		input = s;
+	}
+	ITEMS(input);
+	capg = (input->u.a.len ? input->u.a.len : 1) * (size_t) g->keys.n + 1;
+	gdata = jn_alloc(&C->arena, capg * sizeof(jv *));
+	gexpr = jn_alloc(&C->arena, capg * sizeof(int));
+	if (gdata == NULL || gexpr == NULL)
+		return jn_oom(C);
+	for (size_t ii = 0; ii < (input->u.a.len ? input->u.a.len : 1); ii++)
+	{
+		jv		   *item = input->u.a.len ? input->u.a.v[ii] : NULL;
+		jn_frame   *e = env;
+
+		if (reduce)
+		{
+			e = frame_from_tuple(C, env, item);
+			if (e == NULL)
+				return jn_oom(C);
+		}
+		for (int pi = 0; pi < g->keys.n; pi++)
+		{
+			jv		   *key = TRY(eval(C, g->keys.v[pi], reduce ? jv_get(item, "@", 1) : item, e));
+			jv		   *slot;
+
+			if (key && key->t != JV_STR)
+				return jn_fail(C, "T1003", g->pos, "Key in object structure must evaluate to a string; got: %s", jn_type_name(key));
+			if (key == NULL)
+				continue;
+			slot = jv_get(groups, key->u.s.p, key->u.s.len);
+			if (slot)
+			{
+				size_t		gi = (size_t) slot->u.n;
+
+				if (gexpr[gi] != pi)
+					return jn_fail(C, "D1009", g->pos, "Multiple key definitions evaluate to same key: %.*s", (int) key->u.s.len, key->u.s.p);
+				gdata[gi] = TRY(jn_append(C, gdata[gi], item));
+			}
+			else
+			{
+				jv		   *idx = NEW(jv_num(&C->arena, (double) ng));
+
+				if (!jv_set(&C->arena, groups, key->u.s.p, key->u.s.len, idx))
+					return jn_oom(C);
+				gdata[ng] = item;
+				gexpr[ng] = pi;
+				ng++;
+			}
+		}
+	}
+	for (size_t gi = 0; gi < ng; gi++)
+	{
+		jv		   *context = gdata[gi];
+		jn_frame   *e = env;
+		jv		   *value;
+
+		if (reduce)
+		{
+			jv		   *tuple;
+
+			if (is_arr(context))
+			{
+				jv		   *first = context->u.a.v[0];
+
+				tuple = TRY(tuple_copy(C, first));
+				for (size_t k = 1; k < context->u.a.len; k++)
+				{
+					jv		   *t = context->u.a.v[k];
+
+					for (size_t p = 0; p < t->u.o->len; p++)
+					{
+						jv		   *merged = TRY(jn_append(C, jv_get(tuple, t->u.o->keys[p], t->u.o->klen[p]), t->u.o->vals[p]));
+
+						if (!jv_set(&C->arena, tuple, t->u.o->keys[p], t->u.o->klen[p], merged))
+							return jn_oom(C);
+					}
+				}
+			}
+			else
+				tuple = TRY(tuple_copy(C, context));
+			context = jv_get(tuple, "@", 1);
+			jv_del(tuple, "@", 1);
+			e = frame_from_tuple(C, env, tuple);
+			if (e == NULL)
+				return jn_oom(C);
+		}
+		value = TRY(eval(C, g->vals.v[gexpr[gi]], context, e));
+		if (value && !jv_set(&C->arena, result, groups->u.o->keys[gi], groups->u.o->klen[gi], value))
+			return jn_oom(C);
+	}
+	return result;
+}
+
+/* ---------------- sorting ---------------- */
+
+typedef struct sort_item
+{
+	jv		   *item;
+	jv		  **keys;
+} sort_item;
+
+typedef struct sort_ctx
+{
+	jn_ctx	   *C;
+	const jn_node *n;
+	int			nterms;
+} sort_ctx;
+
+/* >0 when a must come after b; sets C->failed on a type error */
+static int
+sort_compare(sort_ctx *S, const sort_item *a, const sort_item *b)
+{
+	jn_ctx	   *C = S->C;
+
+	for (int t = 0; t < S->nterms; t++)
+	{
+		jv		   *aa = a->keys[t],
+				   *bb = b->keys[t];
+		int			comp;
+
+		if (aa == NULL)
+		{
+			if (bb == NULL)
+				continue;
+			return 1;
+		}
+		if (bb == NULL)
+			return -1;
+		if ((aa->t != JV_STR && aa->t != JV_NUM) || (bb->t != JV_STR && bb->t != JV_NUM))
+		{
+			jn_fail(C, "T2008", S->n->pos, "The expressions within an order-by clause must evaluate to numeric or string values");
+			return 0;
+		}
+		if (aa->t != bb->t)
+		{
+			jn_fail(C, "T2007", S->n->pos, "Type mismatch within order-by clause. All values must be of the same type");
+			return 0;
+		}
+		if (aa->t == JV_NUM)
+			comp = aa->u.n == bb->u.n ? 0 : aa->u.n < bb->u.n ? -1 : 1;
+		else
+			comp = str_cmp(aa, bb);
+		if (comp == 0)
+			continue;
+		if (S->n->items.v[t]->descending)
+			comp = -comp;
+		return comp;
+	}
+	return 0;
+}
+
+static bool
+sort_after(void *ctx, const void *a, const void *b)
+{
+	return sort_compare(ctx, a, b) > 0;
+}
+
+static jv *
+eval_sort(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
+{
+	bool		tuples = is_arr(input) && (input->flags & JA_TUPLES);
+	sort_item  *items,
+			   *tmp;
+	size_t		len;
+	sort_ctx	S = {C, n, n->items.n};
+	jv		   *result;
+
+	if (!is_arr(input))
+		return input;
+	ITEMS(input);
+	len = input->u.a.len;
+	if (len <= 1)
+		return input;
+	items = jn_alloc(&C->arena, len * sizeof(sort_item));
+	tmp = jn_alloc(&C->arena, len * sizeof(sort_item));
+	if (items == NULL || tmp == NULL)
+		return jn_oom(C);
+	for (size_t i = 0; i < len; i++)
+	{
+		jv		   *item = input->u.a.v[i];
+		jv		   *context = item;
+		jn_frame   *e = env;
+
+		items[i].item = item;
+		items[i].keys = jn_alloc(&C->arena, (size_t) n->items.n * sizeof(jv *));
+		if (items[i].keys == NULL)
+			return jn_oom(C);
+		if (tuples)
+		{
+			context = jv_get(item, "@", 1);
+			e = frame_from_tuple(C, env, item);
+			if (e == NULL)
+				return jn_oom(C);
+		}
+		for (int t = 0; t < n->items.n; t++)
+			items[i].keys[t] = TRY(eval(C, n->items.v[t]->expr, context, e));
+	}
+	jn_stable_sort(items, len, sizeof(sort_item), tmp, sort_after, &S);
+	if (C->failed)
+		return NULL;
+	result = TRY(jn_seq(C));
+	result->flags |= input->flags & JA_TUPLES;
+	for (size_t i = 0; i < len; i++)
+		PUSH(result, items[i].item);
+	return result;
+}
+
+/* ---------------- functions ---------------- */
+
+static jv *
+eval_lambda(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
+{
+	jv		   *f = NEW(jv_new_func(C, F_LAMBDA));
+
+	f->u.f->node = n;
+	f->u.f->input = input;
+	f->u.f->env = env;
+	f->u.f->params = n->items;
+	f->u.f->sig = n->sig;
+	f->u.f->thunk = n->thunk;
+	f->u.f->arity = n->items.n;
+	return f;
+}
+
+int
+jn_func_arity(const jv *f)
+{
+	if (f == NULL || f->t != JV_FUNC)
+		return 0;
+	return f->u.f->arity;
+}
+
+static jv  *apply_inner(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input);
+
+static jv *
+apply_lambda(jn_ctx *C, jn_func *f, jv **args, int nargs)
+{
+	jn_frame   *env = frame_new(C, f->env);
+
+	if (env == NULL)
+		return jn_oom(C);
+	for (int i = 0; i < f->params.n; i++)
+	{
+		const jn_node *p = f->params.v[i];
+
+		if (!frame_bind(C, env, p->value, p->vlen, i < nargs ? args[i] : NULL))
+			return jn_oom(C);
+	}
+	return eval(C, f->node->body, f->input, env);
+}
+
+static jv *
+apply_partial_builtin(jn_ctx *C, jn_func *f, jv **args, int nargs, jv *input)
+{
+	jv		  **full = jn_alloc(&C->arena, (size_t) (f->nbound + 1) * sizeof(jv *));
+	int			k = 0;
+	jv		  **validated;
+	int			nv;
+
+	if (full == NULL)
+		return jn_oom(C);
+	for (int i = 0; i < f->nbound; i++)
+		full[i] = f->hole[i] ? (k < nargs ? args[k++] : NULL) : f->bound[i];
+	validated = jn_sig_validate(C, &f->builtin->sig, full, f->nbound, input, &nv);
+	if (validated == NULL)
+		return NULL;
+	return f->builtin->fn(C, validated, nv, input);
+}
+
+static jv *
+apply_inner(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input)
+{
+	jn_func    *f;
+
+	if (proc == NULL || proc->t != JV_FUNC)
+		return jn_fail(C, "T1006", -1, "Attempted to invoke a non-function");
+	f = proc->u.f;
+	if (f->sig && f->kind != F_PARTIAL_BUILTIN)
+	{
+		int			nv;
+		jv		  **v = jn_sig_validate(C, f->sig, args, nargs, input, &nv);
+
+		if (v == NULL)
+			return NULL;
+		args = v;
+		nargs = nv;
+	}
+	switch (f->kind)
+	{
+		case F_LAMBDA:
+			return apply_lambda(C, f, args, nargs);
+		case F_BUILTIN:
+			return f->builtin->fn(C, args, nargs, input);
+		case F_PARTIAL_BUILTIN:
+			return apply_partial_builtin(C, f, args, nargs, input);
+		case F_REGEX:
+			if (nargs < 1 || args[0] == NULL || args[0]->t != JV_STR)
+				return NULL;
+			return jn_regex_exec(C, proc, args[0]->u.s.p, args[0]->u.s.len);
+		case F_CHAIN:
+			{
+				jv		   *mid = TRY(jn_apply(C, f->f1, args, nargs, NULL));
+
+				return jn_apply(C, f->f2, &mid, 1, NULL);
+			}
+		case F_TRANSFORM:
+			return jn_transform_apply(C, f, nargs ? args[0] : NULL);
+	}
+	return NULL;
+}
+
+jv *
+jn_apply(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input)
+{
+	jv		   *result = TRY(apply_inner(C, proc, args, nargs, input));
+
+	while (result && result->t == JV_FUNC && result->u.f->thunk)
+	{
+		jn_func    *th = result->u.f;
+		const jn_node *call = th->node->body;
+		jv		   *next;
+		jv		  **eargs;
+
+		C->steps++;
+		next = TRY(eval(C, call->proc, th->input, th->env));
+		eargs = jn_alloc(&C->arena, (size_t) (call->items.n + 1) * sizeof(jv *));
+		if (eargs == NULL)
+			return jn_oom(C);
+		for (int i = 0; i < call->items.n; i++)
+			eargs[i] = TRY(eval(C, call->items.v[i], th->input, th->env));
+		result = apply_inner(C, next, eargs, call->items.n, input);
+		set_pos(C, call->pos, call->proc->type == N_VARIABLE ? call->proc->value : NULL,
+				call->proc->type == N_VARIABLE ? call->proc->vlen : 0);
+		if (C->failed)
+			return NULL;
+	}
+	return result;
+}
+
+jv *
+jn_apply_hof(jn_ctx *C, jv *f, jv *a1, jv *a2, jv *a3)
+{
+	jv		   *args[3] = {a1, a2, a3};
+	int			arity = jn_func_arity(f);
+	int			n = 1;
+
+	if (arity >= 2)
+		n = 2;
+	if (arity >= 3)
+		n = 3;
+	return jn_apply(C, f, args, n, NULL);
+}
+
+static const char *
+proc_name(const jn_node *proc, size_t *len)
+{
+	if (proc->type == N_PATH && proc->items.n > 0)
+	{
+		*len = proc->items.v[0]->vlen;
+		return proc->items.v[0]->value;
+	}
+	*len = proc->vlen;
+	return proc->value;
+}
+
+static jv *
+eval_function(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env, jv *applyto, bool has_applyto)
+{
+	jv		   *proc = TRY(eval(C, n->proc, input, env));
+	jv		  **args = jn_alloc(&C->arena, (size_t) (n->items.n + 2) * sizeof(jv *));
+	int			nargs = 0;
+	size_t		nlen;
+	const char *name;
+	jv		   *result;
+
+	if (args == NULL)
+		return jn_oom(C);
+	if (proc == NULL && n->proc->type == N_PATH)
+	{
+		bool		found;
+
+		frame_lookup(C, env, n->proc->items.v[0]->value, n->proc->items.v[0]->vlen, &found);
+		if (found)
+		{
+			jn_fail(C, "T1005", n->pos, "Attempted to invoke a non-function. Did you mean ${%s}?", n->proc->items.v[0]->value);
+			set_pos(C, n->pos, n->proc->items.v[0]->value, n->proc->items.v[0]->vlen);
+			return NULL;
+		}
+	}
+	if (has_applyto)
+		args[nargs++] = applyto;
+	for (int i = 0; i < n->items.n; i++)
+		args[nargs++] = TRY(eval(C, n->items.v[i], input, env));
+	result = jn_apply(C, proc, args, nargs, input);
+	name = proc_name(n->proc, &nlen);
+	set_pos(C, n->pos, name, nlen);
+	return C->failed ? NULL : result;
+}
+
+static jv *
+eval_partial(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
+{
+	jv		  **args = jn_alloc(&C->arena, (size_t) (n->items.n + 1) * sizeof(jv *));
+	bool	   *hole = jn_alloc(&C->arena, (size_t) (n->items.n + 1) * sizeof(bool));
+	jv		   *proc,
+			   *result;
+
+	if (args == NULL || hole == NULL)
+		return jn_oom(C);
+	for (int i = 0; i < n->items.n; i++)
+	{
+		const jn_node *a = n->items.v[i];
+
+		if (a->type == N_OPERATOR && a->value[0] == '?')
+			hole[i] = true;
+		else
+			args[i] = TRY(eval(C, a, input, env));
+	}
+	proc = TRY(eval(C, n->proc, input, env));
+	if (proc == NULL && n->proc->type == N_PATH)
+	{
+		bool		found;
+
+		frame_lookup(C, env, n->proc->items.v[0]->value, n->proc->items.v[0]->vlen, &found);
+		if (found)
+			return jn_fail(C, "T1007", n->pos, "Attempted to partially apply a non-function. Did you mean ${%s}?", n->proc->items.v[0]->value);
+	}
+	if (proc == NULL || proc->t != JV_FUNC)
+		return jn_fail(C, "T1008", n->pos, "Attempted to partially apply a non-function");
+	if (proc->u.f->kind == F_LAMBDA)
+	{
+		jn_func    *f = proc->u.f;
+		jn_frame   *e = frame_new(C, f->env);
+		jv		   *r;
+
+		if (e == NULL)
+			return jn_oom(C);
+		r = NEW(jv_new_func(C, F_LAMBDA));
+		r->u.f->node = f->node;
+		r->u.f->input = f->input;
+		r->u.f->env = e;
+		for (int i = 0; i < f->params.n; i++)
+		{
+			const jn_node *p = f->params.v[i];
+
+			if (i < n->items.n && hole[i])
+			{
+				jn_list    *l = &r->u.f->params;
+
+				if (!jn_grow(&C->arena, (void **) &l->v, l->n, &l->cap, sizeof(jn_node *)))
+					return jn_oom(C);
+				l->v[l->n++] = (jn_node *) p;
+			}
+			else if (!frame_bind(C, e, p->value, p->vlen, i < n->items.n ? args[i] : NULL))
+				return jn_oom(C);
+		}
+		r->u.f->arity = r->u.f->params.n;
+		return r;
+	}
+	if (proc->u.f->kind == F_BUILTIN || proc->u.f->kind == F_PARTIAL_BUILTIN)
+	{
+		/* the parameters: the builtin's own, or the holes of a partial application */
+		jn_func    *pf = proc->u.f;
+		int			nparams = pf->kind == F_BUILTIN ? pf->builtin->arity : pf->arity;
+		int			nb = pf->kind == F_BUILTIN ? (nparams > n->items.n ? nparams : n->items.n) : pf->nbound;
+		int			holes = 0,
+					k = 0;
+
+		result = NEW(jv_new_func(C, F_PARTIAL_BUILTIN));
+		result->u.f->builtin = pf->builtin;
+		result->u.f->bound = jn_alloc(&C->arena, (size_t) (nb + 1) * sizeof(jv *));
+		result->u.f->hole = jn_alloc(&C->arena, (size_t) (nb + 1) * sizeof(bool));
+		if (result->u.f->bound == NULL || result->u.f->hole == NULL)
+			return jn_oom(C);
+		for (int i = 0; i < nb; i++)
+		{
+			/* index of the parameter this slot fills, or -1 when already bound */
+			int			p = pf->kind == F_BUILTIN ? i : (pf->hole[i] ? k++ : -1);
+
+			if (p < 0)
+				result->u.f->bound[i] = pf->bound[i];
+			else if (p < n->items.n)
+			{
+				result->u.f->bound[i] = args[p];
+				result->u.f->hole[i] = hole[p];
+			}
+			holes += result->u.f->hole[i];
+		}
+		result->u.f->nbound = nb;
+		result->u.f->arity = holes;
+		return result;
+	}
+	return jn_fail(C, "T1008", n->pos, "Attempted to partially apply a non-function");
+}
+
+static jv *
+eval_apply(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
+{
+	jv		   *lhs = TRY(eval(C, n->lhs, input, env));
+	jv		   *func;
+
+	if (n->rhs->type == N_FUNCTION)
+		return eval_function(C, n->rhs, input, env, lhs, true);
+	func = TRY(eval(C, n->rhs, input, env));
+	if (func == NULL || func->t != JV_FUNC)
+		return jn_fail(C, "T2006", n->pos, "The right side of the function application operator ~> must be a function");
+	if (lhs && lhs->t == JV_FUNC)
+	{
+		jv		   *chain = NEW(jv_new_func(C, F_CHAIN));
+
+		chain->u.f->f1 = lhs;
+		chain->u.f->f2 = func;
+		chain->u.f->arity = 1;
+		return chain;
+	}
+	return jn_apply(C, func, &lhs, 1, NULL);
+}
+
+/* ---------------- transform ---------------- */
+
+jv *
+jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj)
+{
+	const jn_node *n = f->node;
+	jv		   *result,
+			   *matches;
+
+	if (obj == NULL)
+		return NULL;
+	if (obj->t != JV_OBJ && obj->t != JV_ARR)
+		return jn_fail(C, "T0410", n->pos, "Argument 1 of function transform does not match function signature");
+	result = TRY(jn_deep_clone(C, obj));
+	matches = TRY(eval(C, n->pattern, result, f->env));
+	if (matches == NULL)
+		return result;
+	if (!is_arr(matches))
+	{
+		jv		   *w = NEW(jv_arr(&C->arena, 0));
+
+		PUSH(w, matches);
+		matches = w;
+	}
+	ITEMS(matches);
+	for (size_t i = 0; i < matches->u.a.len; i++)
+	{
+		jv		   *match = matches->u.a.v[i];
+		jv		   *update = TRY(eval(C, n->update, match, f->env));
+
+		if (update)
+		{
+			if (update->t != JV_OBJ)
+				return jn_fail(C, "T2011", n->update->pos, "The insert/update clause of the transform expression must evaluate to an object");
+			if (match && match->t == JV_OBJ)
+				for (size_t k = 0; k < update->u.o->len; k++)
+					if (!jv_set(&C->arena, match, update->u.o->keys[k], update->u.o->klen[k], update->u.o->vals[k]))
+						return jn_oom(C);
+		}
+		if (n->del)
+		{
+			jv		   *dels = TRY(eval(C, n->del, match, f->env));
+
+			if (dels)
+			{
+				if (!is_arr(dels))
+				{
+					jv		   *w = NEW(jv_arr(&C->arena, 0));
+
+					PUSH(w, dels);
+					dels = w;
+				}
+				if (!jn_is_array_of(dels, JV_STR))
+					return jn_fail(C, "T2012", n->del->pos, "The delete clause of the transform expression must evaluate to a string or array of strings");
+				if (match && match->t == JV_OBJ)
+					for (size_t k = 0; k < dels->u.a.len; k++)
+						jv_del(match, dels->u.a.v[k]->u.s.p, dels->u.a.v[k]->u.s.len);
+			}
+		}
+	}
+	return result;
+}
+
+static jv *
+eval_transform(jn_ctx *C, const jn_node *n, jn_frame *env)
+{
+	static jn_sig transform_sig;
+	static bool parsed;
+	jv		   *f = NEW(jv_new_func(C, F_TRANSFORM));
+
+	if (!parsed)
+		parsed = jn_sig_parse("<(oa):o>", 8, &transform_sig) == NULL;
+	f->u.f->node = n;
+	f->u.f->env = env;
+	f->u.f->sig = &transform_sig;
+	f->u.f->arity = 1;
+	return f;
+}
+
+/* ---------------- dispatch ---------------- */
+
+static jv *
+eval_block(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
+{
+	jn_frame   *f = frame_new(C, env);
+	jv		   *result = NULL;
+
+	if (f == NULL)
+		return jn_oom(C);
+	for (int i = 0; i < n->items.n; i++)
+		result = TRY(eval(C, n->items.v[i], input, f));
+	return result;
+}
+
+static bool
+guard(jn_ctx *C, const jn_node *n)
+{
+	if (++C->depth > C->max_depth)
+	{
+		jn_fail(C, "U1001", n->pos, "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.");
+		return false;
+	}
+	if ((++C->steps & 1023) == 0)
+	{
+		if (C->max_steps && C->steps > C->max_steps)
+		{
+			jn_fail(C, "U1001", n->pos, "The evaluation exceeded its step budget");
+			return false;
+		}
+		if (C->cancel && C->cancel(C->cancel_arg))
+		{
+			jn_fail(C, "U1001", n->pos, "The evaluation was cancelled");
+			return false;
+		}
+	}
+	return true;
+}
+
+static jv *
+eval(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
+{
+	jv		   *r = NULL;
+	bool		found;
+
+	if (C->failed)
+		return NULL;
+	if (!guard(C, n))
+	{
+		C->depth--;
+		return NULL;
+	}
+	switch (n->type)
+	{
+		case N_PATH:
+			r = eval_path(C, n, input, env);
+			break;
+		case N_BINARY:
+			r = eval_binary(C, n, input, env);
+			break;
+		case N_UNARY:
+			r = eval_unary(C, n, input, env);
+			break;
+		case N_NAME:
+			r = jn_lookup(C, input, n->value, n->vlen);
+			break;
+		case N_STRING:
+		case N_NUMBER:
+		case N_VALUE:
+			r = n->lit;
+			break;
+		case N_WILDCARD:
+			r = eval_wildcard(C, input);
+			break;
+		case N_DESCENDANT:
+			r = eval_descendants(C, input);
+			break;
+		case N_PARENT:
+			r = frame_lookup(C, env, n->slot->label, strlen(n->slot->label), &found);
+			break;
+		case N_CONDITION:
+			{
+				jv		   *c = eval(C, n->cond, input, env);
+
+				if (C->failed)
+					break;
+				if (boolize(c))
+					r = eval(C, n->then, input, env);
+				else if (n->els)
+					r = eval(C, n->els, input, env);
+				break;
+			}
+		case N_BLOCK:
+			r = eval_block(C, n, input, env);
+			break;
+		case N_BIND:
+			r = eval(C, n->rhs, input, env);
+			if (!C->failed && !frame_bind(C, env, n->lhs->value, n->lhs->vlen, r))
+				jn_oom(C);
+			break;
+		case N_REGEX:
+			r = jn_regex_func(C, n);
+			break;
+		case N_FUNCTION:
+			r = eval_function(C, n, input, env, NULL, false);
+			break;
+		case N_VARIABLE:
+			if (n->vlen == 0)
+				r = (is_arr(input) && (input->flags & JA_OUTER)) ? input->u.a.v[0] : input;
+			else
+				r = frame_lookup(C, env, n->value, n->vlen, &found);
+			break;
+		case N_LAMBDA:
+			r = eval_lambda(C, n, input, env);
+			break;
+		case N_PARTIAL:
+			r = eval_partial(C, n, input, env);
+			break;
+		case N_APPLY:
+			r = eval_apply(C, n, input, env);
+			break;
+		case N_TRANSFORM:
+			r = eval_transform(C, n, env);
+			break;
+		default:
+			r = jn_fail(C, "S0206", n->pos, "Unknown expression type");
+			break;
+	}
+	C->depth--;
+	if (C->failed)
+	{
+		/* the innermost expression that knows its place names it */
+		set_pos(C, n->pos, NULL, 0);
+		return NULL;
+	}
+	for (int i = 0; i < n->predicate.n; i++)
+		r = TRY(eval_filter(C, n->predicate.v[i]->expr, r, env));
+	if (n->type != N_PATH && n->group)
+		r = TRY(eval_group(C, n->group, r, env));
+	if (r && r->t == JV_ARR && (r->flags & JA_SEQ) && !(r->flags & JA_TUPLES))
+	{
+		if (n->keep_array)
+			r->flags |= JA_KEEP;
+		if (r->u.a.len == 0)
+			r = NULL;
+		else if (r->u.a.len == 1 && !(r->flags & JA_KEEP) && !(r->flags & JA_RANGE))
+			r = r->u.a.v[0];
+	}
+	return r;
+}
+
+/* ---------------- the public entry points ---------------- */
+
+jn_expr *
+jn_compile(const char *text, size_t len, jn_error *err)
+{
+	jn_expr    *e = calloc(1, sizeof(jn_expr));
+
+	memset(err, 0, sizeof *err);
+	err->position = -1;
+	if (e == NULL)
+	{
+		snprintf(err->code, sizeof err->code, "U1001");
+		snprintf(err->message, sizeof err->message, "out of memory");
+		return NULL;
+	}
+	e->arena.limit = 64 * 1024 * 1024;
+	e->source = jn_strndup(&e->arena, text, len);
+	if (e->source)
+		e->root = jn_parse(e, e->source, len, err);
+	if (e->root == NULL)
+	{
+		if (err->code[0] == '\0')
+		{
+			snprintf(err->code, sizeof err->code, "S0201");
+			snprintf(err->message, sizeof err->message, "Syntax error");
+		}
+		jn_expr_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void
+jn_expr_free(jn_expr *e)
+{
+	if (e == NULL)
+		return;
+	for (int i = 0; i < e->nregex; i++)
+		jn_regex_free(e->regexes[i]);
+	free(e->regexes);
+	jn_arena_free(&e->arena);
+	free(e);
+}
+
+static double
+system_clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return floor((double) ts.tv_sec * 1000.0 + (double) ts.tv_nsec / 1e6);
+}
+
+double
+jn_now(jn_ctx *C)
+{
+	if (!C->now_read)
+	{
+		C->now = C->clock ? C->clock(C->clock_arg) : system_clock_ms();
+		C->now_read = true;
+	}
+	return C->now;
+}
+
+uint64_t
+jn_random_u64(jn_ctx *C)
+{
+	uint64_t	x;
+
+	if (C->rng == 0)
+		C->rng = (uint64_t) jn_now(C) ^ 0x9E3779B97F4A7C15ull;
+	x = C->rng;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	C->rng = x;
+	return x * 2685821657736338717ull;
+}
+
+int
+jn_evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *bindings,
+			const jn_options *opts, json_object **result, bool *is_undefined, jn_error *err)
+{
+	jn_ctx		C = {0};
+	jn_frame   *root;
+	jv		   *in = NULL,
+			   *r;
+	int			rc = -1;
+
+	memset(err, 0, sizeof *err);
+	err->position = -1;
+	*result = NULL;
+	*is_undefined = true;
+	C.err = err;
+	C.expr = expr;
+	C.max_depth = opts && opts->max_depth ? opts->max_depth : 2000;
+	C.max_steps = opts ? opts->max_steps : 0;
+	C.arena.limit = opts && opts->memory_limit ? opts->memory_limit : (size_t) 256 * 1024 * 1024;
+	C.cancel = opts ? opts->cancel : NULL;
+	C.cancel_arg = opts ? opts->cancel_arg : NULL;
+	C.clock = opts ? opts->clock : NULL;
+	C.clock_arg = opts ? opts->clock_arg : NULL;
+	root = frame_new(&C, NULL);
+	if (root == NULL)
+		goto oom;
+	if (has_input)
+	{
+		in = jv_from_json(&C.arena, input);
+		if (in == NULL)
+			goto oom;
+	}
+	if (bindings && json_object_is_type(bindings, json_type_object))
+	{
+		json_object_object_foreach(bindings, key, val)
+		{
+			jv		   *v = val ? jv_from_json(&C.arena, val) : jv_null(&C.arena);
+
+			if (v == NULL || !frame_bind(&C, root, key, strlen(key), v))
+				goto oom;
+		}
+	}
+	if (!frame_bind(&C, root, "$", 1, in))
+		goto oom;
+	if (in && in->t == JV_ARR && !(in->flags & JA_SEQ))
+	{
+		jv		   *w = jv_arr(&C.arena, JA_SEQ | JA_OUTER);
+
+		if (w == NULL || !jv_push(&C.arena, w, in))
+			goto oom;
+		in = w;
+	}
+	root = frame_new(&C, root);
+	if (root == NULL)
+		goto oom;
+	r = eval(&C, expr->root, in, root);
+	if (!C.failed)
+	{
+		if (r && r->t == JV_ARR && (r->flags & JA_RANGE) && r->u.a.len > 10000000)
+			r = NULL;
+		if (r != NULL && !(r->t == JV_FUNC))
+		{
+			*is_undefined = false;
+			*result = jv_to_json(r);
+		}
+		else if (r != NULL)
+		{
+			*is_undefined = false;
+			*result = json_object_new_string("");
+		}
+		rc = 0;
+	}
+	jn_arena_free(&C.arena);
+	return rc;
+oom:
+	jn_oom(&C);
+	jn_arena_free(&C.arena);
+	return -1;
+}

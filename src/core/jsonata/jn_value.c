@@ -1,0 +1,645 @@
+/*
+ * jn_value.c — arena, values, arrays, objects, json-c conversion, equality.
+ */
+#include "jsonata/jn_value.h"
+#include "jsonata/jn_numfmt.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct jn_chunk
+{
+	struct jn_chunk *next;
+	size_t		size;
+	size_t		off;
+	_Alignas(16) char data[];
+};
+
+#define CHUNK_SIZE (64 * 1024)
+
+void *
+jn_alloc(jn_arena *a, size_t n)
+{
+	struct jn_chunk *c = a->chunks;
+	void	   *p;
+
+	n = (n + 15) & ~(size_t) 15;
+	if (a->limit && a->used + n > a->limit)
+	{
+		a->exhausted = true;
+		return NULL;
+	}
+	if (c == NULL || c->off + n > c->size)
+	{
+		size_t		size = n > CHUNK_SIZE / 4 ? n : CHUNK_SIZE;
+
+		c = malloc(sizeof(struct jn_chunk) + size);
+		if (c == NULL)
+		{
+			a->exhausted = true;
+			return NULL;
+		}
+		c->size = size;
+		c->off = 0;
+		if (size == n && a->chunks)
+		{
+			/* a big block: keep the current chunk in front for small ones */
+			c->next = a->chunks->next;
+			a->chunks->next = c;
+		}
+		else
+		{
+			c->next = a->chunks;
+			a->chunks = c;
+		}
+	}
+	p = c->data + c->off;
+	c->off += n;
+	a->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *
+jn_strndup(jn_arena *a, const char *s, size_t n)
+{
+	char	   *p = jn_alloc(a, n + 1);
+
+	if (p)
+	{
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+bool
+jn_grow(jn_arena *a, void **v, int n, int *cap, size_t elem)
+{
+	int			newcap;
+	void	   *grown;
+
+	if (n < *cap)
+		return true;
+	newcap = *cap ? *cap * 2 : 4;
+	grown = jn_alloc(a, (size_t) newcap * elem);
+	if (grown == NULL)
+		return false;
+	if (n)
+		memcpy(grown, *v, (size_t) n * elem);
+	*v = grown;
+	*cap = newcap;
+	return true;
+}
+
+void
+jn_stable_sort(void *base, size_t n, size_t size, void *tmp,
+			   bool (*after) (void *ctx, const void *a, const void *b), void *ctx)
+{
+	char	   *v = base,
+			   *t = tmp;
+	size_t		mid = n / 2,
+				i = 0,
+				j = mid,
+				k = 0;
+
+	if (n < 2)
+		return;
+	jn_stable_sort(v, mid, size, tmp, after, ctx);
+	jn_stable_sort(v + mid * size, n - mid, size, tmp, after, ctx);
+	while (i < mid && j < n)
+	{
+		size_t		from = after(ctx, v + i * size, v + j * size) ? j++ : i++;
+
+		memcpy(t + k++ * size, v + from * size, size);
+	}
+	memcpy(t + k * size, v + i * size, (mid - i) * size);
+	k += mid - i;
+	memcpy(t + k * size, v + j * size, (n - j) * size);
+	memcpy(v, t, n * size);
+}
+
+void
+jn_arena_free(jn_arena *a)
+{
+	struct jn_chunk *c = a->chunks;
+
+	while (c)
+	{
+		struct jn_chunk *next = c->next;
+
+		free(c);
+		c = next;
+	}
+	a->chunks = NULL;
+	a->used = 0;
+}
+
+jv *
+jv_new_raw(jn_arena *a, jn_type t)
+{
+	jv		   *v = jn_alloc(a, sizeof(jv));
+
+	if (v)
+		v->t = t;
+	return v;
+}
+
+jv *
+jv_null(jn_arena *a)
+{
+	return jv_new_raw(a, JV_NULL);
+}
+
+jv *
+jv_bool(jn_arena *a, bool b)
+{
+	jv		   *v = jv_new_raw(a, JV_BOOL);
+
+	if (v)
+		v->u.b = b;
+	return v;
+}
+
+jv *
+jv_num(jn_arena *a, double n)
+{
+	jv		   *v = jv_new_raw(a, JV_NUM);
+
+	if (v)
+		v->u.n = n;
+	return v;
+}
+
+jv *
+jv_str_ref(jn_arena *a, const char *s, size_t len)
+{
+	jv		   *v = jv_new_raw(a, JV_STR);
+
+	if (v)
+	{
+		v->u.s.p = s;
+		v->u.s.len = len;
+	}
+	return v;
+}
+
+jv *
+jv_str(jn_arena *a, const char *s, size_t len)
+{
+	char	   *copy = jn_strndup(a, s, len);
+
+	return copy ? jv_str_ref(a, copy, len) : NULL;
+}
+
+jv *
+jv_arr(jn_arena *a, uint8_t flags)
+{
+	jv		   *v = jv_new_raw(a, JV_ARR);
+
+	if (v)
+		v->flags = flags;
+	return v;
+}
+
+jv *
+jv_obj(jn_arena *a)
+{
+	jv		   *v = jv_new_raw(a, JV_OBJ);
+
+	if (v && (v->u.o = jn_alloc(a, sizeof(jn_obj))) == NULL)
+		return NULL;
+	return v;
+}
+
+jv *
+jv_range(jn_arena *a, double start, size_t len)
+{
+	jv		   *v = jv_arr(a, JA_RANGE);
+
+	if (v)
+	{
+		v->u.a.start = start;
+		v->u.a.len = len;
+	}
+	return v;
+}
+
+static bool
+arr_reserve(jn_arena *a, jv *arr, size_t want)
+{
+	jv		  **grown;
+	size_t		cap;
+
+	if (want <= arr->u.a.cap)
+		return true;
+	cap = arr->u.a.cap ? arr->u.a.cap * 2 : 4;
+	while (cap < want)
+		cap *= 2;
+	grown = jn_alloc(a, cap * sizeof(jv *));
+	if (grown == NULL)
+		return false;
+	if (arr->u.a.len)
+		memcpy(grown, arr->u.a.v, arr->u.a.len * sizeof(jv *));
+	arr->u.a.v = grown;
+	arr->u.a.cap = cap;
+	return true;
+}
+
+bool
+jv_materialise(jn_arena *a, jv *arr)
+{
+	size_t		n = arr->u.a.len;
+	double		start = arr->u.a.start;
+
+	if (!(arr->flags & JA_RANGE))
+		return true;
+	arr->u.a.len = 0;
+	arr->u.a.cap = 0;
+	arr->u.a.v = NULL;
+	if (!arr_reserve(a, arr, n))
+		return false;
+	for (size_t i = 0; i < n; i++)
+	{
+		jv		   *num = jv_num(a, start + (double) i);
+
+		if (num == NULL)
+			return false;
+		arr->u.a.v[i] = num;
+	}
+	arr->u.a.len = n;
+	arr->flags &= ~JA_RANGE;
+	return true;
+}
+
+bool
+jv_push(jn_arena *a, jv *arr, jv *item)
+{
+	if ((arr->flags & JA_RANGE) && !jv_materialise(a, arr))
+		return false;
+	if (!arr_reserve(a, arr, arr->u.a.len + 1))
+		return false;
+	arr->u.a.v[arr->u.a.len++] = item;
+	return true;
+}
+
+/* ---- objects ---- */
+
+static uint32_t
+hash_key(const char *s, size_t n)
+{
+	uint32_t	h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char) s[i]) * 16777619u;
+	return h;
+}
+
+static long
+obj_find(const jn_obj *o, const char *key, size_t klen)
+{
+	if (o->hash)
+	{
+		size_t		mask = o->hcap - 1;
+		size_t		h = hash_key(key, klen) & mask;
+
+		for (;;)
+		{
+			int32_t		i = o->hash[h];
+
+			if (i < 0)
+				return -1;
+			if (o->klen[i] == klen && memcmp(o->keys[i], key, klen) == 0)
+				return i;
+			h = (h + 1) & mask;
+		}
+	}
+	for (size_t i = 0; i < o->len; i++)
+		if (o->klen[i] == klen && memcmp(o->keys[i], key, klen) == 0)
+			return (long) i;
+	return -1;
+}
+
+static bool
+obj_rehash(jn_arena *a, jn_obj *o)
+{
+	size_t		hcap = 16;
+
+	while (hcap < o->cap * 2)
+		hcap *= 2;
+	o->hash = jn_alloc(a, hcap * sizeof(int32_t));
+	if (o->hash == NULL)
+		return false;
+	o->hcap = hcap;
+	memset(o->hash, 0xff, hcap * sizeof(int32_t));
+	for (size_t i = 0; i < o->len; i++)
+	{
+		size_t		h = hash_key(o->keys[i], o->klen[i]) & (hcap - 1);
+
+		while (o->hash[h] >= 0)
+			h = (h + 1) & (hcap - 1);
+		o->hash[h] = (int32_t) i;
+	}
+	return true;
+}
+
+jv *
+jv_get(const jv *obj, const char *key, size_t klen)
+{
+	long		i;
+
+	if (obj == NULL || obj->t != JV_OBJ)
+		return NULL;
+	i = obj_find(obj->u.o, key, klen);
+	return i < 0 ? NULL : obj->u.o->vals[i];
+}
+
+bool
+jv_set(jn_arena *a, jv *obj, const char *key, size_t klen, jv *val)
+{
+	jn_obj	   *o = obj->u.o;
+	long		i = obj_find(o, key, klen);
+
+	if (i >= 0)
+	{
+		o->vals[i] = val;
+		return true;
+	}
+	if (o->len == o->cap)
+	{
+		size_t		cap = o->cap ? o->cap * 2 : 4;
+		const char **keys = jn_alloc(a, cap * sizeof(char *));
+		size_t	   *klens = jn_alloc(a, cap * sizeof(size_t));
+		jv		  **vals = jn_alloc(a, cap * sizeof(jv *));
+
+		if (!keys || !klens || !vals)
+			return false;
+		if (o->len)
+		{
+			memcpy(keys, o->keys, o->len * sizeof(char *));
+			memcpy(klens, o->klen, o->len * sizeof(size_t));
+			memcpy(vals, o->vals, o->len * sizeof(jv *));
+		}
+		o->keys = keys;
+		o->klen = klens;
+		o->vals = vals;
+		o->cap = cap;
+		o->hash = NULL;
+	}
+	o->keys[o->len] = key;
+	o->klen[o->len] = klen;
+	o->vals[o->len] = val;
+	o->len++;
+	if (o->hash)
+	{
+		size_t		h = hash_key(key, klen) & (o->hcap - 1);
+
+		while (o->hash[h] >= 0)
+			h = (h + 1) & (o->hcap - 1);
+		o->hash[h] = (int32_t) (o->len - 1);
+	}
+	else if (o->len > 8 && !obj_rehash(a, o))
+		return false;
+	return true;
+}
+
+void
+jv_del(jv *obj, const char *key, size_t klen)
+{
+	jn_obj	   *o = obj->u.o;
+	long		i = obj_find(o, key, klen);
+
+	if (i < 0)
+		return;
+	memmove(o->keys + i, o->keys + i + 1, (o->len - i - 1) * sizeof(char *));
+	memmove(o->klen + i, o->klen + i + 1, (o->len - i - 1) * sizeof(size_t));
+	memmove(o->vals + i, o->vals + i + 1, (o->len - i - 1) * sizeof(jv *));
+	o->len--;
+	if (o->hash)
+	{
+		/* rebuild in place: the table is big enough */
+		memset(o->hash, 0xff, o->hcap * sizeof(int32_t));
+		for (size_t k = 0; k < o->len; k++)
+		{
+			size_t		h = hash_key(o->keys[k], o->klen[k]) & (o->hcap - 1);
+
+			while (o->hash[h] >= 0)
+				h = (h + 1) & (o->hcap - 1);
+			o->hash[h] = (int32_t) k;
+		}
+	}
+}
+
+/* ---- json-c ---- */
+
+jv *
+jv_from_json(jn_arena *a, json_object *j)
+{
+	jv		   *v;
+
+	switch (json_object_get_type(j))
+	{
+		case json_type_null:
+			return jv_null(a);
+		case json_type_boolean:
+			return jv_bool(a, json_object_get_boolean(j));
+		case json_type_int:
+			if (json_object_get_int64(j) == INT64_MAX)
+				return jv_num(a, (double) json_object_get_uint64(j));
+			return jv_num(a, (double) json_object_get_int64(j));
+		case json_type_double:
+			return jv_num(a, json_object_get_double(j));
+		case json_type_string:
+			return jv_str_ref(a, json_object_get_string(j), (size_t) json_object_get_string_len(j));
+		case json_type_array:
+			{
+				size_t		n = json_object_array_length(j);
+
+				v = jv_arr(a, 0);
+				if (v == NULL || !arr_reserve(a, v, n))
+					return NULL;
+				for (size_t i = 0; i < n; i++)
+				{
+					jv		   *item = jv_from_json(a, json_object_array_get_idx(j, i));
+
+					if (item == NULL)
+						return NULL;
+					v->u.a.v[v->u.a.len++] = item;
+				}
+				return v;
+			}
+		case json_type_object:
+			v = jv_obj(a);
+			if (v == NULL)
+				return NULL;
+			{
+				json_object_object_foreach(j, key, val)
+				{
+					jv		   *item = jv_from_json(a, val);
+
+					if (item == NULL || !jv_set(a, v, key, strlen(key), item))
+						return NULL;
+				}
+			}
+			return v;
+	}
+	return NULL;
+}
+
+json_object *
+jv_to_json(const jv *v)
+{
+	json_object *j;
+
+	if (v == NULL)
+		return NULL;
+	switch (v->t)
+	{
+		case JV_NULL:
+			return NULL;
+		case JV_BOOL:
+			return json_object_new_boolean(v->u.b);
+		case JV_NUM:
+			{
+				double		d = v->u.n;
+				char		buf[JN_NUMFMT_BUFSZ];
+
+				if (!isfinite(d))
+					return NULL;
+				if (d == floor(d) && fabs(d) < 9007199254740992.0)
+					return json_object_new_int64((int64_t) d);
+				jn_num_to_js(d, buf);
+				return json_object_new_double_s(d, buf);
+			}
+		case JV_STR:
+			return json_object_new_string_len(v->u.s.p, (int) v->u.s.len);
+		case JV_ARR:
+			j = json_object_new_array();
+			if (v->flags & JA_RANGE)
+			{
+				for (size_t i = 0; i < v->u.a.len; i++)
+					json_object_array_add(j, json_object_new_int64((int64_t) (v->u.a.start + (double) i)));
+				return j;
+			}
+			for (size_t i = 0; i < v->u.a.len; i++)
+			{
+				const jv   *item = v->u.a.v[i];
+
+				if (item && item->t == JV_FUNC)
+					json_object_array_add(j, json_object_new_string(""));
+				else
+					json_object_array_add(j, jv_to_json(item));
+			}
+			return j;
+		case JV_OBJ:
+			j = json_object_new_object();
+			for (size_t i = 0; i < v->u.o->len; i++)
+			{
+				const jv   *item = v->u.o->vals[i];
+
+				if (item == NULL)
+					continue;
+				{
+					const char *key = v->u.o->keys[i];
+					size_t		klen = v->u.o->klen[i];
+					json_object *val = item->t == JV_FUNC ? json_object_new_string("") : jv_to_json(item);
+
+					if (key[klen] == '\0')
+						json_object_object_add(j, key, val);
+					else
+					{
+						/* a key sliced from a longer string */
+						char	   *copy = strndup(key, klen);
+
+						if (copy)
+							json_object_object_add(j, copy, val);
+						else
+							json_object_put(val);
+						free(copy);
+					}
+				}
+			}
+			return j;
+		case JV_FUNC:
+			return json_object_new_string("");
+	}
+	return NULL;
+}
+
+/* ---- equality ---- */
+
+static double
+range_at(const jv *v, size_t i)
+{
+	return v->u.a.start + (double) i;
+}
+
+bool
+jv_deep_equal(const jv *a, const jv *b)
+{
+	if (a == b)
+		return true;
+	if (a == NULL || b == NULL || a->t != b->t)
+		return false;
+	switch (a->t)
+	{
+		case JV_NULL:
+			return true;
+		case JV_BOOL:
+			return a->u.b == b->u.b;
+		case JV_NUM:
+			return a->u.n == b->u.n;
+		case JV_STR:
+			return a->u.s.len == b->u.s.len && memcmp(a->u.s.p, b->u.s.p, a->u.s.len) == 0;
+		case JV_ARR:
+			if (a->u.a.len != b->u.a.len)
+				return false;
+			for (size_t i = 0; i < a->u.a.len; i++)
+			{
+				if ((a->flags & JA_RANGE) || (b->flags & JA_RANGE))
+				{
+					if ((a->flags & JA_RANGE) && (b->flags & JA_RANGE))
+					{
+						if (range_at(a, i) != range_at(b, i))
+							return false;
+					}
+					else
+					{
+						const jv   *r = (a->flags & JA_RANGE) ? a : b;
+						const jv   *o = (a->flags & JA_RANGE) ? b : a;
+						const jv   *item = o->u.a.v[i];
+
+						if (item == NULL || item->t != JV_NUM || item->u.n != range_at(r, i))
+							return false;
+					}
+				}
+				else if (!jv_deep_equal(a->u.a.v[i], b->u.a.v[i]))
+					return false;
+			}
+			return true;
+		case JV_OBJ:
+			if (a->u.o->len != b->u.o->len)
+				return false;
+			for (size_t i = 0; i < a->u.o->len; i++)
+			{
+				const jv   *other = jv_get(b, a->u.o->keys[i], a->u.o->klen[i]);
+
+				if (other == NULL && a->u.o->vals[i] != NULL)
+					return false;
+				if (!jv_deep_equal(a->u.o->vals[i], other))
+					return false;
+			}
+			return true;
+		case JV_FUNC:
+			return false;
+	}
+	return false;
+}
+
+bool
+jv_is_integer(const jv *v)
+{
+	return v && v->t == JV_NUM && isfinite(v->u.n) && v->u.n == floor(v->u.n);
+}

@@ -1,0 +1,133 @@
+/*
+ * jn_value.h — JSONata values during an evaluation.
+ *
+ * Every value of one evaluation lives in that evaluation's arena and is freed
+ * with it, so closures, tuples and shared sub-documents need no reference
+ * counting. A NULL jv pointer is JSONata's "undefined". Arrays carry the
+ * sequence flags of the reference implementation (a sequence, keep-singleton,
+ * the outer wrapper of an array input, an explicitly constructed array, a
+ * tuple stream); a range may stay lazy (start + length) until its items are
+ * needed, so `[1..10000000] ~> $count()` allocates nothing.
+ */
+#ifndef JN_VALUE_H
+#define JN_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+typedef enum jn_type
+{
+	JV_NULL,
+	JV_BOOL,
+	JV_NUM,
+	JV_STR,
+	JV_ARR,
+	JV_OBJ,
+	JV_FUNC
+} jn_type;
+
+/* array flags */
+#define JA_SEQ		0x01		/* a sequence (flattens, singleton collapses) */
+#define JA_KEEP		0x02		/* keep a singleton as an array ([] in a path) */
+#define JA_OUTER	0x04		/* wraps an array given as input */
+#define JA_CONS		0x08		/* built by an array constructor */
+#define JA_TUPLES	0x10		/* a stream of tuples (focus, index, parent bindings) */
+#define JA_RANGE	0x20		/* lazy range: items not materialised yet */
+
+typedef struct jv jv;
+typedef struct jn_obj jn_obj;
+typedef struct jn_func jn_func;
+typedef struct jn_arena jn_arena;
+
+struct jv
+{
+	uint8_t		t;
+	uint8_t		flags;
+	union
+	{
+		bool		b;
+		double		n;
+		struct
+		{
+			const char *p;
+			size_t		len;
+		}			s;
+		struct
+		{
+			jv		  **v;
+			size_t		len;
+			size_t		cap;
+			double		start;	/* first number of a lazy range */
+		}			a;
+		jn_obj	   *o;
+		jn_func    *f;
+	}			u;
+};
+
+struct jn_obj
+{
+	const char **keys;
+	size_t	   *klen;
+	jv		  **vals;
+	size_t		len;
+	size_t		cap;
+	int32_t    *hash;			/* open addressing over indexes, when large */
+	size_t		hcap;
+};
+
+/* ---- arena ---- */
+struct jn_arena
+{
+	struct jn_chunk *chunks;
+	size_t		used;			/* bytes handed out, against limit */
+	size_t		limit;			/* 0: unbounded */
+	bool		exhausted;		/* a request went over the limit */
+};
+
+void	   *jn_alloc(jn_arena *a, size_t n);	/* zeroed; NULL when over the limit */
+char	   *jn_strndup(jn_arena *a, const char *s, size_t n);
+/* makes room in an arena vector *v of n elements for one more (doubling *cap) */
+bool		jn_grow(jn_arena *a, void **v, int n, int *cap, size_t elem);
+void		jn_arena_free(jn_arena *a);
+
+/*
+ * A stable merge sort of n elements of size bytes; tmp has room for n.
+ * after(ctx, a, b): a must come after b.
+ */
+void		jn_stable_sort(void *base, size_t n, size_t size, void *tmp,
+						   bool (*after) (void *ctx, const void *a, const void *b), void *ctx);
+
+/* ---- constructors (NULL when the arena is exhausted) ---- */
+jv		   *jv_new_raw(jn_arena *a, jn_type t);
+jv		   *jv_null(jn_arena *a);
+jv		   *jv_bool(jn_arena *a, bool b);
+jv		   *jv_num(jn_arena *a, double n);
+jv		   *jv_str(jn_arena *a, const char *s, size_t len);	/* copies */
+jv		   *jv_str_ref(jn_arena *a, const char *s, size_t len);	/* no copy */
+jv		   *jv_arr(jn_arena *a, uint8_t flags);
+jv		   *jv_obj(jn_arena *a);
+jv		   *jv_range(jn_arena *a, double start, size_t len);
+
+/* ---- arrays ---- */
+bool		jv_push(jn_arena *a, jv *arr, jv *item);	/* false: out of memory */
+bool		jv_materialise(jn_arena *a, jv *arr);	/* a lazy range gets its items */
+#define JV_IS_SEQ(v) ((v) && (v)->t == JV_ARR && ((v)->flags & JA_SEQ))
+
+/* ---- objects ---- */
+jv		   *jv_get(const jv *obj, const char *key, size_t klen);
+bool		jv_set(jn_arena *a, jv *obj, const char *key, size_t klen, jv *val);
+void		jv_del(jv *obj, const char *key, size_t klen);
+
+/* ---- conversions ---- */
+jv		   *jv_from_json(jn_arena *a, json_object *j);
+/* new json-c value (the caller owns it); undefined items of arrays become null */
+json_object *jv_to_json(const jv *v);
+
+/* ---- comparisons, printing ---- */
+bool		jv_deep_equal(const jv *a, const jv *b);
+bool		jv_is_integer(const jv *v);
+
+#endif

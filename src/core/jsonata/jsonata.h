@@ -1,0 +1,57 @@
+/*
+ * jsonata.h — JSONata 2.0.6 in C: compile an expression once, evaluate it many
+ * times against json-c documents.
+ *
+ * Errors are values: every failure fills a jn_error with JSONata's code
+ * (S0xxx syntax, T1xxx/T2xxx type, D1xxx-D3xxx dynamic, U1001 guard), the
+ * character position in the expression and a message. Nothing longjmps.
+ * Evaluation is bounded: nesting depth, a step budget, an arena size, and a
+ * cancel callback the host polls (a query cancel or statement_timeout).
+ */
+#ifndef JSONATA_H
+#define JSONATA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+typedef struct jn_error
+{
+	char		code[8];		/* "" when no error */
+	int			position;		/* character offset in the expression, -1 unknown */
+	char		token[64];
+	char		message[512];
+} jn_error;
+
+typedef struct jn_expr jn_expr;
+
+typedef struct jn_options
+{
+	int			max_depth;		/* nested evaluations; 0: default (2000) */
+	uint64_t	max_steps;		/* evaluation steps; 0: unbounded */
+	size_t		memory_limit;	/* bytes of values; 0: default (256 MB) */
+	/* polled every few thousand steps; returning true stops with U1001 */
+	bool		(*cancel) (void *arg);
+	void	   *cancel_arg;
+	/* milliseconds since the epoch for $now()/$millis(); NULL: the system clock */
+	double		(*clock) (void *arg);
+	void	   *clock_arg;
+} jn_options;
+
+/* Compiles an expression; NULL with err filled on a syntax error. */
+jn_expr    *jn_compile(const char *text, size_t len, jn_error *err);
+void		jn_expr_free(jn_expr *expr);
+
+/*
+ * Evaluates against input (has_input false: undefined input; json-c's NULL is null) with variables from
+ * bindings (a json object or NULL). Returns 0 and sets *result (NULL when the
+ * result is undefined; otherwise a new json-c value the caller puts, which may
+ * itself be NULL for JSON null: check *is_undefined) or -1 with err filled.
+ */
+int			jn_evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *bindings,
+						const jn_options *opts, json_object **result, bool *is_undefined,
+						jn_error *err);
+
+#endif

@@ -1,0 +1,194 @@
+/*
+ * test_jsonata.c — the JSONata core's interface: compile errors with codes
+ * and positions, evaluation against inputs and bindings, undefined versus
+ * null, a compiled expression evaluated many times, and the guard rails
+ * (depth, step budget, cancel callback, memory limit, host clock).
+ */
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "jsonata/jsonata.h"
+#include "unit.h"
+
+/* evaluates expr against input text (NULL: undefined) and returns the JSON text, "undefined" or "error CODE" */
+static char result_text[4096];
+
+static const char *
+run_opts(const char *expr, const char *input, const char *bindings, const jn_options *opts)
+{
+	jn_error	err;
+	jn_expr    *e = jn_compile(expr, strlen(expr), &err);
+	json_object *in = input ? json_tokener_parse(input) : NULL;
+	json_object *b = bindings ? json_tokener_parse(bindings) : NULL;
+	json_object *out = NULL;
+	bool		undef;
+
+	if (e == NULL)
+		snprintf(result_text, sizeof result_text, "compile %s@%d", err.code, err.position);
+	else if (jn_evaluate(e, in, input != NULL, b, opts, &out, &undef, &err) != 0)
+		snprintf(result_text, sizeof result_text, "error %s", err.code);
+	else if (undef)
+		snprintf(result_text, sizeof result_text, "undefined");
+	else
+		snprintf(result_text, sizeof result_text, "%s", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN));
+	json_object_put(out);
+	json_object_put(in);
+	json_object_put(b);
+	jn_expr_free(e);
+	return result_text;
+}
+
+static const char *
+run(const char *expr, const char *input)
+{
+	return run_opts(expr, input, NULL, NULL);
+}
+
+static int	cancel_calls;
+
+static bool
+cancel_after_three(void *arg)
+{
+	(void) arg;
+	return ++cancel_calls >= 3;
+}
+
+static double
+fixed_clock(void *arg)
+{
+	(void) arg;
+	return 1500000000000.0;
+}
+
+static void
+test_syntax_errors(void)
+{
+	CHECK_STR(run("1 +", NULL), "compile S0207@3");
+	CHECK_STR(run("\"abc", NULL), "compile S0101@4");
+	CHECK_STR(run("$x := ", NULL), "compile S0207@6");
+	CHECK_STR(run("1 ]", NULL), "compile S0201@2");
+	CHECK_STR(run("(1; 2", NULL), "compile S0203@5");
+	CHECK_STR(run("1 := 2", NULL), "compile S0212@0");
+	CHECK_STR(run("/* never closed", NULL), "compile S0106@0");
+	CHECK_STR(run("a.1", NULL), "compile S0213@2");
+	CHECK_STR(run("function($x)<x-y>{$x}", NULL), "compile S0401@12");
+	CHECK_STR(run("%.a", NULL), "compile S0217@0");
+}
+
+static void
+test_paths_and_sequences(void)
+{
+	const char *doc = "{\"a\": [{\"b\": 1}, {\"b\": [2, 3]}, {\"c\": 4}], \"s\": \"x\"}";
+
+	CHECK_STR(run("a.b", doc), "[1,2,3]");
+	CHECK_STR(run("a[0].b", doc), "1");
+	CHECK_STR(run("a[0].b[]", doc), "[1]");
+	CHECK_STR(run("a[-1]", doc), "{\"c\":4}");
+	CHECK_STR(run("a[c > 1].c", doc), "4");
+	CHECK_STR(run("a[b > 1].b", doc), "error T2010");
+	CHECK_STR(run("a.nothing", doc), "undefined");
+	CHECK_STR(run("**.b", doc), "[1,2,3]");
+	CHECK_STR(run("a#$i[$i > 0].($i)", doc), "[1,2]");
+	CHECK_STR(run("a.b.%.c", "{\"a\": {\"b\": 1, \"c\": 5}}"), "5");
+	CHECK_STR(run("[3, 1, 2]^($)", NULL), "[1,2,3]");
+	CHECK_STR(run("a{ $string(b): $count(b) }", "{\"a\": [{\"b\": 1}, {\"b\": 1}, {\"b\": 2}]}"), "{\"1\":2,\"2\":1}");
+	CHECK_STR(run("$", "[1, 2]"), "[1,2]");
+	CHECK_STR(run("$[0]", "[1, 2]"), "1");
+	CHECK_STR(run("$", "null"), "null");
+	CHECK_STR(run("$", NULL), "undefined");
+}
+
+static void
+test_operators_and_functions(void)
+{
+	CHECK_STR(run("1 + 2 * 3", NULL), "7");
+	CHECK_STR(run("0.1 + 0.2", NULL), "0.30000000000000004");
+	CHECK_STR(run("\"a\" & 1.5 & true", NULL), "\"a1.5true\"");
+	CHECK_STR(run("2 in [1, 2]", NULL), "true");
+	CHECK_STR(run("1 < \"a\"", NULL), "error T2009");
+	CHECK_STR(run("\"a\" + 1", NULL), "error T2001");
+	CHECK_STR(run("($x := 5; $x * 2)", NULL), "10");
+	CHECK_STR(run("$x := 5; $x * 2", NULL), "compile S0201@7");
+	CHECK_STR(run("($f := function($a, $b){$a + $b}; $f(1, 2))", NULL), "3");
+	CHECK_STR(run("($add3 := $sum([?, 3]) ; 1)", NULL), "compile S0211@16");
+	CHECK_STR(run("($first := $substring(?, 0, 1); $first(\"hello\"))", NULL), "\"h\"");
+	CHECK_STR(run("[1, 2, 3] ~> $map(function($v){$v * 10})", NULL), "[10,20,30]");
+	CHECK_STR(run("$reduce([1, 2, 3, 4], function($a, $b){$a + $b})", NULL), "10");
+	CHECK_STR(run("$sort([3, 1, 2], function($a, $b){$a < $b})", NULL), "[3,2,1]");
+	CHECK_STR(run("$ ~> |a|{\"x\": 1}, [\"y\"]|", "{\"a\": {\"y\": 2}}"), "{\"a\":{\"x\":1}}");
+	CHECK_STR(run("$replace(\"abcabc\", /b(c)/, \"[$1]\")", NULL), "\"a[c]a[c]\"");
+	CHECK_STR(run("$match(\"\", /x*/)", NULL), "{\"match\":\"\",\"index\":0,\"groups\":[]}");
+	CHECK_STR(run("$match(\"ab\", /x*/)", NULL), "error D1004");
+	CHECK_STR(run("$split(\"a1b\", /\\d*/)", NULL), "error D1004");
+	CHECK_STR(run("$length(\"h\xc3\xa9llo\")", NULL), "5");
+	CHECK_STR(run("$string(1e21)", NULL), "\"1e+21\"");
+	CHECK_STR(run("$sum(\"a\")", NULL), "error T0412");
+	CHECK_STR(run("$formatNumber(1234.5, \"#,##0.00\")", NULL), "\"1,234.50\"");
+	CHECK_STR(run("$error(\"boom\")", NULL), "error D3137");
+	CHECK_STR(run("$nothing()", NULL), "error T1006");
+	CHECK_STR(run("sum(1)", "{}"), "error T1005");
+	CHECK_STR(run_opts("$v * 2", NULL, "{\"v\": 21}", NULL), "42");
+}
+
+static void
+test_compile_once(void)
+{
+	jn_error	err;
+	jn_expr    *e = jn_compile("items[price > 5].name", 21, &err);
+
+	CHECK(e != NULL);
+	for (int i = 0; e && i < 3; i++)
+	{
+		char		doc[200];
+		json_object *in,
+				   *out = NULL;
+		bool		undef;
+
+		snprintf(doc, sizeof doc, "{\"items\": [{\"name\": \"a\", \"price\": %d}, {\"name\": \"b\", \"price\": 10}]}", 4 + i);
+		in = json_tokener_parse(doc);
+		CHECK_INT(jn_evaluate(e, in, true, NULL, NULL, &out, &undef, &err), 0);
+		CHECK_STR(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN), i < 2 ? "\"b\"" : "[\"a\",\"b\"]");
+		json_object_put(out);
+		json_object_put(in);
+	}
+	jn_expr_free(e);
+}
+
+static void
+test_guard_rails(void)
+{
+	jn_options	opts = {0};
+
+	/* a runaway non-tail recursion stops at the depth limit */
+	CHECK_STR(run("($f := function($n){1 + $f($n + 1)}; $f(0))", NULL), "error U1001");
+	/* a tail call runs in constant C stack */
+	CHECK_STR(run("($f := function($n){$n = 0 ? \"done\" : $f($n - 1)}; $f(100000))", NULL), "\"done\"");
+	/* a step budget */
+	opts.max_steps = 10000;
+	CHECK_STR(run_opts("($f := function($n){$n = 0 ? 0 : $f($n - 1)}; $f(1000000))", NULL, NULL, &opts), "error U1001");
+	/* the cancel callback is polled and stops the evaluation */
+	memset(&opts, 0, sizeof opts);
+	opts.cancel = cancel_after_three;
+	CHECK_STR(run_opts("($f := function($n){$n = 0 ? 0 : $f($n - 1)}; $f(1000000))", NULL, NULL, &opts), "error U1001");
+	CHECK_INT(cancel_calls, 3);
+	/* memory: a large range is counted lazily, materialised only within the limit */
+	CHECK_STR(run("[1..10000000] ~> $count()", NULL), "10000000");
+	memset(&opts, 0, sizeof opts);
+	opts.memory_limit = 8 * 1024 * 1024;
+	CHECK_STR(run_opts("[1..10000000].($ + 1) ~> $count()", NULL, NULL, &opts), "error U1001");
+	CHECK_STR(run_opts("$reduce([1..100000], function($a, $b){$a & \"xxxxxxxxxx\"})", NULL, NULL, &opts), "error U1001");
+	CHECK_STR(run("[1..10000001]", NULL), "error D2014");
+	/* the host's clock */
+	memset(&opts, 0, sizeof opts);
+	opts.clock = fixed_clock;
+	CHECK_STR(run_opts("$millis()", NULL, NULL, &opts), "1500000000000");
+}
+
+UNIT_MAIN("test_jsonata", {
+	test_syntax_errors();
+	test_paths_and_sequences();
+	test_operators_and_functions();
+	test_compile_once();
+	test_guard_rails();
+})
