@@ -138,7 +138,7 @@ unit:
 # ---- libFuzzer targets (clang) ----
 # The list is explicit: a target that is listed but does not build, or does
 # not run for its time, fails (test/fuzz/run-target.sh). Add new ones here.
-FUZZ_NAMES    = fuzz_definition fuzz_expression fuzz_ddb_expression
+FUZZ_NAMES    = fuzz_definition fuzz_expression fuzz_ddb_expression fuzz_jsonata fuzz_jsonata_lib
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS   = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                 -D_GNU_SOURCE -Isrc -Isrc/core $(CORE_CFLAGS)
