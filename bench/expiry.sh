@@ -22,6 +22,7 @@
 #   lateness     commit time of the reservation's update - its due time
 #                (pg_xact_commit_timestamp: when others see it), p50 and p99
 #
+# BENCH_NOTIFY (default on, booking's default) sets booking.notify for the cluster.
 # Prints a markdown table on stdout, progress on stderr, with the load average
 # before and after each engine. Nothing asserts on time; it fails only if an
 # engine does not finish all N jobs in 300 s.
@@ -34,6 +35,7 @@ BENCH_PORT=${BENCH_PORT:-55400}
 BENCH_N=${BENCH_N:-20000}
 BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_ENGINES=${BENCH_ENGINES:-"booking1 booking2 graphile pgboss-job pgboss-batch"}
+BENCH_NOTIFY=${BENCH_NOTIFY:-on}
 . "$BENCH/lib/bench.sh"
 
 bench_build
@@ -43,7 +45,7 @@ if [ ! -d "$BENCH/queues/node_modules/pg-boss" ] || [ ! -d "$BENCH/queues/node_m
 fi
 # bench_cluster creates the extension in database postgres; the benchmark uses "bench"
 bench_cluster "$BENCH_DIR" "$BENCH_PORT" "booking.database = 'bench'" "track_commit_timestamp = on" "fsync = on" \
-	"max_connections = 100"
+	"max_connections = 100" "booking.notify = $BENCH_NOTIFY"
 CONN="postgresql://postgres@localhost:$BENCH_PORT/bench"
 q() { cluster_psql "$BENCH_DIR" "$BENCH_PORT" -q -At -d bench "$@"; }
 sql -c "CREATE DATABASE bench" >/dev/null
@@ -121,8 +123,8 @@ measure() {
 
 label() {
 	case $1 in
-	booking1) echo "booking, booking.workers = 1" ;;
-	booking2) echo "booking, booking.workers = 2" ;;
+	booking1) echo "booking, booking.workers = 1, booking.notify $BENCH_NOTIFY" ;;
+	booking2) echo "booking, booking.workers = 2, booking.notify $BENCH_NOTIFY" ;;
 	graphile) echo "graphile-worker 0.18.0 (concurrency 10, local queue 100)" ;;
 	pgboss-job) echo "pg-boss 12.38.0, one UPDATE per job in the job's transaction" ;;
 	pgboss-batch) echo "pg-boss 12.38.0, one UPDATE per batch of 100" ;;
