@@ -68,18 +68,6 @@ SELECT booking.sfn_create_state_machine('expire', '{
 }', role => 'postgres');
 SQL
 
-# set_workers K: booking.workers = K (a restart), then wait for them
-set_workers() {
-	echo "booking.workers = $1" | runuser -u postgres -- tee -a "$BENCH_DIR/data/booking.conf" >/dev/null
-	cluster_stop "$BENCH_DIR"
-	cluster_start "$BENCH_DIR" "$BENCH_PORT" || die "restarting the cluster"
-	for _ in $(seq 1 100); do
-		[ "$(q -c "SELECT count(*) FROM booking.timer_workers()")" = "$1" ] && return 0
-		sleep 0.1
-	done
-	die "the $1 timer workers did not start"
-}
-
 # fresh: N open reservations, no executions, no queue jobs
 fresh() {
 	q >/dev/null <<SQL
@@ -136,9 +124,9 @@ echo "| engine | N | runs | scheduled/s | completed/s | lateness p50 / p99 (s) |
 echo "|---|---:|---:|---:|---:|---|---|"
 for engine in $BENCH_ENGINES; do
 	case $engine in
-	booking1) set_workers 1 ;;
-	booking2) set_workers 2 ;;
-	*) set_workers 0 ;;
+	booking1) bench_reconfigure bench 1 ;;
+	booking2) bench_reconfigure bench 2 ;;
+	*) bench_reconfigure bench 0 ;;
 	esac
 	load0=$(cut -d' ' -f1-3 /proc/loadavg)
 	S=() C=() P50=() P99=()

@@ -43,18 +43,6 @@ SELECT booking.sfn_create_state_machine('tick', '{
 }', role => 'postgres');
 SQL
 
-# configure WORKERS NOTIFY: a restart with these settings, then wait for the workers
-configure() {
-	printf 'booking.workers = %s\nbooking.notify = %s\n' "$1" "$2" | runuser -u postgres -- tee -a "$BENCH_DIR/data/booking.conf" >/dev/null
-	cluster_stop "$BENCH_DIR"
-	cluster_start "$BENCH_DIR" "$BENCH_PORT" || die "restarting the cluster"
-	for _ in $(seq 1 100); do
-		[ "$(q -c "SELECT count(*) FROM booking.timer_workers()")" = "$1" ] && return 0
-		sleep 0.1
-	done
-	die "the $1 timer workers did not start"
-}
-
 # park P: P more executions waiting a year ahead (batches of 10,000, notify off)
 park() {
 	local p=$1 a b
@@ -90,13 +78,13 @@ echo "|---:|---:|---|---:|---:|---:|---|"
 parked=0
 for target in $BENCH_PARKED; do
 	t0=$(date +%s.%N)
-	configure 1 off
+	bench_reconfigure bench 1 "booking.notify = off"
 	park $((target - parked))
 	parked=$target
 	log "parked $target: setup took $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }') s"
 	for workers in 1 2; do
 		for notify in on off; do
-			configure "$workers" "$notify"
+			bench_reconfigure bench "$workers" "booking.notify = $notify"
 			load0=$(cut -d' ' -f1-3 /proc/loadavg)
 			R=()
 			for run in $(seq 1 "$BENCH_RUNS"); do
