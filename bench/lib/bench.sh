@@ -8,6 +8,8 @@
 #                                 CREATE EXTENSION booking (in database postgres); no timer
 #                                 workers unless a LINE (added to its configuration) says
 #                                 so; stopped at exit (also on failure)
+#   bench_reconfigure DB K [LINE...]  restarts that cluster with booking.workers = K and the
+#                                 LINEs added, then waits until its K timer workers serve DB
 #   sql [psql args]               psql -At on that cluster (ON_ERROR_STOP)
 #   median N...                   the median (the lower middle for an even count)
 #   machine                       one line: cores, CPU, PostgreSQL version
@@ -50,6 +52,22 @@ bench_cluster() {
 	done
 	cluster_start "$dir" "$port" || die "starting the cluster in $dir"
 	sql -c "CREATE EXTENSION booking" >/dev/null || die "CREATE EXTENSION booking"
+}
+
+bench_reconfigure() {
+	local db=$1 workers=$2 line
+	shift 2
+	for line in "booking.workers = $workers" "$@"; do
+		echo "$line" | runuser -u postgres -- tee -a "$_BENCH_CLUSTER_DIR/data/booking.conf" >/dev/null
+	done
+	cluster_stop "$_BENCH_CLUSTER_DIR"
+	cluster_start "$_BENCH_CLUSTER_DIR" "$BENCH_CLUSTER_PORT" || die "restarting the cluster"
+	# the workers connect once their database exists (they retry every 5 s)
+	for _ in $(seq 1 100); do
+		[ "$(sql -d "$db" -c "SELECT count(*) FROM booking.timer_workers()")" = "$workers" ] && return 0
+		sleep 0.1
+	done
+	die "the $workers timer workers did not start"
 }
 
 sql() { cluster_psql "$_BENCH_CLUSTER_DIR" "$BENCH_CLUSTER_PORT" -q -At "$@"; }

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# bench/expiry.sh — the booking story's expiry as a job, booking against two job queues.
+#
+# One private cluster (BENCH_DIR, port BENCH_PORT, default 55400; fsync on,
+# track_commit_timestamp on), database "bench", a table of N reservations
+# (BENCH_N, default 20,000). Each engine schedules N jobs, each due 2 s after it
+# is scheduled (batches of 1,000 a statement), and each job updates one row:
+# its reservation's status, due and expired_at.
+#
+#   booking, booking.workers = 1 and 2: a state machine, Wait until $.due, then a
+#     Lambda-style Task calling the SQL function expire_one(jsonb) (the UPDATE)
+#   graphile-worker 0.18.0: concurrency 10, local queue 100, add_job with run_at
+#   pg-boss 12.38.0, startAfter: one UPDATE per job in the job's transaction
+#     (UPDATE and complete committed together), and one UPDATE per batch of 100
+#
+# The queues come from npm into bench/queues/ (its own package.json and lock;
+# `npm ci` there when node_modules is missing). Each engine runs BENCH_RUNS times
+# (default 3) on a fresh table and queue; the table shows the medians.
+#
+#   scheduled/s  N / the wall time of scheduling (all batches)
+#   completed/s  N / (last completion's commit - first due time)
+#   lateness     commit time of the reservation's update - its due time
+#                (pg_xact_commit_timestamp: when others see it), p50 and p99
+#
+# BENCH_NOTIFY (default on, booking's default) sets booking.notify for the cluster.
+# Prints a markdown table on stdout, progress on stderr, with the load average
+# before and after each engine. Nothing asserts on time; it fails only if an
+# engine does not finish all N jobs in 300 s.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BENCH=$ROOT/bench
+BENCH_DIR=${BENCH_DIR:-/tmp/booking-bench-expiry${BOOKING_TEST_TAG:-}}
+BENCH_PORT=${BENCH_PORT:-55400}
+BENCH_N=${BENCH_N:-20000}
+BENCH_RUNS=${BENCH_RUNS:-3}
+BENCH_ENGINES=${BENCH_ENGINES:-"booking1 booking2 graphile pgboss-job pgboss-batch"}
+BENCH_NOTIFY=${BENCH_NOTIFY:-on}
+. "$BENCH/lib/bench.sh"
+
+bench_build
+if [ ! -d "$BENCH/queues/node_modules/pg-boss" ] || [ ! -d "$BENCH/queues/node_modules/graphile-worker" ]; then
+	log "installing the queues (npm ci in bench/queues)"
+	(cd "$BENCH/queues" && npm ci --no-audit --no-fund >&2) || die "npm ci in bench/queues"
+fi
+# bench_cluster creates the extension in database postgres; the benchmark uses "bench"
+bench_cluster "$BENCH_DIR" "$BENCH_PORT" "booking.database = 'bench'" "track_commit_timestamp = on" "fsync = on" \
+	"max_connections = 100" "booking.notify = $BENCH_NOTIFY"
+CONN="postgresql://postgres@localhost:$BENCH_PORT/bench"
+q() { cluster_psql "$BENCH_DIR" "$BENCH_PORT" -q -At -d bench "$@"; }
+sql -c "CREATE DATABASE bench" >/dev/null
+q >/dev/null <<'SQL'
+CREATE EXTENSION booking;
+CREATE TABLE reservations (id int PRIMARY KEY, status text NOT NULL, due timestamptz, expired_at timestamptz);
+CREATE FUNCTION expire_one(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+  UPDATE reservations SET status = 'expired', due = (p->>'due')::timestamptz, expired_at = clock_timestamp()
+   WHERE id = (p->>'id')::int
+  RETURNING jsonb_build_object('id', id)
+$$;
+CREATE FUNCTION due_in(s float8) RETURNS text LANGUAGE sql AS
+$$ SELECT to_char((clock_timestamp() + s * interval '1 second') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
+SELECT booking.sfn_create_state_machine('expire', '{
+  "StartAt": "Hold",
+  "States": {
+    "Hold": {"Type": "Wait", "TimestampPath": "$.due", "Next": "Expire"},
+    "Expire": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:expire_one", "End": true}
+  }
+}', role => 'postgres');
+SQL
+
+# fresh: N open reservations, no executions, no queue jobs
+fresh() {
+	q >/dev/null <<SQL
+TRUNCATE reservations, booking.executions, booking.history;
+INSERT INTO reservations SELECT g, 'held' FROM generate_series(1, $BENCH_N) g;
+DO \$\$ BEGIN
+  IF to_regclass('graphile_worker._private_jobs') IS NOT NULL THEN EXECUTE 'DELETE FROM graphile_worker._private_jobs'; END IF;
+  IF to_regclass('pgboss.job') IS NOT NULL THEN EXECUTE 'DELETE FROM pgboss.job'; END IF;
+END \$\$;
+SQL
+	q -c "VACUUM ANALYZE" >/dev/null
+}
+
+now() { date +%s.%N; }
+
+# run_booking: prints scheduled/s
+run_booking() {
+	local t0 t1 a b
+	t0=$(now)
+	for ((a = 1; a <= BENCH_N; a += 1000)); do
+		b=$((a + 999 > BENCH_N ? BENCH_N : a + 999))
+		echo "SELECT count(booking.sfn_start('expire', jsonb_build_object('id', g, 'due', due_in(2)))) FROM generate_series($a, $b) g;"
+	done | q >/dev/null
+	t1=$(now)
+	for _ in $(seq 1 3000); do
+		[ "$(q -c "SELECT count(*) FROM reservations WHERE expired_at IS NOT NULL")" -ge "$BENCH_N" ] && break
+		sleep 0.1
+	done
+	[ "$(q -c "SELECT count(*) FROM booking.executions WHERE status = 'SUCCEEDED'")" = "$BENCH_N" ] \
+		|| die "booking: not all $BENCH_N executions succeeded in 300 s"
+	awk -v n="$BENCH_N" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d\n", n / (b - a) }'
+}
+
+# measure: "completed/s p50 p99" (seconds) of the current table
+measure() {
+	q -F ' ' -c "SELECT round($BENCH_N / extract(epoch FROM max(pg_xact_commit_timestamp(xmin)) - min(due))),
+	  round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM pg_xact_commit_timestamp(xmin) - due))::numeric, 2),
+	  round(percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM pg_xact_commit_timestamp(xmin) - due))::numeric, 2)
+	  FROM reservations WHERE expired_at IS NOT NULL"
+}
+
+label() {
+	case $1 in
+	booking1) echo "booking, booking.workers = 1, booking.notify $BENCH_NOTIFY" ;;
+	booking2) echo "booking, booking.workers = 2, booking.notify $BENCH_NOTIFY" ;;
+	graphile) echo "graphile-worker 0.18.0 (concurrency 10, local queue 100)" ;;
+	pgboss-job) echo "pg-boss 12.38.0, one UPDATE per job in the job's transaction" ;;
+	pgboss-batch) echo "pg-boss 12.38.0, one UPDATE per batch of 100" ;;
+	esac
+}
+
+log "machine: $(machine)"
+echo "| engine | N | runs | scheduled/s | completed/s | lateness p50 / p99 (s) | load average before → after |"
+echo "|---|---:|---:|---:|---:|---|---|"
+for engine in $BENCH_ENGINES; do
+	case $engine in
+	booking1) bench_reconfigure bench 1 ;;
+	booking2) bench_reconfigure bench 2 ;;
+	*) bench_reconfigure bench 0 ;;
+	esac
+	load0=$(cut -d' ' -f1-3 /proc/loadavg)
+	S=() C=() P50=() P99=()
+	for run in $(seq 1 "$BENCH_RUNS"); do
+		fresh
+		case $engine in
+		booking*) s=$(run_booking) ;;
+		*) s=$(cd "$BENCH/queues" && node expiry.mjs "$engine" "$BENCH_N" "$CONN") || die "$engine" ;;
+		esac
+		read -r c p50 p99 < <(measure)
+		log "$engine run $run: scheduled/s $s, completed/s $c, lateness p50 $p50 s, p99 $p99 s (load $(cut -d' ' -f1-3 /proc/loadavg))"
+		S+=("$s") C+=("$c") P50+=("$p50") P99+=("$p99")
+	done
+	echo "| $(label "$engine") | $BENCH_N | $BENCH_RUNS | $(median "${S[@]}") | $(median "${C[@]}") | $(median "${P50[@]}") / $(median "${P99[@]}") | $load0 → $(cut -d' ' -f1-3 /proc/loadavg) |"
+done
