@@ -123,7 +123,7 @@ build/unit/%: test/unit/%.c test/unit/unit.h build/unit/libcore.a
 
 .PRECIOUS: build/unit/core/%.o
 # the JSONata conformance suite (shared/ beside the checkout, as in CI)
-BOOKING_JSONATA_SUITE ?= ../shared/jsonata/suite.jsonl
+BOOKING_JSONATA_SUITE ?= $(abspath ../shared/jsonata/suite.jsonl)
 export BOOKING_JSONATA_SUITE
 
 .PHONY: unit unit-build fuzz fuzz-build mutants strict
