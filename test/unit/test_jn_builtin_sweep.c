@@ -17,7 +17,7 @@
 #include "unit.h"
 
 static const char *const kinds[] = {
-	"nothing", "null", "\"a,b\"", "2", "-1.5", "true", "[3, \"x\", 1]", "{\"k\": [1]}",
+	"nothing", "null", "\"a,b\"", "2", "-1.5", "1e300", "-4294967297", "true", "[3, \"x\", 1]", "{\"k\": [1]}",
 	"function($v){$v}", "$string",
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
