@@ -178,6 +178,7 @@ test("ValidateStateMachineDefinition by type, severity and maxResults", async ()
   assert.match(v.diagnostics[0].message, /Express state machine does not support/);
   await rejects(sfn.send(new S.CreateStateMachineCommand({ name: `express-${run}`, definition: waits, roleArn: ROLE, type: "EXPRESS" })), "InvalidDefinition");
   await rejects(sfn.send(new S.ValidateStateMachineDefinitionCommand({ definition: waits, severity: "INFO" })), "ValidationException");
+  await rejects(sfn.send(new S.ValidateStateMachineDefinitionCommand({ definition: waits, type: "FAST" })), "ValidationException");
 });
 
 test("TestState: a mocked result, a mocked error retried and caught, the context, the inspection levels", async () => {

@@ -140,7 +140,10 @@ export const machineOperations = {
 
   async ValidateStateMachineDefinition(db, body) {
     const text = str(body, "definition", { req: true });
-    const type = machineType(body);
+    // the model lists ValidationException only for this action
+    const type = str(body, "type");
+    if (type !== null && !TYPES.has(type))
+      throw new SfnError("ValidationException", `type must be STANDARD or EXPRESS, not "${type}"`);
     const severity = str(body, "severity") ?? "ERROR";
     if (!["ERROR", "WARNING"].includes(severity))
       throw new SfnError("ValidationException", `severity must be ERROR or WARNING, not "${severity}"`);
