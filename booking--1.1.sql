@@ -49,11 +49,11 @@ CREATE TRIGGER state_machine_versions_immutable
 -- Definitions
 -------------------------------------------------------------------------------
 
-CREATE FUNCTION sfn_validate(definition jsonb, substitutions jsonb DEFAULT NULL)
+CREATE FUNCTION sfn_validate(definition jsonb, substitutions jsonb DEFAULT NULL, type text DEFAULT 'STANDARD')
 RETURNS TABLE (severity text, code text, location text, message text)
 AS 'MODULE_PATHNAME', 'sfn_validate'
 LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION sfn_validate(jsonb, jsonb) IS 'ValidateStateMachineDefinition: every problem at once, each with a JSON pointer; substitutions as sfn_create_state_machine applies them';
+COMMENT ON FUNCTION sfn_validate(jsonb, jsonb, text) IS 'ValidateStateMachineDefinition: every problem at once, each with a JSON pointer; substitutions as sfn_create_state_machine applies them; type EXPRESS also refuses .sync, .waitForTaskToken and activity tasks';
 
 CREATE FUNCTION sfn_create_state_machine(
     name text,
@@ -63,11 +63,14 @@ CREATE FUNCTION sfn_create_state_machine(
     type text DEFAULT 'STANDARD',
     role_arn text DEFAULT NULL,
     publish boolean DEFAULT true,
-    version_description text DEFAULT NULL)
+    version_description text DEFAULT NULL,
+    logging_configuration jsonb DEFAULT NULL,
+    tracing_configuration jsonb DEFAULT NULL,
+    encryption_configuration jsonb DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'sfn_create_state_machine'
 LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION sfn_create_state_machine(text, jsonb, jsonb, regrole, text, text, boolean, text) IS 'CreateStateMachine: validates, applies ${Name} substitutions, stores revision 1 (published as version 1 unless publish is false), returns the ARN; the caller owns it; role (default: the caller, who must then be neither superuser nor BYPASSRLS) is the execution role; role_arn is shown as roleArn, as given';
+COMMENT ON FUNCTION sfn_create_state_machine(text, jsonb, jsonb, regrole, text, text, boolean, text, jsonb, jsonb, jsonb) IS 'CreateStateMachine: validates (as its type: an EXPRESS machine runs no .sync, .waitForTaskToken or activity task), applies ${Name} substitutions, stores revision 1 (published as version 1 unless publish is false), returns the ARN; the caller owns it; role (default: the caller, who must then be neither superuser nor BYPASSRLS) is the execution role; role_arn is shown as roleArn, as given; logging, tracing and encryption configurations are checked, kept and shown as given';
 
 CREATE FUNCTION sfn_update_state_machine(
     state_machine text,
@@ -76,11 +79,14 @@ CREATE FUNCTION sfn_update_state_machine(
     role regrole DEFAULT NULL,
     role_arn text DEFAULT NULL,
     publish boolean DEFAULT true,
-    version_description text DEFAULT NULL)
+    version_description text DEFAULT NULL,
+    logging_configuration jsonb DEFAULT NULL,
+    tracing_configuration jsonb DEFAULT NULL,
+    encryption_configuration jsonb DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'sfn_update_state_machine'
 LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION sfn_update_state_machine(text, jsonb, jsonb, regrole, text, boolean, text) IS 'UpdateStateMachine: a new immutable revision (when a definition is given), published as the next version unless publish is false; returns the version ARN, or the state machine ARN when not published; role, when given, becomes the execution role; role_arn is shown as roleArn';
+COMMENT ON FUNCTION sfn_update_state_machine(text, jsonb, jsonb, regrole, text, boolean, text, jsonb, jsonb, jsonb) IS 'UpdateStateMachine: a new immutable revision (when a definition is given), published as the next version unless publish is false; returns the version ARN, or the state machine ARN when not published; role, when given, becomes the execution role; role_arn is shown as roleArn; a configuration given replaces the one kept';
 
 CREATE FUNCTION sfn_delete_state_machine(state_machine text)
 RETURNS void
@@ -113,13 +119,15 @@ COMMENT ON FUNCTION sfn_start_sync(text, jsonb, text) IS
 'StartSyncExecution: runs the state machine to its end inside the call (Wait states sleep) and returns DescribeExecution''s shape.';
 
 CREATE FUNCTION sfn_test_state(definition jsonb, state_name text DEFAULT NULL,
-                               input jsonb DEFAULT '{}', variables jsonb DEFAULT NULL)
+                               input jsonb DEFAULT '{}', variables jsonb DEFAULT NULL,
+                               mock jsonb DEFAULT NULL, context jsonb DEFAULT NULL,
+                               state_configuration jsonb DEFAULT NULL,
+                               inspection_level text DEFAULT 'DEBUG', reveal_secrets boolean DEFAULT false)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'sfn_test_state'
 LANGUAGE C VOLATILE;
-
-COMMENT ON FUNCTION sfn_test_state(jsonb, text, jsonb, jsonb) IS
-'TestState at the DEBUG inspection level: runs one state of a machine (or a single state definition) once and returns status, output or error, nextState and inspectionData.';
+COMMENT ON FUNCTION sfn_test_state(jsonb, text, jsonb, jsonb, jsonb, jsonb, jsonb, text, boolean) IS
+'TestState: runs one state of a machine (or a single state definition) once and returns status, output or error, nextState and (DEBUG, TRACE) inspectionData; mock ({result} or {errorOutput: {error, cause}}, fieldValidationMode) answers a Task, Map or Parallel state instead of running it; context is its $$; state_configuration sets retrierRetryCount, errorCausedByState, mapIterationFailureCount, mapItemReaderData';
 
 -------------------------------------------------------------------------------
 -- Executions, their history, and the timers that wake them
@@ -386,15 +394,17 @@ RETURNS timestamptz
 AS 'MODULE_PATHNAME', 'sfn_stop_execution'
 LANGUAGE C VOLATILE;
 
-CREATE FUNCTION sfn_redrive_execution(execution text)
+CREATE FUNCTION sfn_redrive_execution(execution text, client_token text DEFAULT NULL)
 RETURNS timestamptz
 AS 'MODULE_PATHNAME', 'sfn_redrive_execution'
 LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_redrive_execution(text, text) IS
+'RedriveExecution: runs a FAILED, TIMED_OUT or ABORTED execution again from the state that failed; returns the redrive date; the same client_token within 15 minutes returns that redrive''s date and redrives nothing (the last 10 tokens of an execution are kept); needs STOP';
 
 CREATE TYPE execution_summary AS (
     execution_arn text, state_machine_arn text, name text, status text,
     start_date timestamptz, stop_date timestamptz, redrive_count integer,
-    error text, cause text);
+    error text, cause text, state_machine_version_arn text, state_machine_alias_arn text);
 
 CREATE FUNCTION sfn_list_executions(state_machine text DEFAULT NULL, status text DEFAULT NULL,
                                     max_results integer DEFAULT NULL, after_execution text DEFAULT NULL,
@@ -404,6 +414,10 @@ LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     after_start timestamptz;
     after_id bigint;
+    -- a version ARN (…:N) or alias ARN (…:ALIAS) lists the starts through it
+    qualifier text := CASE WHEN state_machine LIKE 'arn:%' THEN split_part(state_machine, ':', 8) ELSE '' END;
+    by_version integer;
+    by_alias text;
 BEGIN
     IF status IS NOT NULL AND status NOT IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED') THEN
         RAISE EXCEPTION 'status must be RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED, not "%"', status
@@ -417,6 +431,11 @@ BEGIN
         RAISE EXCEPTION 'max_results must be between 1 and 1000, not %', max_results
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF qualifier ~ '^[0-9]+$' THEN
+        by_version := qualifier::integer;
+    ELSIF qualifier <> '' THEN
+        by_alias := qualifier;
+    END IF;
     IF after_execution IS NOT NULL THEN
         -- the page goes on after this execution (newest first)
         SELECT e.start_date, e.id INTO after_start, after_id FROM booking.visible_executions e
@@ -427,10 +446,14 @@ BEGIN
     END IF;
     -- the views show the caller what it may READ; a machine named needs READ (42501)
     RETURN QUERY
-    SELECT e.arn, m.arn, e.name, e.status, e.start_date, e.stop_date, e.redrive_count, e.error, e.cause
+    SELECT e.arn, m.arn, e.name, e.status, e.start_date, e.stop_date, e.redrive_count, e.error, e.cause,
+           m.arn || ':' || o.published_version, m.arn || ':' || o.alias
       FROM booking.visible_executions e JOIN booking.visible_state_machines m ON m.id = e.machine_id
+      LEFT JOIN booking.visible_execution_origins o ON o.machine_id = e.machine_id AND o.execution_name = e.name
      WHERE (sfn_list_executions.state_machine IS NULL
             OR e.machine_id = booking.state_machine_id(sfn_list_executions.state_machine))
+       AND (by_version IS NULL OR o.published_version = by_version)
+       AND (by_alias IS NULL OR o.alias = by_alias)
        AND (sfn_list_executions.status IS NULL OR e.status = sfn_list_executions.status)
        AND (redrive_filter IS NULL OR (e.redrive_count > 0) = (redrive_filter = 'REDRIVEN'))
        AND (after_id IS NULL OR (e.start_date, e.id) < (after_start, after_id))
@@ -438,7 +461,7 @@ BEGIN
      LIMIT max_results;
 END $$;
 COMMENT ON FUNCTION sfn_list_executions(text, text, integer, text, text) IS
-'ListExecutions: newest first; executions of the state machines the caller may READ; max_results at a time, after the execution after_execution names';
+'ListExecutions: newest first; executions of the state machines the caller may READ (of a version or alias ARN: those started through it, an alias''s starts counting for the version it picked); max_results at a time, after the execution after_execution names';
 
 CREATE FUNCTION sfn_get_execution_history(execution text, max_results integer DEFAULT NULL,
                                           after_event integer DEFAULT NULL, reverse_order boolean DEFAULT false)
@@ -1576,8 +1599,8 @@ GRANT EXECUTE ON FUNCTION jsonata(text, jsonb, jsonb) TO booking_user;
 -- ==== Step Functions API, part 2 (issue 18): redrive tokens, starts through a
 -- version or alias, logging/tracing/encryption settings, validation by type,
 -- TestState's mocks, context and state configuration ====
--- This block ends booking--1.1.sql and booking--1.0--1.1.sql word for word, so
--- a fresh install and an upgrade build the same catalog (test/e2e/upgrade.sh).
+-- (booking--1.0--1.1.sql makes the same objects, and remakes the functions
+-- whose signatures changed: test/e2e/upgrade.sh compares the catalogs.)
 
 -- RedriveExecution's clientToken, as AWS keeps it: a token used to redrive an
 -- execution answers again with that redrive (no second one) for 15 minutes;
@@ -1723,147 +1746,8 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
              "encryptionConfiguration": {"type": "AWS_OWNED_KEY"}}'::jsonb || coalesce(settings, '{}')
 $$;
 
--- changed signatures (new optional parameters): the functions are made again
-DROP FUNCTION sfn_create_state_machine(text, jsonb, jsonb, regrole, text, text, boolean, text);
-DROP FUNCTION sfn_update_state_machine(text, jsonb, jsonb, regrole, text, boolean, text);
-DROP FUNCTION sfn_validate(jsonb, jsonb);
-DROP FUNCTION sfn_test_state(jsonb, text, jsonb, jsonb);
-DROP FUNCTION sfn_redrive_execution(text);
-
-CREATE FUNCTION sfn_create_state_machine(
-    name text,
-    definition jsonb,
-    substitutions jsonb DEFAULT NULL,
-    role regrole DEFAULT NULL,
-    type text DEFAULT 'STANDARD',
-    role_arn text DEFAULT NULL,
-    publish boolean DEFAULT true,
-    version_description text DEFAULT NULL,
-    logging_configuration jsonb DEFAULT NULL,
-    tracing_configuration jsonb DEFAULT NULL,
-    encryption_configuration jsonb DEFAULT NULL)
-RETURNS text
-AS 'MODULE_PATHNAME', 'sfn_create_state_machine'
-LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION sfn_create_state_machine(text, jsonb, jsonb, regrole, text, text, boolean, text, jsonb, jsonb, jsonb) IS 'CreateStateMachine: validates (as its type: an EXPRESS machine runs no .sync, .waitForTaskToken or activity task), applies ${Name} substitutions, stores revision 1 (published as version 1 unless publish is false), returns the ARN; the caller owns it; role (default: the caller, who must then be neither superuser nor BYPASSRLS) is the execution role; role_arn is shown as roleArn, as given; logging, tracing and encryption configurations are checked, kept and shown as given';
-
-CREATE FUNCTION sfn_update_state_machine(
-    state_machine text,
-    definition jsonb,
-    substitutions jsonb DEFAULT NULL,
-    role regrole DEFAULT NULL,
-    role_arn text DEFAULT NULL,
-    publish boolean DEFAULT true,
-    version_description text DEFAULT NULL,
-    logging_configuration jsonb DEFAULT NULL,
-    tracing_configuration jsonb DEFAULT NULL,
-    encryption_configuration jsonb DEFAULT NULL)
-RETURNS text
-AS 'MODULE_PATHNAME', 'sfn_update_state_machine'
-LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION sfn_update_state_machine(text, jsonb, jsonb, regrole, text, boolean, text, jsonb, jsonb, jsonb) IS 'UpdateStateMachine: a new immutable revision (when a definition is given), published as the next version unless publish is false; returns the version ARN, or the state machine ARN when not published; role, when given, becomes the execution role; role_arn is shown as roleArn; a configuration given replaces the one kept';
-
-CREATE FUNCTION sfn_validate(definition jsonb, substitutions jsonb DEFAULT NULL, type text DEFAULT 'STANDARD')
-RETURNS TABLE (severity text, code text, location text, message text)
-AS 'MODULE_PATHNAME', 'sfn_validate'
-LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION sfn_validate(jsonb, jsonb, text) IS 'ValidateStateMachineDefinition: every problem at once, each with a JSON pointer; substitutions as sfn_create_state_machine applies them; type EXPRESS also refuses .sync, .waitForTaskToken and activity tasks';
-
-CREATE FUNCTION sfn_test_state(definition jsonb, state_name text DEFAULT NULL,
-                               input jsonb DEFAULT '{}', variables jsonb DEFAULT NULL,
-                               mock jsonb DEFAULT NULL, context jsonb DEFAULT NULL,
-                               state_configuration jsonb DEFAULT NULL,
-                               inspection_level text DEFAULT 'DEBUG', reveal_secrets boolean DEFAULT false)
-RETURNS jsonb
-AS 'MODULE_PATHNAME', 'sfn_test_state'
-LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION sfn_test_state(jsonb, text, jsonb, jsonb, jsonb, jsonb, jsonb, text, boolean) IS
-'TestState: runs one state of a machine (or a single state definition) once and returns status, output or error, nextState and (DEBUG, TRACE) inspectionData; mock ({result} or {errorOutput: {error, cause}}, fieldValidationMode) answers a Task, Map or Parallel state instead of running it; context is its $$; state_configuration sets retrierRetryCount, errorCausedByState, mapIterationFailureCount, mapItemReaderData';
-
-CREATE FUNCTION sfn_redrive_execution(execution text, client_token text DEFAULT NULL)
-RETURNS timestamptz
-AS 'MODULE_PATHNAME', 'sfn_redrive_execution'
-LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION sfn_redrive_execution(text, text) IS
-'RedriveExecution: runs a FAILED, TIMED_OUT or ABORTED execution again from the state that failed; returns the redrive date; the same client_token within 15 minutes returns that redrive''s date and redrives nothing (the last 10 tokens of an execution are kept); needs STOP';
-
--- a listing gains the version and alias a start went through
-ALTER TYPE execution_summary ADD ATTRIBUTE state_machine_version_arn text;
-ALTER TYPE execution_summary ADD ATTRIBUTE state_machine_alias_arn text;
-
-CREATE OR REPLACE FUNCTION sfn_list_executions(state_machine text DEFAULT NULL, status text DEFAULT NULL,
-                                    max_results integer DEFAULT NULL, after_execution text DEFAULT NULL,
-                                    redrive_filter text DEFAULT NULL)
-RETURNS SETOF execution_summary
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    after_start timestamptz;
-    after_id bigint;
-    -- a version ARN (…:N) or alias ARN (…:ALIAS) lists the starts through it
-    qualifier text := CASE WHEN state_machine LIKE 'arn:%' THEN split_part(state_machine, ':', 8) ELSE '' END;
-    by_version integer;
-    by_alias text;
-BEGIN
-    IF status IS NOT NULL AND status NOT IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED') THEN
-        RAISE EXCEPTION 'status must be RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED, not "%"', status
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF redrive_filter IS NOT NULL AND redrive_filter NOT IN ('REDRIVEN', 'NOT_REDRIVEN') THEN
-        RAISE EXCEPTION 'redrive_filter must be REDRIVEN or NOT_REDRIVEN, not "%"', redrive_filter
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF max_results IS NOT NULL AND (max_results < 1 OR max_results > 1001) THEN
-        RAISE EXCEPTION 'max_results must be between 1 and 1000, not %', max_results
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF qualifier ~ '^[0-9]+$' THEN
-        by_version := qualifier::integer;
-    ELSIF qualifier <> '' THEN
-        by_alias := qualifier;
-    END IF;
-    IF after_execution IS NOT NULL THEN
-        -- the page goes on after this execution (newest first)
-        SELECT e.start_date, e.id INTO after_start, after_id FROM booking.visible_executions e
-         WHERE e.arn = after_execution;
-        IF after_id IS NULL THEN
-            RAISE EXCEPTION 'InvalidToken: the page token names no execution' USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-    END IF;
-    -- the views show the caller what it may READ; a machine named needs READ (42501)
-    RETURN QUERY
-    SELECT e.arn, m.arn, e.name, e.status, e.start_date, e.stop_date, e.redrive_count, e.error, e.cause,
-           m.arn || ':' || o.published_version, m.arn || ':' || o.alias
-      FROM booking.visible_executions e JOIN booking.visible_state_machines m ON m.id = e.machine_id
-      LEFT JOIN booking.visible_execution_origins o ON o.machine_id = e.machine_id AND o.execution_name = e.name
-     WHERE (sfn_list_executions.state_machine IS NULL
-            OR e.machine_id = booking.state_machine_id(sfn_list_executions.state_machine))
-       AND (by_version IS NULL OR o.published_version = by_version)
-       AND (by_alias IS NULL OR o.alias = by_alias)
-       AND (sfn_list_executions.status IS NULL OR e.status = sfn_list_executions.status)
-       AND (redrive_filter IS NULL OR (e.redrive_count > 0) = (redrive_filter = 'REDRIVEN'))
-       AND (after_id IS NULL OR (e.start_date, e.id) < (after_start, after_id))
-     ORDER BY e.start_date DESC, e.id DESC
-     LIMIT max_results;
-END $$;
-COMMENT ON FUNCTION sfn_list_executions(text, text, integer, text, text) IS
-'ListExecutions: newest first; executions of the state machines the caller may READ (of a version or alias ARN: those started through it, an alias''s starts counting for the version it picked); max_results at a time, after the execution after_execution names';
-
 REVOKE EXECUTE ON FUNCTION api_rows_cleanup(), machine_settings(jsonb, jsonb, jsonb, jsonb),
     machine_settings_shown(jsonb) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION
-    sfn_create_state_machine(text, jsonb, jsonb, regrole, text, text, boolean, text, jsonb, jsonb, jsonb),
-    sfn_update_state_machine(text, jsonb, jsonb, regrole, text, boolean, text, jsonb, jsonb, jsonb),
-    sfn_validate(jsonb, jsonb, text),
-    sfn_test_state(jsonb, text, jsonb, jsonb, jsonb, jsonb, jsonb, text, boolean),
-    sfn_redrive_execution(text, text)
-FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION
-    sfn_create_state_machine(text, jsonb, jsonb, regrole, text, text, boolean, text, jsonb, jsonb, jsonb),
-    sfn_update_state_machine(text, jsonb, jsonb, regrole, text, boolean, text, jsonb, jsonb, jsonb),
-    sfn_validate(jsonb, jsonb, text),
-    sfn_test_state(jsonb, text, jsonb, jsonb, jsonb, jsonb, jsonb, text, boolean),
-    sfn_redrive_execution(text, text)
-TO booking_user;
 GRANT SELECT ON visible_execution_origins TO booking_user;
 SELECT pg_catalog.pg_extension_config_dump('redrive_tokens', '');
 SELECT pg_catalog.pg_extension_config_dump('execution_origins', '');
