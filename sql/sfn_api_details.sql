@@ -180,10 +180,18 @@ SELECT booking.sfn_test_state('{"Type": "Map", "ItemProcessor": {"StartAt": "I",
     input => '[1]');
 SELECT booking.sfn_test_state('{"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}, "End": true}',
     input => '{"items": [1]}', mock => '{"result": [1]}', state_configuration => '{"mapItemReaderData": "[1]"}');
-SELECT booking.sfn_test_state('{"Type": "Map", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
-    "Parameters": {"Bucket": "b", "Key": "k"}}, "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
-    "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}, "End": true}',
-    mock => '{"result": [1]}', state_configuration => '{"mapItemReaderData": "[1]"}');
+-- a Map with an ItemReader: mapItemReaderData is what it read, as its ReaderConfig says
+\set reader_map '{"Type": "Map", "ToleratedFailurePercentage": 50, "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV"}, "Parameters": {"Bucket": "b", "Key": "k"}}, "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}, "End": true}'
+SELECT r->>'status' AS status, r->>'error' AS error FROM booking.sfn_test_state(:'reader_map', mock => '{"errorOutput": {"error": "E"}}',
+    state_configuration => '{"mapItemReaderData": "id,name\n1,a\n2,b\n3,c\n4,d\n", "mapIterationFailureCount": 2}') r;
+SELECT r->>'status' AS status, r->>'error' AS error FROM booking.sfn_test_state(:'reader_map', mock => '{"errorOutput": {"error": "E"}}',
+    state_configuration => '{"mapItemReaderData": "id,name\n1,a\n2,b\n3,c\n", "mapIterationFailureCount": 2}') r;
+SELECT r->>'status' AS status, r->'output' AS output FROM booking.sfn_test_state(:'reader_map', mock => '{"result": [{"id": "1"}]}') r;
+SELECT booking.sfn_test_state(replace(:'reader_map', '"CSV"', '"JSON"')::jsonb, mock => '{"errorOutput": {"error": "E"}}',
+    state_configuration => '{"mapItemReaderData": "id,name\n1,a\n", "mapIterationFailureCount": 1}');
+SELECT r->>'status' AS status FROM booking.sfn_test_state(replace(:'reader_map', '"CSV"', '"JSON"')::jsonb, mock => '{"errorOutput": {"error": "E"}}',
+    state_configuration => '{"mapItemReaderData": "[1, 2, 3, 4]", "mapIterationFailureCount": 2}') r;
+SELECT booking.sfn_test_state(:'reader_map', mock => '{"errorOutput": {"error": "E"}}', state_configuration => '{"mapIterationFailureCount": 1}');
 -- ---- TestState: what it refuses ----
 SELECT booking.sfn_test_state('{"Type": "Pass", "End": true}', mock => '{"result": 1}');
 SELECT booking.sfn_test_state('{"Type": "Pass", "End": true}', context => '{"Execution": {}}');

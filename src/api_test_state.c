@@ -284,7 +284,27 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	}
 
 	outcome_owner->ptr = out;
-	asl_step(machine, &pos, &env, out);
+	/*
+	 * A mocked Map with an ItemReader: booking does not read S3, so the step
+	 * that would read the items is skipped; mapItemReaderData, when given,
+	 * says how many items it read.
+	 */
+	if (mock.given && st->type == ASL_STATE_MAP && st->map.item_reader != NULL)
+	{
+		size_t		items = config.has_map_item_reader_data
+			? test_state_reader_items(st, config.map_item_reader_data) : 0;
+		size_t		n;
+		asl_result *results;
+
+		if (!config.has_map_item_reader_data && !mock.has_result && config.map_iteration_failure_count > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ValidationException: stateConfiguration.mapIterationFailureCount of a Map with an ItemReader needs mapItemReaderData (or mock.result)")));
+		results = test_state_branch_results(st, &mock, &config, items, &n);
+		asl_step_branches_done(machine, &pos, &env, results, n, out);
+	}
+	else
+		asl_step(machine, &pos, &env, out);
 	if (out->kind == ASL_OUTCOME_TASK)
 	{
 		asl_task_reply reply;

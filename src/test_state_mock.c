@@ -140,7 +140,7 @@ test_state_read_config(json_object *config, TestStateConfig *out)
 	out->retrier_retry_count = member_count(config, "retrierRetryCount");
 	out->map_iteration_failure_count = member_count(config, "mapIterationFailureCount");
 	out->error_caused_by_state = member_string(config, "errorCausedByState", "stateConfiguration", false);
-	out->has_map_item_reader_data = json_object_object_get_ex(config, "mapItemReaderData", NULL);
+	out->has_map_item_reader_data = json_object_object_get_ex(config, "mapItemReaderData", &out->map_item_reader_data);
 }
 
 /* Whether inner is a state inside outer's branches (at any depth). */
@@ -235,15 +235,8 @@ test_state_check(const asl_machine *machine, const asl_state *st, const TestStat
 	if (config->map_iteration_failure_count >= 0 && st->type != ASL_STATE_MAP)
 		INVALID("stateConfiguration.mapIterationFailureCount goes with a Map state; \"%s\" is a %s state",
 				st->name, asl_state_type_name(st->type));
-	if (config->has_map_item_reader_data)
-	{
-		if (st->type != ASL_STATE_MAP || st->map.item_reader == NULL)
-			INVALID("stateConfiguration.mapItemReaderData goes with a Map state that has an ItemReader");
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("ValidationException: booking runs no distributed Map with an ItemReader, so mapItemReaderData has nothing to feed"),
-				 errhint("Test the Map with mock.result, or pass the items in the input with ItemsPath.")));
-	}
+	if (config->has_map_item_reader_data && (st->type != ASL_STATE_MAP || st->map.item_reader == NULL))
+		INVALID("stateConfiguration.mapItemReaderData goes with a Map state that has an ItemReader");
 	if (!mock->given)
 		return;
 	if (st->type == ASL_STATE_TASK)
@@ -256,6 +249,93 @@ test_state_check(const asl_machine *machine, const asl_state *st, const TestStat
 			INVALID("mock.result: Parallel state \"%s\" has %zu branches, the result %zu elements",
 					st->name, st->n_branches, json_object_array_length(mock->result));
 	}
+}
+
+static const char *
+reader_string(json_object *obj, const char *key)
+{
+	json_object *v;
+
+	return obj != NULL && json_object_object_get_ex(obj, key, &v) && json_object_is_type(v, json_type_string)
+		? json_object_get_string(v) : NULL;
+}
+
+/* Lines of text that hold something. */
+static size_t
+count_lines(const char *text)
+{
+	size_t		n = 0;
+	bool		blank = true;
+
+	for (const char *c = text;; c++)
+	{
+		if (*c == '\n' || *c == '\0')
+		{
+			if (!blank)
+				n++;
+			blank = true;
+			if (*c == '\0')
+				return n;
+		}
+		else if (*c != '\r' && *c != ' ' && *c != '\t')
+			blank = false;
+	}
+}
+
+/* A JSON array given as such or as its text: its length. */
+static size_t
+array_items(json_object *data, const char *what)
+{
+	json_object *parsed;
+	size_t		n;
+
+	if (json_object_is_type(data, json_type_array))
+		return json_object_array_length(data);
+	parsed = json_object_is_type(data, json_type_string) ? json_tokener_parse(json_object_get_string(data)) : NULL;
+	if (!json_object_is_type(parsed, json_type_array))
+	{
+		json_object_put(parsed);
+		INVALID("stateConfiguration.mapItemReaderData: %s reads a JSON array", what);
+	}
+	n = json_object_array_length(parsed);
+	json_object_put(parsed);
+	return n;
+}
+
+size_t
+test_state_reader_items(const asl_state *st, json_object *data)
+{
+	json_object *reader = st->map.item_reader;
+	json_object *config = NULL;
+	const char *resource = reader_string(reader, "Resource");
+	const char *input_type;
+	json_object *max;
+	size_t		n;
+
+	(void) json_object_object_get_ex(reader, "ReaderConfig", &config);
+	input_type = reader_string(config, "InputType");
+	if (resource != NULL && strstr(resource, "listObjectsV2") != NULL)
+		n = array_items(data, "s3:listObjectsV2 (its objects)");
+	else if (input_type == NULL || strcmp(input_type, "JSON") == 0)
+		n = array_items(data, "a JSON ItemReader");
+	else if (strcmp(input_type, "JSONL") == 0 || strcmp(input_type, "CSV") == 0)
+	{
+		const char *header = reader_string(config, "CSVHeaderLocation");
+
+		if (!json_object_is_type(data, json_type_string))
+			INVALID("stateConfiguration.mapItemReaderData: a %s ItemReader reads text", input_type);
+		n = count_lines(json_object_get_string(data));
+		/* CSV: the first row names the columns unless CSVHeaderLocation is GIVEN */
+		if (strcmp(input_type, "CSV") == 0 && (header == NULL || strcmp(header, "FIRST_ROW") == 0) && n > 0)
+			n--;
+	}
+	else
+		INVALID("stateConfiguration.mapItemReaderData: booking does not read %s items", input_type);
+	if (config != NULL && json_object_object_get_ex(config, "MaxItems", &max) &&
+		json_object_is_type(max, json_type_int) && json_object_get_int64(max) > 0 &&
+		(size_t) json_object_get_int64(max) < n)
+		n = (size_t) json_object_get_int64(max);
+	return n;
 }
 
 void

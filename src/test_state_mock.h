@@ -27,6 +27,7 @@ typedef struct TestStateConfig
 	const char *error_caused_by_state;	/* NULL: not given */
 	int64		map_iteration_failure_count;	/* -1: not given */
 	bool		has_map_item_reader_data;
+	json_object *map_item_reader_data;	/* borrowed: the source's text (a string) or its JSON */
 } TestStateConfig;
 
 /* Reads mock (may be NULL); ERROR ValidationException naming the member at fault. */
@@ -43,6 +44,14 @@ void		test_state_read_config(json_object *config, TestStateConfig *out);
  */
 void		test_state_check(const asl_machine *machine, const asl_state *st, const TestStateMock *mock,
 							 const TestStateConfig *config);
+
+/*
+ * How many items a Map's ItemReader reads from mapItemReaderData, as its
+ * ReaderConfig says (JSON: an array; JSONL: a line each; CSV: a row each,
+ * less the header row; listObjectsV2: an array of objects; at most
+ * MaxItems). ERROR ValidationException when the data is not such.
+ */
+size_t		test_state_reader_items(const asl_state *st, json_object *data);
 
 /* A mocked Task's reply: its result, or its error. */
 void		test_state_task_reply(const TestStateMock *mock, asl_task_reply *reply);

@@ -214,6 +214,17 @@ test("TestState: a mocked result, a mocked error retried and caught, the context
   assert.equal(t.status, "FAILED");
   assert.equal(t.error, "States.ExceedToleratedFailureThreshold");
   await rejects(sfn.send(new S.TestStateCommand({ definition: map, input: JSON.stringify({ items: [1] }) })), "ValidationException", /mock/);
+  // a Map with an ItemReader: mapItemReaderData is the source's text (here CSV, a header and four rows)
+  const reader = JSON.stringify({ Type: "Map", ToleratedFailurePercentage: 50,
+    ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "CSV" }, Parameters: { Bucket: "b", Key: "k.csv" } },
+    ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "I", States: { I: { Type: "Pass", End: true } } }, End: true });
+  const csv = "id,name\n1,a\n2,b\n3,c\n4,d\n";
+  t = await sfn.send(new S.TestStateCommand({ definition: reader, mock: { errorOutput: { error: "E" } },
+    stateConfiguration: { mapItemReaderData: csv, mapIterationFailureCount: 2 } }));
+  assert.equal(t.status, "SUCCEEDED", "2 of 4 is within 50%");
+  t = await sfn.send(new S.TestStateCommand({ definition: reader, mock: { errorOutput: { error: "E" } },
+    stateConfiguration: { mapItemReaderData: csv, mapIterationFailureCount: 3 } }));
+  assert.equal(t.error, "States.ExceedToleratedFailureThreshold");
   // with the CLI
   const c = await sf("test-state", "--definition", definition, "--input", "{}", "--inspection-level", "DEBUG",
     "--mock", JSON.stringify({ result: JSON.stringify({ StatusCode: 200, Payload: { v: 3 } }) }));

@@ -224,14 +224,15 @@ function mockMember(body) {
   return JSON.stringify(out);
 }
 
-// stateConfiguration: mapItemReaderData is JSON text on the wire
+// stateConfiguration: mapItemReaderData is the source's text (JSON, JSONL, CSV),
+// passed as a string: the database reads it as the Map's ItemReader says
 function stateConfiguration(body) {
   const config = object(body, "stateConfiguration");
   if (config === null) return null;
   const out = {};
   for (const [k, v] of Object.entries(config)) {
     if (v === null) continue;
-    out[k] = k === "mapItemReaderData" ? jsonText(config, k, "ValidationException") : v;
+    out[k] = k === "mapItemReaderData" ? str(config, k) : v;
   }
   return JSON.stringify(out);
 }
