@@ -193,6 +193,9 @@ SELECT r->>'status' AS status FROM booking.sfn_test_state(replace(:'reader_map',
     state_configuration => '{"mapItemReaderData": "[1, 2, 3, 4]", "mapIterationFailureCount": 2}') r;
 SELECT booking.sfn_test_state(:'reader_map', mock => '{"errorOutput": {"error": "E"}}', state_configuration => '{"mapIterationFailureCount": 1}');
 -- ---- TestState: what it refuses ----
+SELECT booking.sfn_test_state('{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+    "Parameters": {"FunctionName": "f", "Payload": {"token.$": "$$.Task.Token"}}, "End": true}');
+SELECT booking.sfn_test_state('{"Type": "Task", "Resource": "arn:aws:states:eu-west-1:123456789012:activity:a", "End": true}');
 SELECT booking.sfn_test_state('{"Type": "Pass", "End": true}', mock => '{"result": 1}');
 SELECT booking.sfn_test_state('{"Type": "Pass", "End": true}', context => '{"Execution": {}}');
 SELECT booking.sfn_test_state('{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "End": true}',

@@ -88,8 +88,8 @@ booking_sync_run_task(void *arg, const char *state, const asl_task *task, asl_ta
 	{
 		memset(reply, 0, sizeof(*reply));
 		asl_error_set(&reply->error, ASL_ERR_RUNTIME,
-					  "state \"%s\": %s waits for an answer, which a synchronous run (sfn_start_sync, "
-					  "sfn_test_state) can't do; start the execution with sfn_start",
+					  "state \"%s\": %s waits for an answer, which a synchronous run (sfn_start_sync) "
+					  "can't do; start the execution with sfn_start, or run a mocked test case",
 					  state, task->resource->arn);
 		return true;
 	}

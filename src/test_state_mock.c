@@ -219,6 +219,11 @@ test_state_check(const asl_machine *machine, const asl_state *st, const TestStat
 	if (!mock->given && branches)
 		INVALID("a %s state is tested with a mock (mock.result or mock.errorOutput): TestState does not run its branches",
 				asl_state_type_name(st->type));
+	/* AWS: activities, .sync and .waitForTaskToken are tested with a mock only (TestState does not wait) */
+	if (!mock->given && st->type == ASL_STATE_TASK &&
+		(st->resource.kind == ASL_RES_ACTIVITY || st->resource.pattern != ASL_PATTERN_REQUEST_RESPONSE))
+		INVALID("Task state \"%s\" (%s) waits for an answer: it is tested with a mock (mock.result or mock.errorOutput)",
+				st->name, st->resource.arn);
 	if (config->retrier_retry_count >= 0 && st->n_retriers == 0)
 		INVALID("stateConfiguration.retrierRetryCount: state \"%s\" has no Retry", st->name);
 	if (config->error_caused_by_state != NULL)
