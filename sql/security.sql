@@ -32,11 +32,11 @@ SELECT booking.sfn_create_state_machine('outsider', '{"StartAt": "A", "States": 
 SELECT count(*) FROM booking.visible_executions;
 RESET ROLE;
 -- EXECUTE granted directly is still not booking_user
-GRANT EXECUTE ON FUNCTION booking.sfn_validate(jsonb, jsonb) TO sec_outsider;
+GRANT EXECUTE ON FUNCTION booking.sfn_validate(jsonb, jsonb, text) TO sec_outsider;
 SET ROLE sec_outsider;
 SELECT count(*) FROM booking.sfn_validate('{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}');
 RESET ROLE;
-REVOKE EXECUTE ON FUNCTION booking.sfn_validate(jsonb, jsonb) FROM sec_outsider;
+REVOKE EXECUTE ON FUNCTION booking.sfn_validate(jsonb, jsonb, text) FROM sec_outsider;
 
 -- ---- the attack of issue 13: a task as superuser that updates pg_authid ----
 SET ROLE sec_alice;

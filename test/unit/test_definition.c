@@ -322,6 +322,32 @@ has_diag(const asl_diags *d, const char *code, const char *location)
 	return false;
 }
 
+/* An EXPRESS machine: what waits for the outside world is refused, at its Resource, nested too. */
+static void
+test_express(void)
+{
+	asl_diags	d;
+	asl_machine *m = compile_text(
+		"{\"StartAt\": \"A\", \"States\": {"
+		"  \"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::lambda:invoke.waitForTaskToken\","
+		"         \"Parameters\": {\"FunctionName\": \"f\", \"Payload\": {\"t.$\": \"$$.Task.Token\"}}, \"Next\": \"P\"},"
+		"  \"P\": {\"Type\": \"Parallel\", \"Next\": \"L\", \"Branches\": [{\"StartAt\": \"B\", \"States\": {"
+		"    \"B\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:eu-west-1:123456789012:activity:a\", \"End\": true}}}]},"
+		"  \"L\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::lambda:invoke\","
+		"         \"Parameters\": {\"FunctionName\": \"f\"}, \"End\": true}"
+		"}}", &d);
+
+	CHECK(m != NULL && d.errors == 0);
+	asl_check_express(m, &d);
+	print_diags("express", &d);
+	CHECK(d.errors == 2);
+	CHECK(has_diag(&d, "SCHEMA_VALIDATION_FAILED", "/States/A/Resource"));
+	CHECK(has_diag(&d, "SCHEMA_VALIDATION_FAILED", "/States/P/Branches/0/States/B/Resource"));
+	CHECK(!has_diag(&d, "SCHEMA_VALIDATION_FAILED", "/States/L/Resource"));
+	asl_machine_free(m);
+	asl_diags_free(&d);
+}
+
 static void
 test_defaults(void)
 {
@@ -766,6 +792,7 @@ run_all(void)
 		CHECK_MSG(code_seen[i], "no corpus file exercises %s", all_codes[i]);
 	printf("corpus: %d invalid, %d valid definitions\n", n_invalid, n_valid);
 	test_defaults();
+	test_express();
 	test_resources();
 	test_resource_forms();
 	test_subgraphs();
