@@ -22,6 +22,7 @@ wrong_type(const asl_jvalue *jv, const char *field, const char *expected, json_o
 	const char *text = asl_jvalue_text(jv);
 	const char *shown = v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null";
 
+	asl_jsonata_note_location(field);
 	if (text != NULL)
 		asl_error_set(err, ASL_ERR_QUERY_EVAL,
 					  "The JSONata expression '%s' specified for the field '%s' returned an unexpected result type. Expected '%s', but was '%s' for value: %s",
@@ -55,6 +56,7 @@ number(const asl_jvalue *jv, const char *field, json_object *bindings, bool inte
 	json_object_put(v);
 	if (!(d >= min && d <= max) || (integer && d != floor(d)))
 	{
+		asl_jsonata_note_location(field);
 		asl_error_set(err, ASL_ERR_QUERY_EVAL, "The field '%s' must be %s from %g to %g, not %g",
 					  field, integer ? "an integer" : "a number", min, max, d);
 		return false;
