@@ -24,6 +24,7 @@ void
 step_jsonata_evaluation_failed(step_ctx *c, asl_error *err)
 {
 	json_object *inner;
+	json_object *details = NULL;
 	const char *location = asl_jsonata_location();
 
 	if (err->name == NULL || strcmp(err->name, ASL_ERR_QUERY_EVAL) != 0)
@@ -44,7 +45,13 @@ step_jsonata_evaluation_failed(step_ctx *c, asl_error *err)
 		json_object_put(inner);
 		inner = NULL;
 	}
-	step_event_typed(c, "EvaluationFailed", inner ? asl_event_named("EvaluationFailed", inner) : NULL);
+	if (inner != NULL && ((details = json_object_new_object()) == NULL ||
+						  !asl_json_add(details, "evaluationFailedEventDetails", inner)))
+	{
+		json_object_put(details);
+		details = NULL;
+	}
+	step_event_typed(c, "EvaluationFailed", details);
 }
 
 /* An error of the state's own evaluation: located as AWS words it, then Retry/Catch. */
