@@ -178,6 +178,15 @@ SELECT booking.sfn_create_state_machine('jt_parallel_catch', '{"QueryLanguage": 
            "End": true},
   "Done": {"Type": "Succeed"}}}', role => 'postgres') IS NOT NULL AS created;
 SELECT booking.sfn_start_sync('jt_parallel_catch', '{"id": 3}') -> 'output' AS output;
+-- a Map's catcher too: an iteration's failure is the Map's
+SELECT booking.sfn_create_state_machine('jt_map_catch', '{"QueryLanguage": "JSONata", "StartAt": "Each", "States": {
+  "Each": {"Type": "Map", "Items": "{% $states.input.ids %}",
+           "ItemProcessor": {"StartAt": "No", "States": {"No": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:refuse",
+                             "Arguments": {"id": "{% $states.input %}"}, "End": true}}},
+           "Catch": [{"ErrorEquals": ["Booking.Unavailable"], "Output": "{% $states.errorOutput.Cause %}", "Assign": {"ids": "{% $states.input.ids %}"}, "Next": "Done"}],
+           "End": true},
+  "Done": {"Type": "Pass", "Output": {"cause": "{% $states.input %}", "ids": "{% $ids %}"}, "End": true}}}', role => 'postgres') IS NOT NULL AS created;
+SELECT booking.sfn_start_sync('jt_map_catch', '{"ids": [4]}') -> 'output' AS output;
 
 -- ---- EvaluationFailed: recorded before the failure, for every state type ----
 CREATE FUNCTION jt.evaluation_failed(def jsonb, input jsonb DEFAULT '{}') RETURNS TABLE (type text, details jsonb)
@@ -222,7 +231,8 @@ SELECT location, code, message FROM booking.sfn_validate('{"QueryLanguage": "JSO
   "E": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:quote", "TimeoutSeconds": 5, "HeartbeatSeconds": 5, "Next": "F"},
   "F": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:quote", "Arguments": {"x": "{% 1 + %}"},
         "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% ) %}", "Assign": [1], "Next": "G"}], "Next": "G"},
-  "G": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": "{% $states.input %}", "End": true}}}') ORDER BY location;
+  "G": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": "{% $states.input %}", "Next": "H"},
+  "H": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:quote", "Arguments": [1, 2], "End": true}}}') ORDER BY location;
 -- a JSONPath state's catcher takes no Output
 SELECT location, code FROM booking.sfn_validate('{"StartAt": "T", "States": {
   "T": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:quote",

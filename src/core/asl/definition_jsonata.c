@@ -258,12 +258,30 @@ parse_map(asl_build *b, size_t gi, asl_state *st, json_object *def)
 	asl_parse_catch(b, gi, st, def);
 }
 
+/* Arguments: an object (expressions inside) or one "{% %}" expression. */
+static struct asl_jvalue *
+compile_arguments(asl_build *b, asl_state *st, json_object *def)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(def, "Arguments", &v))
+		return NULL;
+	if (!json_object_is_type(v, json_type_object) &&
+		!(json_object_is_type(v, json_type_string) && asl_jsonata_is_expr(json_object_get_string(v))))
+	{
+		asl_build_error(b, "WRONG_TYPE", st->pointer, "Arguments",
+						"Arguments must be an object or a JSONata expression \"{%% ... %%}\"");
+		return NULL;
+	}
+	return compile_field(b, def, st->pointer, "Arguments", "Arguments");
+}
+
 /* Task: Resource and the request (definition_task.c), Arguments, the timeouts. */
 static void
 parse_task(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {
 	asl_parse_task_jsonata(b, st, def);
-	st->j_arguments = compile_field(b, def, st->pointer, "Arguments", "Arguments");
+	st->j_arguments = compile_arguments(b, st, def);
 	st->j_timeout = compile_field(b, def, st->pointer, "TimeoutSeconds", "TimeoutSeconds");
 	st->j_heartbeat = compile_field(b, def, st->pointer, "HeartbeatSeconds", "HeartbeatSeconds");
 	asl_parse_retry(b, st, def);
@@ -275,7 +293,7 @@ static void
 parse_parallel(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {
 	asl_parse_parallel(b, st, def);
-	st->j_arguments = compile_field(b, def, st->pointer, "Arguments", "Arguments");
+	st->j_arguments = compile_arguments(b, st, def);
 	asl_parse_retry(b, st, def);
 	asl_parse_catch(b, gi, st, def);
 }
