@@ -207,6 +207,7 @@ SELECT * FROM jt.evaluation_failed('{"Type": "Wait", "Seconds": "{% -1 %}", "End
 SELECT * FROM jt.evaluation_failed('{"Type": "Wait", "Timestamp": "{% \"soon\" %}", "End": true}');
 SELECT * FROM jt.evaluation_failed('{"Type": "Fail", "Error": "{% 42 %}"}');
 SELECT * FROM jt.evaluation_failed('{"Type": "Map", "Items": "{% {\"a\": 1} %}", "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}, "End": true}');
+SELECT * FROM jt.evaluation_failed('{"Type": "Map", "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}, "End": true}', '{"not": "an array"}');
 SELECT * FROM jt.evaluation_failed('{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"FunctionName": "{% $nope %}"}, "End": true}');
 SELECT * FROM jt.evaluation_failed('{"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:quote", "Arguments": {"nights": 1}, "Output": "{% $states.result.total.x %}", "End": true}');
 SELECT * FROM jt.evaluation_failed('{"Type": "Parallel", "Arguments": "{% $states.input.none %}", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}], "End": true}');

@@ -143,8 +143,11 @@ step_jsonata_map(step_ctx *c, json_object *bindings)
 		if (c->st->j_items != NULL)
 			wrong_type(c->st->j_items, "Items", "array", items, &err);
 		else
+		{
+			asl_jsonata_note_location("Items");
 			asl_error_set(&err, ASL_ERR_QUERY_EVAL, "Map state input must be an array but was: %s",
 						  items ? json_object_to_json_string_ext(items, JSON_C_TO_STRING_PLAIN) : "null");
+		}
 		goto fail;
 	}
 	if (!number(c->st->j_max_concurrency, "MaxConcurrency", bindings, true, 0, 99999999, 0, &mc, &err))
