@@ -232,27 +232,11 @@ asl_jvalue_free(asl_jvalue *v)
 static _Thread_local bool (*guard_cancel) (void *arg);
 static _Thread_local void *guard_arg;
 
-/* The failed field, copied: the value that named it may be freed before it is read. */
-static _Thread_local char failed_field[256];
-
 void
 asl_jsonata_set_cancel(bool (*cancel) (void *arg), void *arg)
 {
 	guard_cancel = cancel;
 	guard_arg = arg;
-	failed_field[0] = '\0';
-}
-
-void
-asl_jsonata_note_location(const char *field)
-{
-	snprintf(failed_field, sizeof failed_field, "%s", field ? field : "");
-}
-
-const char *
-asl_jsonata_location(void)
-{
-	return failed_field[0] ? failed_field : NULL;
 }
 
 static bool
@@ -275,7 +259,6 @@ eval_expr(const asl_jvalue *v, json_object *bindings, json_object **out, asl_err
 		asl_error_set(err, ASL_ERR_QUERY_EVAL,
 					  "The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %s: %s",
 					  v->text, v->field, e.code, e.message);
-		asl_jsonata_note_location(v->field);
 		return false;
 	}
 	if (undefined)
@@ -283,7 +266,6 @@ eval_expr(const asl_jvalue *v, json_object *bindings, json_object **out, asl_err
 		asl_error_set(err, ASL_ERR_QUERY_EVAL,
 					  "The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).",
 					  v->text, v->field);
-		asl_jsonata_note_location(v->field);
 		return false;
 	}
 	return true;

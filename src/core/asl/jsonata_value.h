@@ -42,16 +42,6 @@ bool		asl_jvalue_eval(const asl_jvalue *v, json_object *bindings, json_object **
  */
 void		asl_jsonata_set_cancel(bool (*cancel) (void *arg), void *arg);
 
-/*
- * The field of the last failed evaluation on this thread ("Output/result",
- * "Items"), as AWS names it in an EvaluationFailed event's location; NULL
- * when none. asl_jvalue_eval records it; a check of an evaluated value's
- * type records its own field with asl_jsonata_note_location. Cleared by
- * asl_jsonata_set_cancel (each step starts with it).
- */
-const char *asl_jsonata_location(void);
-void		asl_jsonata_note_location(const char *field);
-
 /* The expression as AWS quotes it when v is one "{% %}" string, else NULL. */
 const char *asl_jvalue_text(const asl_jvalue *v);
 

@@ -20,18 +20,45 @@
 /* The longest Wait AWS accepts, in seconds: 2^31 - 1. */
 #define MAX_WAIT_SECONDS 2147483647.0
 
+/*
+ * The field an evaluation error names, as AWS's EvaluationFailed event gives
+ * it in location: every cause names it ("... specified for the field
+ * 'Output/result' ...", "The field 'Error' ...", "The Timestamp field ...").
+ * A Map without Items whose input is no array names none: its Items. NULL
+ * when the cause names no field (location is then left out).
+ */
+static char *
+cause_field(const step_ctx *c, const char *cause)
+{
+	static const char *const marks[] = {"' specified for the field '", "the field '", "The field '", NULL};
+	const char *p = NULL;
+	const char *end;
+
+	for (const char *const *m = marks; p == NULL && *m; m++)
+		if ((p = strstr(cause, *m)) != NULL)
+			p += strlen(*m);
+	if (p != NULL && (end = strchr(p, '\'')) != NULL)
+		return strndup(p, (size_t) (end - p));
+	if (strncmp(cause, "The ", 4) == 0 && (end = strstr(cause + 4, " field ")) != NULL &&
+		memchr(cause + 4, ' ', (size_t) (end - cause - 4)) == NULL)
+		return strndup(cause + 4, (size_t) (end - cause - 4));
+	return c->st->type == ASL_STATE_MAP ? strdup("Items") : NULL;
+}
+
 void
 step_jsonata_evaluation_failed(step_ctx *c, asl_error *err)
 {
 	json_object *inner;
 	json_object *details = NULL;
-	const char *location = asl_jsonata_location();
+	char	   *location;
 
 	if (err->name == NULL || strcmp(err->name, ASL_ERR_QUERY_EVAL) != 0)
 		return;
+	location = cause_field(c, err->cause ? err->cause : "");
 	step_locate(c, err);
 	if (c->env->no_events)
 	{
+		free(location);
 		step_event_typed(c, "EvaluationFailed", NULL);
 		return;
 	}
@@ -45,6 +72,7 @@ step_jsonata_evaluation_failed(step_ctx *c, asl_error *err)
 		json_object_put(inner);
 		inner = NULL;
 	}
+	free(location);
 	if (inner != NULL && ((details = json_object_new_object()) == NULL ||
 						  !asl_json_add(details, "evaluationFailedEventDetails", inner)))
 	{
@@ -189,7 +217,6 @@ choice(step_ctx *c, json_object *bindings)
 		}
 		if (!json_object_is_type(v, json_type_boolean))
 		{
-			asl_jsonata_note_location("Condition");
 			asl_error_set(&err, ASL_ERR_QUERY_EVAL,
 						  "The JSONata expression of the field 'Condition' of choice rule %zu returned an unexpected result type. Expected 'boolean', but was '%s' for value: %s",
 						  i, asl_jsonata_type_name(v),
@@ -242,8 +269,6 @@ wait_due(step_ctx *c, json_object *bindings, asl_time *due, asl_error *err)
 	else if (json_object_is_type(v, json_type_string) &&
 			 asl_timestamp_parse(json_object_get_string(v), due))
 		ok = true;
-	if (!ok)
-		asl_jsonata_note_location(field);
 	if (!ok && st->j_timestamp && json_object_is_type(v, json_type_string))
 		asl_error_set(err, ASL_ERR_QUERY_EVAL,
 					  "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: %s",
@@ -271,7 +296,6 @@ fail_text(const asl_jvalue *jv, const char *field, json_object *bindings, char *
 		return false;
 	if (!json_object_is_type(v, json_type_string))
 	{
-		asl_jsonata_note_location(field);
 		asl_error_set(err, ASL_ERR_QUERY_EVAL,
 					  "The field '%s' returned an unexpected result type. Expected 'string', but was '%s' for value: %s",
 					  field, asl_jsonata_type_name(v),

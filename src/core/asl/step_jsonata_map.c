@@ -22,7 +22,6 @@ wrong_type(const asl_jvalue *jv, const char *field, const char *expected, json_o
 	const char *text = asl_jvalue_text(jv);
 	const char *shown = v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null";
 
-	asl_jsonata_note_location(field);
 	if (text != NULL)
 		asl_error_set(err, ASL_ERR_QUERY_EVAL,
 					  "The JSONata expression '%s' specified for the field '%s' returned an unexpected result type. Expected '%s', but was '%s' for value: %s",
@@ -56,7 +55,6 @@ number(const asl_jvalue *jv, const char *field, json_object *bindings, bool inte
 	json_object_put(v);
 	if (!(d >= min && d <= max) || (integer && d != floor(d)))
 	{
-		asl_jsonata_note_location(field);
 		asl_error_set(err, ASL_ERR_QUERY_EVAL, "The field '%s' must be %s from %g to %g, not %g",
 					  field, integer ? "an integer" : "a number", min, max, d);
 		return false;
@@ -143,11 +141,8 @@ step_jsonata_map(step_ctx *c, json_object *bindings)
 		if (c->st->j_items != NULL)
 			wrong_type(c->st->j_items, "Items", "array", items, &err);
 		else
-		{
-			asl_jsonata_note_location("Items");
 			asl_error_set(&err, ASL_ERR_QUERY_EVAL, "Map state input must be an array but was: %s",
 						  items ? json_object_to_json_string_ext(items, JSON_C_TO_STRING_PLAIN) : "null");
-		}
 		goto fail;
 	}
 	if (!number(c->st->j_max_concurrency, "MaxConcurrency", bindings, true, 0, 99999999, 0, &mc, &err))

@@ -55,7 +55,6 @@ seconds(const asl_jvalue *jv, const char *field, json_object *bindings, int64_t 
 		json_object_put(v);
 		return true;
 	}
-	asl_jsonata_note_location(field);
 	if (!number || d != floor(d))
 		asl_error_set(err, ASL_ERR_QUERY_EVAL,
 					  "The JSONata expression '%s' specified for the field '%s' returned an unexpected result type. Expected 'integer', but was '%s' for value: %s",
