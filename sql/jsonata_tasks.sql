@@ -82,6 +82,12 @@ SELECT t AS timeout, r->>'status' AS status, r->>'error' AS error, r->>'cause' A
 SELECT r->>'error' AS error, r->>'cause' AS cause
   FROM jt.scheduled('{"HeartbeatSeconds": "{% $states.input.missing %}", "Arguments": {"nights": 1}}', '{}') AS r;
 
+-- Arguments larger than the payload quota (256 KiB): States.DataLimitExceeded, not sent to the task
+SELECT r->>'status' AS status, r->>'error' AS error, r->>'cause' AS cause
+  FROM jt.test('{"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:quote",
+    "Arguments": {"a": "{% $states.input.s %}", "b": "{% $states.input.s %}"}, "End": true}',
+    jsonb_build_object('s', repeat('x', 140000))) r;
+
 -- ---- Retry as in JSONPath, then Catch with Output/Assign and $states.errorOutput ----
 SELECT booking.sfn_create_state_machine('jt_retry', '{"QueryLanguage": "JSONata", "StartAt": "Call", "States": {
   "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
