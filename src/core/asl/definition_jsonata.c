@@ -4,9 +4,8 @@
  * expressions, compiled once here.
  *
  * Runs here: Pass, Choice, Wait, Succeed, Fail and Map (inline). Task and
- * Parallel written in JSONata, a catcher's Output/Assign and a Distributed
- * Map's reader/batcher/writer are reported as not supported rather than run
- * with the wrong meaning.
+ * Parallel written in JSONata and a catcher's Output/Assign are reported as
+ * not supported rather than run with the wrong meaning.
  */
 #include "definition_impl.h"
 
@@ -15,6 +14,8 @@
 
 #include "choice.h"
 #include "jsonata_value.h"
+#include "names.h"
+#include "timestamp.h"
 
 #define T(x)		(1u << ASL_STATE_##x)
 #define ANY			(T(TASK) | T(PASS) | T(CHOICE) | T(WAIT) | T(SUCCEED) | T(FAIL) | T(PARALLEL) | T(MAP))
@@ -124,11 +125,91 @@ compile_field(asl_build *b, json_object *obj, const char *base, const char *fiel
 	return jv;
 }
 
-/* Assign: an object whose values may be expressions. */
+/* What a field's literal value (one that is not an expression) must be. */
+typedef enum
+{
+	LIT_ANY,
+	LIT_STRING,
+	LIT_BOOLEAN,
+	LIT_ARRAY,
+	LIT_TIMESTAMP,
+	LIT_INTEGER,				/* within [min, max] */
+	LIT_NUMBER					/* within [min, max] */
+} literal_kind;
+
+/*
+ * Compiles obj[field] as compile_field does, and checks it when it is
+ * written literally: AWS validates a literal Seconds, MaxConcurrency, Error,
+ * ... with the definition; only an expression's result waits for the run.
+ */
+static struct asl_jvalue *
+compile_typed(asl_build *b, json_object *obj, const char *base, const char *field,
+			  literal_kind kind, double min, double max)
+{
+	json_object *v;
+	asl_time	t;
+
+	if (!json_object_object_get_ex(obj, field, &v))
+		return NULL;
+	if (!(json_object_is_type(v, json_type_string) && asl_jsonata_is_expr(json_object_get_string(v))))
+	{
+		switch (kind)
+		{
+			case LIT_ANY:
+				break;
+			case LIT_STRING:
+				if (!json_object_is_type(v, json_type_string))
+					asl_build_error(b, "WRONG_TYPE", base, field,
+									"%s must be a string or a {%% %%} expression", field);
+				break;
+			case LIT_BOOLEAN:
+				if (!json_object_is_type(v, json_type_boolean))
+					asl_build_error(b, "WRONG_TYPE", base, field,
+									"%s must be a boolean or a {%% %%} expression", field);
+				break;
+			case LIT_ARRAY:
+				if (!json_object_is_type(v, json_type_array))
+					asl_build_error(b, "WRONG_TYPE", base, field,
+									"%s must be an array or a {%% %%} expression", field);
+				break;
+			case LIT_TIMESTAMP:
+				if (!json_object_is_type(v, json_type_string) ||
+					!asl_timestamp_parse(json_object_get_string(v), &t))
+					asl_build_error(b, "INVALID_VALUE", base, field,
+									"%s must be an ISO-8601 timestamp (2016-03-14T01:59:00Z) or a {%% %%} expression",
+									field);
+				break;
+			case LIT_INTEGER:
+				{
+					int64_t		i;
+
+					if (!asl_read_int(b, obj, base, field, (int64_t) min, (int64_t) max, &i))
+						return NULL;
+				}
+				break;
+			case LIT_NUMBER:
+				{
+					double		d;
+
+					if (!asl_read_number(b, obj, base, field, min, max, &d))
+						return NULL;
+				}
+				break;
+		}
+	}
+	return compile_field(b, obj, base, field, field);
+}
+
+/*
+ * Assign: an object whose keys are variable names (not "states", which is
+ * $states, reserved) and whose values may be expressions.
+ */
 static struct asl_jvalue *
 compile_assign(asl_build *b, json_object *obj, const char *base)
 {
 	json_object *v;
+	char	   *where;
+	bool		ok = true;
 
 	if (!json_object_object_get_ex(obj, "Assign", &v))
 		return NULL;
@@ -137,7 +218,29 @@ compile_assign(asl_build *b, json_object *obj, const char *base)
 		asl_build_error(b, "WRONG_TYPE", base, "Assign", "Assign must be an object of variables");
 		return NULL;
 	}
-	return compile_field(b, obj, base, "Assign", "Assign");
+	if ((where = asl_build_pointer(b, base, "Assign")) == NULL)
+		return NULL;
+	{
+		json_object_object_foreach(v, key, val)
+		{
+			(void) val;
+			if (strcmp(key, "states") == 0)
+			{
+				asl_build_error(b, "INVALID_VALUE", where, key,
+								"\"states\" is reserved: $states is the state's input, result and context");
+				ok = false;
+			}
+			else if (!asl_variable_name_valid(key, strlen(key)))
+			{
+				asl_build_error(b, "INVALID_VALUE", where, key,
+								"\"%s\" is not a valid variable name (a letter or _, then letters, digits or _, at most 80 characters)",
+								key);
+				ok = false;
+			}
+		}
+	}
+	free(where);
+	return ok ? compile_field(b, obj, base, "Assign", "Assign") : NULL;
 }
 
 static void
@@ -206,7 +309,7 @@ parse_rules(asl_build *b, size_t gi, asl_state *st, json_object *def)
 		if (!json_object_object_get_ex(rule, "Condition", NULL))
 			asl_build_error(b, "MISSING_FIELD", at, NULL, "a choice rule of a JSONata state needs a Condition");
 		else
-			r->condition = compile_field(b, rule, at, "Condition", "Condition");
+			r->condition = compile_typed(b, rule, at, "Condition", LIT_BOOLEAN, 0, 0);
 		if (asl_read_string(b, rule, at, "Next", &text))
 			r->next_name = asl_build_strdup(b, text);
 		else
@@ -231,8 +334,9 @@ parse_wait(asl_build *b, asl_state *st, json_object *def)
 	if (s == t)
 		asl_build_error(b, s ? "MUTUALLY_EXCLUSIVE_FIELDS" : "MISSING_FIELD", st->pointer, NULL,
 						"a Wait state takes exactly one of Seconds or Timestamp");
-	st->j_seconds = compile_field(b, def, st->pointer, "Seconds", "Seconds");
-	st->j_timestamp = compile_field(b, def, st->pointer, "Timestamp", "Timestamp");
+	/* AWS: Seconds from 0 to 99999999; Timestamp RFC 3339 */
+	st->j_seconds = compile_typed(b, def, st->pointer, "Seconds", LIT_INTEGER, 0, 99999999);
+	st->j_timestamp = compile_typed(b, def, st->pointer, "Timestamp", LIT_TIMESTAMP, 0, 0);
 }
 
 static void
@@ -262,19 +366,17 @@ refuse_catcher_fields(asl_build *b, asl_state *st, json_object *def)
 static void
 parse_map(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {
-	static const char *const distributed[] = {"ItemReader", "ItemBatcher", "ResultWriter", NULL};
-
 	asl_parse_map_processor(b, st, def);
-	for (const char *const *f = distributed; *f; f++)
-		if (json_object_object_get_ex(def, *f, NULL))
-			asl_build_error(b, "UNSUPPORTED_FEATURE", st->pointer, *f,
-							"booking does not run %s in JSONata Map states", *f);
-	st->j_items = compile_field(b, def, st->pointer, "Items", "Items");
+	/* as in JSONPath: validated and kept; the run refuses them (step_map_sources_supported) */
+	asl_parse_map_sources(b, st, def, true);
+	st->j_items = compile_typed(b, def, st->pointer, "Items", LIT_ARRAY, 0, 0);
 	st->j_item_selector = compile_field(b, def, st->pointer, "ItemSelector", "ItemSelector");
-	st->j_max_concurrency = compile_field(b, def, st->pointer, "MaxConcurrency", "MaxConcurrency");
-	st->j_tolerated_count = compile_field(b, def, st->pointer, "ToleratedFailureCount", "ToleratedFailureCount");
-	st->j_tolerated_percentage = compile_field(b, def, st->pointer, "ToleratedFailurePercentage",
-											   "ToleratedFailurePercentage");
+	st->j_max_concurrency = compile_typed(b, def, st->pointer, "MaxConcurrency", LIT_INTEGER, 0,
+										  (double) ASL_MAX_COUNT);
+	st->j_tolerated_count = compile_typed(b, def, st->pointer, "ToleratedFailureCount", LIT_INTEGER, 0,
+										  (double) ASL_MAX_COUNT);
+	st->j_tolerated_percentage = compile_typed(b, def, st->pointer, "ToleratedFailurePercentage",
+											   LIT_NUMBER, 0, 100);
 	/* presence decides whether failures are tolerated at all (step_branches.c) */
 	st->map.tolerated_failure_count.present = st->j_tolerated_count != NULL;
 	st->map.tolerated_failure_percentage.present = st->j_tolerated_percentage != NULL;
@@ -313,8 +415,8 @@ asl_parse_jsonata_state(asl_build *b, size_t gi, asl_state *st, json_object *def
 			parse_wait(b, st, def);
 			break;
 		case ASL_STATE_FAIL:
-			st->j_error = compile_field(b, def, st->pointer, "Error", "Error");
-			st->j_cause = compile_field(b, def, st->pointer, "Cause", "Cause");
+			st->j_error = compile_typed(b, def, st->pointer, "Error", LIT_STRING, 0, 0);
+			st->j_cause = compile_typed(b, def, st->pointer, "Cause", LIT_STRING, 0, 0);
 			break;
 		default:
 			break;

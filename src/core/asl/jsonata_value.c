@@ -70,6 +70,71 @@ has_expr(json_object *v, int depth)
 	}
 }
 
+/*
+ * AWS: an expression string must start with "{%" and end with "%}", with no
+ * spaces outside; a string that opens or closes one improperly is a
+ * validation error rather than a literal.
+ */
+static bool
+misdelimited(const char *s)
+{
+	size_t		len = strlen(s);
+	size_t		a = 0,
+				z = len;
+
+	while (a < len && strchr(" \t\r\n", s[a]))
+		a++;
+	while (z > a && strchr(" \t\r\n", s[z - 1]))
+		z--;
+	if (asl_jsonata_is_expr(s))
+		return false;
+	return (z - a >= 2 && s[a] == '{' && s[a + 1] == '%') ||
+		(z - a >= 2 && s[z - 2] == '%' && s[z - 1] == '}');
+}
+
+/* Reports every misdelimited expression string in a literal value. */
+static void
+check_literal(json_object *v, const char *pointer, asl_diags *diags, int depth)
+{
+	if (depth > MAX_DEPTH)
+		return;
+	switch (json_object_get_type(v))
+	{
+		case json_type_string:
+			if (misdelimited(json_object_get_string(v)))
+				asl_diag_add(diags, ASL_SEV_ERROR, "INVALID_JSONATA", pointer,
+							 "a JSONata expression must be the whole string, starting with {%% and ending with %%} with no spaces outside them: \"%s\"",
+							 json_object_get_string(v));
+			break;
+		case json_type_object:
+			{
+				json_object_object_foreach(v, k, child)
+				{
+					char	   *p = asl_pointer_join(pointer, k);
+
+					if (p != NULL)
+						check_literal(child, p, diags, depth + 1);
+					free(p);
+				}
+			}
+			break;
+		case json_type_array:
+			for (size_t i = 0; i < json_object_array_length(v); i++)
+			{
+				char		token[24];
+				char	   *p;
+
+				snprintf(token, sizeof token, "%zu", i);
+				if ((p = asl_pointer_join(pointer, token)) != NULL)
+					check_literal(json_object_array_get_idx(v, i), p, diags, depth + 1);
+				free(p);
+			}
+			break;
+		default:
+			break;
+	}
+}
+
 static char *
 join(const char *a, const char *b)
 {
@@ -121,6 +186,7 @@ compile_at(json_object *v, const char *field, const char *pointer, asl_diags *di
 	}
 	if (!has_expr(v, depth))
 	{
+		check_literal(v, pointer, diags, depth);
 		node->kind = JVAL_LITERAL;
 		node->literal = json_object_get(v);
 		return node;
@@ -254,11 +320,17 @@ eval_expr(const asl_jvalue *v, json_object *bindings, json_object **out, asl_err
 	*out = NULL;
 	opts.cancel = guard_cancel;
 	opts.cancel_arg = guard_arg;
+	opts.json_only = true;
 	if (jn_evaluate(v->expr, input, true, bindings, &opts, out, &undefined, &e) != 0)
 	{
-		asl_error_set(err, ASL_ERR_QUERY_EVAL,
-					  "The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %s: %s",
-					  v->text, v->field, e.code, e.message);
+		if (strcmp(e.code, JN_ERR_NOT_JSON) == 0)
+			asl_error_set(err, ASL_ERR_QUERY_EVAL,
+						  "The JSONata expression '%s' specified for the field '%s' returned an unsupported result type.",
+						  v->text, v->field);
+		else
+			asl_error_set(err, ASL_ERR_QUERY_EVAL,
+						  "The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %s: %s",
+						  v->text, v->field, e.code, e.message);
 		return false;
 	}
 	if (undefined)
@@ -370,4 +442,19 @@ const char *
 asl_jvalue_text(const asl_jvalue *v)
 {
 	return v != NULL && v->kind == JVAL_EXPR ? v->text : NULL;
+}
+
+void
+asl_jvalue_wrong_type(const asl_jvalue *v, const char *expected, json_object *got, asl_error *err)
+{
+	const char *shown = got ? json_object_to_json_string_ext(got, JSON_C_TO_STRING_PLAIN) : "null";
+
+	if (v != NULL && v->kind == JVAL_EXPR)
+		asl_error_set(err, ASL_ERR_QUERY_EVAL,
+					  "The JSONata expression '%s' specified for the field '%s' returned an unexpected result type. Expected '%s', but was '%s' for value: %s",
+					  v->text, v->field, expected, asl_jsonata_type_name(got), shown);
+	else
+		asl_error_set(err, ASL_ERR_QUERY_EVAL,
+					  "The field '%s' must be of type '%s', but was '%s' for value: %s",
+					  v ? v->field : "?", expected, asl_jsonata_type_name(got), shown);
 }

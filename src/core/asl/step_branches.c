@@ -298,8 +298,8 @@ item_input(step_ctx *c, json_object *eff, size_t i, json_object *item,
 }
 
 /* Distributed-map features booking does not run: an error, not a wrong result. */
-static bool
-check_supported(step_ctx *c, asl_error *err)
+bool
+step_map_sources_supported(step_ctx *c, asl_error *err)
 {
 	const asl_map_config *map = &c->st->map;
 
@@ -328,7 +328,7 @@ step_map(step_ctx *c)
 
 	if (!step_input(c, &eff))
 		return;
-	if (!check_supported(c, &err) ||
+	if (!step_map_sources_supported(c, &err) ||
 		!select_items(c, eff, &items, &err) ||
 		!resolve_max_concurrency(c, eff, &mc, &err))
 		goto fail;

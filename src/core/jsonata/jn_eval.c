@@ -1973,6 +1973,12 @@ jn_evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object
 	{
 		if (r && r->t == JV_ARR && (r->flags & JA_RANGE) && r->u.a.len > 10000000)
 			r = NULL;
+		if (r != NULL && opts && opts->json_only && !jv_is_json(r))
+		{
+			jn_fail(&C, JN_ERR_NOT_JSON, -1, "The result is not a JSON value");
+			jn_arena_free(&C.arena);
+			return -1;
+		}
 		if (r != NULL && !(r->t == JV_FUNC))
 		{
 			*is_undefined = false;

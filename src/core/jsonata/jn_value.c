@@ -568,6 +568,34 @@ jv_to_json(const jv *v)
 	return NULL;
 }
 
+bool
+jv_is_json(const jv *v)
+{
+	if (v == NULL)
+		return true;
+	switch (v->t)
+	{
+		case JV_FUNC:
+			return false;
+		case JV_NUM:
+			return isfinite(v->u.n);
+		case JV_ARR:
+			if (v->flags & JA_RANGE)
+				return true;
+			for (size_t i = 0; i < v->u.a.len; i++)
+				if (!jv_is_json(v->u.a.v[i]))
+					return false;
+			return true;
+		case JV_OBJ:
+			for (size_t i = 0; i < v->u.o->len; i++)
+				if (!jv_is_json(v->u.o->vals[i]))
+					return false;
+			return true;
+		default:
+			return true;
+	}
+}
+
 /* ---- equality ---- */
 
 static double

@@ -125,6 +125,8 @@ void		jv_del(jv *obj, const char *key, size_t klen);
 jv		   *jv_from_json(jn_arena *a, json_object *j);
 /* new json-c value (the caller owns it); undefined items of arrays become null */
 json_object *jv_to_json(const jv *v);
+/* false when v holds, at any depth, what JSON cannot represent: a function, a non-finite number */
+bool		jv_is_json(const jv *v);
 
 /* ---- comparisons, printing ---- */
 bool		jv_deep_equal(const jv *a, const jv *b);

@@ -38,7 +38,16 @@ typedef struct jn_options
 	/* milliseconds since the epoch for $now()/$millis(); NULL: the system clock */
 	double		(*clock) (void *arg);
 	void	   *clock_arg;
+	/*
+	 * true: a result holding, at any depth, a value JSON cannot represent (a
+	 * function or regex, an infinite number) is the error JN_ERR_NOT_JSON
+	 * rather than "" (the JSONata suite's convention) or null.
+	 */
+	bool		json_only;
 } jn_options;
+
+/* jn_error.code of a result JSON cannot represent (opts->json_only). */
+#define JN_ERR_NOT_JSON "NOTJSON"
 
 /* Compiles an expression; NULL with err filled on a syntax error. */
 jn_expr    *jn_compile(const char *text, size_t len, jn_error *err);
