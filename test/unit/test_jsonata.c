@@ -185,10 +185,34 @@ test_guard_rails(void)
 	CHECK_STR(run_opts("$millis()", NULL, NULL, &opts), "1500000000000");
 }
 
+/* json_only: what JSON cannot hold is JN_ERR_NOT_JSON rather than "" or null (state machines) */
+static void
+test_json_only(void)
+{
+	jn_options	opts = {0};
+
+	/* by default, as the JSONata suite expects: a function prints as "" */
+	CHECK_STR(run("function($x){$x}", NULL), "\"\"");
+	opts.json_only = true;
+	CHECK_STR(run_opts("function($x){$x}", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
+	CHECK_STR(run_opts("$sum", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
+	CHECK_STR(run_opts("/a/", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
+	/* at any depth, and a number JSON cannot write */
+	CHECK_STR(run_opts("{\"a\": [1, {\"f\": $sum}]}", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
+	CHECK_STR(run_opts("1/0", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
+	CHECK_STR(run_opts("[1, -1/0]", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
+	/* everything else is unchanged: values, null, undefined, ranges, a function applied */
+	CHECK_STR(run_opts("{\"a\": [1, null, \"s\", true]}", NULL, NULL, &opts), "{\"a\":[1,null,\"s\",true]}");
+	CHECK_STR(run_opts("nothing", "{}", NULL, &opts), "undefined");
+	CHECK_STR(run_opts("[1..3]", NULL, NULL, &opts), "[1,2,3]");
+	CHECK_STR(run_opts("$sum([1, 2])", NULL, NULL, &opts), "3");
+}
+
 UNIT_MAIN("test_jsonata", {
 	test_syntax_errors();
 	test_paths_and_sequences();
 	test_operators_and_functions();
 	test_compile_once();
 	test_guard_rails();
+	test_json_only();
 })
