@@ -87,6 +87,8 @@ SELECT pg_temp.out('$notAFunction(1)');
 -- [rec] test_map_state_items_eval_jsonata_fail[...] and ..._variable_sampling
 SELECT pg_temp.map('{"Items": "{% true %}"}');
 SELECT pg_temp.map('{"Items": "{% $states.input.v %}"}', '{"v": "text"}');
+-- the value printed as JSON without escaping "/" (as AWS prints it)
+SELECT pg_temp.map('{"Items": "{% $states.input.v %}"}', '{"v": {"url": "a/b"}}');
 -- [rec] test_map_state_items_input_types[...]: no Items, and the input is not an array
 SELECT pg_temp.map('{}', 'null');
 SELECT pg_temp.map('{}', '{"foo": "bar"}');

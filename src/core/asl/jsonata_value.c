@@ -447,7 +447,7 @@ asl_jvalue_text(const asl_jvalue *v)
 void
 asl_jvalue_wrong_type(const asl_jvalue *v, const char *expected, json_object *got, asl_error *err)
 {
-	const char *shown = got ? json_object_to_json_string_ext(got, JSON_C_TO_STRING_PLAIN) : "null";
+	const char *shown = got ? json_object_to_json_string_ext(got, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "null";
 
 	if (v != NULL && v->kind == JVAL_EXPR)
 		asl_error_set(err, ASL_ERR_QUERY_EVAL,

@@ -192,7 +192,7 @@ map_number(step_ctx *c, json_object *eff, const asl_num_or_path *v, const char *
 					  "The %sPath field refers to value \"%s\" which is not a valid %s: %s",
 					  field,
 					  json_object_is_type(node, json_type_string) ? json_object_get_string(node) :
-					  node ? json_object_to_json_string_ext(node, JSON_C_TO_STRING_PLAIN) : "null",
+					  node ? json_object_to_json_string_ext(node, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "null",
 					  integer ? "integer" : "float", asl_path_text(v->path));
 	json_object_put(node);
 	return ok;
@@ -262,7 +262,7 @@ select_items(step_ctx *c, json_object *eff, json_object **items, asl_error *err)
 		asl_error_set(err, ASL_ERR_RUNTIME,
 					  "ItemsPath '%s' must select a JSON array, not %s",
 					  p->path ? asl_path_text(p->path) : "$",
-					  *items ? json_object_to_json_string_ext(*items, JSON_C_TO_STRING_PLAIN) : "null");
+					  *items ? json_object_to_json_string_ext(*items, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "null");
 		json_object_put(*items);
 		*items = NULL;
 		return false;

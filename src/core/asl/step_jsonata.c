@@ -199,7 +199,7 @@ wait_due(step_ctx *c, json_object *bindings, asl_time *due, asl_error *err)
 		else if ((d = json_object_get_double(v)) < 0 || d != floor(d))
 			asl_error_set(err, ASL_ERR_QUERY_EVAL,
 						  "The field 'Seconds' must be a whole number of seconds from 0 to 2147483647, not %s",
-						  json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+						  json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		else if (d > MAX_WAIT_SECONDS)
 			asl_error_set(err, ASL_ERR_RUNTIME, "Wait state delay is too long.");
 		else

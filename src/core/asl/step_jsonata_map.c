@@ -133,7 +133,7 @@ step_jsonata_map(step_ctx *c, json_object *bindings)
 			asl_jvalue_wrong_type(c->st->j_items, "array", items, &err);
 		else
 			asl_error_set(&err, ASL_ERR_QUERY_EVAL, "Map state input must be an array but was: %s",
-						  items ? json_object_to_json_string_ext(items, JSON_C_TO_STRING_PLAIN) : "null");
+						  items ? json_object_to_json_string_ext(items, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "null");
 		goto fail;
 	}
 	if (!number(c->st->j_max_concurrency, bindings, true, 0, &mc, &err))
