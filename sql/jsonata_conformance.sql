@@ -74,6 +74,14 @@ SELECT pg_temp.out('$doesNotExist');
 SELECT pg_temp.one('{"Type": "Pass", "Output": {"result": "{% $states.input.a[b > 5] %}"}, "End": true}',
                    '{"a": [{"b": 1}]}');
 SELECT pg_temp.one('{"Type": "Pass", "Assign": {"result": "{% $doesNotExist %}"}, "End": true}');
+-- the field is named as AWS names it: "/key" for a member, "[i]" for an item,
+-- "Choices[i]/" for a Choice rule's own fields
+SELECT pg_temp.one('{"Type": "Pass", "Output": {"a": [1, {"b": ["{% $nothing %}"]}]}, "End": true}');
+SELECT pg_temp.run('{"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+    "C": {"Type": "Choice", "Choices": [{"Condition": "{% false %}", "Next": "E"},
+                                        {"Condition": "{% true %}", "Next": "E", "Assign": {"v": "{% $nothing %}"}}],
+          "Default": "E"},
+    "E": {"Type": "Succeed"}}}');
 -- inside a constructed value, undefined members and items are left out (JSONata)
 SELECT pg_temp.out('{"a": $nothing, "b": [1, $nothing, 2]}');
 

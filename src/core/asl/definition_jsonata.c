@@ -9,6 +9,7 @@
  */
 #include "definition_impl.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,8 +144,8 @@ typedef enum
  * ... with the definition; only an expression's result waits for the run.
  */
 static struct asl_jvalue *
-compile_typed(asl_build *b, json_object *obj, const char *base, const char *field,
-			  literal_kind kind, double min, double max)
+compile_typed_as(asl_build *b, json_object *obj, const char *base, const char *field,
+				 const char *name, literal_kind kind, double min, double max)
 {
 	json_object *v;
 	asl_time	t;
@@ -197,7 +198,14 @@ compile_typed(asl_build *b, json_object *obj, const char *base, const char *fiel
 				break;
 		}
 	}
-	return compile_field(b, obj, base, field, field);
+	return compile_field(b, obj, base, field, name);
+}
+
+static struct asl_jvalue *
+compile_typed(asl_build *b, json_object *obj, const char *base, const char *field,
+			  literal_kind kind, double min, double max)
+{
+	return compile_typed_as(b, obj, base, field, field, kind, min, max);
 }
 
 /*
@@ -205,7 +213,7 @@ compile_typed(asl_build *b, json_object *obj, const char *base, const char *fiel
  * $states, reserved) and whose values may be expressions.
  */
 static struct asl_jvalue *
-compile_assign(asl_build *b, json_object *obj, const char *base)
+compile_assign(asl_build *b, json_object *obj, const char *base, const char *name)
 {
 	json_object *v;
 	char	   *where;
@@ -240,7 +248,7 @@ compile_assign(asl_build *b, json_object *obj, const char *base)
 		}
 	}
 	free(where);
-	return ok ? compile_field(b, obj, base, "Assign", "Assign") : NULL;
+	return ok ? compile_field(b, obj, base, "Assign", name) : NULL;
 }
 
 static void
@@ -281,9 +289,19 @@ parse_rules(asl_build *b, size_t gi, asl_state *st, json_object *def)
 		json_object *rule = json_object_array_get_idx(list, i);
 		asl_choice_rule *r = &st->choices[i];
 		char	   *at = asl_build_pointer_index(b, lbase, i);
+		/* a rule's fields as AWS names them in causes: "Choices[0]/Condition" */
+		struct
+		{
+			char		condition[48],
+						output[48],
+						assign[48];
+		}			names;
 
 		if (at == NULL)
 			break;
+		snprintf(names.condition, sizeof names.condition, "Choices[%zu]/Condition", i);
+		snprintf(names.output, sizeof names.output, "Choices[%zu]/Output", i);
+		snprintf(names.assign, sizeof names.assign, "Choices[%zu]/Assign", i);
 		/* evaluated as a Condition rule: kind and variable stay unused */
 		r->kind = ASL_RULE_TEST;
 		if (!json_object_is_type(rule, json_type_object))
@@ -309,7 +327,7 @@ parse_rules(asl_build *b, size_t gi, asl_state *st, json_object *def)
 		if (!json_object_object_get_ex(rule, "Condition", NULL))
 			asl_build_error(b, "MISSING_FIELD", at, NULL, "a choice rule of a JSONata state needs a Condition");
 		else
-			r->condition = compile_typed(b, rule, at, "Condition", LIT_BOOLEAN, 0, 0);
+			r->condition = compile_typed_as(b, rule, at, "Condition", names.condition, LIT_BOOLEAN, 0, 0);
 		if (asl_read_string(b, rule, at, "Next", &text))
 			r->next_name = asl_build_strdup(b, text);
 		else
@@ -318,8 +336,8 @@ parse_rules(asl_build *b, size_t gi, asl_state *st, json_object *def)
 				asl_build_error(b, "MISSING_FIELD", at, NULL, "a choice rule needs Next");
 			asl_graph_set_opaque(b, gi);
 		}
-		r->j_output = compile_field(b, rule, at, "Output", "Output");
-		r->j_assign = compile_assign(b, rule, at);
+		r->j_output = compile_field(b, rule, at, "Output", names.output);
+		r->j_assign = compile_assign(b, rule, at, names.assign);
 		free(at);
 	}
 	free(lbase);
@@ -402,7 +420,7 @@ asl_parse_jsonata_state(asl_build *b, size_t gi, asl_state *st, json_object *def
 	if (st->type != ASL_STATE_FAIL)
 		st->j_output = compile_field(b, def, st->pointer, "Output", "Output");
 	if (st->type != ASL_STATE_FAIL && st->type != ASL_STATE_SUCCEED)
-		st->j_assign = compile_assign(b, def, st->pointer);
+		st->j_assign = compile_assign(b, def, st->pointer, "Assign");
 	switch (st->type)
 	{
 		case ASL_STATE_MAP:

@@ -135,17 +135,14 @@ check_literal(json_object *v, const char *pointer, asl_diags *diags, int depth)
 	}
 }
 
+/* The field's name as AWS writes it in causes: "Output/key", "Output/list[1]". */
 static char *
-join(const char *a, const char *b)
+child_field(const char *field, const char *token, bool index)
 {
-	size_t		la = strlen(a), lb = strlen(b);
-	char	   *s = malloc(la + lb + 2);
+	char	   *s = NULL;
 
-	if (s == NULL)
+	if ((index ? asprintf(&s, "%s[%s]", field, token) : asprintf(&s, "%s/%s", field, token)) < 0)
 		return NULL;
-	memcpy(s, a, la);
-	s[la] = '/';
-	memcpy(s + la + 1, b, lb + 1);
 	return s;
 }
 
@@ -156,7 +153,7 @@ static bool
 compile_child(asl_jvalue *node, size_t i, json_object *child, const char *token,
 			  const char *pointer, asl_diags *diags, int depth)
 {
-	char	   *f = join(node->field, token);
+	char	   *f = child_field(node->field, token, node->kind == JVAL_ARRAY);
 	char	   *p = asl_pointer_join(pointer, token);
 	bool		ok = false;
 
