@@ -208,6 +208,17 @@ test_json_only(void)
 	CHECK_STR(run_opts("$sum([1, 2])", NULL, NULL, &opts), "3");
 }
 
+/* AWS's $random(seed) is java.util.Random(seed).nextDouble() */
+static void
+test_random_seeded(void)
+{
+	CHECK_STR(run("$random(42)", NULL), "0.7275636800328681");
+	CHECK_STR(run("$random(0)", NULL), "0.730967787376657");
+	/* the seed as a Java long: truncated */
+	CHECK_STR(run("$random(42.9)", NULL), "0.7275636800328681");
+	CHECK_STR(run("$random() < 1 and $random() >= 0", NULL), "true");
+}
+
 UNIT_MAIN("test_jsonata", {
 	test_syntax_errors();
 	test_paths_and_sequences();
@@ -215,4 +226,5 @@ UNIT_MAIN("test_jsonata", {
 	test_compile_once();
 	test_guard_rails();
 	test_json_only();
+	test_random_seeded();
 })
