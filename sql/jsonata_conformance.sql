@@ -226,6 +226,8 @@ SELECT pg_temp.out('$range(0, 10, 2)');
 -- a single number is not wrapped in an array (a JSONata sequence of one)
 SELECT pg_temp.out('$range(1, 1, 1)');
 SELECT pg_temp.out('$range(5, 1, -2)');
+-- AWS truncates the arguments towards zero (measured in floci-io/floci#2676)
+SELECT pg_temp.out('$range(-1.7, 2, 1)');
 -- $hash: lowercase hex, checked against PostgreSQL's own digests
 SELECT (pg_temp.out('$hash("input data", "MD5")')->>'output') = md5('input data') AS md5,
        (pg_temp.out('$hash("input data", "SHA-256")')->>'output') = encode(sha256('input data'), 'hex') AS sha256,

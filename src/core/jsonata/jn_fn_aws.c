@@ -42,13 +42,17 @@ fn_partition(jn_ctx *C, jv **a, int n, jv *input)
 	return out;
 }
 
-/* $range(start, end, step): start, start + step, ... up to end included. */
+/*
+ * $range(start, end, step): start, start + step, ... up to end included.
+ * AWS takes each argument as a whole number, truncated towards zero:
+ * $range(-1.7, 2, 1) is [-1, 0, 1, 2] there (floci-io/floci#2676).
+ */
 static jv *
 fn_range(jn_ctx *C, jv **a, int n, jv *input)
 {
-	double		start = a[0]->u.n,
-				end = a[1]->u.n,
-				step = a[2]->u.n;
+	double		start = trunc(a[0]->u.n),
+				end = trunc(a[1]->u.n),
+				step = trunc(a[2]->u.n);
 	jv		   *out;
 
 	UNUSED;
