@@ -185,7 +185,7 @@ test_guard_rails(void)
 	CHECK_STR(run_opts("$millis()", NULL, NULL, &opts), "1500000000000");
 }
 
-/* json_only: what JSON cannot hold is JN_ERR_NOT_JSON rather than "" or null (state machines) */
+/* json_only (state machines): a function is JN_ERR_NOT_JSON rather than "", Infinity a string */
 static void
 test_json_only(void)
 {
@@ -197,15 +197,39 @@ test_json_only(void)
 	CHECK_STR(run_opts("function($x){$x}", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
 	CHECK_STR(run_opts("$sum", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
 	CHECK_STR(run_opts("/a/", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
-	/* at any depth, and a number JSON cannot write */
+	/* at any depth */
 	CHECK_STR(run_opts("{\"a\": [1, {\"f\": $sum}]}", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
-	CHECK_STR(run_opts("1/0", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
-	CHECK_STR(run_opts("[1, -1/0]", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
+	/* a number JSON cannot write is a string, as Jackson writes it (null by default) */
+	CHECK_STR(run("[1/0]", NULL), "[null]");
+	CHECK_STR(run_opts("1/0", NULL, NULL, &opts), "\"Infinity\"");
+	CHECK_STR(run_opts("[1, -1/0, {\"k\": 1/0}]", NULL, NULL, &opts), "[1,\"-Infinity\",{\"k\":\"Infinity\"}]");
 	/* everything else is unchanged: values, null, undefined, ranges, a function applied */
 	CHECK_STR(run_opts("{\"a\": [1, null, \"s\", true]}", NULL, NULL, &opts), "{\"a\":[1,null,\"s\",true]}");
 	CHECK_STR(run_opts("nothing", "{}", NULL, &opts), "undefined");
 	CHECK_STR(run_opts("[1..3]", NULL, NULL, &opts), "[1,2,3]");
 	CHECK_STR(run_opts("$sum([1, 2])", NULL, NULL, &opts), "3");
+	/* which guard rail stopped an evaluation */
+	{
+		jn_error	err;
+		jn_expr    *e = jn_compile("($f := function($n){1 + $f($n + 1)}; $f(0))", strlen("($f := function($n){1 + $f($n + 1)}; $f(0))"), &err);
+		json_object *out = NULL;
+		bool		undef;
+
+		CHECK(e != NULL);
+		CHECK_INT(jn_evaluate(e, NULL, false, NULL, NULL, &out, &undef, &err), -1);
+		CHECK_INT(err.limit, JN_LIMIT_DEPTH);
+		jn_expr_free(e);
+		memset(&opts, 0, sizeof opts);
+		opts.memory_limit = 1024 * 1024;
+		e = jn_compile("[1..1000000].($ + 1)", strlen("[1..1000000].($ + 1)"), &err);
+		CHECK_INT(jn_evaluate(e, NULL, false, NULL, &opts, &out, &undef, &err), -1);
+		CHECK_INT(err.limit, JN_LIMIT_MEMORY);
+		jn_expr_free(e);
+		e = jn_compile("$x.y", strlen("$x.y"), &err);
+		CHECK_INT(jn_evaluate(e, NULL, false, NULL, NULL, &out, &undef, &err), 0);
+		CHECK_INT(err.limit, JN_LIMIT_NONE);
+		jn_expr_free(e);
+	}
 }
 
 /* AWS's $random(seed) is java.util.Random(seed).nextDouble() */

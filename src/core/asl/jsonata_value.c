@@ -324,6 +324,15 @@ eval_expr(const asl_jvalue *v, json_object *bindings, json_object **out, asl_err
 			asl_error_set(err, ASL_ERR_QUERY_EVAL,
 						  "The JSONata expression '%s' specified for the field '%s' returned an unsupported result type.",
 						  v->text, v->field);
+		else if (e.limit == JN_LIMIT_MEMORY || e.limit == JN_LIMIT_DEPTH || e.limit == JN_LIMIT_STEPS)
+			/* AWS's bounds carry no JSONata code: ": <message>" (floci-io/floci#2737) */
+			asl_error_set(err, ASL_ERR_QUERY_EVAL,
+						  "The JSONata expression '%s' specified for the field '%s' threw an error during evaluation: %s",
+						  v->text, v->field,
+						  e.limit == JN_LIMIT_MEMORY ?
+						  "Expression evaluation memory limit exceeded: Check for excessive memory usage" :
+						  e.limit == JN_LIMIT_DEPTH ? e.message :
+						  "Expression evaluation timeout: Check for infinite loop");
 		else
 			asl_error_set(err, ASL_ERR_QUERY_EVAL,
 						  "The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %s: %s",

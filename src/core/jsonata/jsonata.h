@@ -17,12 +17,23 @@
 
 #include <json-c/json.h>
 
+/* Which guard rail stopped an evaluation (code U1001). */
+typedef enum jn_limit
+{
+	JN_LIMIT_NONE,
+	JN_LIMIT_MEMORY,			/* memory_limit */
+	JN_LIMIT_DEPTH,				/* max_depth: non-tail recursion */
+	JN_LIMIT_STEPS,				/* max_steps */
+	JN_LIMIT_CANCEL				/* the cancel callback */
+} jn_limit;
+
 typedef struct jn_error
 {
 	char		code[8];		/* "" when no error */
 	int			position;		/* character offset in the expression, -1 unknown */
 	char		token[64];
 	char		message[512];
+	jn_limit	limit;			/* for U1001 */
 } jn_error;
 
 typedef struct jn_expr jn_expr;
@@ -39,9 +50,10 @@ typedef struct jn_options
 	double		(*clock) (void *arg);
 	void	   *clock_arg;
 	/*
-	 * true: a result holding, at any depth, a value JSON cannot represent (a
-	 * function or regex, an infinite number) is the error JN_ERR_NOT_JSON
-	 * rather than "" (the JSONata suite's convention) or null.
+	 * As AWS Step Functions writes results: a result holding, at any depth, a
+	 * function or regex is the error JN_ERR_NOT_JSON rather than "" (the
+	 * JSONata suite's convention), and a non-finite number is the string
+	 * "Infinity", "-Infinity" or "NaN" (as Jackson writes it) rather than null.
 	 */
 	bool		json_only;
 } jn_options;
