@@ -175,6 +175,12 @@ SELECT * FROM pg_temp.errors('{"QueryLanguage": "JSONata", "StartAt": "W", "Stat
     "M": {"Type": "Map", "Items": "$.a", "MaxConcurrency": 1.5, "ToleratedFailurePercentage": 101,
           "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "Next": "F"},
     "F": {"Type": "Fail", "Error": 1, "Cause": {"a": "b"}}}}');
+-- a field referred to at the top level: AWS refuses "Reference to 'phone' at the
+-- top level is not supported." (floci-io/floci#2670); names relative to a
+-- context (a later step, a predicate, a lambda) are fine
+SELECT * FROM pg_temp.errors('{"QueryLanguage": "JSONata", "StartAt": "S", "States": {"S": {"Type": "Pass",
+    "Output": {"bad": "{% $count(phone) %}",
+               "ok": "{% $states.input.items[price > 5].(qty * price) %}"}, "End": true}}}');
 -- a syntax error, located
 SELECT * FROM pg_temp.errors('{"QueryLanguage": "JSONata", "StartAt": "S", "States": {"S": {"Type": "Pass",
     "Output": {"deep": ["{% 1 + %}"]}, "End": true}}}');

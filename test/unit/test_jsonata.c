@@ -243,6 +243,40 @@ test_random_seeded(void)
 	CHECK_STR(run("$random() < 1 and $random() >= 0", NULL), "true");
 }
 
+/* the name of a top-level field reference, or "" */
+static const char *
+top_level(const char *expr)
+{
+	jn_error	err;
+	jn_expr    *e = jn_compile(expr, strlen(expr), &err);
+	const char *name;
+	size_t		len;
+	int			pos;
+
+	result_text[0] = '\0';
+	if (e != NULL && jn_expr_top_level_name(e, &name, &len, &pos))
+		snprintf(result_text, sizeof result_text, "%.*s@%d", (int) len, name, pos);
+	jn_expr_free(e);
+	return result_text;
+}
+
+static void
+test_top_level_names(void)
+{
+	CHECK_STR(top_level("phone"), "phone@0");
+	CHECK_STR(top_level("Account.Order[0]"), "Account@0");
+	CHECK_STR(top_level("$count(phone)"), "phone@7");
+	CHECK_STR(top_level("{\"a\": [1, -x]}"), "x@11");
+	CHECK_STR(top_level("$states.input.a ? b : 1"), "b@18");
+	/* relative to a context: fine */
+	CHECK_STR(top_level("$states.input.items[price > 5].(qty * price)"), "");
+	CHECK_STR(top_level("$map($states.input, function($i){ $i.a + b })"), "");
+	CHECK_STR(top_level("$states.input^(price){name: price}"), "");
+	CHECK_STR(top_level("$.a"), "");
+	CHECK_STR(top_level("[1, 2][$ > 1]"), "");
+	CHECK_STR(top_level("($x := $states.input; $x.a)"), "");
+}
+
 UNIT_MAIN("test_jsonata", {
 	test_syntax_errors();
 	test_paths_and_sequences();
@@ -251,4 +285,5 @@ UNIT_MAIN("test_jsonata", {
 	test_guard_rails();
 	test_json_only();
 	test_random_seeded();
+	test_top_level_names();
 })

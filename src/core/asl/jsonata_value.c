@@ -216,6 +216,21 @@ compile_at(json_object *v, const char *field, const char *pointer, asl_diags *di
 						 node->text, field, e.code, e.message, e.position);
 			ok = false;
 		}
+		else
+		{
+			const char *name;
+			size_t		nlen;
+			int			pos;
+
+			/* AWS: "Reference to 'phone' at the top level is not supported." */
+			if (jn_expr_top_level_name(node->expr, &name, &nlen, &pos))
+			{
+				asl_diag_add(diags, ASL_SEV_ERROR, "UNSUPPORTED_JSONATA", pointer,
+							 "Reference to '%.*s' at the top level is not supported (the JSONata expression '%s' of %s, at character %d): start a path from $states.input or a variable",
+							 (int) nlen, name ? name : "", node->text, field, pos);
+				ok = false;
+			}
+		}
 	}
 	else if (json_object_is_type(v, json_type_object))
 	{

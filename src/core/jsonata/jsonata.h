@@ -66,6 +66,15 @@ jn_expr    *jn_compile(const char *text, size_t len, jn_error *err);
 void		jn_expr_free(jn_expr *expr);
 
 /*
+ * True when the expression refers to a field at the top level: a path whose
+ * first step is a bare name (`phone`, `Account.Order`), outside any path step
+ * after the first, predicate or lambda. name and len give the name (not
+ * NUL-terminated), pos its character offset. AWS Step Functions refuses such
+ * expressions: its expressions have no context but $states and variables.
+ */
+bool		jn_expr_top_level_name(const jn_expr *expr, const char **name, size_t *len, int *pos);
+
+/*
  * Evaluates against input (has_input false: undefined input; json-c's NULL is null) with variables from
  * bindings (a json object or NULL). Returns 0 and sets *result (NULL when the
  * result is undefined; otherwise a new json-c value the caller puts, which may
