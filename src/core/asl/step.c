@@ -214,7 +214,7 @@ step_resolve_count(step_ctx *c, const asl_num_or_path *v, const char *field,
 		asl_error_set(err, ASL_ERR_RUNTIME,
 					  "%sPath '%s' must select an integer from %lld to 99999999, not %s",
 					  field, asl_path_text(v->path), (long long) min,
-					  node ? json_object_to_json_string_ext(node, JSON_C_TO_STRING_PLAIN) : "null");
+					  node ? json_object_to_json_string_ext(node, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "null");
 		json_object_put(node);
 		return false;
 	}

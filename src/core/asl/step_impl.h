@@ -110,6 +110,8 @@ bool		step_alloc_branches(step_ctx *c, size_t n, asl_error *err);
 bool		step_set_branch(step_ctx *c, size_t i, const asl_graph *g, json_object *input, asl_error *err);
 void		step_start_branches(step_ctx *c, bool is_map);
 void		step_drop_branches(asl_branches *b);
+/* false (err set) when a Map has ItemReader, ItemBatcher or ResultWriter, which booking does not run */
+bool		step_map_sources_supported(step_ctx *c, asl_error *err);
 
 /* InputPath on the raw input; false (outcome set) on error. */
 bool		step_input(step_ctx *c, json_object **effective);

@@ -217,10 +217,7 @@ choice(step_ctx *c, json_object *bindings)
 		}
 		if (!json_object_is_type(v, json_type_boolean))
 		{
-			asl_error_set(&err, ASL_ERR_QUERY_EVAL,
-						  "The JSONata expression of the field 'Condition' of choice rule %zu returned an unexpected result type. Expected 'boolean', but was '%s' for value: %s",
-						  i, asl_jsonata_type_name(v),
-						  v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null");
+			asl_jvalue_wrong_type(r->condition, "boolean", v, &err);
 			json_object_put(v);
 			step_jsonata_error(c, &err);
 			return;
@@ -244,48 +241,58 @@ choice(step_ctx *c, json_object *bindings)
 	}
 }
 
-/* Wait: Seconds (a whole number) or Timestamp (RFC 3339), literal or evaluated. */
+/*
+ * Wait: Seconds (a whole number) or Timestamp (RFC 3339), literal or
+ * evaluated. A result of another JSON type is AWS's "unexpected result type".
+ */
 static bool
 wait_due(step_ctx *c, json_object *bindings, asl_time *due, asl_error *err)
 {
 	const asl_state *st = c->st;
-	const char *field = st->j_seconds ? "Seconds" : "Timestamp";
+	const asl_jvalue *jv = st->j_seconds ? st->j_seconds : st->j_timestamp;
 	json_object *v = NULL;
 	bool		ok = false;
 
-	if (!asl_jvalue_eval(st->j_seconds ? st->j_seconds : st->j_timestamp, bindings, &v, err))
+	if (!asl_jvalue_eval(jv, bindings, &v, err))
 		return false;
 	if (st->j_seconds)
 	{
-		double		d = json_object_is_type(v, json_type_int) ? (double) json_object_get_int64(v) :
-			json_object_is_type(v, json_type_double) ? json_object_get_double(v) : -1.0;
+		double		d;
 
-		if (d >= 0 && d <= MAX_WAIT_SECONDS && d == floor(d))
+		if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
+			asl_jvalue_wrong_type(jv, "number", v, err);
+		else if ((d = json_object_get_double(v)) < 0 || d != floor(d))
+			asl_error_set(err, ASL_ERR_QUERY_EVAL,
+						  "The field 'Seconds' must be a whole number of seconds from 0 to 2147483647, not %s",
+						  json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		else if (d > MAX_WAIT_SECONDS)
+			asl_error_set(err, ASL_ERR_RUNTIME, "Wait state delay is too long.");
+		else
 		{
 			*due = c->env->now + (asl_time) d * ASL_USEC_PER_SEC;
 			ok = true;
 		}
 	}
-	else if (json_object_is_type(v, json_type_string) &&
-			 asl_timestamp_parse(json_object_get_string(v), due))
-		ok = true;
-	if (!ok && st->j_timestamp && json_object_is_type(v, json_type_string))
+	else if (!json_object_is_type(v, json_type_string))
+		asl_jvalue_wrong_type(jv, "string", v, err);
+	else if (asl_timestamp_parse(json_object_get_string(v), due))
+	{
+		/* as in JSONPath: AWS refuses a delay over 2^31 - 1 seconds at once */
+		ok = !(*due > c->env->now && (*due - c->env->now) / ASL_USEC_PER_SEC > (asl_time) MAX_WAIT_SECONDS);
+		if (!ok)
+			asl_error_set(err, ASL_ERR_RUNTIME, "Wait state delay is too long.");
+	}
+	else
 		asl_error_set(err, ASL_ERR_QUERY_EVAL,
 					  "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: %s",
 					  json_object_get_string(v));
-	else if (!ok)
-		asl_error_set(err, ASL_ERR_QUERY_EVAL,
-					  "The field '%s' must be %s, not %s", field,
-					  st->j_seconds ? "a whole number of seconds from 0 to 2147483647" :
-					  "an ISO-8601 timestamp string",
-					  v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null");
 	json_object_put(v);
 	return ok;
 }
 
 /* Fail's Error or Cause: a string, literal or evaluated; absent: NULL. */
 static bool
-fail_text(const asl_jvalue *jv, const char *field, json_object *bindings, char **out, asl_error *err)
+fail_text(const asl_jvalue *jv, json_object *bindings, char **out, asl_error *err)
 {
 	json_object *v = NULL;
 
@@ -296,10 +303,7 @@ fail_text(const asl_jvalue *jv, const char *field, json_object *bindings, char *
 		return false;
 	if (!json_object_is_type(v, json_type_string))
 	{
-		asl_error_set(err, ASL_ERR_QUERY_EVAL,
-					  "The field '%s' returned an unexpected result type. Expected 'string', but was '%s' for value: %s",
-					  field, asl_jsonata_type_name(v),
-					  v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null");
+		asl_jvalue_wrong_type(jv, "string", v, err);
 		json_object_put(v);
 		return false;
 	}
@@ -349,8 +353,8 @@ step_jsonata(step_ctx *c)
 				   st->end ? NULL : st->next_name);
 			break;
 		case ASL_STATE_FAIL:
-			if (!fail_text(st->j_error, "Error", bindings, &error, &err) ||
-				!fail_text(st->j_cause, "Cause", bindings, &cause, &err))
+			if (!fail_text(st->j_error, bindings, &error, &err) ||
+				!fail_text(st->j_cause, bindings, &cause, &err))
 			{
 				free(error);
 				if (err.name == NULL)
