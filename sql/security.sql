@@ -247,7 +247,8 @@ RESET ROLE;
 SELECT "bookedStatus", guest FROM booking_app.apartments WHERE "Id" = 'porto-ribeira-1';
 DROP ROLE shop, payments_worker;
 SELECT count(*) AS deleted FROM (SELECT booking.sfn_delete_state_machine(name) FROM booking.state_machines
- WHERE name IN ('apartment_console', 'booking_step_function', 'reserve_apartment', 'reserve_apartment_callback')) AS d;
+ WHERE name IN ('apartment_console', 'booking_step_function', 'reserve_apartment', 'reserve_apartment_callback',
+                'reserve_apartment_jsonata')) AS d;
 DROP SCHEMA booking_app CASCADE;
 DROP OWNED BY booking_workflow;
 DROP ROLE booking_workflow;

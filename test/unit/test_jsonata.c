@@ -185,10 +185,105 @@ test_guard_rails(void)
 	CHECK_STR(run_opts("$millis()", NULL, NULL, &opts), "1500000000000");
 }
 
+/* json_only (state machines): a function is JN_ERR_NOT_JSON rather than "", Infinity a string */
+static void
+test_json_only(void)
+{
+	jn_options	opts = {0};
+
+	/* by default, as the JSONata suite expects: a function prints as "" */
+	CHECK_STR(run("function($x){$x}", NULL), "\"\"");
+	opts.json_only = true;
+	CHECK_STR(run_opts("function($x){$x}", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
+	CHECK_STR(run_opts("$sum", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
+	CHECK_STR(run_opts("/a/", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
+	/* at any depth */
+	CHECK_STR(run_opts("{\"a\": [1, {\"f\": $sum}]}", NULL, NULL, &opts), "error " JN_ERR_NOT_JSON);
+	/* a number JSON cannot write is a string, as Jackson writes it (null by default) */
+	CHECK_STR(run("[1/0]", NULL), "[null]");
+	CHECK_STR(run_opts("1/0", NULL, NULL, &opts), "\"Infinity\"");
+	CHECK_STR(run_opts("[1, -1/0, {\"k\": 1/0}]", NULL, NULL, &opts), "[1,\"-Infinity\",{\"k\":\"Infinity\"}]");
+	/* everything else is unchanged: values, null, undefined, ranges, a function applied */
+	CHECK_STR(run_opts("{\"a\": [1, null, \"s\", true]}", NULL, NULL, &opts), "{\"a\":[1,null,\"s\",true]}");
+	CHECK_STR(run_opts("nothing", "{}", NULL, &opts), "undefined");
+	CHECK_STR(run_opts("[1..3]", NULL, NULL, &opts), "[1,2,3]");
+	CHECK_STR(run_opts("$sum([1, 2])", NULL, NULL, &opts), "3");
+	/* which guard rail stopped an evaluation */
+	{
+		jn_error	err;
+		jn_expr    *e = jn_compile("($f := function($n){1 + $f($n + 1)}; $f(0))", strlen("($f := function($n){1 + $f($n + 1)}; $f(0))"), &err);
+		json_object *out = NULL;
+		bool		undef;
+
+		CHECK(e != NULL);
+		CHECK_INT(jn_evaluate(e, NULL, false, NULL, NULL, &out, &undef, &err), -1);
+		CHECK_INT(err.limit, JN_LIMIT_DEPTH);
+		jn_expr_free(e);
+		memset(&opts, 0, sizeof opts);
+		opts.memory_limit = 1024 * 1024;
+		e = jn_compile("[1..1000000].($ + 1)", strlen("[1..1000000].($ + 1)"), &err);
+		CHECK_INT(jn_evaluate(e, NULL, false, NULL, &opts, &out, &undef, &err), -1);
+		CHECK_INT(err.limit, JN_LIMIT_MEMORY);
+		jn_expr_free(e);
+		e = jn_compile("$x.y", strlen("$x.y"), &err);
+		CHECK_INT(jn_evaluate(e, NULL, false, NULL, NULL, &out, &undef, &err), 0);
+		CHECK_INT(err.limit, JN_LIMIT_NONE);
+		jn_expr_free(e);
+	}
+}
+
+/* AWS's $random(seed) is java.util.Random(seed).nextDouble() */
+static void
+test_random_seeded(void)
+{
+	CHECK_STR(run("$random(42)", NULL), "0.7275636800328681");
+	CHECK_STR(run("$random(0)", NULL), "0.730967787376657");
+	/* the seed as a Java long: truncated */
+	CHECK_STR(run("$random(42.9)", NULL), "0.7275636800328681");
+	CHECK_STR(run("$random() < 1 and $random() >= 0", NULL), "true");
+}
+
+/* the name of a top-level field reference, or "" */
+static const char *
+top_level(const char *expr)
+{
+	jn_error	err;
+	jn_expr    *e = jn_compile(expr, strlen(expr), &err);
+	const char *name;
+	size_t		len;
+	int			pos;
+
+	result_text[0] = '\0';
+	if (e != NULL && jn_expr_top_level_name(e, &name, &len, &pos))
+		snprintf(result_text, sizeof result_text, "%.*s@%d", (int) len, name, pos);
+	jn_expr_free(e);
+	return result_text;
+}
+
+static void
+test_top_level_names(void)
+{
+	CHECK_STR(top_level("phone"), "phone@0");
+	CHECK_STR(top_level("Account.Order[0]"), "Account@0");
+	CHECK_STR(top_level("$count(phone)"), "phone@7");
+	CHECK_STR(top_level("{\"a\": [1, -x]}"), "x@11");
+	CHECK_STR(top_level("$states.input.a ? b : 1"), "b@18");
+	/* relative to a context: fine */
+	CHECK_STR(top_level("$states.input.items[price > 5].(qty * price)"), "");
+	CHECK_STR(top_level("$map($states.input, function($i){ $i.a + b })"), "");
+	CHECK_STR(top_level("$states.input^(price){name: price}"), "");
+	CHECK_STR(top_level("$.a"), "");
+	CHECK_STR(top_level("[1, 2][$ > 1]"), "");
+	CHECK_STR(top_level("($x := $states.input; $x.a)"), "");
+}
+
 UNIT_MAIN("test_jsonata", {
 	test_syntax_errors();
 	test_paths_and_sequences();
 	test_operators_and_functions();
 	test_compile_once();
 	test_guard_rails();
+	test_json_only();
+	test_random_seeded();
+	test_top_level_names();
 })

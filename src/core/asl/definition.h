@@ -73,6 +73,9 @@ typedef struct asl_catcher
 	char	   *next_name;
 	asl_opt_path result_path;	/* default "$" */
 	asl_template *assign;
+	/* a JSONata state's catcher: Output (default: the Error Output) and Assign */
+	struct asl_jvalue *j_output;
+	struct asl_jvalue *j_assign;
 } asl_catcher;
 
 /* ---- Choice rules ---- */

@@ -157,11 +157,20 @@ void		asl_jsonata_state_release(asl_state *st);
 
 /* definition_task.c */
 void		asl_parse_task(asl_build *b, asl_state *st, json_object *def);
+/* A Task written in JSONata: Resource, literal timeouts, the request in Arguments. */
+void		asl_parse_task_jsonata(asl_build *b, asl_state *st, json_object *def);
+/* Parallel's Branches (definition_states.c). */
+void		asl_parse_parallel(asl_build *b, asl_state *st, json_object *def);
 
 /* definition_map.c */
 void		asl_parse_map(asl_build *b, asl_state *st, json_object *def);
 /* ItemProcessor (or Iterator) with its ProcessorConfig */
 void		asl_parse_map_processor(asl_build *b, asl_state *st, json_object *def);
+/*
+ * ItemReader, ItemBatcher, ResultWriter: validated (JSONata's form when
+ * jsonata: Arguments, numbers literal or {% %}) and kept as given in st->map.
+ */
+void		asl_parse_map_sources(asl_build *b, asl_state *st, json_object *def, bool jsonata);
 void		asl_map_config_release(asl_map_config *map);
 
 /* definition_errors.c: Retry and Catch */

@@ -3,18 +3,21 @@
  * it accepts, the JSONPath fields it refuses (located), and its "{% %}"
  * expressions, compiled once here.
  *
- * Runs here: Pass, Choice, Wait, Succeed, Fail and Map (inline). Task and
- * Parallel written in JSONata, a catcher's Output/Assign and a Distributed
- * Map's reader/batcher/writer are reported as not supported rather than run
- * with the wrong meaning.
+ * Every state type runs in JSONata; a catcher takes Output and Assign (with
+ * $states.errorOutput) instead of ResultPath. A Distributed Map's
+ * reader/batcher/writer are validated here and refused when a run reaches
+ * them (step_branches.c), as in JSONPath.
  */
 #include "definition_impl.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "choice.h"
 #include "jsonata_value.h"
+#include "names.h"
+#include "timestamp.h"
 
 #define T(x)		(1u << ASL_STATE_##x)
 #define ANY			(T(TASK) | T(PASS) | T(CHOICE) | T(WAIT) | T(SUCCEED) | T(FAIL) | T(PARALLEL) | T(MAP))
@@ -124,11 +127,98 @@ compile_field(asl_build *b, json_object *obj, const char *base, const char *fiel
 	return jv;
 }
 
-/* Assign: an object whose values may be expressions. */
+/* What a field's literal value (one that is not an expression) must be. */
+typedef enum
+{
+	LIT_ANY,
+	LIT_STRING,
+	LIT_BOOLEAN,
+	LIT_ARRAY,
+	LIT_TIMESTAMP,
+	LIT_INTEGER,				/* within [min, max] */
+	LIT_NUMBER					/* within [min, max] */
+} literal_kind;
+
+/*
+ * Compiles obj[field] as compile_field does, and checks it when it is
+ * written literally: AWS validates a literal Seconds, MaxConcurrency, Error,
+ * ... with the definition; only an expression's result waits for the run.
+ */
 static struct asl_jvalue *
-compile_assign(asl_build *b, json_object *obj, const char *base)
+compile_typed_as(asl_build *b, json_object *obj, const char *base, const char *field,
+				 const char *name, literal_kind kind, double min, double max)
 {
 	json_object *v;
+	asl_time	t;
+
+	if (!json_object_object_get_ex(obj, field, &v))
+		return NULL;
+	if (!(json_object_is_type(v, json_type_string) && asl_jsonata_is_expr(json_object_get_string(v))))
+	{
+		switch (kind)
+		{
+			case LIT_ANY:
+				break;
+			case LIT_STRING:
+				if (!json_object_is_type(v, json_type_string))
+					asl_build_error(b, "WRONG_TYPE", base, field,
+									"%s must be a string or a {%% %%} expression", field);
+				break;
+			case LIT_BOOLEAN:
+				if (!json_object_is_type(v, json_type_boolean))
+					asl_build_error(b, "WRONG_TYPE", base, field,
+									"%s must be a boolean or a {%% %%} expression", field);
+				break;
+			case LIT_ARRAY:
+				if (!json_object_is_type(v, json_type_array))
+					asl_build_error(b, "WRONG_TYPE", base, field,
+									"%s must be an array or a {%% %%} expression", field);
+				break;
+			case LIT_TIMESTAMP:
+				if (!json_object_is_type(v, json_type_string) ||
+					!asl_timestamp_parse(json_object_get_string(v), &t))
+					asl_build_error(b, "INVALID_VALUE", base, field,
+									"%s must be an ISO-8601 timestamp (2016-03-14T01:59:00Z) or a {%% %%} expression",
+									field);
+				break;
+			case LIT_INTEGER:
+				{
+					int64_t		i;
+
+					if (!asl_read_int(b, obj, base, field, (int64_t) min, (int64_t) max, &i))
+						return NULL;
+				}
+				break;
+			case LIT_NUMBER:
+				{
+					double		d;
+
+					if (!asl_read_number(b, obj, base, field, min, max, &d))
+						return NULL;
+				}
+				break;
+		}
+	}
+	return compile_field(b, obj, base, field, name);
+}
+
+static struct asl_jvalue *
+compile_typed(asl_build *b, json_object *obj, const char *base, const char *field,
+			  literal_kind kind, double min, double max)
+{
+	return compile_typed_as(b, obj, base, field, field, kind, min, max);
+}
+
+/*
+ * Assign: an object whose keys are variable names (not "states", which is
+ * $states, reserved) and whose values may be expressions.
+ */
+static struct asl_jvalue *
+compile_assign(asl_build *b, json_object *obj, const char *base, const char *name)
+{
+	json_object *v;
+	char	   *where;
+	bool		ok = true;
 
 	if (!json_object_object_get_ex(obj, "Assign", &v))
 		return NULL;
@@ -137,7 +227,29 @@ compile_assign(asl_build *b, json_object *obj, const char *base)
 		asl_build_error(b, "WRONG_TYPE", base, "Assign", "Assign must be an object of variables");
 		return NULL;
 	}
-	return compile_field(b, obj, base, "Assign", "Assign");
+	if ((where = asl_build_pointer(b, base, "Assign")) == NULL)
+		return NULL;
+	{
+		json_object_object_foreach(v, key, val)
+		{
+			(void) val;
+			if (strcmp(key, "states") == 0)
+			{
+				asl_build_error(b, "INVALID_VALUE", where, key,
+								"\"states\" is reserved: $states is the state's input, result and context");
+				ok = false;
+			}
+			else if (!asl_variable_name_valid(key, strlen(key)))
+			{
+				asl_build_error(b, "INVALID_VALUE", where, key,
+								"\"%s\" is not a valid variable name (a letter or _, then letters, digits or _, at most 80 characters)",
+								key);
+				ok = false;
+			}
+		}
+	}
+	free(where);
+	return ok ? compile_field(b, obj, base, "Assign", name) : NULL;
 }
 
 static void
@@ -178,9 +290,19 @@ parse_rules(asl_build *b, size_t gi, asl_state *st, json_object *def)
 		json_object *rule = json_object_array_get_idx(list, i);
 		asl_choice_rule *r = &st->choices[i];
 		char	   *at = asl_build_pointer_index(b, lbase, i);
+		/* a rule's fields as AWS names them in causes: "Choices[0]/Condition" */
+		struct
+		{
+			char		condition[48],
+						output[48],
+						assign[48];
+		}			names;
 
 		if (at == NULL)
 			break;
+		snprintf(names.condition, sizeof names.condition, "Choices[%zu]/Condition", i);
+		snprintf(names.output, sizeof names.output, "Choices[%zu]/Output", i);
+		snprintf(names.assign, sizeof names.assign, "Choices[%zu]/Assign", i);
 		/* evaluated as a Condition rule: kind and variable stay unused */
 		r->kind = ASL_RULE_TEST;
 		if (!json_object_is_type(rule, json_type_object))
@@ -206,7 +328,7 @@ parse_rules(asl_build *b, size_t gi, asl_state *st, json_object *def)
 		if (!json_object_object_get_ex(rule, "Condition", NULL))
 			asl_build_error(b, "MISSING_FIELD", at, NULL, "a choice rule of a JSONata state needs a Condition");
 		else
-			r->condition = compile_field(b, rule, at, "Condition", "Condition");
+			r->condition = compile_typed_as(b, rule, at, "Condition", names.condition, LIT_BOOLEAN, 0, 0);
 		if (asl_read_string(b, rule, at, "Next", &text))
 			r->next_name = asl_build_strdup(b, text);
 		else
@@ -215,8 +337,8 @@ parse_rules(asl_build *b, size_t gi, asl_state *st, json_object *def)
 				asl_build_error(b, "MISSING_FIELD", at, NULL, "a choice rule needs Next");
 			asl_graph_set_opaque(b, gi);
 		}
-		r->j_output = compile_field(b, rule, at, "Output", "Output");
-		r->j_assign = compile_assign(b, rule, at);
+		r->j_output = compile_field(b, rule, at, "Output", names.output);
+		r->j_assign = compile_assign(b, rule, at, names.assign);
 		free(at);
 	}
 	free(lbase);
@@ -231,55 +353,69 @@ parse_wait(asl_build *b, asl_state *st, json_object *def)
 	if (s == t)
 		asl_build_error(b, s ? "MUTUALLY_EXCLUSIVE_FIELDS" : "MISSING_FIELD", st->pointer, NULL,
 						"a Wait state takes exactly one of Seconds or Timestamp");
-	st->j_seconds = compile_field(b, def, st->pointer, "Seconds", "Seconds");
-	st->j_timestamp = compile_field(b, def, st->pointer, "Timestamp", "Timestamp");
-}
-
-static void
-refuse_catcher_fields(asl_build *b, asl_state *st, json_object *def)
-{
-	json_object *list = asl_field(def, "Catch");
-
-	if (!json_object_is_type(list, json_type_array))
-		return;
-	for (size_t i = 0; i < json_object_array_length(list); i++)
-	{
-		json_object *c = json_object_array_get_idx(list, i);
-
-		if (json_object_object_get_ex(c, "Output", NULL) || json_object_object_get_ex(c, "Assign", NULL))
-		{
-			char	   *base = asl_build_pointer(b, st->pointer, "Catch");
-			char	   *at = asl_build_pointer_index(b, base, i);
-
-			asl_build_error(b, "UNSUPPORTED_FEATURE", at, NULL,
-							"booking does not yet run Output or Assign in the catchers of JSONata states");
-			free(base);
-			free(at);
-		}
-	}
+	/* AWS: Seconds from 0 to 99999999; Timestamp RFC 3339 */
+	st->j_seconds = compile_typed(b, def, st->pointer, "Seconds", LIT_INTEGER, 0, 99999999);
+	st->j_timestamp = compile_typed(b, def, st->pointer, "Timestamp", LIT_TIMESTAMP, 0, 0);
 }
 
 static void
 parse_map(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {
-	static const char *const distributed[] = {"ItemReader", "ItemBatcher", "ResultWriter", NULL};
-
 	asl_parse_map_processor(b, st, def);
-	for (const char *const *f = distributed; *f; f++)
-		if (json_object_object_get_ex(def, *f, NULL))
-			asl_build_error(b, "UNSUPPORTED_FEATURE", st->pointer, *f,
-							"booking does not run %s in JSONata Map states", *f);
-	st->j_items = compile_field(b, def, st->pointer, "Items", "Items");
+	/* as in JSONPath: validated and kept; the run refuses them (step_map_sources_supported) */
+	asl_parse_map_sources(b, st, def, true);
+	st->j_items = compile_typed(b, def, st->pointer, "Items", LIT_ARRAY, 0, 0);
 	st->j_item_selector = compile_field(b, def, st->pointer, "ItemSelector", "ItemSelector");
-	st->j_max_concurrency = compile_field(b, def, st->pointer, "MaxConcurrency", "MaxConcurrency");
-	st->j_tolerated_count = compile_field(b, def, st->pointer, "ToleratedFailureCount", "ToleratedFailureCount");
-	st->j_tolerated_percentage = compile_field(b, def, st->pointer, "ToleratedFailurePercentage",
-											   "ToleratedFailurePercentage");
+	st->j_max_concurrency = compile_typed(b, def, st->pointer, "MaxConcurrency", LIT_INTEGER, 0,
+										  (double) ASL_MAX_COUNT);
+	st->j_tolerated_count = compile_typed(b, def, st->pointer, "ToleratedFailureCount", LIT_INTEGER, 0,
+										  (double) ASL_MAX_COUNT);
+	st->j_tolerated_percentage = compile_typed(b, def, st->pointer, "ToleratedFailurePercentage",
+											   LIT_NUMBER, 0, 100);
 	/* presence decides whether failures are tolerated at all (step_branches.c) */
 	st->map.tolerated_failure_count.present = st->j_tolerated_count != NULL;
 	st->map.tolerated_failure_percentage.present = st->j_tolerated_percentage != NULL;
 	asl_parse_retry(b, st, def);
-	refuse_catcher_fields(b, st, def);
+	asl_parse_catch(b, gi, st, def);
+}
+
+/* Arguments: an object (expressions inside) or one "{% %}" expression. */
+static struct asl_jvalue *
+compile_arguments(asl_build *b, asl_state *st, json_object *def)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(def, "Arguments", &v))
+		return NULL;
+	if (!json_object_is_type(v, json_type_object) &&
+		!(json_object_is_type(v, json_type_string) && asl_jsonata_is_expr(json_object_get_string(v))))
+	{
+		asl_build_error(b, "WRONG_TYPE", st->pointer, "Arguments",
+						"Arguments must be an object or a JSONata expression \"{%% ... %%}\"");
+		return NULL;
+	}
+	return compile_field(b, def, st->pointer, "Arguments", "Arguments");
+}
+
+/* Task: Resource and the request (definition_task.c), Arguments, the timeouts. */
+static void
+parse_task(asl_build *b, size_t gi, asl_state *st, json_object *def)
+{
+	asl_parse_task_jsonata(b, st, def);
+	st->j_arguments = compile_arguments(b, st, def);
+	st->j_timeout = compile_field(b, def, st->pointer, "TimeoutSeconds", "TimeoutSeconds");
+	st->j_heartbeat = compile_field(b, def, st->pointer, "HeartbeatSeconds", "HeartbeatSeconds");
+	asl_parse_retry(b, st, def);
+	asl_parse_catch(b, gi, st, def);
+}
+
+/* Parallel: its Branches (each in its own language), Arguments for all of them. */
+static void
+parse_parallel(asl_build *b, size_t gi, asl_state *st, json_object *def)
+{
+	asl_parse_parallel(b, st, def);
+	st->j_arguments = compile_arguments(b, st, def);
+	asl_parse_retry(b, st, def);
 	asl_parse_catch(b, gi, st, def);
 }
 
@@ -287,24 +423,23 @@ void
 asl_parse_jsonata_state(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {
 	check_fields(b, gi, st, def);
-	if (st->type == ASL_STATE_PARALLEL || st->type == ASL_STATE_TASK)
-	{
-		asl_build_error(b, "UNSUPPORTED_FEATURE", st->pointer, NULL,
-						"booking does not yet run %s states written in JSONata; write this state with JSONPath",
-						asl_state_type_name(st->type));
-		asl_graph_set_opaque(b, gi);
-		return;
-	}
-	if (st->type == ASL_STATE_PASS || st->type == ASL_STATE_WAIT || st->type == ASL_STATE_MAP)
+	if (st->type == ASL_STATE_PASS || st->type == ASL_STATE_WAIT || st->type == ASL_STATE_MAP ||
+		st->type == ASL_STATE_TASK || st->type == ASL_STATE_PARALLEL)
 		asl_parse_transition(b, gi, st, def);
 	if (st->type != ASL_STATE_FAIL)
 		st->j_output = compile_field(b, def, st->pointer, "Output", "Output");
 	if (st->type != ASL_STATE_FAIL && st->type != ASL_STATE_SUCCEED)
-		st->j_assign = compile_assign(b, def, st->pointer);
+		st->j_assign = compile_assign(b, def, st->pointer, "Assign");
 	switch (st->type)
 	{
 		case ASL_STATE_MAP:
 			parse_map(b, gi, st, def);
+			break;
+		case ASL_STATE_TASK:
+			parse_task(b, gi, st, def);
+			break;
+		case ASL_STATE_PARALLEL:
+			parse_parallel(b, gi, st, def);
 			break;
 		case ASL_STATE_CHOICE:
 			parse_rules(b, gi, st, def);
@@ -313,8 +448,8 @@ asl_parse_jsonata_state(asl_build *b, size_t gi, asl_state *st, json_object *def
 			parse_wait(b, st, def);
 			break;
 		case ASL_STATE_FAIL:
-			st->j_error = compile_field(b, def, st->pointer, "Error", "Error");
-			st->j_cause = compile_field(b, def, st->pointer, "Cause", "Cause");
+			st->j_error = compile_typed(b, def, st->pointer, "Error", LIT_STRING, 0, 0);
+			st->j_cause = compile_typed(b, def, st->pointer, "Cause", LIT_STRING, 0, 0);
 			break;
 		default:
 			break;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonata_value.h"
 #include "names.h"
 
 static const char *const processor_extra[] = {"ProcessorConfig", NULL};
@@ -24,6 +25,18 @@ static const char *const batcher_fields[] = {
 };
 static const char *const writer_fields[] = {"Resource", "Parameters", "WriterConfig", NULL};
 static const char *const writer_config_fields[] = {"OutputType", "Transformation", NULL};
+
+/* The same objects in a JSONata Map: Arguments for Parameters, no *Path fields. */
+static const char *const j_reader_fields[] = {"Resource", "Arguments", "ReaderConfig", NULL};
+static const char *const j_reader_config_fields[] = {
+	"InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "ManifestType", "MaxItems", NULL
+};
+static const char *const j_batcher_fields[] = {"MaxItemsPerBatch", "MaxInputBytesPerBatch", "BatchInput", NULL};
+static const char *const j_writer_fields[] = {"Resource", "Arguments", "WriterConfig", NULL};
+/* JSONPath's names there: refused in JSONata with a message that says so */
+static const char *const j_refused[] = {
+	"Parameters", "MaxItemsPath", "MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath", NULL
+};
 
 /* Fields AWS accepts only when ProcessorConfig.Mode is DISTRIBUTED. */
 static const char *const distributed_only[] = {
@@ -154,8 +167,72 @@ check_num_or_path(asl_build *b, json_object *obj, const char *base, const char *
 	asl_drop_path(v.path);
 }
 
+/*
+ * The keys of a reader/batcher/writer object: JSONPath's or, in a JSONata
+ * Map, JSONata's, with JSONPath's names there reported as such.
+ */
 static void
-read_item_reader(asl_build *b, asl_state *st, json_object *def)
+check_source_keys(asl_build *b, json_object *obj, const char *where, const char *what,
+				  const char *const *jsonpath_keys, const char *const *jsonata_keys, bool jsonata)
+{
+	if (!jsonata)
+	{
+		asl_check_keys(b, obj, where, what, jsonpath_keys);
+		return;
+	}
+	{
+		json_object_object_foreach(obj, key, val)
+		{
+			bool		known = false;
+
+			(void) val;
+			for (const char *const *k = jsonata_keys; *k && !known; k++)
+				known = strcmp(*k, key) == 0;
+			for (const char *const *k = j_refused; *k && !known; k++)
+				if (strcmp(*k, key) == 0)
+				{
+					asl_build_error(b, "INVALID_FIELD", where, key,
+									"the field \"%s\" is JSONPath only; a JSONata Map uses Arguments and {%% %%} expressions",
+									key);
+					known = true;
+				}
+			if (!known)
+				asl_build_error(b, "UNKNOWN_FIELD", where, key, "unknown field \"%s\" in %s", key, what);
+		}
+	}
+}
+
+/* A JSONata value (Arguments, BatchInput): its expressions compiled to check them, then dropped. */
+static void
+check_jsonata(asl_build *b, json_object *obj, const char *base, const char *field)
+{
+	json_object *v;
+	char	   *at;
+
+	if (!json_object_object_get_ex(obj, field, &v) || (at = asl_build_pointer(b, base, field)) == NULL)
+		return;
+	asl_jvalue_free(asl_jvalue_compile(v, field, at, b->diags));
+	free(at);
+}
+
+/* A number of a JSONata Map's reader or batcher: literal within [min, max], or an expression. */
+static void
+check_jsonata_number(asl_build *b, json_object *obj, const char *base, const char *field,
+					 double min, double max)
+{
+	json_object *v = asl_field(obj, field);
+	double		d;
+
+	if (v == NULL)
+		return;
+	if (json_object_is_type(v, json_type_string) && asl_jsonata_is_expr(json_object_get_string(v)))
+		check_jsonata(b, obj, base, field);
+	else
+		asl_read_number(b, obj, base, field, min, max, &d);
+}
+
+static void
+read_item_reader(asl_build *b, asl_state *st, json_object *def, bool jsonata)
 {
 	static const char *const actions[] = {"getObject", "listObjectsV2", NULL};
 	static const char *const inputs[] = {"CSV", "JSON", "JSONL", "MANIFEST", "PARQUET", NULL};
@@ -170,16 +247,19 @@ read_item_reader(asl_build *b, asl_state *st, json_object *def)
 	where = asl_build_pointer(b, st->pointer, "ItemReader");
 	if (where == NULL)
 		return;
-	asl_check_keys(b, reader, where, "ItemReader", reader_fields);
+	check_source_keys(b, reader, where, "ItemReader", reader_fields, j_reader_fields, jsonata);
 	check_s3_resource(b, reader, where, "ItemReader", actions);
-	if (has(reader, "Parameters"))
+	if (jsonata)
+		check_jsonata(b, reader, where, "Arguments");
+	else if (has(reader, "Parameters"))
 		check_template(b, reader, where, "Parameters");
 	if (asl_read_object(b, reader, where, "ReaderConfig", &config) &&
 		(cwhere = asl_build_pointer(b, where, "ReaderConfig")) != NULL)
 	{
 		const char *v;
 
-		asl_check_keys(b, config, cwhere, "ReaderConfig", reader_config_fields);
+		check_source_keys(b, config, cwhere, "ReaderConfig", reader_config_fields,
+						  j_reader_config_fields, jsonata);
 		read_enum(b, config, cwhere, "InputType", inputs);
 		read_enum(b, config, cwhere, "CSVHeaderLocation", headers);
 		asl_read_string(b, config, cwhere, "CSVDelimiter", &v);
@@ -187,7 +267,10 @@ read_item_reader(asl_build *b, asl_state *st, json_object *def)
 		if (has(config, "CSVHeaders") &&
 			!json_object_is_type(asl_field(config, "CSVHeaders"), json_type_array))
 			asl_build_error(b, "WRONG_TYPE", cwhere, "CSVHeaders", "CSVHeaders must be an array of strings");
-		check_num_or_path(b, config, cwhere, "MaxItems", "MaxItemsPath", 0, 100000000);
+		if (jsonata)
+			check_jsonata_number(b, config, cwhere, "MaxItems", 0, 100000000);
+		else
+			check_num_or_path(b, config, cwhere, "MaxItems", "MaxItemsPath", 0, 100000000);
 		free(cwhere);
 	}
 	st->map.item_reader = json_object_get(reader);
@@ -195,7 +278,7 @@ read_item_reader(asl_build *b, asl_state *st, json_object *def)
 }
 
 static void
-read_item_batcher(asl_build *b, asl_state *st, json_object *def)
+read_item_batcher(asl_build *b, asl_state *st, json_object *def, bool jsonata)
 {
 	json_object *batcher;
 	char	   *where;
@@ -205,24 +288,34 @@ read_item_batcher(asl_build *b, asl_state *st, json_object *def)
 	where = asl_build_pointer(b, st->pointer, "ItemBatcher");
 	if (where == NULL)
 		return;
-	asl_check_keys(b, batcher, where, "ItemBatcher", batcher_fields);
-	if (!has(batcher, "MaxItemsPerBatch") && !has(batcher, "MaxItemsPerBatchPath") &&
-		!has(batcher, "MaxInputBytesPerBatch") && !has(batcher, "MaxInputBytesPerBatchPath"))
-		asl_build_error(b, "MISSING_FIELD", where, NULL,
+	check_source_keys(b, batcher, where, "ItemBatcher", batcher_fields, j_batcher_fields, jsonata);
+	if (!has(batcher, "MaxItemsPerBatch") && !has(batcher, "MaxInputBytesPerBatch") &&
+		(jsonata || (!has(batcher, "MaxItemsPerBatchPath") && !has(batcher, "MaxInputBytesPerBatchPath"))))
+		asl_build_error(b, "MISSING_FIELD", where, NULL, jsonata ?
+						"ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch" :
 						"ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch (or their Path forms)");
-	check_num_or_path(b, batcher, where, "MaxItemsPerBatch", "MaxItemsPerBatchPath",
-					  1, (double) ASL_MAX_COUNT);
 	/* AWS: a batch is at most 256 KiB */
-	check_num_or_path(b, batcher, where, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath",
-					  1, 262144);
-	if (has(batcher, "BatchInput"))
-		check_template(b, batcher, where, "BatchInput");
+	if (jsonata)
+	{
+		check_jsonata_number(b, batcher, where, "MaxItemsPerBatch", 1, (double) ASL_MAX_COUNT);
+		check_jsonata_number(b, batcher, where, "MaxInputBytesPerBatch", 1, 262144);
+		check_jsonata(b, batcher, where, "BatchInput");
+	}
+	else
+	{
+		check_num_or_path(b, batcher, where, "MaxItemsPerBatch", "MaxItemsPerBatchPath",
+						  1, (double) ASL_MAX_COUNT);
+		check_num_or_path(b, batcher, where, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath",
+						  1, 262144);
+		if (has(batcher, "BatchInput"))
+			check_template(b, batcher, where, "BatchInput");
+	}
 	st->map.item_batcher = json_object_get(batcher);
 	free(where);
 }
 
 static void
-read_result_writer(asl_build *b, asl_state *st, json_object *def)
+read_result_writer(asl_build *b, asl_state *st, json_object *def, bool jsonata)
 {
 	static const char *const actions[] = {"putObject", NULL};
 	static const char *const outputs[] = {"JSON", "JSONL", NULL};
@@ -237,10 +330,12 @@ read_result_writer(asl_build *b, asl_state *st, json_object *def)
 	where = asl_build_pointer(b, st->pointer, "ResultWriter");
 	if (where == NULL)
 		return;
-	asl_check_keys(b, writer, where, "ResultWriter", writer_fields);
+	check_source_keys(b, writer, where, "ResultWriter", writer_fields, j_writer_fields, jsonata);
 	if (has(writer, "Resource"))
 		check_s3_resource(b, writer, where, "ResultWriter", actions);
-	if (has(writer, "Parameters"))
+	if (jsonata)
+		check_jsonata(b, writer, where, "Arguments");
+	else if (has(writer, "Parameters"))
 		check_template(b, writer, where, "Parameters");
 	if (asl_read_object(b, writer, where, "WriterConfig", &config) &&
 		(cwhere = asl_build_pointer(b, where, "WriterConfig")) != NULL)
@@ -290,15 +385,38 @@ read_distributed(asl_build *b, asl_state *st, json_object *def)
 		if (any)
 			return;
 	}
-	read_item_reader(b, st, def);
-	read_item_batcher(b, st, def);
-	read_result_writer(b, st, def);
+	asl_parse_map_sources(b, st, def, false);
 	asl_read_num_or_path(b, def, st->pointer, "ToleratedFailureCount", "ToleratedFailureCountPath",
 						 0, (double) ASL_MAX_COUNT, true, &st->map.tolerated_failure_count);
 	asl_read_num_or_path(b, def, st->pointer, "ToleratedFailurePercentage",
 						 "ToleratedFailurePercentagePath", 0, 100, false,
 						 &st->map.tolerated_failure_percentage);
 	read_label(b, st, def);
+}
+
+void
+asl_parse_map_sources(asl_build *b, asl_state *st, json_object *def, bool jsonata)
+{
+	bool		any = false;
+
+	if (jsonata && !st->map.distributed)
+	{
+		static const char *const sources[] = {"ItemReader", "ItemBatcher", "ResultWriter", NULL};
+
+		for (const char *const *f = sources; *f; f++)
+			if (has(def, *f))
+			{
+				asl_build_error(b, "UNKNOWN_FIELD", st->pointer, *f,
+								"%s is a field of Distributed Map only: set ItemProcessor.ProcessorConfig.Mode to DISTRIBUTED",
+								*f);
+				any = true;
+			}
+		if (any)
+			return;
+	}
+	read_item_reader(b, st, def, jsonata);
+	read_item_batcher(b, st, def, jsonata);
+	read_result_writer(b, st, def, jsonata);
 }
 
 void

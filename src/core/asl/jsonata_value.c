@@ -70,17 +70,79 @@ has_expr(json_object *v, int depth)
 	}
 }
 
-static char *
-join(const char *a, const char *b)
+/*
+ * AWS: an expression string must start with "{%" and end with "%}", with no
+ * spaces outside; a string that opens or closes one improperly is a
+ * validation error rather than a literal.
+ */
+static bool
+misdelimited(const char *s)
 {
-	size_t		la = strlen(a), lb = strlen(b);
-	char	   *s = malloc(la + lb + 2);
+	size_t		len = strlen(s);
+	size_t		a = 0,
+				z = len;
 
-	if (s == NULL)
+	while (a < len && strchr(" \t\r\n", s[a]))
+		a++;
+	while (z > a && strchr(" \t\r\n", s[z - 1]))
+		z--;
+	if (asl_jsonata_is_expr(s))
+		return false;
+	return (z - a >= 2 && s[a] == '{' && s[a + 1] == '%') ||
+		(z - a >= 2 && s[z - 2] == '%' && s[z - 1] == '}');
+}
+
+/* Reports every misdelimited expression string in a literal value. */
+static void
+check_literal(json_object *v, const char *pointer, asl_diags *diags, int depth)
+{
+	if (depth > MAX_DEPTH)
+		return;
+	switch (json_object_get_type(v))
+	{
+		case json_type_string:
+			if (misdelimited(json_object_get_string(v)))
+				asl_diag_add(diags, ASL_SEV_ERROR, "INVALID_JSONATA", pointer,
+							 "a JSONata expression must be the whole string, starting with {%% and ending with %%} with no spaces outside them: \"%s\"",
+							 json_object_get_string(v));
+			break;
+		case json_type_object:
+			{
+				json_object_object_foreach(v, k, child)
+				{
+					char	   *p = asl_pointer_join(pointer, k);
+
+					if (p != NULL)
+						check_literal(child, p, diags, depth + 1);
+					free(p);
+				}
+			}
+			break;
+		case json_type_array:
+			for (size_t i = 0; i < json_object_array_length(v); i++)
+			{
+				char		token[24];
+				char	   *p;
+
+				snprintf(token, sizeof token, "%zu", i);
+				if ((p = asl_pointer_join(pointer, token)) != NULL)
+					check_literal(json_object_array_get_idx(v, i), p, diags, depth + 1);
+				free(p);
+			}
+			break;
+		default:
+			break;
+	}
+}
+
+/* The field's name as AWS writes it in causes: "Output/key", "Output/list[1]". */
+static char *
+child_field(const char *field, const char *token, bool index)
+{
+	char	   *s = NULL;
+
+	if ((index ? asprintf(&s, "%s[%s]", field, token) : asprintf(&s, "%s/%s", field, token)) < 0)
 		return NULL;
-	memcpy(s, a, la);
-	s[la] = '/';
-	memcpy(s + la + 1, b, lb + 1);
 	return s;
 }
 
@@ -91,7 +153,7 @@ static bool
 compile_child(asl_jvalue *node, size_t i, json_object *child, const char *token,
 			  const char *pointer, asl_diags *diags, int depth)
 {
-	char	   *f = join(node->field, token);
+	char	   *f = child_field(node->field, token, node->kind == JVAL_ARRAY);
 	char	   *p = asl_pointer_join(pointer, token);
 	bool		ok = false;
 
@@ -121,6 +183,7 @@ compile_at(json_object *v, const char *field, const char *pointer, asl_diags *di
 	}
 	if (!has_expr(v, depth))
 	{
+		check_literal(v, pointer, diags, depth);
 		node->kind = JVAL_LITERAL;
 		node->literal = json_object_get(v);
 		return node;
@@ -152,6 +215,21 @@ compile_at(json_object *v, const char *field, const char *pointer, asl_diags *di
 						 "the JSONata expression '%s' of %s is not valid: %s: %s (at character %d)",
 						 node->text, field, e.code, e.message, e.position);
 			ok = false;
+		}
+		else
+		{
+			const char *name;
+			size_t		nlen;
+			int			pos;
+
+			/* AWS: "Reference to 'phone' at the top level is not supported." */
+			if (jn_expr_top_level_name(node->expr, &name, &nlen, &pos))
+			{
+				asl_diag_add(diags, ASL_SEV_ERROR, "UNSUPPORTED_JSONATA", pointer,
+							 "Reference to '%.*s' at the top level is not supported (the JSONata expression '%s' of %s, at character %d): start a path from $states.input or a variable",
+							 (int) nlen, name ? name : "", node->text, field, pos);
+				ok = false;
+			}
 		}
 	}
 	else if (json_object_is_type(v, json_type_object))
@@ -254,11 +332,26 @@ eval_expr(const asl_jvalue *v, json_object *bindings, json_object **out, asl_err
 	*out = NULL;
 	opts.cancel = guard_cancel;
 	opts.cancel_arg = guard_arg;
+	opts.json_only = true;
 	if (jn_evaluate(v->expr, input, true, bindings, &opts, out, &undefined, &e) != 0)
 	{
-		asl_error_set(err, ASL_ERR_QUERY_EVAL,
-					  "The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %s: %s",
-					  v->text, v->field, e.code, e.message);
+		if (strcmp(e.code, JN_ERR_NOT_JSON) == 0)
+			asl_error_set(err, ASL_ERR_QUERY_EVAL,
+						  "The JSONata expression '%s' specified for the field '%s' returned an unsupported result type.",
+						  v->text, v->field);
+		else if (e.limit == JN_LIMIT_MEMORY || e.limit == JN_LIMIT_DEPTH || e.limit == JN_LIMIT_STEPS)
+			/* AWS's bounds carry no JSONata code: ": <message>" (floci-io/floci#2737) */
+			asl_error_set(err, ASL_ERR_QUERY_EVAL,
+						  "The JSONata expression '%s' specified for the field '%s' threw an error during evaluation: %s",
+						  v->text, v->field,
+						  e.limit == JN_LIMIT_MEMORY ?
+						  "Expression evaluation memory limit exceeded: Check for excessive memory usage" :
+						  e.limit == JN_LIMIT_DEPTH ? e.message :
+						  "Expression evaluation timeout: Check for infinite loop");
+		else
+			asl_error_set(err, ASL_ERR_QUERY_EVAL,
+						  "The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %s: %s",
+						  v->text, v->field, e.code, e.message);
 		return false;
 	}
 	if (undefined)
@@ -370,4 +463,19 @@ const char *
 asl_jvalue_text(const asl_jvalue *v)
 {
 	return v != NULL && v->kind == JVAL_EXPR ? v->text : NULL;
+}
+
+void
+asl_jvalue_wrong_type(const asl_jvalue *v, const char *expected, json_object *got, asl_error *err)
+{
+	const char *shown = got ? json_object_to_json_string_ext(got, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "null";
+
+	if (v != NULL && v->kind == JVAL_EXPR)
+		asl_error_set(err, ASL_ERR_QUERY_EVAL,
+					  "The JSONata expression '%s' specified for the field '%s' returned an unexpected result type. Expected '%s', but was '%s' for value: %s",
+					  v->text, v->field, expected, asl_jsonata_type_name(got), shown);
+	else
+		asl_error_set(err, ASL_ERR_QUERY_EVAL,
+					  "The field '%s' must be of type '%s', but was '%s' for value: %s",
+					  v ? v->field : "?", expected, asl_jsonata_type_name(got), shown);
 }

@@ -48,6 +48,14 @@ const char *asl_jvalue_text(const asl_jvalue *v);
 /* A JSON type as AWS names it in "Expected 'array', but was 'number'". */
 const char *asl_jsonata_type_name(json_object *v);
 
+/*
+ * AWS's cause for a result of the wrong type: "The JSONata expression 'E'
+ * specified for the field 'F' returned an unexpected result type. Expected
+ * 'array', but was 'number' for value: 1". expected is AWS's type name.
+ */
+void		asl_jvalue_wrong_type(const asl_jvalue *v, const char *expected, json_object *got,
+								  asl_error *err);
+
 /* The bindings of a JSONata state: variables plus $states {input, context, ...}. */
 json_object *asl_jsonata_bindings(json_object *variables, json_object *input,
 								  json_object *context);

@@ -192,7 +192,7 @@ map_number(step_ctx *c, json_object *eff, const asl_num_or_path *v, const char *
 					  "The %sPath field refers to value \"%s\" which is not a valid %s: %s",
 					  field,
 					  json_object_is_type(node, json_type_string) ? json_object_get_string(node) :
-					  node ? json_object_to_json_string_ext(node, JSON_C_TO_STRING_PLAIN) : "null",
+					  node ? json_object_to_json_string_ext(node, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "null",
 					  integer ? "integer" : "float", asl_path_text(v->path));
 	json_object_put(node);
 	return ok;
@@ -262,7 +262,7 @@ select_items(step_ctx *c, json_object *eff, json_object **items, asl_error *err)
 		asl_error_set(err, ASL_ERR_RUNTIME,
 					  "ItemsPath '%s' must select a JSON array, not %s",
 					  p->path ? asl_path_text(p->path) : "$",
-					  *items ? json_object_to_json_string_ext(*items, JSON_C_TO_STRING_PLAIN) : "null");
+					  *items ? json_object_to_json_string_ext(*items, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "null");
 		json_object_put(*items);
 		*items = NULL;
 		return false;
@@ -298,8 +298,8 @@ item_input(step_ctx *c, json_object *eff, size_t i, json_object *item,
 }
 
 /* Distributed-map features booking does not run: an error, not a wrong result. */
-static bool
-check_supported(step_ctx *c, asl_error *err)
+bool
+step_map_sources_supported(step_ctx *c, asl_error *err)
 {
 	const asl_map_config *map = &c->st->map;
 
@@ -328,7 +328,7 @@ step_map(step_ctx *c)
 
 	if (!step_input(c, &eff))
 		return;
-	if (!check_supported(c, &err) ||
+	if (!step_map_sources_supported(c, &err) ||
 		!select_items(c, eff, &items, &err) ||
 		!resolve_max_concurrency(c, eff, &mc, &err))
 		goto fail;
@@ -495,7 +495,10 @@ map_done(step_ctx *c, const asl_result *results, size_t n)
 			 !resolve_tolerance(c, eff, &tol, &err)))
 		{
 			json_object_put(eff);
-			step_state_error(c, &err);
+			if (c->st->jsonata)
+				step_jsonata_error(c, &err);
+			else
+				step_state_error(c, &err);
 			return;
 		}
 		json_object_put(eff);

@@ -1,9 +1,11 @@
 /*
  * step_jsonata.c — the states written in JSONata (Pass, Choice, Wait,
- * Succeed, Fail): no paths; Output and Assign are "{% %}" values evaluated
- * with $states.input (the raw input), $states.context and the workflow
+ * Succeed, Fail; the starts of Task, Parallel and Map have files of their
+ * own): no paths; Output and Assign are "{% %}" values evaluated with
+ * $states.input (the raw input), $states.context and the workflow
  * variables of state entry. Assign and Output both see the variables as
  * they were on entry; the new values take effect from the next state on.
+ * A catcher's Output and Assign see $states.errorOutput as well.
  */
 #include "step_impl.h"
 
@@ -12,17 +14,79 @@
 #include <string.h>
 
 #include "dataflow.h"
+#include "events.h"
 #include "jsonata_value.h"
 
 /* The longest Wait AWS accepts, in seconds: 2^31 - 1. */
 #define MAX_WAIT_SECONDS 2147483647.0
 
+/*
+ * The field an evaluation error names, as AWS's EvaluationFailed event gives
+ * it in location: every cause names it ("... specified for the field
+ * 'Output/result' ...", "The field 'Error' ...", "The Timestamp field ...").
+ * A Map without Items whose input is no array names none: its Items. NULL
+ * when the cause names no field (location is then left out).
+ */
+static char *
+cause_field(const step_ctx *c, const char *cause)
+{
+	static const char *const marks[] = {"' specified for the field '", "the field '", "The field '", NULL};
+	const char *p = NULL;
+	const char *end;
+
+	for (const char *const *m = marks; p == NULL && *m; m++)
+		if ((p = strstr(cause, *m)) != NULL)
+			p += strlen(*m);
+	if (p != NULL && (end = strchr(p, '\'')) != NULL)
+		return strndup(p, (size_t) (end - p));
+	if (strncmp(cause, "The ", 4) == 0 && (end = strstr(cause + 4, " field ")) != NULL &&
+		memchr(cause + 4, ' ', (size_t) (end - cause - 4)) == NULL)
+		return strndup(cause + 4, (size_t) (end - cause - 4));
+	return c->st->type == ASL_STATE_MAP ? strdup("Items") : NULL;
+}
+
+void
+step_jsonata_evaluation_failed(step_ctx *c, asl_error *err)
+{
+	json_object *inner;
+	json_object *details = NULL;
+	char	   *location;
+
+	if (err->name == NULL || strcmp(err->name, ASL_ERR_QUERY_EVAL) != 0)
+		return;
+	location = cause_field(c, err->cause ? err->cause : "");
+	step_locate(c, err);
+	if (c->env->no_events)
+	{
+		free(location);
+		step_event_typed(c, "EvaluationFailed", NULL);
+		return;
+	}
+	inner = json_object_new_object();
+	if (inner == NULL ||
+		!asl_json_add(inner, "error", json_object_new_string(err->name)) ||
+		!asl_json_add(inner, "cause", json_object_new_string(err->cause ? err->cause : "")) ||
+		(location != NULL && !asl_json_add(inner, "location", json_object_new_string(location))) ||
+		!asl_json_add(inner, "state", json_object_new_string(c->st->name)))
+	{
+		json_object_put(inner);
+		inner = NULL;
+	}
+	free(location);
+	if (inner != NULL && ((details = json_object_new_object()) == NULL ||
+						  !asl_json_add(details, "evaluationFailedEventDetails", inner)))
+	{
+		json_object_put(details);
+		details = NULL;
+	}
+	step_event_typed(c, "EvaluationFailed", details);
+}
+
 /* An error of the state's own evaluation: located as AWS words it, then Retry/Catch. */
 void
 step_jsonata_error(step_ctx *c, asl_error *err)
 {
-	if (err->name != NULL && strcmp(err->name, ASL_ERR_QUERY_EVAL) == 0)
-		step_locate(c, err);
+	step_jsonata_evaluation_failed(c, err);
 	step_state_error(c, err);
 }
 
@@ -119,6 +183,7 @@ step_jsonata_finish(step_ctx *c, json_object *result)
 	json_object *states = NULL;
 
 	asl_jsonata_set_cancel(c->env->cancel, c->env->cancel_arg);
+	step_inspect(c, "result", result);
 	if (bindings == NULL || !json_object_object_get_ex(bindings, "states", &states) ||
 		!asl_json_add(states, "result", json_object_get(result)))
 	{
@@ -152,10 +217,7 @@ choice(step_ctx *c, json_object *bindings)
 		}
 		if (!json_object_is_type(v, json_type_boolean))
 		{
-			asl_error_set(&err, ASL_ERR_QUERY_EVAL,
-						  "The JSONata expression of the field 'Condition' of choice rule %zu returned an unexpected result type. Expected 'boolean', but was '%s' for value: %s",
-						  i, asl_jsonata_type_name(v),
-						  v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null");
+			asl_jvalue_wrong_type(r->condition, "boolean", v, &err);
 			json_object_put(v);
 			step_jsonata_error(c, &err);
 			return;
@@ -179,48 +241,58 @@ choice(step_ctx *c, json_object *bindings)
 	}
 }
 
-/* Wait: Seconds (a whole number) or Timestamp (RFC 3339), literal or evaluated. */
+/*
+ * Wait: Seconds (a whole number) or Timestamp (RFC 3339), literal or
+ * evaluated. A result of another JSON type is AWS's "unexpected result type".
+ */
 static bool
 wait_due(step_ctx *c, json_object *bindings, asl_time *due, asl_error *err)
 {
 	const asl_state *st = c->st;
-	const char *field = st->j_seconds ? "Seconds" : "Timestamp";
+	const asl_jvalue *jv = st->j_seconds ? st->j_seconds : st->j_timestamp;
 	json_object *v = NULL;
 	bool		ok = false;
 
-	if (!asl_jvalue_eval(st->j_seconds ? st->j_seconds : st->j_timestamp, bindings, &v, err))
+	if (!asl_jvalue_eval(jv, bindings, &v, err))
 		return false;
 	if (st->j_seconds)
 	{
-		double		d = json_object_is_type(v, json_type_int) ? (double) json_object_get_int64(v) :
-			json_object_is_type(v, json_type_double) ? json_object_get_double(v) : -1.0;
+		double		d;
 
-		if (d >= 0 && d <= MAX_WAIT_SECONDS && d == floor(d))
+		if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
+			asl_jvalue_wrong_type(jv, "number", v, err);
+		else if ((d = json_object_get_double(v)) < 0 || d != floor(d))
+			asl_error_set(err, ASL_ERR_QUERY_EVAL,
+						  "The field 'Seconds' must be a whole number of seconds from 0 to 2147483647, not %s",
+						  json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		else if (d > MAX_WAIT_SECONDS)
+			asl_error_set(err, ASL_ERR_RUNTIME, "Wait state delay is too long.");
+		else
 		{
 			*due = c->env->now + (asl_time) d * ASL_USEC_PER_SEC;
 			ok = true;
 		}
 	}
-	else if (json_object_is_type(v, json_type_string) &&
-			 asl_timestamp_parse(json_object_get_string(v), due))
-		ok = true;
-	if (!ok && st->j_timestamp && json_object_is_type(v, json_type_string))
+	else if (!json_object_is_type(v, json_type_string))
+		asl_jvalue_wrong_type(jv, "string", v, err);
+	else if (asl_timestamp_parse(json_object_get_string(v), due))
+	{
+		/* as in JSONPath: AWS refuses a delay over 2^31 - 1 seconds at once */
+		ok = !(*due > c->env->now && (*due - c->env->now) / ASL_USEC_PER_SEC > (asl_time) MAX_WAIT_SECONDS);
+		if (!ok)
+			asl_error_set(err, ASL_ERR_RUNTIME, "Wait state delay is too long.");
+	}
+	else
 		asl_error_set(err, ASL_ERR_QUERY_EVAL,
 					  "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: %s",
 					  json_object_get_string(v));
-	else if (!ok)
-		asl_error_set(err, ASL_ERR_QUERY_EVAL,
-					  "The field '%s' must be %s, not %s", field,
-					  st->j_seconds ? "a whole number of seconds from 0 to 2147483647" :
-					  "an ISO-8601 timestamp string",
-					  v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null");
 	json_object_put(v);
 	return ok;
 }
 
 /* Fail's Error or Cause: a string, literal or evaluated; absent: NULL. */
 static bool
-fail_text(const asl_jvalue *jv, const char *field, json_object *bindings, char **out, asl_error *err)
+fail_text(const asl_jvalue *jv, json_object *bindings, char **out, asl_error *err)
 {
 	json_object *v = NULL;
 
@@ -231,10 +303,7 @@ fail_text(const asl_jvalue *jv, const char *field, json_object *bindings, char *
 		return false;
 	if (!json_object_is_type(v, json_type_string))
 	{
-		asl_error_set(err, ASL_ERR_QUERY_EVAL,
-					  "The field '%s' returned an unexpected result type. Expected 'string', but was '%s' for value: %s",
-					  field, asl_jsonata_type_name(v),
-					  v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null");
+		asl_jvalue_wrong_type(jv, "string", v, err);
 		json_object_put(v);
 		return false;
 	}
@@ -284,12 +353,14 @@ step_jsonata(step_ctx *c)
 				   st->end ? NULL : st->next_name);
 			break;
 		case ASL_STATE_FAIL:
-			if (!fail_text(st->j_error, "Error", bindings, &error, &err) ||
-				!fail_text(st->j_cause, "Cause", bindings, &cause, &err))
+			if (!fail_text(st->j_error, bindings, &error, &err) ||
+				!fail_text(st->j_cause, bindings, &cause, &err))
 			{
 				free(error);
 				if (err.name == NULL)
 					asl_error_set(&err, ASL_ERR_RUNTIME, "out of memory");
+				else if (strcmp(err.name, ASL_ERR_QUERY_EVAL) == 0)
+					step_jsonata_evaluation_failed(c, &err);
 				else
 					step_locate(c, &err);
 				step_fail(c, &err);
@@ -302,11 +373,64 @@ step_jsonata(step_ctx *c)
 		case ASL_STATE_MAP:
 			step_jsonata_map(c, bindings);
 			break;
-		default:
-			asl_error_set(&err, ASL_ERR_RUNTIME, "%s states written in JSONata are not supported",
-						  asl_state_type_name(st->type));
-			step_fail(c, &err);
+		case ASL_STATE_TASK:
+			step_jsonata_task(c, bindings);
+			break;
+		case ASL_STATE_PARALLEL:
+			step_jsonata_parallel(c, bindings);
 			break;
 	}
 	json_object_put(bindings);
+}
+
+void
+step_jsonata_catch(step_ctx *c, size_t i, asl_error *err, json_object *error_output)
+{
+	const asl_catcher *cat = &c->st->catchers[i];
+	asl_error	e2 = {0};
+	json_object *bindings = asl_jsonata_bindings(c->pos->variables, c->pos->input, c->context);
+	json_object *states = NULL;
+	json_object *vars = NULL;
+	json_object *assigned = NULL;
+	json_object *output = NULL;
+
+	asl_jsonata_set_cancel(c->env->cancel, c->env->cancel_arg);
+	if (bindings == NULL || !json_object_object_get_ex(bindings, "states", &states) ||
+		!asl_json_add(states, "errorOutput", json_object_get(error_output)))
+	{
+		asl_error_set(&e2, ASL_ERR_RUNTIME, "out of memory");
+		goto fail;
+	}
+	/* the catcher's Assign replaces the state's; its Output (default: the Error Output) the state's */
+	if (!eval_assign(c, cat->j_assign, bindings, &vars, &assigned, &e2))
+		goto fail;
+	if (cat->j_output != NULL)
+	{
+		if (!asl_jvalue_eval(cat->j_output, bindings, &output, &e2))
+			goto fail;
+	}
+	else
+		output = json_object_get(error_output);
+	if (!asl_check_size(output, c->limit, c->st->name, &e2))
+		goto fail;
+	step_inspect_error(c, "catchIndex", (int64_t) i, -1);
+	step_transition(c, ASL_OUTCOME_NEXT, cat->next_name, output, vars, assigned);
+	c->out->catch_index = (int) i;
+	asl_error_clear(&c->out->error);
+	c->out->error = *err;
+	err->name = NULL;
+	err->cause = NULL;
+	json_object_put(assigned);
+	json_object_put(bindings);
+	return;
+
+fail:
+	/* a catcher that fails is not caught again: the state fails with its error */
+	json_object_put(vars);
+	json_object_put(assigned);
+	json_object_put(output);
+	json_object_put(bindings);
+	asl_error_clear(err);
+	step_jsonata_evaluation_failed(c, &e2);
+	step_fail(c, &e2);
 }

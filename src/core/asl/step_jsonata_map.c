@@ -15,27 +15,14 @@
 #include "dataflow.h"
 #include "jsonata_value.h"
 
-/* AWS's cause for a value of the wrong type: "... returned an unexpected result type. ..." */
-static void
-wrong_type(const asl_jvalue *jv, const char *field, const char *expected, json_object *v, asl_error *err)
-{
-	const char *text = asl_jvalue_text(jv);
-	const char *shown = v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null";
-
-	if (text != NULL)
-		asl_error_set(err, ASL_ERR_QUERY_EVAL,
-					  "The JSONata expression '%s' specified for the field '%s' returned an unexpected result type. Expected '%s', but was '%s' for value: %s",
-					  text, field, expected, asl_jsonata_type_name(v), shown);
-	else
-		asl_error_set(err, ASL_ERR_QUERY_EVAL,
-					  "The field '%s' must be of type '%s', but was '%s' for value: %s",
-					  field, expected, asl_jsonata_type_name(v), shown);
-}
-
-/* A number field: absent -> dflt; otherwise a number within [min, max] (whole when integer). */
+/*
+ * A number field: absent -> dflt. Another JSON type, or a fraction where a
+ * whole number is due, is AWS's "unexpected result type"; the range is
+ * checked by the caller with JSONPath's wording (the same check in AWS).
+ */
 static bool
-number(const asl_jvalue *jv, const char *field, json_object *bindings, bool integer,
-	   double min, double max, double dflt, double *out, asl_error *err)
+number(const asl_jvalue *jv, json_object *bindings, bool integer, double dflt, double *out,
+	   asl_error *err)
 {
 	json_object *v = NULL;
 	double		d;
@@ -47,18 +34,18 @@ number(const asl_jvalue *jv, const char *field, json_object *bindings, bool inte
 		return false;
 	if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
 	{
-		wrong_type(jv, field, "number", v, err);
+		asl_jvalue_wrong_type(jv, integer ? "integer" : "number", v, err);
 		json_object_put(v);
 		return false;
 	}
 	d = json_object_get_double(v);
-	json_object_put(v);
-	if (!(d >= min && d <= max) || (integer && d != floor(d)))
+	if (integer && d != floor(d))
 	{
-		asl_error_set(err, ASL_ERR_QUERY_EVAL, "The field '%s' must be %s from %g to %g, not %g",
-					  field, integer ? "an integer" : "a number", min, max, d);
+		asl_jvalue_wrong_type(jv, "integer", v, err);
+		json_object_put(v);
 		return false;
 	}
+	json_object_put(v);
 	*out = d;
 	return true;
 }
@@ -69,11 +56,13 @@ tolerance(step_ctx *c, json_object *bindings, asl_branches *b, asl_error *err)
 	double		count,
 				percentage;
 
-	if (!number(c->st->j_tolerated_count, "ToleratedFailureCount", bindings, true, 0, 99999999, -1,
-				&count, err) ||
-		!number(c->st->j_tolerated_percentage, "ToleratedFailurePercentage", bindings, false, 0, 100, -1,
-				&percentage, err))
+	if (!number(c->st->j_tolerated_count, bindings, true, -1, &count, err) ||
+		!number(c->st->j_tolerated_percentage, bindings, false, -1, &percentage, err))
 		return false;
+	if (c->st->j_tolerated_count != NULL && count < 0)
+		return asl_error_set(err, ASL_ERR_RUNTIME, "ToleratedFailureCount cannot be negative."), false;
+	if (c->st->j_tolerated_percentage != NULL && !(percentage >= 0 && percentage <= 100))
+		return asl_error_set(err, ASL_ERR_RUNTIME, "ToleratedFailurePercentage must be between 0 and 100."), false;
 	b->tolerance = c->st->j_tolerated_count != NULL || c->st->j_tolerated_percentage != NULL;
 	b->tolerated_count = (int64_t) count;
 	b->tolerated_percentage = percentage;
@@ -129,6 +118,8 @@ step_jsonata_map(step_ctx *c, json_object *bindings)
 	double		mc;
 	size_t		n;
 
+	if (!step_map_sources_supported(c, &err))
+		goto fail;
 	if (c->st->j_items != NULL)
 	{
 		if (!asl_jvalue_eval(c->st->j_items, bindings, &items, &err))
@@ -139,14 +130,20 @@ step_jsonata_map(step_ctx *c, json_object *bindings)
 	if (!json_object_is_type(items, json_type_array))
 	{
 		if (c->st->j_items != NULL)
-			wrong_type(c->st->j_items, "Items", "array", items, &err);
+			asl_jvalue_wrong_type(c->st->j_items, "array", items, &err);
 		else
 			asl_error_set(&err, ASL_ERR_QUERY_EVAL, "Map state input must be an array but was: %s",
-						  items ? json_object_to_json_string_ext(items, JSON_C_TO_STRING_PLAIN) : "null");
+						  items ? json_object_to_json_string_ext(items, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "null");
 		goto fail;
 	}
-	if (!number(c->st->j_max_concurrency, "MaxConcurrency", bindings, true, 0, 99999999, 0, &mc, &err))
+	if (!number(c->st->j_max_concurrency, bindings, true, 0, &mc, &err))
 		goto fail;
+	if (mc < 0)
+	{
+		asl_error_set(&err, ASL_ERR_RUNTIME, "Expected non-negative integer for MaxConcurrency, got '%lld' instead.",
+					  (long long) mc);
+		goto fail;
+	}
 	n = json_object_array_length(items);
 	if (!step_alloc_branches(c, n, &err) || !tolerance(c, bindings, b, &err))
 		goto fail;

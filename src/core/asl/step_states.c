@@ -107,7 +107,7 @@ quoted_value(json_object *v)
 {
 	if (json_object_is_type(v, json_type_string))
 		return json_object_get_string(v);
-	return v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null";
+	return v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "null";
 }
 
 /* SecondsPath: a whole, non-negative number of seconds (AWS reads it as a Java long). */
@@ -279,7 +279,7 @@ fail_text(step_ctx *c, const char *field, const char *literal, const asl_path *p
 	if (!json_object_is_type(v, json_type_string))
 	{
 		asl_error_set(err, ASL_ERR_RUNTIME, "%sPath must produce a string, not %s", field,
-					  v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null");
+					  v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "null");
 		json_object_put(v);
 		return false;
 	}

@@ -32,10 +32,21 @@ jn_fail(jn_ctx *C, const char *code, int pos, const char *fmt,...)
 	return NULL;
 }
 
+/* A guard rail's U1001, recording which one (unless an error is already set). */
+static jv *
+jn_fail_limit(jn_ctx *C, jn_limit limit, int pos, const char *message)
+{
+	if (C->failed)
+		return NULL;
+	jn_fail(C, "U1001", pos, "%s", message);
+	C->err->limit = limit;
+	return NULL;
+}
+
 jv *
 jn_oom(jn_ctx *C)
 {
-	return jn_fail(C, "U1001", -1, "The evaluation exceeded its memory limit");
+	return jn_fail_limit(C, JN_LIMIT_MEMORY, -1, "The evaluation exceeded its memory limit");
 }
 
 static void
@@ -1703,19 +1714,19 @@ guard(jn_ctx *C, const jn_node *n)
 {
 	if (++C->depth > C->max_depth)
 	{
-		jn_fail(C, "U1001", n->pos, "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.");
+		jn_fail_limit(C, JN_LIMIT_DEPTH, n->pos, "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.");
 		return false;
 	}
 	if ((++C->steps & 1023) == 0)
 	{
 		if (C->max_steps && C->steps > C->max_steps)
 		{
-			jn_fail(C, "U1001", n->pos, "The evaluation exceeded its step budget");
+			jn_fail_limit(C, JN_LIMIT_STEPS, n->pos, "The evaluation exceeded its step budget");
 			return false;
 		}
 		if (C->cancel && C->cancel(C->cancel_arg))
 		{
-			jn_fail(C, "U1001", n->pos, "The evaluation was cancelled");
+			jn_fail_limit(C, JN_LIMIT_CANCEL, n->pos, "The evaluation was cancelled");
 			return false;
 		}
 	}
@@ -1973,10 +1984,16 @@ jn_evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object
 	{
 		if (r && r->t == JV_ARR && (r->flags & JA_RANGE) && r->u.a.len > 10000000)
 			r = NULL;
+		if (r != NULL && opts && opts->json_only && !jv_is_json(r))
+		{
+			jn_fail(&C, JN_ERR_NOT_JSON, -1, "The result is not a JSON value");
+			jn_arena_free(&C.arena);
+			return -1;
+		}
 		if (r != NULL && !(r->t == JV_FUNC))
 		{
 			*is_undefined = false;
-			*result = jv_to_json(r);
+			*result = jv_to_json_ext(r, opts && opts->json_only);
 		}
 		else if (r != NULL)
 		{

@@ -42,7 +42,11 @@ fn_partition(jn_ctx *C, jv **a, int n, jv *input)
 	return out;
 }
 
-/* $range(start, end, step): start, start + step, ... up to end included. */
+/*
+ * $range(start, end, step): start, start + step, ... up to end included.
+ * AWS takes each argument as a whole number, truncated towards zero:
+ * $range(-1.7, 2, 1) is [-1, 0, 1, 2] there (floci-io/floci#2676).
+ */
 static jv *
 fn_range(jn_ctx *C, jv **a, int n, jv *input)
 {
@@ -55,9 +59,9 @@ fn_range(jn_ctx *C, jv **a, int n, jv *input)
 	/* an undefined argument (a path that matched nothing) gives undefined */
 	if (a[0] == NULL || a[1] == NULL || a[2] == NULL)
 		return NULL;
-	start = a[0]->u.n;
-	end = a[1]->u.n;
-	step = a[2]->u.n;
+	start = trunc(a[0]->u.n);
+	end = trunc(a[1]->u.n);
+	step = trunc(a[2]->u.n);
 	if (step == 0 || !isfinite(step) || !isfinite(start) || !isfinite(end))
 		return jn_fail(C, "D3151", -1, "The step of $range must be a finite number other than 0");
 	if ((end - start) / step + 1 > MAX_ITEMS)
@@ -108,32 +112,36 @@ fn_hash(jn_ctx *C, jv **a, int n, jv *input)
 				   (int) a[1]->u.s.len, a[1]->u.s.p);
 }
 
-/* splitmix64: a seeded $random gives the same number for the same seed */
-static uint64_t
-mix(uint64_t x)
+/*
+ * A seeded $random is java.util.Random(seed).nextDouble(), as AWS's is (seed
+ * 42 gives 0.7275636800328681 there): the same number for the same seed. The
+ * seed is the number as a Java long (truncated, saturated).
+ */
+static double
+java_random_double(double seed)
 {
-	x += UINT64_C(0x9e3779b97f4a7c15);
-	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
+	const uint64_t mask = (UINT64_C(1) << 48) - 1;
+	const uint64_t mult = UINT64_C(0x5DEECE66D);
+	int64_t		lseed = seed >= 9223372036854775807.0 ? INT64_MAX :
+		seed <= -9223372036854775808.0 ? INT64_MIN : (int64_t) seed;
+	uint64_t	s = ((uint64_t) lseed ^ mult) & mask;
+	uint64_t	hi,
+				lo;
+
+	s = (s * mult + 0xB) & mask;
+	hi = s >> (48 - 26);
+	s = (s * mult + 0xB) & mask;
+	lo = s >> (48 - 27);
+	return (double) ((hi << 27) + lo) * (1.0 / 9007199254740992.0);
 }
 
 static jv *
 fn_random(jn_ctx *C, jv **a, int n, jv *input)
 {
-	uint64_t	bits;
-
 	(void) input;
 	if (n >= 1 && a[0] != NULL)
-	{
-		double		seed = a[0]->u.n;
-
-		memcpy(&bits, &seed, sizeof bits);
-		bits = mix(bits);
-	}
-	else
-		bits = jn_random_u64(C);
-	return NEW(jv_num(&C->arena, (double) (bits >> 11) / 9007199254740992.0));
+		return NEW(jv_num(&C->arena, java_random_double(a[0]->u.n)));
+	return NEW(jv_num(&C->arena, (double) (jn_random_u64(C) >> 11) / 9007199254740992.0));
 }
 
 /* $uuid(): a version 4 UUID */

@@ -491,6 +491,12 @@ jv_from_json(jn_arena *a, json_object *j)
 json_object *
 jv_to_json(const jv *v)
 {
+	return jv_to_json_ext(v, false);
+}
+
+json_object *
+jv_to_json_ext(const jv *v, bool nonfinite_as_string)
+{
 	json_object *j;
 
 	if (v == NULL)
@@ -507,7 +513,8 @@ jv_to_json(const jv *v)
 				char		buf[JN_NUMFMT_BUFSZ];
 
 				if (!isfinite(d))
-					return NULL;
+					return nonfinite_as_string ?
+						json_object_new_string(isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity") : NULL;
 				if (d == floor(d) && fabs(d) < 9007199254740992.0)
 					return json_object_new_int64((int64_t) d);
 				jn_num_to_js(d, buf);
@@ -530,7 +537,7 @@ jv_to_json(const jv *v)
 				if (item && item->t == JV_FUNC)
 					json_object_array_add(j, json_object_new_string(""));
 				else
-					json_object_array_add(j, jv_to_json(item));
+					json_object_array_add(j, jv_to_json_ext(item, nonfinite_as_string));
 			}
 			return j;
 		case JV_OBJ:
@@ -544,7 +551,7 @@ jv_to_json(const jv *v)
 				{
 					const char *key = v->u.o->keys[i];
 					size_t		klen = v->u.o->klen[i];
-					json_object *val = item->t == JV_FUNC ? json_object_new_string("") : jv_to_json(item);
+					json_object *val = item->t == JV_FUNC ? json_object_new_string("") : jv_to_json_ext(item, nonfinite_as_string);
 
 					if (key[klen] == '\0')
 						json_object_object_add(j, key, val);
@@ -566,6 +573,32 @@ jv_to_json(const jv *v)
 			return json_object_new_string("");
 	}
 	return NULL;
+}
+
+bool
+jv_is_json(const jv *v)
+{
+	if (v == NULL)
+		return true;
+	switch (v->t)
+	{
+		case JV_FUNC:
+			return false;
+		case JV_ARR:
+			if (v->flags & JA_RANGE)
+				return true;
+			for (size_t i = 0; i < v->u.a.len; i++)
+				if (!jv_is_json(v->u.a.v[i]))
+					return false;
+			return true;
+		case JV_OBJ:
+			for (size_t i = 0; i < v->u.o->len; i++)
+				if (!jv_is_json(v->u.o->vals[i]))
+					return false;
+			return true;
+		default:
+			return true;
+	}
 }
 
 /* ---- equality ---- */

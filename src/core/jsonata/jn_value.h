@@ -125,6 +125,10 @@ void		jv_del(jv *obj, const char *key, size_t klen);
 jv		   *jv_from_json(jn_arena *a, json_object *j);
 /* new json-c value (the caller owns it); undefined items of arrays become null */
 json_object *jv_to_json(const jv *v);
+/* nonfinite_as_string: Infinity, -Infinity, NaN as those strings (Jackson), not null */
+json_object *jv_to_json_ext(const jv *v, bool nonfinite_as_string);
+/* false when v holds, at any depth, a function (or regex): JSON has no value for it */
+bool		jv_is_json(const jv *v);
 
 /* ---- comparisons, printing ---- */
 bool		jv_deep_equal(const jv *a, const jv *b);

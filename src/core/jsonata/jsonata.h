@@ -17,12 +17,23 @@
 
 #include <json-c/json.h>
 
+/* Which guard rail stopped an evaluation (code U1001). */
+typedef enum jn_limit
+{
+	JN_LIMIT_NONE,
+	JN_LIMIT_MEMORY,			/* memory_limit */
+	JN_LIMIT_DEPTH,				/* max_depth: non-tail recursion */
+	JN_LIMIT_STEPS,				/* max_steps */
+	JN_LIMIT_CANCEL				/* the cancel callback */
+} jn_limit;
+
 typedef struct jn_error
 {
 	char		code[8];		/* "" when no error */
 	int			position;		/* character offset in the expression, -1 unknown */
 	char		token[64];
 	char		message[512];
+	jn_limit	limit;			/* for U1001 */
 } jn_error;
 
 typedef struct jn_expr jn_expr;
@@ -38,11 +49,30 @@ typedef struct jn_options
 	/* milliseconds since the epoch for $now()/$millis(); NULL: the system clock */
 	double		(*clock) (void *arg);
 	void	   *clock_arg;
+	/*
+	 * As AWS Step Functions writes results: a result holding, at any depth, a
+	 * function or regex is the error JN_ERR_NOT_JSON rather than "" (the
+	 * JSONata suite's convention), and a non-finite number is the string
+	 * "Infinity", "-Infinity" or "NaN" (as Jackson writes it) rather than null.
+	 */
+	bool		json_only;
 } jn_options;
+
+/* jn_error.code of a result JSON cannot represent (opts->json_only). */
+#define JN_ERR_NOT_JSON "NOTJSON"
 
 /* Compiles an expression; NULL with err filled on a syntax error. */
 jn_expr    *jn_compile(const char *text, size_t len, jn_error *err);
 void		jn_expr_free(jn_expr *expr);
+
+/*
+ * True when the expression refers to a field at the top level: a path whose
+ * first step is a bare name (`phone`, `Account.Order`), outside any path step
+ * after the first, predicate or lambda. name and len give the name (not
+ * NUL-terminated), pos its character offset. AWS Step Functions refuses such
+ * expressions: its expressions have no context but $states and variables.
+ */
+bool		jn_expr_top_level_name(const jn_expr *expr, const char **name, size_t *len, int *pos);
 
 /*
  * Evaluates against input (has_input false: undefined input; json-c's NULL is null) with variables from
