@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lex.h"
+
 #define MAX_CALL_NESTING 10
 #define WANT_ARGUMENT "expected an argument: a 'string', a number, true, false, null, a path or an intrinsic function call"
 
@@ -39,27 +41,15 @@ typedef struct parser
 static bool parse_call(parser *p, asl_intrinsic **out);
 
 static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool
 is_ident(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || lex_is_digit(c) || c == '_';
 }
 
 static void
 skip_space(parser *p)
 {
-	while (is_space(p->text[p->pos]))
+	while (lex_is_space(p->text[p->pos]))
 		p->pos++;
 }
 
@@ -197,7 +187,7 @@ parse_number(parser *p, intrinsic_arg *arg)
 
 	if (text[i] == '-')
 		i++;
-	if (!is_digit(text[i]))
+	if (!lex_is_digit(text[i]))
 	{
 		p->pos = i;
 		return fail_char(p, "expected a digit");
@@ -205,17 +195,17 @@ parse_number(parser *p, intrinsic_arg *arg)
 	if (text[i] == '0')
 		i++;
 	else
-		while (is_digit(text[i]))
+		while (lex_is_digit(text[i]))
 			i++;
 	if (text[i] == '.')
 	{
 		integral = false;
-		if (!is_digit(text[++i]))
+		if (!lex_is_digit(text[++i]))
 		{
 			p->pos = i;
 			return fail_char(p, "expected a digit after '.'");
 		}
-		while (is_digit(text[i]))
+		while (lex_is_digit(text[i]))
 			i++;
 	}
 	if (text[i] == 'e' || text[i] == 'E')
@@ -224,12 +214,12 @@ parse_number(parser *p, intrinsic_arg *arg)
 		i++;
 		if (text[i] == '+' || text[i] == '-')
 			i++;
-		if (!is_digit(text[i]))
+		if (!lex_is_digit(text[i]))
 		{
 			p->pos = i;
 			return fail_char(p, "expected a digit in the exponent");
 		}
-		while (is_digit(text[i]))
+		while (lex_is_digit(text[i]))
 			i++;
 	}
 	lexeme = strndup(text + start, i - start);
@@ -295,7 +285,7 @@ path_end(const char *text, size_t i)
 			else if (c == ']')
 				depth--;
 		}
-		else if (c == ',' || c == ')' || is_space(c))
+		else if (c == ',' || c == ')' || lex_is_space(c))
 			break;
 		else if (c == '[')
 			depth++;
@@ -341,7 +331,7 @@ parse_arg(parser *p, intrinsic_arg *arg)
 		arg->kind = ARG_PATH;
 		return parse_path(p, arg);
 	}
-	if (c == '-' || is_digit(c))
+	if (c == '-' || lex_is_digit(c))
 	{
 		arg->kind = ARG_LITERAL;
 		return parse_number(p, arg);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lex.h"
 #include "utf8.h"
 
 typedef struct parser
@@ -62,18 +63,6 @@ seglist_definite(const seglist *list)
 	return true;
 }
 
-static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* Variable names: letters, digits, underscore; non-ASCII counts as a letter. */
 static bool
 is_var_start(char c)
@@ -85,7 +74,7 @@ is_var_start(char c)
 static bool
 is_var_char(char c)
 {
-	return is_var_start(c) || is_digit(c);
+	return is_var_start(c) || lex_is_digit(c);
 }
 
 /*
@@ -96,7 +85,7 @@ is_var_char(char c)
 static bool
 is_name_char(char c, bool in_filter)
 {
-	if (c == '\0' || c == '.' || c == '[' || c == ']' || is_space(c) ||
+	if (c == '\0' || c == '.' || c == '[' || c == ']' || lex_is_space(c) ||
 		(unsigned char) c < 0x20 || c == 0x7f)
 		return false;
 	if (in_filter && strchr("()<>=!&|,'\"", c) != NULL)
@@ -113,7 +102,7 @@ peek(const parser *p)
 static void
 skip_space(parser *p)
 {
-	while (is_space(p->text[p->pos]))
+	while (lex_is_space(p->text[p->pos]))
 		p->pos++;
 }
 
@@ -160,18 +149,6 @@ enter(parser *p)
 
 /* ---- lexing: quoted names, integers, number literals ---- */
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool
 read_hex4(parser *p, size_t at_offset, unsigned *out)
 {
@@ -180,7 +157,7 @@ read_hex4(parser *p, size_t at_offset, unsigned *out)
 
 	for (i = 0; i < 4; i++)
 	{
-		int			h = hex_value(p->text[at_offset + i]);
+		int			h = lex_hex_value(p->text[at_offset + i]);
 
 		if (h < 0)
 			return fail(p, at_offset - 2, "invalid \\u escape");
@@ -385,9 +362,9 @@ parse_int(parser *p, int64_t *out)
 
 	if (peek(p) == '-')
 		p->pos++;
-	if (!is_digit(peek(p)))
+	if (!lex_is_digit(peek(p)))
 		return fail_char(p);
-	while (is_digit(peek(p)))
+	while (lex_is_digit(peek(p)))
 		p->pos++;
 	if (!digits_to_int64(p->text + start, p->pos - start, out))
 		return fail(p, start, "number out of range");
@@ -410,17 +387,17 @@ parse_number(parser *p, json_object **out)
 
 	if (peek(p) == '-')
 		p->pos++;
-	if (!is_digit(peek(p)))
+	if (!lex_is_digit(peek(p)))
 		return fail_char(p);
-	while (is_digit(peek(p)))
+	while (lex_is_digit(peek(p)))
 		p->pos++;
 	if (peek(p) == '.')
 	{
 		integral = false;
 		p->pos++;
-		if (!is_digit(peek(p)))
+		if (!lex_is_digit(peek(p)))
 			return fail_char(p);
-		while (is_digit(peek(p)))
+		while (lex_is_digit(peek(p)))
 			p->pos++;
 	}
 	if (peek(p) == 'e' || peek(p) == 'E')
@@ -429,9 +406,9 @@ parse_number(parser *p, json_object **out)
 		p->pos++;
 		if (peek(p) == '+' || peek(p) == '-')
 			p->pos++;
-		if (!is_digit(peek(p)))
+		if (!lex_is_digit(peek(p)))
 			return fail_char(p);
-		while (is_digit(peek(p)))
+		while (lex_is_digit(peek(p)))
 			p->pos++;
 	}
 	/* integers stay exact as far as json-c can hold them, then become doubles */
@@ -509,7 +486,7 @@ parse_bracket_names(parser *p, segment *seg)
 			break;
 		p->pos++;
 		skip_space(p);
-		if (peek(p) == '-' || is_digit(peek(p)))
+		if (peek(p) == '-' || lex_is_digit(peek(p)))
 			return fail(p, p->pos, "a union cannot mix names and indexes");
 		if (peek(p) == '\0')
 			return fail(p, p->pos, "unterminated bracket");
@@ -532,7 +509,7 @@ static bool
 parse_slice_part(parser *p, bool *has, int64_t *value)
 {
 	skip_space(p);
-	*has = peek(p) == '-' || is_digit(peek(p));
+	*has = peek(p) == '-' || lex_is_digit(peek(p));
 	return !*has || parse_int(p, value);
 }
 
@@ -641,7 +618,7 @@ parse_bracket(parser *p, segment *seg)
 		if (!parse_bracket_names(p, seg))
 			return false;
 	}
-	else if (c == '-' || c == ':' || is_digit(c))
+	else if (c == '-' || c == ':' || lex_is_digit(c))
 	{
 		if (!parse_bracket_numbers(p, seg))
 			return false;
@@ -768,7 +745,7 @@ parse_operand(parser *p, operand *o)
 		free(s);
 		return o->literal != NULL || fail(p, p->pos, "out of memory");
 	}
-	if (c == '-' || is_digit(c))
+	if (c == '-' || lex_is_digit(c))
 		return parse_number(p, &o->literal);
 	if (keyword(p, "true") || keyword(p, "false"))
 	{

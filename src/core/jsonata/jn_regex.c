@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "jsonata/jn_text.h"
+#include "lex.h"
 #include "strbuf.h"
 
 struct jn_regex
@@ -59,18 +60,6 @@ emitf_cp(translation *t, unsigned long cp)
 	emit(t, tmp);
 }
 
-static int
-hexdig(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* n hex digits at p[0..n) (within len), or -1 */
 static long
 hexval(const char *p, size_t avail, int n)
@@ -82,7 +71,7 @@ hexval(const char *p, size_t avail, int n)
 		return -1;
 	for (i = 0; i < n; i++)
 	{
-		int			d = hexdig(p[i]);
+		int			d = lex_hex_value(p[i]);
 
 		if (d < 0)
 			return -1;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lex.h"
+
 /*
  * Decodes the code point at s[0..len) (len > 0) into *cp; returns its byte
  * length. A malformed sequence yields U+FFFD for its first byte alone.
@@ -421,18 +423,6 @@ uri_reserved(unsigned char c)
 	return c != '\0' && strchr(";/?:@&=+$,#", c) != NULL;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static const char *const uri_fn_names[] = {
 	"encodeUrl", "encodeUrlComponent", "decodeUrl", "decodeUrlComponent"
 };
@@ -491,8 +481,8 @@ escape_at(const char *s, size_t len, size_t i)
 
 	if (i + 3 > len || s[i] != '%')
 		return -1;
-	h = hexval((unsigned char) s[i + 1]);
-	l = hexval((unsigned char) s[i + 2]);
+	h = lex_hex_value(s[i + 1]);
+	l = lex_hex_value(s[i + 2]);
 	if (h < 0 || l < 0)
 		return -1;
 	return h * 16 + l;
