@@ -100,7 +100,7 @@ booking_from_asl_time(int64 t)
 	return t - UNIX_EPOCH_OFFSET_USEC;
 }
 
-char *
+static char *
 booking_iso8601(TimestampTz t)
 {
 	char	   *buf = palloc(32);

@@ -22,7 +22,7 @@
 
 #define ERRCODE_NAMED_TASK_ERROR MAKE_SQLSTATE('S','F','0','0','1')
 
-bool
+static bool
 booking_task_is_invocable(const asl_resource *res)
 {
 	return res->kind == ASL_RES_DYNAMODB || res->kind == ASL_RES_LAMBDA_INVOKE ||

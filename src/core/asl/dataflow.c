@@ -22,7 +22,8 @@
 #include "path.h"
 #include "template.h"
 
-bool
+/* A deep copy (NULL for JSON null); false when out of memory. */
+static bool
 asl_copy_doc(json_object *src, json_object **out)
 {
 	*out = NULL;
@@ -244,7 +245,12 @@ typedef struct frame
 	size_t		index;			/* arrays: the next element */
 } frame;
 
-size_t
+/*
+ * Bytes of doc serialized as compact JSON, as AWS measures payloads.
+ * Counting stops early once it passes stop_after (the result is then some
+ * value above stop_after). Never recurses, whatever the depth.
+ */
+static size_t
 asl_json_size(json_object *doc, size_t stop_after)
 {
 	frame	   *stack = NULL;

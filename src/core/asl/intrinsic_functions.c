@@ -133,7 +133,8 @@ intrinsic_want_string(const asl_intrinsic *fn, json_object **vals, size_t i, con
 	return true;
 }
 
-bool
+/* Argument i must be of type (array, object or boolean). */
+static bool
 intrinsic_want_type(const asl_intrinsic *fn, json_object **vals, size_t i, const char *what,
 					json_type type, asl_error *err)
 {
@@ -160,7 +161,7 @@ round_half_up(double d)
  * bounds round too. Without round (an array index, ArrayRange's step, where a
  * rounded step would silently make another array) a non-integer fails.
  */
-bool
+static bool
 intrinsic_want_integer(const asl_intrinsic *fn, json_object **vals, size_t i, const char *what,
 					   bool round, int64_t *out, asl_error *err)
 {

@@ -33,7 +33,7 @@ struct asl_jvalue
 /* Deepest value we walk (stack safety); deeper values stay literal. */
 #define MAX_DEPTH 256
 
-bool
+static bool
 asl_jsonata_is_expr(const char *s)
 {
 	size_t		len = strlen(s);

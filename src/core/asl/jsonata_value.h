@@ -15,9 +15,6 @@
 
 typedef struct asl_jvalue asl_jvalue;
 
-/* True when s is written as an expression: "{%" ... "%}". */
-bool		asl_jsonata_is_expr(const char *s);
-
 /*
  * Compiles v (borrowed; literal parts are referenced). field names the value
  * in error causes ("Output", "Assign"); pointer locates it in the definition

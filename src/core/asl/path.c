@@ -15,6 +15,8 @@
 
 #include "strbuf.h"
 
+static void seglist_free(seglist *list);
+
 
 /* ---- freeing ---- */
 
@@ -56,7 +58,7 @@ segment_free(segment *s)
 	expr_free(s->filter);
 }
 
-void
+static void
 seglist_free(seglist *list)
 {
 	size_t		i;

@@ -134,7 +134,7 @@ peek(const parser *p)
 	return &p->toks[p->pos];
 }
 
-const token *
+static const token *
 peek_at(const parser *p, size_t ahead)
 {
 	size_t		i = p->pos + ahead;
@@ -158,7 +158,7 @@ tok_is_keyword(const parser *p, const token *t, const char *word)
 	return t->kind == TOK_IDENT && t->len == n && strncasecmp(p->text + t->start, word, n) == 0;
 }
 
-char *
+static char *
 tok_text(const parser *p, const token *t)
 {
 	return strndup(p->text + t->start, t->len);
@@ -230,7 +230,7 @@ mark_used(parser *p, const char *placeholder)
 		p->oom = true;
 }
 
-json_object *
+static json_object *
 take_value(parser *p)
 {
 	const token *t = peek(p);

@@ -428,6 +428,7 @@ eval_filter(jn_ctx *C, const jn_node *pred, jv *input, jn_frame *env)
 
 static jv  *eval_sort(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env);
 static jv  *eval_group(jn_ctx *C, const jn_group *g, jv *input, jn_frame *env);
+static jv  *jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj);
 
 static jv *
 eval_stages(jn_ctx *C, const jn_list *stages, jv *input, jn_frame *env)
@@ -1606,7 +1607,7 @@ eval_apply(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 
 /* ---------------- transform ---------------- */
 
-jv *
+static jv *
 jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj)
 {
 	const jn_node *n = f->node;
