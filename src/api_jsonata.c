@@ -29,7 +29,7 @@ PG_FUNCTION_INFO_V1(booking_jsonata);
 /* the compiled expression of one call site */
 typedef struct CachedExpr
 {
-	char	   *text;			/* in fn_mcxt */
+	char	   *source;			/* in fn_mcxt */
 	BookingOwned *owner;		/* owns the jn_expr, in fn_mcxt */
 } CachedExpr;
 
@@ -84,7 +84,7 @@ compiled_expression(FunctionCallInfo fcinfo, text *expression)
 	jn_error	err;
 	jn_expr    *e;
 
-	if (cache && cache->text && strcmp(cache->text, src) == 0)
+	if (cache && cache->source && strcmp(cache->source, src) == 0)
 		return cache->owner->ptr;
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	if (cache == NULL)
@@ -94,15 +94,15 @@ compiled_expression(FunctionCallInfo fcinfo, text *expression)
 		fcinfo->flinfo->fn_extra = cache;
 	}
 	booking_release(cache->owner);
-	if (cache->text)
-		pfree(cache->text);
-	cache->text = NULL;
+	if (cache->source)
+		pfree(cache->source);
+	cache->source = NULL;
 	MemoryContextSwitchTo(old);
 	e = jn_compile(src, strlen(src), &err);
 	if (e == NULL)
 		report(&err);
 	cache->owner->ptr = e;
-	cache->text = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, src);
+	cache->source = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, src);
 	return e;
 }
 
