@@ -22,6 +22,7 @@
 
 #define ERRCODE_NAMED_TASK_ERROR MAKE_SQLSTATE('S','F','0','0','1')
 
+/* The resource's integration is supported by the request part above. */
 static bool
 booking_task_is_invocable(const asl_resource *res)
 {
@@ -94,6 +95,10 @@ role_exists(Oid role, asl_error *err)
  */
 static SPIPlanPtr plan_privileged;
 
+/*
+ * A superuser or BYPASSRLS execution role runs tasks only when the
+ * machine's creator named it (state_machines.privileged_role).
+ */
 static bool
 role_allowed(const TaskIdentity *who, asl_error *err)
 {
@@ -133,6 +138,10 @@ typedef struct TaskCall
 	asl_error	err;
 } TaskCall;
 
+/*
+ * Runs the task as the execution's role with booking's search_path, inside
+ * the caller's subtransaction.
+ */
 static bool
 task_body(void *arg)
 {

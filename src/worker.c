@@ -380,6 +380,7 @@ between_rounds(void)
 	return false;
 }
 
+/* Milliseconds until t, rounded up; 0 when t has passed. */
 static long
 ms_until(TimestampTz t)
 {

@@ -179,6 +179,7 @@ asl_apply_result_path(const asl_opt_path *p, json_object *raw, json_object *resu
 
 /* ---- payload size ---- */
 
+/* Bytes of the string as compact JSON: quotes and escapes included. */
 static size_t
 string_size(const char *s, size_t len)
 {
@@ -214,6 +215,7 @@ int64_size(int64_t n)
 	return len;
 }
 
+/* Bytes of a scalar (or NULL) as compact JSON; containers count 0 here. */
 static size_t
 scalar_size(json_object *v)
 {

@@ -39,6 +39,7 @@ static const char *const catcher_fields[] = {
 	"ErrorEquals", "Next", "ResultPath", "Comment", "Assign", NULL
 };
 
+/* Whether name is one of the States.* error names ASL defines. */
 static bool
 known_states_error(const char *name)
 {
@@ -133,6 +134,10 @@ read_error_equals(asl_build *b, json_object *entry, const char *base,
 	free(lbase);
 }
 
+/*
+ * Parses retrier i of n (entry at base) into r, with AWS's defaults:
+ * IntervalSeconds 1, MaxAttempts 3, BackoffRate 2.0.
+ */
 static void
 parse_retrier(asl_build *b, json_object *entry, const char *base, size_t i, size_t n,
 			  asl_retrier *r)
@@ -214,6 +219,10 @@ asl_parse_retry(asl_build *b, asl_state *st, json_object *def)
 	free(lbase);
 }
 
+/*
+ * Parses catcher i of n (entry at base) into c: ErrorEquals, Next,
+ * ResultPath and Assign.
+ */
 static void
 parse_catcher(asl_build *b, size_t gi, json_object *entry, const char *base,
 			  size_t i, size_t n, asl_catcher *c)

@@ -67,6 +67,7 @@ static const char *const jsonpath_only[] = {
 	"ToleratedFailureCountPath", "ToleratedFailurePercentagePath", NULL
 };
 
+/* Whether s is in the NULL-ended list. */
 static bool
 listed(const char *const *list, const char *s)
 {
@@ -76,6 +77,11 @@ listed(const char *const *list, const char *s)
 	return false;
 }
 
+/*
+ * Reports each field a JSONata state of its type does not take, naming
+ * JSONPath-only fields as such; marks the graph opaque when a transition
+ * field is wrong.
+ */
 static void
 check_fields(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {
@@ -180,6 +186,10 @@ read_rule(asl_build *b, json_object *rule, const char *at, asl_choice_rule *r)
 	return next_known;
 }
 
+/*
+ * A JSONata Wait: exactly one of Seconds or Timestamp, either may be an
+ * expression.
+ */
 static void
 parse_wait(asl_build *b, asl_state *st, json_object *def)
 {
@@ -193,6 +203,10 @@ parse_wait(asl_build *b, asl_state *st, json_object *def)
 	st->j_timestamp = compile_field(b, def, st->pointer, "Timestamp", "Timestamp");
 }
 
+/*
+ * Reports catchers with Output or Assign, which JSONata states do not run
+ * yet.
+ */
 static void
 refuse_catcher_fields(asl_build *b, asl_state *st, json_object *def)
 {
@@ -217,6 +231,10 @@ refuse_catcher_fields(asl_build *b, asl_state *st, json_object *def)
 	}
 }
 
+/*
+ * A JSONata Map: its processor and its expression fields; a Distributed
+ * Map's reader, batcher and writer are refused.
+ */
 static void
 parse_map(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {

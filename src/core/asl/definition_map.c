@@ -54,6 +54,10 @@ read_enum(asl_build *b, json_object *obj, const char *base, const char *field,
 	return NULL;
 }
 
+/*
+ * ItemProcessor's ProcessorConfig: Mode (INLINE or DISTRIBUTED) and
+ * ExecutionType.
+ */
 static void
 read_processor_config(asl_build *b, asl_map_config *map, json_object *processor,
 					  const char *pointer)
@@ -154,6 +158,10 @@ check_num_or_path(asl_build *b, json_object *obj, const char *base, const char *
 	asl_drop_path(v.path);
 }
 
+/*
+ * ItemReader: checked as AWS checks it (S3 actions, ReaderConfig) although
+ * booking reads no S3 items.
+ */
 static void
 read_item_reader(asl_build *b, asl_state *st, json_object *def)
 {
@@ -194,6 +202,10 @@ read_item_reader(asl_build *b, asl_state *st, json_object *def)
 	free(where);
 }
 
+/*
+ * ItemBatcher: MaxItemsPerBatch, MaxInputBytesPerBatch (or their Paths) and
+ * BatchInput.
+ */
 static void
 read_item_batcher(asl_build *b, asl_state *st, json_object *def)
 {
@@ -221,6 +233,7 @@ read_item_batcher(asl_build *b, asl_state *st, json_object *def)
 	free(where);
 }
 
+/* ResultWriter: checked as AWS checks it (S3 putObject, WriterConfig). */
 static void
 read_result_writer(asl_build *b, asl_state *st, json_object *def)
 {
@@ -256,6 +269,7 @@ read_result_writer(asl_build *b, asl_state *st, json_object *def)
 	free(where);
 }
 
+/* Label: a valid name of at most 40 characters. */
 static void
 read_label(asl_build *b, asl_state *st, json_object *def)
 {
@@ -272,6 +286,10 @@ read_label(asl_build *b, asl_state *st, json_object *def)
 		st->map.label = asl_build_strdup(b, label);
 }
 
+/*
+ * Reports Distributed Map fields given to an inline Map; otherwise reads
+ * the reader, batcher, writer, tolerated failures and Label.
+ */
 static void
 read_distributed(asl_build *b, asl_state *st, json_object *def)
 {

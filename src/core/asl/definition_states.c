@@ -107,6 +107,7 @@ field_types(const char *field)
 	return -1;
 }
 
+/* Whether a state of type takes field. */
 static bool
 accepts(asl_state_type type, const char *field)
 {
@@ -130,6 +131,11 @@ is_transition_field(const char *field)
 		strcmp(field, "Catch") == 0;
 }
 
+/*
+ * Reports each field a JSONPath state of its type does not take (saying
+ * when it belongs to JSONata states); a wrong transition field makes the
+ * graph opaque.
+ */
 static void
 check_fields(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {
@@ -160,6 +166,7 @@ check_fields(asl_build *b, size_t gi, asl_state *st, json_object *def)
 	}
 }
 
+/* Reads the state's Type; false (reported) when missing or unknown. */
 static bool
 read_type(asl_build *b, asl_state *st, json_object *def)
 {
@@ -280,6 +287,10 @@ parse_common(asl_build *b, size_t gi, asl_state *st, json_object *def)
 	}
 }
 
+/*
+ * A Pass state's Result, kept as given (warning when it looks like it meant
+ * paths).
+ */
 static void
 parse_pass(asl_build *b, asl_state *st, json_object *def)
 {
@@ -304,6 +315,10 @@ read_choice_rule(asl_build *b, json_object *rule, const char *at, asl_choice_rul
 	return asl_choice_rule_compile(rule, at, true, out, b->diags) || out->next_name != NULL;
 }
 
+/*
+ * A Wait state: exactly one of Seconds, Timestamp, SecondsPath or
+ * TimestampPath.
+ */
 static void
 parse_wait(asl_build *b, asl_state *st, json_object *def)
 {
@@ -376,6 +391,7 @@ read_literal(asl_build *b, asl_state *st, json_object *def, const char *field)
 	return asl_build_strdup(b, text);
 }
 
+/* A Fail state: Error or ErrorPath, Cause or CausePath. */
 static void
 parse_fail(asl_build *b, asl_state *st, json_object *def)
 {
@@ -391,6 +407,7 @@ parse_fail(asl_build *b, asl_state *st, json_object *def)
 	}
 }
 
+/* A Parallel state's Branches, each a graph of its own. */
 static void
 parse_parallel(asl_build *b, asl_state *st, json_object *def)
 {

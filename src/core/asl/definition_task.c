@@ -23,6 +23,10 @@ has_param(json_object *params, const char *field)
 
 static bool passes_task_token(json_object *v, int depth);
 
+/*
+ * Whether a Parameters object passes $$.Task.Token on, at any depth up to
+ * ASL_MAX_WALK_DEPTH.
+ */
 static bool
 object_passes_task_token(json_object *v, int depth)
 {
@@ -56,6 +60,10 @@ passes_task_token(json_object *v, int depth)
 	return json_object_is_type(v, json_type_object) && object_passes_task_token(v, depth);
 }
 
+/*
+ * Reports a Task whose Parameters lack field, which its integration cannot
+ * run without (why says what it is for).
+ */
 static void
 require_param(asl_build *b, asl_state *st, json_object *params, const char *field,
 			  const char *why)
@@ -97,6 +105,7 @@ check_request(asl_build *b, asl_state *st, json_object *def)
 						"a .waitForTaskToken Task must pass its token: put \"$$.Task.Token\" in a \".$\" field of Parameters");
 }
 
+/* Resource: required, and an ARN of an integration booking runs. */
 static void
 read_resource(asl_build *b, asl_state *st, json_object *def)
 {
@@ -123,6 +132,7 @@ read_resource(asl_build *b, asl_state *st, json_object *def)
 	check_request(b, st, def);
 }
 
+/* Credentials: an object compiled as a payload template. */
 static void
 read_credentials(asl_build *b, asl_state *st, json_object *def)
 {

@@ -212,6 +212,7 @@ intrinsic_array_add(json_object *arr, json_object *v, asl_error *err)
 
 /* ---- States.Format and the JSON functions ---- */
 
+/* The characters States.Format and string literals escape with a backslash. */
 static bool
 is_escapable(char c)
 {
@@ -628,6 +629,7 @@ fn_array_length(const asl_intrinsic *fn, json_object **vals, json_object **out, 
 	return *out != NULL || intrinsic_out_of_memory(err);
 }
 
+/* MurmurHash3's 64-bit finalizer: spreads the bits of a hash. */
 static uint64_t
 mix64(uint64_t h)
 {
@@ -639,6 +641,7 @@ mix64(uint64_t h)
 	return h;
 }
 
+/* FNV-1a over s. */
 static uint64_t
 hash_bytes(const char *s, size_t len)
 {
@@ -918,6 +921,10 @@ path_not_found(const asl_intrinsic *fn, const asl_path *path, const asl_scope *s
 	return false;
 }
 
+/*
+ * The value of argument i: a literal (a new reference), a path's selection,
+ * or a nested call's result.
+ */
 static bool
 eval_arg(const asl_intrinsic *fn, size_t i, const asl_scope *scope, json_object **out,
 		 asl_error *err)

@@ -40,6 +40,7 @@ typedef struct parser
 
 static bool parse_call(parser *p, asl_intrinsic **out);
 
+/* A character of a function name or of true, false and null. */
 static bool
 is_ident(char c)
 {
@@ -57,6 +58,7 @@ skip_space(parser *p)
 static bool
 fail_raw(parser *p, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 
+/* Records the first error only: later ones are consequences of it. */
 static bool
 fail_raw(parser *p, const char *fmt,...)
 {
@@ -76,6 +78,7 @@ fail_raw(parser *p, const char *fmt,...)
 static bool
 fail(parser *p, size_t offset, const char *fmt,...) __attribute__((format(printf, 3, 4)));
 
+/* Records the first error, its message followed by " at offset N". */
 static bool
 fail(parser *p, size_t offset, const char *fmt,...)
 {
@@ -293,6 +296,7 @@ path_end(const char *text, size_t i)
 	return i;
 }
 
+/* A path argument, up to path_end, compiled as a query path. */
 static bool
 parse_path(parser *p, intrinsic_arg *arg)
 {
@@ -313,6 +317,7 @@ parse_path(parser *p, intrinsic_arg *arg)
 	return arg->path != NULL;
 }
 
+/* One argument: a string, path, number, nested call, true, false or null. */
 static bool
 parse_arg(parser *p, intrinsic_arg *arg)
 {
@@ -359,6 +364,10 @@ parse_arg(parser *p, intrinsic_arg *arg)
 	return arg->literal != NULL || out_of_memory(p);
 }
 
+/*
+ * The phrase for a signature's argument type letter in error messages ("a
+ * string", "a number", …).
+ */
 static const char *
 type_phrase(char type)
 {
@@ -437,6 +446,7 @@ check_literals(parser *p, const asl_intrinsic *fn)
 	return true;
 }
 
+/* Reports a call with fewer or more arguments than its function takes. */
 static bool
 check_arity(parser *p, const asl_intrinsic *fn)
 {
@@ -455,6 +465,10 @@ check_arity(parser *p, const asl_intrinsic *fn)
 				def->name, def->min_args, def->max_args, n);
 }
 
+/*
+ * A call "States.Name(args)" at p->pos into *out, its arguments checked
+ * against the function's signature; nesting at most MAX_CALL_NESTING deep.
+ */
 static bool
 parse_call(parser *p, asl_intrinsic **out)
 {

@@ -20,6 +20,7 @@ static void seglist_free(seglist *list);
 
 /* ---- freeing ---- */
 
+/* Frees what a filter operand owns. */
 static void
 operand_free(operand *o)
 {
@@ -94,6 +95,7 @@ add_str(asl_strbuf *b, const char *s)
 	asl_strbuf_add(b, s, strlen(s));
 }
 
+/* Appends n in decimal. */
 static void
 add_int(asl_strbuf *b, int64_t n)
 {

@@ -30,6 +30,7 @@ static bool parse_segments(parser *p, seglist *segs, bool in_filter);
 
 /* ---- small helpers ---- */
 
+/* Appends a copy of s; false when out of memory. */
 static bool
 seglist_push(seglist *list, const segment *s)
 {
@@ -106,6 +107,7 @@ skip_space(parser *p)
 		p->pos++;
 }
 
+/* Whether the text at the current position starts with s. */
 static bool
 at(const parser *p, const char *s)
 {
@@ -125,6 +127,7 @@ fail(parser *p, size_t offset, const char *message)
 	return false;
 }
 
+/* Records an unexpected character (or end of path) at the current position. */
 static bool
 fail_char(parser *p)
 {
@@ -138,6 +141,7 @@ fail_char(parser *p)
 	return false;
 }
 
+/* Counts one more level of nesting; fails past MAX_NESTING. */
 static bool
 enter(parser *p)
 {
@@ -149,6 +153,7 @@ enter(parser *p)
 
 /* ---- lexing: quoted names, integers, number literals ---- */
 
+/* The four hex digits at at_offset of a \u escape. */
 static bool
 read_hex4(parser *p, size_t at_offset, unsigned *out)
 {
@@ -195,6 +200,10 @@ closing_quote(parser *p, size_t *end)
 	return true;
 }
 
+/*
+ * A '...' or "..." string at p->pos into *out (malloc'd) with JSON's
+ * escapes decoded; \u0000 and unpaired surrogates are refused.
+ */
 static bool
 parse_quoted(parser *p, char **out)
 {
@@ -587,6 +596,7 @@ parse_bracket_numbers(parser *p, segment *seg)
 	}
 }
 
+/* A [...] segment: names, indexes, a slice, a wildcard or a filter. */
 static bool
 parse_bracket(parser *p, segment *seg)
 {
@@ -676,6 +686,10 @@ parse_segments(parser *p, seglist *segs, bool in_filter)
 
 /* ---- parsing: filter expressions ---- */
 
+/*
+ * A new filter node of kind; NULL (and the parse failed) when out of
+ * memory.
+ */
 static expr *
 expr_new(parser *p, expr_kind kind)
 {
@@ -709,6 +723,7 @@ expr_add(parser *p, expr *e, expr *child)
 	return true;
 }
 
+/* Whether word stands at the current position as a whole word. */
 static bool
 keyword(const parser *p, const char *word)
 {
@@ -717,6 +732,10 @@ keyword(const parser *p, const char *word)
 	return strncmp(p->text + p->pos, word, n) == 0 && !is_var_char(p->text[p->pos + n]);
 }
 
+/*
+ * A filter operand: a path from @ or $, a string, number, true, false or
+ * null.
+ */
 static bool
 parse_operand(parser *p, operand *o)
 {
@@ -765,6 +784,7 @@ parse_operand(parser *p, operand *o)
 	return fail_char(p);
 }
 
+/* A comparison operator (==, !=, <, <=, >, >=) into *op. */
 static bool
 parse_cmp_op(parser *p, cmp_op *op)
 {
@@ -824,6 +844,10 @@ parse_comparison(parser *p)
 	return e;
 }
 
+/*
+ * A negation, a parenthesized expression, or a comparison or existence
+ * test.
+ */
 static expr *
 parse_unary(parser *p)
 {
@@ -915,6 +939,7 @@ parse_chain(parser *p, bool is_or)
 	return e;
 }
 
+/* A filter expression: operands joined by || and &&. */
 static expr *
 parse_or(parser *p)
 {
@@ -924,6 +949,10 @@ parse_or(parser *p)
 
 /* ---- compiling ---- */
 
+/*
+ * The error message for the parse's first error, quoting the path and,
+ * where useful, the offending character (malloc'd).
+ */
 static char *
 format_error(const char *text, const parser *p)
 {
@@ -957,6 +986,10 @@ asl_path_first_non_reference(const seglist *segs)
 	}
 	return NULL;
 }
+/*
+ * The path's root: $, $$ (the context) or $name (a variable), then its
+ * segments.
+ */
 static bool
 parse_root(parser *p, asl_path *path)
 {

@@ -361,6 +361,7 @@ fail:
 
 /* ---- the continuation ---- */
 
+/* Fails the state with a branch's or iteration's error and cause. */
 static void
 fail_with(step_ctx *c, const asl_result *r)
 {
@@ -371,6 +372,10 @@ fail_with(step_ctx *c, const asl_result *r)
 	step_error(c, &err);
 }
 
+/*
+ * Ends the state successfully with results as its result, through
+ * ResultSelector and ResultPath (or JSONata's Output).
+ */
 static void
 succeed_with(step_ctx *c, json_object *results)
 {
@@ -397,6 +402,10 @@ failed_item(const asl_result *r)
 	return o;
 }
 
+/*
+ * The array of results; failed items (tolerated) stand as their error
+ * objects.
+ */
 static json_object *
 collect(const asl_result *results, size_t n, asl_error *err)
 {
@@ -419,6 +428,10 @@ collect(const asl_result *results, size_t n, asl_error *err)
 	return arr;
 }
 
+/*
+ * Ends a Parallel state: the first failed branch fails it, else the
+ * branches' outputs in order are its result.
+ */
 static void
 parallel_done(step_ctx *c, const asl_result *results, size_t n)
 {
@@ -461,6 +474,10 @@ exceeds(const asl_branches *b, size_t failures, size_t n)
 	return false;
 }
 
+/*
+ * Ends a Map state: failures beyond the tolerated count or percentage fail
+ * it, else the iterations' outputs are its result.
+ */
 static void
 map_done(step_ctx *c, const asl_result *results, size_t n)
 {

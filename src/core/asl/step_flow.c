@@ -179,6 +179,7 @@ step_pass_through(step_ctx *c, json_object *effective, const asl_template *tpl,
 
 /* ---- errors ---- */
 
+/* Attempts made so far under retrier i (capped, 0 when unknown). */
 static int64_t
 attempt_at(json_object *attempts, size_t i)
 {
@@ -208,6 +209,10 @@ inspect_error(step_ctx *c, const char *key, int64_t index, double backoff)
 	json_object_put(d);
 }
 
+/*
+ * Schedules another attempt under retrier i after its delay, counting it in
+ * the position's attempts.
+ */
 static void
 retry(step_ctx *c, size_t i, int64_t attempt, asl_error *err)
 {
@@ -262,6 +267,7 @@ error_output(const asl_error *err)
 	return o;
 }
 
+/* Hands the error to catcher i: its ResultPath (or Assign) and transition. */
 static void
 catch_error(step_ctx *c, size_t i, asl_error *err)
 {

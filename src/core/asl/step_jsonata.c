@@ -104,6 +104,7 @@ fail:
 	step_jsonata_error(c, &err);
 }
 
+/* finish_with without a default output. */
 static void
 finish(step_ctx *c, json_object *bindings, const asl_jvalue *assign, const asl_jvalue *output_v,
 	   asl_outcome_kind kind, const char *next)
@@ -132,6 +133,10 @@ step_jsonata_finish(step_ctx *c, json_object *result)
 	json_object_put(bindings);
 }
 
+/*
+ * A JSONata Choice state: the first rule whose Condition is true, else
+ * Default, else States.NoChoiceMatched.
+ */
 static void
 choice(step_ctx *c, json_object *bindings)
 {

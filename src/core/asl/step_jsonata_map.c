@@ -63,6 +63,10 @@ number(const asl_jvalue *jv, const char *field, json_object *bindings, bool inte
 	return true;
 }
 
+/*
+ * The Map's ToleratedFailureCount and ToleratedFailurePercentage, evaluated
+ * into b.
+ */
 static bool
 tolerance(step_ctx *c, json_object *bindings, asl_branches *b, asl_error *err)
 {

@@ -13,6 +13,7 @@
 #define MSG_PUT_SIZE	"Item size has exceeded the maximum allowed size"
 #define MSG_UPDATE_SIZE	"Item size to update has exceeded the maximum allowed size"
 
+/* A deep copy of v; NULL when v is NULL or memory runs out. */
 static json_object *
 copy_of(json_object *v)
 {
@@ -59,6 +60,7 @@ updated_paths(const ddb_update *update, json_object *item)
 	return out;
 }
 
+/* Sets err to name with msg (taken; NULL means out of memory); returns -1. */
 static int
 fail(asl_error *err, const char *name, char *msg)
 {
@@ -67,6 +69,7 @@ fail(asl_error *err, const char *name, char *msg)
 	return -1;
 }
 
+/* GetItem: the current item, projected. */
 static int
 run_get(const ddb_request *req, json_object *current, ddb_result *out)
 {
@@ -80,6 +83,10 @@ run_get(const ddb_request *req, json_object *current, ddb_result *out)
 	return out->response ? 0 : -1;
 }
 
+/*
+ * PutItem: the new item (within DynamoDB's item size), and the old one when
+ * ReturnValues asks.
+ */
 static int
 run_put(const ddb_request *req, json_object *current, ddb_result *out, asl_error *err)
 {
@@ -94,6 +101,7 @@ run_put(const ddb_request *req, json_object *current, ddb_result *out, asl_error
 	return 0;
 }
 
+/* DeleteItem: deletes the current item, returned when ReturnValues asks. */
 static int
 run_delete(const ddb_request *req, json_object *current, ddb_result *out)
 {
@@ -117,6 +125,10 @@ still_valid(json_object *item, char **msg)
 	return checked != NULL;
 }
 
+/*
+ * UpdateItem: applies the update to the current item (or a new one of the
+ * key) and returns the attributes ReturnValues asks for.
+ */
 static int
 run_update(const ddb_request *req, json_object *current, ddb_result *out, asl_error *err)
 {

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lex.h"
+#include "utf8.h"
+
 
 typedef enum
 {
@@ -111,31 +114,7 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v';
 }
 
-static void
-utf8_put(char *out, size_t *o, unsigned cp)
-{
-	if (cp < 0x80)
-		out[(*o)++] = (char) cp;
-	else if (cp < 0x800)
-	{
-		out[(*o)++] = (char) (0xC0 | (cp >> 6));
-		out[(*o)++] = (char) (0x80 | (cp & 0x3F));
-	}
-	else if (cp < 0x10000)
-	{
-		out[(*o)++] = (char) (0xE0 | (cp >> 12));
-		out[(*o)++] = (char) (0x80 | ((cp >> 6) & 0x3F));
-		out[(*o)++] = (char) (0x80 | (cp & 0x3F));
-	}
-	else
-	{
-		out[(*o)++] = (char) (0xF0 | (cp >> 18));
-		out[(*o)++] = (char) (0x80 | ((cp >> 12) & 0x3F));
-		out[(*o)++] = (char) (0x80 | ((cp >> 6) & 0x3F));
-		out[(*o)++] = (char) (0x80 | (cp & 0x3F));
-	}
-}
-
+/* The value of the four hex digits at s, or -1. */
 static int
 hex4(const char *s)
 {
@@ -143,17 +122,11 @@ hex4(const char *s)
 
 	for (int i = 0; i < 4; i++)
 	{
-		char		c = s[i];
+		int			h = lex_hex_value(s[i]);
 
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v |= c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v |= c - 'A' + 10;
-		else
+		if (h < 0)
 			return -1;
+		v = (v << 4) | h;
 	}
 	return v;
 }
@@ -225,7 +198,7 @@ scan_string(parser *P, char quote)
 								P->pos += 6;
 							}
 						}
-						utf8_put(out, &o, (unsigned) cp);
+						o += utf8_encode(out + o, (unsigned) cp);
 						break;
 					}
 				default:

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lex.h"
+#include "utf8.h"
 
 /*
  * Decodes the code point at s[0..len) (len > 0) into *cp; returns its byte
@@ -51,34 +52,6 @@ decode(const unsigned char *s, size_t len, uint32_t *cp)
 bad:
 	*cp = 0xFFFD;
 	return 1;
-}
-
-static size_t
-encode(uint32_t c, char *out)
-{
-	if (c < 0x80)
-	{
-		out[0] = (char) c;
-		return 1;
-	}
-	if (c < 0x800)
-	{
-		out[0] = (char) (0xC0 | (c >> 6));
-		out[1] = (char) (0x80 | (c & 0x3F));
-		return 2;
-	}
-	if (c < 0x10000)
-	{
-		out[0] = (char) (0xE0 | (c >> 12));
-		out[1] = (char) (0x80 | ((c >> 6) & 0x3F));
-		out[2] = (char) (0x80 | (c & 0x3F));
-		return 3;
-	}
-	out[0] = (char) (0xF0 | (c >> 18));
-	out[1] = (char) (0x80 | ((c >> 12) & 0x3F));
-	out[2] = (char) (0x80 | ((c >> 6) & 0x3F));
-	out[3] = (char) (0x80 | (c & 0x3F));
-	return 4;
 }
 
 bool
@@ -551,7 +524,7 @@ uri_decode(jn_uri_op op, const char *s, size_t len, size_t *out_len, jn_liberr *
 			}
 			if (decode(bytes, n, &c) != n)
 				goto malformed;
-			p += encode(c, p);
+			p += utf8_encode(p, c);
 		}
 	}
 	*p = '\0';
@@ -686,7 +659,7 @@ jn_text_base64_decode(const char *s, size_t len, size_t *out_len)
 		if (bits >= 8)
 		{
 			bits -= 8;
-			p += encode((acc >> bits) & 0xFF, p);
+			p += utf8_encode(p, (acc >> bits) & 0xFF);
 		}
 	}
 	*p = '\0';
