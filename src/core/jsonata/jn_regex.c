@@ -45,12 +45,14 @@ typedef struct translation
 	size_t		error_at;
 } translation;
 
+/* Appends s to the translated pattern. */
 static void
 emit(translation *t, const char *s)
 {
 	asl_strbuf_add(&t->out, s, strlen(s));
 }
 
+/* Appends code point cp as PCRE2's \x{…}. */
 static void
 emitf_cp(translation *t, unsigned long cp)
 {
@@ -80,6 +82,7 @@ hexval(const char *p, size_t avail, int n)
 	return v;
 }
 
+/* An ASCII letter or digit. */
 static bool
 is_alnum(char c)
 {
@@ -330,6 +333,11 @@ braced_quantifier(const char *p, size_t len, size_t i)
 	return 0;
 }
 
+/*
+ * Translates a JavaScript pattern into PCRE2's syntax where they differ
+ * (escapes, classes, named groups, $ in multiline mode); false on a pattern
+ * JavaScript would refuse.
+ */
 static bool
 translate(translation *t, const char *p, size_t len, bool multiline)
 {
@@ -489,6 +497,10 @@ translate(translation *t, const char *p, size_t len, bool multiline)
 	return t->error == NULL;
 }
 
+/*
+ * S0303: an invalid pattern, quoted (at most 80 bytes), with the reason and
+ * offset.
+ */
 static void
 set_syntax_error(jn_liberr *err, const char *pattern, size_t len, const char *reason, size_t at)
 {

@@ -217,6 +217,10 @@ typedef struct u16_walk
 	int			low;			/* a pending low surrogate, or -1 */
 } u16_walk;
 
+/*
+ * The next UTF-16 code unit of the walk (surrogate pairs for code points
+ * above the BMP), or -1 at the end.
+ */
 static int
 u16_next(u16_walk *w)
 {
@@ -383,6 +387,7 @@ jn_text_trim(const char *s, size_t len, size_t *out_len)
 
 /* ---- URIs ---- */
 
+/* A character encodeURIComponent leaves as it is. */
 static bool
 uri_unreserved(unsigned char c)
 {
@@ -390,6 +395,7 @@ uri_unreserved(unsigned char c)
 		(c != '\0' && strchr("-_.!~*'()", c) != NULL);
 }
 
+/* A character encodeURI leaves as it is besides the unreserved ones. */
 static bool
 uri_reserved(unsigned char c)
 {
@@ -400,6 +406,7 @@ static const char *const uri_fn_names[] = {
 	"encodeUrl", "encodeUrlComponent", "decodeUrl", "decodeUrlComponent"
 };
 
+/* D3140: a malformed URL for the function op; returns NULL. */
 static char *
 uri_malformed(jn_uri_op op, const char *s, size_t len, jn_liberr *err)
 {
@@ -410,6 +417,10 @@ uri_malformed(jn_uri_op op, const char *s, size_t len, jn_liberr *err)
 	return NULL;
 }
 
+/*
+ * Percent-encodes s as encodeURI (op: encodeUrl) or encodeURIComponent
+ * does; a lone surrogate is malformed.
+ */
 static char *
 uri_encode(jn_uri_op op, const char *s, size_t len, size_t *out_len, jn_liberr *err)
 {
@@ -461,6 +472,10 @@ escape_at(const char *s, size_t len, size_t i)
 	return h * 16 + l;
 }
 
+/*
+ * Decodes %XX escapes as decodeURI or decodeURIComponent does; invalid
+ * UTF-8 is malformed.
+ */
 static char *
 uri_decode(jn_uri_op op, const char *s, size_t len, size_t *out_len, jn_liberr *err)
 {
@@ -616,6 +631,7 @@ jn_text_base64_encode(const char *s, size_t len, size_t *out_len)
 	return out;
 }
 
+/* The value of a base64 digit of either alphabet (+/ or -_), or -1. */
 static int
 unbase64(unsigned char c)
 {
