@@ -173,6 +173,35 @@ read_hex4(parser *p, size_t at_offset, unsigned *out)
 }
 
 /*
+ * The code point of the \uXXXX escape at p->pos (a surrogate pair's two
+ * escapes joined), within the string ending at end; p->pos moves past the
+ * second escape of a pair. \u0000 and unpaired surrogates are refused.
+ */
+static bool
+read_unicode_escape(parser *p, size_t end, unsigned *cp)
+{
+	unsigned	low;
+
+	if (p->pos + 6 > end || !read_hex4(p, p->pos + 2, cp))
+		return fail(p, p->pos, "invalid \\u escape");
+	if (*cp >= 0xDC00 && *cp <= 0xDFFF)
+		return fail(p, p->pos, "unpaired surrogate in \\u escape");
+	if (*cp >= 0xD800 && *cp <= 0xDBFF)
+	{
+		if (p->pos + 12 > end ||
+			p->text[p->pos + 6] != '\\' || p->text[p->pos + 7] != 'u' ||
+			!read_hex4(p, p->pos + 8, &low) ||
+			low < 0xDC00 || low > 0xDFFF)
+			return fail(p, p->pos, "unpaired surrogate in \\u escape");
+		*cp = 0x10000 + ((*cp - 0xD800) << 10) + (low - 0xDC00);
+		p->pos += 6;
+	}
+	if (*cp == 0)
+		return fail(p, p->pos, "\\u0000 is not allowed");
+	return true;
+}
+
+/*
  * A '...' or "..." string literal in a filter, with JSON's backslash escapes
  * (plus \'). The decoded text is never longer than the quoted one, which
  * sizes the buffer.
@@ -223,7 +252,6 @@ parse_quoted(parser *p, char **out)
 	{
 		char		c = p->text[p->pos];
 		unsigned	cp;
-		unsigned	low;
 
 		if (c != '\\')
 		{
@@ -256,33 +284,10 @@ parse_quoted(parser *p, char **out)
 				buf[len++] = '\t';
 				break;
 			case 'u':
-				if (p->pos + 6 > end || !read_hex4(p, p->pos + 2, &cp))
+				if (!read_unicode_escape(p, end, &cp))
 				{
 					free(buf);
-					return fail(p, p->pos, "invalid \\u escape");
-				}
-				if (cp >= 0xDC00 && cp <= 0xDFFF)
-				{
-					free(buf);
-					return fail(p, p->pos, "unpaired surrogate in \\u escape");
-				}
-				if (cp >= 0xD800 && cp <= 0xDBFF)
-				{
-					if (p->pos + 12 > end ||
-						p->text[p->pos + 6] != '\\' || p->text[p->pos + 7] != 'u' ||
-						!read_hex4(p, p->pos + 8, &low) ||
-						low < 0xDC00 || low > 0xDFFF)
-					{
-						free(buf);
-						return fail(p, p->pos, "unpaired surrogate in \\u escape");
-					}
-					cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-					p->pos += 6;
-				}
-				if (cp == 0)
-				{
-					free(buf);
-					return fail(p, p->pos, "\\u0000 is not allowed");
+					return false;
 				}
 				len += utf8_encode(buf + len, cp);
 				p->pos += 4;

@@ -428,6 +428,22 @@ collect(const asl_result *results, size_t n, asl_error *err)
 	return arr;
 }
 
+/* Ends the state successfully with the results, in order, as its result. */
+static void
+succeed_with_results(step_ctx *c, const asl_result *results, size_t n)
+{
+	asl_error	err = {0};
+	json_object *arr = collect(results, n, &err);
+
+	if (arr == NULL)
+	{
+		step_fail(c, &err);
+		return;
+	}
+	succeed_with(c, arr);
+	json_object_put(arr);
+}
+
 /*
  * Ends a Parallel state: the first failed branch fails it, else the
  * branches' outputs in order are its result.
@@ -436,7 +452,6 @@ static void
 parallel_done(step_ctx *c, const asl_result *results, size_t n)
 {
 	asl_error	err = {0};
-	json_object *arr;
 
 	for (size_t i = 0; i < n; i++)
 		if (results[i].failed)
@@ -451,14 +466,7 @@ parallel_done(step_ctx *c, const asl_result *results, size_t n)
 		step_fail(c, &err);
 		return;
 	}
-	arr = collect(results, n, &err);
-	if (arr == NULL)
-	{
-		step_fail(c, &err);
-		return;
-	}
-	succeed_with(c, arr);
-	json_object_put(arr);
+	succeed_with_results(c, results, n);
 }
 
 /* True when failures of n items go beyond what the Map tolerates. */
@@ -486,7 +494,6 @@ map_done(step_ctx *c, const asl_result *results, size_t n)
 	asl_error	err = {0};
 	size_t		failures = 0;
 	const asl_result *first = NULL;
-	json_object *arr;
 
 	for (size_t i = 0; i < n; i++)
 		if (results[i].failed)
@@ -523,14 +530,7 @@ map_done(step_ctx *c, const asl_result *results, size_t n)
 			return;
 		}
 	}
-	arr = collect(results, n, &err);
-	if (arr == NULL)
-	{
-		step_fail(c, &err);
-		return;
-	}
-	succeed_with(c, arr);
-	json_object_put(arr);
+	succeed_with_results(c, results, n);
 }
 
 void

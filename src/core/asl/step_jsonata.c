@@ -32,7 +32,6 @@ eval_assign(step_ctx *c, const asl_jvalue *assign, json_object *bindings,
 			json_object **vars, json_object **assigned, asl_error *err)
 {
 	json_object *values = NULL;
-	json_object *nv;
 
 	*vars = NULL;
 	*assigned = NULL;
@@ -43,31 +42,7 @@ eval_assign(step_ctx *c, const asl_jvalue *assign, json_object *bindings,
 	}
 	if (!asl_jvalue_eval(assign, bindings, &values, err))
 		return false;
-	if (!asl_check_size(values, c->limit, c->st->name, err))
-	{
-		json_object_put(values);
-		return false;
-	}
-	nv = asl_scope_enter(c->pos->variables);
-	if (nv == NULL)
-	{
-		json_object_put(values);
-		return asl_error_set(err, ASL_ERR_RUNTIME, "out of memory"), false;
-	}
-	{
-		json_object_object_foreach(values, key, val)
-		{
-			if (!asl_json_add(nv, key, json_object_get(val)))
-			{
-				json_object_put(nv);
-				json_object_put(values);
-				return asl_error_set(err, ASL_ERR_RUNTIME, "out of memory"), false;
-			}
-		}
-	}
-	*vars = nv;
-	*assigned = values;
-	return true;
+	return step_assign_values(c, values, vars, assigned, err);
 }
 
 /*
