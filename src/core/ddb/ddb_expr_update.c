@@ -318,17 +318,6 @@ ddb_update_parse(const char *text, ddb_placeholders *ph, char **message)
 
 /* ---- applying ---- */
 
-/* A deep copy of v; NULL when v is NULL or memory runs out. */
-static json_object *
-copy_value(json_object *v)
-{
-	json_object *out = NULL;
-
-	if (v == NULL || json_object_deep_copy(v, &out, NULL) != 0)
-		return NULL;
-	return out;
-}
-
 /* The typed value {"N": n}. */
 static json_object *
 typed_number(const ddb_number *n)
@@ -367,14 +356,14 @@ eval_value(const operand *o, json_object *item, char **message)
 				*message = strdup(MSG_MISSING);
 				return NULL;
 			}
-			return copy_value(a);
+			return ddb_value_copy(a);
 		case OPD_VALUE:
-			return copy_value(o->value);
+			return ddb_value_copy(o->value);
 		case OPD_CALL:
 			if (strcmp(o->name, "if_not_exists") == 0)
 			{
 				a = ddb_path_get(&o->args[0]->path, item);
-				return a != NULL ? copy_value(a) : eval_value(o->args[1], item, message);
+				return a != NULL ? ddb_value_copy(a) : eval_value(o->args[1], item, message);
 			}
 			/* list_append */
 			a = eval_value(o->args[0], item, message);
@@ -543,7 +532,7 @@ apply_add(json_object *parent, const action *a, char **message)
 		return false;
 	if (existing == NULL)
 	{
-		slot_put(parent, last_of(a), copy_value(value));
+		slot_put(parent, last_of(a), ddb_value_copy(value));
 		return true;
 	}
 	t = ddb_value_type(existing);

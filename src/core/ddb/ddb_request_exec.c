@@ -13,17 +13,6 @@
 #define MSG_PUT_SIZE	"Item size has exceeded the maximum allowed size"
 #define MSG_UPDATE_SIZE	"Item size to update has exceeded the maximum allowed size"
 
-/* A deep copy of v; NULL when v is NULL or memory runs out. */
-static json_object *
-copy_of(json_object *v)
-{
-	json_object *out = NULL;
-
-	if (v == NULL || json_object_deep_copy(v, &out, NULL) != 0)
-		return NULL;
-	return out;
-}
-
 /* {} or {member: attributes}; attributes (taken) NULL or empty means {}. */
 static json_object *
 response(const char *member, json_object *attributes, bool keep_empty)
@@ -92,7 +81,7 @@ run_put(const ddb_request *req, json_object *current, ddb_result *out, asl_error
 {
 	if (ddb_item_size(req->item) > DDB_MAX_ITEM_SIZE)
 		return fail(err, DDB_ERR_VALIDATION, strdup(MSG_PUT_SIZE));
-	out->new_item = copy_of(req->item);
+	out->new_item = ddb_value_copy(req->item);
 	out->response = response("Attributes",
 							 req->return_values == DDB_RETURN_ALL_OLD ? json_object_get(current) : NULL, false);
 	if (out->new_item == NULL || out->response == NULL)
@@ -132,7 +121,7 @@ still_valid(json_object *item, char **msg)
 static int
 run_update(const ddb_request *req, json_object *current, ddb_result *out, asl_error *err)
 {
-	json_object *item = copy_of(current != NULL ? current : req->key);
+	json_object *item = ddb_value_copy(current != NULL ? current : req->key);
 	json_object *attributes = NULL;
 	char	   *msg = NULL;
 
@@ -164,7 +153,7 @@ run_update(const ddb_request *req, json_object *current, ddb_result *out, asl_er
 			attributes = updated_paths(req->update, current);
 			break;
 		case DDB_RETURN_ALL_NEW:
-			attributes = copy_of(item);
+			attributes = ddb_value_copy(item);
 			break;
 		case DDB_RETURN_UPDATED_NEW:
 			attributes = updated_paths(req->update, item);

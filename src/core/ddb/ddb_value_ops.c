@@ -12,6 +12,16 @@
 
 #include "ddb_number.h"
 
+json_object *
+ddb_value_copy(json_object *v)
+{
+	json_object *out = NULL;
+
+	if (v == NULL || json_object_deep_copy(v, &out, NULL) != 0)
+		return NULL;
+	return out;
+}
+
 /* Whether two JSON strings hold the same bytes. */
 static bool
 same_text(json_object *a, json_object *b)
