@@ -25,7 +25,7 @@ BOOKING_PORT=${BOOKING_PORT:-54321}
 . "$ROOT/test/lib/cluster.sh"
 
 APT_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-cron postgresql-contrib
-	libjson-c-dev libpcre2-dev libssl-dev pkg-config make gcc clang llvm libclang-rt-14-dev)
+	libjson-c-dev libpcre2-dev libssl-dev pkg-config make gcc clang llvm libclang-rt-14-dev pg-bsd-indent)
 
 # what apt-get here does not provide; prints each missing one, fails if any
 check_requirements() {

@@ -48,6 +48,10 @@ static TimestampTz run_deadline = 0;
 TimestampTz booking_advance_cap = 0;
 
 
+/*
+ * Memory context reset callback: puts the json-c documents the Advance
+ * holds.
+ */
 static void
 advance_free(void *ptr)
 {
@@ -103,6 +107,10 @@ advance_record(Advance *a, json_object *event)
 		a->history_full = true;
 }
 
+/*
+ * Records each event of the array in the execution's history (the array
+ * keeps its own reference).
+ */
 static void
 record_all(Advance *a, json_object *events)
 {
@@ -130,6 +138,10 @@ history_keeps(const char *type)
 	}
 }
 
+/*
+ * The execution whose history rows a child's events count against: its
+ * root, or itself.
+ */
 static int64
 history_root(const ExecRow *row)
 {
@@ -218,6 +230,10 @@ flush_history(Advance *a)
 	a->events = json_object_new_array();
 }
 
+/*
+ * The "<key>": {"output" | "error" | "cause"} details object of a history
+ * event.
+ */
 static json_object *
 error_details(const char *key, const char *error, const char *cause, json_object *output)
 {
@@ -236,6 +252,10 @@ error_details(const char *key, const char *error, const char *cause, json_object
 
 /* ---- the cursor ---- */
 
+/*
+ * Moves the Advance to state with input and variables (taking their
+ * references), dropping the retry attempts.
+ */
 static void
 cursor_move(Advance *a, const char *state, json_object *input, json_object *variables)
 {
@@ -249,6 +269,10 @@ cursor_move(Advance *a, const char *state, json_object *input, json_object *vari
 	a->entered = 0;
 }
 
+/*
+ * The core's view of where the Advance stands; borrows the Advance's
+ * documents.
+ */
 static asl_position
 cursor_position(const Advance *a)
 {
@@ -299,6 +323,7 @@ set_timer(ExecRow *row, TimestampTz due)
 	row->due_at = due;
 }
 
+/* The history event type that ends an execution with status. */
 static const char *
 end_event_type(ExecStatus status)
 {
@@ -476,6 +501,10 @@ park_until(Advance *a, TimestampTz due)
 	return LOOP_STOP;
 }
 
+/*
+ * Makes the next outcome the current one; the old current is cleared for
+ * reuse.
+ */
 static void
 swap_next(Advance *a)
 {
@@ -570,6 +599,11 @@ handle_outcome(Advance *a)
 	}
 }
 
+/*
+ * Steps the execution until an outcome stops the loop (a wait, the end, a
+ * task or children for the host), the execution times out, its history is
+ * full or the tick's time budget runs out.
+ */
 static void
 step_loop(Advance *a)
 {
@@ -631,6 +665,7 @@ typedef struct RootInfo
 static RootInfo root_kept;
 static MemoryContextCallback root_kept_callback;
 
+/* Memory context reset callback: forgets the cached root execution. */
 static void
 root_info_forget(void *arg pg_attribute_unused())
 {
@@ -639,6 +674,10 @@ root_info_forget(void *arg pg_attribute_unused())
 	memset(&root_kept, 0, sizeof(root_kept));
 }
 
+/*
+ * The root execution's ARN, input and start time for a child's context
+ * object, cached for the transaction's next children of the same root.
+ */
 static const RootInfo *
 root_info(int64 root_id, int64 child_id)
 {
@@ -668,6 +707,10 @@ root_info(int64 root_id, int64 child_id)
 	return &root_kept;
 }
 
+/*
+ * The context object ($$) of an execution: its own and its root's identity,
+ * the state machine and start time.
+ */
 static json_object *
 build_context(const ExecRow *row)
 {
@@ -922,6 +965,10 @@ booking_answer_task(ExecRow *row, const TaskAnswer *answer)
 }
 
 
+/*
+ * Notifies booking_execution of the new status (delivered at commit) when
+ * booking.notify is on.
+ */
 static void
 notify_status(const ExecRow *row)
 {

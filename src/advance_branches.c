@@ -21,6 +21,10 @@
 
 /* ---- branches ---- */
 
+/*
+ * Queues a child to be advanced within the parent's own advance, in the
+ * parent's memory context.
+ */
 static void
 queue_inline(Advance *parent, int64 child_id)
 {

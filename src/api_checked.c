@@ -85,6 +85,11 @@ check_activity(Oid caller, const char *ref, bool change)
 		booking_require_activity(caller, id, name, "MANAGE");
 }
 
+/*
+ * Requires privilege on the object ref names: a state machine (by name or
+ * ARN) or, for tags, an activity ARN; other ARNs are left to the unchecked
+ * function to refuse.
+ */
 static void
 check_object(Oid caller, CheckedObject object, const char *ref, const char *privilege)
 {
@@ -132,6 +137,11 @@ return_rows(FunctionCallInfo fcinfo)
 	}
 }
 
+/*
+ * Runs the unchecked SQL function with the caller's arguments after
+ * checking the caller's privilege on the object named by the first
+ * argument, and returns its result shaped as result says.
+ */
 static Datum
 checked_call(FunctionCallInfo fcinfo, const char *unchecked, CheckedObject object,
 			 const char *privilege, CheckedResult result)

@@ -60,6 +60,7 @@ resolve_execution(const char *ref)
 	return id;
 }
 
+/* Loads execution id (locked when lock) or raises ExecutionDoesNotExist. */
 static void
 load_or_error(int64 id, bool lock, ExecRow *row)
 {
@@ -89,6 +90,11 @@ load_or_error(int64 id, bool lock, ExecRow *row)
 static LocalTransactionId name_locks_lxid = InvalidLocalTransactionId;
 static int	name_locks_taken = 0;
 
+/*
+ * Serializes starts of the same execution name of a machine until the
+ * transaction ends (an advisory lock per name, or one on the whole machine
+ * past NAME_LOCKS_MAX names).
+ */
 static void
 lock_execution_name(int64 machine_id, const char *name)
 {
@@ -213,6 +219,7 @@ sfn_start(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(row.arn));
 }
 
+/* DescribeExecution's answer for one execution row. */
 static Jsonb *
 describe(const ExecRow *row)
 {

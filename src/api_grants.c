@@ -115,6 +115,10 @@ apply(const char *table, const char *id_column, int64 object_id, Oid grantee, Oi
 	SPI_finish();
 }
 
+/*
+ * sfn_grant and sfn_revoke: changes the privileges a role holds on a state
+ * machine (the caller needs MANAGE on it).
+ */
 static void
 grant_on_machine(FunctionCallInfo fcinfo, bool grant)
 {
@@ -152,6 +156,7 @@ sfn_revoke(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/* sfn_grant_activity and sfn_revoke_activity: the same for an activity. */
 static void
 grant_on_activity(FunctionCallInfo fcinfo, bool grant)
 {

@@ -29,16 +29,18 @@ PG_FUNCTION_INFO_V1(booking_jsonata);
 /* the compiled expression of one call site */
 typedef struct CachedExpr
 {
-	char	   *text;			/* in fn_mcxt */
+	char	   *source;			/* in fn_mcxt */
 	BookingOwned *owner;		/* owns the jn_expr, in fn_mcxt */
 } CachedExpr;
 
+/* Release callback of a compiled expression owned by a memory context. */
 static void
 expr_free(void *e)
 {
 	jn_expr_free((jn_expr *) e);
 }
 
+/* The core's cancel check: a query cancel or termination is pending. */
 static bool
 interrupt_pending(void *arg)
 {
@@ -46,6 +48,10 @@ interrupt_pending(void *arg)
 	return INTERRUPTS_PENDING_CONDITION();
 }
 
+/*
+ * The SQLSTATE for a JSONata error code, by its class letter (S syntax, T
+ * type, U limits, others data exceptions).
+ */
 static int
 sqlstate_for(const char *code)
 {
@@ -62,6 +68,7 @@ sqlstate_for(const char *code)
 	}
 }
 
+/* Raises a JSONata error with its code, position and token. */
 static void
 report(const jn_error *err)
 {
@@ -75,6 +82,10 @@ report(const jn_error *err)
 			 errmsg("%s at an unknown position: %s", err->code, err->message)));
 }
 
+/*
+ * The compiled form of expression, cached in fn_extra for as long as the
+ * call site passes the same text.
+ */
 static const jn_expr *
 compiled_expression(FunctionCallInfo fcinfo, text *expression)
 {
@@ -84,7 +95,7 @@ compiled_expression(FunctionCallInfo fcinfo, text *expression)
 	jn_error	err;
 	jn_expr    *e;
 
-	if (cache && cache->text && strcmp(cache->text, src) == 0)
+	if (cache && cache->source && strcmp(cache->source, src) == 0)
 		return cache->owner->ptr;
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	if (cache == NULL)
@@ -94,15 +105,15 @@ compiled_expression(FunctionCallInfo fcinfo, text *expression)
 		fcinfo->flinfo->fn_extra = cache;
 	}
 	booking_release(cache->owner);
-	if (cache->text)
-		pfree(cache->text);
-	cache->text = NULL;
+	if (cache->source)
+		pfree(cache->source);
+	cache->source = NULL;
 	MemoryContextSwitchTo(old);
 	e = jn_compile(src, strlen(src), &err);
 	if (e == NULL)
 		report(&err);
 	cache->owner->ptr = e;
-	cache->text = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, src);
+	cache->source = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, src);
 	return e;
 }
 

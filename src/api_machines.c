@@ -73,6 +73,7 @@ sfn_validate(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* type when it is STANDARD or EXPRESS; raises otherwise. */
 static const char *
 check_type(const char *type)
 {
@@ -117,6 +118,10 @@ execution_role(FunctionCallInfo fcinfo, int n, Oid caller, bool *privileged)
 	return role;
 }
 
+/*
+ * The definition with substitutions applied and checked; raises with every
+ * problem found.
+ */
 static Jsonb *
 prepare_or_error(Jsonb *definition, Jsonb *substitutions, const char *type)
 {

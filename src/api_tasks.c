@@ -43,6 +43,7 @@ task_does_not_exist(const char *why)
 			 errmsg("TaskDoesNotExist: the task of this token %s", why)));
 }
 
+/* The task_token argument: present and well formed, or InvalidToken. */
 static const char *
 token_argument(FunctionCallInfo fcinfo)
 {
@@ -131,6 +132,10 @@ sfn_send_task_success(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/*
+ * Argument arg as text, NULL when null; raises when longer than max bytes,
+ * as AWS does.
+ */
 static const char *
 optional_text(FunctionCallInfo fcinfo, int arg, const char *name, size_t max)
 {

@@ -29,6 +29,10 @@ PG_FUNCTION_INFO_V1(sfn_test_state);
 
 #define TEST_STATE_DEFAULT_NAME "TestState"
 
+/*
+ * Adds an empty stand-in state for holder's field (Next, Default) when it
+ * names a state the definition lacks, so one state validates alone.
+ */
 static void
 add_target(json_object *states, json_object *holder, const char *field)
 {
@@ -45,6 +49,7 @@ add_target(json_object *states, json_object *holder, const char *field)
 	}
 }
 
+/* add_target for each element of state's list (Choices, Catch). */
 static void
 add_targets_of_list(json_object *states, json_object *state, const char *list)
 {
@@ -99,6 +104,7 @@ point_into_single_state(asl_diags *diags, const char *state_name)
 	free(prefix);
 }
 
+/* Release callback of an outcome owned by a memory context. */
 static void
 outcome_free(void *ptr)
 {
@@ -122,6 +128,10 @@ test_status(const asl_outcome *out)
 	}
 }
 
+/*
+ * TestState's answer for the outcome of one step: status, output, next
+ * state, error and cause.
+ */
 static Jsonb *
 describe_outcome(const asl_outcome *out, bool inspect)
 {

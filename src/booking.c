@@ -39,7 +39,8 @@ booking_require_arg(FunctionCallInfo fcinfo, int n, const char *field)
 				 errmsg("%s must not be null", field)));
 }
 
-size_t
+/* Bytes of doc as JSON text (jsonb's own output form), the measure of every size limit. */
+static size_t
 booking_jsonb_text_size(Jsonb *doc)
 {
 	char	   *text = JsonbToCString(NULL, &doc->root, VARSIZE(doc));

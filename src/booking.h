@@ -37,7 +37,4 @@ void		booking_require_arg(FunctionCallInfo fcinfo, int n, const char *field);
  */
 void		booking_check_payload_size(Jsonb *doc, const char *exception, const char *what);
 
-/* Bytes of doc as JSON text (jsonb's own output form), the measure of every size limit. */
-size_t		booking_jsonb_text_size(Jsonb *doc);
-
 #endif

@@ -38,6 +38,7 @@ typedef struct Where
 	bool		element;		/* an array's element, not the column's value */
 } Where;
 
+/* Raises out of memory (json-c allocation failed). */
 static void
 out_of_memory(void)
 {
@@ -77,6 +78,7 @@ attach_typed(json_object *parent, const char *key, const char *type, json_object
 
 /* ---- reading: column values → typed values ---- */
 
+/* Reports a column value that is no DynamoDB number. */
 static bool
 number_error(const Where *w, const char *text, const char *why, asl_error *err)
 {
@@ -208,6 +210,10 @@ read_array_level(const Where *w, const DdbType *t, int ndims, const int *dims, i
 	return true;
 }
 
+/*
+ * Adds the array datum d as a DynamoDB list (L) or set (SS, NS, BS) member
+ * of parent.
+ */
 static bool
 read_array(const Where *w, const DdbType *t, Datum d, json_object *parent, const char *key, asl_error *err)
 {
@@ -234,6 +240,7 @@ read_array(const Where *w, const DdbType *t, Datum d, json_object *parent, const
 	return read_array_level(&ew, t, ndims, ARR_DIMS(arr), 0, elems, nulls, &next, parent, key, err);
 }
 
+/* Adds the json or jsonb datum d as a typed DynamoDB member of parent. */
 static bool
 read_json(const Where *w, const DdbType *t, Datum d, json_object *parent, const char *key, asl_error *err)
 {
@@ -259,6 +266,7 @@ read_json(const Where *w, const DdbType *t, Datum d, json_object *parent, const 
 	return true;
 }
 
+/* Adds the bytea datum d as a base64 binary (B) member of parent. */
 static bool
 read_bytea(const DdbType *t, Datum d, json_object *parent, const char *key)
 {
@@ -372,6 +380,10 @@ takes(const DdbType *t)
 	return "";
 }
 
+/*
+ * Reports a typed value whose type the column cannot take, in DynamoDB's
+ * words for keys.
+ */
 static bool
 mismatch(const Where *w, const DdbType *t, ddb_type got, asl_error *err)
 {
@@ -398,6 +410,7 @@ check_domain(const DdbType *t, Datum d, bool isnull)
 		domain_check(d, isnull, t->typid, (void **) &((DdbType *) t)->domain_extra, CurrentMemoryContext);
 }
 
+/* A string (S) value as a datum of column type t; refuses NUL characters. */
 static bool
 string_to_datum(const Where *w, const DdbType *t, json_object *s, Datum *out, asl_error *err)
 {
@@ -415,6 +428,10 @@ string_to_datum(const Where *w, const DdbType *t, json_object *s, Datum *out, as
 	return true;
 }
 
+/*
+ * A number (N) value as a datum of column type t; refuses fractions for
+ * integer columns.
+ */
 static bool
 number_to_datum(const Where *w, const DdbType *t, json_object *n, Datum *out, asl_error *err)
 {
@@ -432,6 +449,7 @@ number_to_datum(const Where *w, const DdbType *t, json_object *n, Datum *out, as
 	return true;
 }
 
+/* A binary (B) value, base64, as a bytea datum. */
 static bool
 binary_to_datum(const DdbType *t, json_object *b, Datum *out)
 {
@@ -461,6 +479,7 @@ typedef struct ArrayBuild
 	int			n;
 } ArrayBuild;
 
+/* Reports a list of lists that a PostgreSQL array cannot hold. */
 static bool
 not_rectangular(const Where *w, asl_error *err)
 {
@@ -500,6 +519,10 @@ build_level(const Where *w, const DdbType *t, json_object *payload, int level, A
 	return true;
 }
 
+/*
+ * A list or set value as an array datum of column type t (multidimensional
+ * for lists of lists).
+ */
 static bool
 array_to_datum(const Where *w, const DdbType *t, json_object *v, Datum *out, asl_error *err)
 {
@@ -585,6 +608,7 @@ array_to_datum(const Where *w, const DdbType *t, json_object *v, Datum *out, asl
 	return true;
 }
 
+/* A typed value as a json or jsonb datum in its plain JSON form. */
 static bool
 json_to_datum(const DdbType *t, json_object *v, Datum *out)
 {
@@ -606,6 +630,7 @@ json_to_datum(const DdbType *t, json_object *v, Datum *out)
 	return true;
 }
 
+/* A typed value as a datum of column type t; NULL (NULL) becomes SQL NULL. */
 static bool
 value_to_datum(const Where *w, const DdbType *t, json_object *v, Datum *out, bool *isnull, asl_error *err)
 {

@@ -26,6 +26,10 @@
 #include "core/ddb/ddb_request.h"
 #include "ddb_table.h"
 
+/*
+ * How a scalar column type is read and written: as a DynamoDB number,
+ * string, binary or boolean.
+ */
 static DdbKind
 scalar_kind(Oid basetype)
 {
@@ -52,6 +56,10 @@ scalar_kind(Oid basetype)
 	}
 }
 
+/*
+ * Fills t from a column's type: its base type under domains, its array
+ * element and kind.
+ */
 static void
 describe_type(DdbType *t, Oid typid, int32 typmod)
 {
@@ -79,6 +87,7 @@ describe_type(DdbType *t, Oid typid, int32 typmod)
 		t->kind = scalar_kind(t->basetype);
 }
 
+/* Reports a table that does not exist or is not visible. */
 static DdbTable *
 not_found(asl_error *err)
 {

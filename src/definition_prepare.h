@@ -1,5 +1,5 @@
 /*
- * definitions.h — turning a user's definition into what is stored and run.
+ * definition_prepare.h — turning a user's definition into what is stored and run.
  */
 #ifndef BOOKING_DEFINITION_PREPARE_H
 #define BOOKING_DEFINITION_PREPARE_H

@@ -12,6 +12,7 @@
 #define UNIX_EPOCH_OFFSET_USEC \
 	((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)
 
+/* Pushes key as the next object key. */
 static void
 push_key(JsonbParseState **state, const char *key)
 {
@@ -100,7 +101,8 @@ booking_from_asl_time(int64 t)
 	return t - UNIX_EPOCH_OFFSET_USEC;
 }
 
-char *
+/* t in the ISO 8601 form AWS prints, palloc'd. */
+static char *
 booking_iso8601(TimestampTz t)
 {
 	char	   *buf = palloc(32);

@@ -18,9 +18,6 @@ void		jb_jsonb(JsonbParseState **state, const char *key, Jsonb *value);
 /* ISO 8601 in UTC, as AWS prints dates: 2024-01-31T12:00:00.000Z */
 void		jb_timestamp(JsonbParseState **state, const char *key, TimestampTz value);
 
-/* The same format as a palloc'd string. */
-char	   *booking_iso8601(TimestampTz t);
-
 /* TimestampTz ↔ the core's asl_time (µs since the Unix epoch). */
 int64		booking_to_asl_time(TimestampTz t);
 TimestampTz booking_from_asl_time(int64 t);

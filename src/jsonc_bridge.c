@@ -20,6 +20,7 @@
 /* Deep enough for any real document; json-c's default of 32 is not. */
 #define BOOKING_JSON_MAX_DEPTH 2000
 
+/* Memory context reset callback: releases an owned json-c document. */
 static void
 owned_release_callback(void *arg)
 {
@@ -60,6 +61,7 @@ booking_machine_free(void *machine)
 	asl_machine_free((asl_machine *) machine);
 }
 
+/* Release callback of diagnostics owned by a memory context. */
 static void
 diags_free(void *ptr)
 {
@@ -136,6 +138,10 @@ number_out_of_range(const char *text, json_object **stack, char **keys, int dept
 			 errdetail("Numbers must fit an IEEE 754 double (at most about 1.8e308 in magnitude).")));
 }
 
+/*
+ * A numeric as a json-c number: int64 when integral and in range, else a
+ * double that keeps the numeric's text.
+ */
 static json_object *
 jsonc_number(Numeric num, json_object **stack, char **keys, int depth, const char *key)
 {
@@ -163,6 +169,7 @@ jsonc_number(Numeric num, json_object **stack, char **keys, int depth, const cha
 	return obj;
 }
 
+/* A jsonb scalar as a json-c value. */
 static json_object *
 jsonc_scalar(const JsonbValue *v, json_object **stack, char **keys, int depth, const char *key)
 {
@@ -267,6 +274,10 @@ booking_jsonc_to_cstring(json_object *obj)
 
 static JsonbValue *push_jsonc(JsonbParseState **state, json_object *obj, JsonbIteratorToken token);
 
+/*
+ * Pushes a json-c string into a jsonb; raises on what jsonb cannot hold
+ * (NUL, invalid UTF-8).
+ */
 static JsonbValue *
 push_string(JsonbParseState **state, const char *str, size_t len, JsonbIteratorToken token)
 {
@@ -285,6 +296,10 @@ push_string(JsonbParseState **state, const char *str, size_t len, JsonbIteratorT
 	return pushJsonbValue(state, token, &v);
 }
 
+/*
+ * Pushes a json-c number into a jsonb as numeric, from its text when int64
+ * cannot hold it.
+ */
 static JsonbValue *
 push_number(JsonbParseState **state, json_object *obj, JsonbIteratorToken token)
 {

@@ -35,6 +35,7 @@ typedef struct MachinePin
 static HTAB *machine_cache = NULL;
 static uint64 use_clock = 0;
 
+/* Creates the backend's machine cache on first use. */
 static void
 ensure_cache(void)
 {
@@ -50,6 +51,7 @@ ensure_cache(void)
 								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 }
 
+/* Release callback: unpins a cached machine, which eviction may then drop. */
 static void
 unpin(void *arg)
 {
@@ -84,6 +86,10 @@ evict_to_fit(void)
 	}
 }
 
+/*
+ * Compiles the stored definition of a machine version; raises when it is
+ * gone or no longer compiles.
+ */
 static asl_machine *
 compile_stored(int64 machine_id, int version)
 {

@@ -125,6 +125,10 @@ booking_machine_allows(Oid role, int64 machine_id, Oid owner, const char *privil
 				   role, machine_id, privilege);
 }
 
+/*
+ * Raises AccessDeniedException for role lacking privilege on the object,
+ * with the grant that would allow it.
+ */
 static void
 access_denied(Oid role, const char *privilege, const char *kind, const char *name)
 {

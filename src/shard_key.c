@@ -12,7 +12,7 @@
 
 #include "shard_key.h"
 
-char	   *booking_shard_key = NULL;
+static char *booking_shard_key = NULL;
 
 void
 booking_shard_key_init(void)

@@ -4,8 +4,6 @@
 #ifndef BOOKING_SHARD_KEY_H
 #define BOOKING_SHARD_KEY_H
 
-extern char *booking_shard_key;
-
 /* _PG_init: defines booking.shard_key. */
 void		booking_shard_key_init(void);
 

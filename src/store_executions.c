@@ -47,6 +47,7 @@ static SPIPlanPtr plan_history_total;
 static SPIPlanPtr plan_history_add;
 static SPIPlanPtr plan_history_fold;
 
+/* Fills out from a row of EXEC_COLUMNS (palloc'd in the caller's context). */
 static void
 read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 {
@@ -145,6 +146,7 @@ store_exec_find_by_name(const char *machine_name, const char *name, int64 *id)
 	return n;
 }
 
+/* A timestamp parameter; 0 is NULL. */
 static Datum
 time_datum(TimestampTz t, char *null)
 {
@@ -152,6 +154,7 @@ time_datum(TimestampTz t, char *null)
 	return TimestampTzGetDatum(t);
 }
 
+/* A text parameter; NULL is NULL. */
 static Datum
 text_datum(const char *s, char *null)
 {
@@ -159,6 +162,7 @@ text_datum(const char *s, char *null)
 	return s == NULL ? (Datum) 0 : CStringGetTextDatum(s);
 }
 
+/* A jsonb parameter; NULL is NULL. */
 static Datum
 jsonb_datum(Jsonb *j, char *null)
 {
@@ -172,6 +176,7 @@ static const Oid save_types[SAVE_ARGS] = {INT8OID, TEXTOID, JSONBOID, TEXTOID, T
 	JSONBOID, JSONBOID, JSONBOID, TIMESTAMPTZOID, TEXTOID, JSONBOID, TIMESTAMPTZOID,
 TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID, JSONBOID, INT4OID, TIMESTAMPTZOID};
 
+/* The SAVE_ARGS parameters of the row's save plan. */
 static void
 save_values(const ExecRow *row, Datum *values, char *nulls)
 {
@@ -211,6 +216,10 @@ save_values(const ExecRow *row, Datum *values, char *nulls)
 	"VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, " \
 	"$15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)"
 
+/*
+ * Inserts a new top-level execution and sets row->id; a concurrent start of
+ * the same name is a serialization failure.
+ */
 static void
 insert_top_level(ExecRow *row)
 {
@@ -484,6 +493,7 @@ static int	n_held_counts = 0;
 static int	max_held_counts = 0;
 static MemoryContextCallback held_counts_callback;
 
+/* Memory context reset callback: forgets the transaction's history counts. */
 static void
 held_counts_forget(void *arg pg_attribute_unused())
 {
@@ -492,6 +502,7 @@ held_counts_forget(void *arg pg_attribute_unused())
 	n_held_counts = max_held_counts = 0;
 }
 
+/* The held history count of root_id, or NULL. */
 static HeldCount *
 held_count_find(int64 root_id)
 {
@@ -501,6 +512,7 @@ held_count_find(int64 root_id)
 	return NULL;
 }
 
+/* Events written so far for the execution tree of root_id. */
 static int64
 history_total_written(int64 root_id)
 {

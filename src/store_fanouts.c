@@ -27,6 +27,7 @@ static SPIPlanPtr plan_get;
 static SPIPlanPtr plan_update;
 static SPIPlanPtr plan_delete;
 
+/* Fills out from a row of FANOUT_COLUMNS. */
 static void
 read_fanout(HeapTuple tup, TupleDesc desc, Fanout *out)
 {
@@ -130,6 +131,10 @@ store_fanout_launch(int64 parent_id, int index)
 								  2, types, values, SPI_OK_UPDATE_RETURNING, "queued child start");
 }
 
+/*
+ * Runs sql for parent_id expecting SPI result code expected; reads the row
+ * into out when there is one.
+ */
 static bool
 fanout_row(SPIPlanPtr *slot, const char *sql, int expected, int64 parent_id, Fanout *out)
 {
@@ -165,6 +170,10 @@ static int	n_held = 0;
 static int	max_held = 0;
 static MemoryContextCallback held_callback;
 
+/*
+ * Memory context reset callback: forgets the fan-outs held in the
+ * transaction.
+ */
 static void
 held_forget(void *arg pg_attribute_unused())
 {
@@ -173,6 +182,7 @@ held_forget(void *arg pg_attribute_unused())
 	n_held = max_held = 0;
 }
 
+/* The held fan-out of parent_id, or NULL. */
 static Fanout *
 held_find(int64 parent_id)
 {

@@ -34,17 +34,17 @@ char *
 store_token_new(void)
 {
 	uint8		bytes[TOKEN_RANDOM_BYTES];
-	char	   *text = palloc(strlen(TOKEN_PREFIX) + pg_b64_enc_len(TOKEN_RANDOM_BYTES) + 1);
+	char	   *token = palloc(strlen(TOKEN_PREFIX) + pg_b64_enc_len(TOKEN_RANDOM_BYTES) + 1);
 	int			len;
 
 	if (!pg_strong_random(bytes, sizeof(bytes)))
 		ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("could not generate a task token")));
-	strcpy(text, TOKEN_PREFIX);
-	len = pg_b64_encode((const char *) bytes, sizeof(bytes), text + strlen(TOKEN_PREFIX),
+	strcpy(token, TOKEN_PREFIX);
+	len = pg_b64_encode((const char *) bytes, sizeof(bytes), token + strlen(TOKEN_PREFIX),
 						pg_b64_enc_len(TOKEN_RANDOM_BYTES));
-	text[strlen(TOKEN_PREFIX) + len] = '\0';
+	token[strlen(TOKEN_PREFIX) + len] = '\0';
 	/* URL-safe, no padding: a token travels in URLs and JSON unescaped */
-	for (char *c = text; *c; c++)
+	for (char *c = token; *c; c++)
 	{
 		if (*c == '+')
 			*c = '-';
@@ -56,7 +56,7 @@ store_token_new(void)
 			break;
 		}
 	}
-	return text;
+	return token;
 }
 
 bool

@@ -39,6 +39,7 @@ booking_host_random(void *arg)
 	return pg_prng_double(&pg_global_prng_state);
 }
 
+/* The core's cancel check: a query cancel or termination is pending. */
 static bool
 cancel_requested(void)
 {
@@ -52,6 +53,10 @@ booking_host_interrupted(void *arg)
 	return INTERRUPTS_PENDING_CONDITION();
 }
 
+/*
+ * The core's sleep for a synchronous run: waits on the latch until due,
+ * answering interrupts; false when cancelled.
+ */
 static bool
 host_sleep_until(void *arg, asl_time due)
 {
@@ -150,6 +155,7 @@ sync_run_task(void *arg, const char *state, const asl_task *task, asl_task_reply
 	return booking_sync_run_task((void *) &exec->task_identity, state, task, reply);
 }
 
+/* Release callback of a run result owned by a memory context. */
 static void
 run_result_free(void *ptr)
 {

@@ -67,6 +67,7 @@ typedef struct Params
 	char	   *nulls;
 } Params;
 
+/* Room for max query parameters. */
 static void
 params_init(Params *p, int max)
 {
@@ -106,6 +107,7 @@ typedef struct PlanEntry
 
 static HTAB *plan_cache;
 
+/* Frees a cached statement plan and removes it from the cache. */
 static void
 plan_entry_free(PlanEntry *e)
 {
@@ -116,6 +118,10 @@ plan_entry_free(PlanEntry *e)
 	hash_search(plan_cache, &e->key, HASH_REMOVE, NULL);
 }
 
+/*
+ * A saved plan for sql with p's parameter types, from the backend's cache
+ * (keyed by a hash of both) or prepared now.
+ */
 static SPIPlanPtr
 statement_plan(const char *sql, const Params *p)
 {
@@ -204,6 +210,7 @@ typedef struct AttributeContext
 	const char *name;
 } AttributeContext;
 
+/* Error context callback: names the attribute and table being converted. */
 static void
 attribute_context(void *arg)
 {
@@ -433,6 +440,7 @@ insert_row(Call *call, json_object *item, bool replace, bool *inserted, asl_erro
 	return true;
 }
 
+/* DeleteItem: deletes the row of the request's key. */
 static void
 delete_row(Call *call)
 {
@@ -448,12 +456,14 @@ delete_row(Call *call)
 		write_suppressed(call->table, "deleted");
 }
 
+/* Release callback of a DynamoDB request owned by a memory context. */
 static void
 request_free(void *ptr)
 {
 	ddb_request_free((ddb_request *) ptr);
 }
 
+/* Release callback of a DynamoDB result owned by a memory context. */
 static void
 result_free(void *ptr)
 {

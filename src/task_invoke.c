@@ -22,7 +22,8 @@
 
 #define ERRCODE_NAMED_TASK_ERROR MAKE_SQLSTATE('S','F','0','0','1')
 
-bool
+/* The resource's integration is supported by the request part above. */
+static bool
 booking_task_is_invocable(const asl_resource *res)
 {
 	return res->kind == ASL_RES_DYNAMODB || res->kind == ASL_RES_LAMBDA_INVOKE ||
@@ -94,6 +95,10 @@ role_exists(Oid role, asl_error *err)
  */
 static SPIPlanPtr plan_privileged;
 
+/*
+ * A superuser or BYPASSRLS execution role runs tasks only when the
+ * machine's creator named it (state_machines.privileged_role).
+ */
 static bool
 role_allowed(const TaskIdentity *who, asl_error *err)
 {
@@ -133,6 +138,10 @@ typedef struct TaskCall
 	asl_error	err;
 } TaskCall;
 
+/*
+ * Runs the task as the execution's role with booking's search_path, inside
+ * the caller's subtransaction.
+ */
 static bool
 task_body(void *arg)
 {

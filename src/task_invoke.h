@@ -38,7 +38,4 @@ typedef struct TaskIdentity
 void		booking_task_invoke(const TaskIdentity *who, const asl_task *task,
 								asl_task_reply *reply);
 
-/* The resource's integration is supported by the request part above. */
-bool		booking_task_is_invocable(const asl_resource *res);
-
 #endif

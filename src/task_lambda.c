@@ -118,6 +118,7 @@ call_function(Oid fn, json_object *argument)
 	return json_object_get(booking_jsonb_to_jsonc(DatumGetJsonbP(result)));
 }
 
+/* obj[key] when it is a string, else NULL. */
 static const char *
 string_member(json_object *obj, const char *key)
 {

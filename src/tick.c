@@ -38,6 +38,10 @@ advance_body(void *arg)
 	return true;
 }
 
+/*
+ * Advances one execution in a subtransaction of its own: an error fails
+ * that execution, not the tick.
+ */
 static void
 advance_isolated(int64 id)
 {

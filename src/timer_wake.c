@@ -76,12 +76,14 @@ static int	pending_size = 0;
 static int	pending_top = 0;	/* no level above this holds a timer */
 static bool callbacks_registered = false;
 
+/* Bytes of the shared wake-up area for nslots workers. */
 static Size
 shared_size(int nslots)
 {
 	return add_size(offsetof(TimerShared, slots), mul_size(sizeof(TimerSlot), nslots));
 }
 
+/* shmem_request_hook: reserves the shared wake-up area. */
 static void
 timer_shmem_request(void)
 {
@@ -90,6 +92,7 @@ timer_shmem_request(void)
 	RequestAddinShmemSpace(shared_size(requested_slots));
 }
 
+/* shmem_startup_hook: creates or attaches to the shared wake-up area. */
 static void
 timer_shmem_startup(void)
 {
@@ -177,6 +180,7 @@ wake_for(TimestampTz due, int exclude, bool only_sleeping)
 		SetLatch(&GetPGProcByNumber(procno)->procLatch);
 }
 
+/* Forgets the timers scheduled by the transaction at every nesting level. */
 static void
 clear_pending(void)
 {
@@ -185,6 +189,10 @@ clear_pending(void)
 	pending_top = 0;
 }
 
+/*
+ * At commit, wakes a worker for the earliest timer the transaction
+ * scheduled; at abort or prepare, forgets them.
+ */
 static void
 timer_xact_callback(XactEvent event, void *arg pg_attribute_unused())
 {
@@ -217,6 +225,10 @@ timer_xact_callback(XactEvent event, void *arg pg_attribute_unused())
 	}
 }
 
+/*
+ * At subtransaction end, merges its earliest timer into the parent level
+ * (commit) or drops it (abort).
+ */
 static void
 timer_subxact_callback(SubXactEvent event,
 					   SubTransactionId mySubid pg_attribute_unused(),
@@ -275,6 +287,7 @@ booking_timer_scheduled(TimestampTz due)
 
 /* ---- the worker's side ---- */
 
+/* on_shmem_exit: gives up this worker's wake-up slot. */
 static void
 detach(int code pg_attribute_unused(), Datum arg pg_attribute_unused())
 {
@@ -385,6 +398,7 @@ static const char *const state_names[] = {
 
 #define TIMER_WORKER_COLUMNS 14
 
+/* A timestamp column; 0 is NULL. */
 static Datum
 time_or_null(TimestampTz t, bool *null)
 {

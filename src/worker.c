@@ -63,10 +63,11 @@
 #include "timer_wake.h"
 #include "worker.h"
 
-char	   *booking_worker_databases = NULL;
-int			booking_workers = 1;
-int			booking_worker_batch_size = 100;
-int			booking_worker_max_sleep = 60;
+/* Settings (booking.database, booking.workers, booking.worker_*) */
+static char *booking_worker_databases = NULL;
+static int	booking_workers = 1;
+static int	booking_worker_batch_size = 100;
+static int	booking_worker_max_sleep = 60;
 
 #define BOOKING_MAX_WORKER_SLOTS 64
 #define BOOKING_WORKER_RESTART 5	/* seconds, after the worker's own exit */
@@ -379,6 +380,7 @@ between_rounds(void)
 	return false;
 }
 
+/* Milliseconds until t, rounded up; 0 when t has passed. */
 static long
 ms_until(TimestampTz t)
 {

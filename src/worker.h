@@ -8,12 +8,6 @@
 
 #include "fmgr.h"
 
-/* Settings (booking.database, booking.workers, booking.worker_*) */
-extern char *booking_worker_databases;
-extern int	booking_workers;
-extern int	booking_worker_batch_size;
-extern int	booking_worker_max_sleep;
-
 /*
  * _PG_init: defines the settings; while preloading, registers the workers
  * and the shared memory they and the wake-ups use.

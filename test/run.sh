@@ -12,7 +12,8 @@
 #  3. fuzz: every target in the Makefile's FUZZ_NAMES built and run for
 #     FUZZ_SECONDS (default 20) by test/fuzz/run-target.sh
 #  4. strict builds: host and core with -Wall -Wextra -Werror, then with
-#     -DUSE_ASSERT_CHECKING (make strict)
+#     -DUSE_ASSERT_CHECKING (make strict); and, when the file .pgindent-clean
+#     exists at the root, the C in PostgreSQL's style (tools/pgindent.sh --check)
 #  5. pg_regress: every suite of the Makefile's REGRESS on a temporary instance
 #     (make regresscheck), then, as a step of its own, every isolation spec of
 #     ISOLATION (make isolationcheck)
@@ -123,6 +124,16 @@ for variant in warnings asserts; do
 		grep -E 'error' "$LOG/strict.log" | head -20
 	fi
 done
+# PostgreSQL's style, once the tree has been reformatted: the file
+# .pgindent-clean at the root switches the check on (tools/pgindent.sh)
+if [ -f .pgindent-clean ]; then
+	if tools/pgindent.sh --check >"$LOG/pgindent.log" 2>&1; then
+		count "pgindent (tools/pgindent.sh --check)" 0
+	else
+		count "pgindent (tools/pgindent.sh --check; log: $LOG/pgindent.log)" 1
+		head -20 "$LOG/pgindent.log"
+	fi
+fi
 
 fi
 

@@ -2,7 +2,8 @@
 # tools/typedefs.sh — writes typedefs.list: every typedef name the compiler saw
 # in booking's objects (host, core, tests), read from their DWARF debug info,
 # as PostgreSQL's buildfarm makes its own list. pg_bsd_indent needs the list to
-# tell a type from a variable. Run after a build (make && make unit).
+# tell a type from a variable; tools/pgindent.sh narrows it for each file to
+# the names that file can see. Run after a build (make && make unit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 objs=$(find src build/unit -name '*.o' 2>/dev/null)

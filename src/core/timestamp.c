@@ -25,6 +25,10 @@ days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+/*
+ * The civil date of a day count since 1970-01-01 (Howard Hinnant's
+ * algorithm).
+ */
 static void
 civil_from_days(int64_t z, int *y, int *m, int *d)
 {
@@ -45,6 +49,7 @@ civil_from_days(int64_t z, int *y, int *m, int *d)
 	*y = (int) (yoe + era * 400 + (*m <= 2));
 }
 
+/* Reads exactly n decimal digits at *s into *out, advancing *s. */
 static bool
 digits(const char **s, int n, int *out)
 {
@@ -61,6 +66,7 @@ digits(const char **s, int n, int *out)
 	return true;
 }
 
+/* Consumes character c at *s; false when another stands there. */
 static bool
 expect(const char **s, char c)
 {
@@ -70,6 +76,7 @@ expect(const char **s, char c)
 	return true;
 }
 
+/* Days in month m (1-12) of year y. */
 static int
 days_in_month(int y, int m)
 {

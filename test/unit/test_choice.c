@@ -13,6 +13,7 @@
 
 #include "core/asl/choice.h"
 #include "unit.h"
+#include "unit_diags.h"
 
 #define RULE_PTR "/States/Choose/Choices/0"
 
@@ -451,23 +452,6 @@ test_runtime_cause(void)
 
 /* ---- compilation ---- */
 
-static bool
-has_diag(const asl_diags *d, const char *code, const char *pointer)
-{
-	for (size_t i = 0; i < d->count; i++)
-		if (strcmp(d->items[i].code, code) == 0 && strcmp(d->items[i].location, pointer) == 0)
-			return true;
-	return false;
-}
-
-static void
-dump(const asl_diags *d)
-{
-	for (size_t i = 0; i < d->count; i++)
-		fprintf(stderr, "    got %s %s at \"%s\": %s\n", asl_severity_name(d->items[i].severity),
-				d->items[i].code, d->items[i].location, d->items[i].message);
-}
-
 /*
  * Compiles rule_text at RULE_PTR; expects failure, exactly n_errors errors,
  * and one with code at pointer.
@@ -487,7 +471,7 @@ expect_error(int line, const char *rule_text, bool top, const char *code, const 
 	CHECK_MSG(has_diag(&d, code, pointer) && d.errors == n_errors,
 			  "line %d: %s: expected %zu error(s) with %s at \"%s\"", line, rule_text, n_errors, code, pointer);
 	if (!has_diag(&d, code, pointer) || d.errors != n_errors)
-		dump(&d);
+		dump_diags(&d);
 	asl_choice_rule_release(&r);
 	asl_diags_free(&d);
 	json_object_put(rule);

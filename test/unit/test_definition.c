@@ -21,6 +21,7 @@
 #include "core/asl/definition.h"
 #include "core/asl/definition_impl.h"
 #include "unit.h"
+#include "unit_diags.h"
 
 /* Every code documented in docs/validation.md; the corpus must use each. */
 static const char *const all_codes[] = {
@@ -331,15 +332,6 @@ compile_text(const char *text, asl_diags *d)
 	m = asl_machine_compile(def, d);
 	json_object_put(def);		/* the machine must not depend on the definition */
 	return m;
-}
-
-static bool
-has_diag(const asl_diags *d, const char *code, const char *location)
-{
-	for (size_t i = 0; i < d->count; i++)
-		if (strcmp(d->items[i].code, code) == 0 && strcmp(d->items[i].location, location) == 0)
-			return true;
-	return false;
 }
 
 /* An EXPRESS machine: what waits for the outside world is refused, at its Resource, nested too. */

@@ -19,53 +19,10 @@
 
 #include "jsonata/jsonata.h"
 #include "unit.h"
+#include "../lib/json_equal.h"
 
 /* the number of applicable cases that must pass */
 #define SUITE_FLOOR 1635
-
-static bool
-json_equal(json_object *a, json_object *b)
-{
-	json_type	ta = json_object_get_type(a),
-				tb = json_object_get_type(b);
-
-	if ((ta == json_type_int || ta == json_type_double) && (tb == json_type_int || tb == json_type_double))
-		return json_object_get_double(a) == json_object_get_double(b);
-	if (ta != tb)
-		return false;
-	switch (ta)
-	{
-		case json_type_null:
-			return true;
-		case json_type_boolean:
-			return json_object_get_boolean(a) == json_object_get_boolean(b);
-		case json_type_string:
-			return json_object_get_string_len(a) == json_object_get_string_len(b) &&
-				memcmp(json_object_get_string(a), json_object_get_string(b), (size_t) json_object_get_string_len(a)) == 0;
-		case json_type_array:
-			if (json_object_array_length(a) != json_object_array_length(b))
-				return false;
-			for (size_t i = 0; i < json_object_array_length(a); i++)
-				if (!json_equal(json_object_array_get_idx(a, i), json_object_array_get_idx(b, i)))
-					return false;
-			return true;
-		case json_type_object:
-			if (json_object_object_length(a) != json_object_object_length(b))
-				return false;
-			{
-				json_object_object_foreach(a, k, v)
-				{
-					json_object *w;
-
-					if (!json_object_object_get_ex(b, k, &w) || !json_equal(v, w))
-						return false;
-				}
-			}
-			return true;
-		default:
-			return false;
-	}
-}
 
 static bool
 unordered_equal(json_object *a, json_object *b)

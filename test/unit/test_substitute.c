@@ -12,29 +12,13 @@
 
 #include "core/asl/substitute.h"
 #include "unit.h"
+#include "unit_diags.h"
 
 static const char *subs_text =
 "{\"DDBUpdateItem\": \"arn:aws:states:::dynamodb:updateItem\", \"Table\": \"apartments\","
 " \"N\": 42, \"F\": 1.5, \"Neg\": -3, \"B\": true, \"Off\": false, \"Empty\": \"\","
 " \"AWS::Region\": \"eu-west-1\", \"my.name-1_x\": \"odd\", \"Self\": \"${Table}\","
 " \"Obj\": {\"a\": 1}, \"Arr\": [1], \"Null\": null, \"x\": \"x\"}";
-
-static void
-dump(const asl_diags *d)
-{
-	for (size_t i = 0; i < d->count; i++)
-		fprintf(stderr, "    got %s %s at \"%s\": %s\n", asl_severity_name(d->items[i].severity),
-				d->items[i].code, d->items[i].location, d->items[i].message);
-}
-
-static bool
-has_diag(const asl_diags *d, const char *code, const char *pointer)
-{
-	for (size_t i = 0; i < d->count; i++)
-		if (strcmp(d->items[i].code, code) == 0 && strcmp(d->items[i].location, pointer) == 0)
-			return true;
-	return false;
-}
 
 /* Substitutes with subs_text and compares with expected JSON. */
 static void
@@ -52,7 +36,7 @@ expect_out(int line, const char *def_text, const char *expected)
 			  "line %d: %s: expected %s, got %s", line, def_text, expected,
 			  out ? json_object_to_json_string(out) : "NULL");
 	if (d.count)
-		dump(&d);
+		dump_diags(&d);
 	json_object_put(out);
 	json_object_put(e);
 	json_object_put(subs);
@@ -76,7 +60,7 @@ expect_error(int line, const char *def_text, const char *subs, const char *code,
 	CHECK_MSG(d.errors == n && has_diag(&d, code, pointer),
 			  "line %d: %s: expected %zu error(s), with %s at \"%s\"", line, def_text, n, code, pointer);
 	if (d.errors != n || !has_diag(&d, code, pointer))
-		dump(&d);
+		dump_diags(&d);
 	json_object_put(out);
 	json_object_put(s);
 	json_object_put(def);

@@ -12,6 +12,7 @@
 
 #include "core/asl/template.h"
 #include "unit.h"
+#include "unit_diags.h"
 
 #define TPL_PTR "/States/T/Parameters"
 
@@ -40,14 +41,6 @@ parse(const char *text)
 	return v;
 }
 
-static void
-dump(const asl_diags *d)
-{
-	for (size_t i = 0; i < d->count; i++)
-		fprintf(stderr, "    got %s %s at \"%s\": %s\n", asl_severity_name(d->items[i].severity),
-				d->items[i].code, d->items[i].location, d->items[i].message);
-}
-
 /* Compiles and evaluates; *out is a new reference on OK. */
 static int
 run(const char *tpl_text, const char *input_text, json_object **out)
@@ -68,7 +61,7 @@ run(const char *tpl_text, const char *input_text, json_object **out)
 	t = asl_template_compile(tpl, TPL_PTR, &d);
 	if (t == NULL)
 	{
-		dump(&d);
+		dump_diags(&d);
 		result = BAD;
 	}
 	else if (asl_template_eval(t, &scope, out, &err))
@@ -294,16 +287,6 @@ test_order(void)
 
 /* ---- compilation ---- */
 
-static bool
-has_diag(const asl_diags *d, asl_severity sev, const char *code, const char *pointer)
-{
-	for (size_t i = 0; i < d->count; i++)
-		if (d->items[i].severity == sev && strcmp(d->items[i].code, code) == 0 &&
-			strcmp(d->items[i].location, pointer) == 0)
-			return true;
-	return false;
-}
-
 /* Expects compilation to fail with n errors, one of them code at pointer. */
 static void
 expect_error(int line, const char *tpl_text, const char *code, const char *pointer, size_t n)
@@ -315,10 +298,10 @@ expect_error(int line, const char *tpl_text, const char *code, const char *point
 	asl_diags_init(&d);
 	t = asl_template_compile(tpl, TPL_PTR, &d);
 	CHECK_MSG(t == NULL, "line %d: %s compiled", line, tpl_text);
-	CHECK_MSG(has_diag(&d, ASL_SEV_ERROR, code, pointer) && d.errors == n,
+	CHECK_MSG(has_diag_of(&d, ASL_SEV_ERROR, code, pointer) && d.errors == n,
 			  "line %d: %s: expected %zu error(s), with %s at \"%s\"", line, tpl_text, n, code, pointer);
-	if (!has_diag(&d, ASL_SEV_ERROR, code, pointer) || d.errors != n)
-		dump(&d);
+	if (!has_diag_of(&d, ASL_SEV_ERROR, code, pointer) || d.errors != n)
+		dump_diags(&d);
 	asl_template_free(t);
 	asl_diags_free(&d);
 	json_object_put(tpl);
@@ -424,12 +407,12 @@ test_no_dollar(void)
 		t = asl_template_compile(tpl, TPL_PTR, &d);
 		CHECK_MSG(t != NULL && d.errors == 0, "%s did not compile", cases[i].tpl);
 		if (cases[i].pointer)
-			CHECK_MSG(d.count == 1 && has_diag(&d, ASL_SEV_WARNING, "NO_DOLLAR", cases[i].pointer),
+			CHECK_MSG(d.count == 1 && has_diag_of(&d, ASL_SEV_WARNING, "NO_DOLLAR", cases[i].pointer),
 					  "%s: expected NO_DOLLAR at %s", cases[i].tpl, cases[i].pointer);
 		else
 			CHECK_MSG(d.count == 0, "%s: expected no warning", cases[i].tpl);
 		if ((cases[i].pointer != NULL) != (d.count == 1))
-			dump(&d);
+			dump_diags(&d);
 		asl_template_free(t);
 		asl_diags_free(&d);
 		json_object_put(tpl);

@@ -337,6 +337,10 @@ check_variable_names(rule_ctx *c, json_object *assign, const char *at)
 	return names_ok;
 }
 
+/*
+ * A rule's Assign: an object of variables, compiled as a template (top-
+ * level rules only).
+ */
 static void
 compile_assign(rule_ctx *c, json_object *val, asl_choice_rule *out)
 {
@@ -379,6 +383,11 @@ claim_operator(rule_ctx *c, const char *name)
 	return false;
 }
 
+/*
+ * Compiles one field of a rule object into out: Variable, Comment, Next,
+ * Assign, And/Or/Not, a comparison or a type test; reports fields that do
+ * not belong.
+ */
 static void
 compile_field(rule_ctx *c, const char *key, json_object *val, bool top_level,
 			  int depth, asl_choice_rule *out)
@@ -438,6 +447,10 @@ compile_field(rule_ctx *c, const char *key, json_object *val, bool top_level,
 		rule_error(c, "UNKNOWN_FIELD", key, "\"%s\" is not a field of a choice rule", key);
 }
 
+/*
+ * Compiles a rule object at pointer into out (zeroed first); nested rules
+ * (And, Or, Not) take no Next, at most MAX_RULE_DEPTH deep.
+ */
 static bool
 compile_rule(json_object *rule, const char *pointer, bool top_level, int depth,
 			 asl_choice_rule *out, asl_diags *diags)
@@ -559,6 +572,7 @@ wildcard_match(const char *pat, size_t plen, const char *text, size_t tlen)
 	return p == plen;
 }
 
+/* Whether a three-way comparison result satisfies the relation. */
 static bool
 relation_holds(asl_relation rel, int cmp)
 {
@@ -608,6 +622,7 @@ string_cmp(json_object *a, json_object *b)
 	return alen < blen ? -1 : (alen > blen ? 1 : 0);
 }
 
+/* v as a time when it is a string in the RFC 3339 form AWS accepts. */
 static bool
 timestamp_value(json_object *v, asl_time *out)
 {
@@ -663,6 +678,10 @@ compare_values(const asl_choice_rule *r, json_object *value, json_object *operan
 	return false;
 }
 
+/*
+ * Whether v passes a type test (IsNull, IsString, IsTimestamp, …); NULL
+ * stands for JSON null.
+ */
 static bool
 type_test(asl_type_test test, json_object *v)
 {
@@ -699,6 +718,11 @@ invalid_path(const asl_path *path, asl_error *err)
 static bool eval_rule(const asl_choice_rule *rule, const asl_scope *scope,
 					  bool *matched, asl_error *err);
 
+/*
+ * Evaluates a comparison or type test against the scope: Variable's value
+ * against the literal or path operand. IsPresent aside, a missing Variable
+ * is an error.
+ */
 static bool
 eval_leaf(const asl_choice_rule *r, const asl_scope *scope, bool *matched, asl_error *err)
 {
@@ -741,6 +765,10 @@ eval_leaf(const asl_choice_rule *r, const asl_scope *scope, bool *matched, asl_e
 	return true;
 }
 
+/*
+ * Evaluates a rule (And, Or, Not or a leaf) into *matched; false on an
+ * evaluation error.
+ */
 static bool
 eval_rule(const asl_choice_rule *r, const asl_scope *scope, bool *matched, asl_error *err)
 {

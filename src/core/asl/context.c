@@ -32,6 +32,7 @@ add_int(json_object *obj, const char *key, int64_t value)
 	return n != NULL && add(obj, key, n);
 }
 
+/* Adds key: value to obj unless value is NULL. */
 static bool
 add_string(json_object *obj, const char *key, const char *value)
 {
@@ -43,6 +44,7 @@ add_string(json_object *obj, const char *key, const char *value)
 	return s != NULL && add(obj, key, s);
 }
 
+/* Adds key: t as an ISO 8601 timestamp string. */
 static bool
 add_time(json_object *obj, const char *key, asl_time t)
 {

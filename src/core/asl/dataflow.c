@@ -22,7 +22,8 @@
 #include "path.h"
 #include "template.h"
 
-bool
+/* A deep copy (NULL for JSON null); false when out of memory. */
+static bool
 asl_copy_doc(json_object *src, json_object **out)
 {
 	*out = NULL;
@@ -178,6 +179,7 @@ asl_apply_result_path(const asl_opt_path *p, json_object *raw, json_object *resu
 
 /* ---- payload size ---- */
 
+/* Bytes of the string as compact JSON: quotes and escapes included. */
 static size_t
 string_size(const char *s, size_t len)
 {
@@ -213,6 +215,7 @@ int64_size(int64_t n)
 	return len;
 }
 
+/* Bytes of a scalar (or NULL) as compact JSON; containers count 0 here. */
 static size_t
 scalar_size(json_object *v)
 {
@@ -244,7 +247,12 @@ typedef struct frame
 	size_t		index;			/* arrays: the next element */
 } frame;
 
-size_t
+/*
+ * Bytes of doc serialized as compact JSON, as AWS measures payloads.
+ * Counting stops early once it passes stop_after (the result is then some
+ * value above stop_after). Never recurses, whatever the depth.
+ */
+static size_t
 asl_json_size(json_object *doc, size_t stop_after)
 {
 	frame	   *stack = NULL;

@@ -41,13 +41,6 @@ bool		asl_apply_result_path(const asl_opt_path *p, json_object *raw, json_object
 								  json_object **out, asl_error *err);
 
 /*
- * Bytes of doc serialized as compact JSON, as AWS measures payloads.
- * Counting stops early once it passes stop_after (the result is then some
- * value above stop_after). Never recurses, whatever the depth.
- */
-size_t		asl_json_size(json_object *doc, size_t stop_after);
-
-/*
  * States.DataLimitExceeded when doc, a payload of state (its input after
  * Parameters, a task's result, its output, ...), is larger than limit bytes;
  * the cause is AWS's, whichever payload it is.
@@ -56,8 +49,5 @@ bool		asl_check_size(json_object *doc, size_t limit, const char *state, asl_erro
 
 /* Adds key: value to obj, taking value's reference; false (value put) when out of memory. */
 bool		asl_json_add(json_object *obj, const char *key, json_object *value);
-
-/* A deep copy (NULL for JSON null); false when out of memory. */
-bool		asl_copy_doc(json_object *src, json_object **out);
 
 #endif

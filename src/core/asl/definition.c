@@ -19,6 +19,10 @@ static const char *const root_extra[] = {"Version", "TimeoutSeconds", "QueryLang
 
 /* ---- graphs ---- */
 
+/*
+ * Adds a graph to the build (with its opaque flag) and sets *gi to its
+ * index; false when out of memory.
+ */
 static bool
 register_graph(asl_build *b, asl_graph *g, size_t *gi)
 {
@@ -50,6 +54,10 @@ asl_graph_set_opaque(asl_build *b, size_t gi)
 		b->opaque[gi] = true;
 }
 
+/*
+ * Adds st to its graph and to the build's list of every state; false when
+ * out of memory.
+ */
 static bool
 append_state(asl_build *b, asl_graph *g, asl_state *st)
 {
@@ -95,6 +103,10 @@ state_name_problem(const char *name)
 	return NULL;
 }
 
+/*
+ * Parses each member of a States object into a state of graph gi, after
+ * checking its name.
+ */
 static void
 parse_states(asl_build *b, size_t gi, json_object *states, const char *where)
 {
@@ -219,6 +231,7 @@ typedef struct ranked
 	size_t		seq;			/* definition order, to report the later duplicate */
 } ranked;
 
+/* qsort order of states: by name, then by position in the definition. */
 static int
 cmp_ranked(const void *a, const void *b)
 {
@@ -346,6 +359,10 @@ resolve_entry(asl_build *b, const asl_machine *m, const asl_state *st,
 	return target;
 }
 
+/*
+ * Resolves the state names st refers to (Next, Default, each choice's and
+ * catcher's Next) within its graph.
+ */
 static void
 resolve_state(asl_build *b, const asl_machine *m, asl_state *st)
 {
@@ -357,12 +374,14 @@ resolve_state(asl_build *b, const asl_machine *m, asl_state *st)
 		st->catchers[i].next = resolve_entry(b, m, st, "Catch", i, st->catchers[i].next_name);
 }
 
+/* Whether a state ends its graph (End, Succeed or Fail). */
 static bool
 is_terminal(const asl_state *st)
 {
 	return st->end || st->type == ASL_STATE_SUCCEED || st->type == ASL_STATE_FAIL;
 }
 
+/* Marks st seen and pushes it for the reachability walk. */
 static void
 visit(const asl_state *st, bool *seen, size_t *stack, size_t *top)
 {
@@ -409,6 +428,10 @@ check_reachable(asl_build *b, const asl_graph *g)
 	free(stack);
 }
 
+/*
+ * Resolves graph gi's StartAt and transitions, then reports unreachable
+ * states and a graph with no terminal state (unless its edges are opaque).
+ */
 static void
 check_graph(asl_build *b, const asl_machine *m, size_t gi)
 {
@@ -454,6 +477,7 @@ check_graph(asl_build *b, const asl_machine *m, size_t gi)
 
 /* ---- the machine ---- */
 
+/* The machine's own fields: Comment, Version and TimeoutSeconds. */
 static void
 parse_root_fields(asl_build *b, asl_machine *m, json_object *def)
 {

@@ -46,6 +46,7 @@ static const char *const catcher_fields_jsonata[] = {
 	"ErrorEquals", "Next", "ResultPath", "Comment", "Output", "Assign", NULL
 };
 
+/* Whether name is one of the States.* error names ASL defines. */
 static bool
 known_states_error(const char *name)
 {
@@ -140,6 +141,10 @@ read_error_equals(asl_build *b, json_object *entry, const char *base,
 	free(lbase);
 }
 
+/*
+ * Parses retrier i of n (entry at base) into r, with AWS's defaults:
+ * IntervalSeconds 1, MaxAttempts 3, BackoffRate 2.0.
+ */
 static void
 parse_retrier(asl_build *b, json_object *entry, const char *base, size_t i, size_t n,
 			  asl_retrier *r)
@@ -252,6 +257,10 @@ parse_jsonata_catcher(asl_build *b, json_object *entry, const char *base, asl_ca
 	}
 }
 
+/*
+ * Parses catcher i of n (entry at base) into c: ErrorEquals, Next, and
+ * ResultPath and Assign, or in a JSONata state Output and Assign.
+ */
 static void
 parse_catcher(asl_build *b, size_t gi, json_object *entry, const char *base,
 			  size_t i, size_t n, asl_catcher *c, bool jsonata)

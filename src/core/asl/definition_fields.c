@@ -21,6 +21,10 @@ report(asl_build *b, asl_severity sev, const char *code, const char *base,
 	   const char *field, const char *fmt, va_list ap)
 	__attribute__((format(printf, 6, 0)));
 
+/*
+ * Adds a diagnostic at base/field with a formatted message; an allocation
+ * failure marks the build out of memory.
+ */
 static void
 report(asl_build *b, asl_severity sev, const char *code, const char *base,
 	   const char *field, const char *fmt, va_list ap)
@@ -106,6 +110,7 @@ asl_field(json_object *obj, const char *field)
 	return v;
 }
 
+/* Whether obj is an object with field. */
 static bool
 has_field(json_object *obj, const char *field)
 {
@@ -245,6 +250,10 @@ asl_read_object(asl_build *b, json_object *obj, const char *base,
 	return true;
 }
 
+/*
+ * Compiles text as a path of the given flavor, reporting at base/field why
+ * it is not one.
+ */
 static asl_path *
 compile_path(asl_build *b, const char *text, const char *base, const char *field,
 			 asl_path_flavor flavor)
@@ -412,6 +421,7 @@ asl_exclusive(asl_build *b, json_object *obj, const char *base,
 	return true;
 }
 
+/* Reports each key of obj that is not in allowed (NULL-ended). */
 static void
 check_object_keys(asl_build *b, json_object *obj, const char *base,
 				  const char *what, const char *const *allowed)

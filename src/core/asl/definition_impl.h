@@ -155,6 +155,16 @@ void		asl_parse_transition(asl_build *b, size_t gi, asl_state *st, json_object *
 void		asl_parse_jsonata_state(asl_build *b, size_t gi, asl_state *st, json_object *def);
 void		asl_jsonata_state_release(asl_state *st);
 
+/*
+ * definition_choices.c: a Choice state's Default and Choices. read_rule reads
+ * one rule (an object, the index-th) at pointer at into out and returns false when the
+ * rule's Next is unknown, which leaves the graph's edges unknown too.
+ */
+typedef bool (*asl_rule_reader) (asl_build *b, json_object *rule, const char *at,
+								 size_t index, asl_choice_rule *out);
+void		asl_parse_choices(asl_build *b, size_t gi, asl_state *st, json_object *def,
+							  asl_rule_reader read_rule);
+
 /* definition_task.c */
 void		asl_parse_task(asl_build *b, asl_state *st, json_object *def);
 /* A Task written in JSONata: Resource, literal timeouts, the request in Arguments. */

@@ -70,6 +70,7 @@ static const char *const jsonpath_only[] = {
 	"ToleratedFailureCountPath", "ToleratedFailurePercentagePath", NULL
 };
 
+/* Whether s is in the NULL-ended list. */
 static bool
 listed(const char *const *list, const char *s)
 {
@@ -79,6 +80,11 @@ listed(const char *const *list, const char *s)
 	return false;
 }
 
+/*
+ * Reports each field a JSONata state of its type does not take, naming
+ * JSONPath-only fields as such; marks the graph opaque when a transition
+ * field is wrong.
+ */
 static void
 check_fields(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {
@@ -252,69 +258,30 @@ compile_assign(asl_build *b, json_object *obj, const char *base, const char *nam
 	return ok ? compile_field(b, obj, base, "Assign", name) : NULL;
 }
 
-static void
-parse_rules(asl_build *b, size_t gi, asl_state *st, json_object *def)
+/* A JSONata choice rule: a Condition, Next, and the rule's own Output and Assign. */
+static bool
+read_rule(asl_build *b, json_object *rule, const char *at, size_t index, asl_choice_rule *r)
 {
 	static const char *const rule_fields[] = {"Condition", "Next", "Output", "Assign", "Comment", NULL};
-	json_object *list = asl_field(def, "Choices");
 	const char *text;
-	char	   *lbase;
-	size_t		n;
+	bool		next_known = true;
+	/* a rule's fields as AWS names them in causes: "Choices[0]/Condition" */
+	struct
+	{
+		char		condition[48],
+					output[48],
+					assign[48];
+	}			names;
 
-	if (json_object_object_get_ex(def, "Default", NULL))
-	{
-		if (asl_read_string(b, def, st->pointer, "Default", &text))
-			st->default_name = asl_build_strdup(b, text);
-		else
-			asl_graph_set_opaque(b, gi);
-	}
-	if (!json_object_is_type(list, json_type_array) || json_object_array_length(list) == 0)
-	{
-		asl_build_error(b, list ? "INVALID_VALUE" : "MISSING_FIELD", st->pointer, list ? "Choices" : NULL,
-						"a Choice state needs Choices, an array of at least one rule");
-		asl_graph_set_opaque(b, gi);
-		return;
-	}
-	n = json_object_array_length(list);
-	lbase = asl_build_pointer(b, st->pointer, "Choices");
-	st->choices = calloc(n, sizeof(asl_choice_rule));
-	if (lbase == NULL || st->choices == NULL)
-	{
-		b->oom = true;
-		free(lbase);
-		return;
-	}
-	st->n_choices = n;
-	for (size_t i = 0; i < n; i++)
-	{
-		json_object *rule = json_object_array_get_idx(list, i);
-		asl_choice_rule *r = &st->choices[i];
-		char	   *at = asl_build_pointer_index(b, lbase, i);
-		/* a rule's fields as AWS names them in causes: "Choices[0]/Condition" */
-		struct
-		{
-			char		condition[48],
-						output[48],
-						assign[48];
-		}			names;
+	snprintf(names.condition, sizeof names.condition, "Choices[%zu]/Condition", index);
+	snprintf(names.output, sizeof names.output, "Choices[%zu]/Output", index);
+	snprintf(names.assign, sizeof names.assign, "Choices[%zu]/Assign", index);
 
-		if (at == NULL)
-			break;
-		snprintf(names.condition, sizeof names.condition, "Choices[%zu]/Condition", i);
-		snprintf(names.output, sizeof names.output, "Choices[%zu]/Output", i);
-		snprintf(names.assign, sizeof names.assign, "Choices[%zu]/Assign", i);
-		/* evaluated as a Condition rule: kind and variable stay unused */
-		r->kind = ASL_RULE_TEST;
-		if (!json_object_is_type(rule, json_type_object))
+	/* evaluated as a Condition rule: kind and variable stay unused */
+	r->kind = ASL_RULE_TEST;
+	{
+		json_object_object_foreach(rule, key, val)
 		{
-			asl_build_error(b, "WRONG_TYPE", at, NULL, "a choice rule must be an object");
-			asl_graph_set_opaque(b, gi);
-			free(at);
-			continue;
-		}
-		{
-			json_object_object_foreach(rule, key, val)
-			{
 			(void) val;
 			if (!listed(rule_fields, key))
 				asl_build_error(b, "INVALID_FIELD", at, key,
@@ -323,27 +290,29 @@ parse_rules(asl_build *b, size_t gi, asl_state *st, json_object *def)
 								strcmp(key, "Or") == 0 || strcmp(key, "Not") == 0 ||
 								strstr(key, "Equals") || strstr(key, "Than") || strncmp(key, "Is", 2) == 0 ?
 								" (JSONPath comparison operators are not available: write a Condition)" : "");
-			}
 		}
-		if (!json_object_object_get_ex(rule, "Condition", NULL))
-			asl_build_error(b, "MISSING_FIELD", at, NULL, "a choice rule of a JSONata state needs a Condition");
-		else
-			r->condition = compile_typed_as(b, rule, at, "Condition", names.condition, LIT_BOOLEAN, 0, 0);
-		if (asl_read_string(b, rule, at, "Next", &text))
-			r->next_name = asl_build_strdup(b, text);
-		else
-		{
-			if (!json_object_object_get_ex(rule, "Next", NULL))
-				asl_build_error(b, "MISSING_FIELD", at, NULL, "a choice rule needs Next");
-			asl_graph_set_opaque(b, gi);
-		}
-		r->j_output = compile_field(b, rule, at, "Output", names.output);
-		r->j_assign = compile_assign(b, rule, at, names.assign);
-		free(at);
 	}
-	free(lbase);
+	if (!json_object_object_get_ex(rule, "Condition", NULL))
+		asl_build_error(b, "MISSING_FIELD", at, NULL, "a choice rule of a JSONata state needs a Condition");
+	else
+		r->condition = compile_typed_as(b, rule, at, "Condition", names.condition, LIT_BOOLEAN, 0, 0);
+	if (asl_read_string(b, rule, at, "Next", &text))
+		r->next_name = asl_build_strdup(b, text);
+	else
+	{
+		if (!json_object_object_get_ex(rule, "Next", NULL))
+			asl_build_error(b, "MISSING_FIELD", at, NULL, "a choice rule needs Next");
+		next_known = false;
+	}
+	r->j_output = compile_field(b, rule, at, "Output", names.output);
+	r->j_assign = compile_assign(b, rule, at, names.assign);
+	return next_known;
 }
 
+/*
+ * A JSONata Wait: exactly one of Seconds or Timestamp, either may be an
+ * expression.
+ */
 static void
 parse_wait(asl_build *b, asl_state *st, json_object *def)
 {
@@ -358,6 +327,10 @@ parse_wait(asl_build *b, asl_state *st, json_object *def)
 	st->j_timestamp = compile_typed(b, def, st->pointer, "Timestamp", LIT_TIMESTAMP, 0, 0);
 }
 
+/*
+ * A JSONata Map: its processor and its expression fields; a Distributed
+ * Map's reader, batcher and writer are refused.
+ */
 static void
 parse_map(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {
@@ -442,7 +415,7 @@ asl_parse_jsonata_state(asl_build *b, size_t gi, asl_state *st, json_object *def
 			parse_parallel(b, gi, st, def);
 			break;
 		case ASL_STATE_CHOICE:
-			parse_rules(b, gi, st, def);
+			asl_parse_choices(b, gi, st, def, read_rule);
 			break;
 		case ASL_STATE_WAIT:
 			parse_wait(b, st, def);

@@ -67,6 +67,10 @@ read_enum(asl_build *b, json_object *obj, const char *base, const char *field,
 	return NULL;
 }
 
+/*
+ * ItemProcessor's ProcessorConfig: Mode (INLINE or DISTRIBUTED) and
+ * ExecutionType.
+ */
 static void
 read_processor_config(asl_build *b, asl_map_config *map, json_object *processor,
 					  const char *pointer)
@@ -231,6 +235,10 @@ check_jsonata_number(asl_build *b, json_object *obj, const char *base, const cha
 		asl_read_number(b, obj, base, field, min, max, &d);
 }
 
+/*
+ * ItemReader: checked as AWS checks it (S3 actions, ReaderConfig) although
+ * booking reads no S3 items.
+ */
 static void
 read_item_reader(asl_build *b, asl_state *st, json_object *def, bool jsonata)
 {
@@ -277,6 +285,10 @@ read_item_reader(asl_build *b, asl_state *st, json_object *def, bool jsonata)
 	free(where);
 }
 
+/*
+ * ItemBatcher: MaxItemsPerBatch, MaxInputBytesPerBatch (or their Paths) and
+ * BatchInput.
+ */
 static void
 read_item_batcher(asl_build *b, asl_state *st, json_object *def, bool jsonata)
 {
@@ -314,6 +326,7 @@ read_item_batcher(asl_build *b, asl_state *st, json_object *def, bool jsonata)
 	free(where);
 }
 
+/* ResultWriter: checked as AWS checks it (S3 putObject, WriterConfig). */
 static void
 read_result_writer(asl_build *b, asl_state *st, json_object *def, bool jsonata)
 {
@@ -351,6 +364,7 @@ read_result_writer(asl_build *b, asl_state *st, json_object *def, bool jsonata)
 	free(where);
 }
 
+/* Label: a valid name of at most 40 characters. */
 static void
 read_label(asl_build *b, asl_state *st, json_object *def)
 {
@@ -367,6 +381,10 @@ read_label(asl_build *b, asl_state *st, json_object *def)
 		st->map.label = asl_build_strdup(b, label);
 }
 
+/*
+ * Reports Distributed Map fields given to an inline Map; otherwise reads
+ * the reader, batcher, writer, tolerated failures and Label.
+ */
 static void
 read_distributed(asl_build *b, asl_state *st, json_object *def)
 {

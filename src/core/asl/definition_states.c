@@ -107,6 +107,7 @@ field_types(const char *field)
 	return -1;
 }
 
+/* Whether a state of type takes field. */
 static bool
 accepts(asl_state_type type, const char *field)
 {
@@ -130,6 +131,11 @@ is_transition_field(const char *field)
 		strcmp(field, "Catch") == 0;
 }
 
+/*
+ * Reports each field a JSONPath state of its type does not take (saying
+ * when it belongs to JSONata states); a wrong transition field makes the
+ * graph opaque.
+ */
 static void
 check_fields(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {
@@ -160,6 +166,7 @@ check_fields(asl_build *b, size_t gi, asl_state *st, json_object *def)
 	}
 }
 
+/* Reads the state's Type; false (reported) when missing or unknown. */
 static bool
 read_type(asl_build *b, asl_state *st, json_object *def)
 {
@@ -280,6 +287,10 @@ parse_common(asl_build *b, size_t gi, asl_state *st, json_object *def)
 	}
 }
 
+/*
+ * A Pass state's Result, kept as given (warning when it looks like it meant
+ * paths).
+ */
 static void
 parse_pass(asl_build *b, asl_state *st, json_object *def)
 {
@@ -297,68 +308,18 @@ parse_pass(asl_build *b, asl_state *st, json_object *def)
 	free(where);
 }
 
-static void
-parse_choice(asl_build *b, size_t gi, asl_state *st, json_object *def)
+/* A JSONPath choice rule: comparisons, And/Or/Not, Next (choice.c). */
+static bool
+read_choice_rule(asl_build *b, json_object *rule, const char *at, size_t index, asl_choice_rule *out)
 {
-	json_object *list = asl_field(def, "Choices");
-	const char *dflt;
-	char	   *lbase;
-	size_t		n;
-
-	if (has(def, "Default"))
-	{
-		if (asl_read_string(b, def, st->pointer, "Default", &dflt))
-			st->default_name = asl_build_strdup(b, dflt);
-		else
-			asl_graph_set_opaque(b, gi);
-	}
-	if (!has(def, "Choices"))
-	{
-		asl_build_error(b, "MISSING_FIELD", st->pointer, NULL, "a Choice state needs Choices");
-		return;
-	}
-	if (!json_object_is_type(list, json_type_array))
-	{
-		asl_build_error(b, "WRONG_TYPE", st->pointer, "Choices", "Choices must be an array of rules");
-		asl_graph_set_opaque(b, gi);
-		return;
-	}
-	n = json_object_array_length(list);
-	if (n == 0)
-	{
-		asl_build_error(b, "INVALID_VALUE", st->pointer, "Choices", "Choices must hold at least one rule");
-		asl_graph_set_opaque(b, gi);
-		return;
-	}
-	lbase = asl_build_pointer(b, st->pointer, "Choices");
-	st->choices = calloc(n, sizeof(asl_choice_rule));
-	if (lbase == NULL || st->choices == NULL)
-	{
-		b->oom = true;
-		free(lbase);
-		return;
-	}
-	st->n_choices = n;
-	for (size_t i = 0; i < n; i++)
-	{
-		json_object *rule = json_object_array_get_idx(list, i);
-		char	   *at = asl_build_pointer_index(b, lbase, i);
-
-		if (at == NULL)
-			break;
-		if (!json_object_is_type(rule, json_type_object))
-		{
-			asl_build_error(b, "WRONG_TYPE", at, NULL, "a choice rule must be an object");
-			asl_graph_set_opaque(b, gi);
-		}
-		else if (!asl_choice_rule_compile(rule, at, true, &st->choices[i], b->diags) &&
-				 st->choices[i].next_name == NULL)
-			asl_graph_set_opaque(b, gi);
-		free(at);
-	}
-	free(lbase);
+	(void) index;
+	return asl_choice_rule_compile(rule, at, true, out, b->diags) || out->next_name != NULL;
 }
 
+/*
+ * A Wait state: exactly one of Seconds, Timestamp, SecondsPath or
+ * TimestampPath.
+ */
 static void
 parse_wait(asl_build *b, asl_state *st, json_object *def)
 {
@@ -431,6 +392,7 @@ read_literal(asl_build *b, asl_state *st, json_object *def, const char *field)
 	return asl_build_strdup(b, text);
 }
 
+/* A Fail state: Error or ErrorPath, Cause or CausePath. */
 static void
 parse_fail(asl_build *b, asl_state *st, json_object *def)
 {
@@ -446,6 +408,7 @@ parse_fail(asl_build *b, asl_state *st, json_object *def)
 	}
 }
 
+/* A Parallel state's Branches, each a graph of its own (JSONata states too). */
 void
 asl_parse_parallel(asl_build *b, asl_state *st, json_object *def)
 {
@@ -535,7 +498,7 @@ asl_parse_state(asl_build *b, size_t gi, const char *name, json_object *def,
 			parse_pass(b, st, def);
 			break;
 		case ASL_STATE_CHOICE:
-			parse_choice(b, gi, st, def);
+			asl_parse_choices(b, gi, st, def, read_choice_rule);
 			break;
 		case ASL_STATE_WAIT:
 			parse_wait(b, st, def);

@@ -26,6 +26,10 @@ has_param(json_object *params, const char *field)
 
 static bool passes_task_token(json_object *v, int depth);
 
+/*
+ * Whether a Parameters object passes $$.Task.Token on, at any depth up to
+ * ASL_MAX_WALK_DEPTH.
+ */
 static bool
 object_passes_task_token(json_object *v, int depth)
 {
@@ -87,6 +91,10 @@ expr_passes_task_token(json_object *v, int depth)
 	return false;
 }
 
+/*
+ * Reports a Task whose Parameters lack field, which its integration cannot
+ * run without (why says what it is for).
+ */
 static void
 require_param(asl_build *b, asl_state *st, json_object *params, const char *field,
 			  const char *why)
@@ -139,6 +147,7 @@ check_request(asl_build *b, asl_state *st, json_object *def)
 						"a .waitForTaskToken Task must pass its token: put \"$$.Task.Token\" in a \".$\" field of Parameters");
 }
 
+/* Resource: required, and an ARN of an integration booking runs. */
 static void
 read_resource(asl_build *b, asl_state *st, json_object *def)
 {
@@ -165,6 +174,7 @@ read_resource(asl_build *b, asl_state *st, json_object *def)
 	check_request(b, st, def);
 }
 
+/* Credentials: an object compiled as a payload template. */
 static void
 read_credentials(asl_build *b, asl_state *st, json_object *def)
 {

@@ -36,6 +36,7 @@ walk_array(asl_build *b, json_object *v, const char *pointer, int depth,
 	}
 }
 
+/* Walks into val at pointer/key with walk when it is an object or array. */
 static void
 descend(asl_build *b, json_object *val, const char *pointer, const char *key, int depth,
 		void (*walk) (asl_build *, json_object *, const char *, int))
@@ -52,6 +53,10 @@ descend(asl_build *b, json_object *val, const char *pointer, const char *key, in
 	free(p);
 }
 
+/*
+ * Warns about members of a Pass Result that look like paths or intrinsic
+ * calls (which Result never evaluates), then descends.
+ */
 static void
 object_static(asl_build *b, json_object *v, const char *pointer, int depth)
 {
@@ -68,6 +73,7 @@ object_static(asl_build *b, json_object *v, const char *pointer, int depth)
 	}
 }
 
+/* object_static over every object in v, to ASL_MAX_WALK_DEPTH. */
 static void
 walk_static(asl_build *b, json_object *v, const char *pointer, int depth)
 {

@@ -56,12 +56,14 @@ typedef struct ending
 static bool run_graph(run_ctx *r, const char *start, json_object *input,
 					  json_object *variables, ending *end);
 
+/* The host's clock, or 0 without one. */
 static asl_time
 now(run_ctx *r)
 {
 	return r->host && r->host->now ? r->host->now(r->host->arg) : 0;
 }
 
+/* The host's random number in [0, 1), or 0 without one. */
 static double
 draw(run_ctx *r)
 {
@@ -81,6 +83,7 @@ emit(run_ctx *r, json_object *events, size_t n)
 		r->host->event(r->host->arg, json_object_array_get_idx(events, i));
 }
 
+/* Counts an event and hands it to the host (taking its reference). */
 static void
 emit_one(run_ctx *r, json_object *event)
 {
@@ -113,6 +116,7 @@ halt(run_ctx *r, asl_run_status status, const char *name, const char *fmt,...)
 	return false;
 }
 
+/* Halts the run for the machine's TimeoutSeconds. */
 static bool
 timed_out(run_ctx *r)
 {
@@ -134,6 +138,10 @@ tick(run_ctx *r)
 	return true;
 }
 
+/*
+ * Sleeps through the host until due; false (the run halted) when the host
+ * is interrupted or the run's deadline comes first.
+ */
 static bool
 sleep_until(run_ctx *r, asl_time due)
 {
@@ -148,6 +156,10 @@ sleep_until(run_ctx *r, asl_time due)
 	return true;
 }
 
+/*
+ * The step environment for the cursor's state: context, clock, random, the
+ * host's callbacks and the entered event.
+ */
 static void
 make_env(run_ctx *r, const cursor *cur, asl_env *env)
 {
@@ -171,6 +183,7 @@ make_env(run_ctx *r, const cursor *cur, asl_env *env)
 		env->task_token = r->host->task_token(r->host->arg);
 }
 
+/* The core's view of the cursor (borrowed documents). */
 static asl_position
 position(const cursor *cur)
 {
@@ -199,6 +212,7 @@ move(cursor *cur, const char *state, json_object *input, json_object *variables)
 	cur->entered_event = 0;
 }
 
+/* Releases the cursor's documents. */
 static void
 drop(cursor *cur)
 {

@@ -37,6 +37,7 @@ add_service(json_object *d, const asl_resource *res)
 		asl_json_add(d, "resource", json_object_new_string(colon ? colon + 1 : rest));
 }
 
+/* Adds timeoutInSeconds and heartbeatInSeconds when set. */
 static bool
 add_timeouts(json_object *d, int64_t timeout_seconds, int64_t heartbeat_seconds)
 {
@@ -46,6 +47,7 @@ add_timeouts(json_object *d, int64_t timeout_seconds, int64_t heartbeat_seconds)
 		 asl_json_add(d, "heartbeatInSeconds", json_object_new_int64(heartbeat_seconds)));
 }
 
+/* Adds key: doc (a new reference) with its details_key: not truncated. */
 static bool
 add_document(json_object *d, const char *key, const char *details_key, json_object *doc)
 {
@@ -53,6 +55,7 @@ add_document(json_object *d, const char *key, const char *details_key, json_obje
 		asl_json_add(d, details_key, asl_not_truncated());
 }
 
+/* Adds error and cause when given. */
 static bool
 add_error(json_object *d, const char *error, const char *cause)
 {

@@ -133,7 +133,8 @@ intrinsic_want_string(const asl_intrinsic *fn, json_object **vals, size_t i, con
 	return true;
 }
 
-bool
+/* Argument i must be of type (array, object or boolean). */
+static bool
 intrinsic_want_type(const asl_intrinsic *fn, json_object **vals, size_t i, const char *what,
 					json_type type, asl_error *err)
 {
@@ -160,7 +161,7 @@ round_half_up(double d)
  * bounds round too. Without round (an array index, ArrayRange's step, where a
  * rounded step would silently make another array) a non-integer fails.
  */
-bool
+static bool
 intrinsic_want_integer(const asl_intrinsic *fn, json_object **vals, size_t i, const char *what,
 					   bool round, int64_t *out, asl_error *err)
 {
@@ -211,6 +212,7 @@ intrinsic_array_add(json_object *arr, json_object *v, asl_error *err)
 
 /* ---- States.Format and the JSON functions ---- */
 
+/* The characters States.Format and string literals escape with a backslash. */
 static bool
 is_escapable(char c)
 {
@@ -627,6 +629,7 @@ fn_array_length(const asl_intrinsic *fn, json_object **vals, json_object **out, 
 	return *out != NULL || intrinsic_out_of_memory(err);
 }
 
+/* MurmurHash3's 64-bit finalizer: spreads the bits of a hash. */
 static uint64_t
 mix64(uint64_t h)
 {
@@ -638,6 +641,7 @@ mix64(uint64_t h)
 	return h;
 }
 
+/* FNV-1a over s. */
 static uint64_t
 hash_bytes(const char *s, size_t len)
 {
@@ -917,6 +921,10 @@ path_not_found(const asl_intrinsic *fn, const asl_path *path, const asl_scope *s
 	return false;
 }
 
+/*
+ * The value of argument i: a literal (a new reference), a path's selection,
+ * or a nested call's result.
+ */
 static bool
 eval_arg(const asl_intrinsic *fn, size_t i, const asl_scope *scope, json_object **out,
 		 asl_error *err)

@@ -84,12 +84,6 @@ bool		intrinsic_out_of_memory(asl_error *err);
 /* Argument i must be a string; *s and *len borrow it. */
 bool		intrinsic_want_string(const asl_intrinsic *fn, json_object **vals, size_t i,
 								  const char *what, const char **s, size_t *len, asl_error *err);
-/* Argument i must be of type (array, object or boolean). */
-bool		intrinsic_want_type(const asl_intrinsic *fn, json_object **vals, size_t i,
-								const char *what, json_type type, asl_error *err);
-/* Argument i as an integer within +-2^53; with round, non-integers round first. */
-bool		intrinsic_want_integer(const asl_intrinsic *fn, json_object **vals, size_t i,
-								   const char *what, bool round, int64_t *out, asl_error *err);
 
 /* A growable byte buffer; zero-initialise it. */
 /* Hands the buffer over as a json string in *out; frees it either way. */

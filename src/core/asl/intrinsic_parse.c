@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lex.h"
+
 #define MAX_CALL_NESTING 10
 #define WANT_ARGUMENT "expected an argument: a 'string', a number, true, false, null, a path or an intrinsic function call"
 
@@ -38,28 +40,17 @@ typedef struct parser
 
 static bool parse_call(parser *p, asl_intrinsic **out);
 
-static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
+/* A character of a function name or of true, false and null. */
 static bool
 is_ident(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || lex_is_digit(c) || c == '_';
 }
 
 static void
 skip_space(parser *p)
 {
-	while (is_space(p->text[p->pos]))
+	while (lex_is_space(p->text[p->pos]))
 		p->pos++;
 }
 
@@ -67,6 +58,7 @@ skip_space(parser *p)
 static bool
 fail_raw(parser *p, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 
+/* Records the first error only: later ones are consequences of it. */
 static bool
 fail_raw(parser *p, const char *fmt,...)
 {
@@ -86,6 +78,7 @@ fail_raw(parser *p, const char *fmt,...)
 static bool
 fail(parser *p, size_t offset, const char *fmt,...) __attribute__((format(printf, 3, 4)));
 
+/* Records the first error, its message followed by " at offset N". */
 static bool
 fail(parser *p, size_t offset, const char *fmt,...)
 {
@@ -197,7 +190,7 @@ parse_number(parser *p, intrinsic_arg *arg)
 
 	if (text[i] == '-')
 		i++;
-	if (!is_digit(text[i]))
+	if (!lex_is_digit(text[i]))
 	{
 		p->pos = i;
 		return fail_char(p, "expected a digit");
@@ -205,17 +198,17 @@ parse_number(parser *p, intrinsic_arg *arg)
 	if (text[i] == '0')
 		i++;
 	else
-		while (is_digit(text[i]))
+		while (lex_is_digit(text[i]))
 			i++;
 	if (text[i] == '.')
 	{
 		integral = false;
-		if (!is_digit(text[++i]))
+		if (!lex_is_digit(text[++i]))
 		{
 			p->pos = i;
 			return fail_char(p, "expected a digit after '.'");
 		}
-		while (is_digit(text[i]))
+		while (lex_is_digit(text[i]))
 			i++;
 	}
 	if (text[i] == 'e' || text[i] == 'E')
@@ -224,12 +217,12 @@ parse_number(parser *p, intrinsic_arg *arg)
 		i++;
 		if (text[i] == '+' || text[i] == '-')
 			i++;
-		if (!is_digit(text[i]))
+		if (!lex_is_digit(text[i]))
 		{
 			p->pos = i;
 			return fail_char(p, "expected a digit in the exponent");
 		}
-		while (is_digit(text[i]))
+		while (lex_is_digit(text[i]))
 			i++;
 	}
 	lexeme = strndup(text + start, i - start);
@@ -295,7 +288,7 @@ path_end(const char *text, size_t i)
 			else if (c == ']')
 				depth--;
 		}
-		else if (c == ',' || c == ')' || is_space(c))
+		else if (c == ',' || c == ')' || lex_is_space(c))
 			break;
 		else if (c == '[')
 			depth++;
@@ -303,6 +296,7 @@ path_end(const char *text, size_t i)
 	return i;
 }
 
+/* A path argument, up to path_end, compiled as a query path. */
 static bool
 parse_path(parser *p, intrinsic_arg *arg)
 {
@@ -323,6 +317,7 @@ parse_path(parser *p, intrinsic_arg *arg)
 	return arg->path != NULL;
 }
 
+/* One argument: a string, path, number, nested call, true, false or null. */
 static bool
 parse_arg(parser *p, intrinsic_arg *arg)
 {
@@ -341,7 +336,7 @@ parse_arg(parser *p, intrinsic_arg *arg)
 		arg->kind = ARG_PATH;
 		return parse_path(p, arg);
 	}
-	if (c == '-' || is_digit(c))
+	if (c == '-' || lex_is_digit(c))
 	{
 		arg->kind = ARG_LITERAL;
 		return parse_number(p, arg);
@@ -369,6 +364,10 @@ parse_arg(parser *p, intrinsic_arg *arg)
 	return arg->literal != NULL || out_of_memory(p);
 }
 
+/*
+ * The phrase for a signature's argument type letter in error messages ("a
+ * string", "a number", …).
+ */
 static const char *
 type_phrase(char type)
 {
@@ -447,6 +446,7 @@ check_literals(parser *p, const asl_intrinsic *fn)
 	return true;
 }
 
+/* Reports a call with fewer or more arguments than its function takes. */
 static bool
 check_arity(parser *p, const asl_intrinsic *fn)
 {
@@ -465,6 +465,10 @@ check_arity(parser *p, const asl_intrinsic *fn)
 				def->name, def->min_args, def->max_args, n);
 }
 
+/*
+ * A call "States.Name(args)" at p->pos into *out, its arguments checked
+ * against the function's signature; nesting at most MAX_CALL_NESTING deep.
+ */
 static bool
 parse_call(parser *p, asl_intrinsic **out)
 {

@@ -37,6 +37,10 @@ utf16_length(const char *s, size_t len)
 	return n;
 }
 
+/*
+ * Argument i as a string of at most MAX_INPUT_CHARS UTF-16 units, as AWS
+ * limits its string functions.
+ */
 static bool
 want_short_string(const asl_intrinsic *fn, json_object **vals, size_t i, const char *what,
 				  const char **s, size_t *len, asl_error *err)

@@ -41,6 +41,7 @@ asl_jsonata_is_expr(const char *s)
 	return len >= 4 && s[0] == '{' && s[1] == '%' && s[len - 2] == '%' && s[len - 1] == '}';
 }
 
+/* Whether v holds an expression string at any depth up to MAX_DEPTH. */
 static bool
 has_expr(json_object *v, int depth)
 {
@@ -149,6 +150,10 @@ child_field(const char *field, const char *token, bool index)
 static asl_jvalue *compile_at(json_object *v, const char *field, const char *pointer,
 							  asl_diags *diags, int depth);
 
+/*
+ * Compiles child i of node (a member or element named token) into node's
+ * children.
+ */
 static bool
 compile_child(asl_jvalue *node, size_t i, json_object *child, const char *token,
 			  const char *pointer, asl_diags *diags, int depth)
@@ -169,6 +174,11 @@ compile_child(asl_jvalue *node, size_t i, json_object *child, const char *token,
 	return ok;
 }
 
+/*
+ * Compiles v (field, at pointer) into a value tree: literal JSON where no
+ * expression is inside, expressions compiled once, containers holding them
+ * walked.
+ */
 static asl_jvalue *
 compile_at(json_object *v, const char *field, const char *pointer, asl_diags *diags, int depth)
 {
@@ -317,6 +327,10 @@ asl_jsonata_set_cancel(bool (*cancel) (void *arg), void *arg)
 	guard_arg = arg;
 }
 
+/*
+ * Evaluates an expression node with $ bound to $states.input; undefined is
+ * an error, as in AWS.
+ */
 static bool
 eval_expr(const asl_jvalue *v, json_object *bindings, json_object **out, asl_error *err)
 {

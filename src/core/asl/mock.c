@@ -11,6 +11,7 @@
 
 static bool fail(char **why, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 
+/* Sets *why to a formatted message (malloc'd) and returns false. */
 static bool
 fail(char **why, const char *fmt,...)
 {
@@ -53,6 +54,10 @@ parse_range(const char *key, int *lo, int *hi)
 	return true;
 }
 
+/*
+ * Checks a mocked response: invocation indexes ("0", "1-2") mapped to
+ * Return or Throw.
+ */
 static bool
 check_response(const char *name, json_object *response, char **why)
 {
@@ -90,6 +95,10 @@ check_response(const char *name, json_object *response, char **why)
 	return true;
 }
 
+/*
+ * Checks a test case: each state name mapped to a response defined in
+ * MockedResponses.
+ */
 static bool
 check_test_case(const char *mname, const char *cname, json_object *tc, json_object *responses, char **why)
 {

@@ -15,9 +15,12 @@
 
 #include "strbuf.h"
 
+static void seglist_free(seglist *list);
+
 
 /* ---- freeing ---- */
 
+/* Frees what a filter operand owns. */
 static void
 operand_free(operand *o)
 {
@@ -56,7 +59,7 @@ segment_free(segment *s)
 	expr_free(s->filter);
 }
 
-void
+static void
 seglist_free(seglist *list)
 {
 	size_t		i;
@@ -92,6 +95,7 @@ add_str(asl_strbuf *b, const char *s)
 	asl_strbuf_add(b, s, strlen(s));
 }
 
+/* Appends n in decimal. */
 static void
 add_int(asl_strbuf *b, int64_t n)
 {

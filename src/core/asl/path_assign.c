@@ -43,6 +43,10 @@ reaches(json_object *node, json_object *target, int depth)
 	return r;
 }
 
+/*
+ * Reports ResultPath meeting a node of the wrong type at segment seg, in
+ * AWS's words.
+ */
 static bool
 mismatch(asl_error *err, const asl_path *path, size_t seg, json_object *node, const char *wanted)
 {

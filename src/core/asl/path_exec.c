@@ -38,6 +38,10 @@ static bool eval_segments(evaluator *ev, const seglist *segs, json_object *start
 
 /* ---- evaluation: node lists and selectors ---- */
 
+/*
+ * Appends node to list (borrowed); past MAX_MATCHES or out of memory the
+ * evaluation fails.
+ */
 static void
 push(evaluator *ev, nodes *list, json_object *node)
 {
@@ -74,6 +78,10 @@ visit(evaluator *ev)
 	return !ev->failed;
 }
 
+/*
+ * Appends array[index] when it exists; a negative index counts from the
+ * end.
+ */
 static void
 push_index(evaluator *ev, nodes *out, json_object *array, int64_t index)
 {
@@ -341,6 +349,7 @@ number_order(json_object *a, json_object *b)
 	return na ? -c : c;
 }
 
+/* Byte-wise order of two strings: -1, 0 or 1. */
 static int
 string_order(json_object *a, json_object *b)
 {
@@ -406,6 +415,10 @@ typedef struct operand_value
 	nodes		list;
 } operand_value;
 
+/*
+ * The value of a filter operand at node: the literal, or what its path
+ * selects.
+ */
 static void
 resolve(evaluator *ev, const operand *o, json_object *node, operand_value *v)
 {
@@ -454,6 +467,10 @@ list_equal(const nodes *list, const operand_value *other)
 	return true;
 }
 
+/*
+ * == between two operand values: a missing one equals nothing; lists
+ * compare as arrays.
+ */
 static bool
 operands_equal(const operand_value *a, const operand_value *b)
 {
@@ -467,6 +484,7 @@ operands_equal(const operand_value *a, const operand_value *b)
 	return values_equal(a->node, b->node);
 }
 
+/* Whether a comparison filter holds at node. */
 static bool
 test_compare(evaluator *ev, const expr *e, json_object *node)
 {
@@ -488,6 +506,10 @@ test_compare(evaluator *ev, const expr *e, json_object *node)
 	return result;
 }
 
+/*
+ * Whether filter expression e holds at node; fails the evaluation past
+ * MAX_DEPTH or MAX_VISITS.
+ */
 static bool
 test(evaluator *ev, const expr *e, json_object *node)
 {
@@ -533,6 +555,11 @@ test(evaluator *ev, const expr *e, json_object *node)
 
 /* ---- selecting ---- */
 
+/*
+ * The nodes path selects from root: the node itself for a definite path,
+ * else an array of the matches (a new reference); false when nothing
+ * matched a definite path or the evaluation failed.
+ */
 static bool
 select_from(const asl_path *path, json_object *root, bool has_root, json_object **out)
 {

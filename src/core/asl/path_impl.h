@@ -106,10 +106,9 @@ struct asl_path
 	bool		definite;
 };
 
-/* Free what a segment, a filter or a segment list owns (path.c). */
+/* Free what a segment or a filter owns (path.c). */
 void		segment_free(segment *s);
 void		expr_free(expr *e);
-void		seglist_free(seglist *list);
 
 /* The first segment a reference path may not have, or NULL. */
 const segment *asl_path_first_non_reference(const seglist *segs);

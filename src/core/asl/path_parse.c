@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lex.h"
 #include "utf8.h"
 
 typedef struct parser
@@ -29,6 +30,7 @@ static bool parse_segments(parser *p, seglist *segs, bool in_filter);
 
 /* ---- small helpers ---- */
 
+/* Appends a copy of s; false when out of memory. */
 static bool
 seglist_push(seglist *list, const segment *s)
 {
@@ -62,18 +64,6 @@ seglist_definite(const seglist *list)
 	return true;
 }
 
-static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* Variable names: letters, digits, underscore; non-ASCII counts as a letter. */
 static bool
 is_var_start(char c)
@@ -85,7 +75,7 @@ is_var_start(char c)
 static bool
 is_var_char(char c)
 {
-	return is_var_start(c) || is_digit(c);
+	return is_var_start(c) || lex_is_digit(c);
 }
 
 /*
@@ -96,7 +86,7 @@ is_var_char(char c)
 static bool
 is_name_char(char c, bool in_filter)
 {
-	if (c == '\0' || c == '.' || c == '[' || c == ']' || is_space(c) ||
+	if (c == '\0' || c == '.' || c == '[' || c == ']' || lex_is_space(c) ||
 		(unsigned char) c < 0x20 || c == 0x7f)
 		return false;
 	if (in_filter && strchr("()<>=!&|,'\"", c) != NULL)
@@ -113,10 +103,11 @@ peek(const parser *p)
 static void
 skip_space(parser *p)
 {
-	while (is_space(p->text[p->pos]))
+	while (lex_is_space(p->text[p->pos]))
 		p->pos++;
 }
 
+/* Whether the text at the current position starts with s. */
 static bool
 at(const parser *p, const char *s)
 {
@@ -136,6 +127,7 @@ fail(parser *p, size_t offset, const char *message)
 	return false;
 }
 
+/* Records an unexpected character (or end of path) at the current position. */
 static bool
 fail_char(parser *p)
 {
@@ -149,6 +141,7 @@ fail_char(parser *p)
 	return false;
 }
 
+/* Counts one more level of nesting; fails past MAX_NESTING. */
 static bool
 enter(parser *p)
 {
@@ -160,18 +153,7 @@ enter(parser *p)
 
 /* ---- lexing: quoted names, integers, number literals ---- */
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
+/* The four hex digits at at_offset of a \u escape. */
 static bool
 read_hex4(parser *p, size_t at_offset, unsigned *out)
 {
@@ -180,13 +162,42 @@ read_hex4(parser *p, size_t at_offset, unsigned *out)
 
 	for (i = 0; i < 4; i++)
 	{
-		int			h = hex_value(p->text[at_offset + i]);
+		int			h = lex_hex_value(p->text[at_offset + i]);
 
 		if (h < 0)
 			return fail(p, at_offset - 2, "invalid \\u escape");
 		v = v * 16 + (unsigned) h;
 	}
 	*out = v;
+	return true;
+}
+
+/*
+ * The code point of the \uXXXX escape at p->pos (a surrogate pair's two
+ * escapes joined), within the string ending at end; p->pos moves past the
+ * second escape of a pair. \u0000 and unpaired surrogates are refused.
+ */
+static bool
+read_unicode_escape(parser *p, size_t end, unsigned *cp)
+{
+	unsigned	low;
+
+	if (p->pos + 6 > end || !read_hex4(p, p->pos + 2, cp))
+		return fail(p, p->pos, "invalid \\u escape");
+	if (*cp >= 0xDC00 && *cp <= 0xDFFF)
+		return fail(p, p->pos, "unpaired surrogate in \\u escape");
+	if (*cp >= 0xD800 && *cp <= 0xDBFF)
+	{
+		if (p->pos + 12 > end ||
+			p->text[p->pos + 6] != '\\' || p->text[p->pos + 7] != 'u' ||
+			!read_hex4(p, p->pos + 8, &low) ||
+			low < 0xDC00 || low > 0xDFFF)
+			return fail(p, p->pos, "unpaired surrogate in \\u escape");
+		*cp = 0x10000 + ((*cp - 0xD800) << 10) + (low - 0xDC00);
+		p->pos += 6;
+	}
+	if (*cp == 0)
+		return fail(p, p->pos, "\\u0000 is not allowed");
 	return true;
 }
 
@@ -218,6 +229,10 @@ closing_quote(parser *p, size_t *end)
 	return true;
 }
 
+/*
+ * A '...' or "..." string at p->pos into *out (malloc'd) with JSON's
+ * escapes decoded; \u0000 and unpaired surrogates are refused.
+ */
 static bool
 parse_quoted(parser *p, char **out)
 {
@@ -237,7 +252,6 @@ parse_quoted(parser *p, char **out)
 	{
 		char		c = p->text[p->pos];
 		unsigned	cp;
-		unsigned	low;
 
 		if (c != '\\')
 		{
@@ -270,33 +284,10 @@ parse_quoted(parser *p, char **out)
 				buf[len++] = '\t';
 				break;
 			case 'u':
-				if (p->pos + 6 > end || !read_hex4(p, p->pos + 2, &cp))
+				if (!read_unicode_escape(p, end, &cp))
 				{
 					free(buf);
-					return fail(p, p->pos, "invalid \\u escape");
-				}
-				if (cp >= 0xDC00 && cp <= 0xDFFF)
-				{
-					free(buf);
-					return fail(p, p->pos, "unpaired surrogate in \\u escape");
-				}
-				if (cp >= 0xD800 && cp <= 0xDBFF)
-				{
-					if (p->pos + 12 > end ||
-						p->text[p->pos + 6] != '\\' || p->text[p->pos + 7] != 'u' ||
-						!read_hex4(p, p->pos + 8, &low) ||
-						low < 0xDC00 || low > 0xDFFF)
-					{
-						free(buf);
-						return fail(p, p->pos, "unpaired surrogate in \\u escape");
-					}
-					cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-					p->pos += 6;
-				}
-				if (cp == 0)
-				{
-					free(buf);
-					return fail(p, p->pos, "\\u0000 is not allowed");
+					return false;
 				}
 				len += utf8_encode(buf + len, cp);
 				p->pos += 4;
@@ -385,9 +376,9 @@ parse_int(parser *p, int64_t *out)
 
 	if (peek(p) == '-')
 		p->pos++;
-	if (!is_digit(peek(p)))
+	if (!lex_is_digit(peek(p)))
 		return fail_char(p);
-	while (is_digit(peek(p)))
+	while (lex_is_digit(peek(p)))
 		p->pos++;
 	if (!digits_to_int64(p->text + start, p->pos - start, out))
 		return fail(p, start, "number out of range");
@@ -410,17 +401,17 @@ parse_number(parser *p, json_object **out)
 
 	if (peek(p) == '-')
 		p->pos++;
-	if (!is_digit(peek(p)))
+	if (!lex_is_digit(peek(p)))
 		return fail_char(p);
-	while (is_digit(peek(p)))
+	while (lex_is_digit(peek(p)))
 		p->pos++;
 	if (peek(p) == '.')
 	{
 		integral = false;
 		p->pos++;
-		if (!is_digit(peek(p)))
+		if (!lex_is_digit(peek(p)))
 			return fail_char(p);
-		while (is_digit(peek(p)))
+		while (lex_is_digit(peek(p)))
 			p->pos++;
 	}
 	if (peek(p) == 'e' || peek(p) == 'E')
@@ -429,9 +420,9 @@ parse_number(parser *p, json_object **out)
 		p->pos++;
 		if (peek(p) == '+' || peek(p) == '-')
 			p->pos++;
-		if (!is_digit(peek(p)))
+		if (!lex_is_digit(peek(p)))
 			return fail_char(p);
-		while (is_digit(peek(p)))
+		while (lex_is_digit(peek(p)))
 			p->pos++;
 	}
 	/* integers stay exact as far as json-c can hold them, then become doubles */
@@ -509,7 +500,7 @@ parse_bracket_names(parser *p, segment *seg)
 			break;
 		p->pos++;
 		skip_space(p);
-		if (peek(p) == '-' || is_digit(peek(p)))
+		if (peek(p) == '-' || lex_is_digit(peek(p)))
 			return fail(p, p->pos, "a union cannot mix names and indexes");
 		if (peek(p) == '\0')
 			return fail(p, p->pos, "unterminated bracket");
@@ -532,7 +523,7 @@ static bool
 parse_slice_part(parser *p, bool *has, int64_t *value)
 {
 	skip_space(p);
-	*has = peek(p) == '-' || is_digit(peek(p));
+	*has = peek(p) == '-' || lex_is_digit(peek(p));
 	return !*has || parse_int(p, value);
 }
 
@@ -610,6 +601,7 @@ parse_bracket_numbers(parser *p, segment *seg)
 	}
 }
 
+/* A [...] segment: names, indexes, a slice, a wildcard or a filter. */
 static bool
 parse_bracket(parser *p, segment *seg)
 {
@@ -641,7 +633,7 @@ parse_bracket(parser *p, segment *seg)
 		if (!parse_bracket_names(p, seg))
 			return false;
 	}
-	else if (c == '-' || c == ':' || is_digit(c))
+	else if (c == '-' || c == ':' || lex_is_digit(c))
 	{
 		if (!parse_bracket_numbers(p, seg))
 			return false;
@@ -699,6 +691,10 @@ parse_segments(parser *p, seglist *segs, bool in_filter)
 
 /* ---- parsing: filter expressions ---- */
 
+/*
+ * A new filter node of kind; NULL (and the parse failed) when out of
+ * memory.
+ */
 static expr *
 expr_new(parser *p, expr_kind kind)
 {
@@ -732,6 +728,7 @@ expr_add(parser *p, expr *e, expr *child)
 	return true;
 }
 
+/* Whether word stands at the current position as a whole word. */
 static bool
 keyword(const parser *p, const char *word)
 {
@@ -740,6 +737,10 @@ keyword(const parser *p, const char *word)
 	return strncmp(p->text + p->pos, word, n) == 0 && !is_var_char(p->text[p->pos + n]);
 }
 
+/*
+ * A filter operand: a path from @ or $, a string, number, true, false or
+ * null.
+ */
 static bool
 parse_operand(parser *p, operand *o)
 {
@@ -768,7 +769,7 @@ parse_operand(parser *p, operand *o)
 		free(s);
 		return o->literal != NULL || fail(p, p->pos, "out of memory");
 	}
-	if (c == '-' || is_digit(c))
+	if (c == '-' || lex_is_digit(c))
 		return parse_number(p, &o->literal);
 	if (keyword(p, "true") || keyword(p, "false"))
 	{
@@ -788,6 +789,7 @@ parse_operand(parser *p, operand *o)
 	return fail_char(p);
 }
 
+/* A comparison operator (==, !=, <, <=, >, >=) into *op. */
 static bool
 parse_cmp_op(parser *p, cmp_op *op)
 {
@@ -847,6 +849,10 @@ parse_comparison(parser *p)
 	return e;
 }
 
+/*
+ * A negation, a parenthesized expression, or a comparison or existence
+ * test.
+ */
 static expr *
 parse_unary(parser *p)
 {
@@ -938,6 +944,7 @@ parse_chain(parser *p, bool is_or)
 	return e;
 }
 
+/* A filter expression: operands joined by || and &&. */
 static expr *
 parse_or(parser *p)
 {
@@ -947,6 +954,10 @@ parse_or(parser *p)
 
 /* ---- compiling ---- */
 
+/*
+ * The error message for the parse's first error, quoting the path and,
+ * where useful, the offending character (malloc'd).
+ */
 static char *
 format_error(const char *text, const parser *p)
 {
@@ -980,6 +991,10 @@ asl_path_first_non_reference(const seglist *segs)
 	}
 	return NULL;
 }
+/*
+ * The path's root: $, $$ (the context) or $name (a variable), then its
+ * segments.
+ */
 static bool
 parse_root(parser *p, asl_path *path)
 {

@@ -29,6 +29,10 @@ typedef struct arn_parts
 	const char *resource;		/* everything after the fifth colon */
 } arn_parts;
 
+/*
+ * Whether s holds only letters and digits (digits only when digits_only) or
+ * characters of extra.
+ */
 static bool
 all_chars(const char *s, const char *extra, bool digits_only)
 {
@@ -47,6 +51,10 @@ all_chars(const char *s, const char *extra, bool digits_only)
 	return true;
 }
 
+/*
+ * Splits arn:partition:service:region:account:rest into p (pointing into a
+ * copy p owns); false with *why when it is not an ARN.
+ */
 static bool
 split_arn(const char *arn, arn_parts *p, const char **why)
 {

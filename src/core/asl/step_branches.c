@@ -361,6 +361,7 @@ fail:
 
 /* ---- the continuation ---- */
 
+/* Fails the state with a branch's or iteration's error and cause. */
 static void
 fail_with(step_ctx *c, const asl_result *r)
 {
@@ -371,6 +372,10 @@ fail_with(step_ctx *c, const asl_result *r)
 	step_error(c, &err);
 }
 
+/*
+ * Ends the state successfully with results as its result, through
+ * ResultSelector and ResultPath (or JSONata's Output).
+ */
 static void
 succeed_with(step_ctx *c, json_object *results)
 {
@@ -397,6 +402,10 @@ failed_item(const asl_result *r)
 	return o;
 }
 
+/*
+ * The array of results; failed items (tolerated) stand as their error
+ * objects.
+ */
 static json_object *
 collect(const asl_result *results, size_t n, asl_error *err)
 {
@@ -419,11 +428,30 @@ collect(const asl_result *results, size_t n, asl_error *err)
 	return arr;
 }
 
+/* Ends the state successfully with the results, in order, as its result. */
+static void
+succeed_with_results(step_ctx *c, const asl_result *results, size_t n)
+{
+	asl_error	err = {0};
+	json_object *arr = collect(results, n, &err);
+
+	if (arr == NULL)
+	{
+		step_fail(c, &err);
+		return;
+	}
+	succeed_with(c, arr);
+	json_object_put(arr);
+}
+
+/*
+ * Ends a Parallel state: the first failed branch fails it, else the
+ * branches' outputs in order are its result.
+ */
 static void
 parallel_done(step_ctx *c, const asl_result *results, size_t n)
 {
 	asl_error	err = {0};
-	json_object *arr;
 
 	for (size_t i = 0; i < n; i++)
 		if (results[i].failed)
@@ -438,14 +466,7 @@ parallel_done(step_ctx *c, const asl_result *results, size_t n)
 		step_fail(c, &err);
 		return;
 	}
-	arr = collect(results, n, &err);
-	if (arr == NULL)
-	{
-		step_fail(c, &err);
-		return;
-	}
-	succeed_with(c, arr);
-	json_object_put(arr);
+	succeed_with_results(c, results, n);
 }
 
 /* True when failures of n items go beyond what the Map tolerates. */
@@ -461,6 +482,10 @@ exceeds(const asl_branches *b, size_t failures, size_t n)
 	return false;
 }
 
+/*
+ * Ends a Map state: failures beyond the tolerated count or percentage fail
+ * it, else the iterations' outputs are its result.
+ */
 static void
 map_done(step_ctx *c, const asl_result *results, size_t n)
 {
@@ -469,7 +494,6 @@ map_done(step_ctx *c, const asl_result *results, size_t n)
 	asl_error	err = {0};
 	size_t		failures = 0;
 	const asl_result *first = NULL;
-	json_object *arr;
 
 	for (size_t i = 0; i < n; i++)
 		if (results[i].failed)
@@ -509,14 +533,7 @@ map_done(step_ctx *c, const asl_result *results, size_t n)
 			return;
 		}
 	}
-	arr = collect(results, n, &err);
-	if (arr == NULL)
-	{
-		step_fail(c, &err);
-		return;
-	}
-	succeed_with(c, arr);
-	json_object_put(arr);
+	succeed_with_results(c, results, n);
 }
 
 void

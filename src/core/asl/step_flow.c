@@ -22,28 +22,12 @@
 #include "events.h"
 #include "retry.h"
 
-/*
- * Evaluates tpl with $ = dollar against the variables of state entry.
- * *vars: the variables after the assignment (a new object; without tpl, the
- * entry variables); *assigned: the values assigned (NULL without tpl).
- */
-static bool
-eval_assign(step_ctx *c, const asl_template *tpl, json_object *dollar,
-			json_object **vars, json_object **assigned, asl_error *err)
+bool
+step_assign_values(step_ctx *c, json_object *values, json_object **vars,
+				   json_object **assigned, asl_error *err)
 {
-	asl_scope	s = step_scope(c, dollar);
-	json_object *values = NULL;
 	json_object *nv;
 
-	*vars = NULL;
-	*assigned = NULL;
-	if (tpl == NULL)
-	{
-		*vars = json_object_get(c->pos->variables);
-		return true;
-	}
-	if (!asl_template_eval(tpl, &s, &values, err))
-		return false;
 	if (!json_object_is_type(values, json_type_object))
 	{
 		json_object_put(values);
@@ -78,6 +62,30 @@ eval_assign(step_ctx *c, const asl_template *tpl, json_object *dollar,
 	*vars = nv;
 	*assigned = values;
 	return true;
+}
+
+/*
+ * Evaluates tpl with $ = dollar against the variables of state entry.
+ * *vars: the variables after the assignment (a new object; without tpl, the
+ * entry variables); *assigned: the values assigned (NULL without tpl).
+ */
+static bool
+eval_assign(step_ctx *c, const asl_template *tpl, json_object *dollar,
+			json_object **vars, json_object **assigned, asl_error *err)
+{
+	asl_scope	s = step_scope(c, dollar);
+	json_object *values = NULL;
+
+	*vars = NULL;
+	*assigned = NULL;
+	if (tpl == NULL)
+	{
+		*vars = json_object_get(c->pos->variables);
+		return true;
+	}
+	if (!asl_template_eval(tpl, &s, &values, err))
+		return false;
+	return step_assign_values(c, values, vars, assigned, err);
 }
 
 /* Sets the outcome: kind, next, output and variables (references taken), and the exit event. */
@@ -179,6 +187,7 @@ step_pass_through(step_ctx *c, json_object *effective, const asl_template *tpl,
 
 /* ---- errors ---- */
 
+/* Attempts made so far under retrier i (capped, 0 when unknown). */
 static int64_t
 attempt_at(json_object *attempts, size_t i)
 {
@@ -207,6 +216,10 @@ step_inspect_error(step_ctx *c, const char *key, int64_t index, double backoff)
 	json_object_put(d);
 }
 
+/*
+ * Schedules another attempt under retrier i after its delay, counting it in
+ * the position's attempts.
+ */
 static void
 retry(step_ctx *c, size_t i, int64_t attempt, asl_error *err)
 {
@@ -261,6 +274,7 @@ error_output(const asl_error *err)
 	return o;
 }
 
+/* Hands the error to catcher i: its ResultPath (or Assign) and transition. */
 static void
 catch_error(step_ctx *c, size_t i, asl_error *err)
 {

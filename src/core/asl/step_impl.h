@@ -77,6 +77,15 @@ void		step_pass_through(step_ctx *c, json_object *effective, const asl_template 
 void		step_transition(step_ctx *c, asl_outcome_kind kind, const char *next,
 							json_object *output, json_object *vars, json_object *assigned);
 
+/*
+ * Assigns values (an object, taken) over the variables of state entry, in
+ * either query language: *vars becomes the new variables, *assigned the
+ * values. False (values put) when they are no object, exceed the payload
+ * quota, or memory runs out.
+ */
+bool		step_assign_values(step_ctx *c, json_object *values, json_object **vars,
+							   json_object **assigned, asl_error *err);
+
 /* A state whose QueryLanguage is JSONata (step_jsonata.c). */
 void		step_jsonata(step_ctx *c);
 /* An evaluation error of a JSONata state: located, then Retry/Catch. */

@@ -96,7 +96,6 @@ eval_assign(step_ctx *c, const asl_jvalue *assign, json_object *bindings,
 			json_object **vars, json_object **assigned, asl_error *err)
 {
 	json_object *values = NULL;
-	json_object *nv;
 
 	*vars = NULL;
 	*assigned = NULL;
@@ -107,31 +106,7 @@ eval_assign(step_ctx *c, const asl_jvalue *assign, json_object *bindings,
 	}
 	if (!asl_jvalue_eval(assign, bindings, &values, err))
 		return false;
-	if (!asl_check_size(values, c->limit, c->st->name, err))
-	{
-		json_object_put(values);
-		return false;
-	}
-	nv = asl_scope_enter(c->pos->variables);
-	if (nv == NULL)
-	{
-		json_object_put(values);
-		return asl_error_set(err, ASL_ERR_RUNTIME, "out of memory"), false;
-	}
-	{
-		json_object_object_foreach(values, key, val)
-		{
-			if (!asl_json_add(nv, key, json_object_get(val)))
-			{
-				json_object_put(nv);
-				json_object_put(values);
-				return asl_error_set(err, ASL_ERR_RUNTIME, "out of memory"), false;
-			}
-		}
-	}
-	*vars = nv;
-	*assigned = values;
-	return true;
+	return step_assign_values(c, values, vars, assigned, err);
 }
 
 /*
@@ -168,6 +143,7 @@ fail:
 	step_jsonata_error(c, &err);
 }
 
+/* finish_with without a default output. */
 static void
 finish(step_ctx *c, json_object *bindings, const asl_jvalue *assign, const asl_jvalue *output_v,
 	   asl_outcome_kind kind, const char *next)
@@ -197,6 +173,10 @@ step_jsonata_finish(step_ctx *c, json_object *result)
 	json_object_put(bindings);
 }
 
+/*
+ * A JSONata Choice state: the first rule whose Condition is true, else
+ * Default, else States.NoChoiceMatched.
+ */
 static void
 choice(step_ctx *c, json_object *bindings)
 {

@@ -50,6 +50,10 @@ number(const asl_jvalue *jv, json_object *bindings, bool integer, double dflt, d
 	return true;
 }
 
+/*
+ * The Map's ToleratedFailureCount and ToleratedFailurePercentage, evaluated
+ * into b.
+ */
 static bool
 tolerance(step_ctx *c, json_object *bindings, asl_branches *b, asl_error *err)
 {

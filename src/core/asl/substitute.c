@@ -26,6 +26,7 @@ typedef struct subst_ctx
 	bool		ok;
 } subst_ctx;
 
+/* A character of a ${name} placeholder. */
 static bool
 name_char(char c)
 {
@@ -126,6 +127,7 @@ substitute_text(subst_ctx *c, const char *s, size_t len, const char *pointer, as
 	return !out->oom;
 }
 
+/* Records out of memory at pointer. */
 static void
 oom(subst_ctx *c, const char *pointer)
 {
@@ -169,6 +171,7 @@ copy_members(subst_ctx *c, json_object *v, json_object *obj, const char *pointer
 	}
 }
 
+/* A copy of the object with its members substituted. */
 static json_object *
 walk_object(subst_ctx *c, json_object *v, const char *pointer, int depth)
 {
@@ -181,6 +184,10 @@ walk_object(subst_ctx *c, json_object *v, const char *pointer, int depth)
 	return obj;
 }
 
+/*
+ * A copy of v with the placeholders substituted, at most
+ * MAX_SUBSTITUTE_DEPTH deep; NULL on error (reported).
+ */
 static json_object *
 walk(subst_ctx *c, json_object *v, const char *pointer, int depth)
 {

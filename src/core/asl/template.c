@@ -66,6 +66,7 @@ report(compile_ctx *c, asl_severity sev, const char *code, const char *pointer,
 	   const char *fmt,...)
 			__attribute__((format(printf, 5, 6)));
 
+/* Adds a diagnostic; an error makes the compilation fail. */
 static void
 report(compile_ctx *c, asl_severity sev, const char *code, const char *pointer,
 	   const char *fmt,...)
@@ -150,6 +151,7 @@ asl_template_free(asl_template *t)
 	free(t);
 }
 
+/* A new template node of kind; NULL (reported) when out of memory. */
 static asl_template *
 new_node(compile_ctx *c, node_kind kind, const char *pointer)
 {
@@ -210,6 +212,10 @@ compile_dynamic(compile_ctx *c, const char *key, json_object *val, const char *p
 
 static asl_template *compile_node(compile_ctx *c, json_object *v, const char *pointer, int depth);
 
+/*
+ * Compiles one member: a "key.$" member becomes a path, intrinsic call or
+ * context reference under key; others are templates.
+ */
 static void
 compile_member(compile_ctx *c, json_object *obj, const char *key, json_object *val,
 			   const char *pointer, int depth, member *m)
@@ -244,6 +250,7 @@ compile_member(compile_ctx *c, json_object *obj, const char *key, json_object *v
 	free(at);
 }
 
+/* Compiles an object's members into t. */
 static void
 compile_object(compile_ctx *c, asl_template *t, json_object *v, const char *pointer, int depth)
 {
@@ -269,6 +276,7 @@ compile_object(compile_ctx *c, asl_template *t, json_object *v, const char *poin
 	}
 }
 
+/* Compiles an array's elements into t. */
 static void
 compile_array(compile_ctx *c, asl_template *t, json_object *v, const char *pointer, int depth)
 {
@@ -310,6 +318,11 @@ all_literal(const asl_template *t)
 	return true;
 }
 
+/*
+ * Compiles v into a template: literal where nothing is evaluated, else a
+ * tree of objects, arrays and evaluated members, at most MAX_TEMPLATE_DEPTH
+ * deep.
+ */
 static asl_template *
 compile_node(compile_ctx *c, json_object *v, const char *pointer, int depth)
 {
@@ -444,6 +457,7 @@ asl_field_path_not_found(const asl_path *path, const char *field, const asl_scop
 static bool eval_node(const asl_template *t, const asl_scope *scope, json_object **out,
 					  asl_error *err);
 
+/* Evaluates an object template into a new object. */
 static bool
 eval_object(const asl_template *t, const asl_scope *scope, json_object **out, asl_error *err)
 {
@@ -471,6 +485,7 @@ eval_object(const asl_template *t, const asl_scope *scope, json_object **out, as
 	return true;
 }
 
+/* Evaluates an array template into a new array. */
 static bool
 eval_array(const asl_template *t, const asl_scope *scope, json_object **out, asl_error *err)
 {
@@ -498,6 +513,7 @@ eval_array(const asl_template *t, const asl_scope *scope, json_object **out, asl
 	return true;
 }
 
+/* Evaluates template t against the scope into *out (a new reference). */
 static bool
 eval_node(const asl_template *t, const asl_scope *scope, json_object **out, asl_error *err)
 {

@@ -68,6 +68,7 @@ typedef struct cparser
 static cond *parse_or(cparser *cp);
 static operand *parse_operand(cparser *cp);
 
+/* Frees a condition tree and its operands. */
 static void
 cond_free(cond *c)
 {
@@ -92,6 +93,7 @@ ddb_condition_free(ddb_condition *cond)
 	free(cond);
 }
 
+/* A new condition node of kind; NULL when out of memory. */
 static cond *
 cond_new(cond_kind kind)
 {
@@ -102,6 +104,10 @@ cond_new(cond_kind kind)
 	return c;
 }
 
+/*
+ * Appends operand o to c (taking it); false when o is NULL or memory runs
+ * out.
+ */
 static bool
 cond_add(cparser *cp, cond *c, operand *o)
 {
@@ -132,6 +138,10 @@ static_type(const operand *o)
 	return operand_literal_type(o);
 }
 
+/*
+ * The condition function called name (attribute_exists, begins_with, …), or
+ * F_UNKNOWN.
+ */
 static func_kind
 func_of(const char *name)
 {
@@ -155,6 +165,10 @@ check_misused(cparser *cp, operand *const *ops, size_t n)
 						"The function is not allowed to be used this way in an expression; function: %s", ops[i]->name);
 }
 
+/*
+ * Reports a comparison whose operands are one path twice, as DynamoDB
+ * refuses it.
+ */
 static void
 check_distinct(cparser *cp, const char *op, operand *const *ops, size_t n)
 {
@@ -175,6 +189,10 @@ check_distinct(cparser *cp, const char *op, operand *const *ops, size_t n)
 		}
 }
 
+/*
+ * Reports an ordering comparison of a literal that is no number, string or
+ * binary.
+ */
 static void
 check_orderable(cparser *cp, const char *op, operand *const *ops, size_t n)
 {
@@ -204,6 +222,10 @@ show_bound(json_object *v)
 	return out;
 }
 
+/*
+ * Reports BETWEEN literal bounds of different types, or a lower bound above
+ * the upper one.
+ */
 static void
 check_between(cparser *cp, cond *c)
 {
@@ -323,6 +345,10 @@ parse_inner_operand(parser *p)
 	return parse_operand((cparser *) p);
 }
 
+/*
+ * An operand: a path, a :placeholder value, a function call (size), or one
+ * in parentheses (redundant ones reported).
+ */
 static operand *
 parse_operand(cparser *cp)
 {
@@ -352,6 +378,7 @@ parse_operand(cparser *cp)
 	return parse_path_operand(p, keywords);
 }
 
+/* Whether token t is a comparator (=, <>, <, <=, >, >=); sets *op. */
 static bool
 comparator_at(cparser *cp, const token *t, cmp_op *op)
 {
@@ -492,6 +519,7 @@ fail:
 	return NULL;
 }
 
+/* Whether token t continues an operand into a comparison, BETWEEN or IN. */
 static bool
 operator_token(cparser *cp, const token *t)
 {
@@ -500,6 +528,10 @@ operator_token(cparser *cp, const token *t)
 	return comparator_at(cp, t, &op) || tok_is_keyword(&cp->p, t, "BETWEEN") || tok_is_keyword(&cp->p, t, "IN");
 }
 
+/*
+ * A parenthesized condition, a function call, or a comparison, BETWEEN or
+ * IN.
+ */
 static cond *
 parse_primary(cparser *cp)
 {
@@ -531,6 +563,7 @@ parse_primary(cparser *cp)
 	return parse_predicate(cp);
 }
 
+/* NOT before a condition, or a primary one. */
 static cond *
 parse_not(cparser *cp)
 {
@@ -700,6 +733,10 @@ resolve(const operand *o, json_object *item, json_object **owned)
 	}
 }
 
+/*
+ * Whether a op b holds for two typed values; ordering holds only between
+ * values of the same N, S or B type.
+ */
 static bool
 compare(cmp_op op, json_object *a, json_object *b)
 {
@@ -719,6 +756,10 @@ compare(cmp_op op, json_object *a, json_object *b)
 	}
 }
 
+/*
+ * Evaluates a function condition (attribute_exists, attribute_not_exists,
+ * attribute_type, begins_with, contains) against item.
+ */
 static bool
 eval_func(const cond *c, json_object *item)
 {
@@ -753,6 +794,7 @@ eval_func(const cond *c, json_object *item)
 	return result;
 }
 
+/* Whether condition c holds for item (NULL: no item). */
 static bool
 eval(const cond *c, json_object *item)
 {

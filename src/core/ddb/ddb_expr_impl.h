@@ -105,10 +105,8 @@ void		parser_release(parser *p);
 char	   *parser_message(parser *p);
 
 const token *peek(const parser *p);
-const token *peek_at(const parser *p, size_t ahead);
 bool		tok_is(const parser *p, const token *t, const char *text);
 bool		tok_is_keyword(const parser *p, const token *t, const char *word);
-char	   *tok_text(const parser *p, const token *t);
 /* Records a syntax error at the current token; returns false for chaining. */
 bool		syntax_error(parser *p);
 void		problem_set(parser *p, problem which, const char *fmt,...) __attribute__((format(printf, 3, 4)));
@@ -119,8 +117,6 @@ void		leave(parser *p);
 
 /* Parses a document path; keywords is a NULL-terminated list of words that may not name an attribute. */
 bool		parse_path(parser *p, ddb_path *out, const char *const *keywords);
-/* Resolves the :placeholder at the current token and advances; NULL (and a problem) when undefined. */
-json_object *take_value(parser *p);
 
 void		path_release(ddb_path *path);
 bool		paths_equal(const ddb_path *a, const ddb_path *b);

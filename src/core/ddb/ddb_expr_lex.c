@@ -13,12 +13,14 @@
 
 #include "utf8.h"
 
+/* A character of an attribute name or keyword. */
 static bool
 is_name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+/* Appends a token; false when out of memory. */
 static bool
 push(token **toks, size_t *n, size_t *cap, tok_kind kind, size_t start, size_t len)
 {

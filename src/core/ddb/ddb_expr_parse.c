@@ -34,6 +34,10 @@ static const problem projection_order[] = {
 static char *
 prefixed(expr_kind kind, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * "Invalid <kind>Expression: " + the formatted message (malloc'd),
+ * DynamoDB's prefix.
+ */
 static char *
 prefixed(expr_kind kind, const char *fmt,...)
 {
@@ -134,7 +138,11 @@ peek(const parser *p)
 	return &p->toks[p->pos];
 }
 
-const token *
+/*
+ * The token ahead tokens after the current one (the end token past the
+ * end).
+ */
+static const token *
 peek_at(const parser *p, size_t ahead)
 {
 	size_t		i = p->pos + ahead;
@@ -158,7 +166,8 @@ tok_is_keyword(const parser *p, const token *t, const char *word)
 	return t->kind == TOK_IDENT && t->len == n && strncasecmp(p->text + t->start, word, n) == 0;
 }
 
-char *
+/* The text of token t (malloc'd). */
+static char *
 tok_text(const parser *p, const token *t)
 {
 	return strndup(p->text + t->start, t->len);
@@ -221,6 +230,10 @@ leave(parser *p)
 	p->depth--;
 }
 
+/*
+ * Notes that the expression uses placeholder, for the unused-placeholder
+ * check.
+ */
 static void
 mark_used(parser *p, const char *placeholder)
 {
@@ -230,7 +243,11 @@ mark_used(parser *p, const char *placeholder)
 		p->oom = true;
 }
 
-json_object *
+/*
+ * Resolves the :placeholder at the current token and advances; NULL (and a
+ * problem) when undefined.
+ */
+static json_object *
 take_value(parser *p)
 {
 	const token *t = peek(p);
@@ -311,6 +328,7 @@ take_name(parser *p, ddb_path *path, const char *const *keywords)
 	return true;
 }
 
+/* A [n] list index into path's next element. */
 static bool
 take_index(parser *p, ddb_path *path)
 {
@@ -649,6 +667,10 @@ ddb_placeholders_release(ddb_placeholders *ph)
 	ph->used = NULL;
 }
 
+/*
+ * DynamoDB's message naming the placeholders defined in field but used by
+ * no expression; NULL when all are used.
+ */
 static char *
 unused_keys(json_object *defined, json_object *used, const char *field)
 {

@@ -99,6 +99,7 @@ project_one(json_object *result, const ddb_path *path, json_object *value)
 	return true;
 }
 
+/* qsort order of list indexes written as decimal strings. */
 static int
 compare_index_keys(const void *a, const void *b)
 {

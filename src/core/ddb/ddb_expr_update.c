@@ -84,6 +84,10 @@ ddb_update_path(const ddb_update *update, size_t i)
 
 /* ---- parsing ---- */
 
+/*
+ * Checks a function in an update: if_not_exists or list_append, with its
+ * arguments.
+ */
 static void
 check_call(parser *p, const operand *call)
 {
@@ -179,6 +183,7 @@ parse_value(parser *p)
 	return sum;
 }
 
+/* DynamoDB's long name of a type (S: STRING, …) for messages. */
 static const char *
 long_type_name(const char *t)
 {
@@ -194,6 +199,7 @@ long_type_name(const char *t)
 	return NULL;
 }
 
+/* One action of a SET, REMOVE, ADD or DELETE clause into a. */
 static bool
 parse_action(parser *p, clause kind, action *a)
 {
@@ -312,16 +318,7 @@ ddb_update_parse(const char *text, ddb_placeholders *ph, char **message)
 
 /* ---- applying ---- */
 
-static json_object *
-copy_value(json_object *v)
-{
-	json_object *out = NULL;
-
-	if (v == NULL || json_object_deep_copy(v, &out, NULL) != 0)
-		return NULL;
-	return out;
-}
-
+/* The typed value {"N": n}. */
 static json_object *
 typed_number(const ddb_number *n)
 {
@@ -334,6 +331,7 @@ typed_number(const ddb_number *n)
 	return out;
 }
 
+/* v as a number when it is an N value. */
 static bool
 parse_n(json_object *v, ddb_number *n)
 {
@@ -358,14 +356,14 @@ eval_value(const operand *o, json_object *item, char **message)
 				*message = strdup(MSG_MISSING);
 				return NULL;
 			}
-			return copy_value(a);
+			return ddb_value_copy(a);
 		case OPD_VALUE:
-			return copy_value(o->value);
+			return ddb_value_copy(o->value);
 		case OPD_CALL:
 			if (strcmp(o->name, "if_not_exists") == 0)
 			{
 				a = ddb_path_get(&o->args[0]->path, item);
-				return a != NULL ? copy_value(a) : eval_value(o->args[1], item, message);
+				return a != NULL ? ddb_value_copy(a) : eval_value(o->args[1], item, message);
 			}
 			/* list_append */
 			a = eval_value(o->args[0], item, message);
@@ -450,6 +448,7 @@ parent_of(const ddb_path *path, json_object *item)
 	return ddb_value_payload(v);
 }
 
+/* The member or element e names in parent, or NULL. */
 static json_object *
 slot_get(json_object *parent, const ddb_path_elem *e)
 {
@@ -473,6 +472,7 @@ slot_put(json_object *parent, const ddb_path_elem *e, json_object *value)
 		json_object_array_add(parent, value);
 }
 
+/* Removes the member or element e names from parent, if there. */
 static void
 slot_remove(json_object *parent, const ddb_path_elem *e)
 {
@@ -482,6 +482,7 @@ slot_remove(json_object *parent, const ddb_path_elem *e)
 		json_object_array_del_idx(parent, (size_t) e->index, 1);
 }
 
+/* The last element of the action's path, the one it writes. */
 static const ddb_path_elem *
 last_of(const action *a)
 {
@@ -531,7 +532,7 @@ apply_add(json_object *parent, const action *a, char **message)
 		return false;
 	if (existing == NULL)
 	{
-		slot_put(parent, last_of(a), copy_value(value));
+		slot_put(parent, last_of(a), ddb_value_copy(value));
 		return true;
 	}
 	t = ddb_value_type(existing);

@@ -288,6 +288,7 @@ spread(const ddb_number *n, int base, unsigned char *wide)
 		wide[end - n->ndigits + i] = (unsigned char) (n->digits[i] - '0');
 }
 
+/* a + b (a - b when b_negative) at DynamoDB's 38 digits of precision. */
 static ddb_number_status
 add_signed(const ddb_number *a, const ddb_number *b, bool b_negative, ddb_number *out)
 {

@@ -149,6 +149,10 @@ typedef struct expressions
 	const char *projection;
 } expressions;
 
+/*
+ * Reads the request's ConditionExpression, UpdateExpression and
+ * ProjectionExpression; a message when one is no string.
+ */
 static char *
 read_expressions(json_object *params, expressions *e)
 {
@@ -242,6 +246,10 @@ check_request_shape(ddb_request *req, json_object *params)
 	return parse_expressions(req, params);
 }
 
+/*
+ * Checks the request's shape, then its Item or Key against the table's key
+ * names; a message (malloc'd) or NULL.
+ */
 static char *
 check_request(ddb_request *req, json_object *params)
 {

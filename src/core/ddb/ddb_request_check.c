@@ -52,6 +52,7 @@ static const member members[] = {
 static char *
 message(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 
+/* A formatted message (malloc'd). */
 static char *
 message(const char *fmt,...)
 {
@@ -224,6 +225,7 @@ ddb_check_values(json_object *params, json_object **out)
 	return NULL;
 }
 
+/* Whether name is one of the table's key attributes. */
 static bool
 is_key_name(const char *name, char *const *key_names, size_t n_keys)
 {

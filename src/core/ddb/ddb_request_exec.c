@@ -13,16 +13,6 @@
 #define MSG_PUT_SIZE	"Item size has exceeded the maximum allowed size"
 #define MSG_UPDATE_SIZE	"Item size to update has exceeded the maximum allowed size"
 
-static json_object *
-copy_of(json_object *v)
-{
-	json_object *out = NULL;
-
-	if (v == NULL || json_object_deep_copy(v, &out, NULL) != 0)
-		return NULL;
-	return out;
-}
-
 /* {} or {member: attributes}; attributes (taken) NULL or empty means {}. */
 static json_object *
 response(const char *member, json_object *attributes, bool keep_empty)
@@ -59,6 +49,7 @@ updated_paths(const ddb_update *update, json_object *item)
 	return out;
 }
 
+/* Sets err to name with msg (taken; NULL means out of memory); returns -1. */
 static int
 fail(asl_error *err, const char *name, char *msg)
 {
@@ -67,6 +58,7 @@ fail(asl_error *err, const char *name, char *msg)
 	return -1;
 }
 
+/* GetItem: the current item, projected. */
 static int
 run_get(const ddb_request *req, json_object *current, ddb_result *out)
 {
@@ -80,12 +72,16 @@ run_get(const ddb_request *req, json_object *current, ddb_result *out)
 	return out->response ? 0 : -1;
 }
 
+/*
+ * PutItem: the new item (within DynamoDB's item size), and the old one when
+ * ReturnValues asks.
+ */
 static int
 run_put(const ddb_request *req, json_object *current, ddb_result *out, asl_error *err)
 {
 	if (ddb_item_size(req->item) > DDB_MAX_ITEM_SIZE)
 		return fail(err, DDB_ERR_VALIDATION, strdup(MSG_PUT_SIZE));
-	out->new_item = copy_of(req->item);
+	out->new_item = ddb_value_copy(req->item);
 	out->response = response("Attributes",
 							 req->return_values == DDB_RETURN_ALL_OLD ? json_object_get(current) : NULL, false);
 	if (out->new_item == NULL || out->response == NULL)
@@ -94,6 +90,7 @@ run_put(const ddb_request *req, json_object *current, ddb_result *out, asl_error
 	return 0;
 }
 
+/* DeleteItem: deletes the current item, returned when ReturnValues asks. */
 static int
 run_delete(const ddb_request *req, json_object *current, ddb_result *out)
 {
@@ -117,10 +114,14 @@ still_valid(json_object *item, char **msg)
 	return checked != NULL;
 }
 
+/*
+ * UpdateItem: applies the update to the current item (or a new one of the
+ * key) and returns the attributes ReturnValues asks for.
+ */
 static int
 run_update(const ddb_request *req, json_object *current, ddb_result *out, asl_error *err)
 {
-	json_object *item = copy_of(current != NULL ? current : req->key);
+	json_object *item = ddb_value_copy(current != NULL ? current : req->key);
 	json_object *attributes = NULL;
 	char	   *msg = NULL;
 
@@ -152,7 +153,7 @@ run_update(const ddb_request *req, json_object *current, ddb_result *out, asl_er
 			attributes = updated_paths(req->update, current);
 			break;
 		case DDB_RETURN_ALL_NEW:
-			attributes = copy_of(item);
+			attributes = ddb_value_copy(item);
 			break;
 		case DDB_RETURN_UPDATED_NEW:
 			attributes = updated_paths(req->update, item);

@@ -81,6 +81,7 @@ static const char *const reserved[] = {
 	"WRITE", "YEAR", "ZONE"
 };
 
+/* bsearch order of the reserved words. */
 static int
 compare_word(const void *key, const void *elem)
 {

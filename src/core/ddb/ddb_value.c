@@ -114,6 +114,7 @@ static json_object *check_value(checker *c, json_object *v, int level);
 static void
 fail(checker *c, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 
+/* Records the first problem only, at the current location. */
 static void
 fail(checker *c, const char *fmt,...)
 {
@@ -197,6 +198,7 @@ check_nested(checker *c, json_object *v, int level, const char *sep, const char 
 	return cv;
 }
 
+/* An S payload: a JSON string. */
 static json_object *
 check_string(checker *c, json_object *v)
 {
@@ -208,6 +210,10 @@ check_string(checker *c, json_object *v)
 	return json_object_new_string_len(json_object_get_string(v), json_object_get_string_len(v));
 }
 
+/*
+ * An N payload: a string DynamoDB reads as a number, kept in its normalized
+ * form.
+ */
 static json_object *
 check_number(checker *c, json_object *v)
 {
@@ -231,6 +237,7 @@ check_number(checker *c, json_object *v)
 	return json_object_new_string(buf);
 }
 
+/* A B payload: a string of strict base64. */
 static json_object *
 check_binary(checker *c, json_object *v)
 {
@@ -292,6 +299,7 @@ check_boolean(checker *c, json_object *v, bool *out)
 	return false;
 }
 
+/* qsort order of JSON strings, byte-wise. */
 static int
 compare_strings(const void *a, const void *b)
 {
@@ -330,6 +338,7 @@ render_set(json_object *set)
 	return b.data;
 }
 
+/* Whether a set's strings hold the same text twice. */
 static bool
 has_duplicates(json_object *set)
 {
@@ -352,6 +361,10 @@ has_duplicates(json_object *set)
 	return dup;
 }
 
+/*
+ * An SS, NS or BS payload: a non-empty array of distinct elements of the
+ * set's type.
+ */
 static json_object *
 check_set(checker *c, json_object *v, ddb_type type)
 {
@@ -409,6 +422,7 @@ check_set(checker *c, json_object *v, ddb_type type)
 	return out;
 }
 
+/* An M payload: an object of typed values, one level deeper. */
 static json_object *
 check_map(checker *c, json_object *v, int level)
 {
@@ -435,6 +449,7 @@ check_map(checker *c, json_object *v, int level)
 	return out;
 }
 
+/* An L payload: an array of typed values, one level deeper. */
 static json_object *
 check_list(checker *c, json_object *v, int level)
 {
@@ -465,6 +480,11 @@ check_list(checker *c, json_object *v, int level)
 	return out;
 }
 
+/*
+ * A typed value: an object with exactly one known type key and a payload
+ * that type accepts, at most DDB_MAX_NESTING levels deep; the checked copy,
+ * or NULL.
+ */
 static json_object *
 check_value(checker *c, json_object *v, int level)
 {
@@ -551,6 +571,10 @@ check_value(checker *c, json_object *v, int level)
 	return out;
 }
 
+/*
+ * Returns result, or on failure NULL with the checker's message and
+ * location handed to the caller.
+ */
 static json_object *
 finish_check(checker *c, json_object *result, char **message, char **where)
 {

@@ -68,6 +68,9 @@ bool		ddb_base64_decode(const char *text, size_t text_len, unsigned char **out, 
 
 /* ---- operations on checked values (ddb_value_ops.c) ---- */
 
+/* A deep copy of v (a new reference); NULL when v is NULL or memory runs out. */
+json_object *ddb_value_copy(json_object *v);
+
 /* Same type and same value: numbers numerically, sets as sets. NULL (absent) is never equal. */
 bool		ddb_value_equal(json_object *a, json_object *b);
 

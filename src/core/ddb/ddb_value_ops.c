@@ -12,6 +12,17 @@
 
 #include "ddb_number.h"
 
+json_object *
+ddb_value_copy(json_object *v)
+{
+	json_object *out = NULL;
+
+	if (v == NULL || json_object_deep_copy(v, &out, NULL) != 0)
+		return NULL;
+	return out;
+}
+
+/* Whether two JSON strings hold the same bytes. */
 static bool
 same_text(json_object *a, json_object *b)
 {
@@ -21,6 +32,7 @@ same_text(json_object *a, json_object *b)
 		memcmp(json_object_get_string(a), json_object_get_string(b), (size_t) la) == 0;
 }
 
+/* qsort order of JSON strings, byte-wise. */
 static int
 compare_texts(const void *pa, const void *pb)
 {
@@ -33,6 +45,7 @@ compare_texts(const void *pa, const void *pb)
 	return r != 0 ? r : (la > lb) - (la < lb);
 }
 
+/* Whether two N payloads are the same number (1 and 1.0 are). */
 static bool
 numbers_equal(json_object *a, json_object *b)
 {
@@ -158,6 +171,7 @@ decode_both(json_object *pa, json_object *pb, unsigned char **a, size_t *la, uns
 	return true;
 }
 
+/* Byte-wise order, the shorter first on a common prefix. */
 static int
 compare_bytes(const unsigned char *a, size_t la, const unsigned char *b, size_t lb)
 {
@@ -254,6 +268,7 @@ ddb_value_size(json_object *v, long *size)
 	}
 }
 
+/* Whether set holds element (numbers compared as numbers when numeric). */
 static bool
 set_has(json_object *set, json_object *element, bool numeric)
 {
@@ -358,6 +373,10 @@ ddb_value_begins_with(json_object *v, json_object *prefix)
 
 /* ---- sizes, as the DynamoDB developer guide counts them ---- */
 
+/*
+ * Bytes DynamoDB counts for a number: one per two significant digits, plus
+ * one.
+ */
 static size_t
 number_size(json_object *payload)
 {
@@ -368,6 +387,7 @@ number_size(json_object *payload)
 	return (size_t) (n.ndigits + 1) / 2 + 1;
 }
 
+/* Bytes DynamoDB counts for a typed value towards the item size limit. */
 static size_t
 value_size(json_object *v)
 {

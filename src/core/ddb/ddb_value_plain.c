@@ -32,6 +32,7 @@ plain_number(const char *text)
 
 static bool to_plain(json_object *v, json_object **out, int level);
 
+/* A set or list payload as a plain JSON array. */
 static bool
 array_to_plain(json_object *payload, ddb_type type, json_object **out, int level)
 {
@@ -71,6 +72,10 @@ array_to_plain(json_object *payload, ddb_type type, json_object **out, int level
 	return true;
 }
 
+/*
+ * A typed value as plain JSON (numbers as numbers, sets and lists as
+ * arrays, maps as objects), at most DDB_MAX_NESTING + 1 levels deep.
+ */
 static bool
 to_plain(json_object *v, json_object **out, int level)
 {
@@ -137,6 +142,7 @@ ddb_value_to_plain(json_object *v, json_object **out)
 	return to_plain(v, out, 0);
 }
 
+/* The typed value {type: payload} (taking payload); NULL when payload is. */
 static json_object *
 typed(const char *type, json_object *payload)
 {
@@ -154,6 +160,10 @@ typed(const char *type, json_object *payload)
 	return obj;
 }
 
+/*
+ * Plain JSON as a typed value (numbers N, strings S, booleans BOOL, null
+ * NULL, arrays L, objects M), at most DDB_MAX_NESTING deep.
+ */
 static json_object *
 from_plain(json_object *plain, int level, char **message)
 {

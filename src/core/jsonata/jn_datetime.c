@@ -55,6 +55,10 @@ days_from_civil(double y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+/*
+ * The civil date of a day count since 1970-01-01 (Howard Hinnant's
+ * algorithm), in doubles for JavaScript's range.
+ */
 static void
 civil_from_days(double z, double *y, int *m, int *d)
 {
@@ -110,6 +114,10 @@ make_day(double year, double month, double date)
 	return days_from_civil(ym, (int) mn + 1, 1) + to_integer(date) - 1;
 }
 
+/*
+ * JavaScript's MakeTime: milliseconds of a time of day; NaN when a part is
+ * not finite.
+ */
 static double
 make_time(double h, double min, double s, double ms)
 {
@@ -118,6 +126,7 @@ make_time(double h, double min, double s, double ms)
 	return to_integer(h) * 3600000.0 + to_integer(min) * 60000.0 + to_integer(s) * 1000.0 + to_integer(ms);
 }
 
+/* JavaScript's TimeClip: NaN beyond ±8.64e15 ms, else an integer. */
 static double
 time_clip(double t)
 {
@@ -154,6 +163,7 @@ typedef struct fields
 				millis;
 } fields;
 
+/* The calendar and clock fields of time t (ms since the epoch, UTC). */
 static void
 fields_of(double t, fields *f)
 {
@@ -190,6 +200,10 @@ start_of_first_week(double year, int month)
 	return dow > 4 ? jan1 + (8 - dow) * MS_PER_DAY : jan1 - (dow - 1) * MS_PER_DAY;
 }
 
+/*
+ * The week number between two day starts, counting from 1, as jsonata-js
+ * computes it.
+ */
 static double
 delta_weeks(double start, double end)
 {
@@ -207,6 +221,7 @@ typedef struct fragment
 	const char *str;
 } fragment;
 
+/* A numeric date fragment. */
 static fragment
 frag_num(double v)
 {
@@ -377,6 +392,7 @@ spec_free(dt_spec *s)
 	s->n = 0;
 }
 
+/* Appends a zeroed part to the picture spec; NULL when out of memory. */
 static dt_part *
 spec_add(dt_spec *s)
 {
@@ -417,6 +433,10 @@ add_literal(dt_spec *s, const char *p, size_t start, size_t end)
 	return true;
 }
 
+/*
+ * Bytes of the JavaScript white space character at s (\s in a regular
+ * expression), or 0.
+ */
 static size_t
 js_space_at(const unsigned char *s, size_t len)
 {
@@ -451,6 +471,10 @@ parse_width_value(const char *s, size_t len)
 	return neg ? -v : v;
 }
 
+/*
+ * The default presentation modifier of a picture component (XPath's format-
+ * dateTime table).
+ */
 static const char *
 default_presentation(char c)
 {
@@ -717,6 +741,10 @@ fail:
 
 /* ---- formatting ---- */
 
+/*
+ * Appends a name in the case the presentation asks (upper, lower or title),
+ * cut to the width's maximum.
+ */
 static void
 add_upper_lower(asl_strbuf *b, const char *s, enum names names, double width_max, bool max_defined)
 {
@@ -738,6 +766,7 @@ add_upper_lower(asl_strbuf *b, const char *s, enum names names, double width_max
 	}
 }
 
+/* Appends value formatted as the integer picture f says. */
 static bool
 add_integer(asl_strbuf *b, double value, const jn_intfmt *f, jn_liberr *err)
 {
@@ -751,6 +780,10 @@ add_integer(asl_strbuf *b, double value, const jn_intfmt *f, jn_liberr *err)
 	return true;
 }
 
+/*
+ * Appends one component of a date picture ([Y0001], [MNn], [Z01:01], …) for
+ * the fields f at the given offset.
+ */
 static bool
 format_component(asl_strbuf *b, const fields *f, const dt_part *part, double off_hours, double off_minutes,
 				 jn_liberr *err)
@@ -987,6 +1020,7 @@ typedef struct comp
 
 static const char comp_letters[] = "YXMxWwdDFPHhmsfZz";
 
+/* The parsed value slot of component letter c, or NULL. */
 static comp *
 comp_slot(comp *comps, char c)
 {
@@ -995,6 +1029,7 @@ comp_slot(comp *comps, char c)
 	return p && c ? &comps[p - comp_letters] : NULL;
 }
 
+/* Whether a parsed component holds a value. */
 static bool
 comp_defined(const comp *c)
 {
@@ -1108,6 +1143,10 @@ parse_zone(const dt_part *part, const char *s, size_t n)
 	return hours * 60 + minutes;
 }
 
+/*
+ * The regular expression that matches timestamps written in the picture
+ * spec, one capture group per component.
+ */
 static bool
 build_regex(const dt_spec *spec, asl_strbuf *b, jn_liberr *err)
 {
@@ -1178,6 +1217,12 @@ is_type(int type, int mask)
 	return !(~type & mask) && (type & mask);
 }
 
+/*
+ * $toMillis with a picture: matches ts against the picture's expression and
+ * builds the time from its components, the missing ones defaulted as
+ * jsonata-js does; 1 with *out set, 0 when ts does not match, -1 on an
+ * error.
+ */
 static int
 parse_with_picture(const char *ts, size_t len, const char *picture, size_t picture_len,
 				   double now_ms, double *out, jn_liberr *err)
@@ -1380,6 +1425,7 @@ done:
 
 /* ---- ISO 8601 as JavaScript's Date.parse reads what JSONata lets through ---- */
 
+/* Reads exactly n decimal digits at s[i] into *v. */
 static bool
 digits_at(const char *s, size_t len, size_t i, int n, int *v)
 {

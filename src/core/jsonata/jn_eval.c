@@ -49,6 +49,10 @@ jn_oom(jn_ctx *C)
 	return jn_fail_limit(C, JN_LIMIT_MEMORY, -1, "The evaluation exceeded its memory limit");
 }
 
+/*
+ * Locates the current failure at pos (and its token) when it has no
+ * position yet.
+ */
 static void
 set_pos(jn_ctx *C, int pos, const char *token, size_t toklen)
 {
@@ -60,6 +64,7 @@ set_pos(jn_ctx *C, int pos, const char *token, size_t toklen)
 
 /* ---------------- frames ---------------- */
 
+/* A new, empty scope under parent, in the arena. */
 static jn_frame *
 frame_new(jn_ctx *C, jn_frame *parent)
 {
@@ -70,6 +75,10 @@ frame_new(jn_ctx *C, jn_frame *parent)
 	return f;
 }
 
+/*
+ * Binds name to val in scope f, replacing an earlier binding of the name;
+ * false when out of memory.
+ */
 static bool
 frame_bind(jn_ctx *C, jn_frame *f, const char *name, size_t len, jv *val)
 {
@@ -106,6 +115,7 @@ frame_bind(jn_ctx *C, jn_frame *f, const char *name, size_t len, jv *val)
 	return true;
 }
 
+/* A function value for builtin b. */
 static jv *
 builtin_value(jn_ctx *C, jn_builtin *b)
 {
@@ -120,6 +130,10 @@ builtin_value(jn_ctx *C, jn_builtin *b)
 	return v;
 }
 
+/*
+ * The value of variable name in scope f or its parents, then the builtins;
+ * *found false when it is bound nowhere.
+ */
 static jv *
 frame_lookup(jn_ctx *C, jn_frame *f, const char *name, size_t len, bool *found)
 {
@@ -137,6 +151,10 @@ frame_lookup(jn_ctx *C, jn_frame *f, const char *name, size_t len, bool *found)
 	return NULL;
 }
 
+/*
+ * A scope under env binding each member of a tuple (a stream's @ and #
+ * bindings).
+ */
 static jn_frame *
 frame_from_tuple(jn_ctx *C, jn_frame *env, jv *tuple)
 {
@@ -279,6 +297,7 @@ jn_boolean(const jv *v, bool *defined)
 	return false;
 }
 
+/* JSONata's truthiness of v. */
 static bool
 boolize(const jv *v)
 {
@@ -329,6 +348,7 @@ jn_deep_clone(jn_ctx *C, jv *v)
 
 static jv  *eval(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env);
 
+/* A tuple binding @ to focus. */
 static jv *
 tuple_new(jn_ctx *C, jv *focus)
 {
@@ -339,6 +359,7 @@ tuple_new(jn_ctx *C, jv *focus)
 	return t;
 }
 
+/* A copy of tuple src (a new object with its bindings). */
 static jv *
 tuple_copy(jn_ctx *C, jv *src)
 {
@@ -354,6 +375,10 @@ tuple_copy(jn_ctx *C, jv *src)
 	return t;
 }
 
+/*
+ * Applies a predicate to each item of input: a number selects by index
+ * (negative from the end), anything else keeps the items it is truthy for.
+ */
 static jv *
 eval_filter(jn_ctx *C, const jn_node *pred, jv *input, jn_frame *env)
 {
@@ -439,7 +464,9 @@ eval_filter(jn_ctx *C, const jn_node *pred, jv *input, jn_frame *env)
 
 static jv  *eval_sort(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env);
 static jv  *eval_group(jn_ctx *C, const jn_group *g, jv *input, jn_frame *env);
+static jv  *jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj);
 
+/* Runs a step's stages over its result: filters, and # index bindings. */
 static jv *
 eval_stages(jn_ctx *C, const jn_list *stages, jv *input, jn_frame *env)
 {
@@ -465,6 +492,10 @@ eval_stages(jn_ctx *C, const jn_list *stages, jv *input, jn_frame *env)
 	return result;
 }
 
+/*
+ * Evaluates one step of a path over each item of input, flattening the
+ * results (the last step keeps arrays it produced whole).
+ */
 static jv *
 eval_step(jn_ctx *C, const jn_node *step, jv *input, jn_frame *env, bool last)
 {
@@ -508,6 +539,10 @@ eval_step(jn_ctx *C, const jn_node *step, jv *input, jn_frame *env, bool last)
 	return out;
 }
 
+/*
+ * eval_step over a tuple stream (paths with @ focus, # index or % parent
+ * bindings): each tuple's bindings carry on to the next step.
+ */
 static jv *
 eval_tuple_step(jn_ctx *C, const jn_node *step, jv *input, jv *tuples, jn_frame *env)
 {
@@ -615,6 +650,10 @@ eval_tuple_step(jn_ctx *C, const jn_node *step, jv *input, jv *tuples, jn_frame 
 	return result;
 }
 
+/*
+ * Evaluates a path: its steps in turn, as a plain sequence or as a tuple
+ * stream, then its group-by and keep-array flags.
+ */
 static jv *
 eval_path(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
@@ -719,6 +758,7 @@ jn_lookup(jn_ctx *C, jv *input, const char *key, size_t klen)
 	return NULL;
 }
 
+/* Pushes v onto out, the items of arrays (nested ones too) one by one. */
 static bool
 flatten_into(jn_ctx *C, jv *v, jv *out)
 {
@@ -734,6 +774,7 @@ flatten_into(jn_ctx *C, jv *v, jv *out)
 	return jv_push(&C->arena, out, v);
 }
 
+/* The * step: the values of input's members, arrays flattened. */
 static jv *
 eval_wildcard(jn_ctx *C, jv *input)
 {
@@ -777,6 +818,7 @@ eval_wildcard(jn_ctx *C, jv *input)
 	return results;
 }
 
+/* Pushes input and all its descendants onto results (the ** step). */
 static bool
 recurse_descendants(jn_ctx *C, jv *input, jv *results)
 {
@@ -798,6 +840,7 @@ recurse_descendants(jn_ctx *C, jv *input, jv *results)
 	return true;
 }
 
+/* The ** step: input and every value nested in it. */
 static jv *
 eval_descendants(jn_ctx *C, jv *input)
 {
@@ -815,6 +858,7 @@ eval_descendants(jn_ctx *C, jv *input)
 
 /* ---------------- operators ---------------- */
 
+/* + - * / %: both sides numbers (undefined when one is), a finite result. */
 static jv *
 numeric_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
 {
@@ -870,6 +914,7 @@ js_strict_equal(const jv *a, const jv *b)
 	return jv_deep_equal(a, b);
 }
 
+/* Byte-wise order of two strings. */
 static int
 str_cmp(const jv *a, const jv *b)
 {
@@ -881,6 +926,10 @@ str_cmp(const jv *a, const jv *b)
 	return a->u.s.len < b->u.s.len ? -1 : a->u.s.len > b->u.s.len ? 1 : 0;
 }
 
+/*
+ * < <= > >=: two numbers or two strings, else T2009/T2010; undefined when a
+ * side is.
+ */
 static jv *
 comparison_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
 {
@@ -922,6 +971,10 @@ comparison_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
 	return NEW(jv_bool(&C->arena, res));
 }
 
+/*
+ * The .. operator: the integers from lhs to rhs as a lazy range array, at
+ * most 1e7 of them.
+ */
 static jv *
 range_op(jn_ctx *C, jv *lhs, jv *rhs)
 {
@@ -941,6 +994,10 @@ range_op(jn_ctx *C, jv *lhs, jv *rhs)
 	return NEW(jv_range(&C->arena, lhs->u.n, (size_t) size));
 }
 
+/*
+ * Evaluates a binary operator: arithmetic, comparison, equality, and/or
+ * (short-circuit), &, .., in.
+ */
 static jv *
 eval_binary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
@@ -1023,6 +1080,7 @@ eval_binary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 	return C->failed ? NULL : res;
 }
 
+/* Unary minus, and the array and object constructors. */
 static jv *
 eval_unary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
@@ -1081,6 +1139,10 @@ eval_unary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 	}
 }
 
+/*
+ * An object constructor {key: value, …} over input: groups the items by
+ * key, then evaluates each value over its group.
+ */
 static jv *
 eval_group(jn_ctx *C, const jn_group *g, jv *input, jn_frame *env)
 {
@@ -1248,12 +1310,14 @@ sort_compare(sort_ctx *S, const sort_item *a, const sort_item *b)
 	return 0;
 }
 
+/* The merge sort's test: whether a sorts after b. */
 static bool
 sort_after(void *ctx, const void *a, const void *b)
 {
 	return sort_compare(ctx, a, b) > 0;
 }
 
+/* The ^(…) order-by step: a stable sort of input by its sort terms. */
 static jv *
 eval_sort(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
@@ -1306,6 +1370,7 @@ eval_sort(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 
 /* ---------------- functions ---------------- */
 
+/* A function value closing over input and env. */
 static jv *
 eval_lambda(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
@@ -1331,6 +1396,10 @@ jn_func_arity(const jv *f)
 
 static jv  *apply_inner(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input);
 
+/*
+ * Calls a lambda: binds its parameters in a new scope under its closure and
+ * evaluates its body.
+ */
 static jv *
 apply_lambda(jn_ctx *C, jn_func *f, jv **args, int nargs)
 {
@@ -1348,6 +1417,10 @@ apply_lambda(jn_ctx *C, jn_func *f, jv **args, int nargs)
 	return eval(C, f->node->body, f->input, env);
 }
 
+/*
+ * Calls a partially applied builtin: the bound arguments with args filling
+ * the holes, validated against its signature.
+ */
 static jv *
 apply_partial_builtin(jn_ctx *C, jn_func *f, jv **args, int nargs, jv *input)
 {
@@ -1366,6 +1439,10 @@ apply_partial_builtin(jn_ctx *C, jn_func *f, jv **args, int nargs, jv *input)
 	return f->builtin->fn(C, validated, nv, input);
 }
 
+/*
+ * Calls proc with args: a builtin (validated against its signature), a
+ * lambda, a partial application, a regex or a transform.
+ */
 static jv *
 apply_inner(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input)
 {
@@ -1450,6 +1527,7 @@ jn_apply_hof(jn_ctx *C, jv *f, jv *a1, jv *a2, jv *a3)
 	return jn_apply(C, f, args, n, NULL);
 }
 
+/* The name a function call was written with, for messages. */
 static const char *
 proc_name(const jn_node *proc, size_t *len)
 {
@@ -1462,6 +1540,10 @@ proc_name(const jn_node *proc, size_t *len)
 	return proc->value;
 }
 
+/*
+ * A function call: evaluates the procedure and the arguments (applyto first
+ * for ~>), then applies it, running tail calls in a loop.
+ */
 static jv *
 eval_function(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env, jv *applyto, bool has_applyto)
 {
@@ -1496,6 +1578,10 @@ eval_function(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env, jv *applyto
 	return C->failed ? NULL : result;
 }
 
+/*
+ * A partial application f(?, x): a function value that fills the ? holes
+ * when called.
+ */
 static jv *
 eval_partial(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
@@ -1592,6 +1678,10 @@ eval_partial(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 	return jn_fail(C, "T1008", n->pos, "Attempted to partially apply a non-function");
 }
 
+/*
+ * The ~> operator: lhs as the first argument of the function on the right,
+ * or the composition of two functions.
+ */
 static jv *
 eval_apply(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
@@ -1617,7 +1707,8 @@ eval_apply(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 
 /* ---------------- transform ---------------- */
 
-jv *
+/* Applies a transform |pattern|update, delete| to a deep copy of obj. */
+static jv *
 jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj)
 {
 	const jn_node *n = f->node;
@@ -1678,6 +1769,7 @@ jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj)
 	return result;
 }
 
+/* A transform expression: a function value applied to its one argument. */
 static jv *
 eval_transform(jn_ctx *C, const jn_node *n, jn_frame *env)
 {
@@ -1696,6 +1788,7 @@ eval_transform(jn_ctx *C, const jn_node *n, jn_frame *env)
 
 /* ---------------- dispatch ---------------- */
 
+/* ( … ; … ): the expressions in a scope of their own, the last one's value. */
 static jv *
 eval_block(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
@@ -1709,6 +1802,10 @@ eval_block(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 	return result;
 }
 
+/*
+ * Counts one more evaluation level and step: fails past the depth limit or
+ * the step budget, or when the caller cancels (checked every 1024 steps).
+ */
 static bool
 guard(jn_ctx *C, const jn_node *n)
 {
@@ -1733,6 +1830,10 @@ guard(jn_ctx *C, const jn_node *n)
 	return true;
 }
 
+/*
+ * Evaluates node n over input in scope env: the dispatch on the node type,
+ * then the node's stages and group-by.
+ */
 static jv *
 eval(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
@@ -1889,6 +1990,7 @@ jn_expr_free(jn_expr *e)
 	free(e);
 }
 
+/* The wall clock in whole milliseconds since the epoch ($now, $millis). */
 static double
 system_clock_ms(void)
 {

@@ -77,6 +77,10 @@ fn_reverse(jn_ctx *C, jv **a, int n, jv *input)
 
 /* ---- $sort ---- */
 
+/*
+ * $sort's test without a function: whether x sorts after y (numbers by
+ * value, strings by UTF-16 code units).
+ */
 static int
 default_compare(jn_ctx *C, jv *x, jv *y)
 {

@@ -12,6 +12,7 @@
 
 #define UNUSED (void) n; (void) input
 
+/* ms formatted with picture and timezone (both optional) as a string value. */
 static jv *
 from_millis(jn_ctx *C, double ms, const jv *picture, const jv *tz)
 {

@@ -8,6 +8,7 @@
 
 #include "jsonata/jn_numfmt.h"
 
+/* A number value, or an out-of-memory failure. */
 static jv *
 num(jn_ctx *C, double d)
 {
@@ -44,6 +45,10 @@ fn_count(jn_ctx *C, jv **a, int n, jv *input)
 	return num(C, a[0] ? (double) a[0]->u.a.len : 0);
 }
 
+/*
+ * The largest (max) or smallest number of arr; undefined for an empty
+ * array.
+ */
 static jv *
 extreme(jn_ctx *C, jv *arr, bool max)
 {

@@ -60,6 +60,10 @@ fn_lookup(jn_ctx *C, jv **a, int n, jv *input)
 	return jn_lookup(C, a[0], a[1]->u.s.p, a[1]->u.s.len);
 }
 
+/*
+ * $spread: an array of one-member objects, one per member of v (of each
+ * object, for an array).
+ */
 static jv *
 spread(jn_ctx *C, jv *v)
 {

@@ -30,6 +30,10 @@ is_regex(const jv *v)
 /* iterates the matches of re in s; calls each(match) until it returns false */
 typedef bool (*match_cb) (jn_ctx *C, const jn_regex_match *m, void *arg);
 
+/*
+ * Calls cb for each match of re in s until it returns false; false on a
+ * regex failure.
+ */
 static bool
 each_match(jn_ctx *C, const jv *re, const jv *s, match_cb cb, void *arg)
 {
@@ -58,6 +62,10 @@ each_match(jn_ctx *C, const jv *re, const jv *s, match_cb cb, void *arg)
 	return !C->failed;
 }
 
+/*
+ * A match as JSONata describes it: {match, index, groups}, or {match,
+ * start, end, groups} (with_end) for a regex called as a function.
+ */
 static jv *
 match_object(jn_ctx *C, const jn_regex_match *m, const jv *s, bool with_end)
 {
@@ -96,6 +104,7 @@ struct first_arg
 	jv		   *result;
 };
 
+/* each_match callback: keeps the first match and stops. */
 static bool
 take_first(jn_ctx *C, const jn_regex_match *m, void *arg)
 {
@@ -117,6 +126,10 @@ jn_regex_exec(jn_ctx *C, const jv *re, const char *s, size_t len)
 	return C->failed ? NULL : f.result;
 }
 
+/*
+ * The optional limit argument i: infinity when absent, an error (code) when
+ * negative.
+ */
 static bool
 check_limit(jn_ctx *C, jv **a, int n, int i, const char *code, double *limit)
 {
@@ -142,6 +155,7 @@ struct match_arg
 	double		limit;
 };
 
+/* each_match callback for $match: appends match objects up to the limit. */
 static bool
 collect_match(jn_ctx *C, const jn_regex_match *m, void *arg)
 {
@@ -222,6 +236,7 @@ fn_match(jn_ctx *C, jv **a, int n, jv *input)
 
 /* ---- $contains ---- */
 
+/* each_match callback for $contains: notes that a match exists and stops. */
 static bool
 found_one(jn_ctx *C, const jn_regex_match *m, void *arg)
 {
@@ -261,6 +276,10 @@ struct replace_arg
 	double		limit;
 };
 
+/*
+ * each_match callback for $replace: appends the text before the match and
+ * its replacement ($0, $1… or the function's result), up to the limit.
+ */
 static bool
 replace_one(jn_ctx *C, const jn_regex_match *m, void *arg)
 {
@@ -366,6 +385,10 @@ struct split_arg
 	double		limit;
 };
 
+/*
+ * each_match callback for $split: appends the text before the match, up to
+ * the limit.
+ */
 static bool
 split_one(jn_ctx *C, const jn_regex_match *m, void *arg)
 {

@@ -35,12 +35,17 @@ jn_lib_fail(jn_ctx *C, const jn_liberr *e)
 
 /* ---------------- JSON text ($string, &) ---------------- */
 
+/* Appends a C string. */
 static void
 add(asl_strbuf *b, const char *s)
 {
 	asl_strbuf_add(b, s, strlen(s));
 }
 
+/*
+ * Appends s as a JSON string literal, escaped as JavaScript's
+ * JSON.stringify escapes it.
+ */
 static void
 json_str(asl_strbuf *b, const char *s, size_t len)
 {
@@ -86,6 +91,10 @@ json_str(asl_strbuf *b, const char *s, size_t len)
 	asl_strbuf_add(b, "\"", 1);
 }
 
+/*
+ * A line break and level levels of two-space indentation ($string's pretty
+ * form).
+ */
 static void
 indent(asl_strbuf *b, int level)
 {
@@ -94,6 +103,10 @@ indent(asl_strbuf *b, int level)
 		asl_strbuf_add(b, "  ", 2);
 }
 
+/*
+ * Appends v as JSON text as $string writes it: numbers to 15 significant
+ * digits, functions as "", undefined members left out.
+ */
 static bool
 json_text(jn_ctx *C, asl_strbuf *b, const jv *v, bool pretty, int level)
 {
@@ -287,6 +300,10 @@ fn_substring_after(jn_ctx *C, jv **a, int n, jv *input)
 	return NEW(jv_str_ref(&C->arena, a[0]->u.s.p + pos + a[1]->u.s.len, a[0]->u.s.len - (size_t) pos - a[1]->u.s.len));
 }
 
+/*
+ * $uppercase and $lowercase of ASCII and Latin-1 letters; other characters
+ * are kept.
+ */
 static jv *
 change_case(jn_ctx *C, jv *s, bool upper)
 {
@@ -401,6 +418,7 @@ fn_join(jn_ctx *C, jv **a, int n, jv *input)
 	return r ? r : jn_oom(C);
 }
 
+/* $encodeUrl, $encodeUrlComponent, $decodeUrl and $decodeUrlComponent. */
 static jv *
 uri(jn_ctx *C, jv *s, jn_uri_op op)
 {

@@ -227,6 +227,5 @@ jv		   *jn_regex_func(jn_ctx *C, const jn_node *node);
 jv		   *jn_regex_exec(jn_ctx *C, const jv *re, const char *s, size_t len);
 
 jv		   *jv_new_func(jn_ctx *C, jn_fkind kind);
-jv		   *jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj);
 
 #endif

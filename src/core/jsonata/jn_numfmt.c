@@ -257,6 +257,7 @@ js_space_len(const unsigned char *s, size_t len)
 	return 0;
 }
 
+/* Whether c is a digit of radix (2, 8, 10 or 16). */
 static bool
 is_digit_in(char c, int radix)
 {

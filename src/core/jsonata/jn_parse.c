@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lex.h"
+#include "utf8.h"
+
 
 typedef enum
 {
@@ -48,6 +51,7 @@ typedef struct parser
 static void perr(parser *P, const char *code, int pos, const char *token, const char *fmt,...)
 			__attribute__((format(printf, 5, 6)));
 
+/* Records the first syntax error only, with its code, position and token. */
 static void
 perr(parser *P, const char *code, int pos, const char *token, const char *fmt,...)
 {
@@ -64,6 +68,7 @@ perr(parser *P, const char *code, int pos, const char *token, const char *fmt,..
 	va_end(ap);
 }
 
+/* Appends node n to list l in the arena. */
 static bool
 list_push(jn_arena *A, jn_list *l, jn_node *n)
 {
@@ -73,6 +78,7 @@ list_push(jn_arena *A, jn_list *l, jn_node *n)
 	return true;
 }
 
+/* Appends slot s to list l in the arena. */
 static bool
 slots_push(jn_arena *A, jn_slots *l, jn_slot *s)
 {
@@ -82,6 +88,7 @@ slots_push(jn_arena *A, jn_slots *l, jn_slot *s)
 	return true;
 }
 
+/* A zeroed node of type t at pos; NULL (and an error) when out of memory. */
 static jn_node *
 new_node(parser *P, jn_ntype t, int pos)
 {
@@ -99,43 +106,21 @@ new_node(parser *P, jn_ntype t, int pos)
 
 /* ---------------- tokenizer ---------------- */
 
+/* A character that is an operator or punctuation of its own. */
 static bool
 is_op_char(char c)
 {
 	return c && strchr(".[]{}(),@#;:?+-*/%|=<>^&!~", c) != NULL;
 }
 
+/* JSONata's white space (JSON's plus vertical tab). */
 static bool
 is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v';
 }
 
-static void
-utf8_put(char *out, size_t *o, unsigned cp)
-{
-	if (cp < 0x80)
-		out[(*o)++] = (char) cp;
-	else if (cp < 0x800)
-	{
-		out[(*o)++] = (char) (0xC0 | (cp >> 6));
-		out[(*o)++] = (char) (0x80 | (cp & 0x3F));
-	}
-	else if (cp < 0x10000)
-	{
-		out[(*o)++] = (char) (0xE0 | (cp >> 12));
-		out[(*o)++] = (char) (0x80 | ((cp >> 6) & 0x3F));
-		out[(*o)++] = (char) (0x80 | (cp & 0x3F));
-	}
-	else
-	{
-		out[(*o)++] = (char) (0xF0 | (cp >> 18));
-		out[(*o)++] = (char) (0x80 | ((cp >> 12) & 0x3F));
-		out[(*o)++] = (char) (0x80 | ((cp >> 6) & 0x3F));
-		out[(*o)++] = (char) (0x80 | (cp & 0x3F));
-	}
-}
-
+/* The value of the four hex digits at s, or -1. */
 static int
 hex4(const char *s)
 {
@@ -143,21 +128,19 @@ hex4(const char *s)
 
 	for (int i = 0; i < 4; i++)
 	{
-		char		c = s[i];
+		int			h = lex_hex_value(s[i]);
 
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v |= c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v |= c - 'A' + 10;
-		else
+		if (h < 0)
 			return -1;
+		v = (v << 4) | h;
 	}
 	return v;
 }
 
+/*
+ * A string literal opened by quote: its escapes (\uXXXX with surrogate
+ * pairs) decoded into the token.
+ */
 static bool
 scan_string(parser *P, char quote)
 {
@@ -225,7 +208,7 @@ scan_string(parser *P, char quote)
 								P->pos += 6;
 							}
 						}
-						utf8_put(out, &o, (unsigned) cp);
+						o += utf8_encode(out + o, (unsigned) cp);
 						break;
 					}
 				default:
@@ -251,6 +234,7 @@ scan_string(parser *P, char quote)
 	return false;
 }
 
+/* A /regex/flags literal, the pattern kept as written. */
 static bool
 scan_regex(parser *P)
 {
@@ -480,12 +464,14 @@ lex(parser *P, bool infix)
 
 /* ---------------- Pratt parser ---------------- */
 
+/* Whether the current token is the operator op. */
 static bool
 tok_is(parser *P, const char *op)
 {
 	return P->tt == T_OP && strcmp(P->tv, op) == 0;
 }
 
+/* The left binding power of an operator (jsonata-js's operator table). */
 static int
 lbp_of_op(const char *op)
 {
@@ -507,6 +493,7 @@ lbp_of_op(const char *op)
 	return 0;
 }
 
+/* The left binding power of the current token. */
 static int
 lbp_of(parser *P)
 {
@@ -518,6 +505,10 @@ static const char *known_ops[] = {
 	"|", "=", "<", ">", "^", "**", "..", ":=", "!=", "<=", ">=", "~>", "and", "or", "in", "&", NULL
 };
 
+/*
+ * Reads the next token, first checking that the current one is id when
+ * given (infix: an operator may follow).
+ */
 static bool
 advance(parser *P, const char *id, bool infix)
 {
@@ -603,6 +594,7 @@ token_node(parser *P)
 	return n;
 }
 
+/* A lambda's <…> type signature, parsed into the lambda. */
 static bool
 parse_signature(parser *P, jn_node *lambda)
 {
@@ -666,6 +658,10 @@ parse_pairs(parser *P, jn_node *t)
 	}
 }
 
+/*
+ * The Pratt parser's null denotation: token t at the start of an expression
+ * (literal, name, prefix operator, block, array, object, lambda, …).
+ */
 static jn_node *
 nud(parser *P, jn_node *t)
 {
@@ -792,6 +788,10 @@ nud(parser *P, jn_node *t)
 	return NULL;
 }
 
+/*
+ * The Pratt parser's left denotation: token t after left (binary operator,
+ * call, predicate, group-by, order-by, focus and index bindings, ?:, …).
+ */
 static jn_node *
 led(parser *P, jn_node *t, jn_node *left)
 {
@@ -957,6 +957,7 @@ led(parser *P, jn_node *t, jn_node *left)
 	return t->rhs ? t : NULL;
 }
 
+/* An expression whose operators bind tighter than rbp. */
 static jn_node *
 expression(parser *P, int rbp)
 {
@@ -989,12 +990,14 @@ expression(parser *P, int rbp)
 
 static jn_node *process(parser *P, jn_node *expr);
 
+/* The last step of a path. */
 static jn_node *
 last_step(jn_node *path)
 {
 	return path->items.v[path->items.n - 1];
 }
 
+/* Carries the parent (%) slots that value still seeks up to result. */
 static bool
 push_ancestry(parser *P, jn_node *result, jn_node *value)
 {
@@ -1013,6 +1016,10 @@ push_ancestry(parser *P, jn_node *result, jn_node *value)
 	return true;
 }
 
+/*
+ * Resolves a % parent reference against node, the step it climbs through
+ * (jsonata-js's seekParent).
+ */
 static jn_slot *
 seek_parent(parser *P, jn_node *node, jn_slot *slot)
 {
@@ -1062,6 +1069,10 @@ seek_parent(parser *P, jn_node *node, jn_slot *slot)
 	return slot;
 }
 
+/*
+ * Resolves the parent references the path's last step seeks against the
+ * path's earlier steps.
+ */
 static void
 resolve_ancestry(parser *P, jn_node *path)
 {
@@ -1095,6 +1106,10 @@ resolve_ancestry(parser *P, jn_node *path)
 	}
 }
 
+/*
+ * Marks a function call in tail position as a thunk, so the evaluator runs
+ * it in a loop instead of recursing.
+ */
 static jn_node *
 tail_call_optimize(parser *P, jn_node *expr)
 {
@@ -1123,6 +1138,7 @@ tail_call_optimize(parser *P, jn_node *expr)
 	return expr;
 }
 
+/* A path of one step. */
 static jn_node *
 to_path(parser *P, jn_node *step)
 {
@@ -1133,6 +1149,11 @@ to_path(parser *P, jn_node *step)
 	return path;
 }
 
+/*
+ * Rewrites a binary node: . into path steps, [ into predicates or stages, {
+ * into group-by, @ and # into bindings, ^ into a sort step; others keep
+ * their operands rewritten.
+ */
 static jn_node *
 process_binary(parser *P, jn_node *expr)
 {
@@ -1375,6 +1396,7 @@ process_binary(parser *P, jn_node *expr)
 	return expr;
 }
 
+/* process() over each node of l. */
 static bool
 process_list(parser *P, jn_node *owner, jn_list *l)
 {
@@ -1388,6 +1410,10 @@ process_list(parser *P, jn_node *owner, jn_list *l)
 	return true;
 }
 
+/*
+ * The rewrite from the parse tree to the tree the evaluator runs (jsonata-
+ * js's processAST).
+ */
 static jn_node *
 process(parser *P, jn_node *expr)
 {

@@ -24,6 +24,7 @@ typedef struct ustr
 	bool		oom;
 } ustr;
 
+/* Grows u to hold need code points; sets u->oom when it cannot. */
 static void
 u_reserve(ustr *u, size_t need)
 {
@@ -45,6 +46,7 @@ u_reserve(ustr *u, size_t need)
 	u->cap = cap;
 }
 
+/* Appends one code point. */
 static void
 u_push(ustr *u, uint32_t c)
 {
@@ -53,6 +55,7 @@ u_push(ustr *u, uint32_t c)
 		u->c[u->n++] = c;
 }
 
+/* Appends n code points. */
 static void
 u_append(ustr *u, const uint32_t *c, size_t n)
 {
@@ -66,6 +69,7 @@ u_append(ustr *u, const uint32_t *c, size_t n)
 	}
 }
 
+/* Appends an ASCII string. */
 static void
 u_append_ascii(ustr *u, const char *s)
 {
@@ -121,6 +125,7 @@ u_append_utf8(ustr *u, const char *s, size_t len)
 	}
 }
 
+/* The code points of UTF-8 s[0..len). */
 static ustr
 u_from(const char *s, size_t len)
 {
@@ -130,6 +135,7 @@ u_from(const char *s, size_t len)
 	return u;
 }
 
+/* The code points of UTF-8 s, NUL-terminated (NULL: empty). */
 static ustr
 u_from_z(const char *s)
 {
@@ -197,6 +203,7 @@ u_index_of(const ustr *u, const ustr *sub, size_t from)
 	return -1;
 }
 
+/* The last position of sub in u, or -1. */
 static long
 u_last_index_of(const ustr *u, const ustr *sub)
 {
@@ -242,6 +249,7 @@ u_is_char(const ustr *prop, uint32_t c)
 	return prop->n == 1 && prop->c[0] == c;
 }
 
+/* Inserts what at position at (clamped to u's end). */
 static void
 u_insert(ustr *u, size_t at, const ustr *what)
 {
@@ -341,6 +349,10 @@ props_free(props *p)
 	u_free(&p->pattern_sep);
 }
 
+/*
+ * Whether c is a digit of the decimal format's digit family (zero-digit to
+ * zero-digit + 9).
+ */
 static bool
 is_family(const props *p, uint32_t c)
 {
@@ -434,6 +446,7 @@ split_parts(const props *p, subpic *s)
 	}
 }
 
+/* Family digits (or, when or_digit, optional-digit signs) in u[from..to). */
 static size_t
 count_family(const props *p, const ustr *u, size_t from, size_t to, bool or_digit)
 {
@@ -570,6 +583,7 @@ grouping_positions(const props *p, const subpic *s, const ustr *part, bool to_le
 	return pos;
 }
 
+/* The greatest common divisor, for regular grouping separators. */
 static long
 gcd(long a, long b)
 {
@@ -609,6 +623,10 @@ regular_interval(const long *idx, size_t n)
 	return factor;
 }
 
+/*
+ * XPath's analysis of a sub-picture into its variables: minimum digits,
+ * grouping positions, prefix and suffix, exponent.
+ */
 static bool
 analyse(const props *p, const subpic *s, picvars *v)
 {
@@ -754,6 +772,7 @@ make_string(ustr *out, const props *p, double value, int dp)
 	free(s);
 }
 
+/* Appends what count times. */
 static void
 u_pad_repeat(ustr *u, const ustr *what, long count)
 {
@@ -763,6 +782,11 @@ u_pad_repeat(ustr *u, const ustr *what, long count)
 		u_append(u, what->c, what->n);
 }
 
+/*
+ * $formatNumber's formatting of value with an analysed sub-picture:
+ * scaling, rounding, digit family, grouping, exponent, prefix and suffix
+ * (XPath 3.1, 4.7.5).
+ */
 static bool
 format_with(const props *p, const jn_decimal_format *fmt, const picvars *pic, double value, ustr *out)
 {
@@ -1150,6 +1174,7 @@ words(ustr *out, double num, bool prev, bool ord)
 	}
 }
 
+/* value in Roman numerals. */
 static void
 roman(ustr *out, double value, bool upper)
 {
@@ -1174,6 +1199,7 @@ roman(ustr *out, double value, bool upper)
 		}
 }
 
+/* value as a letter sequence (a, b, … z, aa, …) starting at a. */
 static void
 letters(ustr *out, double value, uint32_t a)
 {
@@ -1192,6 +1218,7 @@ letters(ustr *out, double value, uint32_t a)
 	u_free(&rev);
 }
 
+/* Maps ASCII letters to the case c asks. */
 static void
 ascii_case(ustr *u, jn_int_case c)
 {
@@ -1384,6 +1411,7 @@ jn_intfmt_release(jn_intfmt *f)
 	f->nseps = 0;
 }
 
+/* D3130: a numbering sequence this implementation does not support. */
 static void
 set_sequence_error(const jn_intfmt *f, jn_liberr *err)
 {
@@ -1573,6 +1601,7 @@ word_value(const char *w, size_t n)
 	return NAN;
 }
 
+/* Whether c is white space to JavaScript's String.prototype.trim. */
 static bool
 js_space(uint32_t c)
 {

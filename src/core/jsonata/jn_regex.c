@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "jsonata/jn_text.h"
+#include "lex.h"
 #include "strbuf.h"
 
 struct jn_regex
@@ -44,12 +45,14 @@ typedef struct translation
 	size_t		error_at;
 } translation;
 
+/* Appends s to the translated pattern. */
 static void
 emit(translation *t, const char *s)
 {
 	asl_strbuf_add(&t->out, s, strlen(s));
 }
 
+/* Appends code point cp as PCRE2's \x{…}. */
 static void
 emitf_cp(translation *t, unsigned long cp)
 {
@@ -57,18 +60,6 @@ emitf_cp(translation *t, unsigned long cp)
 
 	snprintf(tmp, sizeof tmp, "\\x{%lx}", cp);
 	emit(t, tmp);
-}
-
-static int
-hexdig(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* n hex digits at p[0..n) (within len), or -1 */
@@ -82,7 +73,7 @@ hexval(const char *p, size_t avail, int n)
 		return -1;
 	for (i = 0; i < n; i++)
 	{
-		int			d = hexdig(p[i]);
+		int			d = lex_hex_value(p[i]);
 
 		if (d < 0)
 			return -1;
@@ -91,6 +82,7 @@ hexval(const char *p, size_t avail, int n)
 	return v;
 }
 
+/* An ASCII letter or digit. */
 static bool
 is_alnum(char c)
 {
@@ -341,6 +333,11 @@ braced_quantifier(const char *p, size_t len, size_t i)
 	return 0;
 }
 
+/*
+ * Translates a JavaScript pattern into PCRE2's syntax where they differ
+ * (escapes, classes, named groups, $ in multiline mode); false on a pattern
+ * JavaScript would refuse.
+ */
 static bool
 translate(translation *t, const char *p, size_t len, bool multiline)
 {
@@ -500,6 +497,10 @@ translate(translation *t, const char *p, size_t len, bool multiline)
 	return t->error == NULL;
 }
 
+/*
+ * S0303: an invalid pattern, quoted (at most 80 bytes), with the reason and
+ * offset.
+ */
 static void
 set_syntax_error(jn_liberr *err, const char *pattern, size_t len, const char *reason, size_t at)
 {

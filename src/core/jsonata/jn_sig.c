@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * The value types a signature letter accepts, as letters (s: string or
+ * missing, a: anything, …).
+ */
 static const char *
 set_for(char c)
 {
@@ -128,6 +132,7 @@ jn_sig_parse(const char *text, size_t len, jn_sig *sig)
 	return i < len ? NULL : "S0401";
 }
 
+/* The signature letter of a value's type (m for undefined). */
 static char
 symbol_of(const jv *v)
 {

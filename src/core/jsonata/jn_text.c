@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lex.h"
+#include "utf8.h"
+
 /*
  * Decodes the code point at s[0..len) (len > 0) into *cp; returns its byte
  * length. A malformed sequence yields U+FFFD for its first byte alone.
@@ -49,34 +52,6 @@ decode(const unsigned char *s, size_t len, uint32_t *cp)
 bad:
 	*cp = 0xFFFD;
 	return 1;
-}
-
-static size_t
-encode(uint32_t c, char *out)
-{
-	if (c < 0x80)
-	{
-		out[0] = (char) c;
-		return 1;
-	}
-	if (c < 0x800)
-	{
-		out[0] = (char) (0xC0 | (c >> 6));
-		out[1] = (char) (0x80 | (c & 0x3F));
-		return 2;
-	}
-	if (c < 0x10000)
-	{
-		out[0] = (char) (0xE0 | (c >> 12));
-		out[1] = (char) (0x80 | ((c >> 6) & 0x3F));
-		out[2] = (char) (0x80 | (c & 0x3F));
-		return 3;
-	}
-	out[0] = (char) (0xF0 | (c >> 18));
-	out[1] = (char) (0x80 | ((c >> 12) & 0x3F));
-	out[2] = (char) (0x80 | ((c >> 6) & 0x3F));
-	out[3] = (char) (0x80 | (c & 0x3F));
-	return 4;
 }
 
 bool
@@ -242,6 +217,10 @@ typedef struct u16_walk
 	int			low;			/* a pending low surrogate, or -1 */
 } u16_walk;
 
+/*
+ * The next UTF-16 code unit of the walk (surrogate pairs for code points
+ * above the BMP), or -1 at the end.
+ */
 static int
 u16_next(u16_walk *w)
 {
@@ -408,6 +387,7 @@ jn_text_trim(const char *s, size_t len, size_t *out_len)
 
 /* ---- URIs ---- */
 
+/* A character encodeURIComponent leaves as it is. */
 static bool
 uri_unreserved(unsigned char c)
 {
@@ -415,28 +395,18 @@ uri_unreserved(unsigned char c)
 		(c != '\0' && strchr("-_.!~*'()", c) != NULL);
 }
 
+/* A character encodeURI leaves as it is besides the unreserved ones. */
 static bool
 uri_reserved(unsigned char c)
 {
 	return c != '\0' && strchr(";/?:@&=+$,#", c) != NULL;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static const char *const uri_fn_names[] = {
 	"encodeUrl", "encodeUrlComponent", "decodeUrl", "decodeUrlComponent"
 };
 
+/* D3140: a malformed URL for the function op; returns NULL. */
 static char *
 uri_malformed(jn_uri_op op, const char *s, size_t len, jn_liberr *err)
 {
@@ -447,6 +417,10 @@ uri_malformed(jn_uri_op op, const char *s, size_t len, jn_liberr *err)
 	return NULL;
 }
 
+/*
+ * Percent-encodes s as encodeURI (op: encodeUrl) or encodeURIComponent
+ * does; a lone surrogate is malformed.
+ */
 static char *
 uri_encode(jn_uri_op op, const char *s, size_t len, size_t *out_len, jn_liberr *err)
 {
@@ -491,13 +465,17 @@ escape_at(const char *s, size_t len, size_t i)
 
 	if (i + 3 > len || s[i] != '%')
 		return -1;
-	h = hexval((unsigned char) s[i + 1]);
-	l = hexval((unsigned char) s[i + 2]);
+	h = lex_hex_value(s[i + 1]);
+	l = lex_hex_value(s[i + 2]);
 	if (h < 0 || l < 0)
 		return -1;
 	return h * 16 + l;
 }
 
+/*
+ * Decodes %XX escapes as decodeURI or decodeURIComponent does; invalid
+ * UTF-8 is malformed.
+ */
 static char *
 uri_decode(jn_uri_op op, const char *s, size_t len, size_t *out_len, jn_liberr *err)
 {
@@ -561,7 +539,7 @@ uri_decode(jn_uri_op op, const char *s, size_t len, size_t *out_len, jn_liberr *
 			}
 			if (decode(bytes, n, &c) != n)
 				goto malformed;
-			p += encode(c, p);
+			p += utf8_encode(p, c);
 		}
 	}
 	*p = '\0';
@@ -653,6 +631,7 @@ jn_text_base64_encode(const char *s, size_t len, size_t *out_len)
 	return out;
 }
 
+/* The value of a base64 digit of either alphabet (+/ or -_), or -1. */
 static int
 unbase64(unsigned char c)
 {
@@ -696,7 +675,7 @@ jn_text_base64_decode(const char *s, size_t len, size_t *out_len)
 		if (bits >= 8)
 		{
 			bits -= 8;
-			p += encode((acc >> bits) & 0xFF, p);
+			p += utf8_encode(p, (acc >> bits) & 0xFF);
 		}
 	}
 	*p = '\0';

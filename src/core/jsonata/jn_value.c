@@ -227,6 +227,7 @@ jv_range(jn_arena *a, double start, size_t len)
 	return v;
 }
 
+/* Grows arr to hold want items, in the arena. */
 static bool
 arr_reserve(jn_arena *a, jv *arr, size_t want)
 {
@@ -287,6 +288,7 @@ jv_push(jn_arena *a, jv *arr, jv *item)
 
 /* ---- objects ---- */
 
+/* FNV-1a over a member name. */
 static uint32_t
 hash_key(const char *s, size_t n)
 {
@@ -297,6 +299,7 @@ hash_key(const char *s, size_t n)
 	return h;
 }
 
+/* The index of member key in o (by its hash table once it has one), or -1. */
 static long
 obj_find(const jn_obj *o, const char *key, size_t klen)
 {
@@ -322,6 +325,7 @@ obj_find(const jn_obj *o, const char *key, size_t klen)
 	return -1;
 }
 
+/* Rebuilds o's hash table, at least twice its capacity. */
 static bool
 obj_rehash(jn_arena *a, jn_obj *o)
 {
@@ -603,6 +607,7 @@ jv_is_json(const jv *v)
 
 /* ---- equality ---- */
 
+/* Item i of a lazy range array. */
 static double
 range_at(const jv *v, size_t i)
 {
