@@ -1424,3 +1424,298 @@ COMMENT ON FUNCTION jsonata(text, jsonb, jsonb) IS
 -- booking_user opens (docs/security.md)
 REVOKE EXECUTE ON FUNCTION jsonata(text, jsonb, jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION jsonata(text, jsonb, jsonb) TO booking_user;
+
+-- ==== Step Functions API, part 2 (issue 18): redrive tokens, starts through a
+-- version or alias, logging/tracing/encryption settings, validation by type,
+-- TestState's mocks, context and state configuration ====
+-- This block ends booking--1.1.sql and booking--1.0--1.1.sql word for word, so
+-- a fresh install and an upgrade build the same catalog (test/e2e/upgrade.sh).
+
+-- RedriveExecution's clientToken, as AWS keeps it: a token used to redrive an
+-- execution answers again with that redrive (no second one) for 15 minutes;
+-- the last 10 tokens of an execution are kept (src/api_executions.c).
+CREATE TABLE redrive_tokens (
+    execution_id    bigint NOT NULL,        -- a top-level execution; see api_rows_cleanup
+    client_token    text NOT NULL,
+    redrive_date    timestamptz NOT NULL,   -- what the redrive answered
+    PRIMARY KEY (execution_id, client_token)
+);
+COMMENT ON TABLE redrive_tokens IS 'RedriveExecution client tokens: the same token within 15 minutes is the same redrive';
+
+-- How an execution was started when not through the state machine's own ARN:
+-- through a version ARN (…:N) or an alias ARN (…:ALIAS, with the version the
+-- alias picked). DescribeExecution shows them; ListExecutions of a version or
+-- alias ARN lists these.
+CREATE TABLE execution_origins (
+    machine_id      bigint NOT NULL REFERENCES state_machines (id) ON DELETE CASCADE,
+    execution_name  text NOT NULL,
+    published_version integer NOT NULL,
+    alias           text,                   -- NULL: started through the version ARN
+    PRIMARY KEY (machine_id, execution_name)
+);
+COMMENT ON TABLE execution_origins IS 'Executions started through a version or alias ARN: which (stateMachineVersionArn, stateMachineAliasArn)';
+CREATE INDEX execution_origins_version ON execution_origins (machine_id, published_version);
+CREATE INDEX execution_origins_alias ON execution_origins (machine_id, alias) WHERE alias IS NOT NULL;
+
+CREATE VIEW visible_execution_origins WITH (security_barrier) AS
+SELECT o.machine_id, o.execution_name, o.published_version, o.alias
+  FROM booking.execution_origins o
+  JOIN booking.state_machines m ON m.id = o.machine_id
+ WHERE pg_has_role(m.owner, 'USAGE')
+    OR EXISTS (SELECT FROM booking.state_machine_grants g
+                WHERE g.machine_id = m.id AND g.privilege = 'READ' AND pg_has_role(g.grantee, 'USAGE'));
+COMMENT ON VIEW visible_execution_origins IS 'The origins of the executions the current role may READ';
+
+-- deleted executions take their tokens and origins along
+CREATE FUNCTION api_rows_cleanup() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM booking.redrive_tokens t USING gone WHERE t.execution_id = gone.id;
+    DELETE FROM booking.execution_origins o USING gone
+     WHERE gone.parent_id IS NULL AND o.machine_id = gone.machine_id AND o.execution_name = gone.name;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER executions_api_rows_cleanup AFTER DELETE ON executions
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION api_rows_cleanup();
+
+-- CreateStateMachine's loggingConfiguration, tracingConfiguration and
+-- encryptionConfiguration, as given (validated): booking sends no logs to
+-- CloudWatch, no traces to X-Ray and calls no KMS; tools that set them get
+-- them back (docs/sfn-api.md). NULL: AWS's defaults.
+ALTER TABLE state_machines ADD COLUMN settings jsonb;
+
+-- current's settings with those given replaced (NULL: kept), each checked as
+-- AWS checks it; InvalidLoggingConfiguration, InvalidTracingConfiguration,
+-- InvalidEncryptionConfiguration otherwise
+CREATE FUNCTION machine_settings(current jsonb, logging jsonb, tracing jsonb, encryption jsonb)
+RETURNS jsonb LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    k text;
+    d jsonb;
+    lvl text;
+    result jsonb := coalesce(current, '{}');
+BEGIN
+    IF logging IS NOT NULL THEN
+        IF jsonb_typeof(logging) <> 'object' THEN
+            RAISE EXCEPTION 'InvalidLoggingConfiguration: loggingConfiguration must be an object' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        FOR k IN SELECT jsonb_object_keys(logging) LOOP
+            IF k NOT IN ('level', 'includeExecutionData', 'destinations') THEN
+                RAISE EXCEPTION 'InvalidLoggingConfiguration: loggingConfiguration has no member "%"', k USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END LOOP;
+        lvl := coalesce(logging->>'level', 'OFF');
+        IF jsonb_typeof(coalesce(logging->'level', '"OFF"')) <> 'string' OR lvl NOT IN ('ALL', 'ERROR', 'FATAL', 'OFF') THEN
+            RAISE EXCEPTION 'InvalidLoggingConfiguration: level must be ALL, ERROR, FATAL or OFF' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF jsonb_typeof(coalesce(logging->'includeExecutionData', 'false')) <> 'boolean' THEN
+            RAISE EXCEPTION 'InvalidLoggingConfiguration: includeExecutionData must be a boolean' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        d := coalesce(logging->'destinations', '[]');
+        IF jsonb_typeof(d) <> 'array' OR jsonb_array_length(d) > 1 THEN
+            RAISE EXCEPTION 'InvalidLoggingConfiguration: destinations is a list of at most one log destination' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF lvl <> 'OFF' AND jsonb_array_length(d) = 0 THEN
+            RAISE EXCEPTION 'InvalidLoggingConfiguration: a level other than OFF needs exactly one log destination' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF jsonb_array_length(d) = 1 AND (jsonb_typeof(d->0) <> 'object'
+               OR jsonb_typeof(d->0->'cloudWatchLogsLogGroup') IS DISTINCT FROM 'object'
+               OR (d->0) - 'cloudWatchLogsLogGroup' <> '{}'
+               OR (d->0->'cloudWatchLogsLogGroup') - 'logGroupArn' <> '{}'
+               OR jsonb_typeof(d->0->'cloudWatchLogsLogGroup'->'logGroupArn') IS DISTINCT FROM 'string'
+               OR length(d->0->'cloudWatchLogsLogGroup'->>'logGroupArn') > 256
+               OR d->0->'cloudWatchLogsLogGroup'->>'logGroupArn' !~ '^arn:[a-z-]+:logs:[a-z0-9-]*:[0-9]*:log-group:[A-Za-z0-9_./#-]+:\*$') THEN
+            RAISE EXCEPTION 'InvalidLoggingConfiguration: a log destination is {"cloudWatchLogsLogGroup": {"logGroupArn": "arn:aws:logs:REGION:ACCOUNT:log-group:NAME:*"}}'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        result := result || jsonb_build_object('loggingConfiguration',
+            jsonb_build_object('level', lvl, 'includeExecutionData', coalesce(logging->'includeExecutionData', 'false'))
+            || CASE WHEN jsonb_array_length(d) > 0 THEN jsonb_build_object('destinations', d) ELSE '{}' END);
+    END IF;
+    IF tracing IS NOT NULL THEN
+        IF jsonb_typeof(tracing) <> 'object' OR tracing - 'enabled' <> '{}'
+           OR jsonb_typeof(coalesce(tracing->'enabled', 'false')) <> 'boolean' THEN
+            RAISE EXCEPTION 'InvalidTracingConfiguration: tracingConfiguration is {"enabled": true|false}' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        result := result || jsonb_build_object('tracingConfiguration',
+            jsonb_build_object('enabled', coalesce(tracing->'enabled', 'false')));
+    END IF;
+    IF encryption IS NOT NULL THEN
+        IF jsonb_typeof(encryption) <> 'object' OR encryption - 'type' - 'kmsKeyId' - 'kmsDataKeyReusePeriodSeconds' <> '{}' THEN
+            RAISE EXCEPTION 'InvalidEncryptionConfiguration: encryptionConfiguration has type, kmsKeyId and kmsDataKeyReusePeriodSeconds'
+                USING ERRCODE = 'invalid_parameter_value';
+        ELSIF encryption->>'type' IS NULL OR encryption->>'type' NOT IN ('AWS_OWNED_KEY', 'CUSTOMER_MANAGED_KMS_KEY') THEN
+            RAISE EXCEPTION 'InvalidEncryptionConfiguration: type must be AWS_OWNED_KEY or CUSTOMER_MANAGED_KMS_KEY' USING ERRCODE = 'invalid_parameter_value';
+        ELSIF encryption->>'type' = 'AWS_OWNED_KEY' AND (encryption ? 'kmsKeyId' OR encryption ? 'kmsDataKeyReusePeriodSeconds') THEN
+            RAISE EXCEPTION 'InvalidEncryptionConfiguration: kmsKeyId and kmsDataKeyReusePeriodSeconds go with CUSTOMER_MANAGED_KMS_KEY only'
+                USING ERRCODE = 'invalid_parameter_value';
+        ELSIF encryption->>'type' = 'CUSTOMER_MANAGED_KMS_KEY' AND (jsonb_typeof(encryption->'kmsKeyId') IS DISTINCT FROM 'string'
+               OR length(encryption->>'kmsKeyId') NOT BETWEEN 1 AND 2048) THEN
+            RAISE EXCEPTION 'InvalidEncryptionConfiguration: CUSTOMER_MANAGED_KMS_KEY needs a kmsKeyId (1 to 2048 characters)'
+                USING ERRCODE = 'invalid_parameter_value';
+        ELSIF encryption ? 'kmsDataKeyReusePeriodSeconds' AND (jsonb_typeof(encryption->'kmsDataKeyReusePeriodSeconds') <> 'number'
+               OR (encryption->>'kmsDataKeyReusePeriodSeconds')::numeric NOT BETWEEN 60 AND 900
+               OR (encryption->>'kmsDataKeyReusePeriodSeconds')::numeric % 1 <> 0) THEN
+            RAISE EXCEPTION 'InvalidEncryptionConfiguration: kmsDataKeyReusePeriodSeconds must be an integer from 60 to 900'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        result := result || jsonb_build_object('encryptionConfiguration',
+            encryption || CASE WHEN encryption->>'type' = 'CUSTOMER_MANAGED_KMS_KEY' AND NOT encryption ? 'kmsDataKeyReusePeriodSeconds'
+                               THEN '{"kmsDataKeyReusePeriodSeconds": 300}'::jsonb ELSE '{}' END);
+    END IF;
+    RETURN result;
+END $$;
+COMMENT ON FUNCTION machine_settings(jsonb, jsonb, jsonb, jsonb) IS
+'A state machine''s settings ({loggingConfiguration, tracingConfiguration, encryptionConfiguration}) with those given replaced, each checked as AWS checks it';
+
+-- the settings shown: what was given, else AWS's defaults
+CREATE FUNCTION machine_settings_shown(settings jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT '{"loggingConfiguration": {"level": "OFF", "includeExecutionData": false},
+             "tracingConfiguration": {"enabled": false},
+             "encryptionConfiguration": {"type": "AWS_OWNED_KEY"}}'::jsonb || coalesce(settings, '{}')
+$$;
+
+-- changed signatures (new optional parameters): the functions are made again
+DROP FUNCTION sfn_create_state_machine(text, jsonb, jsonb, regrole, text, text, boolean, text);
+DROP FUNCTION sfn_update_state_machine(text, jsonb, jsonb, regrole, text, boolean, text);
+DROP FUNCTION sfn_validate(jsonb, jsonb);
+DROP FUNCTION sfn_test_state(jsonb, text, jsonb, jsonb);
+DROP FUNCTION sfn_redrive_execution(text);
+
+CREATE FUNCTION sfn_create_state_machine(
+    name text,
+    definition jsonb,
+    substitutions jsonb DEFAULT NULL,
+    role regrole DEFAULT NULL,
+    type text DEFAULT 'STANDARD',
+    role_arn text DEFAULT NULL,
+    publish boolean DEFAULT true,
+    version_description text DEFAULT NULL,
+    logging_configuration jsonb DEFAULT NULL,
+    tracing_configuration jsonb DEFAULT NULL,
+    encryption_configuration jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'sfn_create_state_machine'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_create_state_machine(text, jsonb, jsonb, regrole, text, text, boolean, text, jsonb, jsonb, jsonb) IS 'CreateStateMachine: validates (as its type: an EXPRESS machine runs no .sync, .waitForTaskToken or activity task), applies ${Name} substitutions, stores revision 1 (published as version 1 unless publish is false), returns the ARN; the caller owns it; role (default: the caller, who must then be neither superuser nor BYPASSRLS) is the execution role; role_arn is shown as roleArn, as given; logging, tracing and encryption configurations are checked, kept and shown as given';
+
+CREATE FUNCTION sfn_update_state_machine(
+    state_machine text,
+    definition jsonb,
+    substitutions jsonb DEFAULT NULL,
+    role regrole DEFAULT NULL,
+    role_arn text DEFAULT NULL,
+    publish boolean DEFAULT true,
+    version_description text DEFAULT NULL,
+    logging_configuration jsonb DEFAULT NULL,
+    tracing_configuration jsonb DEFAULT NULL,
+    encryption_configuration jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'sfn_update_state_machine'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_update_state_machine(text, jsonb, jsonb, regrole, text, boolean, text, jsonb, jsonb, jsonb) IS 'UpdateStateMachine: a new immutable revision (when a definition is given), published as the next version unless publish is false; returns the version ARN, or the state machine ARN when not published; role, when given, becomes the execution role; role_arn is shown as roleArn; a configuration given replaces the one kept';
+
+CREATE FUNCTION sfn_validate(definition jsonb, substitutions jsonb DEFAULT NULL, type text DEFAULT 'STANDARD')
+RETURNS TABLE (severity text, code text, location text, message text)
+AS 'MODULE_PATHNAME', 'sfn_validate'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION sfn_validate(jsonb, jsonb, text) IS 'ValidateStateMachineDefinition: every problem at once, each with a JSON pointer; substitutions as sfn_create_state_machine applies them; type EXPRESS also refuses .sync, .waitForTaskToken and activity tasks';
+
+CREATE FUNCTION sfn_test_state(definition jsonb, state_name text DEFAULT NULL,
+                               input jsonb DEFAULT '{}', variables jsonb DEFAULT NULL,
+                               mock jsonb DEFAULT NULL, context jsonb DEFAULT NULL,
+                               state_configuration jsonb DEFAULT NULL,
+                               inspection_level text DEFAULT 'DEBUG', reveal_secrets boolean DEFAULT false)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'sfn_test_state'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_test_state(jsonb, text, jsonb, jsonb, jsonb, jsonb, jsonb, text, boolean) IS
+'TestState: runs one state of a machine (or a single state definition) once and returns status, output or error, nextState and (DEBUG, TRACE) inspectionData; mock ({result} or {errorOutput: {error, cause}}, fieldValidationMode) answers a Task, Map or Parallel state instead of running it; context is its $$; state_configuration sets retrierRetryCount, errorCausedByState, mapIterationFailureCount, mapItemReaderData';
+
+CREATE FUNCTION sfn_redrive_execution(execution text, client_token text DEFAULT NULL)
+RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'sfn_redrive_execution'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_redrive_execution(text, text) IS
+'RedriveExecution: runs a FAILED, TIMED_OUT or ABORTED execution again from the state that failed; returns the redrive date; the same client_token within 15 minutes returns that redrive''s date and redrives nothing (the last 10 tokens of an execution are kept); needs STOP';
+
+-- a listing gains the version and alias a start went through
+ALTER TYPE execution_summary ADD ATTRIBUTE state_machine_version_arn text;
+ALTER TYPE execution_summary ADD ATTRIBUTE state_machine_alias_arn text;
+
+CREATE OR REPLACE FUNCTION sfn_list_executions(state_machine text DEFAULT NULL, status text DEFAULT NULL,
+                                    max_results integer DEFAULT NULL, after_execution text DEFAULT NULL,
+                                    redrive_filter text DEFAULT NULL)
+RETURNS SETOF execution_summary
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    after_start timestamptz;
+    after_id bigint;
+    -- a version ARN (…:N) or alias ARN (…:ALIAS) lists the starts through it
+    qualifier text := CASE WHEN state_machine LIKE 'arn:%' THEN split_part(state_machine, ':', 8) ELSE '' END;
+    by_version integer;
+    by_alias text;
+BEGIN
+    IF status IS NOT NULL AND status NOT IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED') THEN
+        RAISE EXCEPTION 'status must be RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED, not "%"', status
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF redrive_filter IS NOT NULL AND redrive_filter NOT IN ('REDRIVEN', 'NOT_REDRIVEN') THEN
+        RAISE EXCEPTION 'redrive_filter must be REDRIVEN or NOT_REDRIVEN, not "%"', redrive_filter
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF max_results IS NOT NULL AND (max_results < 1 OR max_results > 1001) THEN
+        RAISE EXCEPTION 'max_results must be between 1 and 1000, not %', max_results
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF qualifier ~ '^[0-9]+$' THEN
+        by_version := qualifier::integer;
+    ELSIF qualifier <> '' THEN
+        by_alias := qualifier;
+    END IF;
+    IF after_execution IS NOT NULL THEN
+        -- the page goes on after this execution (newest first)
+        SELECT e.start_date, e.id INTO after_start, after_id FROM booking.visible_executions e
+         WHERE e.arn = after_execution;
+        IF after_id IS NULL THEN
+            RAISE EXCEPTION 'InvalidToken: the page token names no execution' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    END IF;
+    -- the views show the caller what it may READ; a machine named needs READ (42501)
+    RETURN QUERY
+    SELECT e.arn, m.arn, e.name, e.status, e.start_date, e.stop_date, e.redrive_count, e.error, e.cause,
+           m.arn || ':' || o.published_version, m.arn || ':' || o.alias
+      FROM booking.visible_executions e JOIN booking.visible_state_machines m ON m.id = e.machine_id
+      LEFT JOIN booking.visible_execution_origins o ON o.machine_id = e.machine_id AND o.execution_name = e.name
+     WHERE (sfn_list_executions.state_machine IS NULL
+            OR e.machine_id = booking.state_machine_id(sfn_list_executions.state_machine))
+       AND (by_version IS NULL OR o.published_version = by_version)
+       AND (by_alias IS NULL OR o.alias = by_alias)
+       AND (sfn_list_executions.status IS NULL OR e.status = sfn_list_executions.status)
+       AND (redrive_filter IS NULL OR (e.redrive_count > 0) = (redrive_filter = 'REDRIVEN'))
+       AND (after_id IS NULL OR (e.start_date, e.id) < (after_start, after_id))
+     ORDER BY e.start_date DESC, e.id DESC
+     LIMIT max_results;
+END $$;
+COMMENT ON FUNCTION sfn_list_executions(text, text, integer, text, text) IS
+'ListExecutions: newest first; executions of the state machines the caller may READ (of a version or alias ARN: those started through it, an alias''s starts counting for the version it picked); max_results at a time, after the execution after_execution names';
+
+REVOKE EXECUTE ON FUNCTION api_rows_cleanup(), machine_settings(jsonb, jsonb, jsonb, jsonb),
+    machine_settings_shown(jsonb) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION
+    sfn_create_state_machine(text, jsonb, jsonb, regrole, text, text, boolean, text, jsonb, jsonb, jsonb),
+    sfn_update_state_machine(text, jsonb, jsonb, regrole, text, boolean, text, jsonb, jsonb, jsonb),
+    sfn_validate(jsonb, jsonb, text),
+    sfn_test_state(jsonb, text, jsonb, jsonb, jsonb, jsonb, jsonb, text, boolean),
+    sfn_redrive_execution(text, text)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+    sfn_create_state_machine(text, jsonb, jsonb, regrole, text, text, boolean, text, jsonb, jsonb, jsonb),
+    sfn_update_state_machine(text, jsonb, jsonb, regrole, text, boolean, text, jsonb, jsonb, jsonb),
+    sfn_validate(jsonb, jsonb, text),
+    sfn_test_state(jsonb, text, jsonb, jsonb, jsonb, jsonb, jsonb, text, boolean),
+    sfn_redrive_execution(text, text)
+TO booking_user;
+GRANT SELECT ON visible_execution_origins TO booking_user;
+SELECT pg_catalog.pg_extension_config_dump('redrive_tokens', '');
+SELECT pg_catalog.pg_extension_config_dump('execution_origins', '');

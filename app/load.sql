@@ -35,4 +35,9 @@ SELECT booking.sfn_create_state_machine('reserve_apartment', :'definition'::json
 SELECT booking.sfn_create_state_machine('reserve_apartment_callback', :'definition'::jsonb,
                                         role => 'booking_workflow') AS arn \gset
 \echo deployed :arn
+-- the first of them written in JSONata: the same behaviour, with Arguments, Output and variables
+\set definition `cat statemachine/reserve_apartment_jsonata.asl.json`
+SELECT booking.sfn_create_state_machine('reserve_apartment_jsonata', :'definition'::jsonb,
+                                        role => 'booking_workflow') AS arn \gset
+\echo deployed :arn
 RESET search_path;

@@ -175,7 +175,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $$
       LEFT JOIN LATERAL (
             SELECT x.arn, x.status FROM booking.executions x
               JOIN booking.state_machines m ON m.id = x.machine_id
-             WHERE m.name IN ('reserve_apartment', 'reserve_apartment_callback')
+             WHERE m.name IN ('reserve_apartment', 'reserve_apartment_callback', 'reserve_apartment_jsonata')
                AND x.parent_id IS NULL AND x.input->>'apartmentId' = a."Id"
              -- the reservation that holds it, when one does; else the latest attempt
              ORDER BY (x.input->>'guest' IS NOT DISTINCT FROM a.guest) DESC, x.start_date DESC LIMIT 1) e ON true
@@ -195,7 +195,8 @@ DECLARE
 BEGIN
     FOR running IN
         SELECT e.arn FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id
-         WHERE m.name IN ('apartment_console', 'booking_step_function', 'reserve_apartment', 'reserve_apartment_callback')
+         WHERE m.name IN ('apartment_console', 'booking_step_function', 'reserve_apartment',
+                          'reserve_apartment_callback', 'reserve_apartment_jsonata')
            AND e.parent_id IS NULL AND e.status = 'RUNNING'
     LOOP
         PERFORM booking.sfn_stop_execution(running.arn, 'Demo.Reset', 'booking_app.reset_demo()');

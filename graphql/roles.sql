@@ -35,7 +35,7 @@ BEGIN
     PERFORM booking.sfn_grant(s.name, 'booking_graphql', ARRAY['START', 'READ'])
        FROM booking.state_machines s
       WHERE s.name IN ('booking_step_function', 'apartment_console', 'reserve_apartment',
-                       'reserve_apartment_callback');
+                       'reserve_apartment_callback', 'reserve_apartment_jsonata');
 END $$;
 
 -- the application's tables, read-only
@@ -114,7 +114,7 @@ BEGIN
     PERFORM booking.sfn_grant(s.name, 'booking_guest', ARRAY['READ'])
        FROM booking.state_machines s
       WHERE s.name IN ('booking_step_function', 'apartment_console', 'reserve_apartment',
-                       'reserve_apartment_callback');
+                       'reserve_apartment_callback', 'reserve_apartment_jsonata');
 END $$;
 GRANT SELECT ON booking_api.state_machines, booking_api.state_machine_versions, booking_api.executions
     TO booking_guest;

@@ -5,7 +5,8 @@
 \set QUIET on
 -- the state_machines suite deployed the article's machines its own way: start afresh
 SELECT count(booking.sfn_delete_state_machine(name)) FROM booking.state_machines
- WHERE name IN ('apartment_console', 'booking_step_function', 'reserve_apartment', 'reserve_apartment_callback') \gset
+ WHERE name IN ('apartment_console', 'booking_step_function', 'reserve_apartment', 'reserve_apartment_callback',
+                'reserve_apartment_jsonata') \gset
 \i app/load.sql
 \set QUIET off
 \set ON_ERROR_STOP off
@@ -28,7 +29,8 @@ CREATE FUNCTION pg_temp.states(execution text) RETURNS text LANGUAGE sql AS $$
       FROM booking.sfn_get_execution_history(execution) WHERE type LIKE '%StateEntered' $$;
 
 SELECT name, role, search_path FROM booking.state_machines
- WHERE name IN ('apartment_console', 'booking_step_function', 'reserve_apartment', 'reserve_apartment_callback') ORDER BY name;
+ WHERE name IN ('apartment_console', 'booking_step_function', 'reserve_apartment', 'reserve_apartment_callback',
+                'reserve_apartment_jsonata') ORDER BY name;
 
 -- ==== the article's console definition (apartment_console) ====
 -- paid: the status is "paid" when the Wait ends, for the one apartment its Choice names
@@ -140,9 +142,40 @@ SELECT "Id", status FROM booking_app.apartment_workshop_db ORDER BY "Id";
 SELECT status, error FROM booking.executions WHERE name = 'before-reset';
 SELECT count(*) AS awaited FROM booking_app.awaited_payments;
 
+-- ==== the same workflow written in JSONata (reserve_apartment_jsonata): every path ====
+-- started with the input reserve_apartment gives the JSONPath one
+CREATE FUNCTION pg_temp.reserve_jsonata(apartment text, guest text, execution text) RETURNS text LANGUAGE sql AS $$
+    SELECT booking.sfn_start('reserve_apartment_jsonata',
+        jsonb_build_object('apartmentId', apartment, 'guest', guest, 'paymentWindowSeconds', 60,
+                           'reservedUntil', to_char((now() + interval '60 seconds') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+        execution) $$;
+-- paid within the window: kept
+SELECT pg_temp.reserve_jsonata('lisbon-alfama-2', 'Ada', 'jsonata-paid') IS NOT NULL AS started;
+SELECT "Id", "bookedStatus", guest, "reservedUntil" > now() AS held FROM booking_app.apartments WHERE "Id" = 'lisbon-alfama-2';
+SELECT "apartmentId", guest, amount FROM booking_app.record_payment('lisbon-alfama-2', 240);
+SELECT pg_temp.fire('jsonata-paid');
+SELECT * FROM pg_temp.outcome('jsonata-paid');
+SELECT pg_temp.states('jsonata-paid');
+SELECT "Id", "bookedStatus", guest FROM booking_app.apartments WHERE "Id" = 'lisbon-alfama-2';
+-- not paid: released when the window ends
+SELECT pg_temp.reserve_jsonata('porto-ribeira-1', 'Grace', 'jsonata-unpaid') IS NOT NULL AS started;
+SELECT pg_temp.fire('jsonata-unpaid');
+SELECT * FROM pg_temp.outcome('jsonata-unpaid');
+SELECT pg_temp.states('jsonata-unpaid');
+SELECT "Id", "bookedStatus", guest, "reservedUntil" FROM booking_app.apartments WHERE "Id" = 'porto-ribeira-1';
+-- not vacant, and no such apartment: the JSONPath workflow's errors and causes
+SELECT pg_temp.reserve_jsonata('lisbon-alfama-2', 'Eve', 'jsonata-taken') IS NOT NULL AS started;
+SELECT * FROM pg_temp.outcome('jsonata-taken');
+SELECT pg_temp.reserve_jsonata('nowhere-0', 'Linus', 'jsonata-missing') IS NOT NULL AS started;
+SELECT * FROM pg_temp.outcome('jsonata-missing');
+SELECT pg_temp.states('jsonata-missing');
+SELECT "Id", "bookedStatus", guest FROM booking_app.apartments WHERE "Id" = 'lisbon-alfama-2';
+SELECT booking_app.reset_demo() AS stopped;
+
 -- clean up: the application and its state machines
 SELECT count(*) AS deleted FROM (SELECT booking.sfn_delete_state_machine(name) FROM booking.state_machines
- WHERE name IN ('apartment_console', 'booking_step_function', 'reserve_apartment', 'reserve_apartment_callback')) AS d;
+ WHERE name IN ('apartment_console', 'booking_step_function', 'reserve_apartment', 'reserve_apartment_callback',
+                'reserve_apartment_jsonata')) AS d;
 SET client_min_messages = warning;
 DROP SCHEMA booking_app CASCADE;
 DROP OWNED BY booking_workflow;

@@ -32,11 +32,11 @@ SELECT booking.sfn_create_state_machine('outsider', '{"StartAt": "A", "States": 
 SELECT count(*) FROM booking.visible_executions;
 RESET ROLE;
 -- EXECUTE granted directly is still not booking_user
-GRANT EXECUTE ON FUNCTION booking.sfn_validate(jsonb, jsonb) TO sec_outsider;
+GRANT EXECUTE ON FUNCTION booking.sfn_validate(jsonb, jsonb, text) TO sec_outsider;
 SET ROLE sec_outsider;
 SELECT count(*) FROM booking.sfn_validate('{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}');
 RESET ROLE;
-REVOKE EXECUTE ON FUNCTION booking.sfn_validate(jsonb, jsonb) FROM sec_outsider;
+REVOKE EXECUTE ON FUNCTION booking.sfn_validate(jsonb, jsonb, text) FROM sec_outsider;
 
 -- ---- the attack of issue 13: a task as superuser that updates pg_authid ----
 SET ROLE sec_alice;
@@ -247,7 +247,8 @@ RESET ROLE;
 SELECT "bookedStatus", guest FROM booking_app.apartments WHERE "Id" = 'porto-ribeira-1';
 DROP ROLE shop, payments_worker;
 SELECT count(*) AS deleted FROM (SELECT booking.sfn_delete_state_machine(name) FROM booking.state_machines
- WHERE name IN ('apartment_console', 'booking_step_function', 'reserve_apartment', 'reserve_apartment_callback')) AS d;
+ WHERE name IN ('apartment_console', 'booking_step_function', 'reserve_apartment', 'reserve_apartment_callback',
+                'reserve_apartment_jsonata')) AS d;
 DROP SCHEMA booking_app CASCADE;
 DROP OWNED BY booking_workflow;
 DROP ROLE booking_workflow;

@@ -133,7 +133,7 @@ SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_describe_e
 SELECT booking.sfn_start('api_mocked', '{}', 'real') IS NOT NULL AS started;
 SELECT d->>'status' AS status, d->>'error' AS error FROM booking.sfn_describe_execution('arn:aws:states:local:000000000000:execution:api_mocked:real') d;
 SELECT booking.sfn_start('api_mocked#Nope');
-SELECT booking.sfn_start_sync('api_mocked#Ok');
+SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_start_sync('api_mocked#Ok') d;
 SELECT booking.sfn_load_mock_config('{"StateMachines": {"api_mocked": {"TestCases": {"X": {"Call": "missing"}}}}, "MockedResponses": {}}');
 SELECT booking.sfn_load_mock_config('{"StateMachines": {}, "MockedResponses": {"R": {"1": {"Return": 1, "Throw": {"Error": "E"}}}}}');
 SELECT booking.sfn_grant('api_mocked', 'api_reader', ARRAY['START', 'READ']);

@@ -21,6 +21,7 @@
 #include "arn.h"
 #include "mock_config.h"
 #include "booking.h"
+#include "exec_records.h"
 #include "jsonb_build.h"
 #include "machine_cache.h"
 #include "machine_ref.h"
@@ -171,6 +172,21 @@ sfn_start(PG_FUNCTION_ARGS)
 		}
 	}
 
+	/* started through a version or alias ARN: DescribeExecution and ListExecutions show it */
+	{
+		char	   *ref;
+		char	   *bare;
+		int			published;
+		char	   *alias;
+
+		(void) booking_mock_split(text_to_cstring(PG_GETARG_TEXT_PP(0)), &ref);
+		booking_parse_state_machine_qualified(ref, &bare, &published, &alias);
+		if (alias != NULL)
+			published = booking_revision_published_as(machine.id, version);
+		if (published != 0)
+			booking_origin_record(machine.id, row.name, published, alias);
+	}
+
 	/* before it runs: its Task states answer from the test case's mocked responses */
 	if (test_case != NULL)
 		booking_mock_register(machine.id, machine.name, row.name, test_case);
@@ -201,14 +217,20 @@ static Jsonb *
 describe(const ExecRow *row)
 {
 	JsonbParseState *state = NULL;
-	int			published = booking_revision_published_as(row->machine_id, row->version);
+	int			published;
+	char	   *alias;
 
 	jb_begin_object(&state);
 	jb_text(&state, "executionArn", row->arn);
 	jb_text(&state, "stateMachineArn", booking_state_machine_arn(row->machine_name));
-	/* the published version the execution runs, when its revision is one */
-	if (published != 0)
+	/* as AWS: the version and alias only of a start through a version or alias ARN */
+	if (booking_origin_lookup(row->machine_id, row->name, &published, &alias))
+	{
 		jb_text(&state, "stateMachineVersionArn", booking_state_machine_version_arn(row->machine_name, published));
+		if (alias != NULL)
+			jb_text(&state, "stateMachineAliasArn",
+					psprintf("%s:%s", booking_state_machine_arn(row->machine_name), alias));
+	}
 	jb_text(&state, "name", row->name);
 	jb_text(&state, "status", exec_status_name(row->status));
 	jb_timestamp(&state, "startDate", row->start_date);
@@ -282,9 +304,19 @@ sfn_redrive_execution(PG_FUNCTION_ARGS)
 	const asl_machine *compiled;
 	BookingScope scope;
 	Oid			caller = booking_enter(&scope);
+	char	   *token = PG_NARGS() > 1 && !PG_ARGISNULL(1) ? text_to_cstring(PG_GETARG_TEXT_PP(1)) : NULL;
+	TimestampTz earlier;
 
 	booking_require_primary("sfn_redrive_execution");
+	if (token != NULL)
+		booking_check_client_token(token);
 	load_for(fcinfo, caller, "STOP", true, &row);
+	/* the same client token again (within the window): that redrive's answer, no second one */
+	if (token != NULL && (earlier = booking_redrive_token_find(row.id, token)) != 0)
+	{
+		booking_leave(&scope);
+		PG_RETURN_TIMESTAMPTZ(earlier);
+	}
 	if (row.status != EXEC_FAILED && row.status != EXEC_TIMED_OUT && row.status != EXEC_ABORTED)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -294,6 +326,8 @@ sfn_redrive_execution(PG_FUNCTION_ARGS)
 	row.redrive_count++;
 	row.redrive_date = GetCurrentTimestamp();
 	booking_redrive(&row, compiled->timeout_seconds);
+	if (token != NULL)
+		booking_redrive_token_keep(row.id, token, row.redrive_date);
 	booking_leave(&scope);
 	PG_RETURN_TIMESTAMPTZ(row.redrive_date);
 }

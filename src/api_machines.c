@@ -34,6 +34,9 @@ PG_FUNCTION_INFO_V1(sfn_describe_state_machine);
 /* An optional argument the 1.1 signature added: absent from older signatures */
 #define ARG_GIVEN(n) (PG_NARGS() > (n) && !PG_ARGISNULL(n))
 #define ARG_TEXT(n) (ARG_GIVEN(n) ? text_to_cstring(PG_GETARG_TEXT_PP(n)) : NULL)
+#define ARG_JSONB(n) (ARG_GIVEN(n) ? PG_GETARG_JSONB_P(n) : NULL)
+
+static const char *check_type(const char *type);
 
 static Jsonb *
 jsonb_arg_or_null(FunctionCallInfo fcinfo, int n)
@@ -47,11 +50,14 @@ sfn_validate(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	asl_diags  *diags;
 
+	const char *type = ARG_GIVEN(2) ? check_type(ARG_TEXT(2)) : "STANDARD";
+
 	booking_require_arg(fcinfo, 0, "definition");
 	(void) booking_require_user();
 	InitMaterializedSRF(fcinfo, 0);
 	diags = booking_diags_new();
-	(void) booking_prepare_definition(PG_GETARG_JSONB_P(0), jsonb_arg_or_null(fcinfo, 1), diags);
+	(void) booking_prepare_definition_typed(PG_GETARG_JSONB_P(0), jsonb_arg_or_null(fcinfo, 1),
+											strcmp(type, "EXPRESS") == 0, diags);
 	for (size_t i = 0; i < diags->count; i++)
 	{
 		const asl_diag *d = &diags->items[i];
@@ -73,7 +79,7 @@ check_type(const char *type)
 	if (strcmp(type, "STANDARD") != 0 && strcmp(type, "EXPRESS") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("type must be STANDARD or EXPRESS, not \"%s\"", type)));
+				 errmsg("StateMachineTypeNotSupported: type must be STANDARD or EXPRESS, not \"%s\"", type)));
 	return type;
 }
 
@@ -112,10 +118,11 @@ execution_role(FunctionCallInfo fcinfo, int n, Oid caller, bool *privileged)
 }
 
 static Jsonb *
-prepare_or_error(Jsonb *definition, Jsonb *substitutions)
+prepare_or_error(Jsonb *definition, Jsonb *substitutions, const char *type)
 {
 	asl_diags  *diags = booking_diags_new();
-	Jsonb	   *prepared = booking_prepare_definition(definition, substitutions, diags);
+	Jsonb	   *prepared = booking_prepare_definition_typed(definition, substitutions,
+															strcmp(type, "EXPRESS") == 0, diags);
 
 	booking_report_definition_errors(diags);
 	Assert(prepared != NULL);
@@ -145,12 +152,13 @@ sfn_create_state_machine(PG_FUNCTION_ARGS)
 	check_type(wanted.type);
 	wanted.role = execution_role(fcinfo, 3, wanted.owner, &wanted.privileged_role);
 	substitutions = jsonb_arg_or_null(fcinfo, 2);
-	prepared = prepare_or_error(PG_GETARG_JSONB_P(1), substitutions);
+	prepared = prepare_or_error(PG_GETARG_JSONB_P(1), substitutions, wanted.type);
 
 	if (store_machine_insert(&wanted, prepared, substitutions, &machine))
 	{
 		if (ARG_GIVEN(5))
 			booking_set_role_arn(machine.id, ARG_TEXT(5));
+		booking_set_machine_settings(machine.id, ARG_JSONB(8), ARG_JSONB(9), ARG_JSONB(10));
 	}
 	else
 	{
@@ -159,10 +167,11 @@ sfn_create_state_machine(PG_FUNCTION_ARGS)
 
 		if (machine.current_version != 1 || machine.role != wanted.role ||
 			strcmp(machine.type, wanted.type) != 0 || current == NULL ||
-			compareJsonbContainers(&current->root, &prepared->root) != 0)
+			compareJsonbContainers(&current->root, &prepared->root) != 0 ||
+			!booking_machine_settings_match(machine.id, ARG_JSONB(8), ARG_JSONB(9), ARG_JSONB(10)))
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_OBJECT),
-					 errmsg("StateMachineAlreadyExists: state machine \"%s\" already exists with a different definition, role or type",
+					 errmsg("StateMachineAlreadyExists: state machine \"%s\" already exists with a different definition, role, type or configuration",
 							wanted.name),
 					 errhint("Use sfn_update_state_machine to publish a new version.")));
 	}
@@ -187,10 +196,11 @@ sfn_update_state_machine(PG_FUNCTION_ARGS)
 
 	booking_require_primary("sfn_update_state_machine");
 	booking_require_arg(fcinfo, 0, "state_machine");
-	if (PG_ARGISNULL(1) && PG_ARGISNULL(3) && !ARG_GIVEN(4) && !publish)
+	if (PG_ARGISNULL(1) && PG_ARGISNULL(3) && !ARG_GIVEN(4) && !publish &&
+		!ARG_GIVEN(7) && !ARG_GIVEN(8) && !ARG_GIVEN(9))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("MissingRequiredParameter: give a definition, a role, a role_arn or publish to update")));
+				 errmsg("MissingRequiredParameter: give a definition, a role, a role_arn, a configuration or publish to update")));
 	caller = booking_enter(&scope);
 	booking_lookup_machine(text_to_cstring(PG_GETARG_TEXT_PP(0)), true, &machine, &version);
 	booking_require_machine(caller, machine.id, machine.name, machine.owner, "MANAGE");
@@ -212,11 +222,12 @@ sfn_update_state_machine(PG_FUNCTION_ARGS)
 		substitutions = jsonb_arg_or_null(fcinfo, 2);
 		if (substitutions == NULL)
 			(void) store_version_definition(machine.id, machine.current_version, &substitutions, NULL);
-		prepared = prepare_or_error(PG_GETARG_JSONB_P(1), substitutions);
+		prepared = prepare_or_error(PG_GETARG_JSONB_P(1), substitutions, machine.type);
 		(void) store_machine_add_version(machine.id, prepared, substitutions);
 	}
 	if (ARG_GIVEN(4))
 		booking_set_role_arn(machine.id, ARG_TEXT(4));
+	booking_set_machine_settings(machine.id, ARG_JSONB(7), ARG_JSONB(8), ARG_JSONB(9));
 	/* the version ARN when published (the default), else the state machine's */
 	result = publish ? booking_publish_latest(machine.id, ARG_TEXT(6)) : machine.arn;
 	booking_leave(&scope);
@@ -288,6 +299,25 @@ sfn_describe_state_machine(PG_FUNCTION_ARGS)
 	jb_timestamp(&state, "creationDate", machine.created);
 	if (machine.updated != 0)
 		jb_timestamp(&state, "updateDate", machine.updated);
+	/* loggingConfiguration, tracingConfiguration, encryptionConfiguration */
+	{
+		Jsonb	   *settings = booking_machine_settings_shown(machine.id);
+		JsonbIterator *it;
+		JsonbValue	v;
+		JsonbIteratorToken tok;
+
+		it = JsonbIteratorInit(&settings->root);
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		{
+			if (tok == WJB_KEY)
+			{
+				char	   *key = pnstrdup(v.val.string.val, v.val.string.len);
+
+				(void) JsonbIteratorNext(&it, &v, true);
+				jb_jsonb(&state, key, JsonbValueToJsonb(&v));
+			}
+		}
+	}
 	jb_text(&state, "revisionId", psprintf("%d", version));
 	jb_int(&state, "version", version);
 	jb_timestamp(&state, "versionCreationDate", version_created);

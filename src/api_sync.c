@@ -16,6 +16,7 @@
 #include "jsonc_bridge.h"
 #include "machine_cache.h"
 #include "machine_ref.h"
+#include "mock_config.h"
 #include "permissions.h"
 #include "sync_driver.h"
 
@@ -34,8 +35,9 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 	BookingScope scope;
 	Oid			caller = booking_enter(&scope);
 	Jsonb	   *result;
+	char	   *test_case = NULL;
 
-	machine = booking_resolve_start(fcinfo, &stored, &version, &input, NULL);
+	machine = booking_resolve_start(fcinfo, &stored, &version, &input, &test_case);
 	booking_require_machine(caller, stored.id, stored.name, stored.owner, "START");
 
 	memset(&exec, 0, sizeof(exec));
@@ -58,7 +60,16 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 	exec.start = GetCurrentTimestamp();
 	exec.input = booking_jsonb_to_jsonc(input);
 
+	/* '<machine>#<TestCase>': its Task states answer from the test case's mocked responses */
+	if (test_case != NULL)
+	{
+		booking_mock_register(stored.id, stored.name, exec.name, test_case);
+		exec.mock_machine_id = stored.id;
+	}
+
 	res = booking_execute_sync(machine, &exec);
+	if (test_case != NULL)
+		booking_mock_forget(stored.id, exec.name);
 
 	jb_begin_object(&state);
 	jb_text(&state, "executionArn", exec.arn);

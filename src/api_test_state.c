@@ -21,6 +21,7 @@
 #include "jsonc_bridge.h"
 #include "permissions.h"
 #include "sync_driver.h"
+#include "test_state_mock.h"
 #include "core/asl/context.h"
 #include "core/asl/step.h"
 
@@ -122,7 +123,7 @@ test_status(const asl_outcome *out)
 }
 
 static Jsonb *
-describe_outcome(const asl_outcome *out)
+describe_outcome(const asl_outcome *out, bool inspect)
 {
 	JsonbParseState *state = NULL;
 	bool		has_output = out->kind == ASL_OUTCOME_NEXT || out->kind == ASL_OUTCOME_END ||
@@ -142,9 +143,30 @@ describe_outcome(const asl_outcome *out)
 		jb_text(&state, "nextState", out->next);
 	else if (out->kind == ASL_OUTCOME_RETRY && out->state != NULL)
 		jb_text(&state, "nextState", out->state);
-	if (out->inspection != NULL)
+	if (inspect && out->inspection != NULL)
 		jb_jsonb(&state, "inspectionData", booking_jsonc_to_jsonb(out->inspection));
 	return jb_end_object(&state);
+}
+
+/* What the first half of a step saw (input, afterInputPath, afterParameters) goes on in done's. */
+static void
+keep_first_half(const asl_outcome *first, asl_outcome *done)
+{
+	struct json_object_iter it;
+
+	if (first->inspection == NULL || done->inspection == NULL)
+		return;
+	json_object_object_foreachC(first->inspection, it)
+	{
+		if (!json_object_object_get_ex(done->inspection, it.key, NULL))
+			json_object_object_add(done->inspection, it.key, json_object_get(it.val));
+	}
+}
+
+static json_object *
+jsonc_arg(FunctionCallInfo fcinfo, int n)
+{
+	return PG_NARGS() > n && !PG_ARGISNULL(n) ? booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(n)) : NULL;
 }
 
 Datum
@@ -153,12 +175,20 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	json_object *definition;
 	const char *state_name;
 	json_object *input;
+	json_object *given_context = jsonc_arg(fcinfo, 5);
+	const char *level = PG_NARGS() > 7 && !PG_ARGISNULL(7) ? text_to_cstring(PG_GETARG_TEXT_PP(7)) : "DEBUG";
+	bool		inspect;
+	TestStateMock mock;
+	TestStateConfig config;
 	asl_diags  *diags = booking_diags_new();
 	BookingOwned *wrapped_owner = booking_owner(booking_json_put);
 	BookingOwned *machine_owner = booking_owner(booking_machine_free);
 	BookingOwned *context_owner = booking_owner(booking_json_put);
+	BookingOwned *merged_owner = booking_owner(booking_json_put);
+	BookingOwned *attempts_owner = booking_owner(booking_json_put);
 	BookingOwned *outcome_owner = booking_owner(outcome_free);
 	asl_machine *machine;
+	const asl_state *st;
 	asl_execution_info info;
 	asl_position pos;
 	asl_env		env;
@@ -167,9 +197,29 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	booking_require_arg(fcinfo, 0, "definition");
 	/* no table is read: its tasks run as the caller, with the caller's search_path */
 	(void) booking_require_user();
+	if (strcmp(level, "INFO") != 0 && strcmp(level, "DEBUG") != 0 && strcmp(level, "TRACE") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ValidationException: inspection_level must be INFO, DEBUG or TRACE, not \"%s\"", level)));
+	/*
+	 * INFO: status, output and next state only. TRACE adds the HTTP request and
+	 * response of HTTP Tasks, and reveal_secrets (argument 8) the connection's
+	 * secrets in them: booking runs no HTTP Task, so both show what DEBUG does.
+	 */
+	inspect = strcmp(level, "INFO") != 0;
 	definition = booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(0));
 	state_name = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
 	input = PG_ARGISNULL(2) ? NULL : booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(2));
+	test_state_read_mock(jsonc_arg(fcinfo, 4), &mock);
+	test_state_read_config(jsonc_arg(fcinfo, 6), &config);
+	if (given_context != NULL && !mock.given)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ValidationException: context may only be given with a mock")));
+	if (given_context != NULL && !json_object_is_type(given_context, json_type_object))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ValidationException: context must be a JSON object (the state's Context object)")));
 
 	if (json_object_is_type(definition, json_type_object) &&
 		json_object_object_get_ex(definition, "Type", NULL))
@@ -185,10 +235,12 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	booking_report_definition_errors(diags);
 	if (state_name == NULL)
 		state_name = machine->root->start_name;
-	if (asl_machine_find(machine, state_name) == NULL)
+	st = asl_machine_find(machine, state_name);
+	if (st == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("InvalidDefinition: the definition has no state named \"%s\"", state_name)));
+	test_state_check(machine, st, &mock, &config);
 
 	memset(&info, 0, sizeof(info));
 	info.name = TEST_STATE_DEFAULT_NAME;
@@ -198,6 +250,18 @@ sfn_test_state(PG_FUNCTION_ARGS)
 
 	memset(&env, 0, sizeof(env));
 	env.context = context_owner->ptr;
+	if (given_context != NULL)
+	{
+		json_object *task;
+		json_object *token;
+
+		merged_owner->ptr = test_state_merge_context(context_owner->ptr, given_context);
+		env.context = merged_owner->ptr;
+		/* $$.Task.Token given: what a .waitForTaskToken state passes on */
+		if (json_object_object_get_ex(given_context, "Task", &task) && json_object_is_type(task, json_type_object) &&
+			json_object_object_get_ex(task, "Token", &token) && json_object_is_type(token, json_type_string))
+			env.task_token = json_object_get_string(token);
+	}
 	env.now = info.start_time;
 	env.random = booking_host_random(NULL);
 	env.cancel = booking_host_interrupted;
@@ -207,10 +271,40 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	memset(&pos, 0, sizeof(pos));
 	pos.state = state_name;
 	pos.input = input;
-	pos.variables = PG_ARGISNULL(3) ? NULL : booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(3));
+	pos.variables = jsonc_arg(fcinfo, 3);
+	/* retries already made: the count of whichever retrier takes the error */
+	if (config.retrier_retry_count >= 0)
+	{
+		json_object *attempts = json_object_new_array();
+
+		attempts_owner->ptr = attempts;
+		for (size_t i = 0; i < st->n_retriers; i++)
+			json_object_array_add(attempts, json_object_new_int64(config.retrier_retry_count));
+		pos.attempts = attempts;
+	}
 
 	outcome_owner->ptr = out;
-	asl_step(machine, &pos, &env, out);
+	/*
+	 * A mocked Map with an ItemReader: booking does not read S3, so the step
+	 * that would read the items is skipped; mapItemReaderData, when given,
+	 * says how many items it read.
+	 */
+	if (mock.given && st->type == ASL_STATE_MAP && st->map.item_reader != NULL)
+	{
+		size_t		items = config.has_map_item_reader_data
+			? test_state_reader_items(st, config.map_item_reader_data) : 0;
+		size_t		n;
+		asl_result *results;
+
+		if (!config.has_map_item_reader_data && !mock.has_result && config.map_iteration_failure_count > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ValidationException: stateConfiguration.mapIterationFailureCount of a Map with an ItemReader needs mapItemReaderData (or mock.result)")));
+		results = test_state_branch_results(st, &mock, &config, items, &n);
+		asl_step_branches_done(machine, &pos, &env, results, n, out);
+	}
+	else
+		asl_step(machine, &pos, &env, out);
 	if (out->kind == ASL_OUTCOME_TASK)
 	{
 		asl_task_reply reply;
@@ -218,26 +312,26 @@ sfn_test_state(PG_FUNCTION_ARGS)
 		BookingOwned *done_owner = booking_owner(outcome_free);
 
 		memset(&reply, 0, sizeof(reply));
-		(void) booking_sync_run_task(NULL, state_name, &out->task, &reply);
+		if (mock.given)
+			test_state_task_reply(&mock, &reply);
+		else
+			(void) booking_sync_run_task(NULL, state_name, &out->task, &reply);
 		done_owner->ptr = done;
 		asl_step_task_reply(machine, &pos, &env, &reply, done);
-		/* keep what the first half saw (input, afterInputPath, afterParameters) */
-		if (out->inspection != NULL && done->inspection != NULL)
-		{
-			struct json_object_iter it;
-
-			json_object_object_foreachC(out->inspection, it)
-			{
-				if (!json_object_object_get_ex(done->inspection, it.key, NULL))
-					json_object_object_add(done->inspection, it.key, json_object_get(it.val));
-			}
-		}
+		keep_first_half(out, done);
 		out = done;
 	}
-	if (out->kind == ASL_OUTCOME_BRANCHES)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("sfn_test_state does not run Map or Parallel states"),
-				 errhint("Run the machine with sfn_start_sync, or test the states inside the branch.")));
-	PG_RETURN_JSONB_P(describe_outcome(out));
+	else if (out->kind == ASL_OUTCOME_BRANCHES)
+	{
+		size_t		n;
+		asl_result *results = test_state_branch_results(st, &mock, &config, out->branches.count, &n);
+		asl_outcome *done = palloc0(sizeof(asl_outcome));
+		BookingOwned *done_owner = booking_owner(outcome_free);
+
+		done_owner->ptr = done;
+		asl_step_branches_done(machine, &pos, &env, results, n, done);
+		keep_first_half(out, done);
+		out = done;
+	}
+	PG_RETURN_JSONB_P(describe_outcome(out, inspect));
 }

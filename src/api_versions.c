@@ -130,3 +130,70 @@ booking_role_arn(int64 machine_id)
 	SPI_finish();
 	return arn;
 }
+
+/*
+ * The machine's loggingConfiguration, tracingConfiguration and
+ * encryptionConfiguration: those given (NULL: kept) replace the kept ones,
+ * checked by booking.machine_settings (InvalidLoggingConfiguration, …).
+ */
+void
+booking_set_machine_settings(int64 machine_id, Jsonb *logging, Jsonb *tracing, Jsonb *encryption)
+{
+	Oid			types[4] = {INT8OID, JSONBOID, JSONBOID, JSONBOID};
+	Datum		values[4] = {Int64GetDatum(machine_id), PointerGetDatum(logging),
+	PointerGetDatum(tracing), PointerGetDatum(encryption)};
+	char		nulls[4] = {' ', logging ? ' ' : 'n', tracing ? ' ' : 'n', encryption ? ' ' : 'n'};
+
+	if (logging == NULL && tracing == NULL && encryption == NULL)
+		return;
+	SPI_connect();
+	booking_spi_check(SPI_execute_with_args("UPDATE booking.state_machines "
+											"SET settings = booking.machine_settings(settings, $2, $3, $4) WHERE id = $1",
+											4, types, values, nulls, false, 0),
+					  SPI_OK_UPDATE, "state machine settings");
+	SPI_finish();
+}
+
+/* Whether creating the machine again with these settings is the same machine (AWS: else it conflicts). */
+bool
+booking_machine_settings_match(int64 machine_id, Jsonb *logging, Jsonb *tracing, Jsonb *encryption)
+{
+	Oid			types[4] = {INT8OID, JSONBOID, JSONBOID, JSONBOID};
+	Datum		values[4] = {Int64GetDatum(machine_id), PointerGetDatum(logging),
+	PointerGetDatum(tracing), PointerGetDatum(encryption)};
+	char		nulls[4] = {' ', logging ? ' ' : 'n', tracing ? ' ' : 'n', encryption ? ' ' : 'n'};
+	bool		same;
+
+	SPI_connect();
+	booking_spi_check(SPI_execute_with_args("SELECT booking.machine_settings(NULL, $2, $3, $4) = coalesce(settings, '{}') "
+											"FROM booking.state_machines WHERE id = $1",
+											4, types, values, nulls, true, 1),
+					  SPI_OK_SELECT, "state machine settings");
+	same = SPI_processed == 1 && spi_col_bool(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	SPI_finish();
+	return same;
+}
+
+/* The settings as DescribeStateMachine shows them: those kept, else AWS's defaults. */
+Jsonb *
+booking_machine_settings_shown(int64 machine_id)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(machine_id)};
+	Jsonb	   *shown = NULL;
+
+	SPI_connect();
+	booking_spi_check(SPI_execute_with_args("SELECT booking.machine_settings_shown(settings) FROM booking.state_machines WHERE id = $1",
+											1, types, values, NULL, true, 1),
+					  SPI_OK_SELECT, "state machine settings");
+	if (SPI_processed == 1)
+	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		shown = spi_col_jsonb(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	return shown;
+}

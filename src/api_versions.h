@@ -8,6 +8,8 @@
 
 #include "postgres.h"
 
+#include "utils/jsonb.h"
+
 /* The revision published as version; ERROR StateMachineDoesNotExist when none. */
 int			booking_published_revision(int64 machine_id, const char *machine_name, int version);
 
@@ -25,5 +27,14 @@ void		booking_set_role_arn(int64 machine_id, const char *role_arn);
 
 /* The role ARN the caller gave, or NULL. */
 char	   *booking_role_arn(int64 machine_id);
+
+/*
+ * loggingConfiguration, tracingConfiguration, encryptionConfiguration (NULL:
+ * kept): checked and kept; whether a second create gives the same ones; the
+ * settings DescribeStateMachine shows (AWS's defaults for those never given).
+ */
+void		booking_set_machine_settings(int64 machine_id, Jsonb *logging, Jsonb *tracing, Jsonb *encryption);
+bool		booking_machine_settings_match(int64 machine_id, Jsonb *logging, Jsonb *tracing, Jsonb *encryption);
+Jsonb	   *booking_machine_settings_shown(int64 machine_id);
 
 #endif

@@ -18,6 +18,12 @@
 Jsonb *
 booking_prepare_definition(Jsonb *definition, Jsonb *substitutions, asl_diags *diags)
 {
+	return booking_prepare_definition_typed(definition, substitutions, false, diags);
+}
+
+Jsonb *
+booking_prepare_definition_typed(Jsonb *definition, Jsonb *substitutions, bool express, asl_diags *diags)
+{
 	json_object *source;
 	json_object *subs;
 	BookingOwned *resolved_owner;
@@ -49,6 +55,8 @@ booking_prepare_definition(Jsonb *definition, Jsonb *substitutions, asl_diags *d
 	substitution_diags = diags->count;
 	/* Validate what will run; with a failed substitution, still report the rest. */
 	machine_owner->ptr = asl_machine_compile(resolved ? resolved : source, diags);
+	if (express && machine_owner->ptr != NULL)
+		asl_check_express(machine_owner->ptr, diags);
 	asl_diags_drop_repeated_locations(diags, substitution_diags);
 	booking_release(machine_owner);
 	if (diags->errors > 0 || resolved == NULL)

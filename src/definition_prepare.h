@@ -17,6 +17,10 @@
  */
 Jsonb	   *booking_prepare_definition(Jsonb *definition, Jsonb *substitutions, asl_diags *diags);
 
+/* The same for a machine of a type: an EXPRESS one also refuses what it cannot run. */
+Jsonb	   *booking_prepare_definition_typed(Jsonb *definition, Jsonb *substitutions, bool express,
+											 asl_diags *diags);
+
 /*
  * ERROR (SQLSTATE 22023) whose message names the first problem and whose
  * DETAIL lists every problem with its JSON pointer. Does nothing when diags

@@ -46,7 +46,7 @@ booking_resolve_start(FunctionCallInfo fcinfo, StoredMachine *machine, int *vers
 	if (mocked != NULL && test_case == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("ValidationException: mocked test cases run with sfn_start (StartExecution), not here")));
+				 errmsg("ValidationException: mocked test cases run with sfn_start or sfn_start_sync, not here")));
 	if (test_case != NULL)
 		*test_case = mocked;
 	*input = PG_ARGISNULL(1) ? DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")))

@@ -209,3 +209,16 @@ booking_mock_reply(const ExecRow *row, const char *state, asl_task_reply *reply)
 	}
 	return true;
 }
+
+void
+booking_mock_forget(int64 machine_id, const char *execution_name)
+{
+	Oid			types[2] = {INT8OID, TEXTOID};
+	Datum		values[2] = {Int64GetDatum(machine_id), CStringGetTextDatum(execution_name)};
+
+	SPI_connect();
+	booking_spi_check(SPI_execute_with_args("DELETE FROM booking.mock_executions WHERE machine_id = $1 AND execution_name = $2",
+											2, types, values, NULL, false, 0),
+					  SPI_OK_DELETE, "mocked execution");
+	SPI_finish();
+}

@@ -23,6 +23,9 @@ char	   *booking_mock_split(const char *ref, char **machine_ref);
 void		booking_mock_register(int64 machine_id, const char *machine_name,
 								  const char *execution_name, const char *test_case);
 
+/* A synchronous execution (sfn_start_sync) ran its test case: its invocation counts go. */
+void		booking_mock_forget(int64 machine_id, const char *execution_name);
+
 /*
  * When row's execution runs a test case that mocks state: true, with the
  * reply of this invocation (its output, or its error); false otherwise.

@@ -16,6 +16,8 @@
 #include "booking.h"
 #include "jsonb_build.h"
 #include "jsonc_bridge.h"
+#include "mock_config.h"
+#include "subxact.h"
 #include "sync_driver.h"
 #include "task_invoke.h"
 #include "core/asl/context.h"
@@ -86,13 +88,66 @@ booking_sync_run_task(void *arg, const char *state, const asl_task *task, asl_ta
 	{
 		memset(reply, 0, sizeof(*reply));
 		asl_error_set(&reply->error, ASL_ERR_RUNTIME,
-					  "state \"%s\": %s waits for an answer, which a synchronous run (sfn_start_sync, "
-					  "sfn_test_state) can't do; start the execution with sfn_start",
+					  "state \"%s\": %s waits for an answer, which a synchronous run (sfn_start_sync) "
+					  "can't do; start the execution with sfn_start, or run a mocked test case",
 					  state, task->resource->arn);
 		return true;
 	}
 	booking_task_invoke(who, task, reply);
 	return true;
+}
+
+typedef struct MockCall
+{
+	ExecRow		row;			/* machine_id and name: what booking_mock_reply reads */
+	const char *state;
+	asl_task_reply *reply;
+	bool		found;
+} MockCall;
+
+static bool
+mock_call_body(void *arg)
+{
+	MockCall   *call = (MockCall *) arg;
+
+	call->found = booking_mock_reply(&call->row, call->state, call->reply);
+	return true;
+}
+
+/*
+ * The run_task of a synchronous execution (arg: its SyncExecution): a test
+ * case's mocked reply when it mocks the state, else the task runs. The mock
+ * is read in a subtransaction: an ERROR must not cross the core.
+ */
+static bool
+sync_run_task(void *arg, const char *state, const asl_task *task, asl_task_reply *reply)
+{
+	const SyncExecution *exec = (const SyncExecution *) arg;
+
+	if (exec->mock_machine_id != 0)
+	{
+		MockCall	call;
+		ErrorData  *edata;
+		bool		kept;
+
+		memset(&call, 0, sizeof(call));
+		call.row.machine_id = exec->mock_machine_id;
+		call.row.name = (char *) exec->name;
+		call.state = state;
+		call.reply = reply;
+		memset(reply, 0, sizeof(*reply));
+		edata = booking_subxact(mock_call_body, &call, &kept);
+		if (edata != NULL)
+		{
+			asl_error_set(&reply->error, ASL_ERR_RUNTIME, "state \"%s\": its mocked response does not read: %s",
+						  state, edata->message);
+			FreeErrorData(edata);
+			return true;
+		}
+		if (call.found)
+			return true;
+	}
+	return booking_sync_run_task((void *) &exec->task_identity, state, task, reply);
 }
 
 static void
@@ -124,8 +179,8 @@ booking_execute_sync(const asl_machine *machine, const SyncExecution *exec)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 
 	memset(&host, 0, sizeof(host));
-	host.run_task = booking_sync_run_task;
-	host.arg = (void *) &exec->task_identity;
+	host.run_task = sync_run_task;
+	host.arg = (void *) exec;
 	host.sleep_until = host_sleep_until;
 	host.now = booking_host_now;
 	host.random = booking_host_random;

@@ -21,6 +21,7 @@ typedef struct SyncExecution
 	TimestampTz start;
 	json_object *input;			/* borrowed */
 	TaskIdentity task_identity;	/* the machine's role and search_path */
+	int64		mock_machine_id;	/* a test case runs (mock_config.h): its Tasks answer mocked */
 } SyncExecution;
 
 /*

@@ -3,8 +3,9 @@
 # reads work, writes are refused clearly, and after promotion the timers fire.
 #
 # A private primary (its timer worker serving booking_e2e_standby) with
-# executions parked on timers due in 15 s, one waiting for a task token and
-# one on an activity task (lib/parked_workflows.sh). A hot standby is made
+# executions parked on timers due in 40 s (room for pg_basebackup on a loaded
+# machine: at 15 s a loaded run saw them fire before the primary stopped),
+# one waiting for a task token and one on an activity task (lib/parked_workflows.sh). A hot standby is made
 # with pg_basebackup -R (streaming replication over the unix socket) and
 # started with the same settings; once it has replayed everything the
 # primary is stopped, before any timer is due.
@@ -42,7 +43,7 @@ trap 'standby_stop; own_test_cleanup' EXIT
 create_due_in || fail "creating due_in"
 q -c "CREATE EXTENSION booking" >/dev/null
 parked_setup
-parked_start s $N 15
+parked_start s $N 40
 q -c "SELECT booking.sfn_create_state_machine('sync_probe', '{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"Parameters\": {\"doubled.$\": \"States.MathAdd(\$.x, \$.x)\"}, \"End\": true}}}', role => 'postgres')" >/dev/null
 due=$(q -c "SELECT max((input->>'due')::timestamptz) FROM booking.executions WHERE name ~ '^s-[0-9]+$'")
 pass "primary: $N executions parked on timers, one on a task token, one on an activity task, a Map's children on timers, one ended"
@@ -65,6 +66,8 @@ until [ "$(qs -c "SELECT pg_last_wal_replay_lsn() >= '$lsn'")" = t ]; do
 	sleep 0.1
 done
 own_cluster_stop
+[ "$(qs -c "SELECT now() < '$due'::timestamptz")" = t ] \
+	|| fail "the primary was stopped after the timers' due time: the machine was too slow for this test's 40 s"
 pass "a streaming standby made with pg_basebackup replayed everything; the primary is stopped"
 
 got=$(qs -c "SELECT count(*) || ' ' || string_agg(DISTINCT state, ',') FROM booking.timer_workers()")

@@ -9,9 +9,11 @@
  * checks of the compiled structure.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -33,6 +35,24 @@ static const char *const all_codes[] = {
 };
 
 static bool code_seen[sizeof(all_codes) / sizeof(all_codes[0])];
+
+/*
+ * A corpus file, read with a depth well past json-c's default of 32, so that
+ * definitions nested beyond booking's own limits (UNSUPPORTED_FEATURE) can
+ * be written as corpus files. NULL when it is not JSON.
+ */
+static json_object *
+read_corpus_file(const char *path)
+{
+	int			fd = open(path, O_RDONLY);
+	json_object *doc;
+
+	if (fd < 0)
+		return NULL;
+	doc = json_object_from_fd_ex(fd, 512);
+	close(fd);
+	return doc;
+}
 
 static void
 mark_code(const char *code)
@@ -134,7 +154,7 @@ check_locations(const char *file, json_object *def, const asl_diags *d)
 static void
 run_invalid(const char *path, const char *file)
 {
-	json_object *doc = json_object_from_file(path);
+	json_object *doc = read_corpus_file(path);
 	json_object *def = NULL,
 			   *expect = NULL;
 	asl_diags	d;
@@ -221,7 +241,7 @@ find_all(const char *file, const asl_machine *m, json_object *graph, int depth)
 static void
 run_valid(const char *path, const char *file)
 {
-	json_object *doc = json_object_from_file(path);
+	json_object *doc = read_corpus_file(path);
 	json_object *def = NULL,
 			   *warnings = NULL;
 	asl_diags	d;
@@ -320,6 +340,32 @@ has_diag(const asl_diags *d, const char *code, const char *location)
 		if (strcmp(d->items[i].code, code) == 0 && strcmp(d->items[i].location, location) == 0)
 			return true;
 	return false;
+}
+
+/* An EXPRESS machine: what waits for the outside world is refused, at its Resource, nested too. */
+static void
+test_express(void)
+{
+	asl_diags	d;
+	asl_machine *m = compile_text(
+		"{\"StartAt\": \"A\", \"States\": {"
+		"  \"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::lambda:invoke.waitForTaskToken\","
+		"         \"Parameters\": {\"FunctionName\": \"f\", \"Payload\": {\"t.$\": \"$$.Task.Token\"}}, \"Next\": \"P\"},"
+		"  \"P\": {\"Type\": \"Parallel\", \"Next\": \"L\", \"Branches\": [{\"StartAt\": \"B\", \"States\": {"
+		"    \"B\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:eu-west-1:123456789012:activity:a\", \"End\": true}}}]},"
+		"  \"L\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::lambda:invoke\","
+		"         \"Parameters\": {\"FunctionName\": \"f\"}, \"End\": true}"
+		"}}", &d);
+
+	CHECK(m != NULL && d.errors == 0);
+	asl_check_express(m, &d);
+	print_diags("express", &d);
+	CHECK(d.errors == 2);
+	CHECK(has_diag(&d, "SCHEMA_VALIDATION_FAILED", "/States/A/Resource"));
+	CHECK(has_diag(&d, "SCHEMA_VALIDATION_FAILED", "/States/P/Branches/0/States/B/Resource"));
+	CHECK(!has_diag(&d, "SCHEMA_VALIDATION_FAILED", "/States/L/Resource"));
+	asl_machine_free(m);
+	asl_diags_free(&d);
 }
 
 static void
@@ -766,6 +812,7 @@ run_all(void)
 		CHECK_MSG(code_seen[i], "no corpus file exercises %s", all_codes[i]);
 	printf("corpus: %d invalid, %d valid definitions\n", n_invalid, n_valid);
 	test_defaults();
+	test_express();
 	test_resources();
 	test_resource_forms();
 	test_subgraphs();

@@ -1558,6 +1558,126 @@ test_host_loop(void)
 	asl_machine_free(m);
 }
 
+/* ---- JSONata Task and Parallel states, catchers, EvaluationFailed ---- */
+
+static const char *const m_jsonata =
+	"{'QueryLanguage': 'JSONata', 'StartAt': 'T', 'States': {"
+	" 'T': {'Type': 'Task', 'Resource': '" FN "',"
+	"  'Arguments': {'id': '{% $states.input.id %}', 'deep': [1, '{% $v %}'], 'token': '{% $states.context.Task.Token %}'},"
+	"  'TimeoutSeconds': '{% $states.input.t %}', 'HeartbeatSeconds': 5,"
+	"  'Output': {'got': '{% $states.result.x %}', 'in': '{% $states.input.id %}'},"
+	"  'Assign': {'last': '{% $states.result.x %}', 'old': '{% $v %}'},"
+	"  'Retry': [{'ErrorEquals': ['Busy'], 'MaxAttempts': 1}],"
+	"  'Catch': [{'ErrorEquals': ['States.ALL'],"
+	"    'Output': {'e': '{% $states.errorOutput %}', 'i': '{% $states.input.id %}'},"
+	"    'Assign': {'err': '{% $states.errorOutput.Error %}'}, 'Next': 'C'}], 'Next': 'P'},"
+	" 'P': {'Type': 'Parallel', 'Arguments': {'n': '{% $states.input.n + 1 %}'},"
+	"  'Branches': [{'StartAt': 'B', 'States': {'B': {'Type': 'Pass', 'End': true}}},"
+	"               {'StartAt': 'B2', 'States': {'B2': {'Type': 'Pass', 'End': true}}}],"
+	"  'Output': {'r': '{% $states.result %}'}, 'Assign': {'k': '{% $count($states.result) %}'}, 'Next': 'C'},"
+	" 'C': {'Type': 'Task', 'Resource': '" FN "', 'Catch': [{'ErrorEquals': ['States.ALL'], 'Output': '{% $states.errorOutput.nope %}', 'Next': 'T'}], 'End': true}}}";
+
+static void
+test_jsonata(void)
+{
+	asl_machine *m = compile(m_jsonata);
+	asl_env		env = env_at(T0);
+	asl_outcome o;
+	branch_res	br[2] = {{"{'a': 1}", NULL, NULL}, {"2", NULL, NULL}};
+
+	/* the start: Arguments evaluated at any depth, TimeoutSeconds from an expression, the token */
+	env.task_token = "tok-9";
+	do_step(m, "T", "{'id': 7, 't': 30}", "{'v': 'V'}", NULL, &env, &o);
+	CHECK_STR(KIND(o), "TASK");
+	CHECK_J(o.task.input, "{'id': 7, 'deep': [1, 'V'], 'token': 'tok-9'}");
+	CHECK(o.task.timeout_seconds == 30 && o.task.heartbeat_seconds == 5);
+	CHECK_STR(types(o.events), "TaskStateEntered");
+	asl_outcome_clear(&o);
+
+	/* TimeoutSeconds not a positive integer: an evaluation error, recorded as AWS records it, then caught */
+	do_step(m, "T", "{'id': 7, 't': 0}", "{'v': 'V'}", NULL, &env, &o);
+	CHECK_STR(KIND(o), "NEXT");
+	CHECK_STR(o.next, "C");
+	CHECK_STR(types(o.events), "TaskStateEntered,EvaluationFailed,TaskStateExited");
+	CHECK_J(ptr(o.events, "/1/details/evaluationFailedEventDetails/location"), "'TimeoutSeconds'");
+	CHECK_J(ptr(o.events, "/1/details/evaluationFailedEventDetails/state"), "'T'");
+	CHECK_J(ptr(o.events, "/1/details/evaluationFailedEventDetails/error"), "'States.QueryEvaluationError'");
+	CHECK_J(ptr(o.output, "/e/Error"), "'States.QueryEvaluationError'");
+	CHECK_J(ptr(o.output, "/i"), "7");
+	CHECK_J(o.variables, "{'v': 'V', 'err': 'States.QueryEvaluationError'}");
+	asl_outcome_clear(&o);
+	/* without a token (not a callback) $states.context.Task.Token is undefined */
+	env.task_token = NULL;
+	do_step(m, "T", "{'id': 7, 't': 30}", "{'v': 'V'}", NULL, &env, &o);
+	CHECK_STR(KIND(o), "NEXT");
+	CHECK_J(ptr(o.events, "/1/details/evaluationFailedEventDetails/location"), "'Arguments/token'");
+	asl_outcome_clear(&o);
+
+	/* the result: Output and Assign with $states.result; Assign sees the variables of entry */
+	do_ok(m, "T", "{'id': 7}", "{'v': 'V'}", NULL, &env, "{'x': 'X'}", &o);
+	CHECK_STR(KIND(o), "NEXT");
+	CHECK_STR(o.next, "P");
+	CHECK_J(o.output, "{'got': 'X', 'in': 7}");
+	CHECK_J(o.variables, "{'v': 'V', 'last': 'X', 'old': 'V'}");
+	CHECK_J(ptr(o.events, "/0/details/stateExitedEventDetails/assignedVariables"), "{'last': 'X', 'old': 'V'}");
+	asl_outcome_clear(&o);
+
+	/* Retry as in JSONPath, then Catch with $states.errorOutput and $states.input */
+	do_fail(m, "T", "{'id': 7}", NULL, NULL, &env, "Busy", "later", &o);
+	CHECK_STR(KIND(o), "RETRY");
+	asl_outcome_clear(&o);
+	do_fail(m, "T", "{'id': 7}", NULL, "[1]", &env, "Busy", "later", &o);
+	CHECK_STR(KIND(o), "NEXT");
+	CHECK(o.catch_index == 0);
+	CHECK_J(o.output, "{'e': {'Error': 'Busy', 'Cause': 'later'}, 'i': 7}");
+	CHECK_J(o.variables, "{'err': 'Busy'}");
+	asl_outcome_clear(&o);
+
+	/* a member missing from the result: Assign (evaluated first) fails, the catcher takes it */
+	do_ok(m, "T", "{'id': 7}", NULL, NULL, &env, "{'y': 1}", &o);
+	CHECK_STR(KIND(o), "NEXT");
+	CHECK_STR(o.next, "C");
+	CHECK_STR(types(o.events), "EvaluationFailed,TaskStateExited");
+	CHECK_J(ptr(o.events, "/0/details/evaluationFailedEventDetails/location"), "'Assign/last'");
+	asl_outcome_clear(&o);
+
+	/* a catcher whose Output fails is not caught again */
+	do_fail(m, "C", "{}", NULL, NULL, &env, "Any", "thing", &o);
+	CHECK_STR(KIND(o), "FAIL");
+	CHECK_STR(o.error.name, "States.QueryEvaluationError");
+	CHECK_STR(types(o.events), "EvaluationFailed");
+	CHECK_J(ptr(o.events, "/0/details/evaluationFailedEventDetails/location"), "'Output'");
+	asl_outcome_clear(&o);
+
+	/* Parallel: Arguments for every branch, Output and Assign with $states.result */
+	do_step(m, "P", "{'n': 1}", NULL, NULL, &env, &o);
+	CHECK_STR(KIND(o), "BRANCHES");
+	CHECK(o.branches.count == 2 && !o.branches.is_map);
+	CHECK_J(o.branches.items[0].input, "{'n': 2}");
+	CHECK_J(o.branches.items[1].input, "{'n': 2}");
+	asl_outcome_clear(&o);
+	do_branches(m, "P", "{'n': 1}", NULL, &env, br, 2, &o);
+	CHECK_STR(KIND(o), "NEXT");
+	CHECK_J(o.output, "{'r': [{'a': 1}, 2]}");
+	CHECK_J(o.variables, "{'k': 2}");
+	asl_outcome_clear(&o);
+	/* its Arguments failing: EvaluationFailed before ParallelStateFailed */
+	do_step(m, "P", "{'n': 'x'}", NULL, NULL, &env, &o);
+	CHECK_STR(KIND(o), "FAIL");
+	CHECK_STR(types(o.events), "ParallelStateEntered,EvaluationFailed,ParallelStateFailed");
+	CHECK_J(ptr(o.events, "/1/details/evaluationFailedEventDetails/location"), "'Arguments/n'");
+	CHECK(strstr(o.error.cause, "T2001") != NULL);
+	asl_outcome_clear(&o);
+
+	/* without history, the event is still counted */
+	env.no_events = true;
+	do_step(m, "P", "{'n': 'x'}", NULL, NULL, &env, &o);
+	CHECK(o.n_events == 3);
+	asl_outcome_clear(&o);
+
+	asl_machine_free(m);
+}
+
 int
 main(void)
 {
@@ -1591,6 +1711,7 @@ main(void)
 	test_persisted_positions();
 	test_no_events();
 	test_host_loop();
+	test_jsonata();
 
 	json_object_put(base_ctx);
 	json_object_put(exec_input);

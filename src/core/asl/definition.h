@@ -73,6 +73,9 @@ typedef struct asl_catcher
 	char	   *next_name;
 	asl_opt_path result_path;	/* default "$" */
 	asl_template *assign;
+	/* a JSONata state's catcher: Output (default: the Error Output) and Assign */
+	struct asl_jvalue *j_output;
+	struct asl_jvalue *j_assign;
 } asl_catcher;
 
 /* ---- Choice rules ---- */
@@ -294,6 +297,12 @@ typedef struct asl_machine
  */
 asl_machine *asl_machine_compile(json_object *definition, asl_diags *diags);
 void		asl_machine_free(asl_machine *machine);
+
+/*
+ * An EXPRESS machine's problems (express.c): .sync, .waitForTaskToken and
+ * activity tasks, each an error at its Resource.
+ */
+void		asl_check_express(const asl_machine *machine, asl_diags *diags);
 
 /* A state by name anywhere in the machine, or NULL. */
 const asl_state *asl_machine_find(const asl_machine *machine, const char *name);

@@ -4,6 +4,8 @@
  */
 #include "definition_impl.h"
 
+#include "jsonata_value.h"
+
 #include <float.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,11 @@ static const char *const retrier_fields[] = {
 
 static const char *const catcher_fields[] = {
 	"ErrorEquals", "Next", "ResultPath", "Comment", "Assign", NULL
+};
+
+/* ResultPath is listed to be reported once, as JSONPath only (below). */
+static const char *const catcher_fields_jsonata[] = {
+	"ErrorEquals", "Next", "ResultPath", "Comment", "Output", "Assign", NULL
 };
 
 static bool
@@ -214,13 +221,44 @@ asl_parse_retry(asl_build *b, asl_state *st, json_object *def)
 	free(lbase);
 }
 
+/* A JSONata catcher's Output and Assign ("{% %}" values, with $states.errorOutput). */
+static void
+parse_jsonata_catcher(asl_build *b, json_object *entry, const char *base, asl_catcher *c)
+{
+	json_object *v;
+	char	   *at;
+
+	if (json_object_object_get_ex(entry, "ResultPath", NULL))
+		asl_build_error(b, "INVALID_FIELD", base, "ResultPath",
+						"the field \"ResultPath\" is JSONPath only; a catcher of a JSONata state uses Output and Assign with {%% %%} expressions");
+	if (json_object_object_get_ex(entry, "Output", &v))
+	{
+		at = asl_build_pointer(b, base, "Output");
+		if (at != NULL)
+			c->j_output = asl_jvalue_compile(v, "Output", at, b->diags);
+		free(at);
+	}
+	if (json_object_object_get_ex(entry, "Assign", &v))
+	{
+		if (!json_object_is_type(v, json_type_object))
+		{
+			asl_build_error(b, "WRONG_TYPE", base, "Assign", "Assign must be an object of variables");
+			return;
+		}
+		at = asl_build_pointer(b, base, "Assign");
+		if (at != NULL)
+			c->j_assign = asl_jvalue_compile(v, "Assign", at, b->diags);
+		free(at);
+	}
+}
+
 static void
 parse_catcher(asl_build *b, size_t gi, json_object *entry, const char *base,
-			  size_t i, size_t n, asl_catcher *c)
+			  size_t i, size_t n, asl_catcher *c, bool jsonata)
 {
 	const char *next;
 
-	asl_check_keys(b, entry, base, "a catcher", catcher_fields);
+	asl_check_keys(b, entry, base, "a catcher", jsonata ? catcher_fields_jsonata : catcher_fields);
 	read_error_equals(b, entry, base, "catcher", i, n, &c->errors, &c->n_errors);
 	if (!json_object_object_get_ex(entry, "Next", NULL))
 	{
@@ -231,10 +269,15 @@ parse_catcher(asl_build *b, size_t gi, json_object *entry, const char *base,
 		c->next_name = asl_build_strdup(b, next);
 	else
 		asl_graph_set_opaque(b, gi);
+	asl_read_string(b, entry, base, "Comment", &next);
+	if (jsonata)
+	{
+		parse_jsonata_catcher(b, entry, base, c);
+		return;
+	}
 	asl_read_result_path(b, entry, base, "ResultPath", &c->result_path);
 	if (json_object_object_get_ex(entry, "Assign", NULL))
 		c->assign = asl_read_assign(b, entry, base, "Assign");
-	asl_read_string(b, entry, base, "Comment", &next);
 }
 
 void
@@ -273,7 +316,7 @@ asl_parse_catch(asl_build *b, size_t gi, asl_state *st, json_object *def)
 			asl_graph_set_opaque(b, gi);
 		}
 		else
-			parse_catcher(b, gi, entry, at, i, n, &st->catchers[i]);
+			parse_catcher(b, gi, entry, at, i, n, &st->catchers[i], st->jsonata);
 		free(at);
 	}
 	free(lbase);
@@ -304,6 +347,8 @@ asl_catchers_free(asl_catcher *c, size_t n)
 		free(c[i].next_name);
 		asl_opt_path_release(&c[i].result_path);
 		asl_drop_template(c[i].assign);
+		asl_jvalue_free(c[i].j_output);
+		asl_jvalue_free(c[i].j_assign);
 	}
 	free(c);
 }

@@ -157,6 +157,10 @@ void		asl_jsonata_state_release(asl_state *st);
 
 /* definition_task.c */
 void		asl_parse_task(asl_build *b, asl_state *st, json_object *def);
+/* A Task written in JSONata: Resource, literal timeouts, the request in Arguments. */
+void		asl_parse_task_jsonata(asl_build *b, asl_state *st, json_object *def);
+/* Parallel's Branches (definition_states.c). */
+void		asl_parse_parallel(asl_build *b, asl_state *st, json_object *def);
 
 /* definition_map.c */
 void		asl_parse_map(asl_build *b, asl_state *st, json_object *def);

@@ -3,9 +3,10 @@
  * it accepts, the JSONPath fields it refuses (located), and its "{% %}"
  * expressions, compiled once here.
  *
- * Runs here: Pass, Choice, Wait, Succeed, Fail and Map (inline). Task and
- * Parallel written in JSONata and a catcher's Output/Assign are reported as
- * not supported rather than run with the wrong meaning.
+ * Every state type runs in JSONata; a catcher takes Output and Assign (with
+ * $states.errorOutput) instead of ResultPath. A Distributed Map's
+ * reader/batcher/writer are validated here and refused when a run reaches
+ * them (step_branches.c), as in JSONPath.
  */
 #include "definition_impl.h"
 
@@ -358,30 +359,6 @@ parse_wait(asl_build *b, asl_state *st, json_object *def)
 }
 
 static void
-refuse_catcher_fields(asl_build *b, asl_state *st, json_object *def)
-{
-	json_object *list = asl_field(def, "Catch");
-
-	if (!json_object_is_type(list, json_type_array))
-		return;
-	for (size_t i = 0; i < json_object_array_length(list); i++)
-	{
-		json_object *c = json_object_array_get_idx(list, i);
-
-		if (json_object_object_get_ex(c, "Output", NULL) || json_object_object_get_ex(c, "Assign", NULL))
-		{
-			char	   *base = asl_build_pointer(b, st->pointer, "Catch");
-			char	   *at = asl_build_pointer_index(b, base, i);
-
-			asl_build_error(b, "UNSUPPORTED_FEATURE", at, NULL,
-							"booking does not yet run Output or Assign in the catchers of JSONata states");
-			free(base);
-			free(at);
-		}
-	}
-}
-
-static void
 parse_map(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {
 	asl_parse_map_processor(b, st, def);
@@ -399,7 +376,46 @@ parse_map(asl_build *b, size_t gi, asl_state *st, json_object *def)
 	st->map.tolerated_failure_count.present = st->j_tolerated_count != NULL;
 	st->map.tolerated_failure_percentage.present = st->j_tolerated_percentage != NULL;
 	asl_parse_retry(b, st, def);
-	refuse_catcher_fields(b, st, def);
+	asl_parse_catch(b, gi, st, def);
+}
+
+/* Arguments: an object (expressions inside) or one "{% %}" expression. */
+static struct asl_jvalue *
+compile_arguments(asl_build *b, asl_state *st, json_object *def)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(def, "Arguments", &v))
+		return NULL;
+	if (!json_object_is_type(v, json_type_object) &&
+		!(json_object_is_type(v, json_type_string) && asl_jsonata_is_expr(json_object_get_string(v))))
+	{
+		asl_build_error(b, "WRONG_TYPE", st->pointer, "Arguments",
+						"Arguments must be an object or a JSONata expression \"{%% ... %%}\"");
+		return NULL;
+	}
+	return compile_field(b, def, st->pointer, "Arguments", "Arguments");
+}
+
+/* Task: Resource and the request (definition_task.c), Arguments, the timeouts. */
+static void
+parse_task(asl_build *b, size_t gi, asl_state *st, json_object *def)
+{
+	asl_parse_task_jsonata(b, st, def);
+	st->j_arguments = compile_arguments(b, st, def);
+	st->j_timeout = compile_field(b, def, st->pointer, "TimeoutSeconds", "TimeoutSeconds");
+	st->j_heartbeat = compile_field(b, def, st->pointer, "HeartbeatSeconds", "HeartbeatSeconds");
+	asl_parse_retry(b, st, def);
+	asl_parse_catch(b, gi, st, def);
+}
+
+/* Parallel: its Branches (each in its own language), Arguments for all of them. */
+static void
+parse_parallel(asl_build *b, size_t gi, asl_state *st, json_object *def)
+{
+	asl_parse_parallel(b, st, def);
+	st->j_arguments = compile_arguments(b, st, def);
+	asl_parse_retry(b, st, def);
 	asl_parse_catch(b, gi, st, def);
 }
 
@@ -407,15 +423,8 @@ void
 asl_parse_jsonata_state(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {
 	check_fields(b, gi, st, def);
-	if (st->type == ASL_STATE_PARALLEL || st->type == ASL_STATE_TASK)
-	{
-		asl_build_error(b, "UNSUPPORTED_FEATURE", st->pointer, NULL,
-						"booking does not yet run %s states written in JSONata; write this state with JSONPath",
-						asl_state_type_name(st->type));
-		asl_graph_set_opaque(b, gi);
-		return;
-	}
-	if (st->type == ASL_STATE_PASS || st->type == ASL_STATE_WAIT || st->type == ASL_STATE_MAP)
+	if (st->type == ASL_STATE_PASS || st->type == ASL_STATE_WAIT || st->type == ASL_STATE_MAP ||
+		st->type == ASL_STATE_TASK || st->type == ASL_STATE_PARALLEL)
 		asl_parse_transition(b, gi, st, def);
 	if (st->type != ASL_STATE_FAIL)
 		st->j_output = compile_field(b, def, st->pointer, "Output", "Output");
@@ -425,6 +434,12 @@ asl_parse_jsonata_state(asl_build *b, size_t gi, asl_state *st, json_object *def
 	{
 		case ASL_STATE_MAP:
 			parse_map(b, gi, st, def);
+			break;
+		case ASL_STATE_TASK:
+			parse_task(b, gi, st, def);
+			break;
+		case ASL_STATE_PARALLEL:
+			parse_parallel(b, gi, st, def);
 			break;
 		case ASL_STATE_CHOICE:
 			parse_rules(b, gi, st, def);

@@ -446,8 +446,8 @@ parse_fail(asl_build *b, asl_state *st, json_object *def)
 	}
 }
 
-static void
-parse_parallel(asl_build *b, asl_state *st, json_object *def)
+void
+asl_parse_parallel(asl_build *b, asl_state *st, json_object *def)
 {
 	json_object *list = asl_field(def, "Branches");
 	char	   *lbase;
@@ -546,7 +546,7 @@ asl_parse_state(asl_build *b, size_t gi, const char *name, json_object *def,
 			parse_fail(b, st, def);
 			break;
 		case ASL_STATE_PARALLEL:
-			parse_parallel(b, st, def);
+			asl_parse_parallel(b, st, def);
 			break;
 		case ASL_STATE_MAP:
 			asl_parse_map(b, st, def);

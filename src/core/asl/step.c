@@ -28,9 +28,19 @@ void
 step_event(step_ctx *c, const char *suffix, json_object *details)
 {
 	char		type[64];
+
+	snprintf(type, sizeof type, "%s%s", asl_state_type_name(c->st->type), suffix);
+	step_event_typed(c, type, details);
+}
+
+void
+step_event_typed(step_ctx *c, const char *type, json_object *details)
+{
 	json_object *list = c->out->events;
+	size_t		len = strlen(type);
 	/* a Wait leaves its state when the wait is over */
-	bool		after = c->out->after_events != NULL && strcmp(suffix, "StateExited") == 0;
+	bool		after = c->out->after_events != NULL && len >= 11 &&
+		strcmp(type + len - 11, "StateExited") == 0;
 
 	/* counted even when not built: hosts without history still number events */
 	if (after)
@@ -42,7 +52,6 @@ step_event(step_ctx *c, const char *suffix, json_object *details)
 		json_object_put(details);
 		return;
 	}
-	snprintf(type, sizeof type, "%s%s", asl_state_type_name(c->st->type), suffix);
 	if (after)
 		list = c->out->after_events;
 	if (list == NULL || !asl_events_push(list, type, details))

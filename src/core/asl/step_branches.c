@@ -495,7 +495,10 @@ map_done(step_ctx *c, const asl_result *results, size_t n)
 			 !resolve_tolerance(c, eff, &tol, &err)))
 		{
 			json_object_put(eff);
-			step_state_error(c, &err);
+			if (c->st->jsonata)
+				step_jsonata_error(c, &err);
+			else
+				step_state_error(c, &err);
 			return;
 		}
 		json_object_put(eff);

@@ -192,9 +192,8 @@ attempt_at(json_object *attempts, size_t i)
 	return json_object_get_int64(v) < INT64_C(1) << 40 ? json_object_get_int64(v) : INT64_C(1) << 40;
 }
 
-/* errorDetails of TestState's inspectionData. */
-static void
-inspect_error(step_ctx *c, const char *key, int64_t index, double backoff)
+void
+step_inspect_error(step_ctx *c, const char *key, int64_t index, double backoff)
 {
 	json_object *d;
 
@@ -244,7 +243,7 @@ retry(step_ctx *c, size_t i, int64_t attempt, asl_error *err)
 	out->error = *err;
 	err->name = NULL;
 	err->cause = NULL;
-	inspect_error(c, "retryIndex", (int64_t) i, delay);
+	step_inspect_error(c, "retryIndex", (int64_t) i, delay);
 }
 
 /* The Error Output a catcher receives: {"Error": name, "Cause": cause}. */
@@ -272,6 +271,12 @@ catch_error(step_ctx *c, size_t i, asl_error *err)
 	json_object *assigned = NULL;
 	json_object *output = NULL;
 
+	if (eo != NULL && c->st->jsonata)
+	{
+		step_jsonata_catch(c, i, err, eo);
+		json_object_put(eo);
+		return;
+	}
 	/* the catcher's Assign replaces the state's; its output skips OutputPath */
 	if (eo == NULL)
 		asl_error_set(&e2, ASL_ERR_RUNTIME, "out of memory");
@@ -280,7 +285,7 @@ catch_error(step_ctx *c, size_t i, asl_error *err)
 			 asl_check_size(output, c->limit, c->st->name, &e2))
 	{
 		step_inspect(c, "afterResultPath", output);
-		inspect_error(c, "catchIndex", (int64_t) i, -1);
+		step_inspect_error(c, "catchIndex", (int64_t) i, -1);
 		step_transition(c, ASL_OUTCOME_NEXT, cat->next_name, output, vars, assigned);
 		c->out->catch_index = (int) i;
 		asl_error_clear(&c->out->error);

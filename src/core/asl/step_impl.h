@@ -81,6 +81,19 @@ void		step_transition(step_ctx *c, asl_outcome_kind kind, const char *next,
 void		step_jsonata(step_ctx *c);
 /* An evaluation error of a JSONata state: located, then Retry/Catch. */
 void		step_jsonata_error(step_ctx *c, asl_error *err);
+/*
+ * A States.QueryEvaluationError of a JSONata state (others untouched):
+ * located as AWS words it, and recorded as AWS's EvaluationFailed event
+ * (error, cause, location, state) before whatever follows.
+ */
+void		step_jsonata_evaluation_failed(step_ctx *c, asl_error *err);
+/* A JSONata Task's or Parallel's start (step_jsonata_task.c). */
+void		step_jsonata_task(step_ctx *c, json_object *bindings);
+void		step_jsonata_parallel(step_ctx *c, json_object *bindings);
+/* Catcher i of a JSONata state took err: Assign and Output with $states.errorOutput. */
+void		step_jsonata_catch(step_ctx *c, size_t i, asl_error *err, json_object *error_output);
+/* errorDetails of TestState's inspectionData (backoff < 0: none). */
+void		step_inspect_error(step_ctx *c, const char *key, int64_t index, double backoff);
 /* A JSONata Map's end: Assign and Output (default: the result) with $states.result. */
 void		step_jsonata_finish(step_ctx *c, json_object *result);
 /* A JSONata Map's start (step_jsonata_map.c). */
@@ -120,6 +133,8 @@ bool		step_resolve_count(step_ctx *c, const asl_num_or_path *v, const char *fiel
 
 /* Records a history event "<Type><suffix>" (details' reference is taken). */
 void		step_event(step_ctx *c, const char *suffix, json_object *details);
+/* Records a history event of the type given ("EvaluationFailed"). */
+void		step_event_typed(step_ctx *c, const char *type, json_object *details);
 
 /* env.inspect: inspectionData[key] = value (a reference is taken). */
 void		step_inspect(step_ctx *c, const char *key, json_object *value);

@@ -1,9 +1,11 @@
 /*
  * step_jsonata.c — the states written in JSONata (Pass, Choice, Wait,
- * Succeed, Fail): no paths; Output and Assign are "{% %}" values evaluated
- * with $states.input (the raw input), $states.context and the workflow
+ * Succeed, Fail; the starts of Task, Parallel and Map have files of their
+ * own): no paths; Output and Assign are "{% %}" values evaluated with
+ * $states.input (the raw input), $states.context and the workflow
  * variables of state entry. Assign and Output both see the variables as
  * they were on entry; the new values take effect from the next state on.
+ * A catcher's Output and Assign see $states.errorOutput as well.
  */
 #include "step_impl.h"
 
@@ -12,17 +14,79 @@
 #include <string.h>
 
 #include "dataflow.h"
+#include "events.h"
 #include "jsonata_value.h"
 
 /* The longest Wait AWS accepts, in seconds: 2^31 - 1. */
 #define MAX_WAIT_SECONDS 2147483647.0
 
+/*
+ * The field an evaluation error names, as AWS's EvaluationFailed event gives
+ * it in location: every cause names it ("... specified for the field
+ * 'Output/result' ...", "The field 'Error' ...", "The Timestamp field ...").
+ * A Map without Items whose input is no array names none: its Items. NULL
+ * when the cause names no field (location is then left out).
+ */
+static char *
+cause_field(const step_ctx *c, const char *cause)
+{
+	static const char *const marks[] = {"' specified for the field '", "the field '", "The field '", NULL};
+	const char *p = NULL;
+	const char *end;
+
+	for (const char *const *m = marks; p == NULL && *m; m++)
+		if ((p = strstr(cause, *m)) != NULL)
+			p += strlen(*m);
+	if (p != NULL && (end = strchr(p, '\'')) != NULL)
+		return strndup(p, (size_t) (end - p));
+	if (strncmp(cause, "The ", 4) == 0 && (end = strstr(cause + 4, " field ")) != NULL &&
+		memchr(cause + 4, ' ', (size_t) (end - cause - 4)) == NULL)
+		return strndup(cause + 4, (size_t) (end - cause - 4));
+	return c->st->type == ASL_STATE_MAP ? strdup("Items") : NULL;
+}
+
+void
+step_jsonata_evaluation_failed(step_ctx *c, asl_error *err)
+{
+	json_object *inner;
+	json_object *details = NULL;
+	char	   *location;
+
+	if (err->name == NULL || strcmp(err->name, ASL_ERR_QUERY_EVAL) != 0)
+		return;
+	location = cause_field(c, err->cause ? err->cause : "");
+	step_locate(c, err);
+	if (c->env->no_events)
+	{
+		free(location);
+		step_event_typed(c, "EvaluationFailed", NULL);
+		return;
+	}
+	inner = json_object_new_object();
+	if (inner == NULL ||
+		!asl_json_add(inner, "error", json_object_new_string(err->name)) ||
+		!asl_json_add(inner, "cause", json_object_new_string(err->cause ? err->cause : "")) ||
+		(location != NULL && !asl_json_add(inner, "location", json_object_new_string(location))) ||
+		!asl_json_add(inner, "state", json_object_new_string(c->st->name)))
+	{
+		json_object_put(inner);
+		inner = NULL;
+	}
+	free(location);
+	if (inner != NULL && ((details = json_object_new_object()) == NULL ||
+						  !asl_json_add(details, "evaluationFailedEventDetails", inner)))
+	{
+		json_object_put(details);
+		details = NULL;
+	}
+	step_event_typed(c, "EvaluationFailed", details);
+}
+
 /* An error of the state's own evaluation: located as AWS words it, then Retry/Catch. */
 void
 step_jsonata_error(step_ctx *c, asl_error *err)
 {
-	if (err->name != NULL && strcmp(err->name, ASL_ERR_QUERY_EVAL) == 0)
-		step_locate(c, err);
+	step_jsonata_evaluation_failed(c, err);
 	step_state_error(c, err);
 }
 
@@ -119,6 +183,7 @@ step_jsonata_finish(step_ctx *c, json_object *result)
 	json_object *states = NULL;
 
 	asl_jsonata_set_cancel(c->env->cancel, c->env->cancel_arg);
+	step_inspect(c, "result", result);
 	if (bindings == NULL || !json_object_object_get_ex(bindings, "states", &states) ||
 		!asl_json_add(states, "result", json_object_get(result)))
 	{
@@ -294,6 +359,8 @@ step_jsonata(step_ctx *c)
 				free(error);
 				if (err.name == NULL)
 					asl_error_set(&err, ASL_ERR_RUNTIME, "out of memory");
+				else if (strcmp(err.name, ASL_ERR_QUERY_EVAL) == 0)
+					step_jsonata_evaluation_failed(c, &err);
 				else
 					step_locate(c, &err);
 				step_fail(c, &err);
@@ -306,11 +373,64 @@ step_jsonata(step_ctx *c)
 		case ASL_STATE_MAP:
 			step_jsonata_map(c, bindings);
 			break;
-		default:
-			asl_error_set(&err, ASL_ERR_RUNTIME, "%s states written in JSONata are not supported",
-						  asl_state_type_name(st->type));
-			step_fail(c, &err);
+		case ASL_STATE_TASK:
+			step_jsonata_task(c, bindings);
+			break;
+		case ASL_STATE_PARALLEL:
+			step_jsonata_parallel(c, bindings);
 			break;
 	}
 	json_object_put(bindings);
+}
+
+void
+step_jsonata_catch(step_ctx *c, size_t i, asl_error *err, json_object *error_output)
+{
+	const asl_catcher *cat = &c->st->catchers[i];
+	asl_error	e2 = {0};
+	json_object *bindings = asl_jsonata_bindings(c->pos->variables, c->pos->input, c->context);
+	json_object *states = NULL;
+	json_object *vars = NULL;
+	json_object *assigned = NULL;
+	json_object *output = NULL;
+
+	asl_jsonata_set_cancel(c->env->cancel, c->env->cancel_arg);
+	if (bindings == NULL || !json_object_object_get_ex(bindings, "states", &states) ||
+		!asl_json_add(states, "errorOutput", json_object_get(error_output)))
+	{
+		asl_error_set(&e2, ASL_ERR_RUNTIME, "out of memory");
+		goto fail;
+	}
+	/* the catcher's Assign replaces the state's; its Output (default: the Error Output) the state's */
+	if (!eval_assign(c, cat->j_assign, bindings, &vars, &assigned, &e2))
+		goto fail;
+	if (cat->j_output != NULL)
+	{
+		if (!asl_jvalue_eval(cat->j_output, bindings, &output, &e2))
+			goto fail;
+	}
+	else
+		output = json_object_get(error_output);
+	if (!asl_check_size(output, c->limit, c->st->name, &e2))
+		goto fail;
+	step_inspect_error(c, "catchIndex", (int64_t) i, -1);
+	step_transition(c, ASL_OUTCOME_NEXT, cat->next_name, output, vars, assigned);
+	c->out->catch_index = (int) i;
+	asl_error_clear(&c->out->error);
+	c->out->error = *err;
+	err->name = NULL;
+	err->cause = NULL;
+	json_object_put(assigned);
+	json_object_put(bindings);
+	return;
+
+fail:
+	/* a catcher that fails is not caught again: the state fails with its error */
+	json_object_put(vars);
+	json_object_put(assigned);
+	json_object_put(output);
+	json_object_put(bindings);
+	asl_error_clear(err);
+	step_jsonata_evaluation_failed(c, &e2);
+	step_fail(c, &e2);
 }

@@ -75,6 +75,8 @@ asl_step_task_done(const asl_machine *machine, const asl_position *pos,
 	/* AWS: "When the output of a connector is larger than payload size quota" */
 	else if (!asl_check_size(result->output, c.limit, c.st->name, &err))
 		step_error(&c, &err);
+	else if (c.st->jsonata)
+		step_jsonata_finish(&c, result->output);
 	else
 		step_finish(&c, result->output, true, result->output);
 	step_end(&c);

@@ -24,7 +24,7 @@ fn_partition(jn_ctx *C, jv **a, int n, jv *input)
 	double		size;
 
 	UNUSED;
-	if (a[0] == NULL)
+	if (a[0] == NULL || a[1] == NULL)
 		return NULL;
 	size = a[1]->u.n;
 	if (!(size >= 1) || size != floor(size))
@@ -50,12 +50,18 @@ fn_partition(jn_ctx *C, jv **a, int n, jv *input)
 static jv *
 fn_range(jn_ctx *C, jv **a, int n, jv *input)
 {
-	double		start = trunc(a[0]->u.n),
-				end = trunc(a[1]->u.n),
-				step = trunc(a[2]->u.n);
+	double		start,
+				end,
+				step;
 	jv		   *out;
 
 	UNUSED;
+	/* an undefined argument (a path that matched nothing) gives undefined */
+	if (a[0] == NULL || a[1] == NULL || a[2] == NULL)
+		return NULL;
+	start = trunc(a[0]->u.n);
+	end = trunc(a[1]->u.n);
+	step = trunc(a[2]->u.n);
 	if (step == 0 || !isfinite(step) || !isfinite(start) || !isfinite(end))
 		return jn_fail(C, "D3151", -1, "The step of $range must be a finite number other than 0");
 	if ((end - start) / step + 1 > MAX_ITEMS)

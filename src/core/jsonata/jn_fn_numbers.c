@@ -139,10 +139,20 @@ fn_ceil(jn_ctx *C, jv **a, int n, jv *input)
 static jv *
 fn_round(jn_ctx *C, jv **a, int n, jv *input)
 {
+	double		precision = n > 1 && a[1] ? a[1]->u.n : 0;
+
 	(void) input;
 	if (a[0] == NULL)
 		return NULL;
-	return num(C, jn_num_round_half_even(a[0]->u.n, n > 1 && a[1] ? (int) a[1]->u.n : 0));
+	/*
+	 * Beyond a thousand places every double has been shifted out of range
+	 * (as in JavaScript); clamping keeps the conversion to int defined.
+	 */
+	if (!(precision >= -1000))
+		precision = isnan(precision) ? 0 : -1000;
+	else if (precision > 1000)
+		precision = 1000;
+	return num(C, jn_num_round_half_even(a[0]->u.n, (int) precision));
 }
 
 static jv *

@@ -38,6 +38,14 @@ async function loadMockConfig(db, config, arn) {
     [JSON.stringify({ StateMachines: { [name]: machine }, MockedResponses: config.MockedResponses ?? {} })]);
 }
 
+function readMockConfig(ctx) {
+  try {
+    return ctx.mockConfig();
+  } catch (e) {
+    throw new SfnError("ValidationException", `the mock configuration file does not read: ${e.message}`);
+  }
+}
+
 function includedData(body) {
   const v = str(body, "includedData");
   if (v === null || v === "ALL_DATA") return true;
@@ -50,15 +58,7 @@ export const executionOperations = {
     const arn = str(body, "stateMachineArn", { req: true });
     // '<stateMachineArn>#<TestCase>' (Step Functions Local): the test case comes from
     // the endpoint's mock configuration file, loaded for the machine as the file is now
-    if (arn.includes("#") && ctx?.mockConfig) {
-      let config;
-      try {
-        config = ctx.mockConfig();
-      } catch (e) {
-        throw new SfnError("ValidationException", `the mock configuration file does not read: ${e.message}`);
-      }
-      await loadMockConfig(db, config, arn);
-    }
+    if (arn.includes("#") && ctx?.mockConfig) await loadMockConfig(db, readMockConfig(ctx), arn);
     const name = str(body, "name");
     if (name !== null && name.length > NAME_MAX) throw new SfnError("InvalidName", `name is longer than ${NAME_MAX} characters`);
     const input = jsonText(body, "input", "InvalidExecutionInput", { dflt: {} });
@@ -67,8 +67,10 @@ export const executionOperations = {
     return { executionArn: rows[0].arn, startDate: epoch(started) };
   },
 
-  async StartSyncExecution(db, body) {
+  async StartSyncExecution(db, body, _who, ctx) {
     const arn = str(body, "stateMachineArn", { req: true });
+    // '<stateMachineArn>#<TestCase>' as StartExecution: the test case runs synchronously
+    if (arn.includes("#") && ctx?.mockConfig) await loadMockConfig(db, readMockConfig(ctx), arn);
     const input = jsonText(body, "input", "InvalidExecutionInput", { dflt: {} });
     const include = includedData(body);
     const name = str(body, "name");
@@ -119,6 +121,8 @@ export const executionOperations = {
         status: r.status,
         startDate: epoch(r.start_date),
         stopDate: epoch(r.stop_date),
+        stateMachineVersionArn: r.state_machine_version_arn,
+        stateMachineAliasArn: r.state_machine_alias_arn,
         redriveCount: r.redrive_count,
         redriveDate: epoch(r.redrive_date),
       })),
@@ -149,9 +153,9 @@ export const executionOperations = {
 
   async RedriveExecution(db, body) {
     const arn = str(body, "executionArn", { req: true });
+    // the same clientToken within 15 minutes answers with that redrive (booking.redrive_tokens)
     const token = str(body, "clientToken", { max: 64 });
-    void token; // booking redrives in the caller's transaction: a repeated request finds the execution running and is ExecutionNotRedrivable
-    const { rows } = await db.query("SELECT booking.sfn_redrive_execution($1) AS redriven", [arn]);
+    const { rows } = await db.query("SELECT booking.sfn_redrive_execution($1, $2) AS redriven", [arn, token]);
     return { redriveDate: epoch(rows[0].redriven) };
   },
 };

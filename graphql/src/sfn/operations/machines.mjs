@@ -12,9 +12,18 @@ function machineType(body) {
   return type;
 }
 
-// the fields booking keeps no setting for are echoed as AWS's defaults
-const LOGGING_OFF = { level: "OFF", includeExecutionData: false };
-const TRACING_OFF = { enabled: false };
+// loggingConfiguration, tracingConfiguration, encryptionConfiguration: objects
+// passed to the database as given, where they are checked and kept
+function settings(body) {
+  const out = [];
+  for (const name of ["loggingConfiguration", "tracingConfiguration", "encryptionConfiguration"]) {
+    const v = body[name];
+    if (v !== undefined && v !== null && (typeof v !== "object" || Array.isArray(v)))
+      throw new SfnError("SerializationException", `${name} must be an object`);
+    out.push(v === undefined || v === null ? null : JSON.stringify(v));
+  }
+  return out;
+}
 
 function describeShape(d) {
   return compact({
@@ -25,10 +34,11 @@ function describeShape(d) {
     roleArn: d.roleArn,
     type: d.type,
     creationDate: epoch(d.creationDate),
-    loggingConfiguration: LOGGING_OFF,
-    tracingConfiguration: TRACING_OFF,
+    loggingConfiguration: d.loggingConfiguration,
+    tracingConfiguration: d.tracingConfiguration,
     revisionId: d.revisionId,
     description: d.description,
+    encryptionConfiguration: d.encryptionConfiguration,
   });
 }
 
@@ -42,8 +52,10 @@ export const machineOperations = {
     const tags = tagPairs(body.tags, "tags");
     const { rows } = await db.query(
       `SELECT booking.sfn_create_state_machine($1, $2::jsonb, type => $3, role_arn => $4,
-                                               publish => $5, version_description => $6) AS arn`,
-      [name, JSON.stringify(definition), type, roleArn, publish, str(body, "versionDescription", { max: 256 })]);
+                                               publish => $5, version_description => $6,
+                                               logging_configuration => $7::jsonb, tracing_configuration => $8::jsonb,
+                                               encryption_configuration => $9::jsonb) AS arn`,
+      [name, JSON.stringify(definition), type, roleArn, publish, str(body, "versionDescription", { max: 256 }), ...settings(body)]);
     // (a statement of its own: a STABLE function sees what the statements before it wrote)
     rows[0].created = (await db.query("SELECT booking.sfn_describe_state_machine($1)->>'creationDate' AS c", [rows[0].arn])).rows[0].c;
     const arn = rows[0].arn;
@@ -69,9 +81,10 @@ export const machineOperations = {
       definition: JSON.stringify(d.definition),
       roleArn: d.roleArn,
       updateDate: epoch(d.updateDate),
-      loggingConfiguration: LOGGING_OFF,
-      tracingConfiguration: TRACING_OFF,
+      loggingConfiguration: d.loggingConfiguration,
+      tracingConfiguration: d.tracingConfiguration,
       revisionId: d.revisionId,
+      encryptionConfiguration: d.encryptionConfiguration,
     });
   },
 
@@ -80,13 +93,15 @@ export const machineOperations = {
     const definition = jsonText(body, "definition", "InvalidDefinition");
     const roleArn = str(body, "roleArn", { max: 256 });
     const publish = bool(body, "publish") ?? false;
-    if (definition === undefined && roleArn === null && !body.loggingConfiguration && !body.tracingConfiguration && !publish)
-      throw new SfnError("MissingRequiredParameter", "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified");
+    const [logging, tracing, encryption] = settings(body);
+    if (definition === undefined && roleArn === null && !logging && !tracing && !encryption && !publish)
+      throw new SfnError("MissingRequiredParameter", "Either the definition, the roleArn, the loggingConfiguration, the tracingConfiguration or the encryptionConfiguration must be specified");
     const { rows } = await db.query(
       `SELECT booking.sfn_update_state_machine($1, $2::jsonb, role_arn => $3, publish => $4,
-                                               version_description => $5) AS arn`,
+                                               version_description => $5, logging_configuration => $6::jsonb,
+                                               tracing_configuration => $7::jsonb, encryption_configuration => $8::jsonb) AS arn`,
       [arn, definition === undefined ? null : JSON.stringify(definition), roleArn, publish,
-       str(body, "versionDescription", { max: 256 })]);
+       str(body, "versionDescription", { max: 256 }), logging, tracing, encryption]);
     const d = (await db.query("SELECT booking.sfn_describe_state_machine($1) AS d", [arn])).rows[0].d;
     return compact({
       updateDate: epoch(d.updateDate ?? d.creationDate),
@@ -125,7 +140,10 @@ export const machineOperations = {
 
   async ValidateStateMachineDefinition(db, body) {
     const text = str(body, "definition", { req: true });
-    const type = machineType(body);
+    // the model lists ValidationException only for this action
+    const type = str(body, "type");
+    if (type !== null && !TYPES.has(type))
+      throw new SfnError("ValidationException", `type must be STANDARD or EXPRESS, not "${type}"`);
     const severity = str(body, "severity") ?? "ERROR";
     if (!["ERROR", "WARNING"].includes(severity))
       throw new SfnError("ValidationException", `severity must be ERROR or WARNING, not "${severity}"`);
@@ -135,9 +153,9 @@ export const machineOperations = {
     let diagnostics;
     try {
       const definition = JSON.parse(text);
-      const { rows } = await db.query("SELECT * FROM booking.sfn_validate($1::jsonb)", [JSON.stringify(definition)]);
+      const { rows } = await db.query("SELECT * FROM booking.sfn_validate($1::jsonb, type => $2)",
+        [JSON.stringify(definition), type ?? "STANDARD"]);
       diagnostics = rows.map((r) => ({ severity: r.severity, code: r.code, message: r.message, location: r.location }));
-      void type;
     } catch (e) {
       if (!(e instanceof SyntaxError)) throw e;
       diagnostics = [{ severity: "ERROR", code: "INVALID_JSON_DESCRIPTION", message: e.message, location: "/" }];
@@ -154,13 +172,19 @@ export const machineOperations = {
     const definition = jsonText(body, "definition", "InvalidDefinition", { req: true });
     const input = jsonText(body, "input", "InvalidExecutionInput", { dflt: {} });
     const variables = jsonText(body, "variables", "InvalidExecutionInput", { dflt: null });
+    const context = jsonText(body, "context", "ValidationException", { dflt: null });
     const level = str(body, "inspectionLevel") ?? "INFO";
     if (!["INFO", "DEBUG", "TRACE"].includes(level))
       throw new SfnError("ValidationException", `inspectionLevel must be INFO, DEBUG or TRACE, not "${level}"`);
-    const { rows } = await db.query("SELECT booking.sfn_test_state($1::jsonb, $2, $3::jsonb, $4::jsonb) AS r",
-      [JSON.stringify(definition), str(body, "stateName"), JSON.stringify(input), variables === null ? null : JSON.stringify(variables)]);
+    str(body, "roleArn", { max: 256 }); // tasks run as the request's database role (docs/sfn-api.md)
+    const reveal = bool(body, "revealSecrets") ?? false;
+    const { rows } = await db.query(
+      `SELECT booking.sfn_test_state($1::jsonb, $2, $3::jsonb, $4::jsonb, mock => $5::jsonb, context => $6::jsonb,
+                                     state_configuration => $7::jsonb, inspection_level => $8, reveal_secrets => $9) AS r`,
+      [JSON.stringify(definition), str(body, "stateName"), JSON.stringify(input), variables === null ? null : JSON.stringify(variables),
+       mockMember(body), context === null ? null : JSON.stringify(context), stateConfiguration(body), level, reveal]);
     const r = rows[0].r;
-    const inspection = r.inspectionData && level !== "INFO" ? stringifyInspection(r.inspectionData) : undefined;
+    const inspection = r.inspectionData ? stringifyInspection(r.inspectionData) : undefined;
     return compact({
       status: r.status,
       output: r.output === undefined ? undefined : JSON.stringify(r.output),
@@ -172,11 +196,45 @@ export const machineOperations = {
   },
 };
 
-// InspectionData's members are JSON strings on the wire
+// InspectionData's members are JSON strings on the wire, but for the structures
+// and numbers the model gives
+const INSPECTION_AS_IS = new Set(["errorDetails", "request", "response", "toleratedFailureCount", "toleratedFailurePercentage", "maxConcurrency"]);
 function stringifyInspection(data) {
   const out = {};
-  for (const [k, v] of Object.entries(data)) out[k] = typeof v === "string" ? v : JSON.stringify(v);
+  for (const [k, v] of Object.entries(data)) out[k] = INSPECTION_AS_IS.has(k) || typeof v === "string" ? v : JSON.stringify(v);
   return out;
+}
+
+function object(body, name) {
+  const v = body[name];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== "object" || Array.isArray(v)) throw new SfnError("SerializationException", `${name} must be an object`);
+  return v;
+}
+
+// TestState's mock: result is JSON text on the wire, the database takes it as JSON
+function mockMember(body) {
+  const mock = object(body, "mock");
+  if (mock === null) return null;
+  const out = { ...mock };
+  if (mock.result !== undefined && mock.result !== null) out.result = jsonText(mock, "result", "ValidationException");
+  else delete out.result;
+  if (mock.errorOutput === null) delete out.errorOutput;
+  if (mock.fieldValidationMode === null) delete out.fieldValidationMode;
+  return JSON.stringify(out);
+}
+
+// stateConfiguration: mapItemReaderData is the source's text (JSON, JSONL, CSV),
+// passed as a string: the database reads it as the Map's ItemReader says
+function stateConfiguration(body) {
+  const config = object(body, "stateConfiguration");
+  if (config === null) return null;
+  const out = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (v === null) continue;
+    out[k] = k === "mapItemReaderData" ? str(config, k) : v;
+  }
+  return JSON.stringify(out);
 }
 
 export { describeShape, required };
