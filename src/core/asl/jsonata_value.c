@@ -30,6 +30,13 @@ struct asl_jvalue
 	size_t		n;
 };
 
+/*
+ * AWS stops an evaluation nesting deeper than 100 ("Stack overflow error",
+ * measured in floci-io/floci#2783: a sum of 101 terms fails); the core
+ * counts nested evaluations as JSONata's reference does.
+ */
+#define ASL_JSONATA_MAX_DEPTH 100
+
 /* Deepest value we walk (stack safety); deeper values stay literal. */
 #define MAX_DEPTH 256
 
@@ -347,6 +354,7 @@ eval_expr(const asl_jvalue *v, json_object *bindings, json_object **out, asl_err
 	opts.cancel = guard_cancel;
 	opts.cancel_arg = guard_arg;
 	opts.json_only = true;
+	opts.max_depth = ASL_JSONATA_MAX_DEPTH;
 	if (jn_evaluate(v->expr, input, true, bindings, &opts, out, &undefined, &e) != 0)
 	{
 		if (strcmp(e.code, JN_ERR_NOT_JSON) == 0)
