@@ -381,6 +381,23 @@ read_label(asl_build *b, asl_state *st, json_object *def)
 		st->map.label = asl_build_strdup(b, label);
 }
 
+/* Reports each of fields that an inline Map was given; true when there was one. */
+static bool
+refuse_inline(asl_build *b, asl_state *st, json_object *def, const char *const *fields)
+{
+	bool		any = false;
+
+	for (const char *const *f = fields; *f; f++)
+		if (has(def, *f))
+		{
+			asl_build_error(b, "UNKNOWN_FIELD", st->pointer, *f,
+							"%s is a field of Distributed Map only: set ItemProcessor.ProcessorConfig.Mode to DISTRIBUTED",
+							*f);
+			any = true;
+		}
+	return any;
+}
+
 /*
  * Reports Distributed Map fields given to an inline Map; otherwise reads
  * the reader, batcher, writer, tolerated failures and Label.
@@ -388,21 +405,8 @@ read_label(asl_build *b, asl_state *st, json_object *def)
 static void
 read_distributed(asl_build *b, asl_state *st, json_object *def)
 {
-	if (!st->map.distributed)
-	{
-		bool		any = false;
-
-		for (const char *const *f = distributed_only; *f; f++)
-			if (has(def, *f))
-			{
-				asl_build_error(b, "UNKNOWN_FIELD", st->pointer, *f,
-								"%s is a field of Distributed Map only: set ItemProcessor.ProcessorConfig.Mode to DISTRIBUTED",
-								*f);
-				any = true;
-			}
-		if (any)
-			return;
-	}
+	if (!st->map.distributed && refuse_inline(b, st, def, distributed_only))
+		return;
 	asl_parse_map_sources(b, st, def, false);
 	asl_read_num_or_path(b, def, st->pointer, "ToleratedFailureCount", "ToleratedFailureCountPath",
 						 0, (double) ASL_MAX_COUNT, true, &st->map.tolerated_failure_count);
@@ -415,23 +419,10 @@ read_distributed(asl_build *b, asl_state *st, json_object *def)
 void
 asl_parse_map_sources(asl_build *b, asl_state *st, json_object *def, bool jsonata)
 {
-	bool		any = false;
+	static const char *const sources[] = {"ItemReader", "ItemBatcher", "ResultWriter", NULL};
 
-	if (jsonata && !st->map.distributed)
-	{
-		static const char *const sources[] = {"ItemReader", "ItemBatcher", "ResultWriter", NULL};
-
-		for (const char *const *f = sources; *f; f++)
-			if (has(def, *f))
-			{
-				asl_build_error(b, "UNKNOWN_FIELD", st->pointer, *f,
-								"%s is a field of Distributed Map only: set ItemProcessor.ProcessorConfig.Mode to DISTRIBUTED",
-								*f);
-				any = true;
-			}
-		if (any)
-			return;
-	}
+	if (jsonata && !st->map.distributed && refuse_inline(b, st, def, sources))
+		return;
 	read_item_reader(b, st, def, jsonata);
 	read_item_batcher(b, st, def, jsonata);
 	read_result_writer(b, st, def, jsonata);

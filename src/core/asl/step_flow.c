@@ -274,6 +274,24 @@ error_output(const asl_error *err)
 	return o;
 }
 
+/*
+ * Catcher i took err: the transition to its Next with output, vars and
+ * assigned (taken; assigned is released here), err moved into the outcome.
+ */
+void
+step_catch_taken(step_ctx *c, size_t i, asl_error *err, json_object *output,
+				 json_object *vars, json_object *assigned)
+{
+	step_inspect_error(c, "catchIndex", (int64_t) i, -1);
+	step_transition(c, ASL_OUTCOME_NEXT, c->st->catchers[i].next_name, output, vars, assigned);
+	c->out->catch_index = (int) i;
+	asl_error_clear(&c->out->error);
+	c->out->error = *err;
+	err->name = NULL;
+	err->cause = NULL;
+	json_object_put(assigned);
+}
+
 /* Hands the error to catcher i: its ResultPath (or Assign) and transition. */
 static void
 catch_error(step_ctx *c, size_t i, asl_error *err)
@@ -299,14 +317,7 @@ catch_error(step_ctx *c, size_t i, asl_error *err)
 			 asl_check_size(output, c->limit, c->st->name, &e2))
 	{
 		step_inspect(c, "afterResultPath", output);
-		step_inspect_error(c, "catchIndex", (int64_t) i, -1);
-		step_transition(c, ASL_OUTCOME_NEXT, cat->next_name, output, vars, assigned);
-		c->out->catch_index = (int) i;
-		asl_error_clear(&c->out->error);
-		c->out->error = *err;
-		err->name = NULL;
-		err->cause = NULL;
-		json_object_put(assigned);
+		step_catch_taken(c, i, err, output, vars, assigned);
 		json_object_put(eo);
 		return;
 	}

@@ -101,6 +101,9 @@ void		step_jsonata_task(step_ctx *c, json_object *bindings);
 void		step_jsonata_parallel(step_ctx *c, json_object *bindings);
 /* Catcher i of a JSONata state took err: Assign and Output with $states.errorOutput. */
 void		step_jsonata_catch(step_ctx *c, size_t i, asl_error *err, json_object *error_output);
+/* Both languages' last act of a catch (step_flow.c): the transition, err into the outcome. */
+void		step_catch_taken(step_ctx *c, size_t i, asl_error *err, json_object *output,
+							 json_object *vars, json_object *assigned);
 /* errorDetails of TestState's inspectionData (backoff < 0: none). */
 void		step_inspect_error(step_ctx *c, const char *key, int64_t index, double backoff);
 /* A JSONata Map's end: Assign and Output (default: the result) with $states.result. */

@@ -393,14 +393,7 @@ step_jsonata_catch(step_ctx *c, size_t i, asl_error *err, json_object *error_out
 		output = json_object_get(error_output);
 	if (!asl_check_size(output, c->limit, c->st->name, &e2))
 		goto fail;
-	step_inspect_error(c, "catchIndex", (int64_t) i, -1);
-	step_transition(c, ASL_OUTCOME_NEXT, cat->next_name, output, vars, assigned);
-	c->out->catch_index = (int) i;
-	asl_error_clear(&c->out->error);
-	c->out->error = *err;
-	err->name = NULL;
-	err->cause = NULL;
-	json_object_put(assigned);
+	step_catch_taken(c, i, err, output, vars, assigned);
 	json_object_put(bindings);
 	return;
 
