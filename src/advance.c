@@ -212,7 +212,7 @@ flush_history(Advance *a)
 			json_object_array_add(kept, json_object_get(e));
 	}
 	if (json_object_array_length(kept) > 0)
-		store_history_append(history_root(a->row), booking_jsonc_to_jsonb(kept));
+		store_history_append(history_root(a->row), a->row->shard_key, booking_jsonc_to_jsonb(kept));
 	booking_release(owner);
 	json_object_put(a->events);
 	a->events = json_object_new_array();

@@ -27,7 +27,8 @@
 	"EXISTS (SELECT FROM booking.mock_executions x WHERE x.machine_id = e.machine_id " \
 	"AND x.execution_name = coalesce(e.name, (SELECT r.name FROM booking.executions r WHERE r.id = e.root_id)))::int, " \
 	"CASE WHEN e.root_id IS NULL THEN " \
-	"(SELECT coalesce(sum(h.events), 0) FROM booking.history_counts h WHERE h.root_id = e.id) END"
+	"(SELECT coalesce(sum(h.events), 0) FROM booking.history_counts h WHERE h.root_id = e.id) END, " \
+	"e.shard_key"
 #define EXEC_FROM " FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id "
 
 static SPIPlanPtr plan_load;
@@ -47,6 +48,7 @@ static SPIPlanPtr plan_running_children;
 static SPIPlanPtr plan_wake;
 static SPIPlanPtr plan_first_queued;
 static SPIPlanPtr plan_history;
+static SPIPlanPtr plan_history_keyed;
 static SPIPlanPtr plan_claim;
 static SPIPlanPtr plan_history_total;
 static SPIPlanPtr plan_history_add;
@@ -95,6 +97,7 @@ read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 	out->beside_events = spi_col_int8(tup, desc, 34, -1);
 	out->beside_loaded = out->beside_events >= 0;
 	out->beside_as_of = counts_flushes;
+	out->shard_key = spi_col_text(tup, desc, 35);
 }
 
 bool
@@ -421,11 +424,20 @@ store_exec_first_queued(int64 parent_id)
 }
 
 void
-store_history_append(int64 execution_id, Jsonb *events)
+store_history_append(int64 execution_id, const char *shard_key, Jsonb *events)
 {
-	Oid			types[2] = {INT8OID, JSONBOID};
-	Datum		values[2] = {Int64GetDatum(execution_id), JsonbPGetDatum(events)};
+	Oid			types[3] = {INT8OID, JSONBOID, TEXTOID};
+	Datum		values[3] = {Int64GetDatum(execution_id), JsonbPGetDatum(events),
+	shard_key ? CStringGetTextDatum(shard_key) : (Datum) 0};
 
+	/* the shard key read with the row (the root's too: children take their parent's) */
+	if (shard_key != NULL)
+	{
+		(void) booking_exec_plan(&plan_history_keyed, "INSERT INTO booking.history (execution_id, events, shard_key) "
+								 "VALUES ($1, $2, $3)",
+								 3, types, values, NULL, SPI_OK_INSERT, "history insert");
+		return;
+	}
 	/* one row per run, however many events; the execution's shard key goes with it (docs/scale-out.md) */
 	if (booking_exec_plan(&plan_history, "INSERT INTO booking.history (execution_id, events, shard_key) "
 						  "SELECT $1, $2, e.shard_key FROM booking.executions e WHERE e.id = $1",

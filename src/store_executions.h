@@ -61,6 +61,7 @@ typedef struct ExecRow
 	bool		beside_loaded;	/* beside_events was read with the row */
 	int64		beside_events;
 	uint64		beside_as_of;	/* store_history_counts_flush calls when read */
+	char	   *shard_key;		/* read with the row; NULL: not read (a start's) */
 } ExecRow;
 
 #define EXEC_MOCK_UNKNOWN	0
@@ -124,7 +125,7 @@ void		store_exec_wake(int64 id, TimestampTz now);
 int64		store_exec_first_queued(int64 parent_id);
 
 /* Appends events (a jsonb array of {type, timestamp, details}) to a top-level execution's history. */
-void		store_history_append(int64 execution_id, Jsonb *events);
+void		store_history_append(int64 execution_id, const char *shard_key, Jsonb *events);
 
 /*
  * Events in the history of top-level execution root_id (its Map and Parallel
