@@ -1,14 +1,17 @@
 -- Every size limit at its edge: the largest size is accepted, one byte more is
--- refused, and nothing is half-written. Execution input, task output and the
--- definition are measured as the JSON text jsonb prints (length(doc::text),
--- ", " and ": " included); a state's output inside the interpreter as compact
--- JSON, as AWS measures what a state produces.
+-- refused, and nothing is half-written. Payloads (execution input, task output,
+-- a state's output inside the interpreter) are measured as AWS measures them:
+-- the UTF-8 bytes of their compact JSON text, not the text jsonb prints (which
+-- has a space after each ", " and ": "); the host and the interpreter agree.
 SET client_min_messages = warning;
 
--- limits_doc(n): {"pad": "xx…"}, exactly n bytes as jsonb prints it
+-- limits_compact(d): d's compact JSON bytes, for documents without spaces in their strings
+CREATE FUNCTION public.limits_compact(d jsonb) RETURNS int LANGUAGE sql IMMUTABLE
+  AS $$ SELECT octet_length(replace(d::text, ' ', '')) $$;
+-- limits_doc(n): {"pad":"xx…"}, exactly n bytes of compact JSON
 CREATE FUNCTION public.limits_doc(n int) RETURNS jsonb LANGUAGE sql IMMUTABLE
-  AS $$ SELECT jsonb_build_object('pad', repeat('x', n - 11)) $$;
-SELECT length(public.limits_doc(262144)::text) AS at_limit, length(public.limits_doc(262145)::text) AS over_limit;
+  AS $$ SELECT jsonb_build_object('pad', repeat('x', n - 10)) $$;
+SELECT public.limits_compact(public.limits_doc(262144)) AS at_limit, public.limits_compact(public.limits_doc(262145)) AS over_limit;
 
 -- AWS's quota: 256 KiB
 SHOW booking.max_payload_size;
@@ -16,12 +19,12 @@ SHOW booking.max_payload_size;
 -- ---- execution input (StartExecution, sfn_start_sync) ----
 SELECT booking.sfn_create_state_machine('limits_echo',
   '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}', role => 'postgres') IS NOT NULL AS created;
-SELECT r->>'status' AS status, length((r->'output')::text) AS output_bytes
+SELECT r->>'status' AS status, public.limits_compact(r->'output') AS output_bytes
   FROM booking.sfn_start_sync('limits_echo', public.limits_doc(262144)) AS r;
 SELECT booking.sfn_start_sync('limits_echo', public.limits_doc(262145));
 SELECT booking.sfn_start('limits_echo', public.limits_doc(262144), 'limits-at') IS NOT NULL AS started;
 SELECT booking.sfn_start('limits_echo', public.limits_doc(262145), 'limits-over');
-SELECT name, status, length(input::text) AS input_bytes
+SELECT name, status, public.limits_compact(input) AS input_bytes
   FROM booking.executions WHERE name IN ('limits-at', 'limits-over') ORDER BY name;
 
 -- ---- a state's output: States.DataLimitExceeded past 262,144 bytes of compact JSON ----
@@ -32,6 +35,27 @@ SELECT k AS pad_chars, 10 + k AS output_bytes, r->>'status' AS status, r->>'erro
   FROM (VALUES (262134), (262135)) AS v(k),
        LATERAL booking.sfn_start_sync('limits_grow', jsonb_build_object('s', repeat('x', k))) AS r
  ORDER BY k;
+
+-- ---- the measure: compact UTF-8 bytes, where jsonb's text is longer ----
+-- limits_mixed(n): {"a":1,"b":[true,null,"ü"],"pad":"éé…"}, exactly n bytes of
+-- compact JSON (é and ü are two bytes each), 7 bytes more as jsonb prints it
+CREATE FUNCTION public.limits_mixed(n int) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT jsonb_build_object('a', 1, 'b', jsonb_build_array(true, null, 'ü'),
+                            'pad', repeat('é', (n - 37) / 2) || repeat('x', (n - 37) % 2)) $$;
+SELECT n, public.limits_compact(public.limits_mixed(n)) AS compact_bytes,
+       octet_length(public.limits_mixed(n)::text) AS jsonb_text_bytes
+  FROM (VALUES (262144), (262145)) AS v(n) ORDER BY n;
+-- the host: an execution's input
+SELECT r->>'status' AS status, public.limits_compact(r->'output') AS output_bytes
+  FROM booking.sfn_start_sync('limits_echo', public.limits_mixed(262144)) AS r;
+SELECT booking.sfn_start_sync('limits_echo', public.limits_mixed(262145));
+-- the interpreter: a state's output built from a small input, the same document
+SELECT booking.sfn_create_state_machine('limits_mixed', '{"StartAt": "P", "States": {"P": {"Type": "Pass",
+  "Parameters": {"a": 1, "b": [true, null, "ü"], "pad.$": "$.s"}, "End": true}}}', role => 'postgres') IS NOT NULL AS created;
+SELECT n, r->>'status' AS status, r->>'error' AS error, public.limits_compact(r->'output') AS output_bytes
+  FROM (VALUES (262144), (262145)) AS v(n),
+       LATERAL booking.sfn_start_sync('limits_mixed', jsonb_build_object('s', public.limits_mixed(n)->'pad')) AS r
+ ORDER BY n;
 
 -- ---- a task's output (SendTaskSuccess): InvalidOutput past the limit, the task still open ----
 CREATE TABLE public.limits_outbox (token text);
@@ -46,7 +70,7 @@ SELECT booking.sfn_start('limits_callback', '{}', 'limits-task') IS NOT NULL AS 
 SELECT booking.sfn_send_task_success(token, public.limits_doc(262145)) FROM public.limits_outbox;
 SELECT status, phase FROM booking.executions WHERE name = 'limits-task';
 SELECT booking.sfn_send_task_success(token, public.limits_doc(262144)) FROM public.limits_outbox;
-SELECT d->>'status' AS status, length((d->'output')::text) AS output_bytes
+SELECT d->>'status' AS status, public.limits_compact(d->'output') AS output_bytes
   FROM booking.sfn_describe_execution('limits-task') AS d;
 
 -- ---- the definition: 1 MB (1,048,576 bytes), padded with a Comment ----
@@ -69,6 +93,6 @@ SELECT m.name, v.version, public.limits_compact_length(v.definition) AS definiti
 
 -- ---- clean up ----
 SELECT booking.sfn_delete_state_machine(m)
-  FROM unnest(ARRAY['limits_echo', 'limits_grow', 'limits_callback', 'limits_big']) AS m;
-DROP FUNCTION public.limits_doc(int), public.limits_ask(jsonb), public.limits_definition(int), public.limits_compact_length(jsonb);
+  FROM unnest(ARRAY['limits_echo', 'limits_grow', 'limits_mixed', 'limits_callback', 'limits_big']) AS m;
+DROP FUNCTION public.limits_doc(int), public.limits_mixed(int), public.limits_compact(jsonb), public.limits_ask(jsonb), public.limits_definition(int), public.limits_compact_length(jsonb);
 DROP TABLE public.limits_outbox;

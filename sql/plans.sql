@@ -15,6 +15,12 @@ SELECT relpages, reltuples FROM pg_class WHERE oid = 'booking.executions'::regcl
 
 -- this backend's claim plan is made now, on the empty table
 SELECT booking.sfn_tick(10);
+-- and its start's plans (the execution's insert, the history insert that
+-- reads the execution's row by id) at its first start, on the empty table
+SELECT booking.sfn_create_state_machine('plans_pass', '{
+  "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}
+}', role => 'postgres') IS NOT NULL AS created;
+SELECT booking.sfn_start('plans_pass', '{}', 'plans-first') IS NOT NULL AS started;
 
 -- a burst: 50,000 running executions due in an hour, 50,000 finished ones
 -- (rows written directly: how they were started is not what this suite is about)
@@ -36,6 +42,17 @@ SELECT booking.sfn_tick(10) AS advanced;
 SELECT seq_scan AS executions_seq_scans
   FROM pg_stat_xact_user_tables WHERE relid = 'booking.executions'::regclass;
 SELECT pg_stat_get_xact_numscans('booking.executions_due'::regclass) > 0 AS due_index_used;
+COMMIT;
+
+-- Every kept plan is planned with sequential scans off (src/spi_plans.c): the
+-- start's plans, made on the empty table, still find the row by its key. (The
+-- history insert's was a sequential scan of executions, so each start read the
+-- whole table, until an ANALYZE happened to replan it.)
+SELECT pg_stat_force_next_flush();
+BEGIN;
+SELECT booking.sfn_start('plans_pass', '{}', 'plans-second') IS NOT NULL AS started;
+SELECT seq_scan AS executions_seq_scans
+  FROM pg_stat_xact_user_tables WHERE relid = 'booking.executions'::regclass;
 COMMIT;
 
 -- The plans under the settings the C code uses for these statements

@@ -224,7 +224,7 @@ flush_history(Advance *a)
 			json_object_array_add(kept, json_object_get(e));
 	}
 	if (json_object_array_length(kept) > 0)
-		store_history_append(history_root(a->row), booking_jsonc_to_jsonb(kept));
+		store_history_append(history_root(a->row), a->row->shard_key, booking_jsonc_to_jsonb(kept));
 	booking_release(owner);
 	json_object_put(a->events);
 	a->events = json_object_new_array();
@@ -862,7 +862,7 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	if (row->own_history)
 		a->history_total = row->event_count;
 	else if (!row->unsaved)
-		a->history_total = store_history_total(history_root(row));
+		a->history_total = store_history_total_loaded(row);
 	advance_record(a, opening);
 	a->context = build_context(row);
 	a->state = row->state;
@@ -914,7 +914,7 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 		}
 		count_history(a);
 		if (row->parent_id == 0 && !row->unsaved && row->status != EXEC_RUNNING)
-			row->event_count += (int) store_history_count_fold(row->id);	/* ended: one number */
+			row->event_count += (int) store_history_count_fold_loaded(row);	/* ended: one number */
 		store_exec_save(row);	/* first: a start's row gets its id */
 		flush_history(a);
 	}

@@ -4,7 +4,11 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
 
 #include "booking.h"
 #include "shard_key.h"
@@ -39,21 +43,120 @@ booking_require_arg(FunctionCallInfo fcinfo, int n, const char *field)
 				 errmsg("%s must not be null", field)));
 }
 
-/* Bytes of doc as JSON text (jsonb's own output form), the measure of every size limit. */
+/* Bytes of s (len bytes, server encoding) as a JSON string in UTF-8, quotes included. */
 static size_t
-booking_jsonb_text_size(Jsonb *doc)
+json_string_size(const char *s, int len)
 {
-	char	   *text = JsonbToCString(NULL, &doc->root, VARSIZE(doc));
-	size_t		len = strlen(text);
+	size_t		n = 2;
+	char	   *utf8 = NULL;
 
-	pfree(text);
-	return len;
+	if (GetDatabaseEncoding() != PG_UTF8)
+	{
+		utf8 = pg_server_to_any(s, len, PG_UTF8);
+		if (utf8 != s)
+			len = strlen(utf8);
+		s = utf8;
+	}
+	/* escaped as jsonb and the core escape them: two bytes, or \u00XX */
+	for (int i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
+			n += 2;
+		else if (c < 0x20)
+			n += 6;
+		else
+			n += 1;
+	}
+	if (utf8 != NULL && utf8 != s)
+		pfree(utf8);
+	return n;
+}
+
+static size_t
+json_scalar_size(const JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			return 4;
+		case jbvBool:
+			return v->val.boolean ? 4 : 5;
+		case jbvString:
+			return json_string_size(v->val.string.val, v->val.string.len);
+		case jbvNumeric:
+			{
+				char	   *text = DatumGetCString(DirectFunctionCall1(numeric_out,
+																	  NumericGetDatum(v->val.numeric)));
+				size_t		n = strlen(text);
+
+				pfree(text);
+				return n;
+			}
+		default:
+			elog(ERROR, "unexpected jsonb value type %d", (int) v->type);
+	}
+	return 0;
+}
+
+size_t
+booking_jsonb_compact_size(Jsonb *doc)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	size_t		size = 0;
+	bool		first = true;	/* the next item is its container's first */
+	bool		after_key = false;	/* the next item is an object member's value */
+
+	if (JB_ROOT_IS_SCALAR(doc))
+	{
+		if (!JsonbExtractScalar(&doc->root, &v))
+			elog(ERROR, "jsonb scalar root without its scalar");
+		return json_scalar_size(&v);
+	}
+	/* no white space between tokens: what jsonb prints, less ", " and ": "'s spaces */
+	it = JsonbIteratorInit(&doc->root);
+	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		switch (tok)
+		{
+			case WJB_BEGIN_ARRAY:
+			case WJB_BEGIN_OBJECT:
+				size += (!first && !after_key) + 1;	/* a separating comma; [ or { */
+				first = true;
+				after_key = false;
+				break;
+			case WJB_END_ARRAY:
+			case WJB_END_OBJECT:
+				size += 1;
+				first = false;
+				break;
+			case WJB_KEY:
+				size += !first + json_string_size(v.val.string.val, v.val.string.len) + 1;
+				first = false;
+				after_key = true;
+				break;
+			case WJB_VALUE:
+				size += json_scalar_size(&v);
+				after_key = false;
+				break;
+			case WJB_ELEM:
+				size += !first + json_scalar_size(&v);
+				first = false;
+				break;
+			default:
+				break;
+		}
+	}
+	return size;
 }
 
 void
 booking_check_payload_size(Jsonb *doc, const char *exception, const char *what)
 {
-	size_t		len = booking_jsonb_text_size(doc);
+	size_t		len = booking_jsonb_compact_size(doc);
 
 	if (len > (size_t) booking_max_payload_size)
 		ereport(ERROR,

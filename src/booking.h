@@ -32,9 +32,14 @@ void		booking_require_arg(FunctionCallInfo fcinfo, int n, const char *field);
 
 /*
  * A document from outside (an execution's input, a task's output) is measured
- * as JSON text against booking.max_payload_size, as AWS measures it: ERROR
- * (54000) "<exception>: <what> is N bytes, …" when it is over.
+ * as AWS measures it, the UTF-8 bytes of its compact JSON text (the core's
+ * asl_json_size measures a state's output the same way), against
+ * booking.max_payload_size: ERROR (54000) "<exception>: <what> is N bytes, …"
+ * when it is over.
  */
 void		booking_check_payload_size(Jsonb *doc, const char *exception, const char *what);
+
+/* UTF-8 bytes of doc as compact JSON text (no white space between tokens). */
+size_t		booking_jsonb_compact_size(Jsonb *doc);
 
 #endif

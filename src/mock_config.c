@@ -171,6 +171,8 @@ booking_mock_reply(const ExecRow *row, const char *state, asl_task_reply *reply)
 	Jsonb	   *responses = NULL;
 	MemoryContext caller = CurrentMemoryContext;
 
+	if (row->mock == EXEC_MOCK_NO)
+		return false;			/* its load said so (store_exec_load) */
 	SPI_connect();
 	/* a child (Map, Parallel) runs its top-level execution's test case */
 	booking_spi_check(SPI_execute_plan(booking_plan(&plan_mock_reply,

@@ -13,7 +13,13 @@
 
 #include "executor/spi.h"
 
-/* The plan for sql (argument types given), prepared on first use. Call inside SPI_connect. */
+/*
+ * The plan for sql (argument types given), prepared on first use. Call inside
+ * SPI_connect. Whenever it must be planned (first use, after an invalidation
+ * such as an ANALYZE), it is planned here with sequential scans off: the kept
+ * statements find rows by key, and a plan made while a table was empty must
+ * not stay a sequential scan as the table grows.
+ */
 SPIPlanPtr	booking_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes);
 
 /* ERROR unless rc is expected: an SPI failure here is a bug, not bad input. */

@@ -22,7 +22,13 @@
 	"e.input, e.output, e.error, e.cause, e.parent_id, e.root_id, e.branch_index, " \
 	"e.state, e.document, e.variables, e.attempts, e.entered_at, e.phase, " \
 	"e.pending_events, e.due_at, e.timeout_at, e.start_date, e.stop_date, " \
-	"e.redrive_count, e.redrive_date, e.event_count, e.fanout, m.search_path, e.own_history::int"
+	"e.redrive_count, e.redrive_date, e.event_count, e.fanout, m.search_path, e.own_history::int, " \
+	/* what an advance would ask next, read here to save a statement each */ \
+	"EXISTS (SELECT FROM booking.mock_executions x WHERE x.machine_id = e.machine_id " \
+	"AND x.execution_name = coalesce(e.name, (SELECT r.name FROM booking.executions r WHERE r.id = e.root_id)))::int, " \
+	"CASE WHEN e.root_id IS NULL THEN " \
+	"(SELECT coalesce(sum(h.events), 0) FROM booking.history_counts h WHERE h.root_id = e.id) END, " \
+	"e.shard_key"
 #define EXEC_FROM " FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id "
 
 static SPIPlanPtr plan_load;
@@ -42,10 +48,14 @@ static SPIPlanPtr plan_running_children;
 static SPIPlanPtr plan_wake;
 static SPIPlanPtr plan_first_queued;
 static SPIPlanPtr plan_history;
+static SPIPlanPtr plan_history_keyed;
 static SPIPlanPtr plan_claim;
 static SPIPlanPtr plan_history_total;
 static SPIPlanPtr plan_history_add;
 static SPIPlanPtr plan_history_fold;
+
+/* store_history_counts_flush calls: a count read before one may miss what it wrote */
+static uint64 counts_flushes;
 
 /* Fills out from a row of EXEC_COLUMNS (palloc'd in the caller's context). */
 static void
@@ -84,6 +94,11 @@ read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 	out->fanout = spi_col_jsonb(tup, desc, 30);
 	out->search_path = spi_col_text(tup, desc, 31);
 	out->own_history = spi_col_int4(tup, desc, 32, 0) != 0;
+	out->mock = spi_col_int4(tup, desc, 33, 0) != 0 ? EXEC_MOCK_YES : EXEC_MOCK_NO;
+	out->beside_events = spi_col_int8(tup, desc, 34, -1);
+	out->beside_loaded = out->beside_events >= 0;
+	out->beside_as_of = counts_flushes;
+	out->shard_key = spi_col_text(tup, desc, 35);
 }
 
 bool
@@ -418,11 +433,20 @@ store_exec_first_queued(int64 parent_id)
 }
 
 void
-store_history_append(int64 execution_id, Jsonb *events)
+store_history_append(int64 execution_id, const char *shard_key, Jsonb *events)
 {
-	Oid			types[2] = {INT8OID, JSONBOID};
-	Datum		values[2] = {Int64GetDatum(execution_id), JsonbPGetDatum(events)};
+	Oid			types[3] = {INT8OID, JSONBOID, TEXTOID};
+	Datum		values[3] = {Int64GetDatum(execution_id), JsonbPGetDatum(events),
+	shard_key ? CStringGetTextDatum(shard_key) : (Datum) 0};
 
+	/* the shard key read with the row (the root's too: children take their parent's) */
+	if (shard_key != NULL)
+	{
+		(void) booking_exec_plan(&plan_history_keyed, "INSERT INTO booking.history (execution_id, events, shard_key) "
+								 "VALUES ($1, $2, $3)",
+								 3, types, values, NULL, SPI_OK_INSERT, "history insert");
+		return;
+	}
 	/* one row per run, however many events; the execution's shard key goes with it (docs/scale-out.md) */
 	if (booking_exec_plan(&plan_history, "INSERT INTO booking.history (execution_id, events, shard_key) "
 						  "SELECT $1, $2, e.shard_key FROM booking.executions e WHERE e.id = $1",
@@ -534,6 +558,17 @@ store_history_total(int64 root_id)
 }
 
 int64
+store_history_total_loaded(const ExecRow *root)
+{
+	HeldCount  *h;
+
+	if (root->root_id != 0 || !root->beside_loaded || root->beside_as_of != counts_flushes)
+		return store_history_total(root->root_id != 0 ? root->root_id : root->id);
+	h = held_count_find(root->id);
+	return root->event_count + root->beside_events + (h != NULL ? h->pending : 0);
+}
+
+int64
 store_history_count_add(int64 root_id, int events)
 {
 	HeldCount  *h = held_count_find(root_id);
@@ -566,6 +601,8 @@ store_history_counts_flush(void)
 {
 	Oid			types[3] = {INT8OID, INT4OID, INT4OID};
 
+	if (n_held_counts > 0)
+		counts_flushes++;
 	for (int i = 0; i < n_held_counts; i++)
 	{
 		Datum		values[3] = {Int64GetDatum(held_counts[i].root_id), Int32GetDatum(MyBackendId),
@@ -580,6 +617,23 @@ store_history_counts_flush(void)
 								 3, types, values, NULL, SPI_OK_INSERT, "history count");
 	}
 	n_held_counts = 0;
+}
+
+int64
+store_history_count_fold_loaded(const ExecRow *root)
+{
+	HeldCount  *h;
+	int64		pending = 0;
+
+	if (!root->beside_loaded || root->beside_events != 0 || root->beside_as_of != counts_flushes)
+		return store_history_count_fold(root->id);
+	h = held_count_find(root->id);
+	if (h != NULL)
+	{
+		pending = h->pending;
+		*h = held_counts[--n_held_counts];	/* the last one takes its place */
+	}
+	return pending;
 }
 
 void

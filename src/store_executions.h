@@ -50,7 +50,23 @@ typedef struct ExecRow
 	bool		own_history;	/* a Distributed Map iteration: its events count on their own */
 	bool		unsaved;		/* not in the table yet: id is 0, the first save inserts it */
 	bool		name_generated; /* unsaved: its name is a fresh UUID, nobody else's */
+	/*
+	 * Read with the row by store_exec_load, so that an advance does not ask
+	 * again (one statement each per execution): whether it runs a mock test
+	 * case (EXEC_MOCK_UNKNOWN: ask) and, for a top-level execution, the
+	 * events counted beside it in history_counts. A row built otherwise
+	 * (zeroed) has neither: the advance asks.
+	 */
+	char		mock;
+	bool		beside_loaded;	/* beside_events was read with the row */
+	int64		beside_events;
+	uint64		beside_as_of;	/* store_history_counts_flush calls when read */
+	char	   *shard_key;		/* read with the row; NULL: not read (a start's) */
 } ExecRow;
+
+#define EXEC_MOCK_UNKNOWN	0
+#define EXEC_MOCK_NO		'n'
+#define EXEC_MOCK_YES		'y'
 
 /* A child's outcome, as its parent collects it. */
 typedef struct ChildSummary
@@ -109,7 +125,7 @@ void		store_exec_wake(int64 id, TimestampTz now);
 int64		store_exec_first_queued(int64 parent_id);
 
 /* Appends events (a jsonb array of {type, timestamp, details}) to a top-level execution's history. */
-void		store_history_append(int64 execution_id, Jsonb *events);
+void		store_history_append(int64 execution_id, const char *shard_key, Jsonb *events);
 
 /*
  * Events in the history of top-level execution root_id (its Map and Parallel
@@ -117,6 +133,13 @@ void		store_history_append(int64 execution_id, Jsonb *events);
  * it (history_counts), as committed or written by this transaction.
  */
 int64		store_history_total(int64 root_id);
+
+/*
+ * The same for a top-level execution whose row (event_count) and
+ * history_counts (beside_events) were read by store_exec_load in this
+ * (sub)transaction: adds what this transaction holds unwritten, no statement.
+ */
+int64		store_history_total_loaded(const ExecRow *root);
 
 /*
  * Counts events recorded outside root_id's own advance (an iteration, an
@@ -138,6 +161,14 @@ void		store_history_counts_discard(void);
  * caller to add to the root's event_count (which it holds locked and saves).
  */
 int64		store_history_count_fold(int64 root_id);
+
+/*
+ * store_history_count_fold for a row store_exec_load found no
+ * history_counts for: only this transaction's unwritten count is taken, no
+ * statement. (A count another backend writes meanwhile stays in
+ * history_counts, where every total still finds it.)
+ */
+int64		store_history_count_fold_loaded(const ExecRow *root);
 
 /*
  * Claims up to max executions due by now and not before *from (FOR UPDATE

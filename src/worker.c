@@ -38,6 +38,8 @@
  */
 #include "postgres.h"
 
+#include <malloc.h>
+
 #include "access/xact.h"
 #include "access/xlog.h"
 #include "catalog/pg_type.h"
@@ -440,6 +442,17 @@ booking_timer_main(Datum main_arg)
 	long		purge_ms = 0;	/* how long the last purge batch took */
 
 	strlcpy(dbname, MyBgworkerEntry->bgw_extra, sizeof(dbname));
+	/*
+	 * Each execution's memory (its context's blocks, json-c's objects) is
+	 * freed when it ends; with glibc's default 128 kB trim threshold the heap
+	 * then shrank and grew again for every execution, a brk and fresh page
+	 * faults each time (about 7% of a worker's time in a burst). This process
+	 * runs nothing else: keep up to 64 MB of freed heap for the next one.
+	 */
+#ifdef M_TRIM_THRESHOLD
+	(void) mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+	(void) mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+#endif
 	purger = MyBgworkerEntry->bgw_extra[PURGER_FLAG] == 'p';
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	pqsignal(SIGTERM, die);
