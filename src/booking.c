@@ -74,6 +74,7 @@ json_string_size(const char *s, int len)
 	return n;
 }
 
+/* Bytes of a scalar as compact JSON text (numbers as numeric_out prints them). */
 static size_t
 json_scalar_size(const JsonbValue *v)
 {
@@ -100,7 +101,8 @@ json_scalar_size(const JsonbValue *v)
 	return 0;
 }
 
-size_t
+/* UTF-8 bytes of doc as compact JSON text (no white space between tokens). */
+static size_t
 booking_jsonb_compact_size(Jsonb *doc)
 {
 	JsonbIterator *it;

@@ -39,7 +39,4 @@ void		booking_require_arg(FunctionCallInfo fcinfo, int n, const char *field);
  */
 void		booking_check_payload_size(Jsonb *doc, const char *exception, const char *what);
 
-/* UTF-8 bytes of doc as compact JSON text (no white space between tokens). */
-size_t		booking_jsonb_compact_size(Jsonb *doc);
-
 #endif
