@@ -41,6 +41,7 @@
 /* Executions this backend is advancing right now (a parent running its children inline). */
 static Advance *active[MAX_NESTED_ADVANCES];
 static int	n_active = 0;
+
 /* Transitions left in this run, and when its time is up (set by the outermost advance). */
 static int64 budget_left = 0;
 static TimestampTz run_deadline = 0;
@@ -75,12 +76,16 @@ advance_to_jsonc_or_null(Jsonb *jb)
 	if (jb == NULL)
 		return NULL;
 	obj = booking_jsonb_to_jsonc(jb);
-	/* the caller keeps it beyond this context's owner: take a reference of its own */
+
+	/*
+	 * the caller keeps it beyond this context's owner: take a reference of
+	 * its own
+	 */
 	return json_object_get(obj);
 }
 
 /* The advance of execution id when this backend is running it (a parent of what runs now). */
-Advance *
+Advance    *
 advance_find_active(int64 id)
 {
 	for (int i = 0; i < n_active; i++)
@@ -348,12 +353,15 @@ finish(Advance *a, ExecStatus status, json_object *output, const char *error, co
 	bool		child = row->parent_id != 0;
 	const char *type;
 
-	/* the position stays where it ended: a redrive starts again from this state */
+	/*
+	 * the position stays where it ended: a redrive starts again from this
+	 * state
+	 */
 	if (a->state != NULL)
 		cursor_to_row(a);
 	Assert(row->status == EXEC_RUNNING && status != EXEC_RUNNING);
 	if (row->phase == EXEC_PHASE_TASK && !row->unsaved)
-		store_token_close_all(row->id);	/* an answer now finds no task */
+		store_token_close_all(row->id); /* an answer now finds no task */
 	row->status = status;
 	row->output = status == EXEC_SUCCEEDED ? booking_jsonc_to_jsonb(output) : NULL;
 	row->error = error && error[0] ? pstrdup(error) : NULL;
@@ -443,10 +451,13 @@ run_task(Advance *a, const asl_position *pos)
 
 	memset(&reply, 0, sizeof(reply));
 	advance_record(a, asl_event_task(ASL_TASK_SCHEDULED, res, booking_region, task->input,
-							 task->timeout_seconds, task->heartbeat_seconds, NULL, NULL));
+									 task->timeout_seconds, task->heartbeat_seconds, NULL, NULL));
 	if (booking_mock_reply(a->row, a->state, &reply))
 	{
-		/* a test case's mocked response (mock_config.h): the task itself does not run */
+		/*
+		 * a test case's mocked response (mock_config.h): the task itself does
+		 * not run
+		 */
 		advance_record(a, task_event(ASL_TASK_STARTED, res, NULL, NULL, NULL));
 		if (asl_error_is_set(&reply.error))
 			advance_record(a, task_event(ASL_TASK_FAILED, res, NULL, reply.error.name, reply.error.cause));
@@ -575,7 +586,11 @@ handle_outcome(Advance *a)
 					a->row->pending_events = after ? booking_jsonc_to_jsonb(after) : NULL;
 					json_object_put(after);
 					(void) park_until(a, booking_from_asl_time(a->out->due));
-					/* it shows the Wait while it waits; what follows is the Wait's Next */
+
+					/*
+					 * it shows the Wait while it waits; what follows is the
+					 * Wait's Next
+					 */
 					a->row->state = pstrdup(a->out->state);
 					a->row->phase = EXEC_PHASE_WAIT;
 					return LOOP_STOP;
@@ -690,7 +705,10 @@ root_info(int64 root_id, int64 child_id)
 		elog(ERROR, "execution %lld has lost its root", (long long) child_id);
 	if (root_kept.id == 0)
 	{
-		/* TopTransactionContext is reset when the transaction ends: forget it then */
+		/*
+		 * TopTransactionContext is reset when the transaction ends: forget it
+		 * then
+		 */
 		root_kept_callback.func = root_info_forget;
 		MemoryContextRegisterResetCallback(TopTransactionContext, &root_kept_callback);
 	}
@@ -776,7 +794,11 @@ resume_task(Advance *a, const TaskAnswer *answer)
 			(void) park_until(a, deadline); /* a heartbeat moved it on */
 			return;
 		}
-		/* the deadline is the earlier of the two: TimeoutSeconds when it has passed */
+
+		/*
+		 * the deadline is the earlier of the two: TimeoutSeconds when it has
+		 * passed
+		 */
 		error = tok.timeout_at != 0 && now >= tok.timeout_at ? ASL_ERR_TIMEOUT : ASL_ERR_HEARTBEAT_TIMEOUT;
 		store_token_set_status(tok.token, "timed_out");
 		asl_error_set(&reply.error, error, "%s",
@@ -914,13 +936,14 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 		}
 		count_history(a);
 		if (row->parent_id == 0 && !row->unsaved && row->status != EXEC_RUNNING)
-			row->event_count += (int) store_history_count_fold_loaded(row);	/* ended: one number */
+			row->event_count += (int) store_history_count_fold_loaded(row); /* ended: one number */
 		store_exec_save(row);	/* first: a start's row gets its id */
 		flush_history(a);
 	}
 	PG_CATCH();
 	{
 		n_active--;
+
 		/*
 		 * Counts kept for this call are void: the caller's savepoint, if it
 		 * goes on, rolls back what they counted (and the fanout locks). A
@@ -1001,7 +1024,8 @@ advance_record_one(ExecRow *row, json_object *event)
 	flush_history(&a);
 	booking_release(owner);
 	if (n_active == 0 && booking_advance_cap == 0)
-		store_history_counts_flush();	/* outside any advance or tick: nobody else will */
+		store_history_counts_flush();	/* outside any advance or tick: nobody
+										 * else will */
 }
 
 /* Writes one execution-level event {type: {key: inner}} to row's history (inner is taken). */
@@ -1081,7 +1105,8 @@ booking_stop(ExecRow *row, ExecStatus status, const char *error, const char *cau
 	if (row->parent_id == 0)
 		notify_status(row);
 	else
-		branches_child_ended(row);		/* a child failed outside its advance: its parent goes on */
+		branches_child_ended(row);	/* a child failed outside its advance: its
+									 * parent goes on */
 }
 
 void
@@ -1094,7 +1119,10 @@ booking_redrive(ExecRow *row, int64 timeout_seconds)
 	if (root_kept.id == row->id)
 		root_info_forget(NULL); /* its RedriveCount changes */
 
-	/* from the state that failed, with the input it had, retries counted afresh */
+	/*
+	 * from the state that failed, with the input it had, retries counted
+	 * afresh
+	 */
 	row->status = EXEC_RUNNING;
 	row->output = NULL;
 	row->error = NULL;

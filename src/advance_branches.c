@@ -69,7 +69,7 @@ fanout_launch(Fanout *f, Advance *parent)
 		f->launched = Min(want, f->created);
 		foreach(lc, started)
 			if (parent != NULL)
-				queue_inline(parent, *(int64 *) lfirst(lc));
+			queue_inline(parent, *(int64 *) lfirst(lc));
 	}
 	Assert(f->launched <= f->created && f->created <= f->total);
 }
@@ -126,7 +126,11 @@ branches_spawn(Advance *a)
 		store_fanout_items_insert(f.parent_id, (int) first, booking_jsonc_to_jsonb(chunk));
 		booking_release(owner);
 	}
-	/* a Distributed Map's iterations are executions of their own in AWS: no iteration events */
+
+	/*
+	 * a Distributed Map's iterations are executions of their own in AWS: no
+	 * iteration events
+	 */
 	if (b->is_map && !f.distributed)
 		for (size_t i = 0; i < b->count; i++)
 			advance_record(a, asl_event_map_iteration("MapIterationStarted", a->state, i));
@@ -228,7 +232,7 @@ static void
 record_iteration_end(const ExecRow *child, const char *map_state)
 {
 	const char *type = child->status == EXEC_SUCCEEDED ? "MapIterationSucceeded" :
-		child->status == EXEC_ABORTED ? "MapIterationAborted" : "MapIterationFailed";
+	child->status == EXEC_ABORTED ? "MapIterationAborted" : "MapIterationFailed";
 	ExecRow		parent;
 
 	/* written beside the parent's row: only its id and its root's are needed */
@@ -321,7 +325,8 @@ branches_child_ended(ExecRow *child)
 	if (f->is_map && !f->distributed)
 		record_iteration_end(child, f->state);
 	if (f->aborted)
-		return;					/* the failure that stopped the rest resumed the parent */
+		return;					/* the failure that stopped the rest resumed
+								 * the parent */
 	if (failed && !f->tolerant)
 	{
 		f->aborted = true;
@@ -334,5 +339,6 @@ branches_child_ended(ExecRow *child)
 		fanout_launch(f, advance_find_active(parent_id));
 		return;
 	}
-	resume_parent(parent_id);	/* f is not used past here: advancing may move it */
+	resume_parent(parent_id);	/* f is not used past here: advancing may move
+								 * it */
 }

@@ -40,7 +40,8 @@ PG_FUNCTION_INFO_V1(sfn_list_state_machine_aliases);
 
 typedef enum CheckedObject
 {
-	ON_MACHINE,					/* a state machine, version or alias ARN, or a name */
+	ON_MACHINE,					/* a state machine, version or alias ARN, or a
+								 * name */
 	ON_TAGGABLE					/* a state machine or an activity ARN */
 } CheckedObject;
 

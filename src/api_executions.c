@@ -103,7 +103,8 @@ lock_execution_name(int64 machine_id, const char *name)
 
 	SET_LOCKTAG_ADVISORY(machine_tag, MyDatabaseId, (uint32) machine_id, 0, BOOKING_MACHINE_LOCK_CLASS);
 	if (LockHeldByMe(&machine_tag, ExclusiveLock))
-		return;					/* every name of the machine is this transaction's already */
+		return;					/* every name of the machine is this
+								 * transaction's already */
 	if (name_locks_lxid != MyProc->lxid)
 	{
 		name_locks_lxid = MyProc->lxid;
@@ -178,7 +179,10 @@ sfn_start(PG_FUNCTION_ARGS)
 		}
 	}
 
-	/* started through a version or alias ARN: DescribeExecution and ListExecutions show it */
+	/*
+	 * started through a version or alias ARN: DescribeExecution and
+	 * ListExecutions show it
+	 */
 	{
 		char	   *ref;
 		char	   *bare;
@@ -193,7 +197,10 @@ sfn_start(PG_FUNCTION_ARGS)
 			booking_origin_record(machine.id, row.name, published, alias);
 	}
 
-	/* before it runs: its Task states answer from the test case's mocked responses */
+	/*
+	 * before it runs: its Task states answer from the test case's mocked
+	 * responses
+	 */
 	if (test_case != NULL)
 		booking_mock_register(machine.id, machine.name, row.name, test_case);
 
@@ -230,7 +237,11 @@ describe(const ExecRow *row)
 	jb_begin_object(&state);
 	jb_text(&state, "executionArn", row->arn);
 	jb_text(&state, "stateMachineArn", booking_state_machine_arn(row->machine_name));
-	/* as AWS: the version and alias only of a start through a version or alias ARN */
+
+	/*
+	 * as AWS: the version and alias only of a start through a version or
+	 * alias ARN
+	 */
 	if (booking_origin_lookup(row->machine_id, row->name, &published, &alias))
 	{
 		jb_text(&state, "stateMachineVersionArn", booking_state_machine_version_arn(row->machine_name, published));
@@ -318,7 +329,11 @@ sfn_redrive_execution(PG_FUNCTION_ARGS)
 	if (token != NULL)
 		booking_check_client_token(token);
 	load_for(fcinfo, caller, "STOP", true, &row);
-	/* the same client token again (within the window): that redrive's answer, no second one */
+
+	/*
+	 * the same client token again (within the window): that redrive's answer,
+	 * no second one
+	 */
 	if (token != NULL && (earlier = booking_redrive_token_find(row.id, token)) != 0)
 	{
 		booking_leave(&scope);

@@ -96,10 +96,10 @@ apply(const char *table, const char *id_column, int64 object_id, Oid grantee, Oi
 	Oid			types[4] = {INT8OID, OIDOID, TEXTOID, OIDOID};
 	Datum		values[4];
 	char	   *sql = grant
-		? psprintf("INSERT INTO booking.%s (%s, grantee, privilege, grantor) "
-				   "VALUES ($1, $2::regrole, $3, $4::regrole) ON CONFLICT DO NOTHING", table, id_column)
-		: psprintf("DELETE FROM booking.%s WHERE %s = $1 AND grantee = $2::regrole AND privilege = $3",
-				   table, id_column);
+	? psprintf("INSERT INTO booking.%s (%s, grantee, privilege, grantor) "
+			   "VALUES ($1, $2::regrole, $3, $4::regrole) ON CONFLICT DO NOTHING", table, id_column)
+	: psprintf("DELETE FROM booking.%s WHERE %s = $1 AND grantee = $2::regrole AND privilege = $3",
+			   table, id_column);
 	ListCell   *lc;
 
 	SPI_connect();

@@ -147,7 +147,11 @@ sfn_create_state_machine(PG_FUNCTION_ARGS)
 	booking_require_arg(fcinfo, 0, "name");
 	booking_require_arg(fcinfo, 1, "definition");
 	memset(&wanted, 0, sizeof(wanted));
-	/* tasks resolve names with the creator's search_path: the caller's, before it is pinned */
+
+	/*
+	 * tasks resolve names with the creator's search_path: the caller's,
+	 * before it is pinned
+	 */
 	wanted.search_path = pstrdup(namespace_search_path);
 	wanted.owner = booking_enter(&scope);
 	wanted.name = text_to_cstring(PG_GETARG_TEXT_PP(0));
@@ -167,7 +171,10 @@ sfn_create_state_machine(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		/* As AWS: creating the same machine again returns it; anything else conflicts. */
+		/*
+		 * As AWS: creating the same machine again returns it; anything else
+		 * conflicts.
+		 */
 		Jsonb	   *current = store_version_definition(machine.id, machine.current_version, NULL, NULL);
 
 		if (machine.current_version != 1 || machine.role != wanted.role ||
@@ -180,7 +187,11 @@ sfn_create_state_machine(PG_FUNCTION_ARGS)
 							wanted.name),
 					 errhint("Use sfn_update_state_machine to publish a new version.")));
 	}
-	/* publish (default true): version 1 is published, as an update publishes by default */
+
+	/*
+	 * publish (default true): version 1 is published, as an update publishes
+	 * by default
+	 */
 	if (PG_NARGS() > 6 && (PG_ARGISNULL(6) || PG_GETARG_BOOL(6)))
 		(void) booking_publish_latest(machine.id, ARG_TEXT(7));
 	booking_leave(&scope);
@@ -213,7 +224,11 @@ sfn_update_state_machine(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot update a state machine version; pass the state machine's ARN or name")));
-	/* a role named here becomes the execution role (UpdateStateMachine's roleArn) */
+
+	/*
+	 * a role named here becomes the execution role (UpdateStateMachine's
+	 * roleArn)
+	 */
 	if (!PG_ARGISNULL(3))
 	{
 		bool		privileged;
@@ -223,7 +238,10 @@ sfn_update_state_machine(PG_FUNCTION_ARGS)
 	}
 	if (!PG_ARGISNULL(1))
 	{
-		/* Without new substitutions, the current version's apply again (as a SAM redeploy). */
+		/*
+		 * Without new substitutions, the current version's apply again (as a
+		 * SAM redeploy).
+		 */
 		substitutions = jsonb_arg_or_null(fcinfo, 2);
 		if (substitutions == NULL)
 			(void) store_version_definition(machine.id, machine.current_version, &substitutions, NULL);

@@ -60,7 +60,10 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 	exec.start = GetCurrentTimestamp();
 	exec.input = booking_jsonb_to_jsonc(input);
 
-	/* '<machine>#<TestCase>': its Task states answer from the test case's mocked responses */
+	/*
+	 * '<machine>#<TestCase>': its Task states answer from the test case's
+	 * mocked responses
+	 */
 	if (test_case != NULL)
 	{
 		booking_mock_register(stored.id, stored.name, exec.name, test_case);

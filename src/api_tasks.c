@@ -201,7 +201,11 @@ sfn_create_activity(PG_FUNCTION_ARGS)
 
 	booking_require_primary("sfn_create_activity");
 	booking_check_name("activity name", name);
-	/* the creator owns it; creating an existing one returns its ARN and grants nothing */
+
+	/*
+	 * the creator owns it; creating an existing one returns its ARN and
+	 * grants nothing
+	 */
 	arn = store_activity_create(name, booking_activity_arn(name), caller);
 	booking_leave(&scope);
 	PG_RETURN_TEXT_P(cstring_to_text(arn));

@@ -137,7 +137,7 @@ describe_outcome(const asl_outcome *out, bool inspect)
 {
 	JsonbParseState *state = NULL;
 	bool		has_output = out->kind == ASL_OUTCOME_NEXT || out->kind == ASL_OUTCOME_END ||
-		out->kind == ASL_OUTCOME_WAIT;
+	out->kind == ASL_OUTCOME_WAIT;
 
 	jb_begin_object(&state);
 	jb_text(&state, "status", test_status(out));
@@ -205,16 +205,22 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	asl_outcome *out = palloc0(sizeof(asl_outcome));
 
 	booking_require_arg(fcinfo, 0, "definition");
-	/* no table is read: its tasks run as the caller, with the caller's search_path */
+
+	/*
+	 * no table is read: its tasks run as the caller, with the caller's
+	 * search_path
+	 */
 	(void) booking_require_user();
 	if (strcmp(level, "INFO") != 0 && strcmp(level, "DEBUG") != 0 && strcmp(level, "TRACE") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ValidationException: inspection_level must be INFO, DEBUG or TRACE, not \"%s\"", level)));
+
 	/*
-	 * INFO: status, output and next state only. TRACE adds the HTTP request and
-	 * response of HTTP Tasks, and reveal_secrets (argument 8) the connection's
-	 * secrets in them: booking runs no HTTP Task, so both show what DEBUG does.
+	 * INFO: status, output and next state only. TRACE adds the HTTP request
+	 * and response of HTTP Tasks, and reveal_secrets (argument 8) the
+	 * connection's secrets in them: booking runs no HTTP Task, so both show
+	 * what DEBUG does.
 	 */
 	inspect = strcmp(level, "INFO") != 0;
 	definition = booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(0));
@@ -294,6 +300,7 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	}
 
 	outcome_owner->ptr = out;
+
 	/*
 	 * A mocked Map with an ItemReader: booking does not read S3, so the step
 	 * that would read the items is skipped; mapItemReaderData, when given,
@@ -302,7 +309,7 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	if (mock.given && st->type == ASL_STATE_MAP && st->map.item_reader != NULL)
 	{
 		size_t		items = config.has_map_item_reader_data
-			? test_state_reader_items(st, config.map_item_reader_data) : 0;
+		? test_state_reader_items(st, config.map_item_reader_data) : 0;
 		size_t		n;
 		asl_result *results;
 

@@ -73,7 +73,7 @@ booking_revision_published_as(int64 machine_id, int revision)
 					  "WHERE machine_id = $1 AND version = $2", 2, types, values);
 }
 
-char *
+char	   *
 booking_publish_latest(int64 machine_id, const char *description)
 {
 	MemoryContext caller = CurrentMemoryContext;
@@ -108,7 +108,7 @@ booking_set_role_arn(int64 machine_id, const char *role_arn)
 	SPI_finish();
 }
 
-char *
+char	   *
 booking_role_arn(int64 machine_id)
 {
 	MemoryContext caller = CurrentMemoryContext;
@@ -175,7 +175,7 @@ booking_machine_settings_match(int64 machine_id, Jsonb *logging, Jsonb *tracing,
 }
 
 /* The settings as DescribeStateMachine shows them: those kept, else AWS's defaults. */
-Jsonb *
+Jsonb	   *
 booking_machine_settings_shown(int64 machine_id)
 {
 	MemoryContext caller = CurrentMemoryContext;

@@ -14,20 +14,20 @@
 #include "arn.h"
 #include "core/asl/names.h"
 
-char *
+char	   *
 booking_state_machine_arn(const char *name)
 {
 	return psprintf("arn:aws:states:%s:%s:stateMachine:%s",
 					booking_region, booking_account_id, name);
 }
 
-char *
+char	   *
 booking_state_machine_version_arn(const char *name, int version)
 {
 	return psprintf("%s:%d", booking_state_machine_arn(name), version);
 }
 
-char *
+char	   *
 booking_execution_arn(const char *machine_name, const char *execution_name)
 {
 	return psprintf("arn:aws:states:%s:%s:execution:%s:%s",
@@ -41,14 +41,14 @@ booking_execution_arn(const char *machine_name, const char *execution_name)
  * checkpoint), and a per-backend generator seeded once from the OS is cheaper
  * than asking it for every name.
  */
-char *
+char	   *
 booking_new_execution_name(void)
 {
 	static pg_prng_state prng;
 	static bool seeded = false;
 	uint8		b[16];
 	uint64		ms = (uint64) (GetCurrentTimestamp() / 1000) +
-		(uint64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
+	(uint64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
 	uint64		r1;
 	uint64		r2;
 
@@ -128,7 +128,11 @@ booking_parse_state_machine_qualified(const char *ref, char **name, int *version
 		*name = pstrdup(ref);
 		return;
 	}
-	/* arn : partition : states : region : account : stateMachine : name [: version or alias] */
+
+	/*
+	 * arn : partition : states : region : account : stateMachine : name [:
+	 * version or alias]
+	 */
 	n = split_states_arn(ref, "stateMachine", parts, 9);
 	if (n == 0 || n > 8)
 		ereport(ERROR,
@@ -183,7 +187,11 @@ booking_parse_execution_ref(const char *ref, char **machine_name, char **name)
 		*name = pstrdup(ref);
 		return;
 	}
-	/* arn : partition : states : region : account : execution : machine : name */
+
+	/*
+	 * arn : partition : states : region : account : execution : machine :
+	 * name
+	 */
 	if (split_states_arn(ref, "execution", parts, 8) != 8 || parts[7][0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -193,13 +201,13 @@ booking_parse_execution_ref(const char *ref, char **machine_name, char **name)
 	*name = parts[7];
 }
 
-char *
+char	   *
 booking_activity_arn(const char *name)
 {
 	return psprintf("arn:aws:states:%s:%s:activity:%s", booking_region, booking_account_id, name);
 }
 
-char *
+char	   *
 booking_parse_activity_ref(const char *ref)
 {
 	char	   *parts[7];

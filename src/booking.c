@@ -89,7 +89,7 @@ json_scalar_size(const JsonbValue *v)
 		case jbvNumeric:
 			{
 				char	   *text = DatumGetCString(DirectFunctionCall1(numeric_out,
-																	  NumericGetDatum(v->val.numeric)));
+																	   NumericGetDatum(v->val.numeric)));
 				size_t		n = strlen(text);
 
 				pfree(text);
@@ -110,7 +110,8 @@ booking_jsonb_compact_size(Jsonb *doc)
 	JsonbIteratorToken tok;
 	size_t		size = 0;
 	bool		first = true;	/* the next item is its container's first */
-	bool		after_key = false;	/* the next item is an object member's value */
+	bool		after_key = false;	/* the next item is an object member's
+									 * value */
 
 	if (JB_ROOT_IS_SCALAR(doc))
 	{
@@ -118,7 +119,11 @@ booking_jsonb_compact_size(Jsonb *doc)
 			elog(ERROR, "jsonb scalar root without its scalar");
 		return json_scalar_size(&v);
 	}
-	/* no white space between tokens: what jsonb prints, less ", " and ": "'s spaces */
+
+	/*
+	 * no white space between tokens: what jsonb prints, less ", " and ": "'s
+	 * spaces
+	 */
 	it = JsonbIteratorInit(&doc->root);
 	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
 	{
@@ -126,7 +131,8 @@ booking_jsonb_compact_size(Jsonb *doc)
 		{
 			case WJB_BEGIN_ARRAY:
 			case WJB_BEGIN_OBJECT:
-				size += (!first && !after_key) + 1;	/* a separating comma; [ or { */
+				size += (!first && !after_key) + 1; /* a separating comma; [
+													 * or { */
 				first = true;
 				after_key = false;
 				break;
@@ -235,6 +241,7 @@ _PG_init(void)
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
 	booking_shard_key_init();
-	booking_worker_init();		/* timer workers: settings; registered when preloaded */
+	booking_worker_init();		/* timer workers: settings; registered when
+								 * preloaded */
 	MarkGUCPrefixReserved("booking");
 }

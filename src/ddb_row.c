@@ -138,6 +138,7 @@ number_text(const Where *w, const DdbType *t, Datum d, char buf[DDB_NUMBER_TEXT_
 				Numeric		n = DatumGetNumeric(d);
 
 				text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
+
 				if (numeric_is_nan(n) || numeric_is_inf(n))
 					return number_error(w, text, MSG_NOT_FINITE, err);
 				break;
@@ -172,7 +173,8 @@ datetime_text(const DdbType *t, Datum d)
 	return pstrdup(buf);
 }
 
-static bool is_datetime(Oid type)
+static bool
+is_datetime(Oid type)
 {
 	return type == DATEOID || type == TIMESTAMPOID || type == TIMESTAMPTZOID ||
 		type == TIMEOID || type == TIMETZOID;
@@ -311,7 +313,7 @@ read_value(const Where *w, const DdbType *t, Datum d, json_object *parent, const
 		case DDB_KIND_S:
 			{
 				char	   *s = is_datetime(t->basetype) ? datetime_text(t, d)
-					: OidOutputFunctionCall(t->typoutput, d);
+				: OidOutputFunctionCall(t->typoutput, d);
 
 				attach_typed(parent, key, "S", json_object_new_string(s));
 				pfree(s);
@@ -511,7 +513,8 @@ build_level(const Where *w, const DdbType *t, json_object *payload, int level, A
 			continue;
 		}
 		if (ddb_value_type(e) == DDB_TYPE_NULL)
-			b->nulls[b->n] = true;	/* an SQL NULL element, even of a json array */
+			b->nulls[b->n] = true;	/* an SQL NULL element, even of a json
+									 * array */
 		else if (!value_to_datum(w, t->elem, e, &b->elems[b->n], &b->nulls[b->n], err))
 			return false;
 		b->n++;
@@ -552,8 +555,8 @@ array_to_datum(const Where *w, const DdbType *t, json_object *v, Datum *out, asl
 		{
 			json_object *e = json_object_array_get_idx(payload, i);
 			bool		ok = want == DDB_KIND_S ? string_to_datum(&ew, t->elem, e, &b.elems[i], err)
-				: want == DDB_KIND_N ? number_to_datum(&ew, t->elem, e, &b.elems[i], err)
-				: binary_to_datum(t->elem, e, &b.elems[i]);
+			: want == DDB_KIND_N ? number_to_datum(&ew, t->elem, e, &b.elems[i], err)
+			: binary_to_datum(t->elem, e, &b.elems[i]);
 
 			if (!ok)
 				return false;
@@ -564,7 +567,10 @@ array_to_datum(const Where *w, const DdbType *t, json_object *v, Datum *out, asl
 	{
 		json_object *level = payload;
 
-		/* dimensions from the first elements: lists of lists are a multidimensional array */
+		/*
+		 * dimensions from the first elements: lists of lists are a
+		 * multidimensional array
+		 */
 		for (;;)
 		{
 			size_t		n = json_object_array_length(level);

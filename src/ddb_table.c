@@ -51,7 +51,11 @@ scalar_kind(Oid basetype)
 		case JSONBOID:
 			return DDB_KIND_JSON;
 		default:
-			/* text types, timestamps, uuid, enums, everything else: their text */
+
+			/*
+			 * text types, timestamps, uuid, enums, everything else: their
+			 * text
+			 */
 			return DDB_KIND_S;
 	}
 }
@@ -106,7 +110,10 @@ lookup(const char *name)
 	{
 		char	   *schema = pnstrdup(name, dot - name);
 
-		/* a schema the name starts with makes it qualified; else the dot is the table's */
+		/*
+		 * a schema the name starts with makes it qualified; else the dot is
+		 * the table's
+		 */
 		if (*schema != '\0' && OidIsValid(get_namespace_oid(schema, true)))
 		{
 			if (strlen(dot + 1) == 0 || strlen(dot + 1) >= NAMEDATALEN)
@@ -115,7 +122,11 @@ lookup(const char *name)
 											AccessShareLock, RVR_MISSING_OK, NULL, NULL);
 		}
 	}
-	/* identifiers longer than NAMEDATALEN - 1 would be truncated: no table has such a name */
+
+	/*
+	 * identifiers longer than NAMEDATALEN - 1 would be truncated: no table
+	 * has such a name
+	 */
 	if (strlen(name) >= NAMEDATALEN)
 		return InvalidOid;
 	return RangeVarGetRelidExtended(makeRangeVar(NULL, pstrdup(name), -1),
@@ -146,7 +157,7 @@ primary_key(Relation rel, AttrNumber **attnums)
 	return n;
 }
 
-DdbTable *
+DdbTable   *
 ddb_table_open(const char *name, asl_error *err)
 {
 	Oid			relid = lookup(name);
@@ -164,7 +175,11 @@ ddb_table_open(const char *name, asl_error *err)
 	relkind = get_rel_relkind(relid);
 	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
 		return not_found(err);
-	/* judged on the table the name resolved to, whatever search_path or quoting led there */
+
+	/*
+	 * judged on the table the name resolved to, whatever search_path or
+	 * quoting led there
+	 */
 	if (!booking_task_may_reach(get_rel_namespace(relid), psprintf("Table: %s", name),
 								"DynamoDB.AccessDeniedException", err))
 		return NULL;
@@ -229,7 +244,7 @@ ddb_table_open(const char *name, asl_error *err)
 	return table;
 }
 
-DdbColumn *
+DdbColumn  *
 ddb_table_column(DdbTable *table, const char *name)
 {
 	int			i;

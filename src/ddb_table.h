@@ -22,11 +22,13 @@
 /* How a column's values look as DynamoDB attribute values. */
 typedef enum DdbKind
 {
-	DDB_KIND_S,					/* text types, and every type read through its output function */
+	DDB_KIND_S,					/* text types, and every type read through its
+								 * output function */
 	DDB_KIND_N,					/* int2/4/8, numeric, float4/8 (and oid) */
 	DDB_KIND_BOOL,				/* boolean */
 	DDB_KIND_B,					/* bytea, base64 */
-	DDB_KIND_JSON,				/* json/jsonb: M, L, S, N, BOOL or NULL by the JSON value */
+	DDB_KIND_JSON,				/* json/jsonb: M, L, S, N, BOOL or NULL by the
+								 * JSON value */
 	DDB_KIND_ARRAY				/* an array: L of its elements' kind */
 } DdbKind;
 
@@ -68,7 +70,8 @@ typedef struct DdbTable
 	int			ncolumns;
 	DdbColumn  *columns;
 	int			nkeys;
-	int		   *keys;			/* indexes into columns, in the primary key's order */
+	int		   *keys;			/* indexes into columns, in the primary key's
+								 * order */
 	const char **key_names;		/* the key columns' names, in the same order */
 } DdbTable;
 

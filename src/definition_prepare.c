@@ -15,13 +15,13 @@
 /* AWS: "Maximum state machine definition size: 1 MB", of its JSON text. */
 #define DEFINITION_MAX_BYTES 1048576
 
-Jsonb *
+Jsonb	   *
 booking_prepare_definition(Jsonb *definition, Jsonb *substitutions, asl_diags *diags)
 {
 	return booking_prepare_definition_typed(definition, substitutions, false, diags);
 }
 
-Jsonb *
+Jsonb	   *
 booking_prepare_definition_typed(Jsonb *definition, Jsonb *substitutions, bool express, asl_diags *diags)
 {
 	json_object *source;
@@ -53,7 +53,11 @@ booking_prepare_definition_typed(Jsonb *definition, Jsonb *substitutions, bool e
 					 "the definition is %zu bytes of JSON text, more than %d (1 MB)",
 					 text_len, DEFINITION_MAX_BYTES);
 	substitution_diags = diags->count;
-	/* Validate what will run; with a failed substitution, still report the rest. */
+
+	/*
+	 * Validate what will run; with a failed substitution, still report the
+	 * rest.
+	 */
 	machine_owner->ptr = asl_machine_compile(resolved ? resolved : source, diags);
 	if (express && machine_owner->ptr != NULL)
 		asl_check_express(machine_owner->ptr, diags);

@@ -27,7 +27,7 @@ booking_origin_record(int64 machine_id, const char *execution_name, int publishe
 {
 	Oid			types[4] = {INT8OID, TEXTOID, INT4OID, TEXTOID};
 	Datum		values[4] = {Int64GetDatum(machine_id), CStringGetTextDatum(execution_name),
-		Int32GetDatum(published_version), alias ? CStringGetTextDatum(alias) : (Datum) 0};
+	Int32GetDatum(published_version), alias ? CStringGetTextDatum(alias) : (Datum) 0};
 	char		nulls[4] = {' ', ' ', ' ', alias ? ' ' : 'n'};
 
 	SPI_connect();
@@ -90,7 +90,7 @@ booking_redrive_token_find(int64 execution_id, const char *token)
 {
 	Oid			types[3] = {INT8OID, TEXTOID, TIMESTAMPTZOID};
 	Datum		values[3] = {Int64GetDatum(execution_id), CStringGetTextDatum(token),
-		TimestampTzGetDatum(GetCurrentTimestamp() - REDRIVE_TOKEN_WINDOW_US)};
+	TimestampTzGetDatum(GetCurrentTimestamp() - REDRIVE_TOKEN_WINDOW_US)};
 	TimestampTz found = 0;
 
 	SPI_connect();

@@ -22,10 +22,12 @@ typedef enum ExecStatus
 typedef enum ExecPhase
 {
 	EXEC_PHASE_STEP,			/* the next step is its state's */
-	EXEC_PHASE_END,				/* a final Wait is over (rows parked by booking 1.0) */
+	EXEC_PHASE_END,				/* a final Wait is over (rows parked by
+								 * booking 1.0) */
 	EXEC_PHASE_TASK,			/* a Task waits for its task token */
 	EXEC_PHASE_BRANCHES,		/* its Map/Parallel children run */
-	EXEC_PHASE_QUEUED,			/* a Map iteration past MaxConcurrency, not started */
+	EXEC_PHASE_QUEUED,			/* a Map iteration past MaxConcurrency, not
+								 * started */
 	EXEC_PHASE_WAIT				/* in a Wait state until its timer */
 } ExecPhase;
 

@@ -30,7 +30,7 @@ jb_begin_object(JsonbParseState **state)
 	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
 }
 
-Jsonb *
+Jsonb	   *
 jb_end_object(JsonbParseState **state)
 {
 	return JsonbValueToJsonb(pushJsonbValue(state, WJB_END_OBJECT, NULL));

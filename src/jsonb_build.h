@@ -15,6 +15,7 @@ Jsonb	   *jb_end_object(JsonbParseState **state);
 void		jb_text(JsonbParseState **state, const char *key, const char *value);
 void		jb_int(JsonbParseState **state, const char *key, int64 value);
 void		jb_jsonb(JsonbParseState **state, const char *key, Jsonb *value);
+
 /* ISO 8601 in UTC, as AWS prints dates: 2024-01-31T12:00:00.000Z */
 void		jb_timestamp(JsonbParseState **state, const char *key, TimestampTz value);
 

@@ -69,7 +69,7 @@ diags_free(void *ptr)
 	free(ptr);
 }
 
-asl_diags *
+asl_diags  *
 booking_diags_new(void)
 {
 	BookingOwned *owner = booking_owner(diags_free);
@@ -195,7 +195,8 @@ booking_jsonb_to_jsonc(Jsonb *jb)
 {
 	BookingOwned *owner = booking_owner(booking_json_put);
 	json_object *stack[BOOKING_JSON_MAX_DEPTH + 1];
-	char	   *keys[BOOKING_JSON_MAX_DEPTH + 1];	/* the key stack[l] was added under */
+	char	   *keys[BOOKING_JSON_MAX_DEPTH + 1];	/* the key stack[l] was
+													 * added under */
 	int			depth = 0;
 	char	   *key = NULL;
 	JsonbIterator *it = JsonbIteratorInit(&jb->root);
@@ -210,7 +211,8 @@ booking_jsonb_to_jsonc(Jsonb *jb)
 		{
 			case WJB_BEGIN_ARRAY:
 				if (v.val.array.rawScalar)
-					continue;	/* a scalar document: its one element is the value */
+					continue;	/* a scalar document: its one element is the
+								 * value */
 				made = json_object_new_array();
 				break;
 			case WJB_BEGIN_OBJECT:
@@ -231,14 +233,21 @@ booking_jsonb_to_jsonc(Jsonb *jb)
 			default:
 				continue;
 		}
-		/* json-c's null is the NULL pointer: only a non-null value can be out of memory */
+
+		/*
+		 * json-c's null is the NULL pointer: only a non-null value can be out
+		 * of memory
+		 */
 		if (made == NULL && !(token != WJB_BEGIN_ARRAY && token != WJB_BEGIN_OBJECT && v.type == jbvNull))
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 		if (depth == 0)
 			owner->ptr = made;	/* the root: freeing it frees all added below */
 		else if (json_object_is_type(stack[depth - 1], json_type_object))
 		{
-			/* jsonb keys are unique already: json-c needn't look for a duplicate */
+			/*
+			 * jsonb keys are unique already: json-c needn't look for a
+			 * duplicate
+			 */
 			json_object_object_add_ex(stack[depth - 1], key, made, JSON_C_OBJECT_ADD_KEY_IS_NEW);
 			if (token == WJB_BEGIN_ARRAY || token == WJB_BEGIN_OBJECT)
 				keys[depth] = key;	/* kept for a pointer to what lies inside */
@@ -261,13 +270,13 @@ booking_jsonb_to_jsonc(Jsonb *jb)
 	return (json_object *) owner->ptr;
 }
 
-char *
+char	   *
 booking_jsonc_to_cstring(json_object *obj)
 {
 	size_t		len;
 	const char *text = json_object_to_json_string_length(obj,
-														JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
-														&len);
+														 JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+														 &len);
 
 	return pnstrdup(text, len);
 }
@@ -283,7 +292,10 @@ push_string(JsonbParseState **state, const char *str, size_t len, JsonbIteratorT
 {
 	JsonbValue	v;
 
-	/* what jsonb_in would refuse: text can't hold NUL, nor bytes that aren't UTF-8 */
+	/*
+	 * what jsonb_in would refuse: text can't hold NUL, nor bytes that aren't
+	 * UTF-8
+	 */
 	if (memchr(str, '\0', len) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
@@ -306,7 +318,11 @@ push_number(JsonbParseState **state, json_object *obj, JsonbIteratorToken token)
 	JsonbValue	v;
 
 	v.type = jbvNumeric;
-	/* int64's bounds also stand for larger integers json-c keeps as uint64: take the text */
+
+	/*
+	 * int64's bounds also stand for larger integers json-c keeps as uint64:
+	 * take the text
+	 */
 	if (json_object_get_type(obj) == json_type_int &&
 		json_object_get_int64(obj) != PG_INT64_MAX && json_object_get_int64(obj) != PG_INT64_MIN)
 		v.val.numeric = int64_to_numeric(json_object_get_int64(obj));
@@ -323,7 +339,11 @@ push_number(JsonbParseState **state, json_object *obj, JsonbIteratorToken token)
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("a JSON number cannot be %s", isnan(d) ? "NaN" : "infinite")));
-		/* json-c's own text for it: a parsed number keeps the digits it was written with */
+
+		/*
+		 * json-c's own text for it: a parsed number keeps the digits it was
+		 * written with
+		 */
 		v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
 															CStringGetDatum(json_object_to_json_string(obj)),
 															ObjectIdGetDatum(InvalidOid),
@@ -375,7 +395,7 @@ push_jsonc(JsonbParseState **state, json_object *obj, JsonbIteratorToken token)
 }
 
 /* Built value by value: a round trip through text would parse every document again. */
-Jsonb *
+Jsonb	   *
 booking_jsonc_to_jsonb(json_object *obj)
 {
 	JsonbParseState *state = NULL;
@@ -385,7 +405,8 @@ booking_jsonc_to_jsonb(json_object *obj)
 	{
 		case json_type_array:
 		case json_type_object:
-			result = push_jsonc(&state, obj, WJB_ELEM);	/* the token is unused for containers */
+			result = push_jsonc(&state, obj, WJB_ELEM); /* the token is unused
+														 * for containers */
 			break;
 		default:
 			/* a scalar document is a one-element raw-scalar array in jsonb */

@@ -80,7 +80,8 @@ evict_to_fit(void)
 			if (entry->pins == 0 && (victim == NULL || entry->last_used < victim->last_used))
 				victim = entry;
 		if (victim == NULL)
-			return;				/* everything is in use: run over the limit for now */
+			return;				/* everything is in use: run over the limit
+								 * for now */
 		asl_machine_free(victim->machine);
 		hash_search(machine_cache, &victim->key, HASH_REMOVE, NULL);
 	}

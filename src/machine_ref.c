@@ -24,7 +24,11 @@ booking_lookup_machine(const char *ref, bool for_update, StoredMachine *machine,
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("StateMachineDoesNotExist: state machine \"%s\" does not exist", ref)));
-	/* *version is the revision to use: what a published version or an alias stands for */
+
+	/*
+	 * *version is the revision to use: what a published version or an alias
+	 * stands for
+	 */
 	if (alias != NULL)
 		*version = booking_alias_revision(machine->id, alias);
 	else if (published != 0)

@@ -27,7 +27,7 @@
 
 PG_FUNCTION_INFO_V1(sfn_load_mock_config);
 
-char *
+char	   *
 booking_mock_split(const char *ref, char **machine_ref)
 {
 	const char *hash = strchr(ref, '#');
@@ -165,7 +165,7 @@ booking_mock_reply(const ExecRow *row, const char *state, asl_task_reply *reply)
 	Oid			types[4] = {INT8OID, TEXTOID, TEXTOID, INT8OID};
 	Datum		values[4] = {Int64GetDatum(row->machine_id),
 		row->name ? CStringGetTextDatum(row->name) : (Datum) 0,
-		CStringGetTextDatum(state), Int64GetDatum(row->root_id)};
+	CStringGetTextDatum(state), Int64GetDatum(row->root_id)};
 	char		nulls[4] = {' ', row->name ? ' ' : 'n', ' ', ' '};
 	int			invocation = 0;
 	Jsonb	   *responses = NULL;

@@ -32,7 +32,10 @@ booking_require_user(void)
 	Oid			caller = GetUserId();
 	Oid			booking_user = get_role_oid(BOOKING_USER, true);
 
-	/* membership, inherited or not: a NOINHERIT role is granted booking_user too */
+	/*
+	 * membership, inherited or not: a NOINHERIT role is granted booking_user
+	 * too
+	 */
 	if (!OidIsValid(booking_user) || !is_member_of_role(caller, booking_user))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -69,7 +72,11 @@ booking_enter(BookingScope *scope)
 	scope->caller = booking_require_user();
 	GetUserIdAndSecContext(&scope->save_user, &scope->save_sec);
 	SetUserIdAndSecContext(tables_owner(), scope->save_sec | SECURITY_LOCAL_USERID_CHANGE);
-	/* neither a caller's schemas nor its temp objects can stand in for the catalog's */
+
+	/*
+	 * neither a caller's schemas nor its temp objects can stand in for the
+	 * catalog's
+	 */
 	scope->guc_level = 0;
 	if (namespace_search_path == NULL || strcmp(namespace_search_path, PINNED_SEARCH_PATH) != 0)
 	{
@@ -234,7 +241,10 @@ booking_task_may_reach(Oid namespace_id, const char *what, const char *error_nam
 	char	   *nspname = get_namespace_name(namespace_id);
 	bool		forbidden;
 
-	/* user schemas can't be named pg_*: those are the system's (catalog, toast, temp) */
+	/*
+	 * user schemas can't be named pg_*: those are the system's (catalog,
+	 * toast, temp)
+	 */
 	forbidden = nspname == NULL ||
 		IsCatalogNamespace(namespace_id) || IsToastNamespace(namespace_id) ||
 		isAnyTempNamespace(namespace_id) ||

@@ -8,13 +8,13 @@
 
 #include "spi_columns.h"
 
-char *
+char	   *
 spi_col_text(HeapTuple tup, TupleDesc desc, int n)
 {
 	return SPI_getvalue(tup, desc, n);
 }
 
-Jsonb *
+Jsonb	   *
 spi_col_jsonb(HeapTuple tup, TupleDesc desc, int n)
 {
 	bool		isnull;
@@ -68,7 +68,7 @@ spi_col_timestamptz(HeapTuple tup, TupleDesc desc, int n)
 	return isnull ? 0 : DatumGetTimestampTz(d);
 }
 
-List *
+List	   *
 spi_col_int8_append(List *list, HeapTuple tup, TupleDesc desc, int n, MemoryContext cxt)
 {
 	MemoryContext old = MemoryContextSwitchTo(cxt);

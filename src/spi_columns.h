@@ -18,16 +18,21 @@
 
 /* Any type as its output text; NULL for NULL. */
 char	   *spi_col_text(HeapTuple tup, TupleDesc desc, int n);
+
 /* A copy of the jsonb; NULL for NULL. */
 Jsonb	   *spi_col_jsonb(HeapTuple tup, TupleDesc desc, int n);
 int64		spi_col_int8(HeapTuple tup, TupleDesc desc, int n, int64 if_null);
 int32		spi_col_int4(HeapTuple tup, TupleDesc desc, int n, int32 if_null);
+
 /* InvalidOid for NULL. */
 Oid			spi_col_oid(HeapTuple tup, TupleDesc desc, int n);
+
 /* NULL reads as false */
 bool		spi_col_bool(HeapTuple tup, TupleDesc desc, int n);
+
 /* 0 (no time) for NULL. */
 TimestampTz spi_col_timestamptz(HeapTuple tup, TupleDesc desc, int n);
+
 /* list with column n (a bigint, not NULL) appended as an int64 * allocated in cxt. */
 List	   *spi_col_int8_append(List *list, HeapTuple tup, TupleDesc desc, int n, MemoryContext cxt);
 

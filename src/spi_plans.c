@@ -85,7 +85,7 @@ booking_spi_check(int rc, int expected, const char *what)
 
 uint64
 booking_exec_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
-			Datum *values, const char *nulls, int expected, const char *what)
+				  Datum *values, const char *nulls, int expected, const char *what)
 {
 	uint64		n;
 
@@ -99,7 +99,7 @@ booking_exec_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argty
 
 int64
 booking_exec_plan_int8(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
-				 Datum *values, int expected, const char *what)
+					   Datum *values, int expected, const char *what)
 {
 	int64		result = 0;
 

@@ -30,11 +30,11 @@ void		booking_spi_check(int rc, int expected, const char *what);
  * unless SPI returns expected. Returns the rows processed.
  */
 uint64		booking_exec_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
-						Datum *values, const char *nulls, int expected, const char *what);
+							  Datum *values, const char *nulls, int expected, const char *what);
 
 /* The same for a statement yielding a bigint: its first row's value, 0 for none or NULL. */
 int64		booking_exec_plan_int8(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes,
-							 Datum *values, int expected, const char *what);
+								   Datum *values, int expected, const char *what);
 
 /*
  * Planner settings for the statements that find due executions (the tick's

@@ -258,7 +258,11 @@ insert_top_level(ExecRow *row)
 	types[SAVE_ARGS + 5] = TIMESTAMPTZOID;
 	values[SAVE_ARGS + 5] = TimestampTzGetDatum(row->start_date);
 	SPI_connect();
-	/* a generated name is new to everybody: only a caller's name can meet a concurrent start */
+
+	/*
+	 * a generated name is new to everybody: only a caller's name can meet a
+	 * concurrent start
+	 */
 	booking_spi_check(SPI_execute_plan(row->name_generated
 									   ? booking_plan(&plan_insert_fresh, INSERT_EXECUTION " RETURNING id",
 													  SAVE_ARGS + 6, types)
@@ -284,7 +288,8 @@ store_exec_save(ExecRow *row)
 	Datum		values[SAVE_ARGS];
 	char		nulls[SAVE_ARGS];
 
-	booking_timer_scheduled(row->due_at);	/* wakes the timer workers at commit if earlier */
+	booking_timer_scheduled(row->due_at);	/* wakes the timer workers at
+											 * commit if earlier */
 	if (row->unsaved)
 	{
 		insert_top_level(row);
@@ -292,12 +297,12 @@ store_exec_save(ExecRow *row)
 	}
 	save_values(row, values, nulls);
 	(void) booking_exec_plan(&plan_save,
-					   "UPDATE booking.executions SET status = $2, output = $3, error = $4, "
-					   "cause = $5, state = $6, document = $7, variables = $8, attempts = $9, "
-					   "entered_at = $10, phase = $11, pending_events = $12, due_at = $13, "
-					   "stop_date = $14, event_count = $15, timeout_at = $16, fanout = $17, "
-					   "redrive_count = $18, redrive_date = $19 WHERE id = $1",
-					   SAVE_ARGS, save_types, values, nulls, SPI_OK_UPDATE, "execution save");
+							 "UPDATE booking.executions SET status = $2, output = $3, error = $4, "
+							 "cause = $5, state = $6, document = $7, variables = $8, attempts = $9, "
+							 "entered_at = $10, phase = $11, pending_events = $12, due_at = $13, "
+							 "stop_date = $14, event_count = $15, timeout_at = $16, fanout = $17, "
+							 "redrive_count = $18, redrive_date = $19 WHERE id = $1",
+							 SAVE_ARGS, save_types, values, nulls, SPI_OK_UPDATE, "execution save");
 }
 
 /* The top-level execution of machine named name, or 0. */
@@ -308,12 +313,12 @@ store_exec_find_in_machine(int64 machine_id, const char *name)
 	Datum		values[2] = {Int64GetDatum(machine_id), CStringGetTextDatum(name)};
 
 	return booking_exec_plan_int8(&plan_find_in_machine,
-							"SELECT id FROM booking.executions "
-							"WHERE machine_id = $1 AND name = $2 AND parent_id IS NULL",
-							2, types, values, SPI_OK_SELECT, "execution lookup");
+								  "SELECT id FROM booking.executions "
+								  "WHERE machine_id = $1 AND name = $2 AND parent_id IS NULL",
+								  2, types, values, SPI_OK_SELECT, "execution lookup");
 }
 
-List *
+List	   *
 store_exec_children(int64 parent_id)
 {
 	MemoryContext caller = CurrentMemoryContext;
@@ -376,12 +381,12 @@ store_exec_abort_children(int64 parent_id, TimestampTz now)
 
 	/* the whole subtree: grandchildren of a nested Map stop too */
 	return (int) booking_exec_plan(&plan_abort_children,
-							 "WITH RECURSIVE tree AS ("
-							 " SELECT id FROM booking.executions WHERE parent_id = $1"
-							 " UNION ALL SELECT c.id FROM booking.executions c JOIN tree ON c.parent_id = tree.id) "
-							 "UPDATE booking.executions e SET status = 'ABORTED', due_at = NULL, stop_date = $2 "
-							 "FROM tree WHERE e.id = tree.id AND e.status = 'RUNNING'",
-							 2, types, values, NULL, SPI_OK_UPDATE, "children abort");
+								   "WITH RECURSIVE tree AS ("
+								   " SELECT id FROM booking.executions WHERE parent_id = $1"
+								   " UNION ALL SELECT c.id FROM booking.executions c JOIN tree ON c.parent_id = tree.id) "
+								   "UPDATE booking.executions e SET status = 'ABORTED', due_at = NULL, stop_date = $2 "
+								   "FROM tree WHERE e.id = tree.id AND e.status = 'RUNNING'",
+								   2, types, values, NULL, SPI_OK_UPDATE, "children abort");
 }
 
 bool
@@ -399,11 +404,11 @@ store_exec_lock_parent_has_running(int64 parent_id)
 	 * would see the other still running, and the parent would never wake.
 	 */
 	(void) booking_exec_plan(&plan_lock_parent, "SELECT 1 FROM booking.executions WHERE id = $1 FOR UPDATE",
-					   1, types, values, NULL, SPI_OK_SELECT, "parent lock");
+							 1, types, values, NULL, SPI_OK_SELECT, "parent lock");
 	return booking_exec_plan_int8(&plan_running_children,
-							"SELECT count(*) FROM (SELECT 1 FROM booking.executions "
-							"WHERE parent_id = $1 AND status = 'RUNNING' LIMIT 1) running",
-							1, types, values, SPI_OK_SELECT, "running children") > 0;
+								  "SELECT count(*) FROM (SELECT 1 FROM booking.executions "
+								  "WHERE parent_id = $1 AND status = 'RUNNING' LIMIT 1) running",
+								  1, types, values, SPI_OK_SELECT, "running children") > 0;
 }
 
 void
@@ -414,10 +419,10 @@ store_exec_wake(int64 id, TimestampTz now)
 
 	booking_timer_scheduled(now);	/* wakes the timer workers at commit */
 	(void) booking_exec_plan(&plan_wake,
-					   "UPDATE booking.executions SET due_at = $2, "
-					   "phase = CASE phase WHEN 'queued' THEN 'step' ELSE phase END "
-					   "WHERE id = $1 AND status = 'RUNNING'",
-					   2, types, values, NULL, SPI_OK_UPDATE, "execution wake");
+							 "UPDATE booking.executions SET due_at = $2, "
+							 "phase = CASE phase WHEN 'queued' THEN 'step' ELSE phase END "
+							 "WHERE id = $1 AND status = 'RUNNING'",
+							 2, types, values, NULL, SPI_OK_UPDATE, "execution wake");
 }
 
 int64
@@ -427,9 +432,9 @@ store_exec_first_queued(int64 parent_id)
 	Datum		values[1] = {Int64GetDatum(parent_id)};
 
 	return booking_exec_plan_int8(&plan_first_queued,
-							"SELECT id FROM booking.executions WHERE parent_id = $1 "
-							"AND status = 'RUNNING' AND phase = 'queued' ORDER BY branch_index LIMIT 1",
-							1, types, values, SPI_OK_SELECT, "queued child lookup");
+								  "SELECT id FROM booking.executions WHERE parent_id = $1 "
+								  "AND status = 'RUNNING' AND phase = 'queued' ORDER BY branch_index LIMIT 1",
+								  1, types, values, SPI_OK_SELECT, "queued child lookup");
 }
 
 void
@@ -439,7 +444,10 @@ store_history_append(int64 execution_id, const char *shard_key, Jsonb *events)
 	Datum		values[3] = {Int64GetDatum(execution_id), JsonbPGetDatum(events),
 	shard_key ? CStringGetTextDatum(shard_key) : (Datum) 0};
 
-	/* the shard key read with the row (the root's too: children take their parent's) */
+	/*
+	 * the shard key read with the row (the root's too: children take their
+	 * parent's)
+	 */
 	if (shard_key != NULL)
 	{
 		(void) booking_exec_plan(&plan_history_keyed, "INSERT INTO booking.history (execution_id, events, shard_key) "
@@ -447,14 +455,18 @@ store_history_append(int64 execution_id, const char *shard_key, Jsonb *events)
 								 3, types, values, NULL, SPI_OK_INSERT, "history insert");
 		return;
 	}
-	/* one row per run, however many events; the execution's shard key goes with it (docs/scale-out.md) */
+
+	/*
+	 * one row per run, however many events; the execution's shard key goes
+	 * with it (docs/scale-out.md)
+	 */
 	if (booking_exec_plan(&plan_history, "INSERT INTO booking.history (execution_id, events, shard_key) "
 						  "SELECT $1, $2, e.shard_key FROM booking.executions e WHERE e.id = $1",
 						  2, types, values, NULL, SPI_OK_INSERT, "history insert") != 1)
 		elog(ERROR, "history of execution %lld has no execution row", (long long) execution_id);
 }
 
-List *
+List	   *
 store_exec_claim_due(int max, TimestampTz now, TimestampTz *from)
 {
 	MemoryContext caller = CurrentMemoryContext;
@@ -465,6 +477,7 @@ store_exec_claim_due(int max, TimestampTz now, TimestampTz *from)
 	int			rc;
 
 	SPI_connect();
+
 	/*
 	 * From *from on: the index entries of what this transaction advanced
 	 * already stay until it ends, and each claim would walk them again.
@@ -508,7 +521,8 @@ store_exec_claim_due(int max, TimestampTz now, TimestampTz *from)
 typedef struct HeldCount
 {
 	int64		root_id;
-	int64		base;			/* the total when first counted in this transaction */
+	int64		base;			/* the total when first counted in this
+								 * transaction */
 	int64		pending;		/* added since, not written */
 } HeldCount;
 

@@ -23,7 +23,8 @@ typedef struct ExecRow
 	int			version;
 	char	   *machine_name;
 	Oid			role;			/* the machine's: its tasks run as this role */
-	char	   *search_path;	/* the machine's: its tasks run with this search_path */
+	char	   *search_path;	/* the machine's: its tasks run with this
+								 * search_path */
 	ExecStatus	status;
 	Jsonb	   *input;
 	Jsonb	   *output;
@@ -39,17 +40,23 @@ typedef struct ExecRow
 	TimestampTz entered_at;		/* 0: not entered yet */
 	ExecPhase	phase;
 	Jsonb	   *pending_events;
-	Jsonb	   *fanout;			/* phase branches: {map, tolerance, max_concurrency} */
+	Jsonb	   *fanout;			/* phase branches: {map, tolerance,
+								 * max_concurrency} */
 	TimestampTz due_at;			/* 0: not on a timer */
 	TimestampTz timeout_at;		/* 0: none */
 	TimestampTz start_date;
 	TimestampTz stop_date;		/* 0: still running */
 	int			redrive_count;
 	TimestampTz redrive_date;
-	int			event_count;	/* own_history or top-level: events counted in its row */
-	bool		own_history;	/* a Distributed Map iteration: its events count on their own */
-	bool		unsaved;		/* not in the table yet: id is 0, the first save inserts it */
-	bool		name_generated; /* unsaved: its name is a fresh UUID, nobody else's */
+	int			event_count;	/* own_history or top-level: events counted in
+								 * its row */
+	bool		own_history;	/* a Distributed Map iteration: its events
+								 * count on their own */
+	bool		unsaved;		/* not in the table yet: id is 0, the first
+								 * save inserts it */
+	bool		name_generated; /* unsaved: its name is a fresh UUID, nobody
+								 * else's */
+
 	/*
 	 * Read with the row by store_exec_load, so that an advance does not ask
 	 * again (one statement each per execution): whether it runs a mock test
@@ -61,7 +68,8 @@ typedef struct ExecRow
 	bool		beside_loaded;	/* beside_events was read with the row */
 	int64		beside_events;
 	uint64		beside_as_of;	/* store_history_counts_flush calls when read */
-	char	   *shard_key;		/* read with the row; NULL: not read (a start's) */
+	char	   *shard_key;		/* read with the row; NULL: not read (a
+								 * start's) */
 } ExecRow;
 
 #define EXEC_MOCK_UNKNOWN	0

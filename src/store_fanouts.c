@@ -74,7 +74,7 @@ store_fanout_items_insert(int64 parent_id, int first, Jsonb *branches)
 							 3, types, values, NULL, SPI_OK_INSERT, "fanout items insert");
 }
 
-List *
+List	   *
 store_fanout_materialize(int64 parent_id, int first, int launch_below, bool own_history, int *created)
 {
 	MemoryContext caller = CurrentMemoryContext;
@@ -83,7 +83,8 @@ store_fanout_materialize(int64 parent_id, int first, int launch_below, bool own_
 	BoolGetDatum(own_history)};
 	List	   *started = NIL;
 
-	booking_timer_scheduled(GetCurrentTimestamp());	/* started children are due now */
+	booking_timer_scheduled(GetCurrentTimestamp()); /* started children are
+													 * due now */
 	SPI_connect();
 	/* one statement for the chunk: no per-child round trip */
 	booking_spi_check(SPI_execute_plan(booking_plan(&plan_materialize,
@@ -192,7 +193,7 @@ held_find(int64 parent_id)
 	return NULL;
 }
 
-Fanout *
+Fanout	   *
 store_fanout_hold(int64 parent_id)
 {
 	Fanout	   *f = held_find(parent_id);
@@ -242,7 +243,7 @@ store_fanout_update(const Fanout *f)
 {
 	Oid			types[5] = {INT8OID, INT4OID, INT4OID, INT4OID, BOOLOID};
 	Datum		values[5] = {Int64GetDatum(f->parent_id), Int32GetDatum(f->created),
-		Int32GetDatum(f->launched), Int32GetDatum(f->ended), BoolGetDatum(f->aborted)};
+	Int32GetDatum(f->launched), Int32GetDatum(f->ended), BoolGetDatum(f->aborted)};
 
 	(void) booking_exec_plan(&plan_update,
 							 "UPDATE booking.fanouts SET created = $2, launched = $3, ended = $4, aborted = $5 "

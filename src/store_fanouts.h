@@ -24,12 +24,14 @@ typedef struct Fanout
 	int64		parent_id;
 	char	   *state;			/* the Map or Parallel state */
 	bool		is_map;
-	bool		distributed;	/* a Distributed Map: iterations keep histories of their own */
+	bool		distributed;	/* a Distributed Map: iterations keep
+								 * histories of their own */
 	bool		tolerant;		/* failures are tolerated up to a threshold */
 	int			max_concurrency;	/* 0: no limit */
 	int			total;
 	int			created;		/* children inserted: indexes below this */
-	int			launched;		/* children started (the rest of created are queued) */
+	int			launched;		/* children started (the rest of created are
+								 * queued) */
 	int			ended;
 	bool		aborted;		/* a failure stopped the rest */
 } Fanout;

@@ -82,13 +82,17 @@ store_machine_insert(const StoredMachine *machine, Jsonb *definition, Jsonb *sub
 	bool		inserted;
 
 	SPI_connect();
-	/* ON CONFLICT waits for a concurrent creator instead of failing on the unique index */
+
+	/*
+	 * ON CONFLICT waits for a concurrent creator instead of failing on the
+	 * unique index
+	 */
 	booking_spi_check(SPI_execute_with_args("INSERT INTO booking.state_machines "
-									"(name, arn, type, role, owner, privileged_role, search_path) "
-									"VALUES ($1, $2, $3, $4::regrole, $5::regrole, $6, $7) "
-									"ON CONFLICT (name) DO NOTHING RETURNING " MACHINE_COLUMNS,
-									7, argtypes, values, NULL, false, 1),
-			  SPI_OK_INSERT_RETURNING, "state machine insert");
+											"(name, arn, type, role, owner, privileged_role, search_path) "
+											"VALUES ($1, $2, $3, $4::regrole, $5::regrole, $6, $7) "
+											"ON CONFLICT (name) DO NOTHING RETURNING " MACHINE_COLUMNS,
+											7, argtypes, values, NULL, false, 1),
+					  SPI_OK_INSERT_RETURNING, "state machine insert");
 	inserted = SPI_processed == 1;
 	if (inserted)
 	{
@@ -97,9 +101,9 @@ store_machine_insert(const StoredMachine *machine, Jsonb *definition, Jsonb *sub
 		vvalues[1] = JsonbPGetDatum(definition);
 		vvalues[2] = substitutions ? JsonbPGetDatum(substitutions) : (Datum) 0;
 		booking_spi_check(SPI_execute_with_args("INSERT INTO booking.state_machine_versions "
-										"(machine_id, version, definition, substitutions) VALUES ($1, 1, $2, $3)",
-										3, vtypes, vvalues, vnulls, false, 0),
-				  SPI_OK_INSERT, "state machine version insert");
+												"(machine_id, version, definition, substitutions) VALUES ($1, 1, $2, $3)",
+												3, vtypes, vvalues, vnulls, false, 0),
+						  SPI_OK_INSERT, "state machine version insert");
 	}
 	SPI_finish();
 	if (!inserted && !store_machine_lookup(machine->name, false, out))
@@ -115,9 +119,9 @@ store_machine_set_role(int64 machine_id, Oid role, bool privileged_role)
 
 	SPI_connect();
 	booking_spi_check(SPI_execute_with_args("UPDATE booking.state_machines "
-									"SET role = $2::regrole, privileged_role = $3, updated = now() WHERE id = $1",
-									3, argtypes, values, NULL, false, 0),
-			  SPI_OK_UPDATE, "state machine role update");
+											"SET role = $2::regrole, privileged_role = $3, updated = now() WHERE id = $1",
+											3, argtypes, values, NULL, false, 0),
+					  SPI_OK_UPDATE, "state machine role update");
 	SPI_finish();
 }
 
@@ -132,10 +136,10 @@ store_machine_add_version(int64 machine_id, Jsonb *definition, Jsonb *substituti
 
 	SPI_connect();
 	booking_spi_check(SPI_execute_with_args("UPDATE booking.state_machines "
-									"SET current_version = current_version + 1, updated = now() "
-									"WHERE id = $1 RETURNING current_version",
-									1, argtypes, values, NULL, false, 1),
-			  SPI_OK_UPDATE_RETURNING, "state machine version bump");
+											"SET current_version = current_version + 1, updated = now() "
+											"WHERE id = $1 RETURNING current_version",
+											1, argtypes, values, NULL, false, 1),
+					  SPI_OK_UPDATE_RETURNING, "state machine version bump");
 	if (SPI_processed != 1)
 		elog(ERROR, "state machine %lld vanished during update", (long long) machine_id);
 	version = spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
@@ -146,15 +150,15 @@ store_machine_add_version(int64 machine_id, Jsonb *definition, Jsonb *substituti
 		char		vnulls[4] = {' ', ' ', ' ', nulls[2]};
 
 		booking_spi_check(SPI_execute_with_args("INSERT INTO booking.state_machine_versions "
-										"(machine_id, version, definition, substitutions) VALUES ($1, $2, $3, $4)",
-										4, vtypes, vvalues, vnulls, false, 0),
-				  SPI_OK_INSERT, "state machine version insert");
+												"(machine_id, version, definition, substitutions) VALUES ($1, $2, $3, $4)",
+												4, vtypes, vvalues, vnulls, false, 0),
+						  SPI_OK_INSERT, "state machine version insert");
 	}
 	SPI_finish();
 	return version;
 }
 
-Jsonb *
+Jsonb	   *
 store_version_definition(int64 machine_id, int version, Jsonb **substitutions, TimestampTz *created)
 {
 	MemoryContext caller = CurrentMemoryContext;
@@ -164,9 +168,9 @@ store_version_definition(int64 machine_id, int version, Jsonb **substitutions, T
 
 	SPI_connect();
 	booking_spi_check(SPI_execute_with_args("SELECT definition, substitutions, created FROM booking.state_machine_versions "
-									"WHERE machine_id = $1 AND version = $2",
-									2, argtypes, values, NULL, true, 1),
-			  SPI_OK_SELECT, "state machine version lookup");
+											"WHERE machine_id = $1 AND version = $2",
+											2, argtypes, values, NULL, true, 1),
+					  SPI_OK_SELECT, "state machine version lookup");
 	if (SPI_processed == 1)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[0];
@@ -192,7 +196,7 @@ store_machine_delete(int64 machine_id)
 
 	SPI_connect();
 	booking_spi_check(SPI_execute_with_args("DELETE FROM booking.state_machines WHERE id = $1",
-									1, argtypes, values, NULL, false, 0),
-			  SPI_OK_DELETE, "state machine delete");
+											1, argtypes, values, NULL, false, 0),
+					  SPI_OK_DELETE, "state machine delete");
 	SPI_finish();
 }

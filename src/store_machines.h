@@ -21,7 +21,8 @@ typedef struct StoredMachine
 	TimestampTz updated;		/* 0 when never updated */
 	char	   *search_path;	/* its tasks' search_path: the creator's */
 	Oid			owner;			/* the creator: holds every privilege */
-	bool		privileged_role;	/* a superuser/BYPASSRLS role was named for it */
+	bool		privileged_role;	/* a superuser/BYPASSRLS role was named
+									 * for it */
 } StoredMachine;
 
 /* Finds a machine by name; false when there is none. for_update locks the row. */

@@ -30,7 +30,7 @@ static SPIPlanPtr plan_activity_find;
 static SPIPlanPtr plan_activity_create;
 static SPIPlanPtr plan_activity_delete;
 
-char *
+char	   *
 store_token_new(void)
 {
 	uint8		bytes[TOKEN_RANDOM_BYTES];
@@ -96,11 +96,11 @@ store_token_insert(const TokenRow *row, Jsonb *activity_input)
 	nulls[7] = row->timeout_at != 0 ? ' ' : 'n';
 	/* the execution's shard key goes with it (docs/scale-out.md) */
 	if (booking_exec_plan(&plan_insert,
-					   "INSERT INTO booking.task_tokens (token, execution_id, state, "
-					   "activity_id, input, heartbeat_seconds, heartbeat_at, timeout_at, shard_key) "
-					   "SELECT $1, $2, $3, $4, $5, $6, $7, $8, e.shard_key "
-					   "FROM booking.executions e WHERE e.id = $2",
-					   8, types, values, nulls, SPI_OK_INSERT, "task token insert") != 1)
+						  "INSERT INTO booking.task_tokens (token, execution_id, state, "
+						  "activity_id, input, heartbeat_seconds, heartbeat_at, timeout_at, shard_key) "
+						  "SELECT $1, $2, $3, $4, $5, $6, $7, $8, e.shard_key "
+						  "FROM booking.executions e WHERE e.id = $2",
+						  8, types, values, nulls, SPI_OK_INSERT, "task token insert") != 1)
 		elog(ERROR, "task token of execution %lld has no execution row", (long long) row->execution_id);
 }
 
@@ -179,7 +179,7 @@ store_token_set_status(const char *token, const char *status)
 	Datum		values[2] = {CStringGetTextDatum(token), CStringGetTextDatum(status)};
 
 	(void) booking_exec_plan(&plan_status, "UPDATE booking.task_tokens SET status = $2 WHERE token = $1",
-					   2, types, values, NULL, SPI_OK_UPDATE, "task token status");
+							 2, types, values, NULL, SPI_OK_UPDATE, "task token status");
 }
 
 void
@@ -189,7 +189,7 @@ store_token_beat(const char *token, TimestampTz now)
 	Datum		values[2] = {CStringGetTextDatum(token), TimestampTzGetDatum(now)};
 
 	(void) booking_exec_plan(&plan_beat, "UPDATE booking.task_tokens SET heartbeat_at = $2 WHERE token = $1",
-					   2, types, values, NULL, SPI_OK_UPDATE, "task heartbeat");
+							 2, types, values, NULL, SPI_OK_UPDATE, "task heartbeat");
 }
 
 void
@@ -199,8 +199,8 @@ store_token_close_all(int64 execution_id)
 	Datum		value = Int64GetDatum(execution_id);
 
 	(void) booking_exec_plan(&plan_close_all, "UPDATE booking.task_tokens SET status = 'closed' "
-					   "WHERE execution_id = $1 AND status = 'open'",
-					   1, &type, &value, NULL, SPI_OK_UPDATE, "task tokens close");
+							 "WHERE execution_id = $1 AND status = 'open'",
+							 1, &type, &value, NULL, SPI_OK_UPDATE, "task tokens close");
 }
 
 bool
@@ -214,7 +214,11 @@ store_token_claim(int64 activity_id, const char *worker, TimestampTz now, TokenR
 	bool		found;
 
 	SPI_connect();
-	/* SKIP LOCKED on both rows: a claim never waits, so it can't deadlock whatever the order */
+
+	/*
+	 * SKIP LOCKED on both rows: a claim never waits, so it can't deadlock
+	 * whatever the order
+	 */
 	booking_spi_check(SPI_execute_plan(booking_plan(&plan_claim,
 													"WITH next AS ("
 													" SELECT t.token FROM booking.task_tokens t"
@@ -264,10 +268,10 @@ store_activity_find(const char *name)
 	Datum		value = CStringGetTextDatum(name);
 
 	return booking_exec_plan_int8(&plan_activity_find, "SELECT id FROM booking.activities WHERE name = $1",
-							1, &type, &value, SPI_OK_SELECT, "activity lookup");
+								  1, &type, &value, SPI_OK_SELECT, "activity lookup");
 }
 
-char *
+char	   *
 store_activity_create(const char *name, const char *arn, Oid owner)
 {
 	Oid			types[3] = {TEXTOID, TEXTOID, OIDOID};
@@ -275,8 +279,8 @@ store_activity_create(const char *name, const char *arn, Oid owner)
 
 	/* CreateActivity is idempotent: an existing activity's ARN comes back */
 	(void) booking_exec_plan(&plan_activity_create, "INSERT INTO booking.activities (name, arn, owner) "
-					   "VALUES ($1, $2, $3::regrole) ON CONFLICT (name) DO NOTHING",
-					   3, types, values, NULL, SPI_OK_INSERT, "activity insert");
+							 "VALUES ($1, $2, $3::regrole) ON CONFLICT (name) DO NOTHING",
+							 3, types, values, NULL, SPI_OK_INSERT, "activity insert");
 	return pstrdup(arn);
 }
 
@@ -287,5 +291,5 @@ store_activity_delete(const char *name)
 	Datum		value = CStringGetTextDatum(name);
 
 	return booking_exec_plan(&plan_activity_delete, "DELETE FROM booking.activities WHERE name = $1",
-					   1, &type, &value, NULL, SPI_OK_DELETE, "activity delete") > 0;
+							 1, &type, &value, NULL, SPI_OK_DELETE, "activity delete") > 0;
 }

@@ -59,8 +59,10 @@ TimestampTz store_token_deadline(const TokenRow *row);
 
 /* Activities by name: the id (0 when missing). */
 int64		store_activity_find(const char *name);
+
 /* Creates it unless it exists; returns its ARN. */
 char	   *store_activity_create(const char *name, const char *arn, Oid owner);
+
 /* Deletes it; false when there was none. Its open tasks stay answerable. */
 bool		store_activity_delete(const char *name);
 

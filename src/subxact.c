@@ -9,7 +9,7 @@
 
 #include "subxact.h"
 
-ErrorData *
+ErrorData  *
 booking_subxact(SubxactBody body, void *arg, bool *kept)
 {
 	MemoryContext caller = CurrentMemoryContext;
@@ -34,7 +34,11 @@ booking_subxact(SubxactBody body, void *arg, bool *kept)
 		MemoryContextSwitchTo(caller);
 		edata = CopyErrorData();
 		FlushErrorState();
-		/* also restores the user, the GUC values and the locks of before the work */
+
+		/*
+		 * also restores the user, the GUC values and the locks of before the
+		 * work
+		 */
 		RollbackAndReleaseCurrentSubTransaction();
 	}
 	PG_END_TRY();

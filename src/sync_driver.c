@@ -104,7 +104,8 @@ booking_sync_run_task(void *arg, const char *state, const asl_task *task, asl_ta
 
 typedef struct MockCall
 {
-	ExecRow		row;			/* machine_id and name: what booking_mock_reply reads */
+	ExecRow		row;			/* machine_id and name: what
+								 * booking_mock_reply reads */
 	const char *state;
 	asl_task_reply *reply;
 	bool		found;

@@ -20,8 +20,9 @@ typedef struct SyncExecution
 	const char *role_name;
 	TimestampTz start;
 	json_object *input;			/* borrowed */
-	TaskIdentity task_identity;	/* the machine's role and search_path */
-	int64		mock_machine_id;	/* a test case runs (mock_config.h): its Tasks answer mocked */
+	TaskIdentity task_identity; /* the machine's role and search_path */
+	int64		mock_machine_id;	/* a test case runs (mock_config.h): its
+									 * Tasks answer mocked */
 } SyncExecution;
 
 /*
@@ -35,6 +36,7 @@ asl_run_result *booking_execute_sync(const asl_machine *machine, const SyncExecu
 /* Host callbacks shared with sfn_test_state (see asl_run_host). */
 asl_time	booking_host_now(void *arg);
 double		booking_host_random(void *arg);
+
 /* An interrupt (cancel, statement_timeout, shutdown) is pending: long JSONata evaluations stop. */
 bool		booking_host_interrupted(void *arg);
 bool		booking_sync_run_task(void *arg, const char *state, const asl_task *task,

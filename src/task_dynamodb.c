@@ -127,7 +127,7 @@ statement_plan(const char *sql, const Params *p)
 {
 	size_t		len = strlen(sql);
 	uint64		key = hash_bytes_extended((const unsigned char *) sql, (int) len, (uint64) p->n) ^
-		hash_bytes_extended((const unsigned char *) p->types, (int) (sizeof(Oid) * p->n), 0);
+	hash_bytes_extended((const unsigned char *) p->types, (int) (sizeof(Oid) * p->n), 0);
 	PlanEntry  *e;
 	char	   *sql_copy;
 	Oid		   *types_copy = NULL;
@@ -155,7 +155,10 @@ statement_plan(const char *sql, const Params *p)
 	{
 		HASH_SEQ_STATUS seq;
 
-		/* statements differ by the columns they set: start over rather than grow */
+		/*
+		 * statements differ by the columns they set: start over rather than
+		 * grow
+		 */
 		hash_seq_init(&seq, plan_cache);
 		while ((e = hash_seq_search(&seq)) != NULL)
 			plan_entry_free(e);
@@ -363,7 +366,8 @@ update_row(Call *call, json_object *item, json_object *current, bool replace, as
 		if (replace)
 		{
 			if (col->generated)
-				continue;		/* computed from the others, whatever the item says */
+				continue;		/* computed from the others, whatever the item
+								 * says */
 		}
 		else if (v == NULL ? old == NULL : (old != NULL && ddb_value_equal(v, old)))
 			continue;			/* unchanged */
@@ -520,7 +524,10 @@ run_request(Call *call, ddb_operation op, asl_error *err)
 		}
 		if (!inserted)
 		{
-			/* another transaction inserted the key since we looked: judge against its row */
+			/*
+			 * another transaction inserted the key since we looked: judge
+			 * against its row
+			 */
 			booking_release(owner);
 			if (attempt == MAX_ATTEMPTS)
 				write_suppressed(call->table, "inserted");
@@ -588,7 +595,11 @@ booking_task_dynamodb(const char *action, json_object *params, json_object **out
 		asl_error_set(err, DDB_ERR_VALIDATION, "Unsupported DynamoDB operation: %s", action ? action : "(none)");
 		return false;
 	}
-	/* the subtransaction's: an ERROR deletes it, and with it every json-c value owned here */
+
+	/*
+	 * the subtransaction's: an ERROR deletes it, and with it every json-c
+	 * value owned here
+	 */
 	cxt = AllocSetContextCreate(CurTransactionContext, "booking dynamodb task", ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(cxt);
 

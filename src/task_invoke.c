@@ -124,7 +124,7 @@ role_allowed(const TaskIdentity *who, asl_error *err)
 	if (!named)
 		asl_error_set(err, ASL_ERR_PERMISSIONS,
 					  "the execution role \"%s\" is a superuser or has BYPASSRLS, and the state machine's creator did not name it: "
-					  "name it with sfn_update_state_machine(…, role => …) or use a less privileged role",
+					  "name it with sfn_update_state_machine(..., role => ...) or use a less privileged role",
 					  GetUserNameFromId(who->role, false));
 	return named;
 }
@@ -152,10 +152,12 @@ task_body(void *arg)
 	bool		ok;
 
 	GetUserIdAndSecContext(&save_user, &save_sec);
+
 	/*
-	 * Restricted, as PostgreSQL runs an index's functions as the table's owner:
-	 * the task's code can't leave work (a deferred trigger, a WITH HOLD cursor,
-	 * a temporary table) that would run later as whoever called or ticks.
+	 * Restricted, as PostgreSQL runs an index's functions as the table's
+	 * owner: the task's code can't leave work (a deferred trigger, a WITH
+	 * HOLD cursor, a temporary table) that would run later as whoever called
+	 * or ticks.
 	 */
 	if (OidIsValid(call->who->role))
 		SetUserIdAndSecContext(call->who->role,
@@ -193,7 +195,10 @@ booking_task_invoke(const TaskIdentity *who, const asl_task *task, asl_task_repl
 	edata = booking_subxact(task_body, &call, &kept);
 	if (edata != NULL)
 	{
-		/* dispatch hands out an output or an error only when it returns: nothing to free */
+		/*
+		 * dispatch hands out an output or an error only when it returns:
+		 * nothing to free
+		 */
 		if (booking_error_concerns_transaction(edata->sqlerrcode))
 			ReThrowError(edata);
 		name_sql_error(task->resource, edata, &reply->error);

@@ -82,7 +82,11 @@ find_function(const char *name, asl_error *err)
 	usable = proc->prokind == PROKIND_FUNCTION && !proc->proretset && proc->prorettype == JSONBOID;
 	nsp = proc->pronamespace;
 	ReleaseSysCache(tup);
-	/* judged on the function the name resolved to (pg_catalog is searched first when unnamed) */
+
+	/*
+	 * judged on the function the name resolved to (pg_catalog is searched
+	 * first when unnamed)
+	 */
 	if (!booking_task_may_reach(nsp, psprintf("Function: %s", name), LAMBDA_ACCESS_DENIED, err))
 		return InvalidOid;
 	if (!usable)
@@ -102,6 +106,7 @@ call_function(Oid fn, json_object *argument)
 	FmgrInfo	flinfo;
 	Datum		result;
 	AclResult	acl;
+
 	LOCAL_FCINFO(fcinfo, 1);
 
 	acl = pg_proc_aclcheck(fn, GetUserId(), ACL_EXECUTE);
@@ -114,7 +119,11 @@ call_function(Oid fn, json_object *argument)
 	result = FunctionCallInvoke(fcinfo);
 	if (fcinfo->isnull)
 		return NULL;
-	/* the bridge's object belongs to this context: the caller gets its own reference */
+
+	/*
+	 * the bridge's object belongs to this context: the caller gets its own
+	 * reference
+	 */
 	return json_object_get(booking_jsonb_to_jsonc(DatumGetJsonbP(result)));
 }
 
@@ -134,7 +143,7 @@ static bool
 invoke(json_object *params, json_object **output, asl_error *err)
 {
 	const char *function_name = json_object_is_type(params, json_type_object)
-		? string_member(params, "FunctionName") : NULL;
+	? string_member(params, "FunctionName") : NULL;
 	const char *invocation_type = string_member(params, "InvocationType");
 	json_object *payload = NULL;
 	json_object *result = NULL;
@@ -160,10 +169,15 @@ invoke(json_object *params, json_object **output, asl_error *err)
 	fn = find_function(function_name_of(function_name), err);
 	if (!OidIsValid(fn))
 		return false;
-	/* no Payload: the function gets {}, as a Lambda handler gets an empty event */
+
+	/*
+	 * no Payload: the function gets {}, as a Lambda handler gets an empty
+	 * event
+	 */
 	has_payload = json_object_object_get_ex(params, "Payload", &payload);
 	if (invocation_type != NULL && strcmp(invocation_type, "DryRun") == 0)
-		status = 204;			/* checks the function is there and callable, calls nothing */
+		status = 204;			/* checks the function is there and callable,
+								 * calls nothing */
 	else
 	{
 		/* owned by the memory context: the call may raise an ERROR */

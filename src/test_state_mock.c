@@ -219,7 +219,11 @@ test_state_check(const asl_machine *machine, const asl_state *st, const TestStat
 	if (!mock->given && branches)
 		INVALID("a %s state is tested with a mock (mock.result or mock.errorOutput): TestState does not run its branches",
 				asl_state_type_name(st->type));
-	/* AWS: activities, .sync and .waitForTaskToken are tested with a mock only (TestState does not wait) */
+
+	/*
+	 * AWS: activities, .sync and .waitForTaskToken are tested with a mock
+	 * only (TestState does not wait)
+	 */
 	if (!mock->given && st->type == ASL_STATE_TASK &&
 		(st->resource.kind == ASL_RES_ACTIVITY || st->resource.pattern != ASL_PATTERN_REQUEST_RESPONSE))
 		INVALID("Task state \"%s\" (%s) waits for an answer: it is tested with a mock (mock.result or mock.errorOutput)",
@@ -330,7 +334,11 @@ test_state_reader_items(const asl_state *st, json_object *data)
 		if (!json_object_is_type(data, json_type_string))
 			INVALID("stateConfiguration.mapItemReaderData: a %s ItemReader reads text", input_type);
 		n = count_lines(json_object_get_string(data));
-		/* CSV: the first row names the columns unless CSVHeaderLocation is GIVEN */
+
+		/*
+		 * CSV: the first row names the columns unless CSVHeaderLocation is
+		 * GIVEN
+		 */
 		if (strcmp(input_type, "CSV") == 0 && (header == NULL || strcmp(header, "FIRST_ROW") == 0) && n > 0)
 			n--;
 	}
@@ -373,7 +381,8 @@ test_state_branch_results(const asl_state *st, const TestStateMock *mock, const 
 	if (mock->has_result && json_object_is_type(mock->result, json_type_array))
 		succeeded = json_object_array_length(mock->result);
 	else if (mock->has_result)
-		succeeded = 1;			/* fieldValidationMode NONE: the result as the one element */
+		succeeded = 1;			/* fieldValidationMode NONE: the result as the
+								 * one element */
 	else if (config->map_iteration_failure_count >= 0)
 	{
 		if (failed > item_count)

@@ -18,7 +18,8 @@ typedef struct TestStateMock
 	bool		has_result;
 	const char *error;			/* mock.errorOutput.error, when given */
 	const char *cause;			/* mock.errorOutput.cause, may be NULL */
-	const char *validation;		/* fieldValidationMode: STRICT (default), PRESENT, NONE */
+	const char *validation;		/* fieldValidationMode: STRICT (default),
+								 * PRESENT, NONE */
 } TestStateMock;
 
 typedef struct TestStateConfig
@@ -27,7 +28,8 @@ typedef struct TestStateConfig
 	const char *error_caused_by_state;	/* NULL: not given */
 	int64		map_iteration_failure_count;	/* -1: not given */
 	bool		has_map_item_reader_data;
-	json_object *map_item_reader_data;	/* borrowed: the source's text (a string) or its JSON */
+	json_object *map_item_reader_data;	/* borrowed: the source's text (a
+										 * string) or its JSON */
 } TestStateConfig;
 
 /* Reads mock (may be NULL); ERROR ValidationException naming the member at fault. */

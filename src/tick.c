@@ -57,7 +57,10 @@ advance_isolated(int64 id)
 
 		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_TRANSACTION_ROLLBACK)
 		{
-			/* a deadlock or serialization failure: nothing was kept, the next tick tries again */
+			/*
+			 * a deadlock or serialization failure: nothing was kept, the next
+			 * tick tries again
+			 */
 			ereport(WARNING,
 					(errmsg("execution %lld will be advanced again: %s", (long long) id, edata->message)));
 			FreeErrorData(edata);
@@ -121,7 +124,8 @@ sfn_tick(PG_FUNCTION_ARGS)
 			foreach(lc, ids)
 			{
 				if (GetCurrentTimestamp() >= deadline)
-					break;		/* claimed, not advanced: due for the next tick */
+					break;		/* claimed, not advanced: due for the next
+								 * tick */
 				MemoryContextSwitchTo(per_execution);
 				advance_isolated(*(int64 *) lfirst(lc));
 				MemoryContextSwitchTo(caller);

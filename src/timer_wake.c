@@ -40,13 +40,16 @@ typedef struct TimerSlot
 	Oid			dboid;
 	TimestampTz sleep_until;	/* BOOKING_TIMER_AWAKE: ticking */
 	int64		sleeps;			/* waits on the latch since the worker started */
-	int64		woken;			/* of those, ended by a latch set (a commit, a sibling) */
+	int64		woken;			/* of those, ended by a latch set (a commit, a
+								 * sibling) */
 	/* what monitoring shows (booking.timer_workers, the monitor views) */
 	BookingWorkerState state;
-	TimestampTz last_round;		/* end of the last round that committed; 0: none yet */
+	TimestampTz last_round;		/* end of the last round that committed; 0:
+								 * none yet */
 	int64		rounds;			/* rounds that committed */
 	int64		advanced;		/* executions those rounds advanced */
-	int64		purged;			/* ended executions deleted past booking.execution_retention */
+	int64		purged;			/* ended executions deleted past
+								 * booking.execution_retention */
 	int64		errors;			/* rounds that ended in an ERROR */
 	TimestampTz last_error_at;	/* 0: none */
 	char		last_error[BOOKING_WORKER_ERROR_LEN];
@@ -173,8 +176,8 @@ wake_for(TimestampTz due, int exclude, bool only_sleeping)
 	SpinLockRelease(&shared->mutex);
 
 	/*
-	 * A worker that exited since may have left its PGPROC to another
-	 * process: a spurious SetLatch is harmless, latches are only hints.
+	 * A worker that exited since may have left its PGPROC to another process:
+	 * a spurious SetLatch is harmless, latches are only hints.
 	 */
 	if (procno >= 0)
 		SetLatch(&GetPGProcByNumber(procno)->procLatch);
@@ -213,6 +216,7 @@ timer_xact_callback(XactEvent event, void *arg pg_attribute_unused())
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PREPARE:
+
 			/*
 			 * A prepared transaction is committed later, maybe by another
 			 * session: its timers are found at the workers' next wake-up

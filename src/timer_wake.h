@@ -35,7 +35,8 @@ void		booking_timer_shmem_init(int nslots);
 typedef enum BookingWorkerState
 {
 	BOOKING_WORKER_TICKING,
-	BOOKING_WORKER_PURGING,		/* deleting ended executions past their retention */
+	BOOKING_WORKER_PURGING,		/* deleting ended executions past their
+								 * retention */
 	BOOKING_WORKER_SLEEPING,
 	BOOKING_WORKER_BACKING_OFF, /* after an ERROR */
 	BOOKING_WORKER_STANDBY		/* the server is in recovery: nothing may fire */

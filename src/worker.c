@@ -81,9 +81,12 @@ static int	booking_worker_max_sleep = 60;
  */
 #define LOCKED_RECHECK_MS 1000
 
-#define STANDBY_POLL_MS 1000	/* how often a worker on a standby looks for the end of recovery */
-#define PURGE_MIN_GAP_MS 10		/* purge a batch only when the next timer is this far away at least */
-#define PURGE_IDLE_S 60			/* after a short batch: nothing more to purge until then */
+#define STANDBY_POLL_MS 1000	/* how often a worker on a standby looks for
+								 * the end of recovery */
+#define PURGE_MIN_GAP_MS 10		/* purge a batch only when the next timer is
+								 * this far away at least */
+#define PURGE_IDLE_S 60			/* after a short batch: nothing more to purge
+								 * until then */
 
 /* bgw_extra: the database name, then at PURGER_FLAG 'p' for the worker that purges */
 #define PURGER_FLAG NAMEDATALEN
@@ -192,7 +195,11 @@ booking_worker_init(void)
 			}
 			memset(&worker, 0, sizeof(worker));
 			worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-			/* on a standby too: it waits there, visible to monitoring (see above) */
+
+			/*
+			 * on a standby too: it waits there, visible to monitoring (see
+			 * above)
+			 */
 			worker.bgw_start_time = BgWorkerStart_ConsistentState;
 			worker.bgw_restart_time = BOOKING_WORKER_RESTART;
 			snprintf(worker.bgw_library_name, BGW_MAXLEN, "booking");
@@ -239,7 +246,8 @@ tick_and_plan(bool *backlog, int *advanced_out)
 
 	*backlog = false;
 	if (!OidIsValid(get_extension_oid("booking", true)))
-		return idle_until;		/* a commit scheduling a timer wakes us after CREATE EXTENSION */
+		return idle_until;		/* a commit scheduling a timer wakes us after
+								 * CREATE EXTENSION */
 
 	SPI_connect();
 	types[0] = INT4OID;
@@ -252,8 +260,8 @@ tick_and_plan(bool *backlog, int *advanced_out)
 	*advanced_out = advanced;
 
 	next = fetch_time(booking_plan(&plan_next,
-								"SELECT min(due_at) FROM booking.executions "
-								"WHERE status = 'RUNNING' AND due_at IS NOT NULL", 0, NULL),
+								   "SELECT min(due_at) FROM booking.executions "
+								   "WHERE status = 'RUNNING' AND due_at IS NOT NULL", 0, NULL),
 					  NULL);
 	if (next != 0 && next <= started && advanced == 0)
 	{
@@ -261,9 +269,9 @@ tick_and_plan(bool *backlog, int *advanced_out)
 		types[0] = TIMESTAMPTZOID;
 		values[0] = TimestampTzGetDatum(started);
 		next = fetch_time(booking_plan(&plan_next_after,
-									"SELECT min(due_at) FROM booking.executions "
-									"WHERE status = 'RUNNING' AND due_at IS NOT NULL AND due_at > $1",
-									1, types),
+									   "SELECT min(due_at) FROM booking.executions "
+									   "WHERE status = 'RUNNING' AND due_at IS NOT NULL AND due_at > $1",
+									   1, types),
 						  values);
 		if (next == 0 || next > TimestampTzPlusMilliseconds(started, LOCKED_RECHECK_MS))
 			next = TimestampTzPlusMilliseconds(started, LOCKED_RECHECK_MS);
@@ -285,7 +293,11 @@ purge_batch(void)
 	if (!OidIsValid(get_extension_oid("booking", true)))
 		return -1;
 	SPI_connect();
-	/* a schema older than the library (before ALTER EXTENSION booking UPDATE) has no purge */
+
+	/*
+	 * a schema older than the library (before ALTER EXTENSION booking UPDATE)
+	 * has no purge
+	 */
 	if (SPI_execute("SELECT (to_regprocedure('booking.purge_executions(integer)') IS NULL)::int", true, 1) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "looking for purge_executions failed");
@@ -369,9 +381,11 @@ between_rounds(void)
 	if (ProcDiePending)
 	{
 		elog(DEBUG1, "shutting down");
-		proc_exit(1);			/* 1: restarted after BOOKING_WORKER_RESTART, unless shutting down */
+		proc_exit(1);			/* 1: restarted after BOOKING_WORKER_RESTART,
+								 * unless shutting down */
 	}
-	QueryCancelPending = false;	/* between rounds a cancel has nothing to cancel */
+	QueryCancelPending = false; /* between rounds a cancel has nothing to
+								 * cancel */
 	CHECK_FOR_INTERRUPTS();
 	if (ConfigReloadPending)
 	{
@@ -442,6 +456,7 @@ booking_timer_main(Datum main_arg)
 	long		purge_ms = 0;	/* how long the last purge batch took */
 
 	strlcpy(dbname, MyBgworkerEntry->bgw_extra, sizeof(dbname));
+
 	/*
 	 * Each execution's memory (its context's blocks, json-c's objects) is
 	 * freed when it ends; with glibc's default 128 kB trim threshold the heap
@@ -472,7 +487,10 @@ booking_timer_main(Datum main_arg)
 		int			rc;
 		char		activity[128];
 
-		/* reset before publishing "awake": a latch set from now on is kept (timer_wake.c) */
+		/*
+		 * reset before publishing "awake": a latch set from now on is kept
+		 * (timer_wake.c)
+		 */
 		ResetLatch(MyLatch);
 		if (between_rounds())
 			purge_after = 0;	/* a new retention applies at once */
@@ -503,7 +521,10 @@ booking_timer_main(Datum main_arg)
 		{
 			TimestampTz started = GetCurrentTimestamp();
 
-			/* one batch, then tick again: a timer due meanwhile waits for this batch only */
+			/*
+			 * one batch, then tick again: a timer due meanwhile waits for
+			 * this batch only
+			 */
 			booking_timer_set_state(BOOKING_WORKER_PURGING);
 			if (!run_round(true, &next, &backlog, &purged))
 				purged = -1;
@@ -516,7 +537,11 @@ booking_timer_main(Datum main_arg)
 			continue;
 		booking_timer_set_state(BOOKING_WORKER_SLEEPING);
 		booking_timer_set_sleep(next);
-		/* flush statistics before a long sleep; at most once a second otherwise */
+
+		/*
+		 * flush statistics before a long sleep; at most once a second
+		 * otherwise
+		 */
 		pgstat_report_stat(ms >= 1000);
 		snprintf(activity, sizeof(activity), "booking timer: sleeping until %s", timestamptz_to_str(next));
 		pgstat_report_activity(STATE_IDLE, activity);

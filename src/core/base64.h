@@ -11,8 +11,10 @@ typedef enum base64_status
 {
 	BASE64_OK,
 	BASE64_LENGTH,				/* not a multiple of 4 characters */
-	BASE64_CHAR,				/* a character outside the alphabet, or misplaced padding */
-	BASE64_LAST					/* the last character carries bits beyond the data */
+	BASE64_CHAR,				/* a character outside the alphabet, or
+								 * misplaced padding */
+	BASE64_LAST					/* the last character carries bits beyond the
+								 * data */
 } base64_status;
 
 /*

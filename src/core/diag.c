@@ -40,7 +40,8 @@ asl_diag_add(asl_diags *d, asl_severity sev, const char *code,
 		asl_diag   *grown = realloc(d->items, cap * sizeof(asl_diag));
 
 		if (grown == NULL)
-			return;				/* out of memory: drop the diagnostic, never crash */
+			return;				/* out of memory: drop the diagnostic, never
+								 * crash */
 		d->items = grown;
 		d->capacity = cap;
 	}
@@ -69,7 +70,7 @@ asl_severity_name(asl_severity sev)
 	return sev == ASL_SEV_ERROR ? "ERROR" : "WARNING";
 }
 
-char *
+char	   *
 asl_pointer_join(const char *base, const char *token)
 {
 	size_t		blen = strlen(base);
@@ -104,7 +105,7 @@ asl_pointer_join(const char *base, const char *token)
 	return out;
 }
 
-char *
+char	   *
 asl_pointer_index(const char *base, size_t index)
 {
 	char		num[32];

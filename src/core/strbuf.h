@@ -12,7 +12,8 @@
 
 typedef struct asl_strbuf
 {
-	char	   *data;			/* NULL until the first append; the caller frees it */
+	char	   *data;			/* NULL until the first append; the caller
+								 * frees it */
 	size_t		len;
 	size_t		cap;
 	bool		oom;

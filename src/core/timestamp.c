@@ -147,7 +147,8 @@ asl_timestamp_parse(const char *text, asl_time *out)
 	if (*s != '\0')
 		return false;
 	if (sec == 60)
-		sec = 59;				/* a leap second is read as the second before it */
+		sec = 59;				/* a leap second is read as the second before
+								 * it */
 	*out = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset_sec)
 			* ASL_USEC_PER_SEC) + frac_us;
 	return true;
@@ -180,7 +181,10 @@ asl_timestamp_format(asl_time t, char *buf)
 	civil_from_days(days, &y, &m, &d);
 	if (y >= 0 && y <= 9999)
 	{
-		/* by hand: this runs for every state entered, and snprintf was a tenth of a Pass state */
+		/*
+		 * by hand: this runs for every state entered, and snprintf was a
+		 * tenth of a Pass state
+		 */
 		int			fields[7] = {y, m, d, (int) (rem / 3600), (int) (rem % 3600 / 60),
 		(int) (rem % 60), (int) (us / 1000)};
 		static const int widths[7] = {4, 2, 2, 2, 2, 2, 3};

@@ -67,7 +67,10 @@ asl_path_not_found(const asl_path *path, const asl_scope *scope, asl_error *err)
 	char	   *missing = asl_path_missing_property(path, scope);
 	char	   *normalized;
 
-	/* AWS quotes Jayway's message: the path as written, then Jayway's own words */
+	/*
+	 * AWS quotes Jayway's message: the path as written, then Jayway's own
+	 * words
+	 */
 	if (missing != NULL)
 	{
 		asl_error_set(err, ASL_ERR_RUNTIME, "Invalid path '%s' : Missing property in path %s",
@@ -228,7 +231,11 @@ scalar_size(json_object *v)
 			return json_object_get_boolean(v) ? 4 : 5;
 		case json_type_int:
 			if (json_object_get_int64(v) == INT64_MAX)
-				/* may be an unsigned value above INT64_MAX: let json-c print it */
+
+				/*
+				 * may be an unsigned value above INT64_MAX: let json-c print
+				 * it
+				 */
 				return strlen(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 			return int64_size(json_object_get_int64(v));
 		case json_type_double:
@@ -274,7 +281,10 @@ asl_json_size(json_object *doc, size_t stop_after)
 
 				if (ns == NULL)
 				{
-					/* cannot measure: report it as too large rather than guess */
+					/*
+					 * cannot measure: report it as too large rather than
+					 * guess
+					 */
 					free(stack);
 					return stop_after + 1;
 				}
@@ -291,7 +301,10 @@ asl_json_size(json_object *doc, size_t stop_after)
 		else
 			total += scalar_size(v);
 
-		/* find the next value: the next member of the innermost open container */
+		/*
+		 * find the next value: the next member of the innermost open
+		 * container
+		 */
 		v = NULL;
 		while (depth > 0)
 		{

@@ -134,7 +134,7 @@ parse_states(asl_build *b, size_t gi, json_object *states, const char *where)
 	}
 }
 
-asl_graph *
+asl_graph  *
 asl_parse_graph(asl_build *b, json_object *obj, const char *pointer,
 				const asl_state *owner, const char *const *extra)
 {
@@ -228,7 +228,8 @@ asl_graph_free(asl_graph *graph)
 typedef struct ranked
 {
 	asl_state  *st;
-	size_t		seq;			/* definition order, to report the later duplicate */
+	size_t		seq;			/* definition order, to report the later
+								 * duplicate */
 } ranked;
 
 /* qsort order of states: by name, then by position in the definition. */

@@ -73,7 +73,11 @@ typedef struct asl_catcher
 	char	   *next_name;
 	asl_opt_path result_path;	/* default "$" */
 	asl_template *assign;
-	/* a JSONata state's catcher: Output (default: the Error Output) and Assign */
+
+	/*
+	 * a JSONata state's catcher: Output (default: the Error Output) and
+	 * Assign
+	 */
 	struct asl_jvalue *j_output;
 	struct asl_jvalue *j_assign;
 } asl_catcher;
@@ -85,7 +89,8 @@ typedef enum asl_rule_kind
 	ASL_RULE_AND,
 	ASL_RULE_OR,
 	ASL_RULE_NOT,
-	ASL_RULE_COMPARE,			/* String/Numeric/Boolean/Timestamp comparisons */
+	ASL_RULE_COMPARE,			/* String/Numeric/Boolean/Timestamp
+								 * comparisons */
 	ASL_RULE_TEST				/* IsNull, IsPresent, IsNumeric, ... */
 } asl_rule_kind;
 
@@ -165,9 +170,12 @@ typedef struct asl_resource
 	asl_resource_kind kind;
 	asl_integration_pattern pattern;
 	char	   *arn;			/* the Resource string as written */
-	char	   *action;			/* dynamodb: getItem/putItem/updateItem/deleteItem; lambda: invoke */
+	char	   *action;			/* dynamodb:
+								 * getItem/putItem/updateItem/deleteItem;
+								 * lambda: invoke */
 	char	   *name;			/* function or activity name */
-	char	   *qualifier;		/* lambda function: alias or version after the name, else NULL */
+	char	   *qualifier;		/* lambda function: alias or version after the
+								 * name, else NULL */
 } asl_resource;
 
 /* ---- States ---- */
@@ -207,7 +215,8 @@ struct asl_state
 	asl_opt_path result_path;	/* default "$" */
 	asl_template *parameters;
 	asl_template *result_selector;
-	json_object *result;		/* Pass: Result (owned reference), NULL when absent */
+	json_object *result;		/* Pass: Result (owned reference), NULL when
+								 * absent */
 	bool		has_result;		/* Pass: Result given (it may be JSON null) */
 	asl_template *assign;
 
@@ -254,20 +263,21 @@ struct asl_state
 
 	/* JSONata states (QueryLanguage JSONata): expressions compiled once */
 	bool		jsonata;
-	struct asl_jvalue *j_arguments;	/* Arguments */
+	struct asl_jvalue *j_arguments; /* Arguments */
 	struct asl_jvalue *j_output;	/* Output */
 	struct asl_jvalue *j_assign;	/* Assign */
 	struct asl_jvalue *j_seconds;	/* Wait Seconds */
-	struct asl_jvalue *j_timestamp;	/* Wait Timestamp */
-	struct asl_jvalue *j_error;	/* Fail Error */
-	struct asl_jvalue *j_cause;	/* Fail Cause */
+	struct asl_jvalue *j_timestamp; /* Wait Timestamp */
+	struct asl_jvalue *j_error; /* Fail Error */
+	struct asl_jvalue *j_cause; /* Fail Cause */
 	struct asl_jvalue *j_timeout;	/* Task TimeoutSeconds */
-	struct asl_jvalue *j_heartbeat;	/* Task HeartbeatSeconds */
-	struct asl_jvalue *j_items;	/* Map Items */
-	struct asl_jvalue *j_item_selector;	/* Map ItemSelector */
+	struct asl_jvalue *j_heartbeat; /* Task HeartbeatSeconds */
+	struct asl_jvalue *j_items; /* Map Items */
+	struct asl_jvalue *j_item_selector; /* Map ItemSelector */
 	struct asl_jvalue *j_max_concurrency;	/* Map MaxConcurrency */
 	struct asl_jvalue *j_tolerated_count;	/* Map ToleratedFailureCount */
-	struct asl_jvalue *j_tolerated_percentage;	/* Map ToleratedFailurePercentage */
+	struct asl_jvalue *j_tolerated_percentage;	/* Map
+												 * ToleratedFailurePercentage */
 };
 
 struct asl_graph
@@ -276,7 +286,8 @@ struct asl_graph
 	size_t		n_states;
 	const asl_state *start;
 	char	   *start_name;		/* StartAt as written */
-	const asl_state *owner;		/* the Parallel/Map state, NULL for the top level */
+	const asl_state *owner;		/* the Parallel/Map state, NULL for the top
+								 * level */
 	char	   *pointer;		/* JSON pointer of this graph's object */
 };
 

@@ -17,9 +17,9 @@
 #include "names.h"
 
 static void
-report(asl_build *b, asl_severity sev, const char *code, const char *base,
-	   const char *field, const char *fmt, va_list ap)
-	__attribute__((format(printf, 6, 0)));
+			report(asl_build *b, asl_severity sev, const char *code, const char *base,
+				   const char *field, const char *fmt, va_list ap)
+			__attribute__((format(printf, 6, 0)));
 
 /*
  * Adds a diagnostic at base/field with a formatted message; an allocation
@@ -64,7 +64,7 @@ asl_build_warning(asl_build *b, const char *code, const char *base,
 	va_end(ap);
 }
 
-char *
+char	   *
 asl_build_pointer(asl_build *b, const char *base, const char *token)
 {
 	char	   *p = asl_pointer_join(base ? base : "", token ? token : "");
@@ -74,7 +74,7 @@ asl_build_pointer(asl_build *b, const char *base, const char *token)
 	return p;
 }
 
-char *
+char	   *
 asl_build_pointer_index(asl_build *b, const char *base, size_t index)
 {
 	char	   *p = asl_pointer_index(base ? base : "", index);
@@ -84,7 +84,7 @@ asl_build_pointer_index(asl_build *b, const char *base, size_t index)
 	return p;
 }
 
-char *
+char	   *
 asl_build_strdup(asl_build *b, const char *s)
 {
 	char	   *d;
@@ -307,7 +307,10 @@ asl_read_result_path(asl_build *b, json_object *obj, const char *base,
 	asl_read_opt_path(b, obj, base, field, ASL_PATH_REFERENCE, out);
 	if (out->path != NULL && asl_path_root_kind(out->path) != ASL_ROOT_INPUT)
 	{
-		/* results are written into the state's input, never into $$ or a variable */
+		/*
+		 * results are written into the state's input, never into $$ or a
+		 * variable
+		 */
 		asl_build_error(b, "INVALID_REFERENCE_PATH", base, field,
 						"%s must start with \"$\" and refer into the state input, not \"%s\"",
 						field, asl_path_text(out->path));

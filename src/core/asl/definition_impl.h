@@ -95,12 +95,15 @@ bool		asl_read_path(asl_build *b, json_object *obj, const char *base,
 						  const char *field, asl_path_flavor flavor, asl_path **out);
 void		asl_read_opt_path(asl_build *b, json_object *obj, const char *base,
 							  const char *field, asl_path_flavor flavor, asl_opt_path *out);
+
 /* ResultPath: a reference path into the input ($...), or null. */
 void		asl_read_result_path(asl_build *b, json_object *obj, const char *base,
 								 const char *field, asl_opt_path *out);
+
 /* A payload template; must be a JSON object. */
 asl_template *asl_read_template(asl_build *b, json_object *obj, const char *base,
 								const char *field);
+
 /* Assign: a template whose keys are variable names. */
 asl_template *asl_read_assign(asl_build *b, json_object *obj, const char *base,
 							  const char *field);
@@ -167,15 +170,19 @@ void		asl_parse_choices(asl_build *b, size_t gi, asl_state *st, json_object *def
 
 /* definition_task.c */
 void		asl_parse_task(asl_build *b, asl_state *st, json_object *def);
+
 /* A Task written in JSONata: Resource, literal timeouts, the request in Arguments. */
 void		asl_parse_task_jsonata(asl_build *b, asl_state *st, json_object *def);
+
 /* Parallel's Branches (definition_states.c). */
 void		asl_parse_parallel(asl_build *b, asl_state *st, json_object *def);
 
 /* definition_map.c */
 void		asl_parse_map(asl_build *b, asl_state *st, json_object *def);
+
 /* ItemProcessor (or Iterator) with its ProcessorConfig */
 void		asl_parse_map_processor(asl_build *b, asl_state *st, json_object *def);
+
 /*
  * ItemReader, ItemBatcher, ResultWriter: validated (JSONata's form when
  * jsonata: Arguments, numbers literal or {% %}) and kept as given in st->map.

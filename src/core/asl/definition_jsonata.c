@@ -265,6 +265,7 @@ read_rule(asl_build *b, json_object *rule, const char *at, size_t index, asl_cho
 	static const char *const rule_fields[] = {"Condition", "Next", "Output", "Assign", "Comment", NULL};
 	const char *text;
 	bool		next_known = true;
+
 	/* a rule's fields as AWS names them in causes: "Choices[0]/Condition" */
 	struct
 	{
@@ -335,7 +336,11 @@ static void
 parse_map(asl_build *b, size_t gi, asl_state *st, json_object *def)
 {
 	asl_parse_map_processor(b, st, def);
-	/* as in JSONPath: validated and kept; the run refuses them (step_map_sources_supported) */
+
+	/*
+	 * as in JSONPath: validated and kept; the run refuses them
+	 * (step_map_sources_supported)
+	 */
 	asl_parse_map_sources(b, st, def, true);
 	st->j_items = compile_typed(b, def, st->pointer, "Items", LIT_ARRAY, 0, 0);
 	st->j_item_selector = compile_field(b, def, st->pointer, "ItemSelector", "ItemSelector");
@@ -345,7 +350,11 @@ parse_map(asl_build *b, size_t gi, asl_state *st, json_object *def)
 										  (double) ASL_MAX_COUNT);
 	st->j_tolerated_percentage = compile_typed(b, def, st->pointer, "ToleratedFailurePercentage",
 											   LIT_NUMBER, 0, 100);
-	/* presence decides whether failures are tolerated at all (step_branches.c) */
+
+	/*
+	 * presence decides whether failures are tolerated at all
+	 * (step_branches.c)
+	 */
 	st->map.tolerated_failure_count.present = st->j_tolerated_count != NULL;
 	st->map.tolerated_failure_percentage.present = st->j_tolerated_percentage != NULL;
 	asl_parse_retry(b, st, def);

@@ -33,6 +33,7 @@ static const char *const j_reader_config_fields[] = {
 };
 static const char *const j_batcher_fields[] = {"MaxItemsPerBatch", "MaxInputBytesPerBatch", "BatchInput", NULL};
 static const char *const j_writer_fields[] = {"Resource", "Arguments", "WriterConfig", NULL};
+
 /* JSONPath's names there: refused in JSONata with a message that says so */
 static const char *const j_refused[] = {
 	"Parameters", "MaxItemsPath", "MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath", NULL

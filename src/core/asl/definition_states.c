@@ -454,7 +454,7 @@ asl_parse_parallel(asl_build *b, asl_state *st, json_object *def)
 	free(lbase);
 }
 
-asl_state *
+asl_state  *
 asl_parse_state(asl_build *b, size_t gi, const char *name, json_object *def,
 				const char *pointer)
 {

@@ -26,7 +26,8 @@ typedef struct run_ctx
 	size_t		max_payload;
 	int64_t		max_steps;
 	int64_t		steps;
-	int64_t		events;			/* history events so far, recorded or not (ids count from 1) */
+	int64_t		events;			/* history events so far, recorded or not (ids
+								 * count from 1) */
 	asl_time	deadline;		/* 0: none */
 	int64_t		timeout_seconds;
 	bool		halted;
@@ -312,7 +313,11 @@ run_graph(run_ctx *r, const char *start, json_object *input, json_object *variab
 	{
 		if (!tick(r))
 			break;
-		/* a first entry records <Type>StateEntered first; a retry enters nothing */
+
+		/*
+		 * a first entry records <Type>StateEntered first; a retry enters
+		 * nothing
+		 */
 		if (cur.entered_event == 0)
 			cur.entered_event = r->events + 1;
 		make_env(r, &cur, &env);
@@ -328,7 +333,7 @@ run_graph(run_ctx *r, const char *start, json_object *input, json_object *variab
 			if (out.kind == ASL_OUTCOME_TASK || out.kind == ASL_OUTCOME_BRANCHES)
 			{
 				bool		ok = out.kind == ASL_OUTCOME_TASK ?
-					run_task(r, &cur, &pos, &out, &next) : run_branches(r, &cur, &pos, &out, &next);
+				run_task(r, &cur, &pos, &out, &next) : run_branches(r, &cur, &pos, &out, &next);
 
 				asl_outcome_clear(&out);
 				if (!ok)

@@ -44,32 +44,48 @@ typedef struct asl_run_host
 	 */
 	bool		(*run_task) (void *arg, const char *state, const asl_task *task,
 							 asl_task_reply *reply);
-	/* Sleeps until due; false when interrupted (the run ends ABORTED). NULL: no sleeping. */
+
+	/*
+	 * Sleeps until due; false when interrupted (the run ends ABORTED). NULL:
+	 * no sleeping.
+	 */
 	bool		(*sleep_until) (void *arg, asl_time due);
-	asl_time	(*now) (void *arg);	/* NULL: time stands at 0 */
+	asl_time	(*now) (void *arg); /* NULL: time stands at 0 */
 	double		(*random) (void *arg);	/* uniform in [0, 1); NULL: 0 */
 	/* A fresh $$.Task.Token for a .waitForTaskToken task; NULL: none. */
 	const char *(*task_token) (void *arg);
-	/* Records a history event ({type, details}, borrowed). NULL: events are dropped. */
+
+	/*
+	 * Records a history event ({type, details}, borrowed). NULL: events are
+	 * dropped.
+	 */
 	void		(*event) (void *arg, json_object *event);
-	/* True when a long evaluation should stop (the run then ends ABORTED). NULL: never. */
+
+	/*
+	 * True when a long evaluation should stop (the run then ends ABORTED).
+	 * NULL: never.
+	 */
 	bool		(*cancel) (void *arg);
 } asl_run_host;
 
 typedef struct asl_run_options
 {
-	json_object *context;		/* execution-level $$ (asl_context_base), borrowed; NULL: {} */
+	json_object *context;		/* execution-level $$ (asl_context_base),
+								 * borrowed; NULL: {} */
 	size_t		max_payload;	/* 0: ASL_DEFAULT_MAX_PAYLOAD */
 	int64_t		max_steps;		/* 0: ASL_RUN_DEFAULT_MAX_STEPS */
-	const asl_graph *graph;		/* run this graph (a branch); NULL: the machine */
-	json_object *variables;		/* the variables the run starts with, borrowed; NULL: none */
+	const asl_graph *graph;		/* run this graph (a branch); NULL: the
+								 * machine */
+	json_object *variables;		/* the variables the run starts with,
+								 * borrowed; NULL: none */
 } asl_run_options;
 
 typedef struct asl_run_result
 {
 	asl_run_status status;
 	json_object *output;		/* SUCCEEDED: the output (NULL is JSON null) */
-	char	   *error;			/* otherwise: the error name (NULL when there is none) */
+	char	   *error;			/* otherwise: the error name (NULL when there
+								 * is none) */
 	char	   *cause;			/* otherwise: the cause, may be NULL */
 	int64_t		steps;			/* transitions made */
 } asl_run_result;

@@ -54,8 +54,10 @@ json_object *asl_not_truncated(void);
 typedef enum asl_task_event
 {
 	ASL_TASK_SCHEDULED,			/* payload: the effective input (Parameters) */
-	ASL_TASK_STARTED,			/* payload: activities: the worker's name (a string), or NULL */
-	ASL_TASK_SUBMITTED,			/* payload: the request's response (.waitForTaskToken) */
+	ASL_TASK_STARTED,			/* payload: activities: the worker's name (a
+								 * string), or NULL */
+	ASL_TASK_SUBMITTED,			/* payload: the request's response
+								 * (.waitForTaskToken) */
 	ASL_TASK_SUCCEEDED,			/* payload: the output */
 	ASL_TASK_FAILED,			/* error, cause */
 	ASL_TASK_TIMED_OUT,			/* error, cause */

@@ -98,7 +98,7 @@ asl_event_task(asl_task_event ev, const asl_resource *res, const char *region,
 {
 	char		type[64];
 	const char *family = res->kind == ASL_RES_LAMBDA_FUNCTION ? "LambdaFunction" :
-		res->kind == ASL_RES_ACTIVITY ? "Activity" : "Task";
+	res->kind == ASL_RES_ACTIVITY ? "Activity" : "Task";
 	bool		service = res->kind == ASL_RES_DYNAMODB || res->kind == ASL_RES_LAMBDA_INVOKE;
 	json_object *d = json_object_new_object();
 

@@ -319,7 +319,7 @@ fn_format(const asl_intrinsic *fn, json_object **vals, json_object **out, asl_er
 	const char *t;
 	size_t		len;
 	size_t		placeholders;
-	asl_strbuf b = {0};
+	asl_strbuf	b = {0};
 
 	if (fn->args[0].kind == ARG_LITERAL && fn->args[0].raw != NULL)
 	{
@@ -383,7 +383,8 @@ has_non_finite(json_object *v)
 				{
 					if (has_non_finite(val))
 						return true;
-					(void) key; /* json-c keys end at their first NUL: one can't hide there */
+					(void) key; /* json-c keys end at their first NUL: one
+								 * can't hide there */
 				}
 				return false;
 			}
@@ -416,7 +417,11 @@ fn_string_to_json(const asl_intrinsic *fn, json_object **vals, json_object **out
 	if (tok == NULL)
 		return intrinsic_out_of_memory(err);
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	/* the terminating NUL goes in too, so that a number at the end is complete */
+
+	/*
+	 * the terminating NUL goes in too, so that a number at the end is
+	 * complete
+	 */
 	v = json_tokener_parse_ex(tok, s, (int) len + 1);
 	ok = json_tokener_get_error(tok) == json_tokener_success &&
 		json_tokener_get_parse_end(tok) == len &&
@@ -473,7 +478,10 @@ fn_json_merge(const asl_intrinsic *fn, json_object **vals, json_object **out, as
 	{
 		json_object_object_foreach(vals[i], key, val)
 		{
-			/* replacing keeps the member's place, as Java's LinkedHashMap does */
+			/*
+			 * replacing keeps the member's place, as Java's LinkedHashMap
+			 * does
+			 */
 			if (json_object_object_add(merged, key, json_object_get(val)) != 0)
 			{
 				json_object_put(val);

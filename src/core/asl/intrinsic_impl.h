@@ -29,7 +29,8 @@ typedef struct intrinsic_arg
 	intrinsic_arg_kind kind;
 	size_t		offset;			/* where the argument starts in the text */
 	json_object *literal;		/* ARG_LITERAL; NULL for null */
-	char	   *raw;			/* string literal as written between the quotes */
+	char	   *raw;			/* string literal as written between the
+								 * quotes */
 	asl_path   *path;			/* ARG_PATH */
 	asl_intrinsic *call;		/* ARG_CALL */
 } intrinsic_arg;
@@ -47,10 +48,10 @@ struct intrinsic_def
 	int			max_args;		/* -1: no limit */
 
 	/*
-	 * Expected type of each argument, one letter each, the last one repeating:
-	 * s string, n number, b boolean, a array, o object, v string, number,
-	 * boolean or null, * anything. Literal arguments are checked at compile
-	 * time; every function checks its values again when it runs.
+	 * Expected type of each argument, one letter each, the last one
+	 * repeating: s string, n number, b boolean, a array, o object, v string,
+	 * number, boolean or null, * anything. Literal arguments are checked at
+	 * compile time; every function checks its values again when it runs.
 	 */
 	const char *types;
 	intrinsic_impl impl;
@@ -75,9 +76,11 @@ char		intrinsic_arg_type(const intrinsic_def *def, size_t i);
 /* Sets States.IntrinsicFailure, the cause starting with the function's name. Returns false. */
 bool		intrinsic_failure(asl_error *err, const asl_intrinsic *fn, const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
+
 /* IntrinsicFailure "argument i+1 (what) must be wanted, got <v>". Returns false. */
 bool		intrinsic_bad_arg(asl_error *err, const asl_intrinsic *fn, size_t i, const char *what,
 							  const char *wanted, json_object *v);
+
 /* Sets an out-of-memory error. Returns false. */
 bool		intrinsic_out_of_memory(asl_error *err);
 
@@ -88,6 +91,7 @@ bool		intrinsic_want_string(const asl_intrinsic *fn, json_object **vals, size_t 
 /* A growable byte buffer; zero-initialise it. */
 /* Hands the buffer over as a json string in *out; frees it either way. */
 bool		intrinsic_buf_to_string(asl_strbuf *b, json_object **out, asl_error *err);
+
 /* Appends v to arr, consuming the reference v. */
 bool		intrinsic_array_add(json_object *arr, json_object *v, asl_error *err);
 

@@ -56,7 +56,7 @@ skip_space(parser *p)
 
 /* Records the first error only: later ones are consequences of it. */
 static bool
-fail_raw(parser *p, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+			fail_raw(parser *p, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 
 /* Records the first error only: later ones are consequences of it. */
 static bool
@@ -76,7 +76,7 @@ fail_raw(parser *p, const char *fmt,...)
 
 /* message, then " at offset N" */
 static bool
-fail(parser *p, size_t offset, const char *fmt,...) __attribute__((format(printf, 3, 4)));
+			fail(parser *p, size_t offset, const char *fmt,...) __attribute__((format(printf, 3, 4)));
 
 /* Records the first error, its message followed by " at offset N". */
 static bool
@@ -235,7 +235,8 @@ parse_number(parser *p, intrinsic_arg *arg)
 		errno = 0;
 		v = strtoll(lexeme, NULL, 10);
 		if (errno == ERANGE)
-			integral = false;	/* too big for 64 bits: a double, as JSON parsers do */
+			integral = false;	/* too big for 64 bits: a double, as JSON
+								 * parsers do */
 		else
 			arg->literal = json_object_new_int64(v);
 	}

@@ -148,7 +148,7 @@ intrinsic_base64_decode(const asl_intrinsic *fn, json_object **vals, json_object
 	size_t		len;
 	unsigned char *dec;
 	long		n;
-	asl_strbuf b = {0};
+	asl_strbuf	b = {0};
 
 	if (!want_short_string(fn, vals, 0, "base64 text", &s, &len, err))
 		return false;

@@ -209,7 +209,8 @@ compile_at(json_object *v, const char *field, const char *pointer, asl_diags *di
 	{
 		const char *s = json_object_get_string(v);
 		size_t		len = strlen(s);
-		size_t		start = 2, end = len - 2;
+		size_t		start = 2,
+					end = len - 2;
 		jn_error	e = {0};
 
 		while (start < end && (s[start] == ' ' || s[start] == '\t' || s[start] == '\n' || s[start] == '\r'))
@@ -362,7 +363,11 @@ eval_expr(const asl_jvalue *v, json_object *bindings, json_object **out, asl_err
 						  "The JSONata expression '%s' specified for the field '%s' returned an unsupported result type.",
 						  v->text, v->field);
 		else if (e.limit == JN_LIMIT_MEMORY || e.limit == JN_LIMIT_DEPTH || e.limit == JN_LIMIT_STEPS)
-			/* AWS's bounds carry no JSONata code: ": <message>" (floci-io/floci#2737) */
+
+			/*
+			 * AWS's bounds carry no JSONata code: ": <message>"
+			 * (floci-io/floci#2737)
+			 */
 			asl_error_set(err, ASL_ERR_QUERY_EVAL,
 						  "The JSONata expression '%s' specified for the field '%s' threw an error during evaluation: %s",
 						  v->text, v->field,

@@ -185,13 +185,13 @@ normalized_prefix(const asl_path *path, size_t n)
 	return b.data;
 }
 
-char *
+char	   *
 asl_path_normalized(const asl_path *path)
 {
 	return path ? normalized_prefix(path, path->segments.count) : NULL;
 }
 
-char *
+char	   *
 asl_path_missing_property(const asl_path *path, const asl_scope *scope)
 {
 	json_object *node;

@@ -61,12 +61,16 @@ char	   *asl_path_normalized(const asl_path *path);
  * of memory). The caller frees.
  */
 char	   *asl_path_missing_property(const asl_path *path, const asl_scope *scope);
+
 /* Which document the path starts from ($, $$ or $name); ASL_ROOT_INPUT for NULL. */
 asl_path_root asl_path_root_kind(const asl_path *path);
+
 /* For ASL_ROOT_VARIABLE: the variable's name; NULL otherwise. */
 const char *asl_path_variable(const asl_path *path);
+
 /* True when the path is "$" alone (or "$$" alone, or "$name" alone). */
 bool		asl_path_is_root(const asl_path *path);
+
 /* True when the path can match at most one node (no wildcard, slice, union, filter, deep scan). */
 bool		asl_path_is_definite(const asl_path *path);
 

@@ -89,7 +89,8 @@ typedef enum expr_kind
 struct expr
 {
 	expr_kind	kind;
-	expr	  **children;		/* OR, AND (n-ary, so long chains do not recurse), NOT */
+	expr	  **children;		/* OR, AND (n-ary, so long chains do not
+								 * recurse), NOT */
 	size_t		count;
 	size_t		capacity;
 	cmp_op		op;

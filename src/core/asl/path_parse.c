@@ -976,6 +976,7 @@ format_error(const char *text, const parser *p)
 					  text, p->error, p->error_at);
 	return rc < 0 ? strdup("invalid JSONPath") : msg;
 }
+
 /* The first segment a reference path may not have, or NULL. */
 const segment *
 asl_path_first_non_reference(const seglist *segs)
@@ -991,6 +992,7 @@ asl_path_first_non_reference(const seglist *segs)
 	}
 	return NULL;
 }
+
 /*
  * The path's root: $, $$ (the context) or $name (a variable), then its
  * segments.
@@ -1024,7 +1026,7 @@ parse_root(parser *p, asl_path *path)
 	return true;
 }
 
-asl_path *
+asl_path   *
 asl_path_compile(const char *text, asl_path_flavor flavor, char **error)
 {
 	parser		p;
@@ -1057,7 +1059,7 @@ asl_path_compile(const char *text, asl_path_flavor flavor, char **error)
 		(bad = asl_path_first_non_reference(&path->segments)) != NULL)
 	{
 		size_t		end = bad + 1 < path->segments.items + path->segments.count ?
-			bad[1].start : strlen(text);
+		bad[1].start : strlen(text);
 
 		if (asprintf(&msg, "invalid JSONPath '%s': reference paths must identify a single node, not '%.*s' at offset %zu",
 					 text, (int) (end - bad->start), text + bad->start, bad->start) < 0)

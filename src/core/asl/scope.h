@@ -12,7 +12,8 @@ typedef struct asl_scope
 {
 	json_object *input;			/* $ — borrowed */
 	json_object *context;		/* $$ — borrowed, may be NULL */
-	json_object *variables;		/* object name → value, borrowed, may be NULL */
+	json_object *variables;		/* object name → value, borrowed, may be
+								 * NULL */
 } asl_scope;
 
 #endif

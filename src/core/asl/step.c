@@ -38,9 +38,10 @@ step_event_typed(step_ctx *c, const char *type, json_object *details)
 {
 	json_object *list = c->out->events;
 	size_t		len = strlen(type);
+
 	/* a Wait leaves its state when the wait is over */
 	bool		after = c->out->after_events != NULL && len >= 11 &&
-		strcmp(type + len - 11, "StateExited") == 0;
+	strcmp(type + len - 11, "StateExited") == 0;
 
 	/* counted even when not built: hosts without history still number events */
 	if (after)
@@ -139,7 +140,11 @@ step_begin(step_ctx *c, const asl_machine *machine, const asl_position *pos,
 		return false;
 	}
 	out->state = c->st->name;
-	/* AWS gives State.RetryCount only to the states that can retry (Task, Parallel, Map) */
+
+	/*
+	 * AWS gives State.RetryCount only to the states that can retry (Task,
+	 * Parallel, Map)
+	 */
 	c->context = asl_context_for_state(env->context, c->st->name, entered,
 									   c->st->type == ASL_STATE_TASK || c->st->type == ASL_STATE_PARALLEL ||
 									   c->st->type == ASL_STATE_MAP ? asl_attempts_total(pos->attempts) : -1,
@@ -280,6 +285,10 @@ step_parameters(step_ctx *c, json_object *effective, json_object **params, asl_e
 		return false;
 	if (c->st->parameters != NULL)
 		step_inspect(c, "afterParameters", *params);
-	/* AWS: "When, after Parameters processing, the input of a state is larger than the payload size quota" */
+
+	/*
+	 * AWS: "When, after Parameters processing, the input of a state is larger
+	 * than the payload size quota"
+	 */
 	return asl_check_size(*params, c->limit, c->st->name, err);
 }

@@ -35,12 +35,17 @@
 /* What the caller supplies to every step. */
 typedef struct asl_env
 {
-	json_object *context;		/* execution-level $$ (asl_context_base), borrowed */
+	json_object *context;		/* execution-level $$ (asl_context_base),
+								 * borrowed */
 	asl_time	now;
-	double		random;			/* uniform in [0, 1): JitterStrategy FULL draws from it */
-	const char *task_token;		/* $$.Task.Token when the state is a Task, or NULL */
-	size_t		max_payload;	/* bytes of serialized JSON; 0 means ASL_DEFAULT_MAX_PAYLOAD */
-	bool		inspect;		/* record each data-flow stage in outcome.inspection */
+	double		random;			/* uniform in [0, 1): JitterStrategy FULL
+								 * draws from it */
+	const char *task_token;		/* $$.Task.Token when the state is a Task, or
+								 * NULL */
+	size_t		max_payload;	/* bytes of serialized JSON; 0 means
+								 * ASL_DEFAULT_MAX_PAYLOAD */
+	bool		inspect;		/* record each data-flow stage in
+								 * outcome.inspection */
 	bool		no_events;		/* the host keeps no history: build no events */
 
 	/*
@@ -64,9 +69,12 @@ typedef struct asl_position
 {
 	const char *state;			/* the state's name */
 	json_object *input;			/* the state's raw input (NULL is JSON null) */
-	json_object *variables;		/* the variables the state sees (an object), or NULL */
-	json_object *attempts;		/* retries so far, one count per retrier: [0, 2]; NULL = none */
-	asl_time	entered;		/* when the state was entered; 0 = env.now (a first entry) */
+	json_object *variables;		/* the variables the state sees (an object),
+								 * or NULL */
+	json_object *attempts;		/* retries so far, one count per retrier: [0,
+								 * 2]; NULL = none */
+	asl_time	entered;		/* when the state was entered; 0 = env.now (a
+								 * first entry) */
 } asl_position;
 
 typedef enum asl_outcome_kind
@@ -74,10 +82,13 @@ typedef enum asl_outcome_kind
 	ASL_OUTCOME_NEXT,			/* go to `next` with `output` as its input */
 	ASL_OUTCOME_END,			/* the graph ends successfully with `output` */
 	ASL_OUTCOME_FAIL,			/* the graph fails with `error` */
-	ASL_OUTCOME_WAIT,			/* park until `due`, then go to `next` (NULL: end) with `output` */
+	ASL_OUTCOME_WAIT,			/* park until `due`, then go to `next` (NULL:
+								 * end) with `output` */
 	ASL_OUTCOME_TASK,			/* run `task`, then call asl_step_task_done */
-	ASL_OUTCOME_RETRY,			/* park until `due`, then asl_step this state again with `attempts` */
-	ASL_OUTCOME_BRANCHES		/* run `branches`, then call asl_step_branches_done */
+	ASL_OUTCOME_RETRY,			/* park until `due`, then asl_step this state
+								 * again with `attempts` */
+	ASL_OUTCOME_BRANCHES		/* run `branches`, then call
+								 * asl_step_branches_done */
 } asl_outcome_kind;
 
 /* A Task for the host to run. */
@@ -85,9 +96,11 @@ typedef struct asl_task
 {
 	const asl_resource *resource;	/* the state's Resource, parsed */
 	json_object *input;			/* effective input: InputPath, then Parameters */
-	json_object *context;		/* the $$ the state saw (Task.Token included when given) */
+	json_object *context;		/* the $$ the state saw (Task.Token included
+								 * when given) */
 	int64_t		timeout_seconds;	/* resolved TimeoutSeconds(Path); 0 = none */
-	int64_t		heartbeat_seconds;	/* resolved HeartbeatSeconds(Path); 0 = none */
+	int64_t		heartbeat_seconds;	/* resolved HeartbeatSeconds(Path); 0 =
+									 * none */
 	json_object *credentials;	/* Credentials as written, or NULL */
 } asl_task;
 
@@ -104,8 +117,10 @@ typedef struct asl_branches
 	bool		is_map;
 	asl_branch *items;			/* in order: branch order, or item order */
 	size_t		count;
-	int64_t		max_concurrency;	/* Map: resolved MaxConcurrency(Path); 0 = unlimited */
-	bool		tolerance;		/* Map: a tolerated failure threshold was given */
+	int64_t		max_concurrency;	/* Map: resolved MaxConcurrency(Path); 0 =
+									 * unlimited */
+	bool		tolerance;		/* Map: a tolerated failure threshold was
+								 * given */
 	int64_t		tolerated_count;	/* -1 when not given */
 	double		tolerated_percentage;	/* -1 when not given */
 } asl_branches;
@@ -113,10 +128,13 @@ typedef struct asl_branches
 typedef struct asl_outcome
 {
 	asl_outcome_kind kind;
-	const char *state;			/* the state this step ran, NULL when it was not found */
-	const char *next;			/* NEXT, WAIT (NULL: end after the wait), RETRY (this state) */
+	const char *state;			/* the state this step ran, NULL when it was
+								 * not found */
+	const char *next;			/* NEXT, WAIT (NULL: end after the wait),
+								 * RETRY (this state) */
 	json_object *output;		/* NEXT, END, WAIT: the document that goes on */
-	json_object *variables;		/* the variables after the step (this graph's scope) */
+	json_object *variables;		/* the variables after the step (this graph's
+								 * scope) */
 	json_object *attempts;		/* RETRY: the counters for the next attempt */
 	asl_time	due;			/* WAIT, RETRY */
 
@@ -126,13 +144,17 @@ typedef struct asl_outcome
 	 */
 	asl_error	error;
 	int			retry_index;	/* RETRY: the retrier used; else -1 */
-	int			catch_index;	/* NEXT after a catcher: the catcher used; else -1 */
+	int			catch_index;	/* NEXT after a catcher: the catcher used;
+								 * else -1 */
 	asl_task	task;			/* TASK */
 	asl_branches branches;		/* BRANCHES */
-	json_object *events;		/* history events of this step: [{type, details}] */
-	json_object *after_events;	/* WAIT: events to record when the wait is over */
-	size_t		n_events;		/* how many events this step makes, built or not (no_events) */
-	size_t		n_after_events;	/* WAIT: the same for after_events */
+	json_object *events;		/* history events of this step: [{type,
+								 * details}] */
+	json_object *after_events;	/* WAIT: events to record when the wait is
+								 * over */
+	size_t		n_events;		/* how many events this step makes, built or
+								 * not (no_events) */
+	size_t		n_after_events; /* WAIT: the same for after_events */
 	json_object *inspection;	/* env.inspect: TestState's inspectionData */
 } asl_outcome;
 
@@ -140,7 +162,8 @@ typedef struct asl_outcome
 typedef struct asl_result
 {
 	bool		failed;
-	json_object *output;		/* success: the result, borrowed (NULL is JSON null) */
+	json_object *output;		/* success: the result, borrowed (NULL is JSON
+								 * null) */
 	const char *error;			/* failure: the ASL error name */
 	const char *cause;			/* failure: may be NULL */
 } asl_result;
@@ -164,8 +187,10 @@ void		asl_step_task_done(const asl_machine *machine, const asl_position *pos,
 /* What a host's task returned: an output, or an error. */
 typedef struct asl_task_reply
 {
-	json_object *output;		/* success: a reference the consumer takes (NULL is JSON null) */
-	asl_error	error;			/* failure: set with asl_error_set; the consumer clears it */
+	json_object *output;		/* success: a reference the consumer takes
+								 * (NULL is JSON null) */
+	asl_error	error;			/* failure: set with asl_error_set; the
+								 * consumer clears it */
 } asl_task_reply;
 
 /*

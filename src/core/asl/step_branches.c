@@ -414,7 +414,7 @@ collect(const asl_result *results, size_t n, asl_error *err)
 	for (size_t i = 0; arr != NULL && i < n; i++)
 	{
 		json_object *v = results[i].failed ? failed_item(&results[i]) :
-			json_object_get(results[i].output);
+		json_object_get(results[i].output);
 
 		if ((results[i].failed && v == NULL) || json_object_array_add(arr, v) != 0)
 		{

@@ -91,7 +91,7 @@ eval_assign(step_ctx *c, const asl_template *tpl, json_object *dollar,
 /* Sets the outcome: kind, next, output and variables (references taken), and the exit event. */
 void
 step_transition(step_ctx *c, asl_outcome_kind kind, const char *next, json_object *output,
-		   json_object *vars, json_object *assigned)
+				json_object *vars, json_object *assigned)
 {
 	asl_outcome *out = c->out;
 
@@ -345,7 +345,11 @@ step_error(step_ctx *c, asl_error *err)
 
 		if (!asl_error_equals(r->errors, r->n_errors, err->name))
 			continue;
-		/* the first matching retrier decides; exhausted, it hands over to Catch */
+
+		/*
+		 * the first matching retrier decides; exhausted, it hands over to
+		 * Catch
+		 */
 		attempt = attempt_at(c->pos->attempts, i);
 		if (attempt < r->max_attempts)
 		{

@@ -88,28 +88,37 @@ bool		step_assign_values(step_ctx *c, json_object *values, json_object **vars,
 
 /* A state whose QueryLanguage is JSONata (step_jsonata.c). */
 void		step_jsonata(step_ctx *c);
+
 /* An evaluation error of a JSONata state: located, then Retry/Catch. */
 void		step_jsonata_error(step_ctx *c, asl_error *err);
+
 /*
  * A States.QueryEvaluationError of a JSONata state (others untouched):
  * located as AWS words it, and recorded as AWS's EvaluationFailed event
  * (error, cause, location, state) before whatever follows.
  */
 void		step_jsonata_evaluation_failed(step_ctx *c, asl_error *err);
+
 /* A JSONata Task's or Parallel's start (step_jsonata_task.c). */
 void		step_jsonata_task(step_ctx *c, json_object *bindings);
 void		step_jsonata_parallel(step_ctx *c, json_object *bindings);
+
 /* Catcher i of a JSONata state took err: Assign and Output with $states.errorOutput. */
 void		step_jsonata_catch(step_ctx *c, size_t i, asl_error *err, json_object *error_output);
+
 /* Both languages' last act of a catch (step_flow.c): the transition, err into the outcome. */
 void		step_catch_taken(step_ctx *c, size_t i, asl_error *err, json_object *output,
 							 json_object *vars, json_object *assigned);
+
 /* errorDetails of TestState's inspectionData (backoff < 0: none). */
 void		step_inspect_error(step_ctx *c, const char *key, int64_t index, double backoff);
+
 /* A JSONata Map's end: Assign and Output (default: the result) with $states.result. */
 void		step_jsonata_finish(step_ctx *c, json_object *result);
+
 /* A JSONata Map's start (step_jsonata_map.c). */
 void		step_jsonata_map(step_ctx *c, json_object *bindings);
+
 /* A JSONata Map's ToleratedFailureCount/Percentage, evaluated against its input. */
 bool		step_jsonata_tolerance(step_ctx *c, asl_branches *b, asl_error *err);
 
@@ -122,6 +131,7 @@ bool		step_alloc_branches(step_ctx *c, size_t n, asl_error *err);
 bool		step_set_branch(step_ctx *c, size_t i, const asl_graph *g, json_object *input, asl_error *err);
 void		step_start_branches(step_ctx *c, bool is_map);
 void		step_drop_branches(asl_branches *b);
+
 /* false (err set) when a Map has ItemReader, ItemBatcher or ResultWriter, which booking does not run */
 bool		step_map_sources_supported(step_ctx *c, asl_error *err);
 
@@ -145,6 +155,7 @@ bool		step_resolve_count(step_ctx *c, const asl_num_or_path *v, const char *fiel
 
 /* Records a history event "<Type><suffix>" (details' reference is taken). */
 void		step_event(step_ctx *c, const char *suffix, json_object *details);
+
 /* Records a history event of the type given ("EvaluationFailed"). */
 void		step_event_typed(step_ctx *c, const char *type, json_object *details);
 

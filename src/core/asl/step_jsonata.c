@@ -381,7 +381,11 @@ step_jsonata_catch(step_ctx *c, size_t i, asl_error *err, json_object *error_out
 		asl_error_set(&e2, ASL_ERR_RUNTIME, "out of memory");
 		goto fail;
 	}
-	/* the catcher's Assign replaces the state's; its Output (default: the Error Output) the state's */
+
+	/*
+	 * the catcher's Assign replaces the state's; its Output (default: the
+	 * Error Output) the state's
+	 */
 	if (!eval_assign(c, cat->j_assign, bindings, &vars, &assigned, &e2))
 		goto fail;
 	if (cat->j_output != NULL)
@@ -398,7 +402,11 @@ step_jsonata_catch(step_ctx *c, size_t i, asl_error *err, json_object *error_out
 	return;
 
 fail:
-	/* a catcher that fails is not caught again: the state fails with its error */
+
+	/*
+	 * a catcher that fails is not caught again: the state fails with its
+	 * error
+	 */
 	json_object_put(vars);
 	json_object_put(assigned);
 	json_object_put(output);

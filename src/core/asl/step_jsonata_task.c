@@ -28,7 +28,11 @@ arguments(step_ctx *c, json_object *bindings, json_object **args, asl_error *err
 	else if (!asl_jvalue_eval(c->st->j_arguments, bindings, args, err))
 		return false;
 	step_inspect(c, "afterArguments", *args);
-	/* AWS: "When, after Parameters processing, the input of a state is larger than the payload size quota" */
+
+	/*
+	 * AWS: "When, after Parameters processing, the input of a state is larger
+	 * than the payload size quota"
+	 */
 	return asl_check_size(*args, c->limit, c->st->name, err);
 }
 

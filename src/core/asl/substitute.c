@@ -241,7 +241,8 @@ walk(subst_ctx *c, json_object *v, const char *pointer, int depth)
 				asl_strbuf	b = {0};
 
 				if (memmem(s, len, "${", 2) == NULL)
-					return json_object_get(v);	/* scalars are shared, never changed */
+					return json_object_get(v);	/* scalars are shared, never
+												 * changed */
 				if (!substitute_text(c, s, len, pointer, &b))
 					oom(c, pointer);
 				else if ((out = json_object_new_string_len(b.data, (int) b.len)) == NULL)

@@ -46,7 +46,8 @@ struct asl_template
 {
 	node_kind	kind;
 	json_object *literal;		/* LITERAL: a reference into the definition */
-	char	   *field;			/* PATH, INTRINSIC: the key as written, for causes */
+	char	   *field;			/* PATH, INTRINSIC: the key as written, for
+								 * causes */
 	asl_path   *path;
 	asl_intrinsic *fn;
 	member	   *members;		/* OBJECT */
@@ -62,8 +63,8 @@ typedef struct compile_ctx
 } compile_ctx;
 
 static void
-report(compile_ctx *c, asl_severity sev, const char *code, const char *pointer,
-	   const char *fmt,...)
+			report(compile_ctx *c, asl_severity sev, const char *code, const char *pointer,
+				   const char *fmt,...)
 			__attribute__((format(printf, 5, 6)));
 
 /* Adds a diagnostic; an error makes the compilation fail. */

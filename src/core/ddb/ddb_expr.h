@@ -46,8 +46,10 @@ typedef struct ddb_path
 typedef struct ddb_placeholders
 {
 	json_object *names;			/* borrowed {"#n": "name"}, or NULL */
-	json_object *values;		/* borrowed {":v": checked typed value}, or NULL */
-	json_object *used;			/* owned: every placeholder referenced, as a key */
+	json_object *values;		/* borrowed {":v": checked typed value}, or
+								 * NULL */
+	json_object *used;			/* owned: every placeholder referenced, as a
+								 * key */
 } ddb_placeholders;
 
 typedef struct ddb_condition ddb_condition;

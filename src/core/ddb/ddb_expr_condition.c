@@ -44,7 +44,8 @@ typedef struct cond
 	bool		parens;			/* written in parentheses */
 	struct cond *left;			/* C_OR, C_AND, C_NOT */
 	struct cond *right;			/* C_OR, C_AND */
-	operand   **ops;			/* C_CMP: 2, C_BETWEEN: 3, C_IN: 1 + list, C_FUNC: arguments */
+	operand   **ops;			/* C_CMP: 2, C_BETWEEN: 3, C_IN: 1 + list,
+								 * C_FUNC: arguments */
 	size_t		nops;
 } cond;
 
@@ -214,7 +215,7 @@ show_bound(json_object *v)
 {
 	json_object *payload = ddb_value_payload(v);
 	const char *text = json_object_is_type(payload, json_type_string) ? json_object_get_string(payload)
-		: json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN);
+	: json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN);
 	char	   *out = NULL;
 
 	if (asprintf(&out, "{%s:%s}", ddb_type_name(ddb_value_type(v)), text) < 0)
@@ -542,7 +543,10 @@ parse_primary(cparser *cp)
 	{
 		size_t		close = cp->match[p->pos];
 
-		/* "(...)" followed by an operator is an operand; otherwise a condition */
+		/*
+		 * "(...)" followed by an operator is an operand; otherwise a
+		 * condition
+		 */
 		if (close != 0 && operator_token(cp, &p->toks[close + 1]))
 			return parse_predicate(cp);
 		p->pos++;

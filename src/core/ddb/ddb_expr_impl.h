@@ -65,7 +65,8 @@ typedef struct parser
 	int			depth;			/* parentheses and NOT, bounded */
 	ddb_placeholders *ph;
 	bool		syntax_failed;
-	bool		aborted;		/* a limit stopped the parse; the problem says which */
+	bool		aborted;		/* a limit stopped the parse; the problem says
+								 * which */
 	size_t		syntax_at;		/* token index of the syntax error */
 	char	   *problems[N_PROBLEMS];
 	bool		oom;
@@ -76,7 +77,8 @@ typedef enum operand_kind
 {
 	OPD_PATH,
 	OPD_VALUE,					/* a :placeholder's typed value */
-	OPD_CALL,					/* size, if_not_exists, list_append, or an unknown name */
+	OPD_CALL,					/* size, if_not_exists, list_append, or an
+								 * unknown name */
 	OPD_PLUS,
 	OPD_MINUS
 } operand_kind;
@@ -101,16 +103,19 @@ bool		ddb_lex(const char *text, token **toks, size_t *ntoks);
 
 bool		ddb_parser_init(parser *p, const char *text, expr_kind kind, ddb_placeholders *ph, char **message);
 void		parser_release(parser *p);
+
 /* Builds the final message (syntax error first, then by priority); NULL when none. */
 char	   *parser_message(parser *p);
 
 const token *peek(const parser *p);
 bool		tok_is(const parser *p, const token *t, const char *text);
 bool		tok_is_keyword(const parser *p, const token *t, const char *word);
+
 /* Records a syntax error at the current token; returns false for chaining. */
 bool		syntax_error(parser *p);
 void		problem_set(parser *p, problem which, const char *fmt,...) __attribute__((format(printf, 3, 4)));
 bool		expect(parser *p, const char *punct);
+
 /* Nesting of parentheses and NOT, bounded so recursion is; false (parse stopped) past the bound. */
 bool		enter(parser *p);
 void		leave(parser *p);
@@ -120,6 +125,7 @@ bool		parse_path(parser *p, ddb_path *out, const char *const *keywords);
 
 void		path_release(ddb_path *path);
 bool		paths_equal(const ddb_path *a, const ddb_path *b);
+
 /* Records an overlap or conflict between any two of the paths. */
 void		check_overlaps(parser *p, const ddb_path *const *paths, size_t count);
 
@@ -129,12 +135,16 @@ bool		operand_add_arg(operand *o, operand *arg);
 
 /* A :placeholder's value at the current token, as an operand. */
 operand    *parse_value_operand(parser *p);
+
 /* A document path at the current token, as an operand. */
 operand    *parse_path_operand(parser *p, const char *const *keywords);
+
 /* "(" inner ")" at the current "(", inner read by parse_inner. */
 operand    *parse_parenthesized(parser *p, operand *(*parse_inner) (parser *p));
+
 /* Whether the current token starts a function call: a name, then "(". */
 bool		call_ahead(const parser *p);
+
 /*
  * name(arg, ...) at the current token (call_ahead). Each argument is read by
  * parse_arg: conditions and updates allow different operands. A keyword is

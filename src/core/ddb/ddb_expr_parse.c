@@ -31,8 +31,7 @@ static const problem projection_order[] = {
 	PROB_RESERVED, PROB_NAME, PROB_OVERLAP, PROB_CONFLICT, PROB_LIMIT, N_PROBLEMS
 };
 
-static char *
-prefixed(expr_kind kind, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+static char *prefixed(expr_kind kind, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 
 /*
  * "Invalid <kind>Expression: " + the formatted message (malloc'd),
@@ -87,7 +86,7 @@ parser_release(parser *p)
 	memset(p, 0, sizeof(*p));
 }
 
-char *
+char	   *
 parser_message(parser *p)
 {
 	const problem *order;
@@ -104,7 +103,10 @@ parser_message(parser *p)
 		char	   *shown;
 		char	   *msg;
 
-		/* near: from the token before to the token after, as DynamoDB quotes it */
+		/*
+		 * near: from the token before to the token after, as DynamoDB quotes
+		 * it
+		 */
 		from = prev ? prev->start : t->start;
 		if (next != NULL && next->kind != TOK_EOF)
 			to = next->start + next->len;
@@ -421,7 +423,7 @@ paths_equal(const ddb_path *a, const ddb_path *b)
 	return true;
 }
 
-char *
+char	   *
 ddb_path_render(const ddb_path *path)
 {
 	asl_strbuf	b = {0};
@@ -494,7 +496,7 @@ check_overlaps(parser *p, const ddb_path *const *paths, size_t count)
 		}
 }
 
-operand *
+operand    *
 operand_new(operand_kind kind)
 {
 	operand    *o = calloc(1, sizeof(*o));
@@ -537,7 +539,7 @@ operand_add_arg(operand *o, operand *arg)
 
 /* ---- operands conditions and updates read alike ---- */
 
-operand *
+operand    *
 parse_value_operand(parser *p)
 {
 	operand    *o = operand_new(OPD_VALUE);
@@ -553,7 +555,7 @@ parse_value_operand(parser *p)
 	return o;
 }
 
-operand *
+operand    *
 parse_path_operand(parser *p, const char *const *keywords)
 {
 	operand    *o = operand_new(OPD_PATH);
@@ -571,7 +573,7 @@ parse_path_operand(parser *p, const char *const *keywords)
 	return o;
 }
 
-operand *
+operand    *
 parse_parenthesized(parser *p, operand *(*parse_inner) (parser *p))
 {
 	operand    *o;
@@ -595,7 +597,7 @@ call_ahead(const parser *p)
 	return peek(p)->kind == TOK_IDENT && tok_is(p, peek_at(p, 1), "(");
 }
 
-operand *
+operand    *
 parse_call_operand(parser *p, const char *const *keywords, operand *(*parse_arg) (parser *p))
 {
 	const token *t = peek(p);
@@ -700,7 +702,7 @@ unused_keys(json_object *defined, json_object *used, const char *field)
 	return msg;
 }
 
-char *
+char	   *
 ddb_placeholders_unused(const ddb_placeholders *ph)
 {
 	char	   *msg = unused_keys(ph->names, ph->used, "ExpressionAttributeNames");

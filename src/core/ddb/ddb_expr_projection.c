@@ -91,7 +91,11 @@ project_one(json_object *result, const ddb_path *path, json_object *value)
 		slot = child_slot(container, &path->elems[i + 1], key);
 		if (slot == NULL)
 			return false;
-		/* a slot built for a map cannot take an index (paths never conflict), and vice versa */
+
+		/*
+		 * a slot built for a map cannot take an index (paths never conflict),
+		 * and vice versa
+		 */
 		if (!json_object_object_get_ex(slot, path->elems[i + 1].is_index ? SPARSE_LIST : "M", &container) ||
 			container == NULL)
 			return false;

@@ -567,7 +567,10 @@ apply_add(json_object *parent, const action *a, char **message)
 		{
 			json_object *e = json_object_array_get_idx(add, i);
 
-			/* a copy: the item never shares objects with the parsed expression */
+			/*
+			 * a copy: the item never shares objects with the parsed
+			 * expression
+			 */
 			if (!set_has(existing, t, e))
 				json_object_array_add(have, json_object_new_string_len(json_object_get_string(e),
 																	   json_object_get_string_len(e)));

@@ -151,7 +151,7 @@ ddb_number_parse(const char *text, ddb_number *out)
 	}
 }
 
-char *
+char	   *
 ddb_number_message(ddb_number_status status, const char *text)
 {
 	char	   *msg = NULL;

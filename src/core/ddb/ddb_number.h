@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #define DDB_NUMBER_MAX_DIGITS	38
-#define DDB_NUMBER_MAX_EXPONENT	125		/* of the leading digit */
+#define DDB_NUMBER_MAX_EXPONENT	125 /* of the leading digit */
 #define DDB_NUMBER_MIN_EXPONENT	(-130)
 /* Enough for any canonical text: "-0." + 129 zeros + 38 digits + NUL. */
 #define DDB_NUMBER_TEXT_SIZE	176
@@ -23,7 +23,8 @@ typedef struct ddb_number
 	bool		negative;		/* never set for zero */
 	int			ndigits;		/* 0 for zero, else 1..38 */
 	int			exponent;		/* value = digits × 10^exponent */
-	char		digits[DDB_NUMBER_MAX_DIGITS + 1];	/* no leading or trailing zeros */
+	char		digits[DDB_NUMBER_MAX_DIGITS + 1];	/* no leading or trailing
+													 * zeros */
 } ddb_number;
 
 typedef enum ddb_number_status

@@ -44,15 +44,18 @@ typedef enum ddb_operation
 typedef enum ddb_write_kind
 {
 	DDB_WRITE_NONE,				/* leave the row as it is (or absent) */
-	DDB_WRITE_PUT,				/* store new_item, inserting or replacing the row */
+	DDB_WRITE_PUT,				/* store new_item, inserting or replacing the
+								 * row */
 	DDB_WRITE_DELETE			/* delete the row */
 } ddb_write_kind;
 
 typedef struct ddb_result
 {
 	ddb_write_kind write;
-	json_object *new_item;		/* DDB_WRITE_PUT: the whole item, key included; else NULL */
-	json_object *response;		/* the Task's result: {}, {"Item": ...} or {"Attributes": ...} */
+	json_object *new_item;		/* DDB_WRITE_PUT: the whole item, key
+								 * included; else NULL */
+	json_object *response;		/* the Task's result: {}, {"Item": ...} or
+								 * {"Attributes": ...} */
 } ddb_result;
 
 typedef struct ddb_request ddb_request;

@@ -25,7 +25,8 @@ typedef struct member
 {
 	const char *name;
 	int			ops;			/* the operations that have it */
-	const char *instead;		/* a legacy member: the expression that replaces it */
+	const char *instead;		/* a legacy member: the expression that
+								 * replaces it */
 } member;
 
 /* The request members of the four operations (DynamoDB API Reference). */
@@ -49,8 +50,7 @@ static const member members[] = {
 	{"AttributeUpdates", OP_UPDATE, "UpdateExpression"},
 };
 
-static char *
-message(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+static char *message(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 
 /* A formatted message (malloc'd). */
 static char *
@@ -66,13 +66,13 @@ message(const char *fmt,...)
 	return out ? out : strdup("out of memory");
 }
 
-char *
+char	   *
 ddb_missing_member(const char *field)
 {
 	return message("1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", field);
 }
 
-char *
+char	   *
 ddb_check_members(ddb_operation op, json_object *params)
 {
 	json_object_object_foreach(params, key, val)
@@ -92,7 +92,7 @@ ddb_check_members(ddb_operation op, json_object *params)
 	return NULL;
 }
 
-char *
+char	   *
 ddb_check_string(json_object *params, const char *member, const char **out)
 {
 	json_object *v = NULL;
@@ -106,7 +106,7 @@ ddb_check_string(json_object *params, const char *member, const char **out)
 	return NULL;
 }
 
-char *
+char	   *
 ddb_check_enum(json_object *params, const char *member, const char *field,
 			   const char *const *allowed, const char *shown, int *index)
 {
@@ -158,7 +158,7 @@ placeholder_map(json_object *params, const char *member, json_object **out)
 	return NULL;
 }
 
-char *
+char	   *
 ddb_check_names(json_object *params, json_object **out)
 {
 	char	   *msg = placeholder_map(params, "ExpressionAttributeNames", out);
@@ -184,7 +184,7 @@ ddb_check_names(json_object *params, json_object **out)
 	return NULL;
 }
 
-char *
+char	   *
 ddb_check_values(json_object *params, json_object **out)
 {
 	json_object *map;
@@ -262,7 +262,7 @@ checked_item(json_object *obj, char **msg)
 	return out;
 }
 
-char *
+char	   *
 ddb_check_key(json_object *key, char *const *key_names, size_t n_keys, json_object **out)
 {
 	char	   *msg = NULL;
@@ -294,7 +294,7 @@ ddb_check_key(json_object *key, char *const *key_names, size_t n_keys, json_obje
 	return NULL;
 }
 
-char *
+char	   *
 ddb_check_item(json_object *item, char *const *key_names, size_t n_keys,
 			   json_object **checked, json_object **key)
 {

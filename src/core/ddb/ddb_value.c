@@ -112,7 +112,7 @@ typedef struct checker
 static json_object *check_value(checker *c, json_object *v, int level);
 
 static void
-fail(checker *c, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+			fail(checker *c, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 
 /* Records the first problem only, at the current location. */
 static void
@@ -501,7 +501,10 @@ check_value(checker *c, json_object *v, int level)
 	}
 	if (json_object_is_type(v, json_type_object))
 	{
-		/* unknown members are ignored and null ones are absent, as DynamoDB reads them */
+		/*
+		 * unknown members are ignored and null ones are absent, as DynamoDB
+		 * reads them
+		 */
 		json_object_object_foreach(v, key, val)
 		{
 			ddb_type	t = ddb_type_from_name(key);
@@ -537,7 +540,11 @@ check_value(checker *c, json_object *v, int level)
 			inner = json_object_new_boolean(flag);
 			break;
 		case DDB_TYPE_NULL:
-			/* {"NULL": false} is accepted and stored as true, as DynamoDB does */
+
+			/*
+			 * {"NULL": false} is accepted and stored as true, as DynamoDB
+			 * does
+			 */
 			if (!check_boolean(c, payload, &flag))
 				return NULL;
 			inner = json_object_new_boolean(1);

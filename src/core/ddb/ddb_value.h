@@ -40,11 +40,13 @@ typedef enum ddb_type
 
 /* "S", "N", ..., "BS"; "" for DDB_TYPE_NONE. */
 const char *ddb_type_name(ddb_type type);
+
 /* The inverse (case-sensitive); DDB_TYPE_NONE for anything else. */
 ddb_type	ddb_type_from_name(const char *name);
 
 /* The type of v: its single key; DDB_TYPE_NONE unless v is an object with exactly one known key. */
 ddb_type	ddb_value_type(json_object *v);
+
 /* The value under the type key (borrowed); NULL for NULL's payload or a non-value. */
 json_object *ddb_value_payload(json_object *v);
 

@@ -22,7 +22,11 @@ top_level_name(const jn_node *n)
 		case N_NAME:
 			return n;
 		case N_PATH:
-			/* only the first step is evaluated in the expression's own context */
+
+			/*
+			 * only the first step is evaluated in the expression's own
+			 * context
+			 */
 			return n->items.n > 0 ? top_level_name(n->items.v[0]) : NULL;
 		case N_BINARY:
 		case N_BIND:

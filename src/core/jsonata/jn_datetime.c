@@ -355,7 +355,8 @@ typedef struct dt_part
 	bool		literal;
 	char	   *text;			/* literal: its text; marker: presentation1 */
 	size_t		text_len;
-	char		component;		/* the marker's first character when ASCII, else '?' */
+	char		component;		/* the marker's first character when ASCII,
+								 * else '?' */
 	char		component_utf8[5];
 	char		presentation2;	/* 'a' 't' 'c' 'o' or 0 */
 	bool		ordinal;
@@ -480,14 +481,28 @@ default_presentation(char c)
 {
 	switch (c)
 	{
-		case 'Y': case 'M': case 'D': case 'd': case 'W': case 'w':
-		case 'X': case 'x': case 'H': case 'h': case 'f':
+		case 'Y':
+		case 'M':
+		case 'D':
+		case 'd':
+		case 'W':
+		case 'w':
+		case 'X':
+		case 'x':
+		case 'H':
+		case 'h':
+		case 'f':
 			return "1";
-		case 'F': case 'P': case 'C': case 'E':
+		case 'F':
+		case 'P':
+		case 'C':
+		case 'E':
 			return "n";
-		case 'm': case 's':
+		case 'm':
+		case 's':
 			return "01";
-		case 'Z': case 'z':
+		case 'Z':
+		case 'z':
 			return "01:01";
 		default:
 			return NULL;
@@ -678,7 +693,11 @@ analyse_picture(const char *p, size_t len, dt_spec *spec, jn_liberr *err)
 					free(pattern);
 					goto fail;
 				}
-				/* the token of a sequence error points into the picture text we keep */
+
+				/*
+				 * the token of a sequence error points into the picture text
+				 * we keep
+				 */
 				if (def->intfmt.primary == JN_INT_SEQUENCE)
 				{
 					def->intfmt.token = def->text;
@@ -710,7 +729,11 @@ analyse_picture(const char *p, size_t len, dt_spec *spec, jn_liberr *err)
 							def->n = w;
 					}
 				}
-				/* two integers with nothing between: the first must be read with its exact width */
+
+				/*
+				 * two integers with nothing between: the first must be read
+				 * with its exact width
+				 */
 				if (spec->n >= 2 && spec->parts[spec->n - 2].has_int)
 					spec->parts[spec->n - 2].intfmt.parse_width = spec->parts[spec->n - 2].intfmt.mandatory;
 			}
@@ -890,7 +913,8 @@ format_component(asl_strbuf *b, const fields *f, const dt_part *part, double off
 	if (v.kind == FRAG_STR)
 		asl_strbuf_add(b, v.str, strlen(v.str));
 	else
-		asl_strbuf_add(b, "undefined", 9);	/* JavaScript concatenates undefined */
+		asl_strbuf_add(b, "undefined", 9);	/* JavaScript concatenates
+											 * undefined */
 	return true;
 }
 
@@ -925,7 +949,7 @@ js_parse_int(const char *s, size_t len)
 	for (; i < len; i++)
 	{
 		int			d = s[i] >= '0' && s[i] <= '9' ? s[i] - '0' :
-			radix == 16 && (s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f' ? (s[i] | 0x20) - 'a' + 10 : -1;
+		radix == 16 && (s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f' ? (s[i] | 0x20) - 'a' + 10 : -1;
 
 		if (d < 0)
 			break;
@@ -936,7 +960,7 @@ js_parse_int(const char *s, size_t len)
 	return neg ? -v : v;
 }
 
-char *
+char	   *
 jn_from_millis(double millis, const char *picture, size_t picture_len,
 			   const char *timezone, size_t timezone_len,
 			   size_t *out_len, jn_liberr *err)
@@ -1284,7 +1308,8 @@ parse_with_picture(const char *ts, size_t len, const char *picture, size_t pictu
 		slot = comp_slot(comps, c);
 		any = true;
 		if (!slot)
-			continue;			/* a component JSONata parses but never uses (C, E, …) */
+			continue;			/* a component JSONata parses but never uses
+								 * (C, E, …) */
 		if (c == 'Z' || c == 'z')
 		{
 			slot->kind = C_NUM;
@@ -1541,7 +1566,11 @@ iso_parse(const char *s, size_t len, double *out)
 		*out = NAN;
 		return true;
 	}
-	/* MakeDay directly: Date.parse does not map years 0..99 into the 1900s as Date.UTC does */
+
+	/*
+	 * MakeDay directly: Date.parse does not map years 0..99 into the 1900s as
+	 * Date.UTC does
+	 */
 	*out = time_clip(make_day(year, month - 1, day) * MS_PER_DAY + make_time(hour, minute, second, ms) -
 					 offset_min * 60000);
 	return true;

@@ -15,7 +15,7 @@
 
 /* ---------------- errors ---------------- */
 
-jv *
+jv		   *
 jn_fail(jn_ctx *C, const char *code, int pos, const char *fmt,...)
 {
 	va_list		ap;
@@ -33,7 +33,7 @@ jn_fail(jn_ctx *C, const char *code, int pos, const char *fmt,...)
 }
 
 /* A guard rail's U1001, recording which one (unless an error is already set). */
-static jv *
+static jv  *
 jn_fail_limit(jn_ctx *C, jn_limit limit, int pos, const char *message)
 {
 	if (C->failed)
@@ -43,7 +43,7 @@ jn_fail_limit(jn_ctx *C, jn_limit limit, int pos, const char *message)
 	return NULL;
 }
 
-jv *
+jv		   *
 jn_oom(jn_ctx *C)
 {
 	return jn_fail_limit(C, JN_LIMIT_MEMORY, -1, "The evaluation exceeded its memory limit");
@@ -116,7 +116,7 @@ frame_bind(jn_ctx *C, jn_frame *f, const char *name, size_t len, jv *val)
 }
 
 /* A function value for builtin b. */
-static jv *
+static jv  *
 builtin_value(jn_ctx *C, jn_builtin *b)
 {
 	jv		   *v = jv_new_func(C, F_BUILTIN);
@@ -134,7 +134,7 @@ builtin_value(jn_ctx *C, jn_builtin *b)
  * The value of variable name in scope f or its parents, then the builtins;
  * *found false when it is bound nowhere.
  */
-static jv *
+static jv  *
 frame_lookup(jn_ctx *C, jn_frame *f, const char *name, size_t len, bool *found)
 {
 	jn_builtin *b;
@@ -170,7 +170,7 @@ frame_from_tuple(jn_ctx *C, jn_frame *env, jv *tuple)
 
 /* ---------------- helpers ---------------- */
 
-jv *
+jv		   *
 jv_new_func(jn_ctx *C, jn_fkind kind)
 {
 	jv		   *v = jv_new_raw(&C->arena, JV_FUNC);
@@ -184,7 +184,7 @@ jv_new_func(jn_ctx *C, jn_fkind kind)
 	return v;
 }
 
-jv *
+jv		   *
 jn_seq(jn_ctx *C)
 {
 	jv		   *s = jv_arr(&C->arena, JA_SEQ);
@@ -198,7 +198,7 @@ is_arr(const jv *v)
 	return v && v->t == JV_ARR;
 }
 
-jv *
+jv		   *
 jn_append(jn_ctx *C, jv *a, jv *b)
 {
 	jv		   *r;
@@ -306,7 +306,7 @@ boolize(const jv *v)
 	return jn_boolean(v, &d);
 }
 
-jv *
+jv		   *
 jn_deep_clone(jn_ctx *C, jv *v)
 {
 	jv		   *r;
@@ -349,7 +349,7 @@ jn_deep_clone(jn_ctx *C, jv *v)
 static jv  *eval(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env);
 
 /* A tuple binding @ to focus. */
-static jv *
+static jv  *
 tuple_new(jn_ctx *C, jv *focus)
 {
 	jv		   *t = jv_obj(&C->arena);
@@ -360,7 +360,7 @@ tuple_new(jn_ctx *C, jv *focus)
 }
 
 /* A copy of tuple src (a new object with its bindings). */
-static jv *
+static jv  *
 tuple_copy(jn_ctx *C, jv *src)
 {
 	jv		   *t = jv_obj(&C->arena);
@@ -379,7 +379,7 @@ tuple_copy(jn_ctx *C, jv *src)
  * Applies a predicate to each item of input: a number selects by index
  * (negative from the end), anything else keeps the items it is truthy for.
  */
-static jv *
+static jv  *
 eval_filter(jn_ctx *C, const jn_node *pred, jv *input, jn_frame *env)
 {
 	jv		   *results = TRY(jn_seq(C));
@@ -467,7 +467,7 @@ static jv  *eval_group(jn_ctx *C, const jn_group *g, jv *input, jn_frame *env);
 static jv  *jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj);
 
 /* Runs a step's stages over its result: filters, and # index bindings. */
-static jv *
+static jv  *
 eval_stages(jn_ctx *C, const jn_list *stages, jv *input, jn_frame *env)
 {
 	jv		   *result = input;
@@ -496,7 +496,7 @@ eval_stages(jn_ctx *C, const jn_list *stages, jv *input, jn_frame *env)
  * Evaluates one step of a path over each item of input, flattening the
  * results (the last step keeps arrays it produced whole).
  */
-static jv *
+static jv  *
 eval_step(jn_ctx *C, const jn_node *step, jv *input, jn_frame *env, bool last)
 {
 	jv		   *result,
@@ -543,7 +543,7 @@ eval_step(jn_ctx *C, const jn_node *step, jv *input, jn_frame *env, bool last)
  * eval_step over a tuple stream (paths with @ focus, # index or % parent
  * bindings): each tuple's bindings carry on to the next step.
  */
-static jv *
+static jv  *
 eval_tuple_step(jn_ctx *C, const jn_node *step, jv *input, jv *tuples, jn_frame *env)
 {
 	jv		   *result;
@@ -654,7 +654,7 @@ eval_tuple_step(jn_ctx *C, const jn_node *step, jv *input, jv *tuples, jn_frame 
  * Evaluates a path: its steps in turn, as a plain sequence or as a tuple
  * stream, then its group-by and keep-array flags.
  */
-static jv *
+static jv  *
 eval_path(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
 	jv		   *inseq,
@@ -726,7 +726,7 @@ eval_path(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 	return result;
 }
 
-jv *
+jv		   *
 jn_lookup(jn_ctx *C, jv *input, const char *key, size_t klen)
 {
 	if (input == NULL)
@@ -775,7 +775,7 @@ flatten_into(jn_ctx *C, jv *v, jv *out)
 }
 
 /* The * step: the values of input's members, arrays flattened. */
-static jv *
+static jv  *
 eval_wildcard(jn_ctx *C, jv *input)
 {
 	jv		   *results = TRY(jn_seq(C));
@@ -841,7 +841,7 @@ recurse_descendants(jn_ctx *C, jv *input, jv *results)
 }
 
 /* The ** step: input and every value nested in it. */
-static jv *
+static jv  *
 eval_descendants(jn_ctx *C, jv *input)
 {
 	jv		   *results;
@@ -859,7 +859,7 @@ eval_descendants(jn_ctx *C, jv *input)
 /* ---------------- operators ---------------- */
 
 /* + - * / %: both sides numbers (undefined when one is), a finite result. */
-static jv *
+static jv  *
 numeric_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
 {
 	double		l,
@@ -930,7 +930,7 @@ str_cmp(const jv *a, const jv *b)
  * < <= > >=: two numbers or two strings, else T2009/T2010; undefined when a
  * side is.
  */
-static jv *
+static jv  *
 comparison_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
 {
 	bool		lc = lhs == NULL || lhs->t == JV_STR || lhs->t == JV_NUM;
@@ -975,7 +975,7 @@ comparison_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
  * The .. operator: the integers from lhs to rhs as a lazy range array, at
  * most 1e7 of them.
  */
-static jv *
+static jv  *
 range_op(jn_ctx *C, jv *lhs, jv *rhs)
 {
 	double		size;
@@ -998,7 +998,7 @@ range_op(jn_ctx *C, jv *lhs, jv *rhs)
  * Evaluates a binary operator: arithmetic, comparison, equality, and/or
  * (short-circuit), &, .., in.
  */
-static jv *
+static jv  *
 eval_binary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
 	const char *op = n->value;
@@ -1081,7 +1081,7 @@ eval_binary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 }
 
 /* Unary minus, and the array and object constructors. */
-static jv *
+static jv  *
 eval_unary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
 	if (n->value[0] == '-')
@@ -1143,11 +1143,12 @@ eval_unary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
  * An object constructor {key: value, …} over input: groups the items by
  * key, then evaluates each value over its group.
  */
-static jv *
+static jv  *
 eval_group(jn_ctx *C, const jn_group *g, jv *input, jn_frame *env)
 {
 	jv		   *result = NEW(jv_obj(&C->arena));
-	jv		   *groups = NEW(jv_obj(&C->arena));	/* key -> index into data/expr arrays */
+	jv		   *groups = NEW(jv_obj(&C->arena));	/* key -> index into
+													 * data/expr arrays */
 	jv		  **gdata;
 	int		   *gexpr;
 	size_t		ng = 0,
@@ -1318,7 +1319,7 @@ sort_after(void *ctx, const void *a, const void *b)
 }
 
 /* The ^(…) order-by step: a stable sort of input by its sort terms. */
-static jv *
+static jv  *
 eval_sort(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
 	bool		tuples = is_arr(input) && (input->flags & JA_TUPLES);
@@ -1371,7 +1372,7 @@ eval_sort(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 /* ---------------- functions ---------------- */
 
 /* A function value closing over input and env. */
-static jv *
+static jv  *
 eval_lambda(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
 	jv		   *f = NEW(jv_new_func(C, F_LAMBDA));
@@ -1400,7 +1401,7 @@ static jv  *apply_inner(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input);
  * Calls a lambda: binds its parameters in a new scope under its closure and
  * evaluates its body.
  */
-static jv *
+static jv  *
 apply_lambda(jn_ctx *C, jn_func *f, jv **args, int nargs)
 {
 	jn_frame   *env = frame_new(C, f->env);
@@ -1421,7 +1422,7 @@ apply_lambda(jn_ctx *C, jn_func *f, jv **args, int nargs)
  * Calls a partially applied builtin: the bound arguments with args filling
  * the holes, validated against its signature.
  */
-static jv *
+static jv  *
 apply_partial_builtin(jn_ctx *C, jn_func *f, jv **args, int nargs, jv *input)
 {
 	jv		  **full = jn_alloc(&C->arena, (size_t) (f->nbound + 1) * sizeof(jv *));
@@ -1443,7 +1444,7 @@ apply_partial_builtin(jn_ctx *C, jn_func *f, jv **args, int nargs, jv *input)
  * Calls proc with args: a builtin (validated against its signature), a
  * lambda, a partial application, a regex or a transform.
  */
-static jv *
+static jv  *
 apply_inner(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input)
 {
 	jn_func    *f;
@@ -1485,7 +1486,7 @@ apply_inner(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input)
 	return NULL;
 }
 
-jv *
+jv		   *
 jn_apply(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input)
 {
 	jv		   *result = TRY(apply_inner(C, proc, args, nargs, input));
@@ -1513,7 +1514,7 @@ jn_apply(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input)
 	return result;
 }
 
-jv *
+jv		   *
 jn_apply_hof(jn_ctx *C, jv *f, jv *a1, jv *a2, jv *a3)
 {
 	jv		   *args[3] = {a1, a2, a3};
@@ -1544,7 +1545,7 @@ proc_name(const jn_node *proc, size_t *len)
  * A function call: evaluates the procedure and the arguments (applyto first
  * for ~>), then applies it, running tail calls in a loop.
  */
-static jv *
+static jv  *
 eval_function(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env, jv *applyto, bool has_applyto)
 {
 	jv		   *proc = TRY(eval(C, n->proc, input, env));
@@ -1582,7 +1583,7 @@ eval_function(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env, jv *applyto
  * A partial application f(?, x): a function value that fills the ? holes
  * when called.
  */
-static jv *
+static jv  *
 eval_partial(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
 	jv		  **args = jn_alloc(&C->arena, (size_t) (n->items.n + 1) * sizeof(jv *));
@@ -1644,7 +1645,10 @@ eval_partial(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 	}
 	if (proc->u.f->kind == F_BUILTIN || proc->u.f->kind == F_PARTIAL_BUILTIN)
 	{
-		/* the parameters: the builtin's own, or the holes of a partial application */
+		/*
+		 * the parameters: the builtin's own, or the holes of a partial
+		 * application
+		 */
 		jn_func    *pf = proc->u.f;
 		int			nparams = pf->kind == F_BUILTIN ? pf->builtin->arity : pf->arity;
 		int			nb = pf->kind == F_BUILTIN ? (nparams > n->items.n ? nparams : n->items.n) : pf->nbound;
@@ -1659,7 +1663,10 @@ eval_partial(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 			return jn_oom(C);
 		for (int i = 0; i < nb; i++)
 		{
-			/* index of the parameter this slot fills, or -1 when already bound */
+			/*
+			 * index of the parameter this slot fills, or -1 when already
+			 * bound
+			 */
 			int			p = pf->kind == F_BUILTIN ? i : (pf->hole[i] ? k++ : -1);
 
 			if (p < 0)
@@ -1682,7 +1689,7 @@ eval_partial(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
  * The ~> operator: lhs as the first argument of the function on the right,
  * or the composition of two functions.
  */
-static jv *
+static jv  *
 eval_apply(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
 	jv		   *lhs = TRY(eval(C, n->lhs, input, env));
@@ -1708,7 +1715,7 @@ eval_apply(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 /* ---------------- transform ---------------- */
 
 /* Applies a transform |pattern|update, delete| to a deep copy of obj. */
-static jv *
+static jv  *
 jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj)
 {
 	const jn_node *n = f->node;
@@ -1770,7 +1777,7 @@ jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj)
 }
 
 /* A transform expression: a function value applied to its one argument. */
-static jv *
+static jv  *
 eval_transform(jn_ctx *C, const jn_node *n, jn_frame *env)
 {
 	static jn_sig transform_sig;
@@ -1789,7 +1796,7 @@ eval_transform(jn_ctx *C, const jn_node *n, jn_frame *env)
 /* ---------------- dispatch ---------------- */
 
 /* ( … ; … ): the expressions in a scope of their own, the last one's value. */
-static jv *
+static jv  *
 eval_block(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
 	jn_frame   *f = frame_new(C, env);
@@ -1834,7 +1841,7 @@ guard(jn_ctx *C, const jn_node *n)
  * Evaluates node n over input in scope env: the dispatch on the node type,
  * then the node's stages and group-by.
  */
-static jv *
+static jv  *
 eval(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 {
 	jv		   *r = NULL;
@@ -1948,7 +1955,7 @@ eval(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 
 /* ---------------- the public entry points ---------------- */
 
-jn_expr *
+jn_expr    *
 jn_compile(const char *text, size_t len, jn_error *err)
 {
 	jn_expr    *e = calloc(1, sizeof(jn_expr));

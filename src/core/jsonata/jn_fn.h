@@ -17,10 +17,12 @@ extern jn_builtin jn_fn_arrays[];
 extern jn_builtin jn_fn_objects[];
 extern jn_builtin jn_fn_format[];
 extern jn_builtin jn_fn_dates[];
-extern jn_builtin jn_fn_aws[];	/* AWS Step Functions additions; first: its $random takes a seed */
+extern jn_builtin jn_fn_aws[];	/* AWS Step Functions additions; first: its
+								 * $random takes a seed */
 
 /* a malloc'd string from the support library, copied into the arena and freed */
 jv		   *jn_take_str(jn_ctx *C, char *s, size_t len);
+
 /* a support library error as the evaluation's error */
 jv		   *jn_lib_fail(jn_ctx *C, const jn_liberr *e);
 

@@ -12,7 +12,7 @@
 
 #define UNUSED (void) n; (void) input
 
-static jv *
+static jv  *
 fn_append(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jv		   *r;
@@ -42,7 +42,7 @@ fn_append(jn_ctx *C, jv **a, int n, jv *input)
 }
 
 /* a new array with the items of arr (a copy $reverse and $shuffle then reorder) */
-static jv *
+static jv  *
 copy_items(jn_ctx *C, jv *arr)
 {
 	jv		   *r;
@@ -54,7 +54,7 @@ copy_items(jn_ctx *C, jv *arr)
 	return r;
 }
 
-static jv *
+static jv  *
 fn_reverse(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jv		   *r;
@@ -114,7 +114,7 @@ swap_needed(void *arg, const void *pa, const void *pb)
 	return !C->failed && jn_boolean(r, &d);
 }
 
-static jv *
+static jv  *
 fn_sort(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jv		   *arr = a[0],
@@ -142,7 +142,7 @@ fn_sort(jn_ctx *C, jv **a, int n, jv *input)
 	return C->failed ? NULL : r;
 }
 
-static jv *
+static jv  *
 fn_shuffle(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jv		   *r;
@@ -165,7 +165,7 @@ fn_shuffle(jn_ctx *C, jv **a, int n, jv *input)
 	return r;
 }
 
-static jv *
+static jv  *
 fn_distinct(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jv		   *arr = a[0],
@@ -190,7 +190,7 @@ fn_distinct(jn_ctx *C, jv **a, int n, jv *input)
 	return r;
 }
 
-static jv *
+static jv  *
 fn_zip(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jv		   *r = NEW(jv_arr(&C->arena, 0));
@@ -221,7 +221,7 @@ fn_zip(jn_ctx *C, jv **a, int n, jv *input)
 /* ---- higher-order ---- */
 
 /* $map (keep what the function returns) and $filter (keep the items it accepts) */
-static jv *
+static jv  *
 map_or_filter(jn_ctx *C, jv *arr, jv *f, bool filter)
 {
 	jv		   *r;
@@ -242,21 +242,21 @@ map_or_filter(jn_ctx *C, jv *arr, jv *f, bool filter)
 	return r;
 }
 
-static jv *
+static jv  *
 fn_map(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
 	return map_or_filter(C, a[0], a[1], false);
 }
 
-static jv *
+static jv  *
 fn_filter(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
 	return map_or_filter(C, a[0], a[1], true);
 }
 
-static jv *
+static jv  *
 fn_single(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jv		   *arr = a[0],
@@ -292,7 +292,7 @@ fn_single(jn_ctx *C, jv **a, int n, jv *input)
 	return result;
 }
 
-static jv *
+static jv  *
 fn_reduce(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jv		   *arr = a[0],

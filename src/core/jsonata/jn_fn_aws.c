@@ -17,7 +17,7 @@
 #define MAX_ITEMS 10000000.0
 
 /* $partition(array, size): consecutive chunks of at most size items. */
-static jv *
+static jv  *
 fn_partition(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jv		   *out;
@@ -47,7 +47,7 @@ fn_partition(jn_ctx *C, jv **a, int n, jv *input)
  * AWS takes each argument as a whole number, truncated towards zero:
  * $range(-1.7, 2, 1) is [-1, 0, 1, 2] there (floci-io/floci#2676).
  */
-static jv *
+static jv  *
 fn_range(jn_ctx *C, jv **a, int n, jv *input)
 {
 	double		start,
@@ -79,7 +79,7 @@ fn_range(jn_ctx *C, jv **a, int n, jv *input)
 }
 
 /* $hash(data, algorithm): the hex digest; MD5, SHA-1, SHA-256, SHA-384, SHA-512. */
-static jv *
+static jv  *
 fn_hash(jn_ctx *C, jv **a, int n, jv *input)
 {
 	static const struct
@@ -123,7 +123,7 @@ java_random_double(double seed)
 	const uint64_t mask = (UINT64_C(1) << 48) - 1;
 	const uint64_t mult = UINT64_C(0x5DEECE66D);
 	int64_t		lseed = seed >= 9223372036854775807.0 ? INT64_MAX :
-		seed <= -9223372036854775808.0 ? INT64_MIN : (int64_t) seed;
+	seed <= -9223372036854775808.0 ? INT64_MIN : (int64_t) seed;
 	uint64_t	s = ((uint64_t) lseed ^ mult) & mask;
 	uint64_t	hi,
 				lo;
@@ -135,7 +135,7 @@ java_random_double(double seed)
 	return (double) ((hi << 27) + lo) * (1.0 / 9007199254740992.0);
 }
 
-static jv *
+static jv  *
 fn_random(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) input;
@@ -145,7 +145,7 @@ fn_random(jn_ctx *C, jv **a, int n, jv *input)
 }
 
 /* $uuid(): a version 4 UUID */
-static jv *
+static jv  *
 fn_uuid(jn_ctx *C, jv **a, int n, jv *input)
 {
 	unsigned char b[16];
@@ -169,7 +169,7 @@ fn_uuid(jn_ctx *C, jv **a, int n, jv *input)
  * document is freed before the evaluation ends. json-c's tokener bounds the
  * depth (32), so the recursion is bounded too.
  */
-static jv *
+static jv  *
 copy_json(jn_ctx *C, json_object *j)
 {
 	jv		   *v;
@@ -216,7 +216,7 @@ copy_json(jn_ctx *C, json_object *j)
 }
 
 /* $parse(text): the JSON value text holds */
-static jv *
+static jv  *
 fn_parse(jn_ctx *C, jv **a, int n, jv *input)
 {
 	json_tokener *tok;

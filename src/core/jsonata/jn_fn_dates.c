@@ -13,7 +13,7 @@
 #define UNUSED (void) n; (void) input
 
 /* ms formatted with picture and timezone (both optional) as a string value. */
-static jv *
+static jv  *
 from_millis(jn_ctx *C, double ms, const jv *picture, const jv *tz)
 {
 	jn_liberr	e = {0};
@@ -30,7 +30,7 @@ from_millis(jn_ctx *C, double ms, const jv *picture, const jv *tz)
 	return jn_take_str(C, r, len);
 }
 
-static jv *
+static jv  *
 fn_from_millis(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) input;
@@ -39,7 +39,7 @@ fn_from_millis(jn_ctx *C, jv **a, int n, jv *input)
 	return from_millis(C, a[0]->u.n, n > 1 ? a[1] : NULL, n > 2 ? a[2] : NULL);
 }
 
-static jv *
+static jv  *
 fn_to_millis(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jn_liberr	e = {0};
@@ -58,14 +58,14 @@ fn_to_millis(jn_ctx *C, jv **a, int n, jv *input)
 	return NEW(jv_num(&C->arena, d));
 }
 
-static jv *
+static jv  *
 fn_now(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) input;
 	return from_millis(C, jn_now(C), n > 0 ? a[0] : NULL, n > 1 ? a[1] : NULL);
 }
 
-static jv *
+static jv  *
 fn_millis(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;

@@ -19,7 +19,7 @@ cstr(jn_ctx *C, const jv *s)
 	return jn_strndup(&C->arena, s->u.s.p, s->u.s.len);
 }
 
-static jv *
+static jv  *
 fn_format_number(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jn_decimal_format fmt;
@@ -58,7 +58,7 @@ fn_format_number(jn_ctx *C, jv **a, int n, jv *input)
 	return jn_take_str(C, r, len);
 }
 
-static jv *
+static jv  *
 fn_format_base(jn_ctx *C, jv **a, int n, jv *input)
 {
 	char		buf[JN_RADIX_BUFSZ];
@@ -74,7 +74,7 @@ fn_format_base(jn_ctx *C, jv **a, int n, jv *input)
 	return NEW(jv_str(&C->arena, buf, (size_t) len));
 }
 
-static jv *
+static jv  *
 fn_format_integer(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jn_liberr	e = {0};
@@ -90,7 +90,7 @@ fn_format_integer(jn_ctx *C, jv **a, int n, jv *input)
 	return jn_take_str(C, r, len);
 }
 
-static jv *
+static jv  *
 fn_parse_integer(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jn_liberr	e = {0};

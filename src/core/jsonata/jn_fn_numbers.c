@@ -9,7 +9,7 @@
 #include "jsonata/jn_numfmt.h"
 
 /* A number value, or an out-of-memory failure. */
-static jv *
+static jv  *
 num(jn_ctx *C, double d)
 {
 	jv		   *v = jv_num(&C->arena, d);
@@ -19,7 +19,7 @@ num(jn_ctx *C, double d)
 
 #define UNUSED (void) n; (void) input
 
-static jv *
+static jv  *
 fn_sum(jn_ctx *C, jv **a, int n, jv *input)
 {
 	double		total = 0;
@@ -38,7 +38,7 @@ fn_sum(jn_ctx *C, jv **a, int n, jv *input)
 	return num(C, total);
 }
 
-static jv *
+static jv  *
 fn_count(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
@@ -49,7 +49,7 @@ fn_count(jn_ctx *C, jv **a, int n, jv *input)
  * The largest (max) or smallest number of arr; undefined for an empty
  * array.
  */
-static jv *
+static jv  *
 extreme(jn_ctx *C, jv *arr, bool max)
 {
 	double		r;
@@ -68,21 +68,21 @@ extreme(jn_ctx *C, jv *arr, bool max)
 	return num(C, r);
 }
 
-static jv *
+static jv  *
 fn_max(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
 	return extreme(C, a[0], true);
 }
 
-static jv *
+static jv  *
 fn_min(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
 	return extreme(C, a[0], false);
 }
 
-static jv *
+static jv  *
 fn_average(jn_ctx *C, jv **a, int n, jv *input)
 {
 	double		total = 0;
@@ -96,7 +96,7 @@ fn_average(jn_ctx *C, jv **a, int n, jv *input)
 	return num(C, total / (double) a[0]->u.a.len);
 }
 
-static jv *
+static jv  *
 fn_number(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jv		   *v = a[0];
@@ -114,21 +114,21 @@ fn_number(jn_ctx *C, jv **a, int n, jv *input)
 	return jn_fail(C, "D3030", -1, "Unable to cast value to a number");
 }
 
-static jv *
+static jv  *
 fn_abs(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
 	return a[0] ? num(C, fabs(a[0]->u.n)) : NULL;
 }
 
-static jv *
+static jv  *
 fn_floor(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
 	return a[0] ? num(C, floor(a[0]->u.n) + 0.0) : NULL;
 }
 
-static jv *
+static jv  *
 fn_ceil(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
@@ -141,7 +141,7 @@ fn_ceil(jn_ctx *C, jv **a, int n, jv *input)
 	}
 }
 
-static jv *
+static jv  *
 fn_round(jn_ctx *C, jv **a, int n, jv *input)
 {
 	double		precision = n > 1 && a[1] ? a[1]->u.n : 0;
@@ -149,9 +149,10 @@ fn_round(jn_ctx *C, jv **a, int n, jv *input)
 	(void) input;
 	if (a[0] == NULL)
 		return NULL;
+
 	/*
-	 * Beyond a thousand places every double has been shifted out of range
-	 * (as in JavaScript); clamping keeps the conversion to int defined.
+	 * Beyond a thousand places every double has been shifted out of range (as
+	 * in JavaScript); clamping keeps the conversion to int defined.
 	 */
 	if (!(precision >= -1000))
 		precision = isnan(precision) ? 0 : -1000;
@@ -160,7 +161,7 @@ fn_round(jn_ctx *C, jv **a, int n, jv *input)
 	return num(C, jn_num_round_half_even(a[0]->u.n, (int) precision));
 }
 
-static jv *
+static jv  *
 fn_sqrt(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
@@ -171,7 +172,7 @@ fn_sqrt(jn_ctx *C, jv **a, int n, jv *input)
 	return num(C, sqrt(a[0]->u.n));
 }
 
-static jv *
+static jv  *
 fn_power(jn_ctx *C, jv **a, int n, jv *input)
 {
 	double		r;
@@ -185,7 +186,7 @@ fn_power(jn_ctx *C, jv **a, int n, jv *input)
 	return num(C, r);
 }
 
-static jv *
+static jv  *
 fn_random(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
@@ -193,7 +194,7 @@ fn_random(jn_ctx *C, jv **a, int n, jv *input)
 	return num(C, (double) (jn_random_u64(C) >> 11) / 9007199254740992.0);
 }
 
-static jv *
+static jv  *
 fn_boolean(jn_ctx *C, jv **a, int n, jv *input)
 {
 	bool		d,
@@ -204,7 +205,7 @@ fn_boolean(jn_ctx *C, jv **a, int n, jv *input)
 	return d ? NEW(jv_bool(&C->arena, b)) : NULL;
 }
 
-static jv *
+static jv  *
 fn_not(jn_ctx *C, jv **a, int n, jv *input)
 {
 	bool		d,
@@ -215,7 +216,7 @@ fn_not(jn_ctx *C, jv **a, int n, jv *input)
 	return d ? NEW(jv_bool(&C->arena, !b)) : NULL;
 }
 
-static jv *
+static jv  *
 fn_exists(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;

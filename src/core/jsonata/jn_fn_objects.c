@@ -14,7 +14,7 @@ is_obj(const jv *v)
 	return v && v->t == JV_OBJ;
 }
 
-static jv *
+static jv  *
 fn_keys(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jv		   *r = TRY(jn_seq(C));
@@ -51,7 +51,7 @@ fn_keys(jn_ctx *C, jv **a, int n, jv *input)
 	return r;
 }
 
-static jv *
+static jv  *
 fn_lookup(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
@@ -64,7 +64,7 @@ fn_lookup(jn_ctx *C, jv **a, int n, jv *input)
  * $spread: an array of one-member objects, one per member of v (of each
  * object, for an array).
  */
-static jv *
+static jv  *
 spread(jn_ctx *C, jv *v)
 {
 	jv		   *r;
@@ -95,14 +95,14 @@ spread(jn_ctx *C, jv *v)
 	return v;
 }
 
-static jv *
+static jv  *
 fn_spread(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
 	return spread(C, a[0]);
 }
 
-static jv *
+static jv  *
 fn_merge(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jv		   *r;
@@ -123,7 +123,7 @@ fn_merge(jn_ctx *C, jv **a, int n, jv *input)
 	return r;
 }
 
-static jv *
+static jv  *
 fn_each(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jv		   *r,
@@ -144,7 +144,7 @@ fn_each(jn_ctx *C, jv **a, int n, jv *input)
 	return r;
 }
 
-static jv *
+static jv  *
 fn_sift(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jv		   *r,
@@ -167,7 +167,7 @@ fn_sift(jn_ctx *C, jv **a, int n, jv *input)
 	return r->u.o->len ? r : NULL;
 }
 
-static jv *
+static jv  *
 fn_error(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
@@ -176,7 +176,7 @@ fn_error(jn_ctx *C, jv **a, int n, jv *input)
 	return jn_fail(C, "D3137", -1, "$error() function evaluated");
 }
 
-static jv *
+static jv  *
 fn_assert(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) input;
@@ -214,7 +214,7 @@ jn_type_name(const jv *v)
 	return "undefined";
 }
 
-static jv *
+static jv  *
 fn_type(jn_ctx *C, jv **a, int n, jv *input)
 {
 	const char *t;
@@ -226,7 +226,7 @@ fn_type(jn_ctx *C, jv **a, int n, jv *input)
 	return NEW(jv_str_ref(&C->arena, t, strlen(t)));
 }
 
-static jv *
+static jv  *
 fn_clone(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;

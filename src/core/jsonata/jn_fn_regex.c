@@ -11,7 +11,7 @@
 #include "jsonata/jn_text.h"
 #include "strbuf.h"
 
-jv *
+jv		   *
 jn_regex_func(jn_ctx *C, const jn_node *node)
 {
 	jv		   *f = NEW(jv_new_func(C, F_REGEX));
@@ -66,7 +66,7 @@ each_match(jn_ctx *C, const jv *re, const jv *s, match_cb cb, void *arg)
  * A match as JSONata describes it: {match, index, groups}, or {match,
  * start, end, groups} (with_end) for a regex called as a function.
  */
-static jv *
+static jv  *
 match_object(jn_ctx *C, const jn_regex_match *m, const jv *s, bool with_end)
 {
 	jv		   *o = NEW(jv_obj(&C->arena));
@@ -114,7 +114,7 @@ take_first(jn_ctx *C, const jn_regex_match *m, void *arg)
 	return false;
 }
 
-jv *
+jv		   *
 jn_regex_exec(jn_ctx *C, const jv *re, const char *s, size_t len)
 {
 	struct first_arg f;
@@ -190,7 +190,7 @@ valid_match(const jv *m)
 }
 
 /* $match with a function as the matcher: JSONata's matcher protocol (match, start, groups, next) */
-static jv *
+static jv  *
 match_custom(jn_ctx *C, jv *matcher, jv *s, double limit)
 {
 	jv		   *out = TRY(jn_seq(C));
@@ -215,7 +215,7 @@ match_custom(jn_ctx *C, jv *matcher, jv *s, double limit)
 	return out;
 }
 
-static jv *
+static jv  *
 fn_match(jn_ctx *C, jv **a, int n, jv *input)
 {
 	struct match_arg ma;
@@ -246,7 +246,7 @@ found_one(jn_ctx *C, const jn_regex_match *m, void *arg)
 	return false;
 }
 
-static jv *
+static jv  *
 fn_contains(jn_ctx *C, jv **a, int n, jv *input)
 {
 	bool		found = false;
@@ -323,7 +323,7 @@ replace_one(jn_ctx *C, const jn_regex_match *m, void *arg)
 	return true;
 }
 
-static jv *
+static jv  *
 fn_replace(jn_ctx *C, jv **a, int n, jv *input)
 {
 	struct replace_arg ra = {0};
@@ -407,7 +407,7 @@ split_one(jn_ctx *C, const jn_regex_match *m, void *arg)
 	return true;
 }
 
-static jv *
+static jv  *
 fn_split(jn_ctx *C, jv **a, int n, jv *input)
 {
 	struct split_arg sa = {0};

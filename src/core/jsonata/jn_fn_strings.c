@@ -13,7 +13,7 @@
 #include "strbuf.h"
 
 /* a malloc'd library result copied into the arena, then freed */
-jv *
+jv		   *
 jn_take_str(jn_ctx *C, char *s, size_t len)
 {
 	jv		   *v;
@@ -25,7 +25,7 @@ jn_take_str(jn_ctx *C, char *s, size_t len)
 	return v ? v : jn_oom(C);
 }
 
-jv *
+jv		   *
 jn_lib_fail(jn_ctx *C, const jn_liberr *e)
 {
 	if (e->code == NULL || strcmp(e->code, "D0000") == 0)
@@ -191,7 +191,7 @@ json_text(jn_ctx *C, asl_strbuf *b, const jv *v, bool pretty, int level)
 	return true;
 }
 
-jv *
+jv		   *
 jn_string_of(jn_ctx *C, jv *v, bool pretty)
 {
 	asl_strbuf	b = {0};
@@ -234,7 +234,7 @@ jn_string_of(jn_ctx *C, jv *v, bool pretty)
 
 #define STR(v) ((v)->u.s.p), ((v)->u.s.len)
 
-static jv *
+static jv  *
 fn_string(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) input;
@@ -243,7 +243,7 @@ fn_string(jn_ctx *C, jv **a, int n, jv *input)
 	return jn_string_of(C, a[0], n > 1 && a[1] && a[1]->u.b);
 }
 
-static jv *
+static jv  *
 fn_length(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) n;
@@ -253,7 +253,7 @@ fn_length(jn_ctx *C, jv **a, int n, jv *input)
 	return NEW(jv_num(&C->arena, (double) jn_text_length(STR(a[0]))));
 }
 
-static jv *
+static jv  *
 fn_substring(jn_ctx *C, jv **a, int n, jv *input)
 {
 	size_t		off,
@@ -266,7 +266,7 @@ fn_substring(jn_ctx *C, jv **a, int n, jv *input)
 	return NEW(jv_str_ref(&C->arena, a[0]->u.s.p + off, len));
 }
 
-static jv *
+static jv  *
 fn_substring_before(jn_ctx *C, jv **a, int n, jv *input)
 {
 	long		pos;
@@ -283,7 +283,7 @@ fn_substring_before(jn_ctx *C, jv **a, int n, jv *input)
 	return NEW(jv_str_ref(&C->arena, a[0]->u.s.p, (size_t) pos));
 }
 
-static jv *
+static jv  *
 fn_substring_after(jn_ctx *C, jv **a, int n, jv *input)
 {
 	long		pos;
@@ -304,7 +304,7 @@ fn_substring_after(jn_ctx *C, jv **a, int n, jv *input)
  * $uppercase and $lowercase of ASCII and Latin-1 letters; other characters
  * are kept.
  */
-static jv *
+static jv  *
 change_case(jn_ctx *C, jv *s, bool upper)
 {
 	char	   *out;
@@ -337,7 +337,7 @@ change_case(jn_ctx *C, jv *s, bool upper)
 	return NEW(jv_str_ref(&C->arena, out, s->u.s.len));
 }
 
-static jv *
+static jv  *
 fn_lowercase(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) n;
@@ -345,7 +345,7 @@ fn_lowercase(jn_ctx *C, jv **a, int n, jv *input)
 	return change_case(C, a[0], false);
 }
 
-static jv *
+static jv  *
 fn_uppercase(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) n;
@@ -354,7 +354,7 @@ fn_uppercase(jn_ctx *C, jv **a, int n, jv *input)
 }
 
 /* a string function of the support library: one string in, a malloc'd one out */
-static jv *
+static jv  *
 lib_str(jn_ctx *C, const jv *s, char *(*fn) (const char *, size_t, size_t *))
 {
 	size_t		len = 0;
@@ -366,7 +366,7 @@ lib_str(jn_ctx *C, const jv *s, char *(*fn) (const char *, size_t, size_t *))
 	return jn_take_str(C, r, len);
 }
 
-static jv *
+static jv  *
 fn_trim(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) n;
@@ -374,7 +374,7 @@ fn_trim(jn_ctx *C, jv **a, int n, jv *input)
 	return lib_str(C, a[0], jn_text_trim);
 }
 
-static jv *
+static jv  *
 fn_pad(jn_ctx *C, jv **a, int n, jv *input)
 {
 	size_t		len;
@@ -391,7 +391,7 @@ fn_pad(jn_ctx *C, jv **a, int n, jv *input)
 	return jn_take_str(C, r, len);
 }
 
-static jv *
+static jv  *
 fn_join(jn_ctx *C, jv **a, int n, jv *input)
 {
 	asl_strbuf	b = {0};
@@ -419,7 +419,7 @@ fn_join(jn_ctx *C, jv **a, int n, jv *input)
 }
 
 /* $encodeUrl, $encodeUrlComponent, $decodeUrl and $decodeUrlComponent. */
-static jv *
+static jv  *
 uri(jn_ctx *C, jv *s, jn_uri_op op)
 {
 	size_t		len;
@@ -434,7 +434,7 @@ uri(jn_ctx *C, jv *s, jn_uri_op op)
 	return jn_take_str(C, r, len);
 }
 
-static jv *
+static jv  *
 fn_encode_url(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) n;
@@ -442,7 +442,7 @@ fn_encode_url(jn_ctx *C, jv **a, int n, jv *input)
 	return uri(C, a[0], JN_ENCODE_URL);
 }
 
-static jv *
+static jv  *
 fn_encode_url_component(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) n;
@@ -450,7 +450,7 @@ fn_encode_url_component(jn_ctx *C, jv **a, int n, jv *input)
 	return uri(C, a[0], JN_ENCODE_URL_COMPONENT);
 }
 
-static jv *
+static jv  *
 fn_decode_url(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) n;
@@ -458,7 +458,7 @@ fn_decode_url(jn_ctx *C, jv **a, int n, jv *input)
 	return uri(C, a[0], JN_DECODE_URL);
 }
 
-static jv *
+static jv  *
 fn_decode_url_component(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) n;
@@ -466,7 +466,7 @@ fn_decode_url_component(jn_ctx *C, jv **a, int n, jv *input)
 	return uri(C, a[0], JN_DECODE_URL_COMPONENT);
 }
 
-static jv *
+static jv  *
 fn_base64encode(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) n;
@@ -474,7 +474,7 @@ fn_base64encode(jn_ctx *C, jv **a, int n, jv *input)
 	return lib_str(C, a[0], jn_text_base64_encode);
 }
 
-static jv *
+static jv  *
 fn_base64decode(jn_ctx *C, jv **a, int n, jv *input)
 {
 	(void) n;
@@ -482,7 +482,7 @@ fn_base64decode(jn_ctx *C, jv **a, int n, jv *input)
 	return lib_str(C, a[0], jn_text_base64_decode);
 }
 
-jn_builtin jn_fn_strings[] = {
+jn_builtin	jn_fn_strings[] = {
 	JN_BUILTIN("string", "<x-b?:s>", fn_string, 1),
 	JN_BUILTIN("length", "<s-:n>", fn_length, 1),
 	JN_BUILTIN("substring", "<s-nn?:s>", fn_substring, 3),

@@ -52,7 +52,8 @@ typedef struct jn_group
 typedef struct jn_param
 {
 	char		type;			/* a b n s o l f j x or '(' for a choice */
-	char		set[12];		/* symbols this parameter accepts (incl. 'm' when allowed) */
+	char		set[12];		/* symbols this parameter accepts (incl. 'm'
+								 * when allowed) */
 	char		subtype[16];	/* a<n>: "n"; f<...>: ignored */
 	char		mod;			/* 0, '?', '+' */
 	bool		context;		/* '-': the context stands in when missing */
@@ -74,7 +75,8 @@ struct jn_node
 	jn_node    *lhs,
 			   *rhs,
 			   *expr;
-	jn_list		items;			/* array items, block expressions, call args, path steps, sort terms, lambda params */
+	jn_list		items;			/* array items, block expressions, call args,
+								 * path steps, sort terms, lambda params */
 	jn_list		keys,
 				vals;			/* object constructor pairs */
 	jn_list		stages;			/* filters and index stages of a step */
@@ -134,11 +136,13 @@ struct jn_func
 	const jn_node *node;		/* lambda, regex literal, transform */
 	jv		   *input;			/* lambda: the focus it was defined on */
 	jn_frame   *env;
-	jn_list		params;			/* lambda: parameter variables (after partial application) */
+	jn_list		params;			/* lambda: parameter variables (after partial
+								 * application) */
 	const jn_sig *sig;
 	bool		thunk;
 	jn_builtin *builtin;
-	jv		  **bound;			/* partial builtin: arguments, NULL slots are placeholders */
+	jv		  **bound;			/* partial builtin: arguments, NULL slots are
+								 * placeholders */
 	bool	   *hole;
 	int			nbound;
 	jv		   *f1,
@@ -167,7 +171,8 @@ struct jn_ctx
 	uint64_t	max_steps;
 	bool		(*cancel) (void *);
 	void	   *cancel_arg;
-	double		now;			/* the evaluation's timestamp, ms (read on first use) */
+	double		now;			/* the evaluation's timestamp, ms (read on
+								 * first use) */
 	bool		now_read;
 	double		(*clock) (void *);
 	void	   *clock_arg;
@@ -198,19 +203,23 @@ jv		   *jn_oom(jn_ctx *C);
 
 /* ---- parser, signatures ---- */
 jn_node    *jn_parse(jn_expr *e, const char *src, size_t len, jn_error *err);
+
 /* NULL, or the error code (S0401, S0402) */
 const char *jn_sig_parse(const char *text, size_t len, jn_sig *sig);
+
 /* validates and returns the argument vector to pass (context substituted, arrays wrapped) */
 jv		  **jn_sig_validate(jn_ctx *C, const jn_sig *sig, jv **args, int nargs, jv *context, int *nout);
 
 /* ---- evaluator services the built-ins use ---- */
 jv		   *jn_apply(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input);
 int			jn_func_arity(const jv *f);
+
 /* apply with as many of (a1, a2, a3) as the function takes */
 jv		   *jn_apply_hof(jn_ctx *C, jv *f, jv *a1, jv *a2, jv *a3);
 bool		jn_boolean(const jv *v, bool *defined);
 jv		   *jn_string_of(jn_ctx *C, jv *v, bool pretty);
 jv		   *jn_seq(jn_ctx *C);
+
 /* a field of an object, or of each object in an array (flattened one level) */
 jv		   *jn_lookup(jn_ctx *C, jv *input, const char *key, size_t klen);
 jv		   *jn_append(jn_ctx *C, jv *a, jv *b);
@@ -219,8 +228,10 @@ bool		jn_is_array_of(const jv *v, jn_type t);
 const char *jn_type_name(const jv *v);
 
 jn_builtin *jn_builtin_lookup(const char *name, size_t len);
+
 /* the evaluation's timestamp ($now, $millis): the same for the whole evaluation */
 double		jn_now(jn_ctx *C);
+
 /* pseudo-random bits for $random and $shuffle (xorshift64*, seeded from the timestamp) */
 uint64_t	jn_random_u64(jn_ctx *C);
 jv		   *jn_regex_func(jn_ctx *C, const jn_node *node);

@@ -22,11 +22,11 @@ typedef struct jn_liberr
 } jn_liberr;
 
 /* Fills e with code and a printf-style message (truncated to fit). */
-static inline void jn_liberr_set(jn_liberr *e, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static inline void jn_liberr_set(jn_liberr *e, const char *code, const char *fmt,...)
+			__attribute__((format(printf, 3, 4)));
 
 static inline void
-jn_liberr_set(jn_liberr *e, const char *code, const char *fmt, ...)
+jn_liberr_set(jn_liberr *e, const char *code, const char *fmt,...)
 {
 	va_list		ap;
 

@@ -142,7 +142,10 @@ jn_num_round15(double d)
 	}
 	if (tie)
 	{
-		/* round up: truncate to 15 digits, then add one unit in the last place */
+		/*
+		 * round up: truncate to 15 digits, then add one unit in the last
+		 * place
+		 */
 		char		mant[20];
 		int			exp10;
 		char		out[40];

@@ -1601,7 +1601,7 @@ process(parser *P, jn_node *expr)
 	return result;
 }
 
-jn_node *
+jn_node    *
 jn_parse(jn_expr *e, const char *src, size_t len, jn_error *err)
 {
 	parser		P = {0};

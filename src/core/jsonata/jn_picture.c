@@ -332,7 +332,8 @@ typedef struct props
 				zero_digit,
 				digit,
 				pattern_sep;
-	uint32_t	zero;			/* first code unit of zero-digit: the family is zero..zero+9 */
+	uint32_t	zero;			/* first code unit of zero-digit: the family
+								 * is zero..zero+9 */
 } props;
 
 static void
@@ -428,7 +429,10 @@ split_parts(const props *p, subpic *s)
 	}
 	else
 	{
-		/* JSONata indexes the active part with a position in the whole sub-picture */
+		/*
+		 * JSONata indexes the active part with a position in the whole
+		 * sub-picture
+		 */
 		s->mantissa = u_substring(&s->active, 0, exppos);
 		s->exponent = u_substring(&s->active, exppos + 1, (long) s->active.n);
 		s->has_exponent = true;
@@ -561,7 +565,8 @@ grouping_positions(const props *p, const subpic *s, const ustr *part, bool to_le
 	long		gp = u_index_of(part, &p->grouping_sep, 0);
 
 	if (p->grouping_sep.n == 0)
-		gp = -1;				/* an empty separator would be found everywhere */
+		gp = -1;				/* an empty separator would be found
+								 * everywhere */
 	while (gp != -1)
 	{
 		long	   *grown = realloc(pos, (n + 1) * sizeof(long));
@@ -949,7 +954,7 @@ format_with(const props *p, const jn_decimal_format *fmt, const picvars *pic, do
 	return !out->oom;
 }
 
-char *
+char	   *
 jn_format_number(double value, const char *picture, size_t picture_len,
 				 const jn_decimal_format *fmt, size_t *out_len, jn_liberr *err)
 {
@@ -1047,7 +1052,10 @@ jn_format_number(double value, const char *picture, size_t picture_len,
 	}
 	if (nsub == 1)
 	{
-		/* the negative sub-picture: the positive one with the minus sign before its prefix */
+		/*
+		 * the negative sub-picture: the positive one with the minus sign
+		 * before its prefix
+		 */
 		if (!analyse(&p, &subs[0], &vars[1]))
 		{
 			nvars = 2;
@@ -1284,7 +1292,10 @@ jn_intfmt_analyse(const char *picture, size_t len, jn_intfmt *f, jn_liberr *err)
 	}
 	else
 	{
-		/* a decimal digit pattern, read right to left to count separator positions */
+		/*
+		 * a decimal digit pattern, read right to left to count separator
+		 * positions
+		 */
 		bool		have_zero = false;
 		int			position = 0;
 		jn_intsep  *seps = NULL;
@@ -1391,7 +1402,10 @@ jn_intfmt_analyse(const char *picture, size_t len, jn_intfmt *f, jn_liberr *err)
 			f->token_len = semi == -1 ? len : 0;
 			if (semi != -1)
 			{
-				/* the token is the primary format: the bytes before the last ';' */
+				/*
+				 * the token is the primary format: the bytes before the last
+				 * ';'
+				 */
 				const char *p = memrchr(picture, ';', len);
 
 				f->token_len = p ? (size_t) (p - picture) : len;
@@ -1423,7 +1437,7 @@ set_sequence_error(const jn_intfmt *f, jn_liberr *err)
 				  quoted);
 }
 
-char *
+char	   *
 jn_intfmt_format(double value, const jn_intfmt *f, size_t *out_len, jn_liberr *err)
 {
 	ustr		out = {0};
@@ -1501,9 +1515,10 @@ jn_intfmt_format(double value, const jn_intfmt *f, size_t *out_len, jn_liberr *e
 						else
 						{
 							/*
-							 * JSONata's substr(0, at) + sep + substr(at): a negative
-							 * length keeps nothing on the left, a negative start
-							 * keeps the last -at characters on the right
+							 * JSONata's substr(0, at) + sep + substr(at): a
+							 * negative length keeps nothing on the left, a
+							 * negative start keeps the last -at characters on
+							 * the right
 							 */
 							long		keep = -at > n ? n : -at;
 
@@ -1546,7 +1561,7 @@ jn_intfmt_format(double value, const jn_intfmt *f, size_t *out_len, jn_liberr *e
 	return result;
 }
 
-char *
+char	   *
 jn_format_integer(double value, const char *picture, size_t picture_len,
 				  size_t *out_len, jn_liberr *err)
 {
@@ -1726,7 +1741,7 @@ js_parse_int(const ustr *s)
 		{
 			uint32_t	c = s->c[i];
 			int			d = c >= '0' && c <= '9' ? (int) (c - '0') :
-				(c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (int) ((c | 0x20) - 'a' + 10) : -1;
+			(c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (int) ((c | 0x20) - 'a' + 10) : -1;
 
 			if (d < 0)
 				break;
@@ -1775,7 +1790,11 @@ jn_intfmt_parse(const jn_intfmt *f, const char *s, size_t len, double *out, jn_l
 						c -= 32;
 					d = c == 'M' ? 1000 : c == 'D' ? 500 : c == 'C' ? 100 : c == 'L' ? 50 :
 						c == 'X' ? 10 : c == 'V' ? 5 : c == 'I' ? 1 : NAN;
-					/* an unknown numeral is undefined in JavaScript: the sum becomes NaN */
+
+					/*
+					 * an unknown numeral is undefined in JavaScript: the sum
+					 * becomes NaN
+					 */
 					if (d < max)
 						v -= d;
 					else
@@ -1797,7 +1816,11 @@ jn_intfmt_parse(const jn_intfmt *f, const char *s, size_t len, double *out, jn_l
 				u_append(&digits, u.c, u.n);
 				if (f->ordinal)
 					digits.n = digits.n >= 2 ? digits.n - 2 : 0;
-				/* remove the separators (JSONata removes "," for a regular pattern, whatever its character) */
+
+				/*
+				 * remove the separators (JSONata removes "," for a regular
+				 * pattern, whatever its character)
+				 */
 				{
 					size_t		k = 0;
 
@@ -1859,7 +1882,7 @@ jn_parse_integer(const char *s, size_t len, const char *picture, size_t picture_
 	return rc;
 }
 
-char *
+char	   *
 jn_intfmt_regex(const jn_intfmt *f, jn_liberr *err)
 {
 	char	   *r = NULL;
@@ -1875,7 +1898,10 @@ jn_intfmt_regex(const jn_intfmt *f, jn_liberr *err)
 			break;
 		case JN_INT_WORDS:
 			{
-				/* the word list in JSONata's order: few, ordinals, decades (+ieth), hundredth, magnitudes (+th) */
+				/*
+				 * the word list in JSONata's order: few, ordinals, decades
+				 * (+ieth), hundredth, magnitudes (+th)
+				 */
 				char		buf[2048];
 				size_t		n = 0,
 							i;
@@ -1948,7 +1974,11 @@ jn_format_base(double value, double radix, char *buf, jn_liberr *err)
 	r = (int) radix;
 	if (r == 10 || !isfinite(value))
 		return (int) jn_num_to_js(value, buf);
-	/* V8's DoubleToRadixCString for an integer: digits beyond the double's precision print as 0 */
+
+	/*
+	 * V8's DoubleToRadixCString for an integer: digits beyond the double's
+	 * precision print as 0
+	 */
 	integer = fabs(value);
 	tmp[--k] = '\0';
 	while (integer / r >= 9007199254740992.0)

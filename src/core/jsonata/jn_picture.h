@@ -27,14 +27,15 @@
 typedef struct jn_decimal_format
 {
 	const char *decimal_separator;	/* "decimal-separator"  "." */
-	const char *grouping_separator;	/* "grouping-separator" "," */
-	const char *exponent_separator;	/* "exponent-separator" "e" */
+	const char *grouping_separator; /* "grouping-separator" "," */
+	const char *exponent_separator; /* "exponent-separator" "e" */
 	const char *infinity;		/* "infinity"           "Infinity" (a string) */
 	const char *nan;			/* "NaN"                "NaN" (a string) */
 	const char *minus_sign;		/* "minus-sign"         "-" */
 	const char *percent;		/* "percent"            "%" */
 	const char *per_mille;		/* "per-mille"          "‰" (U+2030) */
-	const char *zero_digit;		/* "zero-digit"         "0" (first of ten consecutive digits) */
+	const char *zero_digit;		/* "zero-digit"         "0" (first of ten
+								 * consecutive digits) */
 	const char *digit;			/* "digit"              "#" */
 	const char *pattern_separator;	/* "pattern-separator"  ";" */
 } jn_decimal_format;
@@ -128,13 +129,18 @@ typedef struct jn_intfmt
 	jn_int_case tcase;
 	bool		ordinal;
 	uint32_t	zero;			/* decimal: the family's zero */
-	int			mandatory;		/* decimal: mandatory digits (a width may raise it) */
+	int			mandatory;		/* decimal: mandatory digits (a width may
+								 * raise it) */
 	int			optional;		/* decimal: '#' signs */
-	bool		regular;		/* decimal: one separator repeated every seps[0].position digits */
+	bool		regular;		/* decimal: one separator repeated every
+								 * seps[0].position digits */
 	int			nseps;
-	jn_intsep  *seps;			/* malloc'd, left to right; jn_intfmt_release frees it */
-	int			parse_width;	/* decimal: exact digit count when parsing, 0 = any */
-	const char *token;			/* sequence: the picture, for D3130 (points into it) */
+	jn_intsep  *seps;			/* malloc'd, left to right; jn_intfmt_release
+								 * frees it */
+	int			parse_width;	/* decimal: exact digit count when parsing, 0
+								 * = any */
+	const char *token;			/* sequence: the picture, for D3130 (points
+								 * into it) */
 	size_t		token_len;
 } jn_intfmt;
 

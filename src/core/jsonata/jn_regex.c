@@ -31,10 +31,11 @@ struct jn_regex
 
 /* JavaScript's WhiteSpace and LineTerminator code points (\s), and their complement (\S). */
 static const char WS[] =
-	"\\t\\n\\x{0b}\\f\\r \\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}";
+"\\t\\n\\x{0b}\\f\\r \\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}";
 static const char NWS[] =
-	"\\x{0}-\\x{8}\\x{e}-\\x{1f}\\x{21}-\\x{9f}\\x{a1}-\\x{167f}\\x{1681}-\\x{1fff}\\x{200b}-\\x{2027}"
-	"\\x{202a}-\\x{202e}\\x{2030}-\\x{205e}\\x{2060}-\\x{2fff}\\x{3001}-\\x{fefe}\\x{ff00}-\\x{10ffff}";
+"\\x{0}-\\x{8}\\x{e}-\\x{1f}\\x{21}-\\x{9f}\\x{a1}-\\x{167f}\\x{1681}-\\x{1fff}\\x{200b}-\\x{2027}"
+"\\x{202a}-\\x{202e}\\x{2030}-\\x{205e}\\x{2060}-\\x{2fff}\\x{3001}-\\x{fefe}\\x{ff00}-\\x{10ffff}";
+
 /* anything but a line terminator: JavaScript's '.' */
 static const char NOT_EOL[] = "[^\\n\\r\\x{2028}\\x{2029}]";
 
@@ -287,7 +288,10 @@ translate_escape(translation *t, const char *p, size_t len, size_t i, bool in_cl
 		default:
 			if (is_alnum(c) || (unsigned char) c >= 0x80)
 			{
-				/* an identity escape: the character itself (a letter, or a UTF-8 lead byte) */
+				/*
+				 * an identity escape: the character itself (a letter, or a
+				 * UTF-8 lead byte)
+				 */
 				lit[0] = c;
 				lit[1] = '\0';
 				emit(t, lit);
@@ -306,7 +310,8 @@ typedef enum last_item
 {
 	LAST_NONE,					/* start, '(' or '|' */
 	LAST_ATOM,
-	LAST_ASSERTION,				/* ^ $ \b \B and lookbehinds: JavaScript cannot repeat them */
+	LAST_ASSERTION,				/* ^ $ \b \B and lookbehinds: JavaScript
+								 * cannot repeat them */
 	LAST_QUANTIFIER,
 	LAST_LAZY					/* a quantifier and its '?' */
 } last_item;
@@ -346,7 +351,8 @@ translate(translation *t, const char *p, size_t len, bool multiline)
 	bool		in_class = false;
 	size_t		i = 0;
 	last_item	last = LAST_NONE;
-	char	   *group_kinds = malloc(len + 1);	/* per open group: 'b' lookbehind, 'g' other */
+	char	   *group_kinds = malloc(len + 1);	/* per open group: 'b'
+												 * lookbehind, 'g' other */
 	size_t		depth = 0;
 
 	if (!group_kinds)
@@ -385,7 +391,10 @@ translate(translation *t, const char *p, size_t len, bool multiline)
 		}
 		if (c == '(')
 		{
-			/* the group's opening, with its "?:" "?=" "?!" "?<=" "?<!" "?<name>" prefix */
+			/*
+			 * the group's opening, with its "?:" "?=" "?!" "?<=" "?<!"
+			 * "?<name>" prefix
+			 */
 			size_t		open = 1;
 
 			group_kinds[depth] = 'g';
@@ -447,7 +456,10 @@ translate(translation *t, const char *p, size_t len, bool multiline)
 				}
 				if (i < len && p[i] == ']')
 				{
-					/* [] and [^]: PCRE2_ALLOW_EMPTY_CLASS reads them as JavaScript does */
+					/*
+					 * [] and [^]: PCRE2_ALLOW_EMPTY_CLASS reads them as
+					 * JavaScript does
+					 */
 					emit(t, "]");
 					in_class = false;
 					last = LAST_ATOM;
@@ -508,7 +520,7 @@ set_syntax_error(jn_liberr *err, const char *pattern, size_t len, const char *re
 				  (int) (len > 80 ? 80 : len), pattern, reason, at);
 }
 
-jn_regex *
+jn_regex   *
 jn_regex_compile(const char *pattern, size_t len, const char *flags, jn_liberr *err)
 {
 	translation t = {{0}, NULL, 0};
@@ -571,7 +583,11 @@ jn_regex_compile(const char *pattern, size_t len, const char *flags, jn_liberr *
 					  (int) (len > 80 ? 80 : len), pattern, (const char *) msg);
 		return NULL;
 	}
-	/* JIT when the platform has it; pcre2_match falls back to the interpreter otherwise */
+
+	/*
+	 * JIT when the platform has it; pcre2_match falls back to the interpreter
+	 * otherwise
+	 */
 	(void) pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	re = malloc(sizeof *re);
 	if (!re)
@@ -686,7 +702,11 @@ jn_regex_iter_next(jn_regex_iter *it, jn_regex_match *m, jn_liberr *err)
 		it->done = true;
 		return -1;
 	}
-	/* UTF-16 index: count from the last known point (matches only move forward) */
+
+	/*
+	 * UTF-16 index: count from the last known point (matches only move
+	 * forward)
+	 */
 	it->pos16 += jn_text_utf16_index(it->subject + it->pos, ov[0] - it->pos);
 	m->start = ov[0];
 	m->end = ov[1];
@@ -733,7 +753,7 @@ js_parse_int(const char *s, size_t n, long *v, bool *neg)
 	return d - i;
 }
 
-char *
+char	   *
 jn_regex_expand(const char *r, size_t rlen, const char *subject,
 				const jn_regex_match *m, size_t *out_len)
 {
@@ -778,7 +798,11 @@ jn_regex_expand(const char *r, size_t rlen, const char *subject,
 				if (ng > 0 && idx >= 1 && idx <= ng && m->groups[idx - 1].set)
 					asl_strbuf_add(&b, subject + m->groups[idx - 1].start,
 								   m->groups[idx - 1].end - m->groups[idx - 1].start);
-				/* the position moves by the length of the number as JavaScript prints it */
+
+				/*
+				 * the position moves by the length of the number as
+				 * JavaScript prints it
+				 */
 				pos += (size_t) snprintf(tmp, sizeof tmp, "%ld", idx == 0 ? 0L : idx);
 			}
 			else

@@ -58,7 +58,8 @@ typedef struct jn_regex_match
 {
 	size_t		start;			/* byte offsets of the whole match */
 	size_t		end;
-	size_t		index;			/* start in UTF-16 code units: $match's "index" */
+	size_t		index;			/* start in UTF-16 code units: $match's
+								 * "index" */
 	int			ngroups;
 	const jn_regex_span *groups;
 } jn_regex_match;

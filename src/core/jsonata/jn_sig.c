@@ -190,7 +190,7 @@ match(const jn_sig *sig, int pi, int np, const char *sym, int si, int n, int *ca
 	return -1;
 }
 
-jv **
+jv		  **
 jn_sig_validate(jn_ctx *C, const jn_sig *sig, jv **args, int nargs, jv *context, int *nout)
 {
 	char		sym[64];

@@ -270,7 +270,7 @@ set_oom(jn_liberr *err)
 		jn_liberr_set(err, "D0000", "out of memory");
 }
 
-char *
+char	   *
 jn_text_pad(const char *s, size_t len, double width, const char *chars, size_t clen,
 			size_t max_bytes, size_t *out_len, jn_liberr *err)
 {
@@ -351,7 +351,7 @@ jn_text_pad(const char *s, size_t len, double width, const char *chars, size_t c
 	return out;
 }
 
-char *
+char	   *
 jn_text_trim(const char *s, size_t len, size_t *out_len)
 {
 	char	   *out = malloc(len + 1);
@@ -551,7 +551,7 @@ malformed:
 	return uri_malformed(op, s, len, err);
 }
 
-char *
+char	   *
 jn_text_uri(jn_uri_op op, const char *s, size_t len, size_t *out_len, jn_liberr *err)
 {
 	if (op == JN_ENCODE_URL || op == JN_ENCODE_URL_COMPONENT)
@@ -563,10 +563,13 @@ jn_text_uri(jn_uri_op op, const char *s, size_t len, size_t *out_len, jn_liberr 
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-char *
+char	   *
 jn_text_base64_encode(const char *s, size_t len, size_t *out_len)
 {
-	/* at most len bytes (each UTF-16 unit is at least one UTF-8 byte... or two units for four bytes) */
+	/*
+	 * at most len bytes (each UTF-16 unit is at least one UTF-8 byte... or
+	 * two units for four bytes)
+	 */
 	unsigned char *bytes = malloc(len + 1);
 	size_t		nb = 0,
 				i = 0,
@@ -648,7 +651,7 @@ unbase64(unsigned char c)
 	return -1;
 }
 
-char *
+char	   *
 jn_text_base64_decode(const char *s, size_t len, size_t *out_len)
 {
 	/* each decoded byte (from 4/3 characters) is at most 2 UTF-8 bytes */

@@ -14,12 +14,12 @@ struct jn_chunk
 	struct jn_chunk *next;
 	size_t		size;
 	size_t		off;
-	_Alignas(16) char data[];
+				_Alignas(16) char data[];
 };
 
 #define CHUNK_SIZE (64 * 1024)
 
-void *
+void	   *
 jn_alloc(jn_arena *a, size_t n)
 {
 	struct jn_chunk *c = a->chunks;
@@ -62,7 +62,7 @@ jn_alloc(jn_arena *a, size_t n)
 	return p;
 }
 
-char *
+char	   *
 jn_strndup(jn_arena *a, const char *s, size_t n)
 {
 	char	   *p = jn_alloc(a, n + 1);
@@ -137,7 +137,7 @@ jn_arena_free(jn_arena *a)
 	a->used = 0;
 }
 
-jv *
+jv		   *
 jv_new_raw(jn_arena *a, jn_type t)
 {
 	jv		   *v = jn_alloc(a, sizeof(jv));
@@ -147,13 +147,13 @@ jv_new_raw(jn_arena *a, jn_type t)
 	return v;
 }
 
-jv *
+jv		   *
 jv_null(jn_arena *a)
 {
 	return jv_new_raw(a, JV_NULL);
 }
 
-jv *
+jv		   *
 jv_bool(jn_arena *a, bool b)
 {
 	jv		   *v = jv_new_raw(a, JV_BOOL);
@@ -163,7 +163,7 @@ jv_bool(jn_arena *a, bool b)
 	return v;
 }
 
-jv *
+jv		   *
 jv_num(jn_arena *a, double n)
 {
 	jv		   *v = jv_new_raw(a, JV_NUM);
@@ -173,7 +173,7 @@ jv_num(jn_arena *a, double n)
 	return v;
 }
 
-jv *
+jv		   *
 jv_str_ref(jn_arena *a, const char *s, size_t len)
 {
 	jv		   *v = jv_new_raw(a, JV_STR);
@@ -186,7 +186,7 @@ jv_str_ref(jn_arena *a, const char *s, size_t len)
 	return v;
 }
 
-jv *
+jv		   *
 jv_str(jn_arena *a, const char *s, size_t len)
 {
 	char	   *copy = jn_strndup(a, s, len);
@@ -194,7 +194,7 @@ jv_str(jn_arena *a, const char *s, size_t len)
 	return copy ? jv_str_ref(a, copy, len) : NULL;
 }
 
-jv *
+jv		   *
 jv_arr(jn_arena *a, uint8_t flags)
 {
 	jv		   *v = jv_new_raw(a, JV_ARR);
@@ -204,7 +204,7 @@ jv_arr(jn_arena *a, uint8_t flags)
 	return v;
 }
 
-jv *
+jv		   *
 jv_obj(jn_arena *a)
 {
 	jv		   *v = jv_new_raw(a, JV_OBJ);
@@ -214,7 +214,7 @@ jv_obj(jn_arena *a)
 	return v;
 }
 
-jv *
+jv		   *
 jv_range(jn_arena *a, double start, size_t len)
 {
 	jv		   *v = jv_arr(a, JA_RANGE);
@@ -349,7 +349,7 @@ obj_rehash(jn_arena *a, jn_obj *o)
 	return true;
 }
 
-jv *
+jv		   *
 jv_get(const jv *obj, const char *key, size_t klen)
 {
 	long		i;
@@ -438,7 +438,7 @@ jv_del(jv *obj, const char *key, size_t klen)
 
 /* ---- json-c ---- */
 
-jv *
+jv		   *
 jv_from_json(jn_arena *a, json_object *j)
 {
 	jv		   *v;

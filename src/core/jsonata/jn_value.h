@@ -34,7 +34,8 @@ typedef enum jn_type
 #define JA_KEEP		0x02		/* keep a singleton as an array ([] in a path) */
 #define JA_OUTER	0x04		/* wraps an array given as input */
 #define JA_CONS		0x08		/* built by an array constructor */
-#define JA_TUPLES	0x10		/* a stream of tuples (focus, index, parent bindings) */
+#define JA_TUPLES	0x10		/* a stream of tuples (focus, index, parent
+								 * bindings) */
 #define JA_RANGE	0x20		/* lazy range: items not materialised yet */
 
 typedef struct jv jv;
@@ -87,8 +88,10 @@ struct jn_arena
 	bool		exhausted;		/* a request went over the limit */
 };
 
-void	   *jn_alloc(jn_arena *a, size_t n);	/* zeroed; NULL when over the limit */
+void	   *jn_alloc(jn_arena *a, size_t n);	/* zeroed; NULL when over the
+												 * limit */
 char	   *jn_strndup(jn_arena *a, const char *s, size_t n);
+
 /* makes room in an arena vector *v of n elements for one more (doubling *cap) */
 bool		jn_grow(jn_arena *a, void **v, int n, int *cap, size_t elem);
 void		jn_arena_free(jn_arena *a);
@@ -105,15 +108,16 @@ jv		   *jv_new_raw(jn_arena *a, jn_type t);
 jv		   *jv_null(jn_arena *a);
 jv		   *jv_bool(jn_arena *a, bool b);
 jv		   *jv_num(jn_arena *a, double n);
-jv		   *jv_str(jn_arena *a, const char *s, size_t len);	/* copies */
-jv		   *jv_str_ref(jn_arena *a, const char *s, size_t len);	/* no copy */
+jv		   *jv_str(jn_arena *a, const char *s, size_t len); /* copies */
+jv		   *jv_str_ref(jn_arena *a, const char *s, size_t len); /* no copy */
 jv		   *jv_arr(jn_arena *a, uint8_t flags);
 jv		   *jv_obj(jn_arena *a);
 jv		   *jv_range(jn_arena *a, double start, size_t len);
 
 /* ---- arrays ---- */
 bool		jv_push(jn_arena *a, jv *arr, jv *item);	/* false: out of memory */
-bool		jv_materialise(jn_arena *a, jv *arr);	/* a lazy range gets its items */
+bool		jv_materialise(jn_arena *a, jv *arr);	/* a lazy range gets its
+													 * items */
 #define JV_IS_SEQ(v) ((v) && (v)->t == JV_ARR && ((v)->flags & JA_SEQ))
 
 /* ---- objects ---- */
@@ -123,10 +127,13 @@ void		jv_del(jv *obj, const char *key, size_t klen);
 
 /* ---- conversions ---- */
 jv		   *jv_from_json(jn_arena *a, json_object *j);
+
 /* new json-c value (the caller owns it); undefined items of arrays become null */
 json_object *jv_to_json(const jv *v);
+
 /* nonfinite_as_string: Infinity, -Infinity, NaN as those strings (Jackson), not null */
 json_object *jv_to_json_ext(const jv *v, bool nonfinite_as_string);
+
 /* false when v holds, at any depth, a function (or regex): JSON has no value for it */
 bool		jv_is_json(const jv *v);
 

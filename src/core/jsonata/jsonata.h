@@ -30,7 +30,8 @@ typedef enum jn_limit
 typedef struct jn_error
 {
 	char		code[8];		/* "" when no error */
-	int			position;		/* character offset in the expression, -1 unknown */
+	int			position;		/* character offset in the expression, -1
+								 * unknown */
 	char		token[64];
 	char		message[512];
 	jn_limit	limit;			/* for U1001 */
@@ -46,14 +47,20 @@ typedef struct jn_options
 	/* polled every few thousand steps; returning true stops with U1001 */
 	bool		(*cancel) (void *arg);
 	void	   *cancel_arg;
-	/* milliseconds since the epoch for $now()/$millis(); NULL: the system clock */
+
+	/*
+	 * milliseconds since the epoch for $now()/$millis(); NULL: the system
+	 * clock
+	 */
 	double		(*clock) (void *arg);
 	void	   *clock_arg;
+
 	/*
 	 * As AWS Step Functions writes results: a result holding, at any depth, a
 	 * function or regex is the error JN_ERR_NOT_JSON rather than "" (the
 	 * JSONata suite's convention), and a non-finite number is the string
-	 * "Infinity", "-Infinity" or "NaN" (as Jackson writes it) rather than null.
+	 * "Infinity", "-Infinity" or "NaN" (as Jackson writes it) rather than
+	 * null.
 	 */
 	bool		json_only;
 } jn_options;
