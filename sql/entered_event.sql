@@ -101,3 +101,8 @@ SELECT booking.sfn_send_task_success(t.task_token, '{"a": 1}')
 SELECT d->>'status' AS status, d->>'cause' AS cause, pg_temp.entered_event('ee_token', 'answered') AS entered_event
   FROM booking.sfn_describe_execution('arn:aws:states:local:000000000000:execution:ee_token:answered') d;
 SELECT id, type FROM booking.sfn_get_execution_history('arn:aws:states:local:000000000000:execution:ee_token:answered');
+
+-- Deleting the machines takes their executions, test cases and mocked runs.
+SELECT count(booking.sfn_delete_state_machine(m)) AS deleted
+  FROM unnest(ARRAY['ee_wait', 'ee_retry', 'ee_map', 'ee_branches', 'ee_token']) m;
+SELECT booking.sfn_delete_activity('ee_worker');
