@@ -1751,3 +1751,8 @@ REVOKE EXECUTE ON FUNCTION api_rows_cleanup(), machine_settings(jsonb, jsonb, js
 GRANT SELECT ON visible_execution_origins TO booking_user;
 SELECT pg_catalog.pg_extension_config_dump('redrive_tokens', '');
 SELECT pg_catalog.pg_extension_config_dump('execution_origins', '');
+
+-- The history id of the <Type>StateEntered event of the state an execution
+-- stands in (kept across transactions: a runtime failure's cause names it).
+ALTER TABLE executions ADD COLUMN entered_event integer;
+COMMENT ON COLUMN executions.entered_event IS 'History id (GetExecutionHistory) of the <Type>StateEntered event of the state''s current entry; NULL: not known';

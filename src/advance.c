@@ -272,6 +272,7 @@ cursor_move(Advance *a, const char *state, json_object *input, json_object *vari
 	a->variables = variables;
 	a->attempts = NULL;
 	a->entered = 0;
+	a->entered_event = 0;
 }
 
 /*
@@ -300,6 +301,24 @@ advance_make_env(Advance *a, asl_env *env)
 	env->random = booking_host_random(NULL);
 	env->max_payload = (size_t) booking_max_payload_size;
 	env->cancel = booking_host_interrupted;
+	env->entered_event_id = a->entered_event;
+}
+
+/*
+ * The id GetExecutionHistory gives the next event recorded: the events
+ * counted in the history so far and those recorded since (the sync driver's
+ * numbering, from values in hand).
+ */
+static int64
+next_event_id(const Advance *a)
+{
+	/*
+	 * a Distributed Map iteration counts its events on its own but writes
+	 * them into its root's history: neither number is its id there
+	 */
+	if (a->row->own_history)
+		return 0;
+	return a->history_total + (int64) (json_object_array_length(a->events) - a->counted) + 1;
 }
 
 /* Writes the cursor into the row. */
@@ -313,6 +332,7 @@ cursor_to_row(Advance *a)
 	row->variables = a->variables ? booking_jsonc_to_jsonb(a->variables) : NULL;
 	row->attempts = a->attempts ? booking_jsonc_to_jsonb(a->attempts) : NULL;
 	row->entered_at = a->entered ? booking_from_asl_time(a->entered) : 0;
+	row->entered_event = (int) Min(a->entered_event, (int64) PG_INT32_MAX);
 }
 
 /* ---- endings ---- */
@@ -648,6 +668,13 @@ step_loop(Advance *a)
 		advance_make_env(a, &env);
 		a->token = needs_token(a->machine, a->state) ? store_token_new() : NULL;
 		env.task_token = a->token;
+
+		/*
+		 * a first entry records <Type>StateEntered first; a retry enters
+		 * nothing and keeps its entry's id
+		 */
+		if (asl_attempts_total(a->attempts) == 0)
+			env.entered_event_id = a->entered_event = next_event_id(a);
 		pos = cursor_position(a);
 		asl_outcome_clear(a->out);
 		asl_step(a->machine, &pos, &env, a->out);
@@ -892,6 +919,7 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	a->variables = advance_to_jsonc_or_null(row->variables);
 	a->attempts = advance_to_jsonc_or_null(row->attempts);
 	a->entered = row->entered_at ? booking_to_asl_time(row->entered_at) : 0;
+	a->entered_event = row->entered_event;
 
 	active[n_active++] = a;
 	PG_TRY();
@@ -1130,6 +1158,7 @@ booking_redrive(ExecRow *row, int64 timeout_seconds)
 	row->stop_date = 0;
 	row->attempts = NULL;
 	row->entered_at = 0;
+	row->entered_event = 0;
 	row->phase = EXEC_PHASE_STEP;
 	row->fanout = NULL;
 	row->pending_events = NULL;

@@ -31,6 +31,8 @@ struct Advance
 	json_object *variables;
 	json_object *attempts;
 	asl_time	entered;
+	int64		entered_event;	/* history id of the state's entry event; 0:
+								 * unknown */
 	asl_outcome *out;
 	asl_outcome *next;
 	bool		history_full;

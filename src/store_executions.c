@@ -28,7 +28,7 @@
 	"AND x.execution_name = coalesce(e.name, (SELECT r.name FROM booking.executions r WHERE r.id = e.root_id)))::int, " \
 	"CASE WHEN e.root_id IS NULL THEN " \
 	"(SELECT coalesce(sum(h.events), 0) FROM booking.history_counts h WHERE h.root_id = e.id) END, " \
-	"e.shard_key"
+	"e.shard_key, e.entered_event"
 #define EXEC_FROM " FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id "
 
 static SPIPlanPtr plan_load;
@@ -99,6 +99,7 @@ read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 	out->beside_loaded = out->beside_events >= 0;
 	out->beside_as_of = counts_flushes;
 	out->shard_key = spi_col_text(tup, desc, 35);
+	out->entered_event = spi_col_int4(tup, desc, 36, 0);
 }
 
 bool
@@ -185,11 +186,11 @@ jsonb_datum(Jsonb *j, char *null)
 	return j == NULL ? (Datum) 0 : JsonbPGetDatum(j);
 }
 
-/* The columns that move, $1 … $19 of both the insert and the update (row id first). */
-#define SAVE_ARGS 19
+/* The columns that move, $1 … $20 of both the insert and the update (row id first). */
+#define SAVE_ARGS 20
 static const Oid save_types[SAVE_ARGS] = {INT8OID, TEXTOID, JSONBOID, TEXTOID, TEXTOID, TEXTOID,
 	JSONBOID, JSONBOID, JSONBOID, TIMESTAMPTZOID, TEXTOID, JSONBOID, TIMESTAMPTZOID,
-TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID, JSONBOID, INT4OID, TIMESTAMPTZOID};
+TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID, JSONBOID, INT4OID, TIMESTAMPTZOID, INT4OID};
 
 /* The SAVE_ARGS parameters of the row's save plan. */
 static void
@@ -215,6 +216,8 @@ save_values(const ExecRow *row, Datum *values, char *nulls)
 	values[16] = jsonb_datum(row->fanout, &nulls[16]);
 	values[17] = Int32GetDatum(row->redrive_count);
 	values[18] = time_datum(row->redrive_date, &nulls[18]);
+	values[19] = Int32GetDatum(row->entered_event);
+	nulls[19] = row->entered_event > 0 ? ' ' : 'n';
 }
 
 /*
@@ -226,10 +229,10 @@ save_values(const ExecRow *row, Datum *values, char *nulls)
 	"INSERT INTO booking.executions (status, output, error, cause, " \
 	"state, document, variables, attempts, entered_at, phase, " \
 	"pending_events, due_at, stop_date, event_count, timeout_at, " \
-	"fanout, redrive_count, redrive_date, " \
+	"fanout, redrive_count, redrive_date, entered_event, " \
 	"arn, name, machine_id, version, input, start_date) " \
 	"VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, " \
-	"$15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)"
+	"$15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)"
 
 /*
  * Inserts a new top-level execution and sets row->id; a concurrent start of
@@ -301,7 +304,7 @@ store_exec_save(ExecRow *row)
 							 "cause = $5, state = $6, document = $7, variables = $8, attempts = $9, "
 							 "entered_at = $10, phase = $11, pending_events = $12, due_at = $13, "
 							 "stop_date = $14, event_count = $15, timeout_at = $16, fanout = $17, "
-							 "redrive_count = $18, redrive_date = $19 WHERE id = $1",
+							 "redrive_count = $18, redrive_date = $19, entered_event = $20 WHERE id = $1",
 							 SAVE_ARGS, save_types, values, nulls, SPI_OK_UPDATE, "execution save");
 }
 

@@ -38,6 +38,8 @@ typedef struct ExecRow
 	Jsonb	   *variables;
 	Jsonb	   *attempts;
 	TimestampTz entered_at;		/* 0: not entered yet */
+	int			entered_event;	/* history id of the state's
+								 * <Type>StateEntered event; 0: unknown */
 	ExecPhase	phase;
 	Jsonb	   *pending_events;
 	Jsonb	   *fanout;			/* phase branches: {map, tolerance,

@@ -260,12 +260,19 @@ run_branches(run_ctx *r, const cursor *cur, const asl_position *pos, const asl_o
 
 	if (!ok)
 		halt(r, ASL_RUN_FAILED, ASL_ERR_RUNTIME, "out of memory");
+
+	/*
+	 * every iteration's MapIterationStarted comes first, as a durable
+	 * execution's history records them (its iterations are started together):
+	 * the ids of the events that follow are the ones GetExecutionHistory
+	 * gives
+	 */
+	for (size_t i = 0; ok && b->is_map && i < b->count; i++)
+		emit_one(r, asl_event_map_iteration("MapIterationStarted", out->state, i));
 	for (size_t i = 0; ok && i < b->count; i++)
 	{
 		const asl_branch *br = &b->items[i];
 
-		if (b->is_map)
-			emit_one(r, asl_event_map_iteration("MapIterationStarted", out->state, i));
 		ok = run_graph(r, br->start, br->input, br->variables, &ends[i]);
 		if (!ok)
 			break;
