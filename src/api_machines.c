@@ -38,6 +38,7 @@ PG_FUNCTION_INFO_V1(sfn_describe_state_machine);
 
 static const char *check_type(const char *type);
 
+/* Argument n, or NULL when SQL NULL. */
 static Jsonb *
 jsonb_arg_or_null(FunctionCallInfo fcinfo, int n)
 {

@@ -173,6 +173,7 @@ keep_first_half(const asl_outcome *first, asl_outcome *done)
 	}
 }
 
+/* Argument n as json-c, or NULL when not given or SQL NULL. */
 static json_object *
 jsonc_arg(FunctionCallInfo fcinfo, int n)
 {

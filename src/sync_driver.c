@@ -111,6 +111,7 @@ typedef struct MockCall
 	bool		found;
 } MockCall;
 
+/* The subtransaction's body: the test case's mocked reply for the state, if any. */
 static bool
 mock_call_body(void *arg)
 {

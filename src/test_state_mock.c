@@ -42,6 +42,7 @@ static const ResponseMember lambda_invoke[] = {
 	{"ExecutedVersion", json_type_string, false}, SDK_MEMBERS, {NULL}
 };
 
+/* obj's member key as a string (where names obj in errors); NULL when absent and optional. */
 static const char *
 member_string(json_object *obj, const char *key, const char *where, bool required)
 {
@@ -105,6 +106,7 @@ test_state_read_mock(json_object *mock, TestStateMock *out)
 		INVALID("mock.fieldValidationMode must be STRICT, PRESENT or NONE, not \"%s\"", out->validation);
 }
 
+/* A stateConfiguration count: -1 when absent, else an integer of 0 or more. */
 static int64
 member_count(json_object *obj, const char *key)
 {
@@ -153,6 +155,7 @@ state_inside(const asl_state *inner, const asl_state *outer)
 	return false;
 }
 
+/* The members of the integration's response that field validation checks; NULL: any. */
 static const ResponseMember *
 response_of(const asl_resource *res)
 {
@@ -166,6 +169,7 @@ response_of(const asl_resource *res)
 	return NULL;
 }
 
+/* Whether v has the wanted JSON type (json_type_null: any type). */
 static bool
 type_fits(json_object *v, json_type want)
 {
@@ -260,6 +264,7 @@ test_state_check(const asl_machine *machine, const asl_state *st, const TestStat
 	}
 }
 
+/* obj's member key when it is a string, else NULL (obj may be NULL). */
 static const char *
 reader_string(json_object *obj, const char *key)
 {

@@ -208,6 +208,7 @@ compile_typed_as(asl_build *b, json_object *obj, const char *base, const char *f
 	return compile_field(b, obj, base, field, name);
 }
 
+/* compile_typed_as with the field named in causes as it is in the definition */
 static struct asl_jvalue *
 compile_typed(asl_build *b, json_object *obj, const char *base, const char *field,
 			  literal_kind kind, double min, double max)

@@ -10,6 +10,10 @@
 
 #include <stddef.h>
 
+/*
+ * The first name n reads from the context at the top level (no path, predicate
+ * or lambda around it gives it one), or NULL.
+ */
 static const jn_node *
 top_level_name(const jn_node *n)
 {
