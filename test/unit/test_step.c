@@ -1641,12 +1641,12 @@ test_jsonata(void)
 	CHECK_J(ptr(o.events, "/0/details/evaluationFailedEventDetails/location"), "'Assign/last'");
 	asl_outcome_clear(&o);
 
-	/* a catcher whose Output fails is not caught again */
+	/* a catcher whose Output fails is not caught again; AWS names the field under its index */
 	do_fail(m, "C", "{}", NULL, NULL, &env, "Any", "thing", &o);
 	CHECK_STR(KIND(o), "FAIL");
 	CHECK_STR(o.error.name, "States.QueryEvaluationError");
 	CHECK_STR(types(o.events), "EvaluationFailed");
-	CHECK_J(ptr(o.events, "/0/details/evaluationFailedEventDetails/location"), "'Output'");
+	CHECK_J(ptr(o.events, "/0/details/evaluationFailedEventDetails/location"), "'Catch[0]/Output'");
 	asl_outcome_clear(&o);
 
 	/* Parallel: Arguments for every branch, Output and Assign with $states.result */

@@ -7,6 +7,7 @@
 #include "jsonata_value.h"
 
 #include <float.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,12 +227,18 @@ asl_parse_retry(asl_build *b, asl_state *st, json_object *def)
 	free(lbase);
 }
 
-/* A JSONata catcher's Output and Assign ("{% %}" values, with $states.errorOutput). */
+/*
+ * Catcher i's Output and Assign in a JSONata state ("{% %}" values, with
+ * $states.errorOutput); causes name them under the catcher's index, as AWS
+ * does: "Catch[1]/Output".
+ */
 static void
-parse_jsonata_catcher(asl_build *b, json_object *entry, const char *base, asl_catcher *c)
+parse_jsonata_catcher(asl_build *b, json_object *entry, const char *base, size_t i,
+					  asl_catcher *c)
 {
 	json_object *v;
 	char	   *at;
+	char		field[48];
 
 	if (json_object_object_get_ex(entry, "ResultPath", NULL))
 		asl_build_error(b, "INVALID_FIELD", base, "ResultPath",
@@ -240,7 +247,10 @@ parse_jsonata_catcher(asl_build *b, json_object *entry, const char *base, asl_ca
 	{
 		at = asl_build_pointer(b, base, "Output");
 		if (at != NULL)
-			c->j_output = asl_jvalue_compile(v, "Output", at, b->diags);
+		{
+			snprintf(field, sizeof field, "Catch[%zu]/Output", i);
+			c->j_output = asl_jvalue_compile(v, field, at, b->diags);
+		}
 		free(at);
 	}
 	if (json_object_object_get_ex(entry, "Assign", &v))
@@ -252,7 +262,10 @@ parse_jsonata_catcher(asl_build *b, json_object *entry, const char *base, asl_ca
 		}
 		at = asl_build_pointer(b, base, "Assign");
 		if (at != NULL)
-			c->j_assign = asl_jvalue_compile(v, "Assign", at, b->diags);
+		{
+			snprintf(field, sizeof field, "Catch[%zu]/Assign", i);
+			c->j_assign = asl_jvalue_compile(v, field, at, b->diags);
+		}
 		free(at);
 	}
 }
@@ -281,7 +294,7 @@ parse_catcher(asl_build *b, size_t gi, json_object *entry, const char *base,
 	asl_read_string(b, entry, base, "Comment", &next);
 	if (jsonata)
 	{
-		parse_jsonata_catcher(b, entry, base, c);
+		parse_jsonata_catcher(b, entry, base, i, c);
 		return;
 	}
 	asl_read_result_path(b, entry, base, "ResultPath", &c->result_path);
