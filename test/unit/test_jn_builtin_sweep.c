@@ -22,10 +22,6 @@ static const char *const kinds[] = {
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
-static jn_builtin *const tables[] = {
-	jn_fn_aws, jn_fn_strings, jn_fn_regex, jn_fn_numbers, jn_fn_arrays, jn_fn_objects, jn_fn_format, jn_fn_dates
-};
-
 static int	calls;
 
 /* Calls $name with the argument kinds picked by idx (base NKINDS digits). */
@@ -70,8 +66,8 @@ sweep(void)
 {
 	int			functions = 0;
 
-	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
-		for (jn_builtin *b = tables[t]; b->name; b++)
+	for (jn_builtin *const *t = jn_builtin_tables; *t; t++)
+		for (jn_builtin *b = *t; b->name; b++)
 		{
 			int			max_args = b->arity + 1 > 3 ? 3 : b->arity + 1;
 

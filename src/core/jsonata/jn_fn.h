@@ -20,6 +20,9 @@ extern jn_builtin jn_fn_dates[];
 extern jn_builtin jn_fn_aws[];	/* AWS Step Functions additions; first: its
 								 * $random takes a seed */
 
+/* every table above, in lookup order, ending with NULL (jn_fn_registry.c) */
+extern jn_builtin *const jn_builtin_tables[];
+
 /* a malloc'd string from the support library, copied into the arena and freed */
 jv		   *jn_take_str(jn_ctx *C, char *s, size_t len);
 
