@@ -93,6 +93,50 @@ SELECT booking.sfn_update_state_machine('later', booking.sfn_describe_state_mach
 SELECT r->>'status' AS status, r->'output' AS output FROM booking.sfn_start_sync('later', '{"x": 1}') r;
 ALTER ROLE sec_later NOSUPERUSER;
 
+-- ---- a task leaves no setting behind in the session that ran it ----
+-- alice's function, run by a superuser's sfn_start_sync (or the timer worker),
+-- tries to plant her schema first on the search_path (her now() would then run
+-- as the superuser) and to change booking's settings for the executions after
+SET ROLE sec_alice;
+CREATE FUNCTION sec_alice.plant(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+  SELECT jsonb_build_object('search_path', set_config('search_path', 'sec_alice, pg_catalog', false),
+                            'account', set_config('booking.account_id', '999999999999', false),
+                            'history', set_config('booking.history_level', 'none', false),
+                            'timeout', set_config('statement_timeout', '1', false)) $$;
+SELECT booking.sfn_create_state_machine('plant', '{"StartAt": "C", "States": {"C": {"Type": "Task",
+  "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "sec_alice.plant", "Payload": {}},
+  "OutputPath": "$.Payload", "End": true}}}') IS NOT NULL AS created;
+RESET ROLE;
+SELECT r->>'status' AS status, r->'output'->>'search_path' AS set_inside FROM booking.sfn_start_sync('plant') r;
+SELECT current_setting('search_path') AS search_path, current_setting('booking.account_id') AS account,
+       current_setting('booking.history_level') AS history_level, current_setting('statement_timeout') AS timeout;
+
+-- ---- MANAGE is not the execution role: a grantee can't make its tasks do something else ----
+SET ROLE sec_alice;
+CREATE TABLE sec_alice.secrets (id text PRIMARY KEY, secret text);
+INSERT INTO sec_alice.secrets VALUES ('1', 'alice''s secret');
+SELECT booking.sfn_create_state_machine('managed', '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}')
+       IS NOT NULL AS created;
+SELECT booking.sfn_grant('managed', 'sec_bob', ARRAY['MANAGE', 'START']);
+RESET ROLE;
+SET ROLE sec_bob;
+-- a definition that would read alice's table as alice: refused, the machine unchanged
+SELECT booking.sfn_update_state_machine('managed', '{"StartAt": "G", "States": {"G": {"Type": "Task",
+  "Resource": "arn:aws:states:::dynamodb:getItem",
+  "Parameters": {"TableName": "sec_alice.secrets", "Key": {"id": {"S": "1"}}}, "End": true}}}');
+SELECT r->>'status' AS status, r->'output' AS output FROM booking.sfn_start_sync('managed', '{"x": 1}') r;
+-- with bob's own role named, it runs as bob, who can't read the table
+SELECT booking.sfn_update_state_machine('managed', '{"StartAt": "G", "States": {"G": {"Type": "Task",
+  "Resource": "arn:aws:states:::dynamodb:getItem",
+  "Parameters": {"TableName": "sec_alice.secrets", "Key": {"id": {"S": "1"}}}, "End": true}}}',
+  role => 'sec_bob') IS NOT NULL AS updated;
+SELECT r->>'status' AS status, r->>'error' AS error FROM booking.sfn_start_sync('managed') r;
+-- settings that run nothing stay MANAGE's
+SELECT booking.sfn_update_state_machine('managed', NULL, publish => false,
+                                        logging_configuration => '{"level": "OFF"}') IS NOT NULL AS logging;
+RESET ROLE;
+SELECT booking.sfn_delete_state_machine('managed');
+
 -- ---- a task can't leave work that runs later as someone else ----
 SET ROLE sec_alice;
 CREATE TABLE sec_alice.items (id text PRIMARY KEY, note text);
@@ -255,7 +299,8 @@ DROP ROLE booking_workflow;
 
 -- ---- cleanup ----
 SELECT booking.sfn_delete_state_machine(name) FROM booking.state_machines
- WHERE name IN ('reach', 'call', 'admin_task', 'later', 'deferred', 'pay', 'reviewed', 'bob_review') ORDER BY name;
+ WHERE name IN ('reach', 'call', 'admin_task', 'later', 'deferred', 'pay', 'reviewed', 'bob_review', 'plant')
+ ORDER BY name;
 SELECT booking.sfn_delete_activity('sec_review');
 DROP SCHEMA sec_alice, sec_bob CASCADE;
 DROP ROLE sec_alice, sec_bob, sec_outsider, sec_later, sec_app, sec_worker;

@@ -167,7 +167,14 @@ task_body(void *arg)
 		(void) set_config_option("search_path", pinned_search_path(call->who->search_path),
 								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	ok = dispatch(call->task, &call->output, &call->err);
-	AtEOXact_GUC(true, guc_level);
+
+	/*
+	 * As PostgreSQL ends an index function's or a VACUUM's restricted
+	 * operation: every setting the task's code changed (set_config(...,
+	 * false) included) goes back, so it can't leave a search_path, a booking.*
+	 * setting or a timeout in the session of whoever called or ticks.
+	 */
+	AtEOXact_GUC(false, guc_level);
 	SetUserIdAndSecContext(save_user, save_sec);
 	return ok;					/* DynamoDB refused: nothing written */
 }
