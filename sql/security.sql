@@ -65,6 +65,28 @@ SELECT booking.sfn_create_state_machine('call', '{"StartAt": "C", "States": {"C"
 SELECT f AS function_name, r->>'status' AS status, r->>'error' AS error, r->>'cause' AS cause
   FROM (VALUES ('jsonb_strip_nulls'), ('pg_catalog.jsonb_strip_nulls'), ('booking.raise_task_error')) AS x(f),
        LATERAL booking.sfn_start_sync('call', jsonb_build_object('f', f)) AS r;
+-- a machine whose search_path leads into booking and information_schema, and names
+-- quoted, in capitals or with spaces: judged on what they resolve to, or not found
+SET search_path = booking, information_schema;
+SELECT booking.sfn_create_state_machine('reach_path', '{"StartAt": "U", "States": {"U": {"Type": "Task",
+  "Resource": "arn:aws:states:::dynamodb:getItem",
+  "Parameters": {"TableName.$": "$.table", "Key.$": "$.key"}, "End": true}}}') IS NOT NULL AS created;
+SELECT booking.sfn_create_state_machine('call_path', '{"StartAt": "C", "States": {"C": {"Type": "Task",
+  "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName.$": "$.f", "Payload": {}}, "End": true}}}')
+       IS NOT NULL AS created;
+RESET search_path;
+SELECT t AS table_name, r->>'status' AS status, r->>'error' AS error, split_part(r->>'cause', ' (Service:', 1) AS cause
+  FROM (VALUES ('state_machines', '{"id": {"N": "1"}}'),
+               ('sql_features', '{"feature_id": {"S": "B011"}}'),
+               ('"pg_catalog"."pg_authid"', '{"oid": {"N": "10"}}'),
+               ('PG_CATALOG.PG_AUTHID', '{"oid": {"N": "10"}}'),
+               (' pg_catalog.pg_authid', '{"oid": {"N": "10"}}'),
+               ('pg_temp.pg_authid', '{"oid": {"N": "10"}}')) AS x(t, k),
+       LATERAL booking.sfn_start_sync('reach_path', jsonb_build_object('table', t, 'key', k::jsonb)) AS r;
+SELECT f AS function_name, r->>'status' AS status, r->>'error' AS error, r->>'cause' AS cause
+  FROM (VALUES ('sfn_load_mock_config'), ('arn:aws:lambda:us-east-1:123456789012:function:sfn_load_mock_config'),
+               ('PG_CATALOG.jsonb_strip_nulls'), ('jsonb_strip_nulls:$LATEST')) AS x(f),
+       LATERAL booking.sfn_start_sync('call_path', jsonb_build_object('f', f)) AS r;
 RESET ROLE;
 SELECT rolsuper AS alice_is_superuser FROM pg_roles WHERE rolname = 'sec_alice';
 
@@ -299,8 +321,8 @@ DROP ROLE booking_workflow;
 
 -- ---- cleanup ----
 SELECT booking.sfn_delete_state_machine(name) FROM booking.state_machines
- WHERE name IN ('reach', 'call', 'admin_task', 'later', 'deferred', 'pay', 'reviewed', 'bob_review', 'plant')
- ORDER BY name;
+ WHERE name IN ('reach', 'call', 'admin_task', 'later', 'deferred', 'pay', 'reviewed', 'bob_review', 'plant',
+                'reach_path', 'call_path') ORDER BY name;
 SELECT booking.sfn_delete_activity('sec_review');
 DROP SCHEMA sec_alice, sec_bob CASCADE;
 DROP ROLE sec_alice, sec_bob, sec_outsider, sec_later, sec_app, sec_worker;
