@@ -36,6 +36,16 @@ SELECT k AS pad_chars, 10 + k AS output_bytes, r->>'status' AS status, r->>'erro
        LATERAL booking.sfn_start_sync('limits_grow', jsonb_build_object('s', repeat('x', k))) AS r
  ORDER BY k;
 
+-- ---- the variables one Assign sets: 262,144 bytes of compact JSON at most ----
+-- {"pad":"…"} again: the object of the variables assigned, measured as a state's output is
+-- (OutputPath null: the output is {}, far from its own limit)
+SELECT booking.sfn_create_state_machine('limits_assign',
+  '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"pad.$": "$.s"}, "OutputPath": null, "End": true}}}', role => 'postgres') IS NOT NULL AS created;
+SELECT k AS pad_chars, 10 + k AS assigned_bytes, r->>'status' AS status, r->>'error' AS error
+  FROM (VALUES (262134), (262135)) AS v(k),
+       LATERAL booking.sfn_start_sync('limits_assign', jsonb_build_object('s', repeat('x', k))) AS r
+ ORDER BY k;
+
 -- ---- the measure: compact UTF-8 bytes, where jsonb's text is longer ----
 -- limits_mixed(n): {"a":1,"b":[true,null,"ü"],"pad":"éé…"}, exactly n bytes of
 -- compact JSON (é and ü are two bytes each), 7 bytes more as jsonb prints it
@@ -93,6 +103,6 @@ SELECT m.name, v.version, public.limits_compact_length(v.definition) AS definiti
 
 -- ---- clean up ----
 SELECT booking.sfn_delete_state_machine(m)
-  FROM unnest(ARRAY['limits_echo', 'limits_grow', 'limits_mixed', 'limits_callback', 'limits_big']) AS m;
+  FROM unnest(ARRAY['limits_echo', 'limits_grow', 'limits_assign', 'limits_mixed', 'limits_callback', 'limits_big']) AS m;
 DROP FUNCTION public.limits_doc(int), public.limits_mixed(int), public.limits_compact(jsonb), public.limits_ask(jsonb), public.limits_definition(int), public.limits_compact_length(jsonb);
 DROP TABLE public.limits_outbox;
