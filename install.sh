@@ -11,7 +11,8 @@
 #   ./install.sh stop     stop the GraphQL server and the private cluster
 #   ./install.sh check    only say whether what it cannot install itself is there
 #
-# Needs: Debian 12, root or sudo (packages, the postgres user's clusters), and
+# Needs: Debian 12, root or sudo without a password prompt (packages, the postgres
+# user's clusters), and
 # Node.js 20 or later with npm for the GraphQL server (Debian 12's nodejs is 18,
 # too old; install from nodejs.org or NodeSource). It stops at once, saying so,
 # when one is missing.
@@ -32,6 +33,11 @@ check_requirements() {
 	local problems=0 major
 	if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
 		echo "missing: root or sudo (Debian packages, and the postgres user's clusters)" >&2
+		problems=1
+	elif [ "$(id -u)" -ne 0 ] && ! sudo -n true 2>/dev/null; then
+		# a long run calls sudo many times: a password prompt would stop it midway
+		echo "missing: sudo without a password prompt (run as root, or \`sudo -v\` first;" \
+			"packages and the postgres user's clusters need it)" >&2
 		problems=1
 	fi
 	if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

@@ -40,9 +40,9 @@ if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
 	./install.sh build >&2
 fi
 cluster_stop "$BENCH_DIR"
-rm -rf "$BENCH_DIR"
+as_root rm -rf "$BENCH_DIR"	# the postgres user's
 cluster_init "$BENCH_DIR" "$BENCH_PORT"
-runuser -u postgres -- tee -a "$BENCH_DIR/data/booking.conf" >/dev/null <<CONF
+as_postgres tee -a "$BENCH_DIR/data/booking.conf" >/dev/null <<CONF
 booking.database = 'bench'
 booking.workers = $BENCH_WORKERS
 booking.worker_batch_size = $BENCH_BATCH

@@ -99,7 +99,7 @@ SELECT booking.sfn_start('jt_retry', '{}', 'jt-retry') IS NOT NULL AS started;
 INSERT INTO jt.flaky_calls DEFAULT VALUES;
 INSERT INTO jt.flaky_calls DEFAULT VALUES;
 UPDATE booking.executions SET due_at = clock_timestamp() WHERE name = 'jt-retry';
-SELECT booking.sfn_tick() >= 0 AS ticked;
+SELECT booking.sfn_tick() AS advanced;
 SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_describe_execution('jt-retry') d;
 SELECT type FROM booking.sfn_get_execution_history('jt-retry') ORDER BY id;
 

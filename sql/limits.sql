@@ -36,6 +36,16 @@ SELECT k AS pad_chars, 10 + k AS output_bytes, r->>'status' AS status, r->>'erro
        LATERAL booking.sfn_start_sync('limits_grow', jsonb_build_object('s', repeat('x', k))) AS r
  ORDER BY k;
 
+-- ---- the variables one Assign sets: 262,144 bytes of compact JSON at most ----
+-- {"pad":"…"} again: the object of the variables assigned, measured as a state's output is
+-- (OutputPath null: the output is {}, far from its own limit)
+SELECT booking.sfn_create_state_machine('limits_assign',
+  '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"pad.$": "$.s"}, "OutputPath": null, "End": true}}}', role => 'postgres') IS NOT NULL AS created;
+SELECT k AS pad_chars, 10 + k AS assigned_bytes, r->>'status' AS status, r->>'error' AS error
+  FROM (VALUES (262134), (262135)) AS v(k),
+       LATERAL booking.sfn_start_sync('limits_assign', jsonb_build_object('s', repeat('x', k))) AS r
+ ORDER BY k;
+
 -- ---- the measure: compact UTF-8 bytes, where jsonb's text is longer ----
 -- limits_mixed(n): {"a":1,"b":[true,null,"ü"],"pad":"éé…"}, exactly n bytes of
 -- compact JSON (é and ü are two bytes each), 7 bytes more as jsonb prints it
@@ -73,6 +83,29 @@ SELECT booking.sfn_send_task_success(token, public.limits_doc(262144)) FROM publ
 SELECT d->>'status' AS status, public.limits_compact(d->'output') AS output_bytes
   FROM booking.sfn_describe_execution('limits-task') AS d;
 
+-- ---- an error name (256 characters) and a cause (32,768 characters), as AWS
+-- bounds SendTaskFailure's and StopExecution's: characters, not bytes (é is two) ----
+DELETE FROM public.limits_outbox;
+SELECT booking.sfn_start('limits_callback', '{}', 'limits-task-failure') IS NOT NULL AS started;
+SELECT booking.sfn_send_task_failure(token, repeat('é', 257)) FROM public.limits_outbox;
+SELECT booking.sfn_send_task_failure(token, 'E', repeat('x', 32769)) FROM public.limits_outbox;
+SELECT status, phase FROM booking.executions WHERE name = 'limits-task-failure';
+SELECT booking.sfn_send_task_failure(token, repeat('é', 256), repeat('ü', 32768)) FROM public.limits_outbox;
+SELECT status, length(error) AS error_chars, octet_length(error) AS error_bytes, length(cause) AS cause_chars
+  FROM booking.executions WHERE name = 'limits-task-failure';
+SELECT booking.sfn_start('limits_callback', '{}', 'limits-stop') IS NOT NULL AS started;
+SELECT booking.sfn_stop_execution('limits-stop', repeat('x', 257));
+SELECT booking.sfn_stop_execution('limits-stop', 'E', repeat('é', 32769));
+SELECT status FROM booking.executions WHERE name = 'limits-stop';
+SELECT booking.sfn_stop_execution('limits-stop', repeat('x', 256), repeat('é', 32768)) IS NOT NULL AS stopped;
+SELECT status, length(error) AS error_chars, length(cause) AS cause_chars
+  FROM booking.executions WHERE name = 'limits-stop';
+-- GetActivityTask's workerName: 80 characters
+SELECT booking.sfn_create_activity('limits_activity') IS NOT NULL AS created;
+SELECT count(*) AS tasks FROM booking.sfn_get_activity_task('limits_activity', repeat('w', 80));
+SELECT count(*) AS tasks FROM booking.sfn_get_activity_task('limits_activity', repeat('w', 81));
+SELECT booking.sfn_delete_activity('limits_activity');
+
 -- ---- the definition: 1 MB (1,048,576 bytes), padded with a Comment ----
 -- AWS measures the definition's JSON text; booking measures it compact (no
 -- white space between tokens), as it is stored and run: limits_compact_length
@@ -93,6 +126,6 @@ SELECT m.name, v.version, public.limits_compact_length(v.definition) AS definiti
 
 -- ---- clean up ----
 SELECT booking.sfn_delete_state_machine(m)
-  FROM unnest(ARRAY['limits_echo', 'limits_grow', 'limits_mixed', 'limits_callback', 'limits_big']) AS m;
+  FROM unnest(ARRAY['limits_echo', 'limits_grow', 'limits_assign', 'limits_mixed', 'limits_callback', 'limits_big']) AS m;
 DROP FUNCTION public.limits_doc(int), public.limits_mixed(int), public.limits_compact(jsonb), public.limits_ask(jsonb), public.limits_definition(int), public.limits_compact_length(jsonb);
 DROP TABLE public.limits_outbox;

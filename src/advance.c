@@ -96,6 +96,17 @@ advance_find_active(int64 id)
 
 /* ---- history ---- */
 
+/* Whether event ends the execution (the one event the quota's last place may hold). */
+static bool
+is_end_event(json_object *event)
+{
+	const char *type = json_object_get_string(json_object_object_get(event, "type"));
+
+	return type != NULL &&
+		(strcmp(type, "ExecutionSucceeded") == 0 || strcmp(type, "ExecutionFailed") == 0 ||
+		 strcmp(type, "ExecutionTimedOut") == 0 || strcmp(type, "ExecutionAborted") == 0);
+}
+
 void
 advance_record(Advance *a, json_object *event)
 {
@@ -103,6 +114,19 @@ advance_record(Advance *a, json_object *event)
 
 	if (event == NULL)
 		return;
+
+	/*
+	 * Counted per event, not per step (a step records several): at 24,999 any
+	 * event but the end is not recorded, and the execution fails with
+	 * ExecutionFailed as its 25,000th (finish).
+	 */
+	if (a->history_total + (int64) (json_object_array_length(a->events) - a->counted) >=
+		HISTORY_EVENT_LIMIT - 1 && !is_end_event(event))
+	{
+		json_object_put(event);
+		a->history_full = a->history_overflow = true;
+		return;
+	}
 	asl_timestamp_format(booking_to_asl_time(GetCurrentTimestamp()), stamp);
 	json_object_object_add(event, "timestamp", json_object_new_string(stamp));
 	json_object_array_add(a->events, event);
@@ -372,6 +396,15 @@ finish(Advance *a, ExecStatus status, json_object *output, const char *error, co
 	ExecRow    *row = a->row;
 	bool		child = row->parent_id != 0;
 	const char *type;
+
+	if (a->history_overflow)
+	{
+		/* what this advance did went past the quota: that is how it ends */
+		status = EXEC_FAILED;
+		output = NULL;
+		error = ASL_ERR_RUNTIME;
+		cause = HISTORY_LIMIT_CAUSE;
+	}
 
 	/*
 	 * the position stays where it ended: a redrive starts again from this
@@ -875,6 +908,23 @@ resume_after_wait(Advance *a)
 }
 
 /*
+ * A step went past the history quota and then parked (in a Wait, on a task
+ * token, on its children): it fails now, as AWS fails it, not when it wakes.
+ */
+static void
+fail_history_overflow(Advance *a)
+{
+	ExecRow    *row = a->row;
+
+	if (row->phase == EXEC_PHASE_BRANCHES && !row->unsaved)
+		store_exec_abort_children(row->id, GetCurrentTimestamp());
+	if (row->phase == EXEC_PHASE_WAIT)
+		a->state = NULL;		/* the row shows the Wait: a redrive waits
+								 * again */
+	finish(a, EXEC_FAILED, NULL, ASL_ERR_RUNTIME, HISTORY_LIMIT_CAUSE);
+}
+
+/*
  * opening: an event to record first (ExecutionStarted), taken; or NULL.
  * answer: a task's answer (sfn_send_task_*), for an execution waiting in a Task.
  */
@@ -962,6 +1012,8 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 			row->phase = EXEC_PHASE_STEP;
 			step_loop(a);
 		}
+		if (a->history_overflow && row->status == EXEC_RUNNING)
+			fail_history_overflow(a);
 		count_history(a);
 		if (row->parent_id == 0 && !row->unsaved && row->status != EXEC_RUNNING)
 			row->event_count += (int) store_history_count_fold_loaded(row); /* ended: one number */

@@ -36,6 +36,8 @@ struct Advance
 	asl_outcome *out;
 	asl_outcome *next;
 	bool		history_full;
+	bool		history_overflow;	/* an event past the quota was not
+									 * recorded: the execution fails */
 	int64		history_total;	/* events counted in the top-level history so
 								 * far */
 	size_t		counted;		/* of events, how many are counted in

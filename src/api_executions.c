@@ -303,14 +303,16 @@ sfn_stop_execution(PG_FUNCTION_ARGS)
 	ExecRow		row;
 	BookingScope scope;
 	Oid			caller = booking_enter(&scope);
+	char	   *error;
+	char	   *cause;
 
 	booking_require_primary("sfn_stop_execution");
+	error = booking_text_arg_bounded(fcinfo, 1, "error", BOOKING_MAX_ERROR_LENGTH);
+	cause = booking_text_arg_bounded(fcinfo, 2, "cause", BOOKING_MAX_CAUSE_LENGTH);
 	load_for(fcinfo, caller, "STOP", true, &row);
 	/* As AWS: stopping an execution that has ended changes nothing. */
 	if (row.status == EXEC_RUNNING)
-		booking_stop(&row, EXEC_ABORTED,
-					 PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1)),
-					 PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2)));
+		booking_stop(&row, EXEC_ABORTED, error, cause);
 	booking_leave(&scope);
 	PG_RETURN_TIMESTAMPTZ(row.stop_date);
 }

@@ -30,10 +30,6 @@ PG_FUNCTION_INFO_V1(sfn_create_activity);
 PG_FUNCTION_INFO_V1(sfn_delete_activity);
 PG_FUNCTION_INFO_V1(sfn_get_activity_task);
 
-/* AWS's limits on SendTaskFailure's error and cause */
-#define MAX_ERROR_LENGTH 256
-#define MAX_CAUSE_LENGTH 32768
-
 /* Messages leave the token out: it is a credential, and the caller has it. */
 static void
 task_does_not_exist(const char *why)
@@ -132,25 +128,6 @@ sfn_send_task_success(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/*
- * Argument arg as text, NULL when null; raises when longer than max bytes,
- * as AWS does.
- */
-static const char *
-optional_text(FunctionCallInfo fcinfo, int arg, const char *name, size_t max)
-{
-	char	   *value;
-
-	if (PG_ARGISNULL(arg))
-		return NULL;
-	value = text_to_cstring(PG_GETARG_TEXT_PP(arg));
-	if (strlen(value) > max)
-		ereport(ERROR,
-				(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
-				 errmsg("%s is %zu characters, more than the %zu AWS allows", name, strlen(value), max)));
-	return value;
-}
-
 Datum
 sfn_send_task_failure(PG_FUNCTION_ARGS)
 {
@@ -164,8 +141,8 @@ sfn_send_task_failure(PG_FUNCTION_ARGS)
 	booking_require_primary("sfn_send_task_failure");
 	memset(&answer, 0, sizeof(answer));
 	answer.failed = true;
-	answer.error = optional_text(fcinfo, 1, "error", MAX_ERROR_LENGTH);
-	answer.cause = optional_text(fcinfo, 2, "cause", MAX_CAUSE_LENGTH);
+	answer.error = booking_text_arg_bounded(fcinfo, 1, "error", BOOKING_MAX_ERROR_LENGTH);
+	answer.cause = booking_text_arg_bounded(fcinfo, 2, "cause", BOOKING_MAX_CAUSE_LENGTH);
 	lock_open_task(caller, token, &tok, &row);
 	store_token_set_status(token, "failed");
 	booking_answer_task(&row, &answer);
@@ -249,7 +226,7 @@ sfn_get_activity_task(PG_FUNCTION_ARGS)
 	booking_require_primary("sfn_get_activity_task");
 	booking_require_arg(fcinfo, 0, "activity");
 	name = booking_parse_activity_ref(text_to_cstring(PG_GETARG_TEXT_PP(0)));
-	worker = optional_text(fcinfo, 1, "worker_name", 80);
+	worker = booking_text_arg_bounded(fcinfo, 1, "worker_name", 80);
 	InitMaterializedSRF(fcinfo, 0);
 	activity = store_activity_find(name);
 	if (activity == 0)

@@ -174,6 +174,23 @@ booking_check_payload_size(Jsonb *doc, const char *exception, const char *what)
 						exception, what, len, booking_max_payload_size)));
 }
 
+char	   *
+booking_text_arg_bounded(FunctionCallInfo fcinfo, int n, const char *name, int max)
+{
+	char	   *value;
+	int			chars;
+
+	if (PG_ARGISNULL(n))
+		return NULL;
+	value = text_to_cstring(PG_GETARG_TEXT_PP(n));
+	chars = pg_mbstrlen(value);
+	if (chars > max)
+		ereport(ERROR,
+				(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
+				 errmsg("%s is %d characters, more than the %d AWS allows", name, chars, max)));
+	return value;
+}
+
 void
 _PG_init(void)
 {

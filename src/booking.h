@@ -40,4 +40,14 @@ void		booking_require_arg(FunctionCallInfo fcinfo, int n, const char *field);
  */
 void		booking_check_payload_size(Jsonb *doc, const char *exception, const char *what);
 
+/* AWS's bounds on an error name and a cause (SendTaskFailure, StopExecution) */
+#define BOOKING_MAX_ERROR_LENGTH 256
+#define BOOKING_MAX_CAUSE_LENGTH 32768
+
+/*
+ * Text argument n, or NULL when it is NULL: ERROR (22001) naming it when it
+ * has more than max characters (characters, as AWS counts, not bytes).
+ */
+char	   *booking_text_arg_bounded(FunctionCallInfo fcinfo, int n, const char *name, int max);
+
 #endif

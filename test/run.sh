@@ -3,7 +3,8 @@
 #
 # It counts programs, suites, specs, scripts and mutants, never log lines: each
 # expected one has a result of its own, and one that did not build, did not run,
-# crashed or is missing from the results counts as failed.
+# crashed or is missing from the results counts as failed; so does a test file
+# (sql/, test/isolation/specs/, test/fuzz/) its Makefile list does not name.
 #
 #  0. requirements (./install.sh check: root or sudo, Node.js 20+); stops if missing
 #  1. setup: ./install.sh build (Debian packages, build, install)
@@ -67,6 +68,17 @@ judged() {
 	done
 }
 
+# unlisted FILES LIST LABEL MAKEVAR: a test file whose name is not in its
+# Makefile list never runs and nobody would notice: each one is a failure
+unlisted() {
+	local f n
+	for f in $1; do
+		[ -e "$f" ] || continue
+		n=$(basename "$f"); n=${n%.*}
+		case " $2 " in *" $n "*) ;; *) count "$3 $n ($f is not in the Makefile's $4: it never runs)" 1 ;; esac
+	done
+}
+
 finish() {
 	local skipped=
 	for st in $ALL_STAGES; do stage "$st" || skipped+=" $st"; done
@@ -102,6 +114,7 @@ echo "== fuzzing (${FUZZ_SECONDS}s per target)"
 test/fuzz/seed-corpus.sh build/fuzz/corpus >"$LOG/fuzz-seed.log" 2>&1 || count "fuzz corpus seeding" 1
 fuzz_names=$(make -s print-FUZZ_NAMES)
 [ -n "$fuzz_names" ] || count "fuzz targets listed (make print-FUZZ_NAMES)" 1
+unlisted "$(echo test/fuzz/fuzz_*.c)" "$fuzz_names" fuzz FUZZ_NAMES
 for n in $fuzz_names; do
 	if ! make -s "build/fuzz/$n" >"$LOG/fuzz-build-$n.log" 2>&1; then
 		count "fuzz $n (did not build; log: $LOG/fuzz-build-$n.log)" 1
@@ -169,6 +182,7 @@ if stage regress; then
 echo "== pg_regress suites (temporary instance, $REGRESS_DIR)"
 regress_list=$(make -s print-REGRESS)
 [ -n "$regress_list" ] || count "pg_regress suites listed (make print-REGRESS)" 1
+unlisted "$(echo sql/*.sql)" "$regress_list" regress REGRESS
 regress_step regresscheck "$regress_list" regress
 
 fi
@@ -177,6 +191,7 @@ if stage isolation; then
 echo "== isolation specs (temporary instance)"
 isolation_list=$(make -s print-ISOLATION)
 [ -n "$isolation_list" ] || count "isolation specs listed (make print-ISOLATION)" 1
+unlisted "$(echo test/isolation/specs/*.spec)" "$isolation_list" isolation ISOLATION
 regress_step isolationcheck "$isolation_list" isolation
 
 fi

@@ -49,7 +49,7 @@ fi
 # 2. the cluster and the database
 echo "== private cluster (port $PORT, $DIR)"
 cluster_stop "$DIR"
-rm -rf "$DIR"
+as_root rm -rf "$DIR"	# the postgres user's
 cluster_init "$DIR" "$PORT" && cluster_start "$DIR" "$PORT" || fail_setup "cluster start"
 # the application: app/load.sql (schema, sample apartments, the state machines),
 # run from the repository root as install.sh runs it

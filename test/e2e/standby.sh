@@ -33,7 +33,7 @@ N=5
 
 standby_stop() {
 	cluster_stop "$DIR_S"
-	rm -rf "$DIR_S"
+	as_root rm -rf "$DIR_S"	# the postgres user's
 }
 # psql on the standby
 qs() { psql -X -q -At -v ON_ERROR_STOP=1 -h "$DIR_S" -p "$PORT_S" -d "$E2E_DB" "$@"; }
@@ -49,13 +49,13 @@ due=$(q -c "SELECT max((input->>'due')::timestamptz) FROM booking.executions WHE
 pass "primary: $N executions parked on timers, one on a task token, one on an activity task, a Map's children on timers, one ended"
 
 standby_stop
-mkdir -p "$DIR_S" && chown postgres:postgres "$DIR_S" && chmod 700 "$DIR_S"
-runuser -u postgres -- "$PG_BIN/pg_basebackup" -h "$DIR_P" -p "$PORT_P" -U postgres -D "$DIR_S/data" -R -X stream -c fast \
+as_root mkdir -p "$DIR_S" && as_root chown postgres:postgres "$DIR_S" && as_root chmod 700 "$DIR_S"
+as_postgres "$PG_BIN/pg_basebackup" -h "$DIR_P" -p "$PORT_P" -U postgres -D "$DIR_S/data" -R -X stream -c fast \
 	|| fail "pg_basebackup"
 # the copied booking.conf names the primary's port and socket: this one's own
 cluster_init "$DIR_S" "$PORT_S" || fail "configuring the standby"
 for s in "${SETTINGS[@]}"; do
-	echo "${s%%=*} = '${s#*=}'" | runuser -u postgres -- tee -a "$DIR_S/data/booking.conf" >/dev/null
+	echo "${s%%=*} = '${s#*=}'" | as_postgres tee -a "$DIR_S/data/booking.conf" >/dev/null
 done
 cluster_start "$DIR_S" "$PORT_S" || fail "starting the standby"
 [ "$(qs -c "SELECT pg_is_in_recovery()")" = t ] || fail "the standby is not in recovery"
@@ -111,7 +111,7 @@ got=$(qs -c "SELECT count(*) FILTER (WHERE status = 'RUNNING') || ' ' || (SELECT
 [ "$got" = "$N 0" ] || fail "on the standby past the due time: '$got' (running, fired), expected '$N 0'"
 pass "past their due time nothing fired on the standby ($N still RUNNING, the task table empty)"
 
-runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$DIR_S/data" -w promote >/dev/null || fail "pg_ctl promote"
+as_postgres "$PG_BIN/pg_ctl" -D "$DIR_S/data" -w promote >/dev/null || fail "pg_ctl promote"
 [ "$(qs -c "SELECT pg_is_in_recovery()")" = f ] || fail "still in recovery after promotion"
 # the promoted server is the primary the helpers talk to now
 export PGHOST=$DIR_S PGPORT=$PORT_S

@@ -70,7 +70,7 @@ switch_package() {	# the server on this checkout's library and scripts
 	BOOKING_DESTDIR=$NEW_DESTDIR cluster_init "$DIR" "$PORT" || fail "configuring the new package"
 	local s
 	for s in "${SETTINGS[@]}"; do
-		echo "${s%%=*} = '${s#*=}'" | runuser -u postgres -- tee -a "$DIR/data/booking.conf" >/dev/null
+		echo "${s%%=*} = '${s#*=}'" | as_postgres tee -a "$DIR/data/booking.conf" >/dev/null
 	done
 	cluster_start "$DIR" "$PORT" || fail "restarting on the new package"
 }

@@ -14,6 +14,7 @@
 #
 # Prints "ok NAME (caught by ...)" or "FAILED NAME (why)" per mutant, then a
 # summary; exits non-zero when one survives, does not apply or does not build.
+# A whole run with fewer than MUTANTS_MIN (15) mutants in its list fails.
 # MUTANTS="name ..." runs only those. Uses BOOKING_PORT_OFFSET and
 # BOOKING_TEST_TAG like test/run.sh; work in /tmp/booking-mutants$BOOKING_TEST_TAG.
 set -uo pipefail
@@ -167,5 +168,11 @@ for i in "${!names[@]}"; do
 		echo "FAILED $name ($verdict)"
 	fi
 done
+# a whole run needs the floor of deliberate faults: a list emptied
+# (or cut down) must not make the check pass with nothing to catch
+if [ -z "${MUTANTS:-}" ] && [ $((caught + bad)) -lt "${MUTANTS_MIN:-15}" ]; then
+	echo "FAILED list (only $((caught + bad)) mutants in $LIST; at least ${MUTANTS_MIN:-15})"
+	bad=$((bad + 1))
+fi
 echo "mutants: $caught caught, $bad not caught"
 [ $bad -eq 0 ]

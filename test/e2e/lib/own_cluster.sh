@@ -18,7 +18,7 @@ own_cluster_start() {
 	OWN_DIR=$1 OWN_PORT=$2
 	shift 2
 	cluster_stop "$OWN_DIR"
-	rm -rf "$OWN_DIR"
+	as_root rm -rf "$OWN_DIR"	# the postgres user's
 	cluster_init "$OWN_DIR" "$OWN_PORT" || return 1
 	local s
 	for s in "$@"; do
@@ -39,7 +39,7 @@ own_cluster_stop() {
 	if [ -f "$OWN_DIR/data/postmaster.pid" ]; then
 		as_postgres "$PG_BIN/pg_ctl" -D "$OWN_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
 	fi
-	rm -rf "$OWN_DIR"
+	as_root rm -rf "$OWN_DIR"	# the postgres user's
 	OWN_DIR=
 }
 
