@@ -23,6 +23,7 @@
 #include "permissions.h"
 #include "spi_columns.h"
 #include "spi_plans.h"
+#include "standby.h"
 #include "store_machines.h"
 
 PG_FUNCTION_INFO_V1(sfn_load_mock_config);
@@ -93,6 +94,7 @@ sfn_load_mock_config(PG_FUNCTION_ARGS)
 	char	   *why = NULL;
 	int			loaded = 0;
 
+	booking_require_primary("sfn_load_mock_config");
 	booking_require_arg(fcinfo, 0, "config");
 	caller = booking_enter(&scope);
 	config = booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(0));
