@@ -18,9 +18,11 @@
 # functions, the purge) fails with SQLSTATE 25006 and a message naming it
 # and saying the server is a hot standby; a function of the API in neither
 # list fails the test. After the timers' due time
-# nothing has fired (still RUNNING, the task table empty). Then pg_ctl promote:
-# the worker starts ticking, the parked executions finish by themselves (none
-# before its time, each task once), and the token and the activity task are
+# nothing has fired (still RUNNING, the task table empty), nor the other
+# timers (a Retry back-off, a task's TimeoutSeconds and HeartbeatSeconds, the
+# machine's TimeoutSeconds). Then pg_ctl promote: the worker starts ticking,
+# the parked executions finish by themselves (none before its time, each task
+# once), the other timers go off, and the token and the activity task are
 # answered on the new primary.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -47,7 +49,9 @@ trap 'standby_stop; own_test_cleanup' EXIT
 create_due_in || fail "creating due_in"
 q -c "CREATE EXTENSION booking" >/dev/null && create_app_role || fail "creating the extension and the application role"
 parked_setup
+timers_setup 40
 parked_start s $N 40
+timers_start st
 MACHINE_ARN=arn:aws:states:local:000000000000:stateMachine:sync_probe
 q -v app="$E2E_APP" >/dev/null <<'SQL' || fail "creating sync_probe, its version, alias and tag, and the application role's grants"
 SELECT booking.sfn_create_state_machine('sync_probe', '{"StartAt": "P", "States": {"P": {"Type": "Pass",
@@ -60,8 +64,9 @@ SELECT booking.sfn_grant('parked', :'app', ARRAY['READ']);
 SELECT booking.sfn_grant('sync_probe', :'app', ARRAY['START', 'READ']);
 SELECT booking.sfn_grant_activity('chores', :'app', ARRAY['USE']);
 SQL
-due=$(q -c "SELECT max((input->>'due')::timestamptz) FROM booking.executions WHERE name ~ '^s-[0-9]+$'")
-pass "primary: $N executions parked on timers, one on a task token, one on an activity task, a Map's children on timers, one ended"
+first_due=$(q -c "SELECT least(min((input->>'due')::timestamptz), '$(timers_due st)') FROM booking.executions WHERE name ~ '^s-[0-9]+$'")
+due=$(q -c "SELECT max(due_at) FROM booking.executions WHERE status = 'RUNNING' AND due_at IS NOT NULL")
+pass "primary: $N executions parked on timers, one on a task token, one on an activity task, a Map's children on timers, one ended; one on a Retry back-off, a task's TimeoutSeconds, its HeartbeatSeconds, the machine's TimeoutSeconds"
 
 standby_stop
 mkdir -p "$DIR_S" && chown postgres:postgres "$DIR_S" && chmod 700 "$DIR_S"
@@ -81,7 +86,7 @@ until [ "$(qs -c "SELECT pg_last_wal_replay_lsn() >= '$lsn'")" = t ]; do
 	sleep 0.1
 done
 own_cluster_stop
-[ "$(qs -c "SELECT now() < '$due'::timestamptz")" = t ] \
+[ "$(qs -c "SELECT now() < '$first_due'::timestamptz")" = t ] \
 	|| fail "the primary was stopped after the timers' due time: the machine was too slow for this test's 40 s"
 pass "a streaming standby made with pg_basebackup replayed everything; the primary is stopped"
 
@@ -103,8 +108,8 @@ got=$(qsa -c "SELECT count(*) FROM booking.sfn_list_executions('parked', 'RUNNIN
 got=$(qsa -c "SELECT string_agg(type, ',' ORDER BY id) FROM booking.sfn_get_execution_history('s-ended')")
 [ "$got" = "ExecutionStarted,WaitStateEntered,WaitStateExited,TaskStateEntered,LambdaFunctionScheduled,LambdaFunctionStarted,LambdaFunctionSucceeded,TaskStateExited,SucceedStateEntered,SucceedStateExited,ExecutionSucceeded" ] \
 	|| fail "history on the standby: $got"
-got=$(qs -c "SELECT count(*) FROM booking.monitor_timers WHERE scheduled = $((N + 2))")
-[ "$got" = 1 ] || fail "monitor_timers on the standby does not show the $((N + 2)) timers (the parked and the Map's two children)"
+got=$(qs -c "SELECT count(*) FROM booking.monitor_timers WHERE scheduled = $((N + 6))")
+[ "$got" = 1 ] || fail "monitor_timers on the standby does not show the $((N + 6)) timers (the parked, the Map's two children, the four others)"
 got=$(qsa -c "SELECT d->>'status' || ' ' || (d->'output'->>'doubled') FROM booking.sfn_start_sync('sync_probe', '{\"x\": 21}') d")
 [ "$got" = "SUCCEEDED 42" ] || fail "sfn_start_sync on the standby: '$got'"
 # every other reading function of the API, each with what it must answer
@@ -183,16 +188,17 @@ pass "${#WRITES[@]} writes (every writing function of the API, the purge and the
 now=$(qs -c "SELECT now()")
 sleep "$(qs -c "SELECT greatest(extract(epoch FROM '$due'::timestamptz - now()), 0) + 1.5")"
 got=$(qs -c "SELECT count(*) FILTER (WHERE status = 'RUNNING') || ' ' || (SELECT count(*) FROM done WHERE name ~ '^s-[0-9]+$')
-               FROM booking.executions WHERE name ~ '^s-[0-9]+$'")
-[ "$got" = "$N 0" ] || fail "on the standby past the due time: '$got' (running, fired), expected '$N 0'"
-pass "past their due time nothing fired on the standby ($N still RUNNING, the task table empty)"
+               FROM booking.executions WHERE name ~ '^(s-[0-9]+|st-.*)$'")
+[ "$got" = "$((N + 4)) 0" ] || fail "on the standby past the due time: '$got' (running, fired), expected '$((N + 4)) 0'"
+pass "past their due time nothing fired on the standby ($N parked and the 4 other timers still RUNNING, the task table empty)"
 
 runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$DIR_S/data" -w promote >/dev/null || fail "pg_ctl promote"
 [ "$(qs -c "SELECT pg_is_in_recovery()")" = f ] || fail "still in recovery after promotion"
 # the promoted server is the primary the helpers talk to now
 export PGHOST=$DIR_S PGPORT=$PORT_S
 parked_finish s $N
-pass "promoted: the parked executions fired by themselves, each task once; the token and the activity task were answered"
+timers_finish st 40
+pass "promoted: the parked executions fired by themselves, each task once; the token and the activity task were answered; the Retry back-off, the two task timeouts and the machine's timeout went off, none early"
 got=$(q -c "SELECT string_agg(DISTINCT state, ',') FROM booking.timer_workers()")
 [ "$got" != standby ] || fail "the worker still says standby after promotion"
 echo "standby: all checks passed"
