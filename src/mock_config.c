@@ -147,7 +147,7 @@ booking_mock_register(int64 machine_id, const char *machine_name, const char *ex
 											"SELECT $1, $2, $3 WHERE EXISTS (SELECT FROM booking.mock_test_cases "
 											"WHERE machine_id = $1 AND test_case = $3) "
 											"ON CONFLICT (machine_id, execution_name) DO UPDATE "
-											"SET test_case = EXCLUDED.test_case, calls = '{}'",
+											"SET test_case = EXCLUDED.test_case, calls = '{}', shard_key = EXCLUDED.shard_key",
 											3, types, values, NULL, false, 0),
 					  SPI_OK_INSERT, "mocked execution");
 	if (SPI_processed == 0)
