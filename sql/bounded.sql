@@ -74,6 +74,45 @@ SELECT booking.sfn_tick() AS advanced;
 SELECT status, state FROM booking.executions WHERE name = 'napping';
 SELECT name, status, error, cause FROM booking.sfn_list_executions('bounded_loop') ORDER BY name;
 
+-- ==== one task's call runs at most booking.task_time_limit or its TimeoutSeconds ====
+CREATE TABLE public.bounded_slept (id text PRIMARY KEY);
+CREATE FUNCTION public.bounded_sleep(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO public.bounded_slept VALUES (p->>'id');
+  PERFORM pg_sleep((p->>'s')::float8);
+  RETURN p;
+END $$;
+SELECT booking.sfn_create_state_machine('bounded_sleep', '{"StartAt": "S", "States": {
+  "S": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": "public.bounded_sleep", "Payload.$": "$"}, "OutputPath": "$.Payload",
+        "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "Late"}], "End": true},
+  "Late": {"Type": "Pass", "End": true}}}', role => 'postgres') IS NOT NULL AS created;
+SELECT booking.sfn_create_state_machine('bounded_sleep_timeout', '{"StartAt": "S", "States": {
+  "S": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "TimeoutSeconds": 1,
+        "Parameters": {"FunctionName": "public.bounded_sleep", "Payload.$": "$"}, "End": true}}}', role => 'postgres')
+       IS NOT NULL AS created;
+SET booking.task_time_limit = '100ms';
+-- an hour's sleep is cancelled, caught; its insert rolled back
+SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_start_sync('bounded_sleep', '{"id": "long", "s": 3600}') AS d;
+-- a quick call is not
+SELECT d->>'status' AS status, d->'output' AS output FROM booking.sfn_start_sync('bounded_sleep', '{"id": "quick", "s": 0}') AS d;
+-- ticked, the same
+SELECT booking.sfn_create_state_machine('bounded_sleep_later', '{"StartAt": "W", "States": {
+  "W": {"Type": "Wait", "Seconds": 3600, "Next": "S"},
+  "S": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": "public.bounded_sleep", "Payload.$": "$"}, "End": true}}}', role => 'postgres')
+       IS NOT NULL AS created;
+SELECT booking.sfn_start('bounded_sleep_later', '{"id": "ticked", "s": 3600}', 'sleep-ticked') IS NOT NULL AS started;
+UPDATE booking.executions SET due_at = clock_timestamp() WHERE name = 'sleep-ticked';
+SELECT booking.sfn_tick() AS advanced;
+SELECT status, error, cause FROM booking.executions WHERE name = 'sleep-ticked';
+RESET booking.task_time_limit;
+-- the task's TimeoutSeconds, when it comes first
+SELECT d->>'status' AS status, d->>'error' AS error, d->>'cause' AS cause
+  FROM booking.sfn_start_sync('bounded_sleep_timeout', '{"id": "timeout", "s": 3600}') AS d;
+-- the session goes on, uncancelled; only the quick call's row is left
+SELECT id FROM public.bounded_slept ORDER BY id;
+
 -- ==== Maps: children created a chunk at a time, counted, not scanned ====
 SELECT booking.sfn_create_state_machine('bounded_fan', '{
   "StartAt": "Each",
@@ -178,7 +217,10 @@ SELECT r->>'status' AS status, r->>'error' AS error
 
 -- clean up
 SELECT booking.sfn_delete_state_machine(m) FROM unnest(ARRAY['bounded_loop', 'bounded_map_loop', 'bounded_wait', 'bounded_fan',
-       'bounded_fan_fail', 'bounded_nested', 'bounded_quick', 'bounded_fits', 'bounded_nul']) m;
+       'bounded_fan_fail', 'bounded_nested', 'bounded_quick', 'bounded_fits', 'bounded_nul',
+       'bounded_sleep', 'bounded_sleep_timeout', 'bounded_sleep_later']) m;
+DROP FUNCTION public.bounded_sleep(jsonb);
+DROP TABLE public.bounded_slept;
 SELECT (SELECT count(*) FROM booking.executions e
           WHERE NOT EXISTS (SELECT FROM booking.state_machines m WHERE m.id = e.machine_id)) AS orphans,
        (SELECT count(*) FROM booking.history_counts) AS counters,

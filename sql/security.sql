@@ -65,6 +65,28 @@ SELECT booking.sfn_create_state_machine('call', '{"StartAt": "C", "States": {"C"
 SELECT f AS function_name, r->>'status' AS status, r->>'error' AS error, r->>'cause' AS cause
   FROM (VALUES ('jsonb_strip_nulls'), ('pg_catalog.jsonb_strip_nulls'), ('booking.raise_task_error')) AS x(f),
        LATERAL booking.sfn_start_sync('call', jsonb_build_object('f', f)) AS r;
+-- a machine whose search_path leads into booking and information_schema, and names
+-- quoted, in capitals or with spaces: judged on what they resolve to, or not found
+SET search_path = booking, information_schema;
+SELECT booking.sfn_create_state_machine('reach_path', '{"StartAt": "U", "States": {"U": {"Type": "Task",
+  "Resource": "arn:aws:states:::dynamodb:getItem",
+  "Parameters": {"TableName.$": "$.table", "Key.$": "$.key"}, "End": true}}}') IS NOT NULL AS created;
+SELECT booking.sfn_create_state_machine('call_path', '{"StartAt": "C", "States": {"C": {"Type": "Task",
+  "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName.$": "$.f", "Payload": {}}, "End": true}}}')
+       IS NOT NULL AS created;
+RESET search_path;
+SELECT t AS table_name, r->>'status' AS status, r->>'error' AS error, split_part(r->>'cause', ' (Service:', 1) AS cause
+  FROM (VALUES ('state_machines', '{"id": {"N": "1"}}'),
+               ('sql_features', '{"feature_id": {"S": "B011"}}'),
+               ('"pg_catalog"."pg_authid"', '{"oid": {"N": "10"}}'),
+               ('PG_CATALOG.PG_AUTHID', '{"oid": {"N": "10"}}'),
+               (' pg_catalog.pg_authid', '{"oid": {"N": "10"}}'),
+               ('pg_temp.pg_authid', '{"oid": {"N": "10"}}')) AS x(t, k),
+       LATERAL booking.sfn_start_sync('reach_path', jsonb_build_object('table', t, 'key', k::jsonb)) AS r;
+SELECT f AS function_name, r->>'status' AS status, r->>'error' AS error, r->>'cause' AS cause
+  FROM (VALUES ('sfn_load_mock_config'), ('arn:aws:lambda:us-east-1:123456789012:function:sfn_load_mock_config'),
+               ('PG_CATALOG.jsonb_strip_nulls'), ('jsonb_strip_nulls:$LATEST')) AS x(f),
+       LATERAL booking.sfn_start_sync('call_path', jsonb_build_object('f', f)) AS r;
 RESET ROLE;
 SELECT rolsuper AS alice_is_superuser FROM pg_roles WHERE rolname = 'sec_alice';
 
@@ -92,6 +114,50 @@ SELECT booking.sfn_update_state_machine('later', booking.sfn_describe_state_mach
                                         role => 'sec_later') IS NOT NULL AS renamed;
 SELECT r->>'status' AS status, r->'output' AS output FROM booking.sfn_start_sync('later', '{"x": 1}') r;
 ALTER ROLE sec_later NOSUPERUSER;
+
+-- ---- a task leaves no setting behind in the session that ran it ----
+-- alice's function, run by a superuser's sfn_start_sync (or the timer worker),
+-- tries to plant her schema first on the search_path (her now() would then run
+-- as the superuser) and to change booking's settings for the executions after
+SET ROLE sec_alice;
+CREATE FUNCTION sec_alice.plant(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+  SELECT jsonb_build_object('search_path', set_config('search_path', 'sec_alice, pg_catalog', false),
+                            'account', set_config('booking.account_id', '999999999999', false),
+                            'history', set_config('booking.history_level', 'none', false),
+                            'timeout', set_config('statement_timeout', '1', false)) $$;
+SELECT booking.sfn_create_state_machine('plant', '{"StartAt": "C", "States": {"C": {"Type": "Task",
+  "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "sec_alice.plant", "Payload": {}},
+  "OutputPath": "$.Payload", "End": true}}}') IS NOT NULL AS created;
+RESET ROLE;
+SELECT r->>'status' AS status, r->'output'->>'search_path' AS set_inside FROM booking.sfn_start_sync('plant') r;
+SELECT current_setting('search_path') AS search_path, current_setting('booking.account_id') AS account,
+       current_setting('booking.history_level') AS history_level, current_setting('statement_timeout') AS timeout;
+
+-- ---- MANAGE is not the execution role: a grantee can't make its tasks do something else ----
+SET ROLE sec_alice;
+CREATE TABLE sec_alice.secrets (id text PRIMARY KEY, secret text);
+INSERT INTO sec_alice.secrets VALUES ('1', 'alice''s secret');
+SELECT booking.sfn_create_state_machine('managed', '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}')
+       IS NOT NULL AS created;
+SELECT booking.sfn_grant('managed', 'sec_bob', ARRAY['MANAGE', 'START']);
+RESET ROLE;
+SET ROLE sec_bob;
+-- a definition that would read alice's table as alice: refused, the machine unchanged
+SELECT booking.sfn_update_state_machine('managed', '{"StartAt": "G", "States": {"G": {"Type": "Task",
+  "Resource": "arn:aws:states:::dynamodb:getItem",
+  "Parameters": {"TableName": "sec_alice.secrets", "Key": {"id": {"S": "1"}}}, "End": true}}}');
+SELECT r->>'status' AS status, r->'output' AS output FROM booking.sfn_start_sync('managed', '{"x": 1}') r;
+-- with bob's own role named, it runs as bob, who can't read the table
+SELECT booking.sfn_update_state_machine('managed', '{"StartAt": "G", "States": {"G": {"Type": "Task",
+  "Resource": "arn:aws:states:::dynamodb:getItem",
+  "Parameters": {"TableName": "sec_alice.secrets", "Key": {"id": {"S": "1"}}}, "End": true}}}',
+  role => 'sec_bob') IS NOT NULL AS updated;
+SELECT r->>'status' AS status, r->>'error' AS error FROM booking.sfn_start_sync('managed') r;
+-- settings that run nothing stay MANAGE's
+SELECT booking.sfn_update_state_machine('managed', NULL, publish => false,
+                                        logging_configuration => '{"level": "OFF"}') IS NOT NULL AS logging;
+RESET ROLE;
+SELECT booking.sfn_delete_state_machine('managed');
 
 -- ---- a task can't leave work that runs later as someone else ----
 SET ROLE sec_alice;
@@ -255,7 +321,8 @@ DROP ROLE booking_workflow;
 
 -- ---- cleanup ----
 SELECT booking.sfn_delete_state_machine(name) FROM booking.state_machines
- WHERE name IN ('reach', 'call', 'admin_task', 'later', 'deferred', 'pay', 'reviewed', 'bob_review') ORDER BY name;
+ WHERE name IN ('reach', 'call', 'admin_task', 'later', 'deferred', 'pay', 'reviewed', 'bob_review', 'plant',
+                'reach_path', 'call_path') ORDER BY name;
 SELECT booking.sfn_delete_activity('sec_review');
 DROP SCHEMA sec_alice, sec_bob CASCADE;
 DROP ROLE sec_alice, sec_bob, sec_outsider, sec_later, sec_app, sec_worker;

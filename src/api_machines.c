@@ -199,6 +199,28 @@ sfn_create_state_machine(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(machine.arn));
 }
 
+/*
+ * A new definition says what the execution role's tasks do: only a member of
+ * that role may give one (as only a member may name the role), else MANAGE,
+ * which its owner may grant to anyone, would let a grantee run any task with
+ * the owner's (or a superuser execution role's) rights.
+ */
+static void
+require_may_define(Oid caller, const StoredMachine *machine)
+{
+	const char *role_name;
+
+	if (!OidIsValid(machine->role) || is_member_of_role(caller, machine->role))
+		return;
+	role_name = GetUserNameFromId(machine->role, true);
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to change the definition of state machine \"%s\"", machine->name),
+			 errdetail("Its tasks run as role \"%s\", and only members of the execution role may say what they do.",
+					   role_name ? role_name : "(dropped)"),
+			 errhint("A member of that role updates the definition, or name an execution role you are a member of with role => ...")));
+}
+
 Datum
 sfn_update_state_machine(PG_FUNCTION_ARGS)
 {
@@ -236,9 +258,12 @@ sfn_update_state_machine(PG_FUNCTION_ARGS)
 		Oid			role = execution_role(fcinfo, 3, caller, &privileged);
 
 		store_machine_set_role(machine.id, role, privileged);
+		machine.role = role;
 	}
 	if (!PG_ARGISNULL(1))
 	{
+		require_may_define(caller, &machine);
+
 		/*
 		 * Without new substitutions, the current version's apply again (as a
 		 * SAM redeploy).

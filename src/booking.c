@@ -22,6 +22,7 @@ int			booking_machine_cache_size = 256;
 int			booking_max_payload_size = 262144;
 int			booking_max_steps_per_run = 1000;
 int			booking_tick_time_budget = 1000;
+int			booking_task_time_limit = 60 * 1000;
 int			booking_history_level = BOOKING_HISTORY_ALL;
 bool		booking_notify = true;
 
@@ -222,6 +223,15 @@ _PG_init(void)
 							"so no execution holds a worker (or its locks) for longer.",
 							&booking_tick_time_budget,
 							1000, 1, 3600 * 1000,
+							PGC_SUSET, GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("booking.task_time_limit",
+							"Longest a Task's call (a Lambda function, a DynamoDB request) may run.",
+							"Past it, or past the task's TimeoutSeconds when that comes first, the call is "
+							"cancelled and the task fails with States.Timeout (catchable): one task "
+							"can't hold a worker longer. 0: no limit.",
+							&booking_task_time_limit,
+							60 * 1000, 0, 24 * 3600 * 1000,
 							PGC_SUSET, GUC_UNIT_MS,
 							NULL, NULL, NULL);
 	DefineCustomEnumVariable("booking.history_level",

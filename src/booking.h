@@ -16,6 +16,7 @@ extern int	booking_machine_cache_size;
 extern int	booking_max_payload_size;
 extern int	booking_max_steps_per_run;
 extern int	booking_tick_time_budget;	/* milliseconds */
+extern int	booking_task_time_limit;	/* milliseconds; 0: none */
 extern int	booking_history_level;
 extern bool booking_notify;
 

@@ -7,12 +7,15 @@
 #include "access/xact.h"
 #include "catalog/pg_authid.h"
 #include "miscadmin.h"
+#include "storage/latch.h"
 #include "utils/guc.h"
 #include "utils/syscache.h"
+#include "utils/timeout.h"
 
 #include "executor/spi.h"
 #include "catalog/pg_type.h"
 
+#include "booking.h"
 #include "permissions.h"
 #include "spi_plans.h"
 #include "task_dynamodb.h"
@@ -167,9 +170,84 @@ task_body(void *arg)
 		(void) set_config_option("search_path", pinned_search_path(call->who->search_path),
 								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	ok = dispatch(call->task, &call->output, &call->err);
-	AtEOXact_GUC(true, guc_level);
+
+	/*
+	 * As PostgreSQL ends an index function's or a VACUUM's restricted
+	 * operation: every setting the task's code changed (set_config(...,
+	 * false) included) goes back, so it can't leave a search_path, a booking.*
+	 * setting or a timeout in the session of whoever called or ticks.
+	 */
+	AtEOXact_GUC(false, guc_level);
 	SetUserIdAndSecContext(save_user, save_sec);
 	return ok;					/* DynamoDB refused: nothing written */
+}
+
+/*
+ * A task's call is bounded: past the task's TimeoutSeconds or
+ * booking.task_time_limit, the sooner, it is cancelled (as statement_timeout
+ * cancels a statement) and the task fails with States.Timeout, so a function
+ * that sleeps or loops can't hold a worker, or the caller's transaction, for
+ * longer. The outermost task's timer bounds the tasks its code may start.
+ */
+static TimeoutId task_timeout_id = MAX_TIMEOUTS;	/* registered when first
+													 * needed */
+static volatile sig_atomic_t task_timed_out = false;
+static bool task_timer_armed = false;
+
+static void
+task_timeout_handler(void)
+{
+	task_timed_out = true;
+	InterruptPending = true;
+	QueryCancelPending = true;
+	SetLatch(MyLatch);
+}
+
+/* The call's limit in milliseconds (0: none), and what set it. */
+static int64
+task_limit_ms(const asl_task *task, bool *by_task)
+{
+	int64		ms = booking_task_time_limit;
+
+	*by_task = false;
+	if (task->timeout_seconds > 0 && (ms == 0 || task->timeout_seconds * 1000 <= ms))
+	{
+		ms = task->timeout_seconds * 1000;
+		*by_task = true;
+	}
+	return ms;
+}
+
+/* Arms the timer for ms, unless an outer task's is running; whether it did. */
+static bool
+task_timer_arm(int64 ms)
+{
+	if (ms <= 0 || task_timer_armed)
+		return false;
+	if (task_timeout_id == MAX_TIMEOUTS)
+		task_timeout_id = RegisterTimeout(USER_TIMEOUT, task_timeout_handler);
+	task_timed_out = false;
+	enable_timeout_after(task_timeout_id, (int) Min(ms, INT_MAX));
+	task_timer_armed = true;
+	return true;
+}
+
+/*
+ * Disarms the timer; whether it fired. A cancel it raised that no check saw
+ * yet is withdrawn: the call is over.
+ */
+static bool
+task_timer_disarm(void)
+{
+	bool		fired;
+
+	disable_timeout(task_timeout_id, false);
+	task_timer_armed = false;
+	fired = task_timed_out;
+	task_timed_out = false;
+	if (fired)
+		QueryCancelPending = false;
+	return fired;
 }
 
 void
@@ -178,6 +256,10 @@ booking_task_invoke(const TaskIdentity *who, const asl_task *task, asl_task_repl
 	TaskCall	call;
 	ErrorData  *edata;
 	bool		kept;
+	bool		by_task;
+	bool		armed;
+	bool		timed_out;
+	int64		limit_ms;
 
 	memset(reply, 0, sizeof(*reply));
 	if (!booking_task_is_invocable(task->resource))
@@ -192,8 +274,20 @@ booking_task_invoke(const TaskIdentity *who, const asl_task *task, asl_task_repl
 	memset(&call, 0, sizeof(call));
 	call.who = who;
 	call.task = task;
+	limit_ms = task_limit_ms(task, &by_task);
+	armed = task_timer_arm(limit_ms);
 	edata = booking_subxact(task_body, &call, &kept);
-	if (edata != NULL)
+	timed_out = armed && task_timer_disarm();
+	if (edata != NULL && timed_out && edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+	{
+		/* the task's effects are rolled back with its subtransaction */
+		asl_error_set(&reply->error, ASL_ERR_TIMEOUT,
+					  by_task ? "The task's call ran longer than its TimeoutSeconds (%lld s)"
+					  : "The task's call ran longer than booking.task_time_limit (%lld ms)",
+					  (long long) (by_task ? limit_ms / 1000 : limit_ms));
+		FreeErrorData(edata);
+	}
+	else if (edata != NULL)
 	{
 		/*
 		 * dispatch hands out an output or an error only when it returns:

@@ -40,8 +40,10 @@ typedef struct TimerSlot
 	Oid			dboid;
 	TimestampTz sleep_until;	/* BOOKING_TIMER_AWAKE: ticking */
 	int64		sleeps;			/* waits on the latch since the worker started */
-	int64		woken;			/* of those, ended by a latch set (a commit, a
-								 * sibling) */
+	int64		woken;			/* of those, ended by a wake-up asked (a
+								 * commit, a sibling) */
+	bool		wake_asked;		/* wake_for chose this worker; taken by
+								 * booking_timer_wake_taken */
 	/* what monitoring shows (booking.timer_workers, the monitor views) */
 	BookingWorkerState state;
 	TimestampTz last_round;		/* end of the last round that committed; 0:
@@ -169,10 +171,14 @@ wake_for(TimestampTz due, int exclude, bool only_sleeping)
 			sleeping = i;
 		}
 	}
-	if (awake >= 0)
-		procno = shared->slots[awake].pgprocno;
-	else if (sleeping >= 0)
-		procno = shared->slots[sleeping].pgprocno;
+	if (awake >= 0 || sleeping >= 0)
+	{
+		TimerSlot  *chosen = &shared->slots[awake >= 0 ? awake : sleeping];
+
+		/* set before the latch: the worker resets its latch, then takes it */
+		chosen->wake_asked = true;
+		procno = chosen->pgprocno;
+	}
 	SpinLockRelease(&shared->mutex);
 
 	/*
@@ -321,6 +327,7 @@ booking_timer_attach(int slot)
 	shared->slots[slot].sleep_until = BOOKING_TIMER_AWAKE;
 	shared->slots[slot].sleeps = 0;
 	shared->slots[slot].woken = 0;
+	shared->slots[slot].wake_asked = false;
 	shared->slots[slot].state = BOOKING_WORKER_TICKING;
 	shared->slots[slot].last_round = 0;
 	shared->slots[slot].rounds = 0;
@@ -380,6 +387,18 @@ void
 booking_timer_wake_sibling(void)
 {
 	wake_for(0, my_slot, true);
+}
+
+bool
+booking_timer_wake_taken(void)
+{
+	bool		asked;
+
+	SpinLockAcquire(&shared->mutex);
+	asked = shared->slots[my_slot].wake_asked;
+	shared->slots[my_slot].wake_asked = false;
+	SpinLockRelease(&shared->mutex);
+	return asked;
 }
 
 void

@@ -51,8 +51,15 @@ void		booking_timer_attach(int slot);
 /* Publishes when this worker wakes next (BOOKING_TIMER_AWAKE: ticking now). */
 void		booking_timer_set_sleep(TimestampTz until);
 
-/* Counts a wait on the latch; woken: a latch set ended it, not the timeout. */
+/* Counts a wait on the latch; woken: a wake-up asked ended it, not the timeout. */
 void		booking_timer_slept(bool woken);
+
+/*
+ * True once after a backend or a sibling chose this worker to wake (and set
+ * its latch); call after ResetLatch, so that a wake-up asked later sets the
+ * latch again.
+ */
+bool		booking_timer_wake_taken(void);
 
 /* Publishes what this worker is doing. */
 void		booking_timer_set_state(BookingWorkerState state);

@@ -51,6 +51,7 @@
 #include "postmaster/interrupt.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
+#include "storage/sinval.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -408,6 +409,47 @@ ms_until(TimestampTz t)
 	return (long) ((t - now + 999) / 1000);
 }
 
+/*
+ * Sleeps until next, or until a commit or a sibling asks for a round
+ * (timer_wake.c), a reload or a shutdown. The latch is set for other reasons
+ * too: the catch-up signal of the shared invalidation queue, which the DDL of
+ * any session sends to the backends furthest behind. Such a wake-up is
+ * absorbed here, the invalidations read in an empty transaction as an idle
+ * backend reads them, and the sleep goes on: an idle worker does not look at
+ * the tables because someone else ran DDL.
+ */
+static void
+sleep_until_due(TimestampTz next)
+{
+	for (;;)
+	{
+		long		ms = ms_until(next);
+		int			rc;
+
+		if (ms == 0)
+			break;
+		rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, ms, PG_WAIT_EXTENSION);
+		if (!(rc & WL_LATCH_SET))
+			break;
+		/* reset before taking the flag: a wake-up asked after sets it again */
+		ResetLatch(MyLatch);
+		if (booking_timer_wake_taken())
+		{
+			booking_timer_slept(true);
+			return;
+		}
+		if (ProcDiePending || ConfigReloadPending)
+			break;
+		if (catchupInterruptPending)
+		{
+			StartTransactionCommand();
+			CommitTransactionCommand();
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+	booking_timer_slept(false);
+}
+
 /* After an ERROR: sleep until then, deaf to wake-ups (a commit storm must not make an error storm). */
 static void
 back_off(TimestampTz until)
@@ -484,7 +526,6 @@ booking_timer_main(Datum main_arg)
 		bool		backlog = false;
 		int			purged = 0;
 		long		ms;
-		int			rc;
 		char		activity[128];
 
 		/*
@@ -545,7 +586,6 @@ booking_timer_main(Datum main_arg)
 		pgstat_report_stat(ms >= 1000);
 		snprintf(activity, sizeof(activity), "booking timer: sleeping until %s", timestamptz_to_str(next));
 		pgstat_report_activity(STATE_IDLE, activity);
-		rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, ms, PG_WAIT_EXTENSION);
-		booking_timer_slept((rc & WL_LATCH_SET) != 0);
+		sleep_until_due(next);
 	}
 }

@@ -8,13 +8,20 @@
 //              `first`/`last` (maxPage when absent or given by a variable)
 //   mutations  at most maxMutations root fields in a mutation (1,000 aliased
 //              addStepFunction fields would start 1,000 executions)
+//   introspection  the values a __schema or __type field would produce, counted
+//              on the schema itself (maxIntrospection): aliases repeat the whole
+//              schema, so a few hundred of them at each of graphql-js's three
+//              allowed levels of `fields` would build billions of values
 // and one enforced as the query runs: every connection and list of rows is a
 // page of at most maxPage rows — `first`/`last` above it are refused, and
 // without either the first maxPage rows are read (PagePlugin below).
-import { GraphQLError, Kind, getNamedType, isListType, getNullableType } from "postgraphile/graphql";
+import {
+  GraphQLError, Kind, getNamedType, isListType, getNullableType, isObjectType, isInterfaceType,
+  isInputObjectType, isEnumType, isAbstractType, isWrappingType,
+} from "postgraphile/graphql";
 import { lambda, SafeError } from "postgraphile/grafast";
 
-export const DEFAULT_LIMITS = { maxDepth: 8, maxCost: 100000, maxPage: 100, maxMutations: 10 };
+export const DEFAULT_LIMITS = { maxDepth: 8, maxCost: 100000, maxPage: 100, maxMutations: 10, maxIntrospection: 200000 };
 
 export function limitsFromEnv(env = process.env) {
   const read = (name, fallback) => {
@@ -29,6 +36,7 @@ export function limitsFromEnv(env = process.env) {
     maxCost: read("BOOKING_GRAPHQL_MAX_COST", DEFAULT_LIMITS.maxCost),
     maxPage: read("BOOKING_GRAPHQL_MAX_PAGE", DEFAULT_LIMITS.maxPage),
     maxMutations: read("BOOKING_GRAPHQL_MAX_MUTATIONS", DEFAULT_LIMITS.maxMutations),
+    maxIntrospection: read("BOOKING_GRAPHQL_MAX_INTROSPECTION", DEFAULT_LIMITS.maxIntrospection),
   };
 }
 
@@ -49,6 +57,60 @@ function pageOf(node, maxPage) {
   return page ?? maxPage;
 }
 
+// What an introspection field yields for one object (as graphql-js's resolvers
+// do): a list, one object, or null for a leaf.
+function introspected(schema, name, obj) {
+  const fieldsOf = (t) => (isObjectType(t) || isInterfaceType(t) ? Object.values(t.getFields()) : null);
+  switch (name) {
+    case "types": return Object.values(schema.getTypeMap());
+    case "directives": return schema.getDirectives();
+    case "queryType": return schema.getQueryType();
+    case "mutationType": return schema.getMutationType() ?? null;
+    case "subscriptionType": return schema.getSubscriptionType() ?? null;
+    case "fields": return obj && fieldsOf(obj);
+    case "interfaces": return obj && (isObjectType(obj) || isInterfaceType(obj)) ? obj.getInterfaces() : null;
+    case "possibleTypes": return obj && isAbstractType(obj) ? schema.getPossibleTypes(obj) : null;
+    case "enumValues": return obj && isEnumType(obj) ? obj.getValues() : null;
+    case "inputFields": return obj && isInputObjectType(obj) ? Object.values(obj.getFields()) : null;
+    case "ofType": return obj && isWrappingType(obj) ? obj.ofType : null;
+    case "args": return obj?.args ?? null;
+    case "type": return obj?.type ?? null;
+    default: return null;
+  }
+}
+
+// __type(name: "T"): T; a name given by a variable could be any: each type is
+// counted, an upper bound of the one it will be
+function typeNamed(schema, sel) {
+  const arg = sel.arguments?.find((a) => a.name.value === "name");
+  if (arg?.value.kind === Kind.STRING) return schema.getType(arg.value.value) ?? null;
+  return Object.values(schema.getTypeMap());
+}
+
+// The values an introspection selection produces on obj, counted on the schema
+// (an exact count, not an estimate); throws once past limit, so the count costs
+// at most limit steps however the query multiplies.
+function countIntrospection(schema, selectionSet, obj, fragments, limit, counter) {
+  for (const sel of selectionSet.selections) {
+    if (sel.kind === Kind.FIELD) {
+      if (++counter.n > limit) throw counter;
+      if (!sel.selectionSet) continue;
+      const value = sel.name.value === "__type" ? typeNamed(schema, sel)
+        : sel.name.value === "__schema" ? schema : introspected(schema, sel.name.value, obj);
+      for (const item of Array.isArray(value) ? value : value == null ? [] : [value])
+        countIntrospection(schema, sel.selectionSet, item, fragments, limit, counter);
+    } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+      countIntrospection(schema, sel.selectionSet, obj, fragments, limit, counter);
+    } else if (sel.kind === Kind.FRAGMENT_SPREAD) {
+      const frag = fragments.get(sel.name.value);
+      if (!frag || counter.spreads.has(frag.name.value)) continue; // unknown or cyclic: other rules report it
+      counter.spreads.add(frag.name.value);
+      countIntrospection(schema, frag.selectionSet, obj, fragments, limit, counter);
+      counter.spreads.delete(frag.name.value);
+    }
+  }
+}
+
 // A validation rule (grafserv runs it for HTTP and websocket requests alike).
 export function makeLimitsRule(limits) {
   return function BookingLimitsRule(context) {
@@ -59,6 +121,21 @@ export function makeLimitsRule(limits) {
     }
     const report = (message, node) => context.reportError(new GraphQLError(message, { nodes: node ? [node] : undefined }));
 
+    // the values __schema and __type fields produce (their subtrees are not in
+    // depth or cost: GraphiQL's query nests deeper than maxDepth)
+    const introspection = { n: 0, spreads: new Set() };
+    let introspectionOver = false;
+    function introspect(sel, multiplier) {
+      if (introspectionOver) return;
+      try {
+        for (let i = 0; i < multiplier; i++)
+          countIntrospection(schema, { selections: [sel] }, null, fragments, limits.maxIntrospection, introspection);
+      } catch (e) {
+        if (e !== introspection) throw e;
+        introspectionOver = true;
+      }
+    }
+
     // walks a selection set: returns {depth, cost}; stops adding once over a bound
     function walk(selectionSet, parentType, depth, multiplier, seen) {
       let maxDepth = depth;
@@ -66,7 +143,14 @@ export function makeLimitsRule(limits) {
       for (const sel of selectionSet.selections) {
         if (sel.kind === Kind.FIELD) {
           const name = sel.name.value;
-          if (name.startsWith("__")) continue; // introspection and __typename
+          if (name === "__schema" || name === "__type") {
+            introspect(sel, multiplier);
+            continue;
+          }
+          if (name.startsWith("__")) {
+            cost += multiplier; // __typename
+            continue;
+          }
           const fieldDef = parentType?.getFields?.()[name];
           const type = fieldDef ? getNullableType(fieldDef.type) : null;
           let factor = 1;
@@ -128,6 +212,9 @@ export function makeLimitsRule(limits) {
         if (depth > limits.maxDepth) report(`the query is ${depth} levels deep; at most ${limits.maxDepth} are served`, op);
         if (cost > limits.maxCost)
           report(`the query could read ${cost} values; at most ${limits.maxCost} are served (ask for smaller pages)`, op);
+        if (introspectionOver)
+          report(`the query's introspection would produce more than ${limits.maxIntrospection} values; ` +
+            `at most ${limits.maxIntrospection} are served`, op);
         return false; // nothing below needs visiting again
       },
     };

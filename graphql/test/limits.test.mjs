@@ -1,5 +1,5 @@
 // The GraphQL attacks of issue 13, each refused: a query nested six levels deep
-// (it ran the server out of heap), pages without end, a request of 1,000 aliased
+// (it ran the server out of heap), introspection multiplied by aliases, pages without end, a request of 1,000 aliased
 // mutations (1,000 executions), starting a state machine the API's role was not
 // granted, a generic getItem machine reading pg_authid; and the server comes back
 // when it dies (graphql/start.sh supervises it).
@@ -9,6 +9,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { startServer, API_KEY, GRAPHQL_DIR } from "./lib/server.mjs";
 import { post, gql, admin, closeAll } from "./lib/client.mjs";
+import { getIntrospectionQuery } from "postgraphile/graphql";
 
 let server;
 before(async () => {
@@ -35,6 +36,26 @@ test("a query nested six levels deep is refused before it runs; the server keeps
   assert.equal(wide.json.errors, undefined, wide.text);
   const ok = await gql(server, `{ allApartments(first: 1) { nodes { rowId } } }`);
   assert.equal(ok.allApartments.nodes.length, 1);
+});
+
+test("introspection is counted on the schema: GraphiQL's query is served, an alias bomb is refused", async () => {
+  const full = await ask(getIntrospectionQuery());
+  assert.equal(full.json.errors, undefined, full.text.slice(0, 300));
+  assert.ok(full.json.data.__schema.types.length > 10);
+  // 60 aliases at each of two levels of `fields` (graphql-js allows three): a 4 KB
+  // query that would build hundreds of millions of values
+  const wide = (f) => Array.from({ length: 60 }, (_, i) => `a${i}: ${f}`).join(" ");
+  const bomb = `fragment L1 on __Type { ${wide("fields { type { name } }")} }
+    { __schema { types { ${wide("fields { type { ...L1 } }")} } } }`;
+  const res = await ask(bomb);
+  assert.equal(res.json.data, undefined, res.text.slice(0, 300));
+  assert.match(res.json.errors[0].message, /introspection would produce more than 200000 values; at most 200000 are served/);
+  // __type named by a variable counts as any type
+  const named = await ask(`query ($n: String!) { __type(name: $n) { ${wide("fields { type { ...L1 } }")} } }
+    fragment L1 on __Type { ${wide("fields { type { name } }")} }`, { n: "Query" });
+  assert.match(named.json.errors[0].message, /introspection would produce more than/);
+  const ok = await gql(server, `{ __type(name: "Query") { name } allApartments(first: 1) { nodes { rowId } } }`);
+  assert.equal(ok.__type.name, "Query");
 });
 
 test("the query cost counts the pages it asks for", async () => {

@@ -75,6 +75,18 @@ ahead=$(q -c "SELECT bool_and(sleeping_until > clock_timestamp() + interval '50 
 [ "$ahead" = t ] || fail "idle workers sleep less than booking.worker_max_sleep: $(q -c 'SELECT * FROM booking.timer_workers()')"
 pass "idle: the next look is booking.worker_max_sleep (60 s) ahead"
 
+# DDL in another session fills the shared invalidation queue, whose catch-up
+# signal sets the latch of the backends furthest behind: the sleeping workers.
+# They read the invalidations and sleep on; no round, no wake-up counted.
+before=$(q -c "SELECT string_agg(pid || ':' || sleeps || ':' || woken, ',' ORDER BY slot) FROM booking.timer_workers()")
+for i in $(seq 1 60); do
+	echo "BEGIN; CREATE TABLE ddl_noise_$i (a int, b text, c jsonb); CREATE INDEX ON ddl_noise_$i (a); DROP TABLE ddl_noise_$i; COMMIT;"
+done | q >/dev/null || fail "DDL in another session"
+sleep 1
+after=$(q -c "SELECT string_agg(pid || ':' || sleeps || ':' || woken, ',' ORDER BY slot) FROM booking.timer_workers()")
+[ "$before" = "$after" ] || fail "DDL in another session woke the idle workers: $before -> $after"
+pass "idle: DDL elsewhere (invalidation catch-up signals) leaves the workers asleep"
+
 woken() { q -c "SELECT sum(woken) FROM booking.timer_workers()"; }
 w0=$(woken)
 qa >/dev/null <<'SQL' || fail "a rolled-back start"
