@@ -1388,6 +1388,8 @@ CREATE TABLE mock_executions (
     execution_name  text NOT NULL,
     test_case       text NOT NULL,
     calls           jsonb NOT NULL DEFAULT '{}',    -- {"<state>": the last invocation's index}
+    -- its execution's (docs/scale-out.md): registered by the start, as the execution's row
+    shard_key       text NOT NULL DEFAULT coalesce(current_setting('booking.shard_key', true), ''),
     PRIMARY KEY (machine_id, execution_name)
 );
 COMMENT ON TABLE mock_executions IS 'Executions started with a test case (sfn_start(''<machine>#<TestCase>'')), and how often each mocked state was invoked';
@@ -1438,6 +1440,7 @@ CREATE TABLE redrive_tokens (
     execution_id    bigint NOT NULL,        -- a top-level execution; see api_rows_cleanup
     client_token    text NOT NULL,
     redrive_date    timestamptz NOT NULL,   -- what the redrive answered
+    shard_key       text NOT NULL DEFAULT '',   -- its execution's (docs/scale-out.md)
     PRIMARY KEY (execution_id, client_token)
 );
 COMMENT ON TABLE redrive_tokens IS 'RedriveExecution client tokens: the same token within 15 minutes is the same redrive';
@@ -1451,6 +1454,8 @@ CREATE TABLE execution_origins (
     execution_name  text NOT NULL,
     published_version integer NOT NULL,
     alias           text,                   -- NULL: started through the version ARN
+    -- its execution's (docs/scale-out.md): recorded by the start, as the execution's row
+    shard_key       text NOT NULL DEFAULT coalesce(current_setting('booking.shard_key', true), ''),
     PRIMARY KEY (machine_id, execution_name)
 );
 COMMENT ON TABLE execution_origins IS 'Executions started through a version or alias ARN: which (stateMachineVersionArn, stateMachineAliasArn)';

@@ -46,11 +46,11 @@ SELECT booking.sfn_create_state_machine('bounded_map', '{
       "ResultSelector": {"items.$": "States.ArrayLength($)"},
       "End": true}
   }
-}');
+}', role => 'postgres');
 SELECT booking.sfn_create_state_machine('bounded_nap', '{
   "StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "SecondsPath": "$.s", "Next": "Done"},
                                "Done": {"Type": "Pass", "Result": {"done": true}, "End": true}}
-}');
+}', role => 'postgres');
 SQL
 
 echo "## Bounded work"

@@ -41,7 +41,7 @@ echo "| scenario | engine | executions | best s | executions/s | rounds (s @ loa
 echo "|---|---|---|---|---|---|"
 for scenario in pass_merge choice_map; do
 	def=$(cat "$BENCH/scenarios/$scenario.asl.json")
-	sql -c "SELECT booking.sfn_create_state_machine('$scenario', \$d\$$def\$d\$)" >/dev/null || die "create $scenario"
+	sql -c "SELECT booking.sfn_create_state_machine('$scenario', \$d\$$def\$d\$, role => 'postgres')" >/dev/null || die "create $scenario"
 	ours=$(sql -c "SELECT booking.sfn_start_sync('$scenario', (SELECT $INPUT FROM (SELECT 7 AS i) x))->'output'")
 	theirs=$(cd "$BENCH" && node peer_doc.mjs "scenarios/$scenario.asl.json" 1 | jq -c '.output7')
 	[ "$(jq -cS . <<<"$ours")" = "$(jq -cS . <<<"$theirs")" ] || die "$scenario: outputs differ: booking $ours, peer $theirs"

@@ -39,7 +39,7 @@ q >/dev/null <<'SQL'
 SELECT booking.sfn_create_state_machine('timer', '{
   "StartAt": "Hold",
   "States": {"Hold": {"Type": "Wait", "TimestampPath": "$.due", "End": true}}
-}');
+}', role => 'postgres');
 SQL
 q -f "$ROOT/test/e2e/lib/due_in.sql" >/dev/null
 

@@ -23,6 +23,7 @@
 #include "booking.h"
 #include "permissions.h"
 #include "spi_plans.h"
+#include "standby.h"
 #include "store_machines.h"
 #include "store_tokens.h"
 
@@ -141,11 +142,12 @@ return_rows(FunctionCallInfo fcinfo)
 /*
  * Runs the unchecked SQL function with the caller's arguments after
  * checking the caller's privilege on the object named by the first
- * argument, and returns its result shaped as result says.
+ * argument, and returns its result shaped as result says. A call that
+ * writes is refused first on a hot standby (standby.h).
  */
 static Datum
 checked_call(FunctionCallInfo fcinfo, const char *unchecked, CheckedObject object,
-			 const char *privilege, CheckedResult result)
+			 const char *privilege, CheckedResult result, bool writes)
 {
 	BookingScope scope;
 	Oid			caller;
@@ -157,6 +159,9 @@ checked_call(FunctionCallInfo fcinfo, const char *unchecked, CheckedObject objec
 	Datum		out = (Datum) 0;
 	bool		out_null = true;
 
+	/* a write on a standby says so, before anything else is looked at */
+	if (writes)
+		booking_require_primary(get_func_name(fcinfo->flinfo->fn_oid));
 	booking_require_arg(fcinfo, 0, "the object");
 	if (result == RETURNS_SET)
 		InitMaterializedSRF(fcinfo, 0);
@@ -201,65 +206,65 @@ checked_call(FunctionCallInfo fcinfo, const char *unchecked, CheckedObject objec
 Datum
 sfn_tag_resource(PG_FUNCTION_ARGS)
 {
-	return checked_call(fcinfo, "tag_resource_unchecked", ON_TAGGABLE, "MANAGE", RETURNS_VOID);
+	return checked_call(fcinfo, "tag_resource_unchecked", ON_TAGGABLE, "MANAGE", RETURNS_VOID, true);
 }
 
 Datum
 sfn_untag_resource(PG_FUNCTION_ARGS)
 {
-	return checked_call(fcinfo, "untag_resource_unchecked", ON_TAGGABLE, "MANAGE", RETURNS_VOID);
+	return checked_call(fcinfo, "untag_resource_unchecked", ON_TAGGABLE, "MANAGE", RETURNS_VOID, true);
 }
 
 Datum
 sfn_list_tags_for_resource(PG_FUNCTION_ARGS)
 {
-	return checked_call(fcinfo, "list_tags_for_resource_unchecked", ON_TAGGABLE, "READ", RETURNS_SET);
+	return checked_call(fcinfo, "list_tags_for_resource_unchecked", ON_TAGGABLE, "READ", RETURNS_SET, false);
 }
 
 Datum
 sfn_publish_state_machine_version(PG_FUNCTION_ARGS)
 {
-	return checked_call(fcinfo, "publish_state_machine_version_unchecked", ON_MACHINE, "MANAGE", RETURNS_SET);
+	return checked_call(fcinfo, "publish_state_machine_version_unchecked", ON_MACHINE, "MANAGE", RETURNS_SET, true);
 }
 
 Datum
 sfn_list_state_machine_versions(PG_FUNCTION_ARGS)
 {
-	return checked_call(fcinfo, "list_state_machine_versions_unchecked", ON_MACHINE, "READ", RETURNS_SET);
+	return checked_call(fcinfo, "list_state_machine_versions_unchecked", ON_MACHINE, "READ", RETURNS_SET, false);
 }
 
 Datum
 sfn_delete_state_machine_version(PG_FUNCTION_ARGS)
 {
-	return checked_call(fcinfo, "delete_state_machine_version_unchecked", ON_MACHINE, "MANAGE", RETURNS_VOID);
+	return checked_call(fcinfo, "delete_state_machine_version_unchecked", ON_MACHINE, "MANAGE", RETURNS_VOID, true);
 }
 
 Datum
 sfn_create_state_machine_alias(PG_FUNCTION_ARGS)
 {
-	return checked_call(fcinfo, "create_state_machine_alias_unchecked", ON_MACHINE, "MANAGE", RETURNS_SET);
+	return checked_call(fcinfo, "create_state_machine_alias_unchecked", ON_MACHINE, "MANAGE", RETURNS_SET, true);
 }
 
 Datum
 sfn_describe_state_machine_alias(PG_FUNCTION_ARGS)
 {
-	return checked_call(fcinfo, "describe_state_machine_alias_unchecked", ON_MACHINE, "READ", RETURNS_SCALAR);
+	return checked_call(fcinfo, "describe_state_machine_alias_unchecked", ON_MACHINE, "READ", RETURNS_SCALAR, false);
 }
 
 Datum
 sfn_update_state_machine_alias(PG_FUNCTION_ARGS)
 {
-	return checked_call(fcinfo, "update_state_machine_alias_unchecked", ON_MACHINE, "MANAGE", RETURNS_SCALAR);
+	return checked_call(fcinfo, "update_state_machine_alias_unchecked", ON_MACHINE, "MANAGE", RETURNS_SCALAR, true);
 }
 
 Datum
 sfn_delete_state_machine_alias(PG_FUNCTION_ARGS)
 {
-	return checked_call(fcinfo, "delete_state_machine_alias_unchecked", ON_MACHINE, "MANAGE", RETURNS_VOID);
+	return checked_call(fcinfo, "delete_state_machine_alias_unchecked", ON_MACHINE, "MANAGE", RETURNS_VOID, true);
 }
 
 Datum
 sfn_list_state_machine_aliases(PG_FUNCTION_ARGS)
 {
-	return checked_call(fcinfo, "list_state_machine_aliases_unchecked", ON_MACHINE, "READ", RETURNS_SET);
+	return checked_call(fcinfo, "list_state_machine_aliases_unchecked", ON_MACHINE, "READ", RETURNS_SET, false);
 }

@@ -17,6 +17,7 @@
 #include "machine_ref.h"
 #include "permissions.h"
 #include "spi_plans.h"
+#include "standby.h"
 #include "store_tokens.h"
 
 PG_FUNCTION_INFO_V1(sfn_grant);
@@ -128,6 +129,7 @@ grant_on_machine(FunctionCallInfo fcinfo, bool grant)
 	int			version;
 	List	   *privileges;
 
+	booking_require_primary(grant ? "sfn_grant" : "sfn_revoke");
 	booking_require_arg(fcinfo, 0, "state_machine");
 	booking_require_arg(fcinfo, 1, "role");
 	caller = booking_enter(&scope);
@@ -166,6 +168,7 @@ grant_on_activity(FunctionCallInfo fcinfo, bool grant)
 	int64		activity;
 	List	   *privileges;
 
+	booking_require_primary(grant ? "sfn_grant_activity" : "sfn_revoke_activity");
 	booking_require_arg(fcinfo, 0, "activity");
 	booking_require_arg(fcinfo, 1, "role");
 	caller = booking_enter(&scope);

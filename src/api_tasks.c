@@ -104,14 +104,16 @@ Datum
 sfn_send_task_success(PG_FUNCTION_ARGS)
 {
 	BookingScope scope;
-	Oid			caller = booking_enter(&scope);
-	const char *token = token_argument(fcinfo);
+	Oid			caller;
+	const char *token;
 	TokenRow	tok;
 	ExecRow		row;
 	TaskAnswer	answer;
 	Jsonb	   *output;
 
 	booking_require_primary("sfn_send_task_success");
+	caller = booking_enter(&scope);
+	token = token_argument(fcinfo);
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -132,13 +134,15 @@ Datum
 sfn_send_task_failure(PG_FUNCTION_ARGS)
 {
 	BookingScope scope;
-	Oid			caller = booking_enter(&scope);
-	const char *token = token_argument(fcinfo);
+	Oid			caller;
+	const char *token;
 	TokenRow	tok;
 	ExecRow		row;
 	TaskAnswer	answer;
 
 	booking_require_primary("sfn_send_task_failure");
+	caller = booking_enter(&scope);
+	token = token_argument(fcinfo);
 	memset(&answer, 0, sizeof(answer));
 	answer.failed = true;
 	answer.error = booking_text_arg_bounded(fcinfo, 1, "error", BOOKING_MAX_ERROR_LENGTH);
@@ -154,12 +158,14 @@ Datum
 sfn_send_task_heartbeat(PG_FUNCTION_ARGS)
 {
 	BookingScope scope;
-	Oid			caller = booking_enter(&scope);
-	const char *token = token_argument(fcinfo);
+	Oid			caller;
+	const char *token;
 	TokenRow	tok;
 	ExecRow		row;
 
 	booking_require_primary("sfn_send_task_heartbeat");
+	caller = booking_enter(&scope);
+	token = token_argument(fcinfo);
 	lock_open_task(caller, token, &tok, &row);
 	tok.heartbeat_at = GetCurrentTimestamp();
 	store_token_beat(token, tok.heartbeat_at);

@@ -35,7 +35,7 @@ booking_origin_record(int64 machine_id, const char *execution_name, int publishe
 											"(machine_id, execution_name, published_version, alias) "
 											"VALUES ($1, $2, $3, $4) ON CONFLICT (machine_id, execution_name) "
 											"DO UPDATE SET published_version = EXCLUDED.published_version, "
-											"alias = EXCLUDED.alias",
+											"alias = EXCLUDED.alias, shard_key = EXCLUDED.shard_key",
 											4, types, values, nulls, false, 0),
 					  SPI_OK_INSERT, "execution origin");
 	SPI_finish();
@@ -113,8 +113,10 @@ booking_redrive_token_keep(int64 execution_id, const char *token, TimestampTz re
 	Int32GetDatum(REDRIVE_TOKENS_KEPT)};
 
 	SPI_connect();
-	booking_spi_check(SPI_execute_with_args("INSERT INTO booking.redrive_tokens (execution_id, client_token, redrive_date) "
-											"VALUES ($1, $2, $3) ON CONFLICT (execution_id, client_token) "
+	/* the shard key read from the execution: redrives are rare */
+	booking_spi_check(SPI_execute_with_args("INSERT INTO booking.redrive_tokens (execution_id, client_token, redrive_date, shard_key) "
+											"SELECT $1, $2, $3, e.shard_key FROM booking.executions e WHERE e.id = $1 "
+											"ON CONFLICT (execution_id, client_token) "
 											"DO UPDATE SET redrive_date = EXCLUDED.redrive_date",
 											3, types, values, NULL, false, 0),
 					  SPI_OK_INSERT, "redrive token");

@@ -23,6 +23,7 @@
 #include "permissions.h"
 #include "spi_columns.h"
 #include "spi_plans.h"
+#include "standby.h"
 #include "store_machines.h"
 
 PG_FUNCTION_INFO_V1(sfn_load_mock_config);
@@ -93,6 +94,7 @@ sfn_load_mock_config(PG_FUNCTION_ARGS)
 	char	   *why = NULL;
 	int			loaded = 0;
 
+	booking_require_primary("sfn_load_mock_config");
 	booking_require_arg(fcinfo, 0, "config");
 	caller = booking_enter(&scope);
 	config = booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(0));
@@ -145,7 +147,7 @@ booking_mock_register(int64 machine_id, const char *machine_name, const char *ex
 											"SELECT $1, $2, $3 WHERE EXISTS (SELECT FROM booking.mock_test_cases "
 											"WHERE machine_id = $1 AND test_case = $3) "
 											"ON CONFLICT (machine_id, execution_name) DO UPDATE "
-											"SET test_case = EXCLUDED.test_case, calls = '{}'",
+											"SET test_case = EXCLUDED.test_case, calls = '{}', shard_key = EXCLUDED.shard_key",
 											3, types, values, NULL, false, 0),
 					  SPI_OK_INSERT, "mocked execution");
 	if (SPI_processed == 0)

@@ -17,7 +17,9 @@
 # seconds): executions parked before the cron tick started all finish; the
 # scheduled start ran and its execution finished; while tick_for runs, a new
 # timer fires within seconds (it ticks in a loop and commits between ticks);
-# pg_cron records the start job succeeded and the tick job running.
+# the purge job docs/operations.md gives (CALL booking.purge_for(60)) deleted
+# the executions that ended 100 days ago and nothing else; pg_cron records
+# the start and purge jobs succeeded and the tick job running.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/own_cluster_test.sh"
@@ -58,9 +60,20 @@ sleep 2.5
 	|| fail "timers fired before pg_cron ran anything"
 pass "20 timers due within 2 s stay parked: without workers nothing ticks"
 
-# the DBA schedules the tick; the application schedules its start (the job runs as its role)
-q >/dev/null <<'SQL' || fail "scheduling the tick"
+# executions that ended 100 days ago, past booking.execution_retention (90 days)
+q >/dev/null <<'SQL' || fail "ending executions 100 days ago"
+SELECT booking.sfn_create_state_machine('quick', '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}', role => 'postgres');
+SELECT count(booking.sfn_start('quick', '{}', 'old-' || i)) FROM generate_series(1, 5) i;
+UPDATE booking.executions SET stop_date = now() - interval '100 days' WHERE name LIKE 'old-%' AND status = 'SUCCEEDED';
+SQL
+[ "$(q -c "SELECT count(*) FROM booking.executions WHERE name LIKE 'old-%' AND stop_date < now() - interval '99 days'")" = 5 ] \
+	|| fail "the five old executions are not there"
+
+# the DBA schedules the tick and the purge (docs/operations.md); the
+# application schedules its start (the job runs as its role)
+q >/dev/null <<'SQL' || fail "scheduling the tick and the purge"
 SELECT cron.schedule('booking-tick', '* * * * *', 'CALL booking.tick_for(59)');
+SELECT cron.schedule('booking-purge', '* * * * *', 'CALL booking.purge_for(60)');
 SQL
 qa >/dev/null <<'SQL' || fail "scheduling the start"
 SELECT cron.schedule('report', '* * * * *',
@@ -80,11 +93,17 @@ wait_for "a timer created while tick_for runs fires" \
 	"SELECT status = 'SUCCEEDED' FROM booking.executions WHERE name = 'while-ticking'" 10
 pass "a timer created while tick_for runs fires within seconds (it ticks in a loop, committing)"
 
+wait_for "pg_cron's purge deletes the executions that ended 100 days ago" \
+	"SELECT count(*) = 0 FROM booking.executions WHERE name LIKE 'old-%'" 15
+[ "$(q -c "SELECT count(*) FROM booking.executions WHERE name NOT LIKE 'old-%' AND status <> 'RUNNING'")" -ge 21 ] \
+	|| fail "the purge took recent executions too"
+pass "pg_cron's CALL booking.purge_for(60) deleted the five executions past retention, and only those"
+
 runs=$(q -c "SELECT string_agg(j.jobname || ':' || d.status, ',' ORDER BY j.jobname)
                FROM cron.job j JOIN cron.job_run_details d USING (jobid)")
-[[ $runs == *"booking-tick:running"* && $runs == *"report:succeeded"* ]] \
-	|| fail "cron.job_run_details: $runs (expected the tick running, the start succeeded)"
-pass "cron.job_run_details: booking-tick running, report succeeded"
-q -c "SELECT cron.unschedule('booking-tick')" >/dev/null
+[[ $runs == *"booking-tick:running"* && $runs == *"report:succeeded"* && $runs == *"booking-purge:succeeded"* ]] \
+	|| fail "cron.job_run_details: $runs (expected the tick running, the start and the purge succeeded)"
+pass "cron.job_run_details: booking-tick running, report and booking-purge succeeded"
+q -c "SELECT cron.unschedule('booking-tick')" -c "SELECT cron.unschedule('booking-purge')" >/dev/null
 qa -c "SELECT cron.unschedule('report')" >/dev/null
 echo "cron: all checks passed"

@@ -23,7 +23,9 @@
 #     install must not create a role the upgrade did not. A probe object added
 #     to one side only must show in the comparison (the check can fail).
 #  4. In the upgraded database the parked executions fire by themselves and
-#     the token and the activity task are answered; the history of the ended
+#     the token and the activity task are answered; a Retry back-off, a task's
+#     TimeoutSeconds and HeartbeatSeconds and the machine's TimeoutSeconds set
+#     under 1.0 go off, none early; the history of the ended
 #     one is intact; new executions run.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -60,7 +62,9 @@ create_due_in || fail "creating due_in"
 q -c "CREATE EXTENSION booking" >/dev/null
 [ "$(q -c "SELECT extversion FROM pg_extension WHERE extname = 'booking'")" = 1.0 ] || fail "CREATE EXTENSION did not install 1.0"
 parked_setup
+timers_setup 25
 parked_start u $N 25
+timers_start ut
 history_before=$(q -c "SELECT count(*) FROM booking.sfn_get_execution_history('u-ended')")
 pass "1.0: $N executions parked on timers, one on a task token, one on an activity task, a Map's children on timers, one ended ($history_before events)"
 
@@ -111,7 +115,8 @@ pass "the comparison catches a function added to one side and a column comment (
 
 # ---- 4. the workflows go on
 parked_finish u $N
-pass "upgraded: the parked executions fired by themselves, each task once; the token and the activity task were answered"
+timers_finish ut 25
+pass "upgraded: the parked executions fired by themselves, each task once; the token and the activity task were answered; a Retry back-off, a task's TimeoutSeconds and HeartbeatSeconds and the machine's TimeoutSeconds set under 1.0 went off, none early"
 [ "$(q -c "SELECT count(*) FROM booking.sfn_get_execution_history('u-ended')")" = "$history_before" ] \
 	|| fail "the ended execution's history changed in the upgrade"
 parked_start v 2 0.5

@@ -127,3 +127,105 @@ parked_finish() {
 	got=$(q -c "SELECT d->>'status' || ' ' || (d->'output'->'answer'->>'answered') FROM booking.sfn_describe_execution('$p-act') d")
 	[ "$got" = "SUCCEEDED $p" ] || fail "$p: the activity execution is '$got' after its task was answered"
 }
+
+# The timers besides a Wait that a database holds (docs/scheduling.md), each
+# an execution's due_at that must fire at its time wherever the rows go:
+#
+#   timers_setup            four state machines: retrying (a Task whose first
+#                           call fails, retried after IntervalSeconds S),
+#                           deadline (a .waitForTaskToken task with
+#                           TimeoutSeconds S), heartbeat (the same with
+#                           HeartbeatSeconds S) and limited (the machine's
+#                           TimeoutSeconds S, a Wait far longer); S is the
+#                           argument
+#   timers_start P          one execution of each, P-retrying, P-deadline,
+#                           P-heartbeat, P-limited, with timers due S seconds on
+#                           (the first call of P-retrying fails at once)
+#   timers_due P            the earliest of their due times
+#   timers_finish P S       waits until the four have ended by themselves and
+#                           checks each ended as its timer says (SUCCEEDED on
+#                           the retry, FAILED States.Timeout, FAILED
+#                           States.HeartbeatTimeout, TIMED_OUT) and not before
+#                           its time
+timers_setup() {
+	q -v s="$1" >/dev/null <<'SQL' || fail "creating the timers' state machines"
+CREATE SEQUENCE flaky_calls;
+CREATE FUNCTION flaky(payload jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+    -- a sequence: its count survives the failed call's rollback (and the dump)
+    IF nextval('flaky_calls') = 1 THEN
+        PERFORM booking.raise_task_error('Flaky', 'the first call fails');
+    END IF;
+    RETURN '{"second": true}';
+END $$;
+SELECT booking.sfn_create_state_machine('retrying', format('{
+  "StartAt": "Try",
+  "States": {"Try": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:flaky",
+                     "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": %s, "MaxAttempts": 1}], "End": true}}
+}', :'s')::jsonb, role => 'postgres');
+SELECT booking.sfn_create_state_machine('deadline', format('{
+  "StartAt": "Ask",
+  "States": {"Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken", "TimeoutSeconds": %s,
+                     "Parameters": {"FunctionName": "keep_token",
+                                    "Payload": {"name.$": "$$.Execution.Name", "token.$": "$$.Task.Token"}},
+                     "End": true}}
+}', :'s')::jsonb, role => 'postgres');
+SELECT booking.sfn_create_state_machine('heartbeat', format('{
+  "StartAt": "Ask",
+  "States": {"Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                     "HeartbeatSeconds": %s, "TimeoutSeconds": %s,
+                     "Parameters": {"FunctionName": "keep_token",
+                                    "Payload": {"name.$": "$$.Execution.Name", "token.$": "$$.Task.Token"}},
+                     "End": true}}
+}', :'s', 100 * :s)::jsonb, role => 'postgres');
+SELECT booking.sfn_create_state_machine('limited', format('{
+  "TimeoutSeconds": %s,
+  "StartAt": "Hold",
+  "States": {"Hold": {"Type": "Wait", "Seconds": %s, "End": true}}
+}', :'s', 100 * :s)::jsonb, role => 'postgres');
+SQL
+}
+
+timers_start() {
+	local p=$1 m
+	for m in retrying deadline heartbeat limited; do
+		q -c "SELECT booking.sfn_start('$m', '{}', '$p-$m')" >/dev/null || fail "$p: starting $p-$m"
+	done
+	[ "$(q -c "SELECT count(*) FROM booking.executions
+	             WHERE name IN ('$p-retrying', '$p-deadline', '$p-heartbeat', '$p-limited')
+	               AND status = 'RUNNING' AND due_at > now()")" = 4 ] \
+		|| fail "$p: the four executions are not all running on a timer"
+}
+
+timers_due() {
+	q -c "SELECT min(due_at) FROM booking.executions WHERE name IN ('$1-retrying', '$1-deadline', '$1-heartbeat', '$1-limited')"
+}
+
+timers_finish() {
+	local p=$1 s=$2 got
+	wait_for "$p: the four timers' executions end" \
+		"SELECT count(*) = 4 FROM booking.executions
+		  WHERE name IN ('$p-retrying', '$p-deadline', '$p-heartbeat', '$p-limited') AND status <> 'RUNNING'" 60
+	got=$(q -v p="$p" -v s="$s" <<'SQL'
+SELECT string_agg(e.name || ' ' || e.status || ' ' || coalesce(e.error, '-') || ' ' || (x.fired >= x.since + :s * interval '1 second'),
+                  ', ' ORDER BY e.name)
+  FROM booking.executions e
+  CROSS JOIN LATERAL (
+         -- since: when the timer was set; fired: when it went off
+         SELECT CASE e.name
+                  WHEN :'p' || '-retrying' THEN (SELECT max(timestamp) FROM booking.sfn_get_execution_history(e.arn) WHERE type = 'LambdaFunctionFailed')
+                  WHEN :'p' || '-heartbeat' THEN (SELECT heartbeat_at FROM booking.task_tokens WHERE execution_id = e.id)
+                  WHEN :'p' || '-deadline' THEN (SELECT created FROM booking.task_tokens WHERE execution_id = e.id)
+                  ELSE e.start_date END AS since,
+                CASE e.name
+                  WHEN :'p' || '-retrying' THEN (SELECT max(timestamp) FROM booking.sfn_get_execution_history(e.arn) WHERE type = 'LambdaFunctionStarted')
+                  ELSE e.stop_date END AS fired) x
+ WHERE e.name IN (:'p' || '-retrying', :'p' || '-deadline', :'p' || '-heartbeat', :'p' || '-limited')
+SQL
+)
+	[ "$got" = "$p-deadline FAILED States.Timeout true, $p-heartbeat FAILED States.HeartbeatTimeout true, $p-limited TIMED_OUT States.Timeout true, $p-retrying SUCCEEDED - true" ] \
+		|| fail "$p: the timers' executions ended as '$got'"
+	got=$(q -c "SELECT string_agg(type, ',' ORDER BY id) FROM booking.sfn_get_execution_history('$p-retrying') WHERE type LIKE 'LambdaFunction%'")
+	[ "$got" = "LambdaFunctionScheduled,LambdaFunctionStarted,LambdaFunctionFailed,LambdaFunctionScheduled,LambdaFunctionStarted,LambdaFunctionSucceeded" ] \
+		|| fail "$p: the retried task's history is $got"
+}
