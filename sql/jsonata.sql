@@ -81,6 +81,38 @@ END $$;
 SET statement_timeout = '20ms';
 SELECT booking.jsonata('($f := function($n){$n = 0 ? 0 : $f($n - 1)}; $f(100000000))');
 RESET statement_timeout;
+-- ... inside one regex search too: each start position of the search polls
+-- for the cancel (the pattern backtracks at every 'a' of 22,000)
+SET statement_timeout = '200ms';
+SELECT booking.jsonata('$match($, /(a+)+x|b/)', to_jsonb(repeat('aaaaaaaaaaaaaaaaaaaaa!', 1000)));
+RESET statement_timeout;
+
+-- guard rails: every one is U1001 with SQLSTATE 54000, never a crash nor
+-- gigabytes of backend memory
+-- PCRE2's backtracking budget at one start position
+SELECT booking.jsonata('$match($pad("", 40, "a") & "!", /(a+)+$/)');
+-- the result counts against the memory limit when written out: 10^7
+-- numbers of a lazy range, a value sharing its parts (2^30 strings)
+SELECT booking.jsonata('[1..10000000]');
+SELECT booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v, "b": $v}, $n - 1)}; $f("xxxxxxxxxx", 30))');
+SELECT booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v, "b": $v}, $n - 1)}; $length($string($f("xxxxxxxxxx", 30))))');
+-- a value nested 100,000 deep, built in constant stack by tail recursion
+SELECT booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v}, $n - 1)}; $f(1, 100000))');
+SELECT booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v}, $n - 1)}; $string($f(1, 100000)))');
+SELECT booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v}, $n - 1)}; $f(1, 100000) = $f(1, 100000))');
+SELECT length(booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v}, $n - 1)}; $f(1, 1000))')::text);
+\set VERBOSITY terse
+DO $$
+BEGIN
+  PERFORM booking.jsonata('$match($pad("", 40, "a") & "!", /(a+)+$/)');
+EXCEPTION WHEN program_limit_exceeded THEN RAISE NOTICE 'program_limit_exceeded (54000): %', SQLERRM;
+END $$;
+DO $$
+BEGIN
+  PERFORM booking.jsonata('[1..10000000]');
+EXCEPTION WHEN program_limit_exceeded THEN RAISE NOTICE 'program_limit_exceeded (54000): %', SQLERRM;
+END $$;
+\set VERBOSITY default
 
 -- booking_user opens it, as every door of booking (it reads nothing and runs as
 -- the caller); a role without it is refused

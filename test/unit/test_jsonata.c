@@ -13,6 +13,8 @@
 
 /* evaluates expr against input text (NULL: undefined) and returns the JSON text, "undefined" or "error CODE" */
 static char result_text[4096];
+static jn_error last_error;		/* the last run's error */
+static char long_subject[1000 * 22 + 3];	/* a JSON string */
 
 static const char *
 run_opts(const char *expr, const char *input, const char *bindings, const jn_options *opts)
@@ -27,7 +29,10 @@ run_opts(const char *expr, const char *input, const char *bindings, const jn_opt
 	if (e == NULL)
 		snprintf(result_text, sizeof result_text, "compile %s@%d", err.code, err.position);
 	else if (jn_evaluate(e, in, input != NULL, b, opts, &out, &undef, &err) != 0)
+	{
 		snprintf(result_text, sizeof result_text, "error %s", err.code);
+		last_error = err;
+	}
 	else if (undef)
 		snprintf(result_text, sizeof result_text, "undefined");
 	else
@@ -172,6 +177,28 @@ test_guard_rails(void)
 	opts.cancel = cancel_after_three;
 	CHECK_STR(run_opts("($f := function($n){$n = 0 ? 0 : $f($n - 1)}; $f(1000000))", NULL, NULL, &opts), "error U1001");
 	CHECK_INT(cancel_calls, 3);
+
+	/*
+	 * one regex search that backtracks at length at every start position of
+	 * a long subject (each under PCRE2's budget): the search itself polls
+	 * the callback, and a step budget counts its start positions
+	 */
+	for (int i = 0; i < 1000 * 22; i++)
+		long_subject[i + 1] = (i % 22 == 21) ? '!' : 'a';
+	long_subject[0] = long_subject[1000 * 22 + 1] = '"';
+	long_subject[1000 * 22 + 2] = '\0';
+	cancel_calls = 0;
+	CHECK_STR(run_opts("$match($, /(a+)+x|b/)", long_subject, NULL, &opts), "error U1001");
+	CHECK_INT(cancel_calls, 3);
+	CHECK_INT(last_error.limit, JN_LIMIT_CANCEL);
+	memset(&opts, 0, sizeof opts);
+	opts.max_steps = 5000;
+	CHECK_STR(run_opts("$contains($, /(a+)+x|b/)", long_subject, NULL, &opts), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_STEPS);
+	/* a pattern over PCRE2's backtracking budget at one position: U1001 too */
+	CHECK_STR(run("$match($pad(\"\", 40, \"a\") & \"!\", /(a+)+$/)", NULL), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_STEPS);
+	CHECK_INT(last_error.position, 32);
 	/* memory: a large range is counted lazily, materialised only within the limit */
 	CHECK_STR(run("[1..10000000] ~> $count()", NULL), "10000000");
 	memset(&opts, 0, sizeof opts);
@@ -179,6 +206,58 @@ test_guard_rails(void)
 	CHECK_STR(run_opts("[1..10000000].($ + 1) ~> $count()", NULL, NULL, &opts), "error U1001");
 	CHECK_STR(run_opts("$reduce([1..100000], function($a, $b){$a & \"xxxxxxxxxx\"})", NULL, NULL, &opts), "error U1001");
 	CHECK_STR(run("[1..10000001]", NULL), "error D2014");
+
+	/*
+	 * the result written out counts against the memory limit: a lazy range
+	 * of 10^7 numbers, and a value sharing its sub-values (2^30 strings
+	 * in a small arena), are U1001 rather than gigabytes of json-c
+	 */
+	CHECK_STR(run("[1..10000000]", NULL), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
+	CHECK_STR(run("[1..3]", NULL), "[1,2,3]");
+	CHECK_STR(run("($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v, \"b\": $v}, $n - 1)}; $f(\"xxxxxxxxxx\", 30))", NULL), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
+	/* and as text: $string of it */
+	CHECK_STR(run("($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v, \"b\": $v}, $n - 1)}; $length($string($f(\"xxxxxxxxxx\", 30))))", NULL), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
+	/* comparing two such values polls the host (it takes 2^30 steps) */
+	cancel_calls = 0;
+	memset(&opts, 0, sizeof opts);
+	opts.cancel = cancel_after_three;
+	CHECK_STR(run_opts("($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v, \"b\": $v}, $n - 1)}; $f(1, 30) = $f(1, 30))", NULL, NULL, &opts), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_CANCEL);
+	cancel_calls = 0;
+	CHECK_STR(run_opts("$count([1..100000] ~> $distinct())", NULL, NULL, &opts), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_CANCEL);
+
+	/*
+	 * a value nested deeper than any C stack, built by tail recursion in
+	 * constant stack: every walk over it stops at JN_MAX_NESTING
+	 */
+	{
+		static const char *const walks[] = {
+			"$d", "$string($d)", "$d = $e", "$d != $e", "[$d, $e] ~> $distinct()", "$d.**",
+			"$d ~> |a|{\"b\": 1}|", NULL
+		};
+
+		for (int i = 0; walks[i]; i++)
+		{
+			char		expr[400];
+
+			snprintf(expr, sizeof expr,
+					 "($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v}, $n - 1)}; $d := $f(1, 100000); $e := $f(1, 100000); %s)",
+					 walks[i]);
+			CHECK_STR(run(expr, NULL), "error U1001");
+			CHECK_INT(last_error.limit, JN_LIMIT_DEPTH);
+		}
+		memset(&opts, 0, sizeof opts);
+		opts.json_only = true;
+		CHECK_STR(run_opts("($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v}, $n - 1)}; $f(1, 100000))", NULL, NULL, &opts), "error U1001");
+		CHECK_INT(last_error.limit, JN_LIMIT_DEPTH);
+		/* within the bound, the same value is written out */
+		CHECK_STR(run("($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v}, $n - 1)}; $f(1, 3) = $f(1, 3))", NULL), "true");
+		CHECK_STR(run("($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v}, $n - 1)}; $count($f(1, 3999).**))", NULL), "4000");
+	}
 	/* the host's clock */
 	memset(&opts, 0, sizeof opts);
 	opts.clock = fixed_clock;

@@ -306,13 +306,15 @@ boolize(const jv *v)
 	return jn_boolean(v, &d);
 }
 
-jv		   *
-jn_deep_clone(jn_ctx *C, jv *v)
+static jv  *
+deep_clone(jn_ctx *C, jv *v, int depth)
 {
 	jv		   *r;
 
 	if (v == NULL)
 		return NULL;
+	if ((v->t == JV_ARR || v->t == JV_OBJ) && depth >= JN_MAX_NESTING)
+		return jn_too_deep(C);
 	switch (v->t)
 	{
 		case JV_ARR:
@@ -320,7 +322,7 @@ jn_deep_clone(jn_ctx *C, jv *v)
 			r = NEW(jv_arr(&C->arena, v->flags));
 			for (size_t i = 0; i < v->u.a.len; i++)
 			{
-				jv		   *c = jn_deep_clone(C, v->u.a.v[i]);
+				jv		   *c = deep_clone(C, v->u.a.v[i], depth + 1);
 
 				if (C->failed)
 					return NULL;
@@ -331,7 +333,7 @@ jn_deep_clone(jn_ctx *C, jv *v)
 			r = NEW(jv_obj(&C->arena));
 			for (size_t i = 0; i < v->u.o->len; i++)
 			{
-				jv		   *c = jn_deep_clone(C, v->u.o->vals[i]);
+				jv		   *c = deep_clone(C, v->u.o->vals[i], depth + 1);
 
 				if (C->failed)
 					return NULL;
@@ -342,6 +344,12 @@ jn_deep_clone(jn_ctx *C, jv *v)
 		default:
 			return v;
 	}
+}
+
+jv		   *
+jn_deep_clone(jn_ctx *C, jv *v)
+{
+	return deep_clone(C, v, 0);
 }
 
 /* ---------------- the evaluator ---------------- */
@@ -726,8 +734,8 @@ eval_path(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 	return result;
 }
 
-jv		   *
-jn_lookup(jn_ctx *C, jv *input, const char *key, size_t klen)
+static jv  *
+lookup(jn_ctx *C, jv *input, const char *key, size_t klen, int depth)
 {
 	if (input == NULL)
 		return NULL;
@@ -738,7 +746,11 @@ jn_lookup(jn_ctx *C, jv *input, const char *key, size_t klen)
 		ITEMS(input);
 		for (size_t i = 0; i < input->u.a.len; i++)
 		{
-			jv		   *res = TRY(jn_lookup(C, input->u.a.v[i], key, klen));
+			jv		   *res;
+
+			if (depth >= JN_MAX_NESTING)
+				return jn_too_deep(C);
+			res = TRY(lookup(C, input->u.a.v[i], key, klen, depth + 1));
 
 			if (res == NULL)
 				continue;
@@ -758,16 +770,27 @@ jn_lookup(jn_ctx *C, jv *input, const char *key, size_t klen)
 	return NULL;
 }
 
+jv		   *
+jn_lookup(jn_ctx *C, jv *input, const char *key, size_t klen)
+{
+	return lookup(C, input, key, klen, 0);
+}
+
 /* Pushes v onto out, the items of arrays (nested ones too) one by one. */
 static bool
-flatten_into(jn_ctx *C, jv *v, jv *out)
+flatten_into(jn_ctx *C, jv *v, jv *out, int depth)
 {
 	if (is_arr(v))
 	{
+		if (depth >= JN_MAX_NESTING)
+		{
+			jn_too_deep(C);
+			return false;
+		}
 		if ((v->flags & JA_RANGE) && !jv_materialise(&C->arena, v))
 			return false;
 		for (size_t i = 0; i < v->u.a.len; i++)
-			if (!flatten_into(C, v->u.a.v[i], out))
+			if (!flatten_into(C, v->u.a.v[i], out, depth + 1))
 				return false;
 		return true;
 	}
@@ -792,7 +815,7 @@ eval_wildcard(jn_ctx *C, jv *input)
 
 			if (is_arr(value))
 			{
-				if (!flatten_into(C, value, results))
+				if (!flatten_into(C, value, results, 0))
 					return jn_oom(C);
 			}
 			else
@@ -808,7 +831,7 @@ eval_wildcard(jn_ctx *C, jv *input)
 
 			if (is_arr(value))
 			{
-				if (!flatten_into(C, value, results))
+				if (!flatten_into(C, value, results, 0))
 					return jn_oom(C);
 			}
 			else
@@ -820,14 +843,19 @@ eval_wildcard(jn_ctx *C, jv *input)
 
 /* Pushes input and all its descendants onto results (the ** step). */
 static bool
-recurse_descendants(jn_ctx *C, jv *input, jv *results)
+recurse_descendants(jn_ctx *C, jv *input, jv *results, int depth)
 {
+	if (depth >= JN_MAX_NESTING)
+	{
+		jn_too_deep(C);
+		return false;
+	}
 	if (is_arr(input))
 	{
 		if ((input->flags & JA_RANGE) && !jv_materialise(&C->arena, input))
 			return false;
 		for (size_t i = 0; i < input->u.a.len; i++)
-			if (!recurse_descendants(C, input->u.a.v[i], results))
+			if (!recurse_descendants(C, input->u.a.v[i], results, depth + 1))
 				return false;
 		return true;
 	}
@@ -835,7 +863,7 @@ recurse_descendants(jn_ctx *C, jv *input, jv *results)
 		return false;
 	if (input && input->t == JV_OBJ)
 		for (size_t i = 0; i < input->u.o->len; i++)
-			if (!recurse_descendants(C, input->u.o->vals[i], results))
+			if (!recurse_descendants(C, input->u.o->vals[i], results, depth + 1))
 				return false;
 	return true;
 }
@@ -849,7 +877,7 @@ eval_descendants(jn_ctx *C, jv *input)
 	if (input == NULL)
 		return NULL;
 	results = TRY(jn_seq(C));
-	if (!recurse_descendants(C, input, results))
+	if (!recurse_descendants(C, input, results, 0))
 		return jn_oom(C);
 	if (results->u.a.len == 1)
 		return results->u.a.v[0];
@@ -1028,11 +1056,16 @@ eval_binary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 			res = numeric_op(C, op, lhs, rhs);
 			break;
 		case '=':
-			res = NEW(jv_bool(&C->arena, lhs && rhs && jv_deep_equal(lhs, rhs)));
-			break;
 		case '!':
-			res = NEW(jv_bool(&C->arena, lhs && rhs && !jv_deep_equal(lhs, rhs)));
-			break;
+			{
+				jv_walk		w = jn_walk(C);
+				int			eq = lhs && rhs ? jv_deep_equal_walk(lhs, rhs, &w) : 0;
+
+				if (eq < 0)
+					return jn_walk_failed(C, &w);
+				res = NEW(jv_bool(&C->arena, lhs && rhs && (op[0] == '=' ? eq == 1 : eq == 0)));
+				break;
+			}
 		case '<':
 		case '>':
 			res = comparison_op(C, op, lhs, rhs);
@@ -1813,6 +1846,59 @@ eval_block(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
  * Counts one more evaluation level and step: fails past the depth limit or
  * the step budget, or when the caller cancels (checked every 1024 steps).
  */
+bool
+jn_poll(jn_ctx *C, int pos)
+{
+	if (C->failed)
+		return false;
+	++C->steps;
+	if (C->max_steps && C->steps > C->max_steps)
+	{
+		jn_fail_limit(C, JN_LIMIT_STEPS, pos, "The evaluation exceeded its step budget");
+		return false;
+	}
+	if (C->cancel && C->cancel(C->cancel_arg))
+	{
+		jn_fail_limit(C, JN_LIMIT_CANCEL, pos, "The evaluation was cancelled");
+		return false;
+	}
+	return true;
+}
+
+/* jv_walk's poll for an evaluation: its step budget and cancel */
+static bool
+walk_poll(void *arg)
+{
+	return !jn_poll((jn_ctx *) arg, -1);
+}
+
+jv_walk
+jn_walk(jn_ctx *C)
+{
+	jv_walk		w = {0};
+
+	w.poll = walk_poll;
+	w.arg = C;
+	w.budget = C->arena.limit > C->arena.used ? C->arena.limit - C->arena.used : 0;
+	return w;
+}
+
+jv		   *
+jn_walk_failed(jn_ctx *C, const jv_walk *w)
+{
+	if (w->stopped == JV_STOP_DEPTH)
+		return jn_too_deep(C);
+	if (w->stopped == JV_STOP_MEMORY)
+		return jn_oom(C);
+	return NULL;				/* JV_STOP_POLL: jn_poll failed C already */
+}
+
+jv		   *
+jn_too_deep(jn_ctx *C)
+{
+	return jn_fail_limit(C, JN_LIMIT_DEPTH, -1, "Stack overflow error: a value nests deeper than 4000 levels");
+}
+
 static bool
 guard(jn_ctx *C, const jn_node *n)
 {
@@ -2091,18 +2177,40 @@ jn_evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object
 	r = eval(&C, expr->root, in, root);
 	if (!C.failed)
 	{
+		jv_walk		w = jn_walk(&C);
+
 		if (r && r->t == JV_ARR && (r->flags & JA_RANGE) && r->u.a.len > 10000000)
 			r = NULL;
-		if (r != NULL && opts && opts->json_only && !jv_is_json(r))
+
+		if (r != NULL && opts && opts->json_only)
 		{
-			jn_fail(&C, JN_ERR_NOT_JSON, -1, "The result is not a JSON value");
-			jn_arena_free(&C.arena);
-			return -1;
+			int			f = jv_holds_function(r, &w);
+
+			if (f != 0)
+			{
+				if (f > 0)
+					jn_fail(&C, JN_ERR_NOT_JSON, -1, "The result is not a JSON value");
+				else
+					jn_walk_failed(&C, &w);
+				jn_arena_free(&C.arena);
+				return -1;
+			}
 		}
 		if (r != NULL && !(r->t == JV_FUNC))
 		{
+			/*
+			 * the json-c result counts against what the evaluation has left
+			 * of its memory limit: a value sharing sub-values, or a lazy
+			 * range, is small in the arena and large written out
+			 */
+			*result = jv_to_json_ext(r, opts && opts->json_only, &w);
+			if (w.stopped)
+			{
+				jn_walk_failed(&C, &w);
+				jn_arena_free(&C.arena);
+				return -1;
+			}
 			*is_undefined = false;
-			*result = jv_to_json_ext(r, opts && opts->json_only);
 		}
 		else if (r != NULL)
 		{

@@ -30,9 +30,26 @@ is_regex(const jv *v)
 /* iterates the matches of re in s; calls each(match) until it returns false */
 typedef bool (*match_cb) (jn_ctx *C, const jn_regex_match *m, void *arg);
 
+struct search_poll
+{
+	jn_ctx	   *C;
+	int			pos;			/* the regex's position in the expression */
+};
+
+/* A regex search's poll: the evaluation's step budget and cancel. */
+static bool
+search_interrupted(void *arg)
+{
+	struct search_poll *sp = arg;
+
+	return !jn_poll(sp->C, sp->pos);
+}
+
 /*
  * Calls cb for each match of re in s until it returns false; false on a
- * regex failure.
+ * regex failure. The search polls the host at every start position, so a
+ * pattern that backtracks at length over a long subject still stops on a
+ * query cancel.
  */
 static bool
 each_match(jn_ctx *C, const jv *re, const jv *s, match_cb cb, void *arg)
@@ -40,6 +57,7 @@ each_match(jn_ctx *C, const jv *re, const jv *s, match_cb cb, void *arg)
 	jn_regex_iter it;
 	jn_regex_match m;
 	jn_liberr	e = {0};
+	struct search_poll sp;
 	int			rc;
 
 	if (!jn_regex_iter_init(&it, re->u.f->node->re, s->u.s.p, s->u.s.len, 0, &e))
@@ -47,6 +65,10 @@ each_match(jn_ctx *C, const jv *re, const jv *s, match_cb cb, void *arg)
 		jn_lib_fail(C, &e);
 		return false;
 	}
+	sp.C = C;
+	sp.pos = re->u.f->node->pos;
+	it.interrupted = search_interrupted;
+	it.interrupted_arg = &sp;
 	while ((rc = jn_regex_iter_next(&it, &m, &e)) == 1)
 		if (!cb(C, &m, arg) || C->failed)
 			break;
@@ -55,8 +77,14 @@ each_match(jn_ctx *C, const jv *re, const jv *s, match_cb cb, void *arg)
 	{
 		if (e.code && strcmp(e.code, "D1004") == 0)
 			jn_fail(C, "D1004", re->u.f->node->pos, "Regular expression matches zero length string");
+		else if (e.code && strcmp(e.code, "U1001") == 0 && !C->failed)
+		{
+			/* PCRE2's backtracking budget (a cancel has failed C already) */
+			jn_fail(C, "U1001", re->u.f->node->pos, "%s", e.message);
+			C->err->limit = JN_LIMIT_STEPS;
+		}
 		else
-			jn_lib_fail(C, &e);
+			jn_lib_fail(C, &e); /* no-op when a cancel failed C already */
 		return false;
 	}
 	return !C->failed;

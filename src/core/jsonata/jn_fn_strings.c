@@ -112,10 +112,27 @@ json_text(jn_ctx *C, asl_strbuf *b, const jv *v, bool pretty, int level)
 {
 	char		buf[JN_NUMFMT_BUFSZ];
 
+	/*
+	 * the text counts against what the arena has left (a value sharing
+	 * sub-values is small in the arena and huge as text), the host is polled
+	 * as the text grows, and nesting is bounded (C stack)
+	 */
+	if ((++C->steps & 4095) == 0 && !jn_poll(C, -1))
+		return false;
+	if (b->len > C->arena.limit - C->arena.used || C->arena.used > C->arena.limit)
+	{
+		jn_oom(C);
+		return false;
+	}
 	if (v == NULL)
 	{
 		add(b, "null");
 		return true;
+	}
+	if ((v->t == JV_ARR || v->t == JV_OBJ) && level >= JN_MAX_NESTING)
+	{
+		jn_too_deep(C);
+		return false;
 	}
 	switch (v->t)
 	{

@@ -239,4 +239,24 @@ jv		   *jn_regex_exec(jn_ctx *C, const jv *re, const char *s, size_t len);
 
 jv		   *jv_new_func(jn_ctx *C, jn_fkind kind);
 
+/*
+ * One step of a builtin's own long loop (a regex search polls it at every
+ * start position): counts a step and asks the host's cancel callback now;
+ * false, with the guard rail's U1001 set, past the step budget or when
+ * cancelled.
+ */
+extern bool jn_poll(jn_ctx *C, int pos);
+
+/*
+ * A walk over a value for this evaluation: polls jn_poll, its byte budget
+ * what the arena has left of the memory limit.
+ */
+extern jv_walk jn_walk(jn_ctx *C);
+
+/* Fails C as the walk's stop says (depth, memory; a poll failed C already). */
+extern jv  *jn_walk_failed(jn_ctx *C, const jv_walk *w);
+
+/* U1001 (JN_LIMIT_DEPTH): a value nests deeper than JN_MAX_NESTING. */
+extern jv  *jn_too_deep(jn_ctx *C);
+
 #endif
