@@ -26,6 +26,10 @@ SELECT booking.jsonata('$ ~> |items|{"seen": true}, ["secret"]|',
   '{"items": [{"secret": 1, "id": 1}, {"secret": 2, "id": 2}]}') AS transformed;
 SELECT booking.jsonata('$replace(s, /(\w+)@(\w+)/, "$2 at $1")', '{"s": "ann@example"}') AS replaced;
 SELECT booking.jsonata('($f := function($n, $acc){$n = 0 ? $acc : $f($n - 1, $acc + 1)}; $f(100000, 0))') AS tail_call;
+-- strings as JavaScript sees them: case mapping of every script (ß to SS, a
+-- final sigma), lengths in code points as JSONata counts them
+SELECT booking.jsonata('$uppercase("straße αβγ привет") & " / " & $lowercase("ΟΔΟΣ ΣΑΣ İ")') AS cases,
+       booking.jsonata('$length("😀é")') AS code_points;
 
 -- a query over rows: the expression is compiled once per call site
 CREATE TEMP TABLE orders (id int, doc jsonb);

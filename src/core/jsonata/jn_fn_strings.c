@@ -317,41 +317,17 @@ fn_substring_after(jn_ctx *C, jv **a, int n, jv *input)
 	return NEW(jv_str_ref(&C->arena, a[0]->u.s.p + pos + a[1]->u.s.len, a[0]->u.s.len - (size_t) pos - a[1]->u.s.len));
 }
 
-/*
- * $uppercase and $lowercase of ASCII and Latin-1 letters; other characters
- * are kept.
- */
+/* $uppercase and $lowercase, as JavaScript maps case (jn_text_case) */
 static jv  *
 change_case(jn_ctx *C, jv *s, bool upper)
 {
+	size_t		len = 0;
 	char	   *out;
 
 	if (s == NULL)
 		return NULL;
-	out = jn_strndup(&C->arena, s->u.s.p, s->u.s.len);
-	if (out == NULL)
-		return jn_oom(C);
-	for (size_t i = 0; i < s->u.s.len; i++)
-	{
-		unsigned char c = (unsigned char) out[i];
-
-		if (upper && c >= 'a' && c <= 'z')
-			out[i] = (char) (c - 32);
-		else if (!upper && c >= 'A' && c <= 'Z')
-			out[i] = (char) (c + 32);
-		else if (c == 0xC3 && i + 1 < s->u.s.len)
-		{
-			/* Latin-1 letters U+00C0..U+00DE <-> U+00E0..U+00FE (not × ÷) */
-			unsigned char d = (unsigned char) out[i + 1];
-
-			if (upper && d >= 0xA0 && d <= 0xBE && d != 0xB7)
-				out[i + 1] = (char) (d - 0x20);
-			else if (!upper && d >= 0x80 && d <= 0x9E && d != 0x97)
-				out[i + 1] = (char) (d + 0x20);
-			i++;
-		}
-	}
-	return NEW(jv_str_ref(&C->arena, out, s->u.s.len));
+	out = jn_text_case(s->u.s.p, s->u.s.len, upper, &len);
+	return jn_take_str(C, out, len);
 }
 
 static jv  *
