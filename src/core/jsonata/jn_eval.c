@@ -6,6 +6,7 @@
  */
 #include "jsonata/jn_internal.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -237,7 +238,7 @@ is_numeric(jn_ctx *C, const jv *v)
 		return false;
 	if (!isfinite(v->u.n))
 	{
-		jn_fail(C, "D1001", -1, "Number out of range");
+		jn_fail(C, "D1001", -1, "Number out of range: null");
 		return false;
 	}
 	return true;
@@ -898,13 +899,13 @@ numeric_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
 	{
 		if (C->failed)
 			return NULL;
-		return jn_fail(C, "T2001", -1, "The left side of the %s operator must evaluate to a number", op);
+		return jn_fail(C, "T2001", -1, "The left side of the \"%s\" operator must evaluate to a number", op);
 	}
 	if (rhs && !is_numeric(C, rhs))
 	{
 		if (C->failed)
 			return NULL;
-		return jn_fail(C, "T2002", -1, "The right side of the %s operator must evaluate to a number", op);
+		return jn_fail(C, "T2002", -1, "The right side of the \"%s\" operator must evaluate to a number", op);
 	}
 	if (lhs == NULL || rhs == NULL)
 		return NULL;
@@ -971,7 +972,13 @@ comparison_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
 	if (lhs == NULL || rhs == NULL)
 		return NULL;
 	if (lhs->t != rhs->t)
-		return jn_fail(C, "T2009", -1, "The values either side of the operator %s must be of the same data type", op);
+	{
+		char		lt[120],
+					rt[120];
+
+		return jn_fail(C, "T2009", -1, "The values %s and %s either side of operator \"%s\" must be of the same data type",
+					   jv_message_text(lhs, lt, sizeof lt), jv_message_text(rhs, rt, sizeof rt), op);
+	}
 	if (lhs->t == JV_NUM)
 	{
 		double		l = lhs->u.n,
@@ -1126,7 +1133,11 @@ eval_unary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 		if (is_numeric(C, v))
 			return NEW(jv_num(&C->arena, -v->u.n));
 		if (!C->failed)
-			jn_fail(C, "D1002", n->pos, "Cannot negate a non-numeric value");
+		{
+			char		vt[120];
+
+			jn_fail(C, "D1002", n->pos, "Cannot negate a non-numeric value: %s", jv_message_text(v, vt, sizeof vt));
+		}
 		set_pos(C, n->pos, "-", 1);
 		return NULL;
 	}
@@ -1219,7 +1230,11 @@ eval_group(jn_ctx *C, const jn_group *g, jv *input, jn_frame *env)
 			jv		   *slot;
 
 			if (key && key->t != JV_STR)
-				return jn_fail(C, "T1003", g->pos, "Key in object structure must evaluate to a string; got: %s", jn_type_name(key));
+			{
+				char		kt[120];
+
+				return jn_fail(C, "T1003", g->pos, "Key in object structure must evaluate to a string; got: %s", jv_message_text(key, kt, sizeof kt));
+			}
 			if (key == NULL)
 				continue;
 			slot = jv_get(groups, key->u.s.p, key->u.s.len);
@@ -1228,7 +1243,11 @@ eval_group(jn_ctx *C, const jn_group *g, jv *input, jn_frame *env)
 				size_t		gi = (size_t) slot->u.n;
 
 				if (gexpr[gi] != pi)
-					return jn_fail(C, "D1009", g->pos, "Multiple key definitions evaluate to same key: %.*s", (int) key->u.s.len, key->u.s.p);
+				{
+					char		kt[120];
+
+					return jn_fail(C, "D1009", g->pos, "Multiple key definitions evaluate to same key: %s", jv_message_text(key, kt, sizeof kt));
+				}
 				gdata[gi] = TRY(jn_append(C, gdata[gi], item));
 			}
 			else
@@ -1328,7 +1347,11 @@ sort_compare(sort_ctx *S, const sort_item *a, const sort_item *b)
 		}
 		if (aa->t != bb->t)
 		{
-			jn_fail(C, "T2007", S->n->pos, "Type mismatch within order-by clause. All values must be of the same type");
+			char		at[120],
+						bt[120];
+
+			jn_fail(C, "T2007", S->n->pos, "Type mismatch when comparing values %s and %s in order-by clause",
+					jv_message_text(aa, at, sizeof at), jv_message_text(bb, bt, sizeof bt));
 			return 0;
 		}
 		if (aa->t == JV_NUM)
@@ -1597,7 +1620,7 @@ eval_function(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env, jv *applyto
 		frame_lookup(C, env, n->proc->items.v[0]->value, n->proc->items.v[0]->vlen, &found);
 		if (found)
 		{
-			jn_fail(C, "T1005", n->pos, "Attempted to invoke a non-function. Did you mean ${%s}?", n->proc->items.v[0]->value);
+			jn_fail(C, "T1005", n->pos, "Attempted to invoke a non-function. Did you mean $%s?", n->proc->items.v[0]->value);
 			set_pos(C, n->pos, n->proc->items.v[0]->value, n->proc->items.v[0]->vlen);
 			return NULL;
 		}
@@ -1642,7 +1665,7 @@ eval_partial(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 
 		frame_lookup(C, env, n->proc->items.v[0]->value, n->proc->items.v[0]->vlen, &found);
 		if (found)
-			return jn_fail(C, "T1007", n->pos, "Attempted to partially apply a non-function. Did you mean ${%s}?", n->proc->items.v[0]->value);
+			return jn_fail(C, "T1007", n->pos, "Attempted to partially apply a non-function. Did you mean $%s?", n->proc->items.v[0]->value);
 	}
 	if (proc == NULL || proc->t != JV_FUNC)
 		return jn_fail(C, "T1008", n->pos, "Attempted to partially apply a non-function");
@@ -1779,7 +1802,12 @@ jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj)
 		if (update)
 		{
 			if (update->t != JV_OBJ)
-				return jn_fail(C, "T2011", n->update->pos, "The insert/update clause of the transform expression must evaluate to an object");
+			{
+				char		ut[120];
+
+				return jn_fail(C, "T2011", n->update->pos, "The insert/update clause of the transform expression must evaluate to an object: %s",
+							   jv_message_text(update, ut, sizeof ut));
+			}
 			if (match && match->t == JV_OBJ)
 				for (size_t k = 0; k < update->u.o->len; k++)
 					if (!jv_set(&C->arena, match, update->u.o->keys[k], update->u.o->klen[k], update->u.o->vals[k]))
@@ -1799,7 +1827,12 @@ jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj)
 					dels = w;
 				}
 				if (!jn_is_array_of(dels, JV_STR))
-					return jn_fail(C, "T2012", n->del->pos, "The delete clause of the transform expression must evaluate to a string or array of strings");
+				{
+					char		dt[120];
+
+					return jn_fail(C, "T2012", n->del->pos, "The delete clause of the transform expression must evaluate to a string or array of strings: %s",
+								   jv_message_text(dels->u.a.len == 1 ? dels->u.a.v[0] : dels, dt, sizeof dt));
+				}
 				if (match && match->t == JV_OBJ)
 					for (size_t k = 0; k < dels->u.a.len; k++)
 						jv_del(match, dels->u.a.v[k]->u.s.p, dels->u.a.v[k]->u.s.len);
@@ -2060,6 +2093,8 @@ jn_compile(const char *text, size_t len, jn_error *err)
 		e->root = jn_parse(e, e->source, len, err);
 	if (e->root == NULL)
 	{
+		if (e->source)
+			err->position = jn_error_position(e->source, len, err->code, err->position);
 		if (err->code[0] == '\0')
 		{
 			snprintf(err->code, sizeof err->code, "S0201");
@@ -2119,9 +2154,40 @@ jn_random_u64(jn_ctx *C)
 	return x * 2685821657736338717ull;
 }
 
+static int	evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *bindings,
+					 const jn_options *opts, json_object **result, bool *is_undefined, jn_error *err);
+
 int
 jn_evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *bindings,
 			const jn_options *opts, json_object **result, bool *is_undefined, jn_error *err)
+{
+	int			rc = evaluate(expr, input, has_input, bindings, opts, result, is_undefined, err);
+
+	if (rc != 0)
+	{
+		char	   *slot = strstr(err->message, "\"{{token}}\"");
+
+		/* errors are found at a token's start; JSONata reports its end */
+		err->position = jn_error_position(expr->source, strlen(expr->source), err->code, err->position);
+		/* the function's name, known once the call site has named the error */
+		if (slot)
+		{
+			char		rest[sizeof err->message];
+
+			snprintf(rest, sizeof rest, "%s", slot + 11);
+			/* JSON.stringify of the reference's token: a name, or undefined */
+			if (isalpha((unsigned char) err->token[0]) || err->token[0] == '_' || err->token[0] == '$')
+				snprintf(slot, sizeof err->message - (size_t) (slot - err->message), "\"%s\"%s", err->token, rest);
+			else
+				snprintf(slot, sizeof err->message - (size_t) (slot - err->message), "undefined%s", rest);
+		}
+	}
+	return rc;
+}
+
+static int
+evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *bindings,
+		 const jn_options *opts, json_object **result, bool *is_undefined, jn_error *err)
 {
 	jn_ctx		C = {0};
 	jn_frame   *root;

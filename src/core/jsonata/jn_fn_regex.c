@@ -166,7 +166,10 @@ check_limit(jn_ctx *C, jv **a, int n, int i, const char *code, double *limit)
 	{
 		if (a[i]->u.n < 0)
 		{
-			jn_fail(C, code, -1, "Third argument of function must evaluate to a positive number");
+			jn_fail(C, code, -1, "%s", strcmp(code, "D3011") == 0 ?
+					"Fourth argument of replace function must evaluate to a positive number" :
+					strcmp(code, "D3020") == 0 ? "Third argument of split function must evaluate to a positive number" :
+					"Third argument of match function must evaluate to a positive number");
 			return false;
 		}
 		*limit = a[i]->u.n;
@@ -230,7 +233,7 @@ match_custom(jn_ctx *C, jv *matcher, jv *s, double limit)
 				   *next;
 
 		if (!valid_match(m))
-			return jn_fail(C, "T1010", -1, "The matcher function argument passed to function match does not return the correct object structure");
+			return jn_fail(C, "T1010", -1, "The matcher function argument passed to function \"match\" does not return the correct object structure");
 		o = NEW(jv_obj(&C->arena));
 		if (!jv_set(&C->arena, o, "match", 5, jv_get(m, "match", 5)) ||
 			!jv_set(&C->arena, o, "index", 5, jv_get(m, "start", 5)) ||
@@ -288,7 +291,7 @@ fn_contains(jn_ctx *C, jv **a, int n, jv *input)
 	else if (is_regex(a[1]))
 		each_match(C, a[1], a[0], found_one, &found);
 	else
-		return jn_fail(C, "T1010", -1, "The matcher function argument passed to function contains does not return the correct object structure");
+		return jn_fail(C, "T1010", -1, "The matcher function argument passed to function \"contains\" does not return the correct object structure");
 	return C->failed ? NULL : NEW(jv_bool(&C->arena, found));
 }
 
@@ -385,7 +388,7 @@ fn_replace(jn_ctx *C, jv **a, int n, jv *input)
 		else if (is_regex(a[1]))
 			each_match(C, a[1], a[0], replace_one, &ra);
 		else
-			return jn_fail(C, "T1010", -1, "The matcher function argument passed to function replace does not return the correct object structure");
+			return jn_fail(C, "T1010", -1, "The matcher function argument passed to function \"replace\" does not return the correct object structure");
 	}
 	if (C->failed)
 	{
@@ -484,7 +487,7 @@ fn_split(jn_ctx *C, jv **a, int n, jv *input)
 		return sa.out;
 	}
 	if (!is_regex(a[1]))
-		return jn_fail(C, "T1010", -1, "The matcher function argument passed to function split does not return the correct object structure");
+		return jn_fail(C, "T1010", -1, "The matcher function argument passed to function \"split\" does not return the correct object structure");
 	each_match(C, a[1], s, split_one, &sa);
 	if (C->failed)
 		return NULL;

@@ -148,7 +148,7 @@ json_text(jn_ctx *C, asl_strbuf *b, const jv *v, bool pretty, int level)
 
 				if (jn_num_to_string(v->u.n, buf, &e) < 0)
 				{
-					jn_fail(C, "D1001", -1, "Number out of range");
+					jn_fail(C, "D1001", -1, "Number out of range: null");
 					return false;
 				}
 				add(b, buf);

@@ -204,6 +204,16 @@ jv		   *jn_oom(jn_ctx *C);
 /* ---- parser, signatures ---- */
 jn_node    *jn_parse(jn_expr *e, const char *src, size_t len, jn_error *err);
 
+/*
+ * The position JSONata reports for an error found at byte offset start of
+ * src (the start of a token, as the parser and evaluator record them): the
+ * offset just past that token, in UTF-16 code units, as JavaScript indexes
+ * the expression string; for the lexer's own errors (S01xx: a string, a
+ * name or a comment left open, a bad escape) where it stopped. -1 stays -1
+ * (unknown).
+ */
+int			jn_error_position(const char *src, size_t len, const char *code, int start);
+
 /* NULL, or the error code (S0401, S0402) */
 const char *jn_sig_parse(const char *text, size_t len, jn_sig *sig);
 

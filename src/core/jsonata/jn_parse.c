@@ -4,6 +4,8 @@
  * index bindings, parent-operator ancestry, tail calls marked as thunks).
  */
 #include "jsonata/jn_internal.h"
+#include "jsonata/jn_text.h"
+#include "jsonata/jn_liberr.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -212,7 +214,7 @@ scan_string(parser *P, char quote)
 						break;
 					}
 				default:
-					perr(P, "S0103", (int) P->pos, NULL, "Unsupported escape sequence: \\%c", e);
+					perr(P, "S0103", (int) P->pos, NULL, "Unsupported escape sequence: \\\"%c\"", e);
 					return false;
 			}
 			P->pos++;
@@ -403,7 +405,7 @@ lex(parser *P, bool infix)
 		P->tnum = strtod(tmp, NULL);
 		if (!isfinite(P->tnum))
 		{
-			perr(P, "S0102", P->tpos, tmp, "Number out of range: %s", tmp);
+			perr(P, "S0102", P->tpos, tmp, "Number out of range: \"%s\"", tmp);
 			return false;
 		}
 		P->pos = i;
@@ -419,7 +421,7 @@ lex(parser *P, bool infix)
 
 		if (end == NULL)
 		{
-			perr(P, "S0105", (int) P->pos, NULL, "Quoted property name must be terminated with a backquote (`)");
+			perr(P, "S0105", (int) P->len, NULL, "Quoted property name must be terminated with a backquote (`)");
 			return false;
 		}
 		P->tt = T_NAME;
@@ -523,7 +525,12 @@ advance(parser *P, const char *id, bool infix)
 			if (P->tt == T_END)
 				perr(P, "S0203", P->tpos, P->tv, "Expected \"%s\" before end of expression", id);
 			else
-				perr(P, "S0202", P->tpos, P->tv, "Expected \"%s\", got \"%.*s\"", id, (int) P->tlen, P->tv);
+			{
+				char		got[80];
+
+				jn_liberr_json_quote(got, sizeof got, P->tv, P->tlen);
+				perr(P, "S0202", P->tpos, P->tv, "Expected \"%s\", got %s", id, got);
+			}
 			return false;
 		}
 	}
@@ -615,7 +622,7 @@ parse_signature(parser *P, jn_node *lambda)
 	}
 	if (i >= P->len || P->src[i] != '>')
 	{
-		perr(P, "S0401", (int) start, NULL, "Type parameter can only be applied to functions and arrays");
+		perr(P, "S0401", (int) start, NULL, "Type parameters can only be applied to functions and arrays");
 		return false;
 	}
 	lambda->sig = jn_alloc(P->A, sizeof(jn_sig));
@@ -629,7 +636,7 @@ parse_signature(parser *P, jn_node *lambda)
 	{
 		perr(P, code, (int) start, NULL, strcmp(code, "S0402") == 0 ?
 			 "Choice groups containing parameterized types are not supported" :
-			 "Type parameter can only be applied to functions and arrays");
+			 "Type parameters can only be applied to functions and arrays");
 		return false;
 	}
 	P->pos = i + 1;
@@ -784,7 +791,7 @@ nud(parser *P, jn_node *t)
 		advance(P, "|", false);
 		return P->failed ? NULL : t;
 	}
-	perr(P, "S0211", t->pos, t->value, "The symbol %s cannot be used as a unary operator", t->value);
+	perr(P, "S0211", t->pos, t->value, "The symbol \"%s\" cannot be used as a unary operator", t->value);
 	return NULL;
 }
 
@@ -929,7 +936,7 @@ led(parser *P, jn_node *t, jn_node *left)
 			return NULL;
 		if (t->rhs->type != N_VARIABLE)
 		{
-			perr(P, "S0214", t->rhs->pos, op, "The right side of %s must be a variable name (start with $)", op);
+			perr(P, "S0214", t->rhs->pos, op, "The right side of \"%s\" must be a variable name (start with $)", op);
 			return NULL;
 		}
 		return t;
@@ -1599,6 +1606,36 @@ process(parser *P, jn_node *expr)
 	if (expr->keep_array)
 		result->keep_array = true;
 	return result;
+}
+
+int
+jn_error_position(const char *src, size_t len, const char *code, int start)
+{
+	parser		P = {0};
+	jn_arena	A = {0};
+	jn_error	scratch;
+	size_t		end;
+
+	if (start < 0)
+		return -1;
+	end = (size_t) start;
+	if (end > len)
+		end = len;
+	if (strncmp(code, "S01", 3) == 0)
+		;						/* the lexer's own: where it stopped */
+	else if (end < len)
+	{
+		memset(&scratch, 0, sizeof scratch);
+		P.A = &A;
+		P.src = src;
+		P.len = len;
+		P.pos = end;
+		P.err = &scratch;
+		(void) lex(&P, true);
+		end = P.pos > len ? len : P.pos;
+		jn_arena_free(&A);
+	}
+	return (int) jn_text_utf16_index(src, end);
 }
 
 jn_node    *

@@ -3,6 +3,7 @@
  */
 #include "jsonata/jn_value.h"
 #include "jsonata/jn_numfmt.h"
+#include "jsonata/jn_liberr.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -754,6 +755,100 @@ int
 jv_holds_function(const jv *v, jv_walk *w)
 {
 	return holds_function(v, w, 0);
+}
+
+/* ---- text for messages ---- */
+
+/* Appends v's JSON text at *k (below cap - 1), shortened. */
+static void
+value_text(const jv *v, char *buf, size_t cap, size_t *k, int depth)
+{
+	char		tmp[JN_NUMFMT_BUFSZ + 8];
+	const char *t = tmp;
+
+	if (*k + 1 >= cap)
+		return;
+	if (v == NULL || v->t == JV_NULL)
+		t = "null";
+	else if (v->t == JV_BOOL)
+		t = v->u.b ? "true" : "false";
+	else if (v->t == JV_NUM)
+	{
+		if (isfinite(v->u.n))
+			jn_num_to_js(v->u.n, tmp);
+		else
+			t = "null";
+	}
+	else if (v->t == JV_STR)
+	{
+		jn_liberr_json_quote(buf + *k, cap - *k, v->u.s.p, v->u.s.len);
+		*k += strlen(buf + *k);
+		return;
+	}
+	else if (v->t == JV_FUNC)
+		t = "\"\"";
+	else if (depth > 2)
+		t = v->t == JV_ARR ? "[...]" : "{...}";
+	else if (v->t == JV_ARR)
+	{
+		size_t		n = v->u.a.len;
+
+		snprintf(buf + *k, cap - *k, "[");
+		*k += strlen(buf + *k);
+		for (size_t i = 0; i < n && *k + 1 < cap; i++)
+		{
+			if (i)
+			{
+				snprintf(buf + *k, cap - *k, ",");
+				*k += strlen(buf + *k);
+			}
+			if (v->flags & JA_RANGE)
+			{
+				jn_num_to_js(v->u.a.start + (double) i, tmp);
+				snprintf(buf + *k, cap - *k, "%s", tmp);
+				*k += strlen(buf + *k);
+			}
+			else
+				value_text(v->u.a.v[i], buf, cap, k, depth + 1);
+		}
+		t = "]";
+	}
+	else
+	{
+		bool		first = true;
+
+		snprintf(buf + *k, cap - *k, "{");
+		*k += strlen(buf + *k);
+		for (size_t i = 0; i < v->u.o->len && *k + 1 < cap; i++)
+		{
+			if (v->u.o->vals[i] == NULL)
+				continue;
+			if (!first)
+			{
+				snprintf(buf + *k, cap - *k, ",");
+				*k += strlen(buf + *k);
+			}
+			first = false;
+			jn_liberr_json_quote(buf + *k, cap - *k, v->u.o->keys[i], v->u.o->klen[i]);
+			*k += strlen(buf + *k);
+			snprintf(buf + *k, cap - *k, ":");
+			*k += strlen(buf + *k);
+			value_text(v->u.o->vals[i], buf, cap, k, depth + 1);
+		}
+		t = "}";
+	}
+	snprintf(buf + *k, cap - *k, "%s", t);
+	*k += strlen(buf + *k);
+}
+
+const char *
+jv_message_text(const jv *v, char *buf, size_t cap)
+{
+	size_t		k = 0;
+
+	buf[0] = '\0';
+	value_text(v, buf, cap, &k, 0);
+	return buf;
 }
 
 /* ---- equality ---- */

@@ -180,6 +180,13 @@ json_object *jv_to_json_ext(const jv *v, bool nonfinite_as_string, jv_walk *w);
 int			jv_holds_function(const jv *v, jv_walk *w);
 
 /* ---- comparisons, printing ---- */
+
+/*
+ * v as JSON.stringify writes it in JSONata's messages ({{value}}), cut to
+ * fit buf (cap bytes); undefined and non-finite numbers are null.
+ */
+const char *jv_message_text(const jv *v, char *buf, size_t cap);
+
 /* scalars and nesting within JN_MAX_NESTING (deeper: not equal) */
 bool		jv_deep_equal(const jv *a, const jv *b);
 
