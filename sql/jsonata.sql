@@ -31,6 +31,11 @@ SELECT booking.jsonata('($f := function($n, $acc){$n = 0 ? $acc : $f($n - 1, $ac
 SELECT booking.jsonata('$uppercase("straße αβγ привет") & " / " & $lowercase("ΟΔΟΣ ΣΑΣ İ")') AS cases,
        booking.jsonata('$length("😀é")') AS code_points;
 
+-- $uuid() and $random() come from OpenSSL: rows of one query (the same
+-- millisecond) do not repeat each other
+SELECT count(DISTINCT booking.jsonata('$uuid()')) AS uuids, count(DISTINCT booking.jsonata('$random()')) AS randoms
+FROM generate_series(1, 100);
+
 -- a query over rows: the expression is compiled once per call site
 CREATE TEMP TABLE orders (id int, doc jsonb);
 INSERT INTO orders SELECT i, jsonb_build_object('lines', jsonb_build_array(

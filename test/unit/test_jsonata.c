@@ -50,6 +50,16 @@ run(const char *expr, const char *input)
 	return run_opts(expr, input, NULL, NULL);
 }
 
+/* run's result copied, for comparing two runs */
+static char copied[4096];
+
+static const char *
+run_copy(const char *expr)
+{
+	snprintf(copied, sizeof copied, "%s", run(expr, NULL));
+	return copied;
+}
+
 static int	cancel_calls;
 
 static bool
@@ -293,6 +303,18 @@ test_guard_rails(void)
 		/* within the bound, the same value is written out */
 		CHECK_STR(run("($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v}, $n - 1)}; $f(1, 3) = $f(1, 3))", NULL), "true");
 		CHECK_STR(run("($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v}, $n - 1)}; $count($f(1, 3999).**))", NULL), "4000");
+	}
+	/*
+	 * random numbers and UUIDs come from OpenSSL: two evaluations in the
+	 * same millisecond differ (they repeated each other, seeded by the clock)
+	 */
+	{
+		char		first[80];
+
+		snprintf(first, sizeof first, "%s", run("[$uuid(), $random()]", NULL));
+		CHECK(strncmp(first, "[\"", 2) == 0);
+		CHECK(strcmp(run("[$uuid(), $random()]", NULL), first) != 0);
+		CHECK(strcmp(run("$shuffle([1..20])", NULL), run_copy("$shuffle([1..20])")) != 0);
 	}
 	/* the host's clock */
 	memset(&opts, 0, sizeof opts);

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/rand.h>
+
 /* ---------------- errors ---------------- */
 
 jv		   *
@@ -2144,8 +2146,14 @@ jn_random_u64(jn_ctx *C)
 {
 	uint64_t	x;
 
-	if (C->rng == 0)
-		C->rng = (uint64_t) jn_now(C) ^ 0x9E3779B97F4A7C15ull;
+	/*
+	 * seeded once per evaluation from OpenSSL (two evaluations in the same
+	 * millisecond, rows of one query, must not repeat each other); the clock
+	 * only if OpenSSL fails
+	 */
+	while (C->rng == 0)
+		if (RAND_bytes((unsigned char *) &C->rng, sizeof C->rng) != 1)
+			C->rng = (uint64_t) jn_now(C) ^ 0x9E3779B97F4A7C15ull;
 	x = C->rng;
 	x ^= x >> 12;
 	x ^= x << 25;
