@@ -452,8 +452,15 @@ jn_text_case(const char *s, size_t len, bool upper, size_t *out_len)
 		const char *to = s + i;
 		size_t		tolen = w;
 		const jn_case_map *m = NULL;
+		char		ascii;
 
-		if (cp >= 0x80 || (upper ? (cp >= 'a' && cp <= 'z') : (cp >= 'A' && cp <= 'Z')))
+		if (cp < 0x80 && (upper ? (cp >= 'a' && cp <= 'z') : (cp >= 'A' && cp <= 'Z')))
+		{
+			/* the common case, without a search */
+			ascii = (char) (upper ? cp - 32 : cp + 32);
+			to = &ascii;
+		}
+		else if (cp >= 0x80)
 			m = bsearch(&cp, table, n, sizeof *table, cmp_map);
 		if (m)
 		{
