@@ -105,6 +105,9 @@ SELECT booking.jsonata('$match($pad("", 40, "a") & "!", /(a+)+$/)');
 SELECT booking.jsonata('[1..10000000]');
 SELECT booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v, "b": $v}, $n - 1)}; $f("xxxxxxxxxx", 30))');
 SELECT booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v, "b": $v}, $n - 1)}; $length($string($f("xxxxxxxxxx", 30))))');
+-- builtins asked for a huge string
+SELECT booking.jsonata('$pad("x", 100000000)');
+SELECT booking.jsonata('$fromMillis(0, "[Y,10000000]")');
 -- a value nested 100,000 deep, built in constant stack by tail recursion
 SELECT booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v}, $n - 1)}; $f(1, 100000))');
 SELECT booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v}, $n - 1)}; $string($f(1, 100000)))');

@@ -89,6 +89,37 @@ test_syntax_errors(void)
 	CHECK_STR(run("a.1", NULL), "compile S0213@3");
 	CHECK_STR(run("function($x)<x-y>{$x}", NULL), "compile S0401@13");
 	CHECK_STR(run("%.a", NULL), "compile S0217@1");
+
+	/*
+	 * a long chain of operators nests the tree as deep as a long nesting of
+	 * parentheses (the rewrite recursed 100,000 deep and crashed): S0200
+	 * past 2000 levels; a long flat list is fine
+	 */
+	{
+		static char big[600000];
+		size_t		k = 0;
+
+		for (int i = 0; i < 100000; i++)
+			k += (size_t) snprintf(big + k, sizeof big - k, "a.");
+		snprintf(big + k, sizeof big - k, "b");
+		CHECK(strncmp(run(big, NULL), "compile S0200@", 14) == 0);
+		k = 0;
+		for (int i = 0; i < 100000; i++)
+			k += (size_t) snprintf(big + k, sizeof big - k, "1+");
+		snprintf(big + k, sizeof big - k, "1");
+		CHECK(strncmp(run(big, NULL), "compile S0200@", 14) == 0);
+		k = 0;
+		for (int i = 0; i < 1000; i++)
+			k += (size_t) snprintf(big + k, sizeof big - k, "1+");
+		snprintf(big + k, sizeof big - k, "1");
+		CHECK_STR(run(big, NULL), "1001");
+		/* 20,000 string literals: each takes its own length (it took the rest of the text) */
+		k = (size_t) snprintf(big, sizeof big, "$count($keys({");
+		for (int i = 0; i < 20000; i++)
+			k += (size_t) snprintf(big + k, sizeof big - k, "%s\"k%d\": \"v\"", i ? ", " : "", i);
+		snprintf(big + k, sizeof big - k, "}))");
+		CHECK_STR(run(big, NULL), "20000");
+	}
 }
 
 /* evaluation errors: JSONata's position (just past the token, in UTF-16 units) and message */
@@ -268,6 +299,11 @@ test_guard_rails(void)
 	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
 	/* and as text: $string of it */
 	CHECK_STR(run("($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v, \"b\": $v}, $n - 1)}; $length($string($f(\"xxxxxxxxxx\", 30))))", NULL), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
+	/* a builtin asked for a huge string: U1001 (memory), not a made-up code */
+	CHECK_STR(run("$pad(\"x\", 100000000)", NULL), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
+	CHECK_STR(run("$fromMillis(0, \"[Y,10000000]\")", NULL), "error U1001");
 	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
 	/* comparing two such values polls the host (it takes 2^30 steps) */
 	cancel_calls = 0;

@@ -47,6 +47,12 @@ jn_fail_limit(jn_ctx *C, jn_limit limit, int pos, const char *message)
 }
 
 jv		   *
+jn_fail_memory(jn_ctx *C, const char *message)
+{
+	return jn_fail_limit(C, JN_LIMIT_MEMORY, -1, message);
+}
+
+jv		   *
 jn_oom(jn_ctx *C)
 {
 	return jn_fail_limit(C, JN_LIMIT_MEMORY, -1, "The evaluation exceeded its memory limit");

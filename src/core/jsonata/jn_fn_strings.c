@@ -380,7 +380,7 @@ fn_pad(jn_ctx *C, jv **a, int n, jv *input)
 	r = jn_text_pad(STR(a[0]), a[1] ? a[1]->u.n : 0, n > 2 && a[2] ? a[2]->u.s.p : NULL,
 					n > 2 && a[2] ? a[2]->u.s.len : 0, C->arena.limit ? C->arena.limit / 4 : (size_t) 1 << 28, &len, &e);
 	if (r == NULL)
-		return e.code ? jn_fail(C, "D3000", -1, "%s", e.message) : jn_oom(C);
+		return e.code ? jn_fail_memory(C, "The evaluation exceeded its memory limit: $pad to more than a quarter of it") : jn_oom(C);
 	return jn_take_str(C, r, len);
 }
 

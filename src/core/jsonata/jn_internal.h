@@ -191,6 +191,8 @@ struct jn_expr
 };
 
 /* ---- errors ---- */
+/* U1001 (JN_LIMIT_MEMORY) with its own message: a builtin's size bound */
+jv		   *jn_fail_memory(jn_ctx *C, const char *message);
 jv		   *jn_fail(jn_ctx *C, const char *code, int pos, const char *fmt,...)
 			__attribute__((format(printf, 4, 5)));
 jv		   *jn_oom(jn_ctx *C);

@@ -47,7 +47,9 @@ typedef struct parser
 	jn_node   **ancestry;
 	int			nancestry;
 	int			capancestry;
-	int			depth;
+	int			depth;			/* expression() calls open */
+	int			height;			/* the tree's depth so far: calls and
+								 * operators */
 } parser;
 
 static void perr(parser *P, const char *code, int pos, const char *token, const char *fmt,...)
@@ -147,8 +149,17 @@ static bool
 scan_string(parser *P, char quote)
 {
 	size_t		start = ++P->pos;
-	char	   *out = jn_alloc(P->A, P->len - start + 1);
+	size_t		end = start;
+	char	   *out;
 	size_t		o = 0;
+
+	/*
+	 * room for the literal as written (escapes only shrink): the rest of the
+	 * expression made every string quadratic
+	 */
+	while (end < P->len && P->src[end] != quote)
+		end += P->src[end] == '\\' ? 2 : 1;
+	out = jn_alloc(P->A, (end < P->len ? end : P->len) - start + 1);
 
 	if (out == NULL)
 	{
@@ -970,6 +981,7 @@ expression(parser *P, int rbp)
 {
 	jn_node    *t,
 			   *left;
+	int			chain = 0;
 
 	if (P->failed)
 		return NULL;
@@ -978,18 +990,31 @@ expression(parser *P, int rbp)
 		perr(P, "S0200", P->tpos, NULL, "The expression is nested too deeply");
 		return NULL;
 	}
+	P->height++;
 	t = token_node(P);
 	if (t == NULL || !advance(P, NULL, true))
 		return NULL;
 	left = nud(P, t);
 	while (left && !P->failed && rbp < lbp_of(P))
 	{
+		/*
+		 * each operator applied here nests the tree one level deeper
+		 * (a.b.c..., 1+1+1...): the rewrite and the evaluation recurse that
+		 * deep
+		 */
+		chain++;
+		if (++P->height > 2000)
+		{
+			perr(P, "S0200", P->tpos, NULL, "The expression is nested too deeply");
+			return NULL;
+		}
 		t = token_node(P);
 		if (t == NULL || !advance(P, NULL, false))
 			return NULL;
 		left = led(P, t, left);
 	}
 	P->depth--;
+	P->height -= 1 + chain;
 	return P->failed ? NULL : left;
 }
 
