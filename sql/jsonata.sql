@@ -26,6 +26,15 @@ SELECT booking.jsonata('$ ~> |items|{"seen": true}, ["secret"]|',
   '{"items": [{"secret": 1, "id": 1}, {"secret": 2, "id": 2}]}') AS transformed;
 SELECT booking.jsonata('$replace(s, /(\w+)@(\w+)/, "$2 at $1")', '{"s": "ann@example"}') AS replaced;
 SELECT booking.jsonata('($f := function($n, $acc){$n = 0 ? $acc : $f($n - 1, $acc + 1)}; $f(100000, 0))') AS tail_call;
+-- strings as JavaScript sees them: case mapping of every script (ß to SS, a
+-- final sigma), lengths in code points as JSONata counts them
+SELECT booking.jsonata('$uppercase("straße αβγ привет") & " / " & $lowercase("ΟΔΟΣ ΣΑΣ İ")') AS cases,
+       booking.jsonata('$length("😀é")') AS code_points;
+
+-- $uuid() and $random() come from OpenSSL: rows of one query (the same
+-- millisecond) do not repeat each other
+SELECT count(DISTINCT booking.jsonata('$uuid()')) AS uuids, count(DISTINCT booking.jsonata('$random()')) AS randoms
+FROM generate_series(1, 100);
 
 -- a query over rows: the expression is compiled once per call site
 CREATE TEMP TABLE orders (id int, doc jsonb);
@@ -81,6 +90,41 @@ END $$;
 SET statement_timeout = '20ms';
 SELECT booking.jsonata('($f := function($n){$n = 0 ? 0 : $f($n - 1)}; $f(100000000))');
 RESET statement_timeout;
+-- ... inside one regex search too: each start position of the search polls
+-- for the cancel (the pattern backtracks at every 'a' of 22,000)
+SET statement_timeout = '200ms';
+SELECT booking.jsonata('$match($, /(a+)+x|b/)', to_jsonb(repeat('aaaaaaaaaaaaaaaaaaaaa!', 1000)));
+RESET statement_timeout;
+
+-- guard rails: every one is U1001 with SQLSTATE 54000, never a crash nor
+-- gigabytes of backend memory
+-- PCRE2's backtracking budget at one start position
+SELECT booking.jsonata('$match($pad("", 40, "a") & "!", /(a+)+$/)');
+-- the result counts against the memory limit when written out: 10^7
+-- numbers of a lazy range, a value sharing its parts (2^30 strings)
+SELECT booking.jsonata('[1..10000000]');
+SELECT booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v, "b": $v}, $n - 1)}; $f("xxxxxxxxxx", 30))');
+SELECT booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v, "b": $v}, $n - 1)}; $length($string($f("xxxxxxxxxx", 30))))');
+-- builtins asked for a huge string
+SELECT booking.jsonata('$pad("x", 100000000)');
+SELECT booking.jsonata('$fromMillis(0, "[Y,10000000]")');
+-- a value nested 100,000 deep, built in constant stack by tail recursion
+SELECT booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v}, $n - 1)}; $f(1, 100000))');
+SELECT booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v}, $n - 1)}; $string($f(1, 100000)))');
+SELECT booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v}, $n - 1)}; $f(1, 100000) = $f(1, 100000))');
+SELECT length(booking.jsonata('($f := function($v, $n){$n = 0 ? $v : $f({"a": $v}, $n - 1)}; $f(1, 1000))')::text);
+\set VERBOSITY terse
+DO $$
+BEGIN
+  PERFORM booking.jsonata('$match($pad("", 40, "a") & "!", /(a+)+$/)');
+EXCEPTION WHEN program_limit_exceeded THEN RAISE NOTICE 'program_limit_exceeded (54000): %', SQLERRM;
+END $$;
+DO $$
+BEGIN
+  PERFORM booking.jsonata('[1..10000000]');
+EXCEPTION WHEN program_limit_exceeded THEN RAISE NOTICE 'program_limit_exceeded (54000): %', SQLERRM;
+END $$;
+\set VERBOSITY default
 
 -- booking_user opens it, as every door of booking (it reads nothing and runs as
 -- the caller); a role without it is refused

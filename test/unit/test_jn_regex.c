@@ -267,6 +267,16 @@ test_javascript_semantics(void)
 	CHECK_STR(match("a{b", "a{b", NULL), "a{b@0()");
 }
 
+/* a host that stops a search at its fifth poll */
+static int	polls;
+
+static bool
+stop_at_fifth(void *arg)
+{
+	(void) arg;
+	return ++polls >= 5;
+}
+
 static void
 test_errors(void)
 {
@@ -316,7 +326,39 @@ test_errors(void)
 		jn_regex_iter_init(&it, re, s, strlen(s), 0, &err);
 		rc = jn_regex_iter_next(&it, &m, &err);
 		CHECK_INT(rc, -1);
-		CHECK_STR(err.code, "RegexLimit");
+		CHECK_STR(err.code, "U1001");
+		jn_regex_iter_done(&it);
+		jn_regex_free(re);
+	}
+	/*
+	 * one search over a long subject asks the host at each start position
+	 * (each under the budget, together long): the host stops it
+	 */
+	{
+		jn_regex   *re = rx("(a+)+x|b", NULL);
+		jn_regex_iter it;
+		jn_regex_match m;
+		char		s[2201];
+		int			rc;
+
+		for (int i = 0; i < 2200; i++)
+			s[i] = (i % 22 == 21) ? '!' : 'a';
+		s[2200] = '\0';
+		polls = 0;
+		jn_regex_iter_init(&it, re, s, strlen(s), 0, &err);
+		it.interrupted = stop_at_fifth;
+		rc = jn_regex_iter_next(&it, &m, &err);
+		CHECK_INT(rc, -1);
+		CHECK_STR(err.code, "U1001");
+		CHECK_INT(polls, 5);
+		jn_regex_iter_done(&it);
+		/* a search that finds its match in a few start positions is left alone */
+		jn_regex_iter_init(&it, re, "aab", 3, 0, &err);
+		polls = 0;
+		it.interrupted = stop_at_fifth;
+		CHECK_INT(jn_regex_iter_next(&it, &m, &err), 1);
+		CHECK_INT((int) m.start, 2);
+		CHECK(polls >= 1 && polls < 5);
 		jn_regex_iter_done(&it);
 		jn_regex_free(re);
 	}

@@ -72,6 +72,34 @@ trim(const char *s)
 	return outbuf;
 }
 
+static const char *
+casemap(const char *s, bool upper)
+{
+	size_t		len;
+	char	   *r = jn_text_case(s, strlen(s), upper, &len);
+
+	snprintf(outbuf, sizeof outbuf, "%s", r);
+	CHECK_INT((int) len, (int) strlen(r));
+	free(r);
+	return outbuf;
+}
+
+/* JavaScript's toUpperCase / toLowerCase, beyond ASCII and Latin-1 */
+static void
+test_case(void)
+{
+	CHECK_STR(casemap("abc xyz \xc3\xa9\xc3\xbf", true), "ABC XYZ \xc3\x89\xc5\xb8");	/* é ÿ -> É Ÿ */
+	CHECK_STR(casemap("\xce\xb1\xce\xb2\xce\xb3 \xd0\xbf\xd1\x80\xd0\xb8", true), "\xce\x91\xce\x92\xce\x93 \xd0\x9f\xd0\xa0\xd0\x98");	/* αβγ при */
+	CHECK_STR(casemap("stra\xc3\x9f" "e \xef\xac\x81", true), "STRASSE FI");	/* ß, the fi ligature */
+	CHECK_STR(casemap("\xc4\xb0", false), "i\xcc\x87");	/* İ: i and a combining dot */
+	CHECK_STR(casemap("\xf0\x90\x90\x80", false), "\xf0\x90\x90\xa8");	/* Deseret, beyond the BMP */
+	/* capital sigma: final at the end of a word only */
+	CHECK_STR(casemap("\xce\xa3\xce\x91\xce\xa3 \xce\xa3", false), "\xcf\x83\xce\xb1\xcf\x82 \xcf\x83");	/* ΣΑΣ Σ -> σας σ */
+	CHECK_STR(casemap("A\xce\xa3'A", false), "a\xcf\x83'a");
+	CHECK_STR(casemap("A\xce\xa3'.", false), "a\xcf\x82'.");
+	CHECK_STR(casemap("", true), "");
+}
+
 static void
 test_counting(void)
 {
@@ -213,6 +241,7 @@ test_base64(void)
 }
 
 UNIT_MAIN("jn_text", {
+	test_case();
 	test_counting();
 	test_substring();
 	test_find_compare();

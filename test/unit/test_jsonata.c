@@ -13,6 +13,8 @@
 
 /* evaluates expr against input text (NULL: undefined) and returns the JSON text, "undefined" or "error CODE" */
 static char result_text[4096];
+static jn_error last_error;		/* the last run's error */
+static char long_subject[1000 * 22 + 3];	/* a JSON string */
 
 static const char *
 run_opts(const char *expr, const char *input, const char *bindings, const jn_options *opts)
@@ -27,7 +29,10 @@ run_opts(const char *expr, const char *input, const char *bindings, const jn_opt
 	if (e == NULL)
 		snprintf(result_text, sizeof result_text, "compile %s@%d", err.code, err.position);
 	else if (jn_evaluate(e, in, input != NULL, b, opts, &out, &undef, &err) != 0)
+	{
 		snprintf(result_text, sizeof result_text, "error %s", err.code);
+		last_error = err;
+	}
 	else if (undef)
 		snprintf(result_text, sizeof result_text, "undefined");
 	else
@@ -43,6 +48,16 @@ static const char *
 run(const char *expr, const char *input)
 {
 	return run_opts(expr, input, NULL, NULL);
+}
+
+/* run's result copied, for comparing two runs */
+static char copied[4096];
+
+static const char *
+run_copy(const char *expr)
+{
+	snprintf(copied, sizeof copied, "%s", run(expr, NULL));
+	return copied;
 }
 
 static int	cancel_calls;
@@ -67,13 +82,80 @@ test_syntax_errors(void)
 	CHECK_STR(run("1 +", NULL), "compile S0207@3");
 	CHECK_STR(run("\"abc", NULL), "compile S0101@4");
 	CHECK_STR(run("$x := ", NULL), "compile S0207@6");
-	CHECK_STR(run("1 ]", NULL), "compile S0201@2");
+	CHECK_STR(run("1 ]", NULL), "compile S0201@3");
 	CHECK_STR(run("(1; 2", NULL), "compile S0203@5");
-	CHECK_STR(run("1 := 2", NULL), "compile S0212@0");
+	CHECK_STR(run("1 := 2", NULL), "compile S0212@1");
 	CHECK_STR(run("/* never closed", NULL), "compile S0106@0");
-	CHECK_STR(run("a.1", NULL), "compile S0213@2");
-	CHECK_STR(run("function($x)<x-y>{$x}", NULL), "compile S0401@12");
-	CHECK_STR(run("%.a", NULL), "compile S0217@0");
+	CHECK_STR(run("a.1", NULL), "compile S0213@3");
+	CHECK_STR(run("function($x)<x-y>{$x}", NULL), "compile S0401@13");
+	CHECK_STR(run("%.a", NULL), "compile S0217@1");
+
+	/*
+	 * a long chain of operators nests the tree as deep as a long nesting of
+	 * parentheses (the rewrite recursed 100,000 deep and crashed): S0200
+	 * past 2000 levels; a long flat list is fine
+	 */
+	{
+		static char big[600000];
+		size_t		k = 0;
+
+		for (int i = 0; i < 100000; i++)
+			k += (size_t) snprintf(big + k, sizeof big - k, "a.");
+		snprintf(big + k, sizeof big - k, "b");
+		CHECK(strncmp(run(big, NULL), "compile S0200@", 14) == 0);
+		k = 0;
+		for (int i = 0; i < 100000; i++)
+			k += (size_t) snprintf(big + k, sizeof big - k, "1+");
+		snprintf(big + k, sizeof big - k, "1");
+		CHECK(strncmp(run(big, NULL), "compile S0200@", 14) == 0);
+		k = 0;
+		for (int i = 0; i < 1000; i++)
+			k += (size_t) snprintf(big + k, sizeof big - k, "1+");
+		snprintf(big + k, sizeof big - k, "1");
+		CHECK_STR(run(big, NULL), "1001");
+		/* 20,000 string literals: each takes its own length (it took the rest of the text) */
+		k = (size_t) snprintf(big, sizeof big, "$count($keys({");
+		for (int i = 0; i < 20000; i++)
+			k += (size_t) snprintf(big + k, sizeof big - k, "%s\"k%d\": \"v\"", i ? ", " : "", i);
+		snprintf(big + k, sizeof big - k, "}))");
+		CHECK_STR(run(big, NULL), "20000");
+	}
+}
+
+/* evaluation errors: JSONata's position (just past the token, in UTF-16 units) and message */
+static const char *
+error_of(const char *expr)
+{
+	jn_error	err;
+	jn_expr    *e = jn_compile(expr, strlen(expr), &err);
+	json_object *out = NULL;
+	bool		undef;
+
+	if (e && jn_evaluate(e, NULL, false, NULL, NULL, &out, &undef, &err) == 0)
+		snprintf(result_text, sizeof result_text, "no error");
+	else
+		snprintf(result_text, sizeof result_text, "%s@%d: %s", err.code, err.position, err.message);
+	json_object_put(out);
+	jn_expr_free(e);
+	return result_text;
+}
+
+static void
+test_error_messages(void)
+{
+	/* as npm jsonata 2.2.2 reports them */
+	CHECK_STR(error_of("1 + null"), "T2002@3: The right side of the \"+\" operator must evaluate to a number");
+	CHECK_STR(error_of("'\xf0\x9f\x98\x80\xc3\xa9' + 1"), "T2001@7: The left side of the \"+\" operator must evaluate to a number");
+	CHECK_STR(error_of("$string(1, 2, 3)"), "T0410@8: Argument 2 of function \"string\" does not match function signature");
+	CHECK_STR(error_of("$average([\"1\"])"), "T0412@9: Argument 1 of function \"average\" must be an array of \"numbers\"");
+	CHECK_STR(error_of("sum(1)"), "T1005@4: Attempted to invoke a non-function. Did you mean $sum?");
+	CHECK_STR(error_of("\"32\" < 42"), "T2009@6: The values \"32\" and 42 either side of operator \"<\" must be of the same data type");
+	CHECK_STR(error_of("$number(\"33 1/2\")"), "D3030@8: Unable to cast value to a number: \"33 1/2\"");
+	CHECK_STR(error_of("@ bar"), "S0211@1: The symbol \"@\" cannot be used as a unary operator");
+	CHECK_STR(error_of("$replace(\"foo\", \"o, \"rr\")"), "S0202@24: Expected \")\", got \"rr\\\"\"");
+	CHECK_STR(error_of("$power(-2, 0.5)"), "D3061@7: The power function has resulted in a value that cannot be represented as a JSON number: base=-2, exponent=0.5");
+	CHECK_STR(error_of("{} ~> |$|5|"), "T2011@10: The insert/update clause of the transform expression must evaluate to an object: 5");
+	CHECK_STR(error_of("`open"), "S0105@5: Quoted property name must be terminated with a backquote (`)");
 }
 
 static void
@@ -109,9 +191,9 @@ test_operators_and_functions(void)
 	CHECK_STR(run("1 < \"a\"", NULL), "error T2009");
 	CHECK_STR(run("\"a\" + 1", NULL), "error T2001");
 	CHECK_STR(run("($x := 5; $x * 2)", NULL), "10");
-	CHECK_STR(run("$x := 5; $x * 2", NULL), "compile S0201@7");
+	CHECK_STR(run("$x := 5; $x * 2", NULL), "compile S0201@8");
 	CHECK_STR(run("($f := function($a, $b){$a + $b}; $f(1, 2))", NULL), "3");
-	CHECK_STR(run("($add3 := $sum([?, 3]) ; 1)", NULL), "compile S0211@16");
+	CHECK_STR(run("($add3 := $sum([?, 3]) ; 1)", NULL), "compile S0211@17");
 	CHECK_STR(run("($first := $substring(?, 0, 1); $first(\"hello\"))", NULL), "\"h\"");
 	CHECK_STR(run("[1, 2, 3] ~> $map(function($v){$v * 10})", NULL), "[10,20,30]");
 	CHECK_STR(run("$reduce([1, 2, 3, 4], function($a, $b){$a + $b})", NULL), "10");
@@ -172,6 +254,28 @@ test_guard_rails(void)
 	opts.cancel = cancel_after_three;
 	CHECK_STR(run_opts("($f := function($n){$n = 0 ? 0 : $f($n - 1)}; $f(1000000))", NULL, NULL, &opts), "error U1001");
 	CHECK_INT(cancel_calls, 3);
+
+	/*
+	 * one regex search that backtracks at length at every start position of
+	 * a long subject (each under PCRE2's budget): the search itself polls
+	 * the callback, and a step budget counts its start positions
+	 */
+	for (int i = 0; i < 1000 * 22; i++)
+		long_subject[i + 1] = (i % 22 == 21) ? '!' : 'a';
+	long_subject[0] = long_subject[1000 * 22 + 1] = '"';
+	long_subject[1000 * 22 + 2] = '\0';
+	cancel_calls = 0;
+	CHECK_STR(run_opts("$match($, /(a+)+x|b/)", long_subject, NULL, &opts), "error U1001");
+	CHECK_INT(cancel_calls, 3);
+	CHECK_INT(last_error.limit, JN_LIMIT_CANCEL);
+	memset(&opts, 0, sizeof opts);
+	opts.max_steps = 5000;
+	CHECK_STR(run_opts("$contains($, /(a+)+x|b/)", long_subject, NULL, &opts), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_STEPS);
+	/* a pattern over PCRE2's backtracking budget at one position: U1001 too */
+	CHECK_STR(run("$match($pad(\"\", 40, \"a\") & \"!\", /(a+)+$/)", NULL), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_STEPS);
+	CHECK_INT(last_error.position, 33);
 	/* memory: a large range is counted lazily, materialised only within the limit */
 	CHECK_STR(run("[1..10000000] ~> $count()", NULL), "10000000");
 	memset(&opts, 0, sizeof opts);
@@ -179,6 +283,78 @@ test_guard_rails(void)
 	CHECK_STR(run_opts("[1..10000000].($ + 1) ~> $count()", NULL, NULL, &opts), "error U1001");
 	CHECK_STR(run_opts("$reduce([1..100000], function($a, $b){$a & \"xxxxxxxxxx\"})", NULL, NULL, &opts), "error U1001");
 	CHECK_STR(run("[1..10000001]", NULL), "error D2014");
+
+	/*
+	 * the result written out counts against the memory limit: a lazy range
+	 * of 10^7 numbers, and a value sharing its sub-values (2^30 strings
+	 * in a small arena), are U1001 rather than gigabytes of json-c
+	 */
+	/* (with a 4 MB limit: a test without the bound must not take gigabytes) */
+	memset(&opts, 0, sizeof opts);
+	opts.memory_limit = 4 * 1024 * 1024;
+	CHECK_STR(run_opts("[1..1000000]", NULL, NULL, &opts), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
+	CHECK_STR(run_opts("[1..3]", NULL, NULL, &opts), "[1,2,3]");
+	CHECK_STR(run_opts("($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v, \"b\": $v}, $n - 1)}; $f(\"xxxxxxxxxx\", 16))", NULL, NULL, &opts), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
+	/* and as text: $string of it */
+	CHECK_STR(run("($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v, \"b\": $v}, $n - 1)}; $length($string($f(\"xxxxxxxxxx\", 30))))", NULL), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
+	/* a builtin asked for a huge string: U1001 (memory), not a made-up code */
+	CHECK_STR(run("$pad(\"x\", 100000000)", NULL), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
+	CHECK_STR(run("$fromMillis(0, \"[Y,10000000]\")", NULL), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
+	/* comparing two such values polls the host (it takes 2^30 steps) */
+	cancel_calls = 0;
+	memset(&opts, 0, sizeof opts);
+	opts.cancel = cancel_after_three;
+	CHECK_STR(run_opts("($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v, \"b\": $v}, $n - 1)}; $f(1, 30) = $f(1, 30))", NULL, NULL, &opts), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_CANCEL);
+	cancel_calls = 0;
+	CHECK_STR(run_opts("$count([1..100000] ~> $distinct())", NULL, NULL, &opts), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_CANCEL);
+
+	/*
+	 * a value nested deeper than any C stack, built by tail recursion in
+	 * constant stack: every walk over it stops at JN_MAX_NESTING
+	 */
+	{
+		static const char *const walks[] = {
+			"$d", "$string($d)", "$d = $e", "$d != $e", "[$d, $e] ~> $distinct()", "$d.**",
+			"$d ~> |a|{\"b\": 1}|", NULL
+		};
+
+		for (int i = 0; walks[i]; i++)
+		{
+			char		expr[400];
+
+			snprintf(expr, sizeof expr,
+					 "($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v}, $n - 1)}; $d := $f(1, 100000); $e := $f(1, 100000); %s)",
+					 walks[i]);
+			CHECK_STR(run(expr, NULL), "error U1001");
+			CHECK_INT(last_error.limit, JN_LIMIT_DEPTH);
+		}
+		memset(&opts, 0, sizeof opts);
+		opts.json_only = true;
+		CHECK_STR(run_opts("($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v}, $n - 1)}; $f(1, 100000))", NULL, NULL, &opts), "error U1001");
+		CHECK_INT(last_error.limit, JN_LIMIT_DEPTH);
+		/* within the bound, the same value is written out */
+		CHECK_STR(run("($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v}, $n - 1)}; $f(1, 3) = $f(1, 3))", NULL), "true");
+		CHECK_STR(run("($f := function($v, $n){$n = 0 ? $v : $f({\"a\": $v}, $n - 1)}; $count($f(1, 3999).**))", NULL), "4000");
+	}
+	/*
+	 * random numbers and UUIDs come from OpenSSL: two evaluations in the
+	 * same millisecond differ (they repeated each other, seeded by the clock)
+	 */
+	{
+		char		first[80];
+
+		snprintf(first, sizeof first, "%s", run("[$uuid(), $random()]", NULL));
+		CHECK(strncmp(first, "[\"", 2) == 0);
+		CHECK(strcmp(run("[$uuid(), $random()]", NULL), first) != 0);
+		CHECK(strcmp(run("$shuffle([1..20])", NULL), run_copy("$shuffle([1..20])")) != 0);
+	}
 	/* the host's clock */
 	memset(&opts, 0, sizeof opts);
 	opts.clock = fixed_clock;
@@ -279,6 +455,7 @@ test_top_level_names(void)
 
 UNIT_MAIN("test_jsonata", {
 	test_syntax_errors();
+	test_error_messages();
 	test_paths_and_sequences();
 	test_operators_and_functions();
 	test_compile_once();

@@ -230,7 +230,7 @@ compile_at(json_object *v, const char *field, const char *pointer, asl_diags *di
 		else if ((node->expr = jn_compile(node->text, strlen(node->text), &e)) == NULL)
 		{
 			asl_diag_add(diags, ASL_SEV_ERROR, "INVALID_JSONATA", pointer,
-						 "the JSONata expression '%s' of %s is not valid: %s: %s (at character %d)",
+						 "the JSONata expression '%s' of %s is not valid: %s: %s (at position %d)",
 						 node->text, field, e.code, e.message, e.position);
 			ok = false;
 		}

@@ -6,12 +6,15 @@
  */
 #include "jsonata/jn_internal.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <openssl/rand.h>
 
 /* ---------------- errors ---------------- */
 
@@ -41,6 +44,12 @@ jn_fail_limit(jn_ctx *C, jn_limit limit, int pos, const char *message)
 	jn_fail(C, "U1001", pos, "%s", message);
 	C->err->limit = limit;
 	return NULL;
+}
+
+jv		   *
+jn_fail_memory(jn_ctx *C, const char *message)
+{
+	return jn_fail_limit(C, JN_LIMIT_MEMORY, -1, message);
 }
 
 jv		   *
@@ -237,7 +246,7 @@ is_numeric(jn_ctx *C, const jv *v)
 		return false;
 	if (!isfinite(v->u.n))
 	{
-		jn_fail(C, "D1001", -1, "Number out of range");
+		jn_fail(C, "D1001", -1, "Number out of range: null");
 		return false;
 	}
 	return true;
@@ -306,13 +315,15 @@ boolize(const jv *v)
 	return jn_boolean(v, &d);
 }
 
-jv		   *
-jn_deep_clone(jn_ctx *C, jv *v)
+static jv  *
+deep_clone(jn_ctx *C, jv *v, int depth)
 {
 	jv		   *r;
 
 	if (v == NULL)
 		return NULL;
+	if ((v->t == JV_ARR || v->t == JV_OBJ) && depth >= JN_MAX_NESTING)
+		return jn_too_deep(C);
 	switch (v->t)
 	{
 		case JV_ARR:
@@ -320,7 +331,7 @@ jn_deep_clone(jn_ctx *C, jv *v)
 			r = NEW(jv_arr(&C->arena, v->flags));
 			for (size_t i = 0; i < v->u.a.len; i++)
 			{
-				jv		   *c = jn_deep_clone(C, v->u.a.v[i]);
+				jv		   *c = deep_clone(C, v->u.a.v[i], depth + 1);
 
 				if (C->failed)
 					return NULL;
@@ -331,7 +342,7 @@ jn_deep_clone(jn_ctx *C, jv *v)
 			r = NEW(jv_obj(&C->arena));
 			for (size_t i = 0; i < v->u.o->len; i++)
 			{
-				jv		   *c = jn_deep_clone(C, v->u.o->vals[i]);
+				jv		   *c = deep_clone(C, v->u.o->vals[i], depth + 1);
 
 				if (C->failed)
 					return NULL;
@@ -342,6 +353,12 @@ jn_deep_clone(jn_ctx *C, jv *v)
 		default:
 			return v;
 	}
+}
+
+jv		   *
+jn_deep_clone(jn_ctx *C, jv *v)
+{
+	return deep_clone(C, v, 0);
 }
 
 /* ---------------- the evaluator ---------------- */
@@ -726,8 +743,8 @@ eval_path(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 	return result;
 }
 
-jv		   *
-jn_lookup(jn_ctx *C, jv *input, const char *key, size_t klen)
+static jv  *
+lookup(jn_ctx *C, jv *input, const char *key, size_t klen, int depth)
 {
 	if (input == NULL)
 		return NULL;
@@ -738,7 +755,11 @@ jn_lookup(jn_ctx *C, jv *input, const char *key, size_t klen)
 		ITEMS(input);
 		for (size_t i = 0; i < input->u.a.len; i++)
 		{
-			jv		   *res = TRY(jn_lookup(C, input->u.a.v[i], key, klen));
+			jv		   *res;
+
+			if (depth >= JN_MAX_NESTING)
+				return jn_too_deep(C);
+			res = TRY(lookup(C, input->u.a.v[i], key, klen, depth + 1));
 
 			if (res == NULL)
 				continue;
@@ -758,16 +779,27 @@ jn_lookup(jn_ctx *C, jv *input, const char *key, size_t klen)
 	return NULL;
 }
 
+jv		   *
+jn_lookup(jn_ctx *C, jv *input, const char *key, size_t klen)
+{
+	return lookup(C, input, key, klen, 0);
+}
+
 /* Pushes v onto out, the items of arrays (nested ones too) one by one. */
 static bool
-flatten_into(jn_ctx *C, jv *v, jv *out)
+flatten_into(jn_ctx *C, jv *v, jv *out, int depth)
 {
 	if (is_arr(v))
 	{
+		if (depth >= JN_MAX_NESTING)
+		{
+			jn_too_deep(C);
+			return false;
+		}
 		if ((v->flags & JA_RANGE) && !jv_materialise(&C->arena, v))
 			return false;
 		for (size_t i = 0; i < v->u.a.len; i++)
-			if (!flatten_into(C, v->u.a.v[i], out))
+			if (!flatten_into(C, v->u.a.v[i], out, depth + 1))
 				return false;
 		return true;
 	}
@@ -792,7 +824,7 @@ eval_wildcard(jn_ctx *C, jv *input)
 
 			if (is_arr(value))
 			{
-				if (!flatten_into(C, value, results))
+				if (!flatten_into(C, value, results, 0))
 					return jn_oom(C);
 			}
 			else
@@ -808,7 +840,7 @@ eval_wildcard(jn_ctx *C, jv *input)
 
 			if (is_arr(value))
 			{
-				if (!flatten_into(C, value, results))
+				if (!flatten_into(C, value, results, 0))
 					return jn_oom(C);
 			}
 			else
@@ -820,14 +852,19 @@ eval_wildcard(jn_ctx *C, jv *input)
 
 /* Pushes input and all its descendants onto results (the ** step). */
 static bool
-recurse_descendants(jn_ctx *C, jv *input, jv *results)
+recurse_descendants(jn_ctx *C, jv *input, jv *results, int depth)
 {
+	if (depth >= JN_MAX_NESTING)
+	{
+		jn_too_deep(C);
+		return false;
+	}
 	if (is_arr(input))
 	{
 		if ((input->flags & JA_RANGE) && !jv_materialise(&C->arena, input))
 			return false;
 		for (size_t i = 0; i < input->u.a.len; i++)
-			if (!recurse_descendants(C, input->u.a.v[i], results))
+			if (!recurse_descendants(C, input->u.a.v[i], results, depth + 1))
 				return false;
 		return true;
 	}
@@ -835,7 +872,7 @@ recurse_descendants(jn_ctx *C, jv *input, jv *results)
 		return false;
 	if (input && input->t == JV_OBJ)
 		for (size_t i = 0; i < input->u.o->len; i++)
-			if (!recurse_descendants(C, input->u.o->vals[i], results))
+			if (!recurse_descendants(C, input->u.o->vals[i], results, depth + 1))
 				return false;
 	return true;
 }
@@ -849,7 +886,7 @@ eval_descendants(jn_ctx *C, jv *input)
 	if (input == NULL)
 		return NULL;
 	results = TRY(jn_seq(C));
-	if (!recurse_descendants(C, input, results))
+	if (!recurse_descendants(C, input, results, 0))
 		return jn_oom(C);
 	if (results->u.a.len == 1)
 		return results->u.a.v[0];
@@ -870,13 +907,13 @@ numeric_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
 	{
 		if (C->failed)
 			return NULL;
-		return jn_fail(C, "T2001", -1, "The left side of the %s operator must evaluate to a number", op);
+		return jn_fail(C, "T2001", -1, "The left side of the \"%s\" operator must evaluate to a number", op);
 	}
 	if (rhs && !is_numeric(C, rhs))
 	{
 		if (C->failed)
 			return NULL;
-		return jn_fail(C, "T2002", -1, "The right side of the %s operator must evaluate to a number", op);
+		return jn_fail(C, "T2002", -1, "The right side of the \"%s\" operator must evaluate to a number", op);
 	}
 	if (lhs == NULL || rhs == NULL)
 		return NULL;
@@ -943,7 +980,13 @@ comparison_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
 	if (lhs == NULL || rhs == NULL)
 		return NULL;
 	if (lhs->t != rhs->t)
-		return jn_fail(C, "T2009", -1, "The values either side of the operator %s must be of the same data type", op);
+	{
+		char		lt[120],
+					rt[120];
+
+		return jn_fail(C, "T2009", -1, "The values %s and %s either side of operator \"%s\" must be of the same data type",
+					   jv_message_text(lhs, lt, sizeof lt), jv_message_text(rhs, rt, sizeof rt), op);
+	}
 	if (lhs->t == JV_NUM)
 	{
 		double		l = lhs->u.n,
@@ -1028,11 +1071,16 @@ eval_binary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 			res = numeric_op(C, op, lhs, rhs);
 			break;
 		case '=':
-			res = NEW(jv_bool(&C->arena, lhs && rhs && jv_deep_equal(lhs, rhs)));
-			break;
 		case '!':
-			res = NEW(jv_bool(&C->arena, lhs && rhs && !jv_deep_equal(lhs, rhs)));
-			break;
+			{
+				jv_walk		w = jn_walk(C);
+				int			eq = lhs && rhs ? jv_deep_equal_walk(lhs, rhs, &w) : 0;
+
+				if (eq < 0)
+					return jn_walk_failed(C, &w);
+				res = NEW(jv_bool(&C->arena, lhs && rhs && (op[0] == '=' ? eq == 1 : eq == 0)));
+				break;
+			}
 		case '<':
 		case '>':
 			res = comparison_op(C, op, lhs, rhs);
@@ -1093,7 +1141,11 @@ eval_unary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 		if (is_numeric(C, v))
 			return NEW(jv_num(&C->arena, -v->u.n));
 		if (!C->failed)
-			jn_fail(C, "D1002", n->pos, "Cannot negate a non-numeric value");
+		{
+			char		vt[120];
+
+			jn_fail(C, "D1002", n->pos, "Cannot negate a non-numeric value: %s", jv_message_text(v, vt, sizeof vt));
+		}
 		set_pos(C, n->pos, "-", 1);
 		return NULL;
 	}
@@ -1186,7 +1238,11 @@ eval_group(jn_ctx *C, const jn_group *g, jv *input, jn_frame *env)
 			jv		   *slot;
 
 			if (key && key->t != JV_STR)
-				return jn_fail(C, "T1003", g->pos, "Key in object structure must evaluate to a string; got: %s", jn_type_name(key));
+			{
+				char		kt[120];
+
+				return jn_fail(C, "T1003", g->pos, "Key in object structure must evaluate to a string; got: %s", jv_message_text(key, kt, sizeof kt));
+			}
 			if (key == NULL)
 				continue;
 			slot = jv_get(groups, key->u.s.p, key->u.s.len);
@@ -1195,7 +1251,11 @@ eval_group(jn_ctx *C, const jn_group *g, jv *input, jn_frame *env)
 				size_t		gi = (size_t) slot->u.n;
 
 				if (gexpr[gi] != pi)
-					return jn_fail(C, "D1009", g->pos, "Multiple key definitions evaluate to same key: %.*s", (int) key->u.s.len, key->u.s.p);
+				{
+					char		kt[120];
+
+					return jn_fail(C, "D1009", g->pos, "Multiple key definitions evaluate to same key: %s", jv_message_text(key, kt, sizeof kt));
+				}
 				gdata[gi] = TRY(jn_append(C, gdata[gi], item));
 			}
 			else
@@ -1295,7 +1355,11 @@ sort_compare(sort_ctx *S, const sort_item *a, const sort_item *b)
 		}
 		if (aa->t != bb->t)
 		{
-			jn_fail(C, "T2007", S->n->pos, "Type mismatch within order-by clause. All values must be of the same type");
+			char		at[120],
+						bt[120];
+
+			jn_fail(C, "T2007", S->n->pos, "Type mismatch when comparing values %s and %s in order-by clause",
+					jv_message_text(aa, at, sizeof at), jv_message_text(bb, bt, sizeof bt));
 			return 0;
 		}
 		if (aa->t == JV_NUM)
@@ -1564,7 +1628,7 @@ eval_function(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env, jv *applyto
 		frame_lookup(C, env, n->proc->items.v[0]->value, n->proc->items.v[0]->vlen, &found);
 		if (found)
 		{
-			jn_fail(C, "T1005", n->pos, "Attempted to invoke a non-function. Did you mean ${%s}?", n->proc->items.v[0]->value);
+			jn_fail(C, "T1005", n->pos, "Attempted to invoke a non-function. Did you mean $%s?", n->proc->items.v[0]->value);
 			set_pos(C, n->pos, n->proc->items.v[0]->value, n->proc->items.v[0]->vlen);
 			return NULL;
 		}
@@ -1609,7 +1673,7 @@ eval_partial(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 
 		frame_lookup(C, env, n->proc->items.v[0]->value, n->proc->items.v[0]->vlen, &found);
 		if (found)
-			return jn_fail(C, "T1007", n->pos, "Attempted to partially apply a non-function. Did you mean ${%s}?", n->proc->items.v[0]->value);
+			return jn_fail(C, "T1007", n->pos, "Attempted to partially apply a non-function. Did you mean $%s?", n->proc->items.v[0]->value);
 	}
 	if (proc == NULL || proc->t != JV_FUNC)
 		return jn_fail(C, "T1008", n->pos, "Attempted to partially apply a non-function");
@@ -1746,7 +1810,12 @@ jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj)
 		if (update)
 		{
 			if (update->t != JV_OBJ)
-				return jn_fail(C, "T2011", n->update->pos, "The insert/update clause of the transform expression must evaluate to an object");
+			{
+				char		ut[120];
+
+				return jn_fail(C, "T2011", n->update->pos, "The insert/update clause of the transform expression must evaluate to an object: %s",
+							   jv_message_text(update, ut, sizeof ut));
+			}
 			if (match && match->t == JV_OBJ)
 				for (size_t k = 0; k < update->u.o->len; k++)
 					if (!jv_set(&C->arena, match, update->u.o->keys[k], update->u.o->klen[k], update->u.o->vals[k]))
@@ -1766,7 +1835,12 @@ jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj)
 					dels = w;
 				}
 				if (!jn_is_array_of(dels, JV_STR))
-					return jn_fail(C, "T2012", n->del->pos, "The delete clause of the transform expression must evaluate to a string or array of strings");
+				{
+					char		dt[120];
+
+					return jn_fail(C, "T2012", n->del->pos, "The delete clause of the transform expression must evaluate to a string or array of strings: %s",
+								   jv_message_text(dels->u.a.len == 1 ? dels->u.a.v[0] : dels, dt, sizeof dt));
+				}
 				if (match && match->t == JV_OBJ)
 					for (size_t k = 0; k < dels->u.a.len; k++)
 						jv_del(match, dels->u.a.v[k]->u.s.p, dels->u.a.v[k]->u.s.len);
@@ -1813,6 +1887,59 @@ eval_block(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
  * Counts one more evaluation level and step: fails past the depth limit or
  * the step budget, or when the caller cancels (checked every 1024 steps).
  */
+bool
+jn_poll(jn_ctx *C, int pos)
+{
+	if (C->failed)
+		return false;
+	++C->steps;
+	if (C->max_steps && C->steps > C->max_steps)
+	{
+		jn_fail_limit(C, JN_LIMIT_STEPS, pos, "The evaluation exceeded its step budget");
+		return false;
+	}
+	if (C->cancel && C->cancel(C->cancel_arg))
+	{
+		jn_fail_limit(C, JN_LIMIT_CANCEL, pos, "The evaluation was cancelled");
+		return false;
+	}
+	return true;
+}
+
+/* jv_walk's poll for an evaluation: its step budget and cancel */
+static bool
+walk_poll(void *arg)
+{
+	return !jn_poll((jn_ctx *) arg, -1);
+}
+
+jv_walk
+jn_walk(jn_ctx *C)
+{
+	jv_walk		w = {0};
+
+	w.poll = walk_poll;
+	w.arg = C;
+	w.budget = C->arena.limit > C->arena.used ? C->arena.limit - C->arena.used : 0;
+	return w;
+}
+
+jv		   *
+jn_walk_failed(jn_ctx *C, const jv_walk *w)
+{
+	if (w->stopped == JV_STOP_DEPTH)
+		return jn_too_deep(C);
+	if (w->stopped == JV_STOP_MEMORY)
+		return jn_oom(C);
+	return NULL;				/* JV_STOP_POLL: jn_poll failed C already */
+}
+
+jv		   *
+jn_too_deep(jn_ctx *C)
+{
+	return jn_fail_limit(C, JN_LIMIT_DEPTH, -1, "Stack overflow error: a value nests deeper than 4000 levels");
+}
+
 static bool
 guard(jn_ctx *C, const jn_node *n)
 {
@@ -1974,6 +2101,8 @@ jn_compile(const char *text, size_t len, jn_error *err)
 		e->root = jn_parse(e, e->source, len, err);
 	if (e->root == NULL)
 	{
+		if (e->source)
+			err->position = jn_error_position(e->source, len, err->code, err->position);
 		if (err->code[0] == '\0')
 		{
 			snprintf(err->code, sizeof err->code, "S0201");
@@ -2023,8 +2152,14 @@ jn_random_u64(jn_ctx *C)
 {
 	uint64_t	x;
 
-	if (C->rng == 0)
-		C->rng = (uint64_t) jn_now(C) ^ 0x9E3779B97F4A7C15ull;
+	/*
+	 * seeded once per evaluation from OpenSSL (two evaluations in the same
+	 * millisecond, rows of one query, must not repeat each other); the clock
+	 * only if OpenSSL fails
+	 */
+	while (C->rng == 0)
+		if (RAND_bytes((unsigned char *) &C->rng, sizeof C->rng) != 1)
+			C->rng = (uint64_t) jn_now(C) ^ 0x9E3779B97F4A7C15ull;
 	x = C->rng;
 	x ^= x >> 12;
 	x ^= x << 25;
@@ -2033,9 +2168,40 @@ jn_random_u64(jn_ctx *C)
 	return x * 2685821657736338717ull;
 }
 
+static int	evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *bindings,
+					 const jn_options *opts, json_object **result, bool *is_undefined, jn_error *err);
+
 int
 jn_evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *bindings,
 			const jn_options *opts, json_object **result, bool *is_undefined, jn_error *err)
+{
+	int			rc = evaluate(expr, input, has_input, bindings, opts, result, is_undefined, err);
+
+	if (rc != 0)
+	{
+		char	   *slot = strstr(err->message, "\"{{token}}\"");
+
+		/* errors are found at a token's start; JSONata reports its end */
+		err->position = jn_error_position(expr->source, strlen(expr->source), err->code, err->position);
+		/* the function's name, known once the call site has named the error */
+		if (slot)
+		{
+			char		rest[sizeof err->message];
+
+			snprintf(rest, sizeof rest, "%s", slot + 11);
+			/* JSON.stringify of the reference's token: a name, or undefined */
+			if (isalpha((unsigned char) err->token[0]) || err->token[0] == '_' || err->token[0] == '$')
+				snprintf(slot, sizeof err->message - (size_t) (slot - err->message), "\"%s\"%s", err->token, rest);
+			else
+				snprintf(slot, sizeof err->message - (size_t) (slot - err->message), "undefined%s", rest);
+		}
+	}
+	return rc;
+}
+
+static int
+evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *bindings,
+		 const jn_options *opts, json_object **result, bool *is_undefined, jn_error *err)
 {
 	jn_ctx		C = {0};
 	jn_frame   *root;
@@ -2091,18 +2257,40 @@ jn_evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object
 	r = eval(&C, expr->root, in, root);
 	if (!C.failed)
 	{
+		jv_walk		w = jn_walk(&C);
+
 		if (r && r->t == JV_ARR && (r->flags & JA_RANGE) && r->u.a.len > 10000000)
 			r = NULL;
-		if (r != NULL && opts && opts->json_only && !jv_is_json(r))
+
+		if (r != NULL && opts && opts->json_only)
 		{
-			jn_fail(&C, JN_ERR_NOT_JSON, -1, "The result is not a JSON value");
-			jn_arena_free(&C.arena);
-			return -1;
+			int			f = jv_holds_function(r, &w);
+
+			if (f != 0)
+			{
+				if (f > 0)
+					jn_fail(&C, JN_ERR_NOT_JSON, -1, "The result is not a JSON value");
+				else
+					jn_walk_failed(&C, &w);
+				jn_arena_free(&C.arena);
+				return -1;
+			}
 		}
 		if (r != NULL && !(r->t == JV_FUNC))
 		{
+			/*
+			 * the json-c result counts against what the evaluation has left
+			 * of its memory limit: a value sharing sub-values, or a lazy
+			 * range, is small in the arena and large written out
+			 */
+			*result = jv_to_json_ext(r, opts && opts->json_only, &w);
+			if (w.stopped)
+			{
+				jn_walk_failed(&C, &w);
+				jn_arena_free(&C.arena);
+				return -1;
+			}
 			*is_undefined = false;
-			*result = jv_to_json_ext(r, opts && opts->json_only);
 		}
 		else if (r != NULL)
 		{

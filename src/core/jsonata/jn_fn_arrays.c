@@ -170,6 +170,7 @@ fn_distinct(jn_ctx *C, jv **a, int n, jv *input)
 {
 	jv		   *arr = a[0],
 			   *r;
+	jv_walk		w;
 
 	UNUSED;
 	if (arr == NULL)
@@ -178,12 +179,15 @@ fn_distinct(jn_ctx *C, jv **a, int n, jv *input)
 		return arr;
 	ITEMS(arr);
 	r = TRY(jn_seq(C));
+	w = jn_walk(C);				/* one walk: it polls across the items */
 	for (size_t i = 0; i < arr->u.a.len; i++)
 	{
-		bool		seen = false;
+		int			seen = 0;
 
-		for (size_t k = 0; k < r->u.a.len && !seen; k++)
-			seen = jv_deep_equal(r->u.a.v[k], arr->u.a.v[i]);
+		for (size_t k = 0; k < r->u.a.len && seen == 0; k++)
+			seen = jv_deep_equal_walk(r->u.a.v[k], arr->u.a.v[i], &w);
+		if (seen < 0)
+			return jn_walk_failed(C, &w);
 		if (!seen)
 			PUSH(r, arr->u.a.v[i]);
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #define UNUSED (void) n; (void) input
 
@@ -144,19 +145,17 @@ fn_random(jn_ctx *C, jv **a, int n, jv *input)
 	return NEW(jv_num(&C->arena, (double) (jn_random_u64(C) >> 11) / 9007199254740992.0));
 }
 
-/* $uuid(): a version 4 UUID */
+/* $uuid(): a version 4 UUID, from OpenSSL's random bytes (as States.UUID()) */
 static jv  *
 fn_uuid(jn_ctx *C, jv **a, int n, jv *input)
 {
 	unsigned char b[16];
 	char		s[37];
-	uint64_t	hi = jn_random_u64(C),
-				lo = jn_random_u64(C);
 
 	UNUSED;
 	(void) a;
-	memcpy(b, &hi, 8);
-	memcpy(b + 8, &lo, 8);
+	if (RAND_bytes(b, sizeof b) != 1)
+		return jn_fail(C, "U1001", -1, "OpenSSL could not supply random bytes for $uuid()");
 	b[6] = (b[6] & 0x0f) | 0x40;
 	b[8] = (b[8] & 0x3f) | 0x80;
 	snprintf(s, sizeof s, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",

@@ -23,6 +23,9 @@ from_millis(jn_ctx *C, double ms, const jv *picture, const jv *tz)
 
 	if (r == NULL)
 	{
+		/* a width over 10^6 characters: a guard rail, as $pad's */
+		if (e.code && strcmp(e.code, "RangeError") == 0 && strcmp(e.message, "Invalid string length") == 0)
+			return jn_fail_memory(C, "The evaluation exceeded its memory limit: a date/time picture width over 1000000");
 		if (e.code && strcmp(e.code, "RangeError") == 0)
 			return jn_fail(C, "D1001", -1, "Invalid time value");
 		return jn_lib_fail(C, &e);

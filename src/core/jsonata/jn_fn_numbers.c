@@ -111,7 +111,11 @@ fn_number(jn_ctx *C, jv **a, int n, jv *input)
 		return num(C, v->u.b ? 1 : 0);
 	if (v->t == JV_STR && jn_num_parse(v->u.s.p, v->u.s.len, &d))
 		return num(C, d);
-	return jn_fail(C, "D3030", -1, "Unable to cast value to a number");
+	{
+		char		vt[120];
+
+		return jn_fail(C, "D3030", -1, "Unable to cast value to a number: %s", jv_message_text(v, vt, sizeof vt));
+	}
 }
 
 static jv  *
@@ -182,7 +186,14 @@ fn_power(jn_ctx *C, jv **a, int n, jv *input)
 		return NULL;
 	r = pow(a[0]->u.n, a[1]->u.n);
 	if (!isfinite(r))
-		return jn_fail(C, "D3061", -1, "The power function has resulted in a value that cannot be represented as a JSON number");
+	{
+		char		bt[JN_NUMFMT_BUFSZ],
+					et[JN_NUMFMT_BUFSZ];
+
+		jn_num_to_js(a[0]->u.n, bt);
+		jn_num_to_js(a[1]->u.n, et);
+		return jn_fail(C, "D3061", -1, "The power function has resulted in a value that cannot be represented as a JSON number: base=%s, exponent=%s", bt, et);
+	}
 	return num(C, r);
 }
 

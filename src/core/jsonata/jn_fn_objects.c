@@ -65,7 +65,7 @@ fn_lookup(jn_ctx *C, jv **a, int n, jv *input)
  * object, for an array).
  */
 static jv  *
-spread(jn_ctx *C, jv *v)
+spread(jn_ctx *C, jv *v, int depth)
 {
 	jv		   *r;
 
@@ -73,10 +73,12 @@ spread(jn_ctx *C, jv *v)
 		return NULL;
 	if (v->t == JV_ARR)
 	{
+		if (depth >= JN_MAX_NESTING)
+			return jn_too_deep(C);
 		r = TRY(jn_seq(C));
 		ITEMS(v);
 		for (size_t i = 0; i < v->u.a.len; i++)
-			r = TRY(jn_append(C, r, TRY(spread(C, v->u.a.v[i]))));
+			r = TRY(jn_append(C, r, TRY(spread(C, v->u.a.v[i], depth + 1))));
 		return r;
 	}
 	if (v->t == JV_OBJ)
@@ -99,7 +101,7 @@ static jv  *
 fn_spread(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
-	return spread(C, a[0]);
+	return spread(C, a[0], 0);
 }
 
 static jv  *

@@ -30,9 +30,26 @@ is_regex(const jv *v)
 /* iterates the matches of re in s; calls each(match) until it returns false */
 typedef bool (*match_cb) (jn_ctx *C, const jn_regex_match *m, void *arg);
 
+struct search_poll
+{
+	jn_ctx	   *C;
+	int			pos;			/* the regex's position in the expression */
+};
+
+/* A regex search's poll: the evaluation's step budget and cancel. */
+static bool
+search_interrupted(void *arg)
+{
+	struct search_poll *sp = arg;
+
+	return !jn_poll(sp->C, sp->pos);
+}
+
 /*
  * Calls cb for each match of re in s until it returns false; false on a
- * regex failure.
+ * regex failure. The search polls the host at every start position, so a
+ * pattern that backtracks at length over a long subject still stops on a
+ * query cancel.
  */
 static bool
 each_match(jn_ctx *C, const jv *re, const jv *s, match_cb cb, void *arg)
@@ -40,6 +57,7 @@ each_match(jn_ctx *C, const jv *re, const jv *s, match_cb cb, void *arg)
 	jn_regex_iter it;
 	jn_regex_match m;
 	jn_liberr	e = {0};
+	struct search_poll sp;
 	int			rc;
 
 	if (!jn_regex_iter_init(&it, re->u.f->node->re, s->u.s.p, s->u.s.len, 0, &e))
@@ -47,6 +65,10 @@ each_match(jn_ctx *C, const jv *re, const jv *s, match_cb cb, void *arg)
 		jn_lib_fail(C, &e);
 		return false;
 	}
+	sp.C = C;
+	sp.pos = re->u.f->node->pos;
+	it.interrupted = search_interrupted;
+	it.interrupted_arg = &sp;
 	while ((rc = jn_regex_iter_next(&it, &m, &e)) == 1)
 		if (!cb(C, &m, arg) || C->failed)
 			break;
@@ -55,8 +77,14 @@ each_match(jn_ctx *C, const jv *re, const jv *s, match_cb cb, void *arg)
 	{
 		if (e.code && strcmp(e.code, "D1004") == 0)
 			jn_fail(C, "D1004", re->u.f->node->pos, "Regular expression matches zero length string");
+		else if (e.code && strcmp(e.code, "U1001") == 0 && !C->failed)
+		{
+			/* PCRE2's backtracking budget (a cancel has failed C already) */
+			jn_fail(C, "U1001", re->u.f->node->pos, "%s", e.message);
+			C->err->limit = JN_LIMIT_STEPS;
+		}
 		else
-			jn_lib_fail(C, &e);
+			jn_lib_fail(C, &e); /* no-op when a cancel failed C already */
 		return false;
 	}
 	return !C->failed;
@@ -138,7 +166,10 @@ check_limit(jn_ctx *C, jv **a, int n, int i, const char *code, double *limit)
 	{
 		if (a[i]->u.n < 0)
 		{
-			jn_fail(C, code, -1, "Third argument of function must evaluate to a positive number");
+			jn_fail(C, code, -1, "%s", strcmp(code, "D3011") == 0 ?
+					"Fourth argument of replace function must evaluate to a positive number" :
+					strcmp(code, "D3020") == 0 ? "Third argument of split function must evaluate to a positive number" :
+					"Third argument of match function must evaluate to a positive number");
 			return false;
 		}
 		*limit = a[i]->u.n;
@@ -202,7 +233,7 @@ match_custom(jn_ctx *C, jv *matcher, jv *s, double limit)
 				   *next;
 
 		if (!valid_match(m))
-			return jn_fail(C, "T1010", -1, "The matcher function argument passed to function match does not return the correct object structure");
+			return jn_fail(C, "T1010", -1, "The matcher function argument passed to function \"match\" does not return the correct object structure");
 		o = NEW(jv_obj(&C->arena));
 		if (!jv_set(&C->arena, o, "match", 5, jv_get(m, "match", 5)) ||
 			!jv_set(&C->arena, o, "index", 5, jv_get(m, "start", 5)) ||
@@ -260,7 +291,7 @@ fn_contains(jn_ctx *C, jv **a, int n, jv *input)
 	else if (is_regex(a[1]))
 		each_match(C, a[1], a[0], found_one, &found);
 	else
-		return jn_fail(C, "T1010", -1, "The matcher function argument passed to function contains does not return the correct object structure");
+		return jn_fail(C, "T1010", -1, "The matcher function argument passed to function \"contains\" does not return the correct object structure");
 	return C->failed ? NULL : NEW(jv_bool(&C->arena, found));
 }
 
@@ -357,7 +388,7 @@ fn_replace(jn_ctx *C, jv **a, int n, jv *input)
 		else if (is_regex(a[1]))
 			each_match(C, a[1], a[0], replace_one, &ra);
 		else
-			return jn_fail(C, "T1010", -1, "The matcher function argument passed to function replace does not return the correct object structure");
+			return jn_fail(C, "T1010", -1, "The matcher function argument passed to function \"replace\" does not return the correct object structure");
 	}
 	if (C->failed)
 	{
@@ -456,7 +487,7 @@ fn_split(jn_ctx *C, jv **a, int n, jv *input)
 		return sa.out;
 	}
 	if (!is_regex(a[1]))
-		return jn_fail(C, "T1010", -1, "The matcher function argument passed to function split does not return the correct object structure");
+		return jn_fail(C, "T1010", -1, "The matcher function argument passed to function \"split\" does not return the correct object structure");
 	each_match(C, a[1], s, split_one, &sa);
 	if (C->failed)
 		return NULL;

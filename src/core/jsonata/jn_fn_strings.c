@@ -112,10 +112,27 @@ json_text(jn_ctx *C, asl_strbuf *b, const jv *v, bool pretty, int level)
 {
 	char		buf[JN_NUMFMT_BUFSZ];
 
+	/*
+	 * the text counts against what the arena has left (a value sharing
+	 * sub-values is small in the arena and huge as text), the host is polled
+	 * as the text grows, and nesting is bounded (C stack)
+	 */
+	if ((++C->steps & 4095) == 0 && !jn_poll(C, -1))
+		return false;
+	if (b->len > C->arena.limit - C->arena.used || C->arena.used > C->arena.limit)
+	{
+		jn_oom(C);
+		return false;
+	}
 	if (v == NULL)
 	{
 		add(b, "null");
 		return true;
+	}
+	if ((v->t == JV_ARR || v->t == JV_OBJ) && level >= JN_MAX_NESTING)
+	{
+		jn_too_deep(C);
+		return false;
 	}
 	switch (v->t)
 	{
@@ -131,7 +148,7 @@ json_text(jn_ctx *C, asl_strbuf *b, const jv *v, bool pretty, int level)
 
 				if (jn_num_to_string(v->u.n, buf, &e) < 0)
 				{
-					jn_fail(C, "D1001", -1, "Number out of range");
+					jn_fail(C, "D1001", -1, "Number out of range: null");
 					return false;
 				}
 				add(b, buf);
@@ -300,41 +317,17 @@ fn_substring_after(jn_ctx *C, jv **a, int n, jv *input)
 	return NEW(jv_str_ref(&C->arena, a[0]->u.s.p + pos + a[1]->u.s.len, a[0]->u.s.len - (size_t) pos - a[1]->u.s.len));
 }
 
-/*
- * $uppercase and $lowercase of ASCII and Latin-1 letters; other characters
- * are kept.
- */
+/* $uppercase and $lowercase, as JavaScript maps case (jn_text_case) */
 static jv  *
 change_case(jn_ctx *C, jv *s, bool upper)
 {
+	size_t		len = 0;
 	char	   *out;
 
 	if (s == NULL)
 		return NULL;
-	out = jn_strndup(&C->arena, s->u.s.p, s->u.s.len);
-	if (out == NULL)
-		return jn_oom(C);
-	for (size_t i = 0; i < s->u.s.len; i++)
-	{
-		unsigned char c = (unsigned char) out[i];
-
-		if (upper && c >= 'a' && c <= 'z')
-			out[i] = (char) (c - 32);
-		else if (!upper && c >= 'A' && c <= 'Z')
-			out[i] = (char) (c + 32);
-		else if (c == 0xC3 && i + 1 < s->u.s.len)
-		{
-			/* Latin-1 letters U+00C0..U+00DE <-> U+00E0..U+00FE (not × ÷) */
-			unsigned char d = (unsigned char) out[i + 1];
-
-			if (upper && d >= 0xA0 && d <= 0xBE && d != 0xB7)
-				out[i + 1] = (char) (d - 0x20);
-			else if (!upper && d >= 0x80 && d <= 0x9E && d != 0x97)
-				out[i + 1] = (char) (d + 0x20);
-			i++;
-		}
-	}
-	return NEW(jv_str_ref(&C->arena, out, s->u.s.len));
+	out = jn_text_case(s->u.s.p, s->u.s.len, upper, &len);
+	return jn_take_str(C, out, len);
 }
 
 static jv  *
@@ -387,7 +380,7 @@ fn_pad(jn_ctx *C, jv **a, int n, jv *input)
 	r = jn_text_pad(STR(a[0]), a[1] ? a[1]->u.n : 0, n > 2 && a[2] ? a[2]->u.s.p : NULL,
 					n > 2 && a[2] ? a[2]->u.s.len : 0, C->arena.limit ? C->arena.limit / 4 : (size_t) 1 << 28, &len, &e);
 	if (r == NULL)
-		return e.code ? jn_fail(C, "D3000", -1, "%s", e.message) : jn_oom(C);
+		return e.code ? jn_fail_memory(C, "The evaluation exceeded its memory limit: $pad to more than a quarter of it") : jn_oom(C);
 	return jn_take_str(C, r, len);
 }
 

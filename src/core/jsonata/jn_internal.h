@@ -191,6 +191,8 @@ struct jn_expr
 };
 
 /* ---- errors ---- */
+/* U1001 (JN_LIMIT_MEMORY) with its own message: a builtin's size bound */
+jv		   *jn_fail_memory(jn_ctx *C, const char *message);
 jv		   *jn_fail(jn_ctx *C, const char *code, int pos, const char *fmt,...)
 			__attribute__((format(printf, 4, 5)));
 jv		   *jn_oom(jn_ctx *C);
@@ -203,6 +205,16 @@ jv		   *jn_oom(jn_ctx *C);
 
 /* ---- parser, signatures ---- */
 jn_node    *jn_parse(jn_expr *e, const char *src, size_t len, jn_error *err);
+
+/*
+ * The position JSONata reports for an error found at byte offset start of
+ * src (the start of a token, as the parser and evaluator record them): the
+ * offset just past that token, in UTF-16 code units, as JavaScript indexes
+ * the expression string; for the lexer's own errors (S01xx: a string, a
+ * name or a comment left open, a bad escape) where it stopped. -1 stays -1
+ * (unknown).
+ */
+int			jn_error_position(const char *src, size_t len, const char *code, int start);
 
 /* NULL, or the error code (S0401, S0402) */
 const char *jn_sig_parse(const char *text, size_t len, jn_sig *sig);
@@ -238,5 +250,25 @@ jv		   *jn_regex_func(jn_ctx *C, const jn_node *node);
 jv		   *jn_regex_exec(jn_ctx *C, const jv *re, const char *s, size_t len);
 
 jv		   *jv_new_func(jn_ctx *C, jn_fkind kind);
+
+/*
+ * One step of a builtin's own long loop (a regex search polls it at every
+ * start position): counts a step and asks the host's cancel callback now;
+ * false, with the guard rail's U1001 set, past the step budget or when
+ * cancelled.
+ */
+extern bool jn_poll(jn_ctx *C, int pos);
+
+/*
+ * A walk over a value for this evaluation: polls jn_poll, its byte budget
+ * what the arena has left of the memory limit.
+ */
+extern jv_walk jn_walk(jn_ctx *C);
+
+/* Fails C as the walk's stop says (depth, memory; a poll failed C already). */
+extern jv  *jn_walk_failed(jn_ctx *C, const jv_walk *w);
+
+/* U1001 (JN_LIMIT_DEPTH): a value nests deeper than JN_MAX_NESTING. */
+extern jv  *jn_too_deep(jn_ctx *C);
 
 #endif

@@ -4,6 +4,8 @@
  * index bindings, parent-operator ancestry, tail calls marked as thunks).
  */
 #include "jsonata/jn_internal.h"
+#include "jsonata/jn_text.h"
+#include "jsonata/jn_liberr.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -45,7 +47,9 @@ typedef struct parser
 	jn_node   **ancestry;
 	int			nancestry;
 	int			capancestry;
-	int			depth;
+	int			depth;			/* expression() calls open */
+	int			height;			/* the tree's depth so far: calls and
+								 * operators */
 } parser;
 
 static void perr(parser *P, const char *code, int pos, const char *token, const char *fmt,...)
@@ -145,8 +149,17 @@ static bool
 scan_string(parser *P, char quote)
 {
 	size_t		start = ++P->pos;
-	char	   *out = jn_alloc(P->A, P->len - start + 1);
+	size_t		end = start;
+	char	   *out;
 	size_t		o = 0;
+
+	/*
+	 * room for the literal as written (escapes only shrink): the rest of the
+	 * expression made every string quadratic
+	 */
+	while (end < P->len && P->src[end] != quote)
+		end += P->src[end] == '\\' ? 2 : 1;
+	out = jn_alloc(P->A, (end < P->len ? end : P->len) - start + 1);
 
 	if (out == NULL)
 	{
@@ -212,7 +225,7 @@ scan_string(parser *P, char quote)
 						break;
 					}
 				default:
-					perr(P, "S0103", (int) P->pos, NULL, "Unsupported escape sequence: \\%c", e);
+					perr(P, "S0103", (int) P->pos, NULL, "Unsupported escape sequence: \\\"%c\"", e);
 					return false;
 			}
 			P->pos++;
@@ -403,7 +416,7 @@ lex(parser *P, bool infix)
 		P->tnum = strtod(tmp, NULL);
 		if (!isfinite(P->tnum))
 		{
-			perr(P, "S0102", P->tpos, tmp, "Number out of range: %s", tmp);
+			perr(P, "S0102", P->tpos, tmp, "Number out of range: \"%s\"", tmp);
 			return false;
 		}
 		P->pos = i;
@@ -419,7 +432,7 @@ lex(parser *P, bool infix)
 
 		if (end == NULL)
 		{
-			perr(P, "S0105", (int) P->pos, NULL, "Quoted property name must be terminated with a backquote (`)");
+			perr(P, "S0105", (int) P->len, NULL, "Quoted property name must be terminated with a backquote (`)");
 			return false;
 		}
 		P->tt = T_NAME;
@@ -523,7 +536,12 @@ advance(parser *P, const char *id, bool infix)
 			if (P->tt == T_END)
 				perr(P, "S0203", P->tpos, P->tv, "Expected \"%s\" before end of expression", id);
 			else
-				perr(P, "S0202", P->tpos, P->tv, "Expected \"%s\", got \"%.*s\"", id, (int) P->tlen, P->tv);
+			{
+				char		got[80];
+
+				jn_liberr_json_quote(got, sizeof got, P->tv, P->tlen);
+				perr(P, "S0202", P->tpos, P->tv, "Expected \"%s\", got %s", id, got);
+			}
 			return false;
 		}
 	}
@@ -615,7 +633,7 @@ parse_signature(parser *P, jn_node *lambda)
 	}
 	if (i >= P->len || P->src[i] != '>')
 	{
-		perr(P, "S0401", (int) start, NULL, "Type parameter can only be applied to functions and arrays");
+		perr(P, "S0401", (int) start, NULL, "Type parameters can only be applied to functions and arrays");
 		return false;
 	}
 	lambda->sig = jn_alloc(P->A, sizeof(jn_sig));
@@ -629,7 +647,7 @@ parse_signature(parser *P, jn_node *lambda)
 	{
 		perr(P, code, (int) start, NULL, strcmp(code, "S0402") == 0 ?
 			 "Choice groups containing parameterized types are not supported" :
-			 "Type parameter can only be applied to functions and arrays");
+			 "Type parameters can only be applied to functions and arrays");
 		return false;
 	}
 	P->pos = i + 1;
@@ -784,7 +802,7 @@ nud(parser *P, jn_node *t)
 		advance(P, "|", false);
 		return P->failed ? NULL : t;
 	}
-	perr(P, "S0211", t->pos, t->value, "The symbol %s cannot be used as a unary operator", t->value);
+	perr(P, "S0211", t->pos, t->value, "The symbol \"%s\" cannot be used as a unary operator", t->value);
 	return NULL;
 }
 
@@ -929,7 +947,7 @@ led(parser *P, jn_node *t, jn_node *left)
 			return NULL;
 		if (t->rhs->type != N_VARIABLE)
 		{
-			perr(P, "S0214", t->rhs->pos, op, "The right side of %s must be a variable name (start with $)", op);
+			perr(P, "S0214", t->rhs->pos, op, "The right side of \"%s\" must be a variable name (start with $)", op);
 			return NULL;
 		}
 		return t;
@@ -963,6 +981,7 @@ expression(parser *P, int rbp)
 {
 	jn_node    *t,
 			   *left;
+	int			chain = 0;
 
 	if (P->failed)
 		return NULL;
@@ -971,18 +990,31 @@ expression(parser *P, int rbp)
 		perr(P, "S0200", P->tpos, NULL, "The expression is nested too deeply");
 		return NULL;
 	}
+	P->height++;
 	t = token_node(P);
 	if (t == NULL || !advance(P, NULL, true))
 		return NULL;
 	left = nud(P, t);
 	while (left && !P->failed && rbp < lbp_of(P))
 	{
+		/*
+		 * each operator applied here nests the tree one level deeper
+		 * (a.b.c..., 1+1+1...): the rewrite and the evaluation recurse that
+		 * deep
+		 */
+		chain++;
+		if (++P->height > 2000)
+		{
+			perr(P, "S0200", P->tpos, NULL, "The expression is nested too deeply");
+			return NULL;
+		}
 		t = token_node(P);
 		if (t == NULL || !advance(P, NULL, false))
 			return NULL;
 		left = led(P, t, left);
 	}
 	P->depth--;
+	P->height -= 1 + chain;
 	return P->failed ? NULL : left;
 }
 
@@ -1599,6 +1631,36 @@ process(parser *P, jn_node *expr)
 	if (expr->keep_array)
 		result->keep_array = true;
 	return result;
+}
+
+int
+jn_error_position(const char *src, size_t len, const char *code, int start)
+{
+	parser		P = {0};
+	jn_arena	A = {0};
+	jn_error	scratch;
+	size_t		end;
+
+	if (start < 0)
+		return -1;
+	end = (size_t) start;
+	if (end > len)
+		end = len;
+	if (strncmp(code, "S01", 3) == 0)
+		;						/* the lexer's own: where it stopped */
+	else if (end < len)
+	{
+		memset(&scratch, 0, sizeof scratch);
+		P.A = &A;
+		P.src = src;
+		P.len = len;
+		P.pos = end;
+		P.err = &scratch;
+		(void) lex(&P, true);
+		end = P.pos > len ? len : P.pos;
+		jn_arena_free(&A);
+	}
+	return (int) jn_text_utf16_index(src, end);
 }
 
 jn_node    *

@@ -1485,15 +1485,23 @@ jn_intfmt_format(double value, const jn_intfmt *f, size_t *out_len, jn_liberr *e
 						out.c[i] = out.c[i] + f->zero - 0x30;
 				if (f->regular)
 				{
-					long		step = f->seps[0].position;
-					long		n = ((long) out.n - 1) / step;
-					long		k;
-					ustr		sep = {0};
+					size_t		step = (size_t) f->seps[0].position;
+					ustr		grouped = {0};
 
-					u_push(&sep, f->seps[0].ch);
-					for (k = n; k > 0; k--)
-						u_insert(&out, out.n - (size_t) (k * step), &sep);
-					u_free(&sep);
+					/*
+					 * one pass (inserting each separator moved the digits
+					 * after it: quadratic for a wide picture)
+					 */
+					for (i = 0; i < out.n; i++)
+					{
+						if (i > 0 && (out.n - i) % step == 0)
+							u_push(&grouped, f->seps[0].ch);
+						u_push(&grouped, out.c[i]);
+					}
+					if (grouped.oom)
+						out.oom = true;
+					u_free(&out);
+					out = grouped;
 				}
 				else
 				{

@@ -572,6 +572,40 @@ jn_regex_compile(const char *pattern, size_t len, const char *flags, jn_liberr *
 	if (caseless)
 		options |= PCRE2_CASELESS;
 	code = pcre2_compile((PCRE2_SPTR) t.out.data, t.out.len, options, &errcode, &erroff, NULL);
+	if (code)
+	{
+		pcre2_code *polled;
+
+		/*
+		 * The pattern actually run starts with a callout, (?C)(?:...): PCRE2
+		 * calls it at every start position it tries, so an iterator can poll
+		 * its host while one pcre2_match call scans a long subject. The first
+		 * compile above checked the pattern alone, so a ")" in it cannot
+		 * close the wrapper early.
+		 */
+		pcre2_code_free(code);
+		polled = NULL;
+		if (t.out.len + 8 > t.out.len)
+		{
+			char	   *w = malloc(t.out.len + 8);
+
+			if (w)
+			{
+				memcpy(w, "(?C)(?:", 7);
+				memcpy(w + 7, t.out.data, t.out.len);
+				w[t.out.len + 7] = ')';
+				polled = pcre2_compile((PCRE2_SPTR) w, t.out.len + 8, options, &errcode, &erroff, NULL);
+				free(w);
+			}
+		}
+		if (!polled)
+		{
+			free(t.out.data);
+			jn_liberr_set(err, "D0000", "out of memory");
+			return NULL;
+		}
+		code = polled;
+	}
 	free(t.out.data);
 	if (!code)
 	{
@@ -661,6 +695,16 @@ jn_regex_iter_done(jn_regex_iter *it)
 	it->spans = NULL;
 }
 
+/* The (?C) callout at each start position: asks the iterator's host. */
+static int
+poll_callout(pcre2_callout_block * block, void *arg)
+{
+	jn_regex_iter *it = arg;
+
+	(void) block;
+	return it->interrupted(it->interrupted_arg) ? PCRE2_ERROR_CALLOUT : 0;
+}
+
 int
 jn_regex_iter_next(jn_regex_iter *it, jn_regex_match *m, jn_liberr *err)
 {
@@ -676,6 +720,7 @@ jn_regex_iter_next(jn_regex_iter *it, jn_regex_match *m, jn_liberr *err)
 		it->done = true;
 		return 0;
 	}
+	pcre2_set_callout(mctx, it->interrupted ? poll_callout : NULL, it);
 	rc = pcre2_match(it->re->code, (PCRE2_SPTR) it->subject, it->len, it->pos,
 					 PCRE2_NO_UTF_CHECK, (pcre2_match_data *) it->md, mctx);
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
@@ -686,12 +731,18 @@ jn_regex_iter_next(jn_regex_iter *it, jn_regex_match *m, jn_liberr *err)
 		it->done = true;
 		return 0;
 	}
+	if (rc == PCRE2_ERROR_CALLOUT)
+	{
+		jn_liberr_set(err, "U1001", "The regular expression search was interrupted");
+		it->done = true;
+		return -1;
+	}
 	if (rc < 0)
 	{
 		PCRE2_UCHAR msg[120];
 
 		pcre2_get_error_message(rc, msg, sizeof msg);
-		jn_liberr_set(err, "RegexLimit", "Regular expression could not be run: %s", (const char *) msg);
+		jn_liberr_set(err, "U1001", "Regular expression could not be run: %s", (const char *) msg);
 		it->done = true;
 		return -1;
 	}

@@ -90,6 +90,15 @@ typedef struct jn_regex_iter
 	void	   *md;				/* pcre2_match_data * */
 	void	   *mctx;			/* pcre2_match_context * (the limits) */
 	jn_regex_span *spans;
+
+	/*
+	 * Optional, set after jn_regex_iter_init: polled at every start position
+	 * a search tries (a PCRE2 callout), so a host can stop a search that
+	 * would spin for long inside one pcre2_match call; true abandons it and
+	 * jn_regex_iter_next fails with code "U1001".
+	 */
+	bool		(*interrupted) (void *arg);
+	void	   *interrupted_arg;
 } jn_regex_iter;
 
 /* Prepares it; false (err "D0000" out of memory, or invalid UTF-8) on failure. */
@@ -98,8 +107,9 @@ bool		jn_regex_iter_init(jn_regex_iter *it, const jn_regex *re, const char *subj
 
 /*
  * 1 with *m filled, 0 when there is no further match, -1 on error: D1004,
- * or code "RegexLimit" when PCRE2 gives up (a backtracking budget of 10^7
- * steps guards against runaway patterns; JavaScript would spin instead).
+ * or code "U1001" when PCRE2 gives up (a backtracking budget of 10^7
+ * steps per start position guards against runaway patterns; JavaScript
+ * would spin instead) or when it->interrupted stopped the search.
  */
 int			jn_regex_iter_next(jn_regex_iter *it, jn_regex_match *m, jn_liberr *err);
 

@@ -219,7 +219,7 @@ jn_sig_validate(jn_ctx *C, const jn_sig *sig, jv **args, int nargs, jv *context,
 				break;
 			good = r;
 		}
-		jn_fail(C, "T0410", -1, "Argument %d of function does not match function signature", good + 1);
+		jn_fail(C, "T0410", -1, "Argument %d of function \"{{token}}\" does not match function signature", good + 1);
 		return NULL;
 	}
 	out = jn_alloc(&C->arena, (size_t) (nargs + sig->n + 1) * sizeof(jv *));
@@ -243,7 +243,7 @@ jn_sig_validate(jn_ctx *C, const jn_sig *sig, jv **args, int nargs, jv *context,
 					set = p->set;
 				if (strchr(set, cs) == NULL)
 				{
-					jn_fail(C, "T0411", -1, "Context value is not a compatible type with argument %d of function", ai + 1);
+					jn_fail(C, "T0411", -1, "Context value is not a compatible type with argument %d of function \"{{token}}\"", ai + 1);
 					return NULL;
 				}
 				out[o++] = context;
@@ -286,7 +286,7 @@ jn_sig_validate(jn_ctx *C, const jn_sig *sig, jv **args, int nargs, jv *context,
 				}
 				if (!ok)
 				{
-					jn_fail(C, "T0412", -1, "Argument %d of function must be an array of %s", ai + 1,
+					jn_fail(C, "T0412", -1, "Argument %d of function \"{{token}}\" must be an array of \"%s\"", ai + 1,
 							p->subtype[0] == 'n' ? "numbers" : p->subtype[0] == 's' ? "strings" :
 							p->subtype[0] == 'o' ? "objects" : p->subtype[0] == 'b' ? "booleans" : "values");
 					return NULL;

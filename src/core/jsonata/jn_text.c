@@ -3,6 +3,7 @@
  * counts, encodes and orders characters, for UTF-8 strings.
  */
 #include "jsonata/jn_text.h"
+#include "jsonata/jn_case_tables.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -382,6 +383,121 @@ jn_text_trim(const char *s, size_t len, size_t *out_len)
 	out[k] = '\0';
 	if (out_len)
 		*out_len = k;
+	return out;
+}
+
+/* ---- case ---- */
+
+static int
+cmp_map(const void *key, const void *elem)
+{
+	uint32_t	cp = *(const uint32_t *) key;
+	uint32_t	e = ((const jn_case_map *) elem)->cp;
+
+	return cp < e ? -1 : cp > e ? 1 : 0;
+}
+
+static int
+cmp_range(const void *key, const void *elem)
+{
+	uint32_t	cp = *(const uint32_t *) key;
+	const jn_case_range *r = elem;
+
+	return cp < r->first ? -1 : cp > r->last ? 1 : 0;
+}
+
+static bool
+in_ranges(uint32_t cp, const jn_case_range *r, size_t n)
+{
+	return bsearch(&cp, r, n, sizeof *r, cmp_range) != NULL;
+}
+
+/*
+ * Final_Sigma's second half: no cased letter follows s[i..) after
+ * case-ignorable characters.
+ */
+static bool
+no_cased_after(const char *s, size_t len, size_t i)
+{
+	while (i < len)
+	{
+		uint32_t	cp;
+
+		i += decode((const unsigned char *) s + i, len - i, &cp);
+		if (in_ranges(cp, jn_case_cased, jn_case_cased_n))
+			return false;
+		if (!in_ranges(cp, jn_case_case_ignorable, jn_case_case_ignorable_n))
+			return true;
+	}
+	return true;
+}
+
+char	   *
+jn_text_case(const char *s, size_t len, bool upper, size_t *out_len)
+{
+	const jn_case_map *table = upper ? jn_case_upper : jn_case_lower;
+	size_t		n = upper ? jn_case_upper_n : jn_case_lower_n;
+	size_t		cap = len + 16,
+				k = 0,
+				i = 0;
+	char	   *out = malloc(cap);
+	bool		after_cased = false;	/* Final_Sigma's first half */
+
+	if (!out)
+		return NULL;
+	while (i < len)
+	{
+		uint32_t	cp;
+		size_t		w = decode((const unsigned char *) s + i, len - i, &cp);
+		const char *to = s + i;
+		size_t		tolen = w;
+		const jn_case_map *m = NULL;
+		char		ascii;
+
+		if (cp < 0x80 && (upper ? (cp >= 'a' && cp <= 'z') : (cp >= 'A' && cp <= 'Z')))
+		{
+			/* the common case, without a search */
+			ascii = (char) (upper ? cp - 32 : cp + 32);
+			to = &ascii;
+		}
+		else if (cp >= 0x80)
+			m = bsearch(&cp, table, n, sizeof *table, cmp_map);
+		if (m)
+		{
+			to = m->utf8;
+			tolen = m->len;
+		}
+		else if (!upper && cp == 0x3A3)
+		{
+			/* capital sigma: final (\u03c2) at the end of a word */
+			to = after_cased && no_cased_after(s, len, i + w) ? "\xcf\x82" : "\xcf\x83";
+			tolen = 2;
+		}
+		if (k + tolen + 1 > cap)
+		{
+			char	   *bigger;
+
+			cap = cap * 2 + tolen;
+			bigger = realloc(out, cap);
+			if (!bigger)
+			{
+				free(out);
+				return NULL;
+			}
+			out = bigger;
+		}
+		memcpy(out + k, to, tolen);
+		k += tolen;
+		if (cp >= 0x80)
+			after_cased = in_ranges(cp, jn_case_cased, jn_case_cased_n) ||
+				(after_cased && in_ranges(cp, jn_case_case_ignorable, jn_case_case_ignorable_n));
+		else
+			after_cased = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+				(after_cased && in_ranges(cp, jn_case_case_ignorable, jn_case_case_ignorable_n));
+		i += w;
+	}
+	out[k] = '\0';
+	*out_len = k;
 	return out;
 }
 

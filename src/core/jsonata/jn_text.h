@@ -77,6 +77,14 @@ char	   *jn_text_pad(const char *s, size_t len, double width, const char *chars,
 						size_t max_bytes, size_t *out_len, jn_liberr *err);
 
 /*
+ * $uppercase / $lowercase as JavaScript's toUpperCase / toLowerCase: full
+ * Unicode mappings (\u00df to "SS", a ligature to its letters), and a
+ * capital sigma lowercased to a final sigma at the end of a word. Returns a
+ * malloc'd string (NULL when out of memory).
+ */
+char	   *jn_text_case(const char *s, size_t len, bool upper, size_t *out_len);
+
+/*
  * $trim: runs of space, tab, CR, LF become one space; a leading and a
  * trailing space are removed.
  */

@@ -3,6 +3,7 @@
  */
 #include "jsonata/jn_value.h"
 #include "jsonata/jn_numfmt.h"
+#include "jsonata/jn_liberr.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -492,117 +493,362 @@ jv_from_json(jn_arena *a, json_object *j)
 	return NULL;
 }
 
+bool
+jv_walk_step(jv_walk *w)
+{
+	if ((++w->count & 4095) == 0 && w->poll && w->poll(w->arg))
+	{
+		w->stopped = JV_STOP_POLL;
+		return false;
+	}
+	return true;
+}
+
+/* Takes n bytes from a conversion's budget; false (stopped) when over. */
+static bool
+walk_spend(jv_walk *w, size_t n)
+{
+	if (w->budget < n)
+	{
+		w->stopped = JV_STOP_MEMORY;
+		return false;
+	}
+	w->budget -= n;
+	return true;
+}
+
+/*
+ * What json-c allocates, roughly, with malloc's overhead: a value's struct;
+ * an array's initial list (32 slots) and an object's initial hash table (16
+ * entries of 32 bytes), which every new container gets; a slot or member.
+ */
+#define JSONC_VALUE_BYTES 64
+#define JSONC_ARRAY_BYTES 320
+#define JSONC_OBJECT_BYTES 640
+#define JSONC_SLOT_BYTES 16
+
 json_object *
 jv_to_json(const jv *v)
 {
-	return jv_to_json_ext(v, false);
+	return jv_to_json_ext(v, false, NULL);
 }
 
-json_object *
-jv_to_json_ext(const jv *v, bool nonfinite_as_string)
+/*
+ * jv_to_json_ext's walk: NULL with w->stopped set when it gave up (what it
+ * built so far is freed).
+ */
+static json_object *
+to_json(const jv *v, bool nonfinite_as_string, jv_walk *w, int depth)
 {
 	json_object *j;
 
 	if (v == NULL)
+		return NULL;
+	if (!jv_walk_step(w) || !walk_spend(w, JSONC_VALUE_BYTES))
 		return NULL;
 	switch (v->t)
 	{
 		case JV_NULL:
 			return NULL;
 		case JV_BOOL:
-			return json_object_new_boolean(v->u.b);
+			j = json_object_new_boolean(v->u.b);
+			break;
 		case JV_NUM:
 			{
 				double		d = v->u.n;
 				char		buf[JN_NUMFMT_BUFSZ];
 
 				if (!isfinite(d))
-					return nonfinite_as_string ?
-						json_object_new_string(isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity") : NULL;
-				if (d == floor(d) && fabs(d) < 9007199254740992.0)
-					return json_object_new_int64((int64_t) d);
-				jn_num_to_js(d, buf);
-				return json_object_new_double_s(d, buf);
+				{
+					if (!nonfinite_as_string)
+						return NULL;
+					j = json_object_new_string(isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
+				}
+				else if (d == floor(d) && fabs(d) < 9007199254740992.0)
+					j = json_object_new_int64((int64_t) d);
+				else
+				{
+					jn_num_to_js(d, buf);
+					j = json_object_new_double_s(d, buf);
+				}
+				break;
 			}
 		case JV_STR:
-			return json_object_new_string_len(v->u.s.p, (int) v->u.s.len);
+			if (!walk_spend(w, v->u.s.len))
+				return NULL;
+			j = json_object_new_string_len(v->u.s.p, (int) v->u.s.len);
+			break;
 		case JV_ARR:
+			if (depth >= JN_MAX_NESTING)
+			{
+				w->stopped = JV_STOP_DEPTH;
+				return NULL;
+			}
+			if (!walk_spend(w, JSONC_ARRAY_BYTES))
+				return NULL;
 			j = json_object_new_array();
+			if (j == NULL)
+				break;
 			if (v->flags & JA_RANGE)
 			{
 				for (size_t i = 0; i < v->u.a.len; i++)
-					json_object_array_add(j, json_object_new_int64((int64_t) (v->u.a.start + (double) i)));
-				return j;
+				{
+					json_object *item;
+
+					if (!jv_walk_step(w) || !walk_spend(w, JSONC_VALUE_BYTES + JSONC_SLOT_BYTES))
+						break;
+					item = json_object_new_int64((int64_t) (v->u.a.start + (double) i));
+					if (item == NULL || json_object_array_add(j, item) != 0)
+					{
+						json_object_put(item);
+						w->stopped = JV_STOP_MEMORY;
+						break;
+					}
+				}
+				break;
 			}
 			for (size_t i = 0; i < v->u.a.len; i++)
 			{
 				const jv   *item = v->u.a.v[i];
+				json_object *ij;
 
+				if (!walk_spend(w, JSONC_SLOT_BYTES))
+					break;
 				if (item && item->t == JV_FUNC)
-					json_object_array_add(j, json_object_new_string(""));
+					ij = json_object_new_string("");
 				else
-					json_object_array_add(j, jv_to_json_ext(item, nonfinite_as_string));
+					ij = to_json(item, nonfinite_as_string, w, depth + 1);
+				if (w->stopped)
+					break;
+				if (json_object_array_add(j, ij) != 0)
+				{
+					json_object_put(ij);
+					w->stopped = JV_STOP_MEMORY;
+					break;
+				}
 			}
-			return j;
+			break;
 		case JV_OBJ:
+			if (depth >= JN_MAX_NESTING)
+			{
+				w->stopped = JV_STOP_DEPTH;
+				return NULL;
+			}
+			if (!walk_spend(w, JSONC_OBJECT_BYTES))
+				return NULL;
 			j = json_object_new_object();
+			if (j == NULL)
+				break;
 			for (size_t i = 0; i < v->u.o->len; i++)
 			{
 				const jv   *item = v->u.o->vals[i];
+				const char *key = v->u.o->keys[i];
+				size_t		klen = v->u.o->klen[i];
+				json_object *val;
+				char	   *copy = NULL;
 
 				if (item == NULL)
 					continue;
+				if (!walk_spend(w, JSONC_VALUE_BYTES + klen))
+					break;
+				val = item->t == JV_FUNC ? json_object_new_string("") : to_json(item, nonfinite_as_string, w, depth + 1);
+				if (w->stopped)
+					break;
+				if (key[klen] != '\0')
 				{
-					const char *key = v->u.o->keys[i];
-					size_t		klen = v->u.o->klen[i];
-					json_object *val = item->t == JV_FUNC ? json_object_new_string("") : jv_to_json_ext(item, nonfinite_as_string);
-
-					if (key[klen] == '\0')
-						json_object_object_add(j, key, val);
-					else
+					/* a key sliced from a longer string */
+					copy = strndup(key, klen);
+					if (copy == NULL)
 					{
-						/* a key sliced from a longer string */
-						char	   *copy = strndup(key, klen);
-
-						if (copy)
-							json_object_object_add(j, copy, val);
-						else
-							json_object_put(val);
-						free(copy);
+						json_object_put(val);
+						w->stopped = JV_STOP_MEMORY;
+						break;
 					}
+					key = copy;
 				}
+				if (json_object_object_add(j, key, val) != 0)
+				{
+					json_object_put(val);
+					w->stopped = JV_STOP_MEMORY;
+				}
+				free(copy);
+				if (w->stopped)
+					break;
 			}
-			return j;
+			break;
 		case JV_FUNC:
-			return json_object_new_string("");
+			j = json_object_new_string("");
+			break;
+		default:
+			return NULL;
 	}
-	return NULL;
+	if (j == NULL && !w->stopped)
+		w->stopped = JV_STOP_MEMORY;
+	if (w->stopped)
+	{
+		json_object_put(j);
+		return NULL;
+	}
+	return j;
 }
 
-bool
-jv_is_json(const jv *v)
+json_object *
+jv_to_json_ext(const jv *v, bool nonfinite_as_string, jv_walk *w)
+{
+	jv_walk		unbounded = {0};
+
+	if (w == NULL)
+	{
+		unbounded.budget = SIZE_MAX;
+		w = &unbounded;
+	}
+	return to_json(v, nonfinite_as_string, w, 0);
+}
+
+static int
+holds_function(const jv *v, jv_walk *w, int depth)
 {
 	if (v == NULL)
-		return true;
+		return 0;
+	if (!jv_walk_step(w))
+		return -1;
 	switch (v->t)
 	{
 		case JV_FUNC:
-			return false;
+			return 1;
 		case JV_ARR:
 			if (v->flags & JA_RANGE)
-				return true;
+				return 0;
+			if (depth >= JN_MAX_NESTING)
+			{
+				w->stopped = JV_STOP_DEPTH;
+				return -1;
+			}
 			for (size_t i = 0; i < v->u.a.len; i++)
-				if (!jv_is_json(v->u.a.v[i]))
-					return false;
-			return true;
+			{
+				int			r = holds_function(v->u.a.v[i], w, depth + 1);
+
+				if (r != 0)
+					return r;
+			}
+			return 0;
 		case JV_OBJ:
+			if (depth >= JN_MAX_NESTING)
+			{
+				w->stopped = JV_STOP_DEPTH;
+				return -1;
+			}
 			for (size_t i = 0; i < v->u.o->len; i++)
-				if (!jv_is_json(v->u.o->vals[i]))
-					return false;
-			return true;
+			{
+				int			r = holds_function(v->u.o->vals[i], w, depth + 1);
+
+				if (r != 0)
+					return r;
+			}
+			return 0;
 		default:
-			return true;
+			return 0;
 	}
+}
+
+int
+jv_holds_function(const jv *v, jv_walk *w)
+{
+	return holds_function(v, w, 0);
+}
+
+/* ---- text for messages ---- */
+
+/* Appends v's JSON text at *k (below cap - 1), shortened. */
+static void
+value_text(const jv *v, char *buf, size_t cap, size_t *k, int depth)
+{
+	char		tmp[JN_NUMFMT_BUFSZ + 8];
+	const char *t = tmp;
+
+	if (*k + 1 >= cap)
+		return;
+	if (v == NULL || v->t == JV_NULL)
+		t = "null";
+	else if (v->t == JV_BOOL)
+		t = v->u.b ? "true" : "false";
+	else if (v->t == JV_NUM)
+	{
+		if (isfinite(v->u.n))
+			jn_num_to_js(v->u.n, tmp);
+		else
+			t = "null";
+	}
+	else if (v->t == JV_STR)
+	{
+		jn_liberr_json_quote(buf + *k, cap - *k, v->u.s.p, v->u.s.len);
+		*k += strlen(buf + *k);
+		return;
+	}
+	else if (v->t == JV_FUNC)
+		t = "\"\"";
+	else if (depth > 2)
+		t = v->t == JV_ARR ? "[...]" : "{...}";
+	else if (v->t == JV_ARR)
+	{
+		size_t		n = v->u.a.len;
+
+		snprintf(buf + *k, cap - *k, "[");
+		*k += strlen(buf + *k);
+		for (size_t i = 0; i < n && *k + 1 < cap; i++)
+		{
+			if (i)
+			{
+				snprintf(buf + *k, cap - *k, ",");
+				*k += strlen(buf + *k);
+			}
+			if (v->flags & JA_RANGE)
+			{
+				jn_num_to_js(v->u.a.start + (double) i, tmp);
+				snprintf(buf + *k, cap - *k, "%s", tmp);
+				*k += strlen(buf + *k);
+			}
+			else
+				value_text(v->u.a.v[i], buf, cap, k, depth + 1);
+		}
+		t = "]";
+	}
+	else
+	{
+		bool		first = true;
+
+		snprintf(buf + *k, cap - *k, "{");
+		*k += strlen(buf + *k);
+		for (size_t i = 0; i < v->u.o->len && *k + 1 < cap; i++)
+		{
+			if (v->u.o->vals[i] == NULL)
+				continue;
+			if (!first)
+			{
+				snprintf(buf + *k, cap - *k, ",");
+				*k += strlen(buf + *k);
+			}
+			first = false;
+			jn_liberr_json_quote(buf + *k, cap - *k, v->u.o->keys[i], v->u.o->klen[i]);
+			*k += strlen(buf + *k);
+			snprintf(buf + *k, cap - *k, ":");
+			*k += strlen(buf + *k);
+			value_text(v->u.o->vals[i], buf, cap, k, depth + 1);
+		}
+		t = "}";
+	}
+	snprintf(buf + *k, cap - *k, "%s", t);
+	*k += strlen(buf + *k);
+}
+
+const char *
+jv_message_text(const jv *v, char *buf, size_t cap)
+{
+	size_t		k = 0;
+
+	buf[0] = '\0';
+	value_text(v, buf, cap, &k, 0);
+	return buf;
 }
 
 /* ---- equality ---- */
@@ -614,17 +860,19 @@ range_at(const jv *v, size_t i)
 	return v->u.a.start + (double) i;
 }
 
-bool
-jv_deep_equal(const jv *a, const jv *b)
+static int
+deep_equal(const jv *a, const jv *b, jv_walk *w, int depth)
 {
 	if (a == b)
-		return true;
+		return 1;
+	if (!jv_walk_step(w))
+		return -1;
 	if (a == NULL || b == NULL || a->t != b->t)
-		return false;
+		return 0;
 	switch (a->t)
 	{
 		case JV_NULL:
-			return true;
+			return 1;
 		case JV_BOOL:
 			return a->u.b == b->u.b;
 		case JV_NUM:
@@ -633,7 +881,12 @@ jv_deep_equal(const jv *a, const jv *b)
 			return a->u.s.len == b->u.s.len && memcmp(a->u.s.p, b->u.s.p, a->u.s.len) == 0;
 		case JV_ARR:
 			if (a->u.a.len != b->u.a.len)
-				return false;
+				return 0;
+			if (depth >= JN_MAX_NESTING)
+			{
+				w->stopped = JV_STOP_DEPTH;
+				return -1;
+			}
 			for (size_t i = 0; i < a->u.a.len; i++)
 			{
 				if ((a->flags & JA_RANGE) || (b->flags & JA_RANGE))
@@ -641,7 +894,7 @@ jv_deep_equal(const jv *a, const jv *b)
 					if ((a->flags & JA_RANGE) && (b->flags & JA_RANGE))
 					{
 						if (range_at(a, i) != range_at(b, i))
-							return false;
+							return 0;
 					}
 					else
 					{
@@ -650,30 +903,58 @@ jv_deep_equal(const jv *a, const jv *b)
 						const jv   *item = o->u.a.v[i];
 
 						if (item == NULL || item->t != JV_NUM || item->u.n != range_at(r, i))
-							return false;
+							return 0;
 					}
 				}
-				else if (!jv_deep_equal(a->u.a.v[i], b->u.a.v[i]))
-					return false;
+				else
+				{
+					int			r = deep_equal(a->u.a.v[i], b->u.a.v[i], w, depth + 1);
+
+					if (r != 1)
+						return r;
+				}
 			}
-			return true;
+			return 1;
 		case JV_OBJ:
 			if (a->u.o->len != b->u.o->len)
-				return false;
+				return 0;
+			if (depth >= JN_MAX_NESTING)
+			{
+				w->stopped = JV_STOP_DEPTH;
+				return -1;
+			}
 			for (size_t i = 0; i < a->u.o->len; i++)
 			{
 				const jv   *other = jv_get(b, a->u.o->keys[i], a->u.o->klen[i]);
 
 				if (other == NULL && a->u.o->vals[i] != NULL)
-					return false;
-				if (!jv_deep_equal(a->u.o->vals[i], other))
-					return false;
+					return 0;
+				{
+					int			r = deep_equal(a->u.o->vals[i], other, w, depth + 1);
+
+					if (r != 1)
+						return r;
+				}
 			}
-			return true;
+			return 1;
 		case JV_FUNC:
-			return false;
+			return 0;
 	}
-	return false;
+	return 0;
+}
+
+int
+jv_deep_equal_walk(const jv *a, const jv *b, jv_walk *w)
+{
+	return deep_equal(a, b, w, 0);
+}
+
+bool
+jv_deep_equal(const jv *a, const jv *b)
+{
+	jv_walk		w = {0};
+
+	return deep_equal(a, b, &w, 0) == 1;
 }
 
 bool

@@ -128,17 +128,70 @@ void		jv_del(jv *obj, const char *key, size_t klen);
 /* ---- conversions ---- */
 jv		   *jv_from_json(jn_arena *a, json_object *j);
 
+/*
+ * How deep a walk over a value (conversion, printing, comparison, copy) may
+ * go: each level is a C stack frame, and an evaluation can build a value
+ * nested deeper than any stack (a tail-recursive function wrapping its
+ * result a million times). Deeper than booking's documents (2000 levels).
+ */
+#define JN_MAX_NESTING 4000
+
+/*
+ * A walk over a value's items: its host is polled every 4096 items (a value
+ * sharing sub-values, {"a": $v, "b": $v} built 30 times, has 2^30 items in
+ * a small arena), and it stops past JN_MAX_NESTING. poll returning true
+ * stops the walk too; stopped says why a walk gave up.
+ */
+typedef enum jv_stop
+{
+	JV_STOP_NONE,
+	JV_STOP_DEPTH,				/* nested deeper than JN_MAX_NESTING */
+	JV_STOP_POLL,				/* the host's poll said stop */
+	JV_STOP_MEMORY				/* over the walk's byte budget (or malloc) */
+} jv_stop;
+
+typedef struct jv_walk
+{
+	bool		(*poll) (void *arg);
+	void	   *arg;
+	unsigned	count;
+	size_t		budget;			/* bytes a conversion may allocate; SIZE_MAX:
+								 * unbounded */
+	jv_stop		stopped;
+} jv_walk;
+
+/* Counts one item of a walk; false when the walk must stop (its host said so). */
+bool		jv_walk_step(jv_walk *w);
+
 /* new json-c value (the caller owns it); undefined items of arrays become null */
 json_object *jv_to_json(const jv *v);
 
-/* nonfinite_as_string: Infinity, -Infinity, NaN as those strings (Jackson), not null */
-json_object *jv_to_json_ext(const jv *v, bool nonfinite_as_string);
+/*
+ * nonfinite_as_string: Infinity, -Infinity, NaN as those strings (Jackson),
+ * not null. w (NULL: unbounded) bounds the walk and the bytes json-c
+ * allocates (estimated); NULL with w->stopped set when it gave up.
+ */
+json_object *jv_to_json_ext(const jv *v, bool nonfinite_as_string, jv_walk *w);
 
-/* false when v holds, at any depth, a function (or regex): JSON has no value for it */
-bool		jv_is_json(const jv *v);
+/*
+ * 1 when v holds, at any depth, a function (or regex): JSON has no value
+ * for it; 0 when not; -1 when the walk w stopped
+ */
+int			jv_holds_function(const jv *v, jv_walk *w);
 
 /* ---- comparisons, printing ---- */
+
+/*
+ * v as JSON.stringify writes it in JSONata's messages ({{value}}), cut to
+ * fit buf (cap bytes); undefined and non-finite numbers are null.
+ */
+const char *jv_message_text(const jv *v, char *buf, size_t cap);
+
+/* scalars and nesting within JN_MAX_NESTING (deeper: not equal) */
 bool		jv_deep_equal(const jv *a, const jv *b);
+
+/* 1 equal, 0 not, -1 when the walk w stopped (too deep, or its host) */
+int			jv_deep_equal_walk(const jv *a, const jv *b, jv_walk *w);
 bool		jv_is_integer(const jv *v);
 
 #endif
