@@ -147,6 +147,27 @@ SELECT name, status FROM booking.sfn_list_executions('exec_wait') ORDER BY name;
 SELECT name FROM booking.sfn_list_executions(status => 'ABORTED') ORDER BY name;
 SELECT * FROM booking.sfn_list_executions(status => 'DONE');
 
+-- A tick claims and reads its due executions in one statement; a row that an
+-- earlier execution of the same tick changed is read again. Here the first
+-- one's task stops the second, which must stay ABORTED: advanced from the row
+-- as claimed, it would run on to its end over the stop.
+CREATE FUNCTION stop_other(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+  SELECT jsonb_build_object('stopped', booking.sfn_stop_execution(p->>'other', 'Stopped', 'by the tick') IS NOT NULL)
+$$;
+SELECT booking.sfn_create_state_machine('exec_stopper', '{
+  "StartAt": "Hold", "States": {
+    "Hold": {"Type": "Wait", "Seconds": 3600, "Next": "Stop"},
+    "Stop": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:stop_other", "End": true}}
+}', role => 'postgres') IS NOT NULL AS created;
+SELECT booking.sfn_start('exec_stopper', '{"other": "stopped-by-tick"}', 'stops-in-tick') IS NOT NULL AS started,
+       booking.sfn_start('exec_wait', '{"who": "Eve", "n": 3600}', 'stopped-by-tick') IS NOT NULL AS started_too;
+UPDATE booking.executions SET due_at = clock_timestamp() - interval '2 seconds' WHERE name = 'stops-in-tick';
+UPDATE booking.executions SET due_at = clock_timestamp() - interval '1 second' WHERE name = 'stopped-by-tick';
+SELECT booking.sfn_tick() AS advanced;
+SELECT name, status, error, cause FROM booking.executions
+ WHERE name IN ('stops-in-tick', 'stopped-by-tick') ORDER BY name;
+SELECT type FROM booking.sfn_get_execution_history('stopped-by-tick') ORDER BY id DESC LIMIT 1;
+
 -- Errors
 SELECT booking.sfn_describe_execution('nope');
 SELECT booking.sfn_describe_execution('arn:aws:states:local:000000000000:stateMachine:exec_wait');
@@ -173,4 +194,6 @@ DROP TABLE cascade_ids;
 
 -- clean up: deleting the machines deletes their executions
 SELECT booking.sfn_delete_state_machine(m)
-  FROM unnest(ARRAY['exec_wait', 'exec_redrive', 'exec_fanout', 'exec_branch_fails', 'exec_loop', 'exec_timeout']) AS m;
+  FROM unnest(ARRAY['exec_wait', 'exec_redrive', 'exec_fanout', 'exec_branch_fails', 'exec_loop', 'exec_timeout',
+                    'exec_stopper']) AS m;
+DROP FUNCTION stop_other(jsonb);

@@ -6,8 +6,12 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "storage/bufmgr.h"
 #include "storage/backendid.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -29,6 +33,7 @@
 	"CASE WHEN e.root_id IS NULL THEN " \
 	"(SELECT coalesce(sum(h.events), 0) FROM booking.history_counts h WHERE h.root_id = e.id) END, " \
 	"e.shard_key, e.entered_event"
+#define EXEC_NCOLUMNS 36
 #define EXEC_FROM " FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id "
 
 static SPIPlanPtr plan_load;
@@ -475,32 +480,92 @@ store_exec_claim_due(int max, TimestampTz now, TimestampTz *from)
 	MemoryContext caller = CurrentMemoryContext;
 	Oid			types[3] = {TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID};
 	Datum		values[3] = {TimestampTzGetDatum(now), Int32GetDatum(max), TimestampTzGetDatum(*from)};
-	List	   *ids = NIL;
+	List	   *rows = NIL;
 	int			settings;
 	int			rc;
 
 	SPI_connect();
 
 	/*
-	 * From *from on: the index entries of what this transaction advanced
-	 * already stay until it ends, and each claim would walk them again.
+	 * The whole row with the claim, where a load per execution was a
+	 * statement each (a fifth of a timer worker's time). From *from on: the
+	 * index entries of what this transaction advanced already stay until it
+	 * ends, and each claim would walk them again. A row another transaction
+	 * changed after this statement's snapshot is locked in its latest version
+	 * and read again as such (READ COMMITTED's recheck), as a load after the
+	 * claim would read it.
 	 */
 	settings = booking_due_plan_settings_push();
 	rc = SPI_execute_plan(booking_plan(&plan_claim,
-									   "SELECT id, due_at FROM booking.executions "
-									   "WHERE status = 'RUNNING' AND due_at <= $1 AND due_at >= $3 "
-									   "ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+									   "SELECT " EXEC_COLUMNS ", e.tableoid, e.ctid" EXEC_FROM
+									   "WHERE e.status = 'RUNNING' AND e.due_at <= $1 AND e.due_at >= $3 "
+									   "ORDER BY e.due_at LIMIT $2 FOR UPDATE OF e SKIP LOCKED",
 									   3, types),
 						  values, NULL, false, 0);
 	booking_due_plan_settings_pop(settings);
 	booking_spi_check(rc, SPI_OK_SELECT, "due executions claim");
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		ids = spi_col_int8_append(ids, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, caller);
-		*from = spi_col_timestamptz(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		MemoryContext old = MemoryContextSwitchTo(caller);
+		ExecRow    *row = palloc(sizeof(ExecRow));
+		bool		isnull;
+
+		read_exec_row(tup, desc, row);
+		row->claimed_rel = spi_col_oid(tup, desc, EXEC_NCOLUMNS + 1);
+		ItemPointerCopy((ItemPointer) DatumGetPointer(SPI_getbinval(tup, desc, EXEC_NCOLUMNS + 2, &isnull)),
+						&row->claimed_tid);
+		rows = lappend(rows, row);
+		MemoryContextSwitchTo(old);
+		*from = row->due_at;
 	}
 	SPI_finish();
-	return ids;
+	return rows;
+}
+
+bool
+store_exec_claimed_current(const ExecRow *row)
+{
+	Relation	rel;
+	bool		current = false;
+
+	if (!OidIsValid(row->claimed_rel))
+		return false;
+	rel = table_open(row->claimed_rel, AccessShareLock);
+	if (rel->rd_rel->relam == HEAP_TABLE_AM_OID)
+	{
+		BlockNumber block = ItemPointerGetBlockNumber(&row->claimed_tid);
+		OffsetNumber offset = ItemPointerGetOffsetNumber(&row->claimed_tid);
+		Buffer		buf = ReadBuffer(rel, block);
+		Page		page;
+
+		LockBuffer(buf, BUFFER_LOCK_SHARE);
+		page = BufferGetPage(buf);
+		if (offset <= PageGetMaxOffsetNumber(page))
+		{
+			ItemId		lp = PageGetItemId(page, offset);
+
+			if (ItemIdIsNormal(lp))
+			{
+				HeapTupleHeader h = (HeapTupleHeader) PageGetItem(page, lp);
+
+				/*
+				 * The claim's lock keeps every other transaction off the row:
+				 * only this one can have changed it. An update points the
+				 * version at its successor, a delete sets an xmax that is no
+				 * mere lock; an update rolled back with its subtransaction
+				 * looks changed too (then the load reads what is true).
+				 */
+				current = ItemPointerEquals(&h->t_ctid, unconstify(ItemPointerData *, &row->claimed_tid)) &&
+					((h->t_infomask & HEAP_XMAX_INVALID) != 0 ||
+					 HEAP_XMAX_IS_LOCKED_ONLY(h->t_infomask));
+			}
+		}
+		UnlockReleaseBuffer(buf);
+	}
+	table_close(rel, AccessShareLock);
+	return current;
 }
 
 /*

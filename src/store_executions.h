@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "nodes/pg_list.h"
+#include "storage/itemptr.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
@@ -72,6 +73,14 @@ typedef struct ExecRow
 	uint64		beside_as_of;	/* store_history_counts_flush calls when read */
 	char	   *shard_key;		/* read with the row; NULL: not read (a
 								 * start's) */
+
+	/*
+	 * The row version store_exec_claim_due read and locked (its relation and
+	 * tid; InvalidOid otherwise): while it is still the row's latest, what
+	 * was read with it is the row (store_exec_claimed_current).
+	 */
+	Oid			claimed_rel;
+	ItemPointerData claimed_tid;
 } ExecRow;
 
 #define EXEC_MOCK_UNKNOWN	0
@@ -182,9 +191,19 @@ int64		store_history_count_fold_loaded(const ExecRow *root);
 
 /*
  * Claims up to max executions due by now and not before *from (FOR UPDATE
- * SKIP LOCKED), earliest first; a list of int64 ids. Sets *from to the last
- * one's due time, for the next claim of the same transaction.
+ * SKIP LOCKED), earliest first, and loads them in the same statement: a
+ * list of ExecRow * (allocated in the caller's context). Sets *from to the
+ * last one's due time, for the next claim of the same transaction.
  */
 List	   *store_exec_claim_due(int max, TimestampTz now, TimestampTz *from);
+
+/*
+ * True when the row version a claim read is still the execution's latest:
+ * nothing (this transaction's earlier work included: a child waking its
+ * parent, a task stopping another execution) has updated or deleted it
+ * since, so the claimed row is what a load would read. False when it
+ * changed, or when it can't tell (not a heap table): load it again.
+ */
+bool		store_exec_claimed_current(const ExecRow *row);
 
 #endif

@@ -1,8 +1,8 @@
 /*
- * tick.c — sfn_tick: claims due executions (store_exec_claim_due, FOR UPDATE
- * SKIP LOCKED) and advances each in a subtransaction of its own. The timer
- * worker (worker.c) calls sfn_tick through SPI; pg_cron's booking.tick_for
- * calls it in a loop.
+ * tick.c — sfn_tick: claims and loads due executions (store_exec_claim_due,
+ * FOR UPDATE SKIP LOCKED) and advances each in a subtransaction of its own.
+ * The timer worker (worker.c) calls sfn_tick through SPI; pg_cron's
+ * booking.tick_for calls it in a loop.
  */
 #include "postgres.h"
 
@@ -31,23 +31,31 @@ PG_FUNCTION_INFO_V1(sfn_tick);
 static bool
 advance_body(void *arg)
 {
+	ExecRow    *claimed = (ExecRow *) arg;
 	ExecRow		row;
 
-	if (store_exec_load(*(int64 *) arg, true, false, &row))
+	/*
+	 * the row as the claim read it, unless this transaction has changed it
+	 * since (an earlier execution of the batch woke or stopped it)
+	 */
+	if (store_exec_claimed_current(claimed))
+		booking_advance(claimed);
+	else if (store_exec_load(claimed->id, true, false, &row))
 		booking_advance(&row);
 	return true;
 }
 
 /*
- * Advances one execution in a subtransaction of its own: an error fails
- * that execution, not the tick.
+ * Advances one claimed execution in a subtransaction of its own: an error
+ * fails that execution, not the tick.
  */
 static void
-advance_isolated(int64 id)
+advance_isolated(ExecRow *claimed)
 {
+	int64		id = claimed->id;
 	bool		kept;
 	FanoutsSaved *fanouts = store_fanouts_save();
-	ErrorData  *edata = booking_subxact(advance_body, &id, &kept);
+	ErrorData  *edata = booking_subxact(advance_body, claimed, &kept);
 
 	if (edata != NULL)
 	{
@@ -93,6 +101,7 @@ sfn_tick(PG_FUNCTION_ARGS)
 	volatile int advanced = 0;	/* changed inside PG_TRY, read after it */
 	TimestampTz deadline;
 	MemoryContext per_execution;
+	MemoryContext per_batch;
 	MemoryContext caller = CurrentMemoryContext;
 	TimestampTz claimed_from = DT_NOBEGIN;
 	BookingScope scope;
@@ -111,29 +120,34 @@ sfn_tick(PG_FUNCTION_ARGS)
 	(void) booking_enter(&scope);
 	deadline = GetCurrentTimestamp() + (TimestampTz) booking_tick_time_budget * 1000;
 	per_execution = AllocSetContextCreate(caller, "booking execution", ALLOCSET_DEFAULT_SIZES);
+	per_batch = AllocSetContextCreate(caller, "booking claimed executions", ALLOCSET_DEFAULT_SIZES);
 	booking_advance_cap = deadline;
 	PG_TRY();
 	{
 		while (advanced < max && GetCurrentTimestamp() < deadline)
 		{
 			int			asked = Min(CLAIM_BATCH, max - advanced);
-			List	   *ids = store_exec_claim_due(asked, GetCurrentTimestamp(), &claimed_from);
-			int			claimed = list_length(ids);
+			List	   *rows;
+			int			claimed;
 			ListCell   *lc;
 
-			foreach(lc, ids)
+			MemoryContextSwitchTo(per_batch);
+			rows = store_exec_claim_due(asked, GetCurrentTimestamp(), &claimed_from);
+			claimed = list_length(rows);
+			foreach(lc, rows)
 			{
 				if (GetCurrentTimestamp() >= deadline)
 					break;		/* claimed, not advanced: due for the next
 								 * tick */
 				MemoryContextSwitchTo(per_execution);
-				advance_isolated(*(int64 *) lfirst(lc));
+				advance_isolated((ExecRow *) lfirst(lc));
 				MemoryContextSwitchTo(caller);
 				MemoryContextReset(per_execution);
 				advanced++;
 				CHECK_FOR_INTERRUPTS();
 			}
-			list_free_deep(ids);
+			MemoryContextSwitchTo(caller);
+			MemoryContextReset(per_batch);
 			if (claimed < asked)
 				break;			/* nothing more is due */
 		}
@@ -147,6 +161,7 @@ sfn_tick(PG_FUNCTION_ARGS)
 	store_history_counts_flush();
 	MemoryContextSwitchTo(caller);
 	MemoryContextDelete(per_execution);
+	MemoryContextDelete(per_batch);
 	booking_leave(&scope);
 	PG_RETURN_INT32(advanced);
 }
