@@ -465,7 +465,7 @@ run_task(Advance *a, const asl_position *pos)
 {
 	const asl_task *task = &a->out->task;
 	const asl_resource *res = task->resource;
-	TaskIdentity who = {a->row->role, a->row->search_path, a->row->machine_id};
+	TaskIdentity who = {a->row->role, a->row->search_path, a->row->machine_id, a->row->privileged_named};
 	asl_task_reply reply;
 	asl_env		env;
 

@@ -32,8 +32,8 @@
 	"AND x.execution_name = coalesce(e.name, (SELECT r.name FROM booking.executions r WHERE r.id = e.root_id)))::int, " \
 	"CASE WHEN e.root_id IS NULL THEN " \
 	"(SELECT coalesce(sum(h.events), 0) FROM booking.history_counts h WHERE h.root_id = e.id) END, " \
-	"e.shard_key, e.entered_event"
-#define EXEC_NCOLUMNS 36
+	"e.shard_key, e.entered_event, m.privileged_role::int"
+#define EXEC_NCOLUMNS 37
 #define EXEC_FROM " FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id "
 
 static SPIPlanPtr plan_load;
@@ -105,6 +105,7 @@ read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 	out->beside_as_of = counts_flushes;
 	out->shard_key = spi_col_text(tup, desc, 35);
 	out->entered_event = spi_col_int4(tup, desc, 36, 0);
+	out->privileged_named = spi_col_int4(tup, desc, 37, 0) != 0 ? 'y' : 'n';
 }
 
 bool

@@ -73,6 +73,10 @@ typedef struct ExecRow
 	uint64		beside_as_of;	/* store_history_counts_flush calls when read */
 	char	   *shard_key;		/* read with the row; NULL: not read (a
 								 * start's) */
+	char		privileged_named;	/* read with the row: 'y' when the
+									 * machine's creator named its role
+									 * (state_machines.privileged_role), 'n'
+									 * when not; 0: not read */
 
 	/*
 	 * The row version store_exec_claim_due read and locked (its relation and
