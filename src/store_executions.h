@@ -180,6 +180,14 @@ void		store_history_counts_flush(void);
 void		store_history_counts_discard(void);
 
 /*
+ * What store_history_count_add holds now, for store_history_counts_restore
+ * after a subtransaction that counted more is rolled back (palloc'd).
+ */
+typedef struct HistoryCountsSaved HistoryCountsSaved;
+HistoryCountsSaved *store_history_counts_save(void);
+void		store_history_counts_restore(const HistoryCountsSaved *saved);
+
+/*
  * Removes root_id's history_counts rows and returns their sum, for the
  * caller to add to the root's event_count (which it holds locked and saves).
  */
