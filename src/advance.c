@@ -8,8 +8,10 @@
 #include "postgres.h"
 
 #include "commands/async.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/json.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -1023,17 +1025,24 @@ booking_answer_task(ExecRow *row, const TaskAnswer *answer)
 static void
 notify_status(const ExecRow *row)
 {
-	JsonbParseState *state = NULL;
-	Jsonb	   *payload;
+	StringInfoData payload;
 
 	if (!booking_notify)
 		return;
-	jb_begin_object(&state);
-	jb_text(&state, "executionArn", row->arn);
-	jb_text(&state, "status", exec_status_name(row->status));
-	payload = jb_end_object(&state);
+
+	/*
+	 * written as jsonb's text would be (its key order), without building a
+	 * jsonb first
+	 */
+	initStringInfo(&payload);
+	appendStringInfoString(&payload, "{\"status\": ");
+	escape_json(&payload, exec_status_name(row->status));
+	appendStringInfoString(&payload, ", \"executionArn\": ");
+	escape_json(&payload, row->arn);
+	appendStringInfoChar(&payload, '}');
 	/* delivered at commit; nothing if the caller rolls back */
-	Async_Notify("booking_execution", JsonbToCString(NULL, &payload->root, VARSIZE(payload)));
+	Async_Notify("booking_execution", payload.data);
+	pfree(payload.data);
 }
 
 /* Writes one event (taken) to row's history, outside an advance. */
