@@ -45,6 +45,7 @@ static SPIPlanPtr plan_find_in_machine;
 static SPIPlanPtr plan_insert;
 static SPIPlanPtr plan_insert_fresh;
 static SPIPlanPtr plan_save;
+static SPIPlanPtr plan_save_history;
 static SPIPlanPtr plan_children;
 static SPIPlanPtr plan_delete_children;
 static SPIPlanPtr plan_abort_children;
@@ -198,6 +199,14 @@ static const Oid save_types[SAVE_ARGS] = {INT8OID, TEXTOID, JSONBOID, TEXTOID, T
 	JSONBOID, JSONBOID, JSONBOID, TIMESTAMPTZOID, TEXTOID, JSONBOID, TIMESTAMPTZOID,
 TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID, JSONBOID, INT4OID, TIMESTAMPTZOID, INT4OID};
 
+/* What a save sets, from $2 … $20 */
+#define SAVE_SET \
+	"status = $2, output = $3, error = $4, " \
+	"cause = $5, state = $6, document = $7, variables = $8, attempts = $9, " \
+	"entered_at = $10, phase = $11, pending_events = $12, due_at = $13, " \
+	"stop_date = $14, event_count = $15, timeout_at = $16, fanout = $17, " \
+	"redrive_count = $18, redrive_date = $19, entered_event = $20"
+
 /* The SAVE_ARGS parameters of the row's save plan. */
 static void
 save_values(const ExecRow *row, Datum *values, char *nulls)
@@ -305,13 +314,49 @@ store_exec_save(ExecRow *row)
 		return;
 	}
 	save_values(row, values, nulls);
-	(void) booking_exec_plan(&plan_save,
-							 "UPDATE booking.executions SET status = $2, output = $3, error = $4, "
-							 "cause = $5, state = $6, document = $7, variables = $8, attempts = $9, "
-							 "entered_at = $10, phase = $11, pending_events = $12, due_at = $13, "
-							 "stop_date = $14, event_count = $15, timeout_at = $16, fanout = $17, "
-							 "redrive_count = $18, redrive_date = $19, entered_event = $20 WHERE id = $1",
+	(void) booking_exec_plan(&plan_save, "UPDATE booking.executions SET " SAVE_SET " WHERE id = $1",
 							 SAVE_ARGS, save_types, values, nulls, SPI_OK_UPDATE, "execution save");
+}
+
+void
+store_exec_save_with_history(ExecRow *row, int64 history_id, Jsonb *events)
+{
+	Oid			types[SAVE_ARGS + 3];
+	Datum		values[SAVE_ARGS + 3];
+	char		nulls[SAVE_ARGS + 3];
+
+	Assert(!row->unsaved);
+	if (events == NULL || row->shard_key == NULL)
+	{
+		store_exec_save(row);
+		if (events != NULL)
+			store_history_append(history_id, row->shard_key, events);
+		return;
+	}
+	booking_timer_scheduled(row->due_at);	/* wakes the timer workers at
+											 * commit if earlier */
+	memcpy(types, save_types, sizeof(save_types));
+	save_values(row, values, nulls);
+	types[SAVE_ARGS] = INT8OID;
+	values[SAVE_ARGS] = Int64GetDatum(history_id);
+	nulls[SAVE_ARGS] = ' ';
+	types[SAVE_ARGS + 1] = JSONBOID;
+	values[SAVE_ARGS + 1] = JsonbPGetDatum(events);
+	nulls[SAVE_ARGS + 1] = ' ';
+	types[SAVE_ARGS + 2] = TEXTOID;
+	values[SAVE_ARGS + 2] = CStringGetTextDatum(row->shard_key);
+	nulls[SAVE_ARGS + 2] = ' ';
+
+	/*
+	 * one statement where an advance's end took two: the start-up of a
+	 * statement (its plan's locks, the executor's set-up) was a fifth of the
+	 * history insert's cost
+	 */
+	(void) booking_exec_plan(&plan_save_history,
+							 "WITH h AS (INSERT INTO booking.history (execution_id, events, shard_key) "
+							 "VALUES ($21, $22, $23)) "
+							 "UPDATE booking.executions SET " SAVE_SET " WHERE id = $1",
+							 SAVE_ARGS + 3, types, values, nulls, SPI_OK_UPDATE, "execution save");
 }
 
 /* The top-level execution of machine named name, or 0. */

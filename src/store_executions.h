@@ -126,6 +126,13 @@ int64		store_exec_find_in_machine(int64 machine_id, const char *name);
  */
 void		store_exec_save(ExecRow *row);
 
+/*
+ * store_exec_save of a row in the table, with events (a jsonb array; NULL:
+ * none) appended to history_id's history (store_history_append) in the same
+ * statement.
+ */
+void		store_exec_save_with_history(ExecRow *row, int64 history_id, Jsonb *events);
+
 /* A parent's children in branch order. */
 List	   *store_exec_children(int64 parent_id);
 
