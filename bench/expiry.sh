@@ -22,7 +22,9 @@
 #   lateness     commit time of the reservation's update - its due time
 #                (pg_xact_commit_timestamp: when others see it), p50 and p99
 #
-# BENCH_NOTIFY (default on, booking's default) sets booking.notify for the cluster.
+# BENCH_NOTIFY (default on, booking's default) sets booking.notify for the cluster;
+# BENCH_WORKER_BATCH (default 100, booking's default) booking.worker_batch_size,
+# the executions a timer worker advances per transaction (a commit, an fsync, each).
 # BENCH_FUNCTION (plpgsql, or sql) is the language of expire_one, booking's Task:
 # PostgreSQL 15 parses and plans a LANGUAGE sql function again in every new
 # subtransaction (its cache lives one), and each execution runs in its own;
@@ -46,6 +48,7 @@ BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_ENGINES=${BENCH_ENGINES:-"booking1 booking2 graphile pgboss-job pgboss-batch"}
 BENCH_NOTIFY=${BENCH_NOTIFY:-on}
 BENCH_FUNCTION=${BENCH_FUNCTION:-plpgsql}
+BENCH_WORKER_BATCH=${BENCH_WORKER_BATCH:-100}
 . "$BENCH/lib/bench.sh"
 
 bench_build
@@ -160,8 +163,8 @@ measure() {
 
 label() {
 	case $1 in
-	booking1) echo "booking, booking.workers = 1, booking.notify $BENCH_NOTIFY, Task in $BENCH_FUNCTION" ;;
-	booking2) echo "booking, booking.workers = 2, booking.notify $BENCH_NOTIFY, Task in $BENCH_FUNCTION" ;;
+	booking1) echo "booking, booking.workers = 1, worker_batch_size $BENCH_WORKER_BATCH, booking.notify $BENCH_NOTIFY, Task in $BENCH_FUNCTION" ;;
+	booking2) echo "booking, booking.workers = 2, worker_batch_size $BENCH_WORKER_BATCH, booking.notify $BENCH_NOTIFY, Task in $BENCH_FUNCTION" ;;
 	graphile) echo "graphile-worker 0.18.0 (concurrency 10, local queue 100)" ;;
 	pgboss-job) echo "pg-boss 12.38.0, one UPDATE per job in the job's transaction" ;;
 	pgboss-batch) echo "pg-boss 12.38.0, one UPDATE per batch of 100" ;;
@@ -173,8 +176,8 @@ echo "| engine | N | runs | scheduled/s | completed/s | lateness p50 / p99 (s) |
 echo "|---|---:|---:|---:|---:|---|---:|---|"
 for engine in $BENCH_ENGINES; do
 	case $engine in
-	booking1) bench_reconfigure bench 1 ;;
-	booking2) bench_reconfigure bench 2 ;;
+	booking1) bench_reconfigure bench 1 "booking.worker_batch_size = $BENCH_WORKER_BATCH" ;;
+	booking2) bench_reconfigure bench 2 "booking.worker_batch_size = $BENCH_WORKER_BATCH" ;;
 	*) bench_reconfigure bench 0 ;;
 	esac
 	load0=$(cut -d' ' -f1-3 /proc/loadavg)
