@@ -201,7 +201,7 @@ sfn_tick(PG_FUNCTION_ARGS)
 	MemoryContext per_batch;
 	MemoryContext caller = CurrentMemoryContext;
 	TimestampTz claimed_from = DT_NOBEGIN;
-	bool		isolated = false;
+	volatile bool isolated = false; /* changed inside PG_TRY */
 	BookingScope scope;
 
 	booking_require_primary("sfn_tick");
