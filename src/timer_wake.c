@@ -42,6 +42,8 @@ typedef struct TimerSlot
 	int64		sleeps;			/* waits on the latch since the worker started */
 	int64		woken;			/* of those, ended by a latch set (a commit, a
 								 * sibling) */
+	bool		wake_asked;		/* a commit or a sibling set its latch since
+								 * it last looked (booking_timer_take_wake) */
 	/* what monitoring shows (booking.timer_workers, the monitor views) */
 	BookingWorkerState state;
 	TimestampTz last_round;		/* end of the last round that committed; 0:
@@ -170,9 +172,15 @@ wake_for(TimestampTz due, int exclude, bool only_sleeping)
 		}
 	}
 	if (awake >= 0)
+	{
 		procno = shared->slots[awake].pgprocno;
+		shared->slots[awake].wake_asked = true;
+	}
 	else if (sleeping >= 0)
+	{
 		procno = shared->slots[sleeping].pgprocno;
+		shared->slots[sleeping].wake_asked = true;
+	}
 	SpinLockRelease(&shared->mutex);
 
 	/*
@@ -380,6 +388,18 @@ void
 booking_timer_wake_sibling(void)
 {
 	wake_for(0, my_slot, true);
+}
+
+bool
+booking_timer_take_wake(void)
+{
+	bool		asked;
+
+	SpinLockAcquire(&shared->mutex);
+	asked = shared->slots[my_slot].wake_asked;
+	shared->slots[my_slot].wake_asked = false;
+	SpinLockRelease(&shared->mutex);
+	return asked;
 }
 
 void

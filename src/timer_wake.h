@@ -66,4 +66,11 @@ void		booking_timer_round_failed(const char *message);
 /* A backlog: sets the latch of one other sleeping worker of this database, if any. */
 void		booking_timer_wake_sibling(void);
 
+/*
+ * Whether a commit or a sibling set this worker's latch since the last call
+ * (and forgets it): PostgreSQL sets the latch for its own signals too (a
+ * shared invalidation catch-up, a barrier), which ask for no round.
+ */
+bool		booking_timer_take_wake(void);
+
 #endif

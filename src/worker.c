@@ -51,6 +51,7 @@
 #include "postmaster/interrupt.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
+#include "storage/sinval.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -438,6 +439,41 @@ back_off(TimestampTz until)
 }
 
 /*
+ * Sleeps until next (ms away) or a wake-up: a commit or a sibling asking
+ * (booking_timer_take_wake), a signal (shutdown, reload). True when woken.
+ * PostgreSQL sets the latch for its own signals too: a shared invalidation
+ * catch-up reaches idle backends in turn after DDL, a barrier. Those are
+ * handled here and the sleep goes on: a round for each would make idle
+ * workers look at the tables for nothing.
+ */
+static bool
+sleep_until(TimestampTz next, long ms)
+{
+	for (;;)
+	{
+		int			rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, ms,
+								   PG_WAIT_EXTENSION);
+
+		if ((rc & WL_LATCH_SET) == 0)
+			return false;
+		if (booking_timer_take_wake() || ProcDiePending || ConfigReloadPending)
+			return true;
+		ResetLatch(MyLatch);
+		/* asked between the look and the reset: the latch was reset with it */
+		if (booking_timer_take_wake())
+			return true;
+		if (catchupInterruptPending)
+			ProcessCatchupInterrupt();	/* reads the queue, passes the
+										 * catch-up on */
+		QueryCancelPending = false; /* nothing to cancel while asleep */
+		CHECK_FOR_INTERRUPTS();
+		ms = ms_until(next);
+		if (ms <= 0)
+			return false;
+	}
+}
+
+/*
  * A hot standby: nothing may fire. Publishes "standby" and waits; false once
  * the server is writable (promoted).
  */
@@ -494,7 +530,6 @@ booking_timer_main(Datum main_arg)
 		bool		backlog = false;
 		int			purged = 0;
 		long		ms;
-		int			rc;
 		char		activity[128];
 
 		/*
@@ -502,6 +537,7 @@ booking_timer_main(Datum main_arg)
 		 * (timer_wake.c)
 		 */
 		ResetLatch(MyLatch);
+		(void) booking_timer_take_wake();	/* this round answers it */
 		if (between_rounds())
 			purge_after = 0;	/* a new retention applies at once */
 		if (wait_while_standby())
@@ -555,7 +591,6 @@ booking_timer_main(Datum main_arg)
 		pgstat_report_stat(ms >= 1000);
 		snprintf(activity, sizeof(activity), "booking timer: sleeping until %s", timestamptz_to_str(next));
 		pgstat_report_activity(STATE_IDLE, activity);
-		rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, ms, PG_WAIT_EXTENSION);
-		booking_timer_slept((rc & WL_LATCH_SET) != 0);
+		booking_timer_slept(sleep_until(next, ms));
 	}
 }
