@@ -22,11 +22,18 @@
 #   lateness     commit time of the reservation's update - its due time
 #                (pg_xact_commit_timestamp: when others see it), p50 and p99
 #
-# BENCH_NOTIFY (default on, booking's default) sets booking.notify for the cluster.
+# BENCH_NOTIFY (default on, booking's default) sets booking.notify for the cluster;
+# BENCH_WORKER_BATCH (default 100, booking's default) booking.worker_batch_size,
+# the executions a timer worker advances per transaction (a commit, an fsync, each).
 # BENCH_FUNCTION (plpgsql, or sql) is the language of expire_one, booking's Task:
 # PostgreSQL 15 parses and plans a LANGUAGE sql function again in every new
 # subtransaction (its cache lives one), and each execution runs in its own;
 # PL/pgSQL keeps its plans for the backend's life.
+# For booking, the timer workers' CPU time (utime + stime from /proc/<pid>/stat,
+# before the first start and after the last completion) per execution: robust
+# to a loaded machine, where completed/s is the worker's share of a core.
+# BENCH_PERF=PATH records the workers with `perf record -g` over each booking run
+# (PATH.<engine>.<run>).
 # Prints a markdown table on stdout, progress on stderr, with the load average
 # before and after each engine. Nothing asserts on time; it fails only if an
 # engine does not finish all N jobs in 300 s.
@@ -41,6 +48,7 @@ BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_ENGINES=${BENCH_ENGINES:-"booking1 booking2 graphile pgboss-job pgboss-batch"}
 BENCH_NOTIFY=${BENCH_NOTIFY:-on}
 BENCH_FUNCTION=${BENCH_FUNCTION:-plpgsql}
+BENCH_WORKER_BATCH=${BENCH_WORKER_BATCH:-100}
 . "$BENCH/lib/bench.sh"
 
 bench_build
@@ -105,9 +113,25 @@ SQL
 
 now() { date +%s.%N; }
 
-# run_booking: prints scheduled/s
+# The CPU time (utime + stime, clock ticks) of the database's timer workers, summed.
+worker_ticks() {
+	local pid sum=0
+	for pid in $(q -c "SELECT pid FROM booking.timer_workers() WHERE database = 'bench'"); do
+		sum=$((sum + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+	done
+	echo "$sum"
+}
+
+# run_booking: prints "scheduled/s worker-CPU-µs-per-execution"
 run_booking() {
-	local t0 t1 a b
+	local t0 t1 a b c0 c1 perf_pid=
+	c0=$(worker_ticks)
+	if [ -n "${BENCH_PERF:-}" ]; then
+		perf record -q ${BENCH_PERF_OPTS:--g} -o "$BENCH_PERF.$engine.$run" \
+			-p "$(q -c "SELECT string_agg(pid::text, ',') FROM booking.timer_workers() WHERE database = 'bench'")" \
+			>/dev/null 2>&1 &
+		perf_pid=$!
+	fi
 	t0=$(now)
 	for ((a = 1; a <= BENCH_N; a += 1000)); do
 		b=$((a + 999 > BENCH_N ? BENCH_N : a + 999))
@@ -118,9 +142,15 @@ run_booking() {
 		[ "$(q -c "SELECT count(*) FROM reservations WHERE expired_at IS NOT NULL")" -ge "$BENCH_N" ] && break
 		sleep 0.1
 	done
+	c1=$(worker_ticks)
+	if [ -n "$perf_pid" ]; then
+		kill -INT "$perf_pid"
+		wait "$perf_pid" || true
+	fi
 	[ "$(q -c "SELECT count(*) FROM booking.executions WHERE status = 'SUCCEEDED'")" = "$BENCH_N" ] \
 		|| die "booking: not all $BENCH_N executions succeeded in 300 s"
-	awk -v n="$BENCH_N" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d\n", n / (b - a) }'
+	awk -v n="$BENCH_N" -v a="$t0" -v b="$t1" -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { printf "%d %d\n", n / (b - a), c * 1000000 / hz / n }'
 }
 
 # measure: "completed/s p50 p99" (seconds) of the current table
@@ -133,8 +163,8 @@ measure() {
 
 label() {
 	case $1 in
-	booking1) echo "booking, booking.workers = 1, booking.notify $BENCH_NOTIFY, Task in $BENCH_FUNCTION" ;;
-	booking2) echo "booking, booking.workers = 2, booking.notify $BENCH_NOTIFY, Task in $BENCH_FUNCTION" ;;
+	booking1) echo "booking, booking.workers = 1, worker_batch_size $BENCH_WORKER_BATCH, booking.notify $BENCH_NOTIFY, Task in $BENCH_FUNCTION" ;;
+	booking2) echo "booking, booking.workers = 2, worker_batch_size $BENCH_WORKER_BATCH, booking.notify $BENCH_NOTIFY, Task in $BENCH_FUNCTION" ;;
 	graphile) echo "graphile-worker 0.18.0 (concurrency 10, local queue 100)" ;;
 	pgboss-job) echo "pg-boss 12.38.0, one UPDATE per job in the job's transaction" ;;
 	pgboss-batch) echo "pg-boss 12.38.0, one UPDATE per batch of 100" ;;
@@ -142,25 +172,27 @@ label() {
 }
 
 log "machine: $(machine)"
-echo "| engine | N | runs | scheduled/s | completed/s | lateness p50 / p99 (s) | load average before → after |"
-echo "|---|---:|---:|---:|---:|---|---|"
+echo "| engine | N | runs | scheduled/s | completed/s | lateness p50 / p99 (s) | timer workers' CPU µs/execution | load average before → after |"
+echo "|---|---:|---:|---:|---:|---|---:|---|"
 for engine in $BENCH_ENGINES; do
 	case $engine in
-	booking1) bench_reconfigure bench 1 ;;
-	booking2) bench_reconfigure bench 2 ;;
+	booking1) bench_reconfigure bench 1 "booking.worker_batch_size = $BENCH_WORKER_BATCH" ;;
+	booking2) bench_reconfigure bench 2 "booking.worker_batch_size = $BENCH_WORKER_BATCH" ;;
 	*) bench_reconfigure bench 0 ;;
 	esac
 	load0=$(cut -d' ' -f1-3 /proc/loadavg)
-	S=() C=() P50=() P99=()
+	S=() C=() P50=() P99=() U=()
 	for run in $(seq 1 "$BENCH_RUNS"); do
 		fresh
+		u=
 		case $engine in
-		booking*) s=$(run_booking) ;;
+		booking*) read -r s u < <(run_booking) ;;
 		*) s=$(cd "$BENCH/queues" && node expiry.mjs "$engine" "$BENCH_N" "$CONN") || die "$engine" ;;
 		esac
 		read -r c p50 p99 < <(measure)
-		log "$engine run $run: scheduled/s $s, completed/s $c, lateness p50 $p50 s, p99 $p99 s (load $(cut -d' ' -f1-3 /proc/loadavg))"
+		log "$engine run $run: scheduled/s $s, completed/s $c, lateness p50 $p50 s, p99 $p99 s${u:+, worker CPU $u µs/execution} (load $(cut -d' ' -f1-3 /proc/loadavg))"
 		S+=("$s") C+=("$c") P50+=("$p50") P99+=("$p99")
+		[ -z "$u" ] || U+=("$u")
 	done
-	echo "| $(label "$engine") | $BENCH_N | $BENCH_RUNS | $(median "${S[@]}") | $(median "${C[@]}") | $(median "${P50[@]}") / $(median "${P99[@]}") | $load0 → $(cut -d' ' -f1-3 /proc/loadavg) |"
+	echo "| $(label "$engine") | $BENCH_N | $BENCH_RUNS | $(median "${S[@]}") | $(median "${C[@]}") | $(median "${P50[@]}") / $(median "${P99[@]}") | ${U[*]:+$(median "${U[@]}")} | $load0 → $(cut -d' ' -f1-3 /proc/loadavg) |"
 done

@@ -147,6 +147,54 @@ SELECT name, status FROM booking.sfn_list_executions('exec_wait') ORDER BY name;
 SELECT name FROM booking.sfn_list_executions(status => 'ABORTED') ORDER BY name;
 SELECT * FROM booking.sfn_list_executions(status => 'DONE');
 
+-- A tick claims and reads its due executions in one statement; a row that an
+-- earlier execution of the same tick changed is read again. Here the first
+-- one's task stops the second, which must stay ABORTED: advanced from the row
+-- as claimed, it would run on to its end over the stop.
+CREATE FUNCTION stop_other(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+  SELECT jsonb_build_object('stopped', booking.sfn_stop_execution(p->>'other', 'Stopped', 'by the tick') IS NOT NULL)
+$$;
+SELECT booking.sfn_create_state_machine('exec_stopper', '{
+  "StartAt": "Hold", "States": {
+    "Hold": {"Type": "Wait", "Seconds": 3600, "Next": "Stop"},
+    "Stop": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:stop_other", "End": true}}
+}', role => 'postgres') IS NOT NULL AS created;
+SELECT booking.sfn_start('exec_stopper', '{"other": "stopped-by-tick"}', 'stops-in-tick') IS NOT NULL AS started,
+       booking.sfn_start('exec_wait', '{"who": "Eve", "n": 3600}', 'stopped-by-tick') IS NOT NULL AS started_too;
+UPDATE booking.executions SET due_at = clock_timestamp() - interval '2 seconds' WHERE name = 'stops-in-tick';
+UPDATE booking.executions SET due_at = clock_timestamp() - interval '1 second' WHERE name = 'stopped-by-tick';
+SELECT booking.sfn_tick() AS advanced;
+SELECT name, status, error, cause FROM booking.executions
+ WHERE name IN ('stops-in-tick', 'stopped-by-tick') ORDER BY name;
+SELECT type FROM booking.sfn_get_execution_history('stopped-by-tick') ORDER BY id DESC LIMIT 1;
+
+-- An ERROR inside one execution's advance (not in its task: a task's errors
+-- are its own) fails that execution only (States.Runtime, the message as
+-- cause). A tick advances a batch at once, then, when one raises, the batch
+-- again, one subtransaction per execution: the others end as if nothing had
+-- happened, their tasks' work kept once.
+CREATE TABLE tick_notes (who text);
+CREATE FUNCTION note_it(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+  INSERT INTO tick_notes VALUES (p->>'who') RETURNING jsonb_build_object('noted', who)
+$$;
+SELECT booking.sfn_create_state_machine('exec_noter', '{
+  "StartAt": "Hold", "States": {
+    "Hold": {"Type": "Wait", "Seconds": 3600, "Next": "Note"},
+    "Note": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:note_it", "End": true}}
+}', role => 'postgres') IS NOT NULL AS created;
+SELECT count(booking.sfn_start('exec_noter', jsonb_build_object('who', n), n)) AS started
+  FROM unnest(ARRAY['noted-1', 'broken', 'noted-3']) AS n;
+UPDATE booking.executions SET due_at = clock_timestamp() - interval '3 seconds' WHERE name = 'noted-1';
+UPDATE booking.executions SET due_at = clock_timestamp() - interval '2 seconds', state = 'Nowhere' WHERE name = 'broken';
+UPDATE booking.executions SET due_at = clock_timestamp() - interval '1 second' WHERE name = 'noted-3';
+SET client_min_messages = error;  -- the WARNING names the execution's id
+SELECT booking.sfn_tick() AS advanced;
+RESET client_min_messages;
+SELECT name, status, error, regexp_replace(cause, '[0-9]+', 'N') AS cause FROM booking.executions
+ WHERE name IN ('noted-1', 'broken', 'noted-3') ORDER BY name;
+SELECT who, count(*) FROM tick_notes GROUP BY who ORDER BY who;
+SELECT type FROM booking.sfn_get_execution_history('broken') ORDER BY id DESC LIMIT 1;
+
 -- Errors
 SELECT booking.sfn_describe_execution('nope');
 SELECT booking.sfn_describe_execution('arn:aws:states:local:000000000000:stateMachine:exec_wait');
@@ -173,4 +221,8 @@ DROP TABLE cascade_ids;
 
 -- clean up: deleting the machines deletes their executions
 SELECT booking.sfn_delete_state_machine(m)
-  FROM unnest(ARRAY['exec_wait', 'exec_redrive', 'exec_fanout', 'exec_branch_fails', 'exec_loop', 'exec_timeout']) AS m;
+  FROM unnest(ARRAY['exec_wait', 'exec_redrive', 'exec_fanout', 'exec_branch_fails', 'exec_loop', 'exec_timeout',
+                    'exec_stopper', 'exec_noter']) AS m;
+DROP FUNCTION stop_other(jsonb);
+DROP FUNCTION note_it(jsonb);
+DROP TABLE tick_notes;

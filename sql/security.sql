@@ -105,10 +105,21 @@ SET ROLE sec_later;
 SELECT booking.sfn_create_state_machine('later', '{"StartAt": "E", "States": {"E": {"Type": "Task",
   "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "sec_alice.echo", "Payload.$": "$"},
   "OutputPath": "$.Payload", "End": true}}}') IS NOT NULL AS created;
+-- and a durable one, parked before the change, whose task a tick runs (the
+-- tick reads privileged_role with the execution's row)
+SELECT booking.sfn_create_state_machine('later_durable', '{"StartAt": "H", "States": {
+  "H": {"Type": "Wait", "Seconds": 3600, "Next": "E"},
+  "E": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": "sec_alice.echo", "Payload.$": "$"}, "End": true}}}')
+  IS NOT NULL AS created;
+SELECT booking.sfn_start('later_durable', '{"x": 1}', 'sec-parked') IS NOT NULL AS started;
 RESET ROLE;
 ALTER ROLE sec_later SUPERUSER;
 SELECT r->>'status' AS status, r->>'error' AS error, r->>'cause' AS cause
   FROM booking.sfn_start_sync('later', '{"x": 1}') r;
+UPDATE booking.executions SET due_at = clock_timestamp() WHERE name = 'sec-parked';
+SELECT booking.sfn_tick() AS advanced;
+SELECT status, error, cause FROM booking.executions WHERE name = 'sec-parked';
 -- named by a member, it runs
 SELECT booking.sfn_update_state_machine('later', booking.sfn_describe_state_machine('later')->'definition',
                                         role => 'sec_later') IS NOT NULL AS renamed;
@@ -321,7 +332,7 @@ DROP ROLE booking_workflow;
 
 -- ---- cleanup ----
 SELECT booking.sfn_delete_state_machine(name) FROM booking.state_machines
- WHERE name IN ('reach', 'call', 'admin_task', 'later', 'deferred', 'pay', 'reviewed', 'bob_review', 'plant',
+ WHERE name IN ('reach', 'call', 'admin_task', 'later', 'later_durable', 'deferred', 'pay', 'reviewed', 'bob_review', 'plant',
                 'reach_path', 'call_path') ORDER BY name;
 SELECT booking.sfn_delete_activity('sec_review');
 DROP SCHEMA sec_alice, sec_bob CASCADE;

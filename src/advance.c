@@ -8,8 +8,10 @@
 #include "postgres.h"
 
 #include "commands/async.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/json.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -222,24 +224,28 @@ advance_history_refresh(Advance *a)
 		a->history_full = true;
 }
 
-/* Counts (count_history) and writes the recorded events; the row must have its id. */
-static void
-flush_history(Advance *a)
+/*
+ * Counts (count_history) and takes the recorded events: those
+ * booking.history_level keeps, as a jsonb array for the history (NULL when
+ * none is kept).
+ */
+static Jsonb *
+take_history(Advance *a)
 {
 	json_object *kept;
 	size_t		n = json_object_array_length(a->events);
 	BookingOwned *owner;
+	Jsonb	   *events = NULL;
 
 	if (n == 0)
-		return;
-	Assert(!a->row->unsaved);
+		return NULL;
 	count_history(a);
 	a->counted = 0;
 	if (booking_history_level == BOOKING_HISTORY_NONE)
 	{
 		json_object_put(a->events);
 		a->events = json_object_new_array();
-		return;
+		return NULL;
 	}
 	owner = booking_owner(booking_json_put);
 	owner->ptr = kept = json_object_new_array();
@@ -253,10 +259,23 @@ flush_history(Advance *a)
 			json_object_array_add(kept, json_object_get(e));
 	}
 	if (json_object_array_length(kept) > 0)
-		store_history_append(history_root(a->row), a->row->shard_key, booking_jsonc_to_jsonb(kept));
+		events = booking_jsonc_to_jsonb(kept);
 	booking_release(owner);
 	json_object_put(a->events);
 	a->events = json_object_new_array();
+	return events;
+}
+
+/* Counts (count_history) and writes the recorded events; the row must have its id. */
+static void
+flush_history(Advance *a)
+{
+	Jsonb	   *events;
+
+	Assert(!a->row->unsaved || json_object_array_length(a->events) == 0);
+	events = take_history(a);
+	if (events != NULL)
+		store_history_append(history_root(a->row), a->row->shard_key, events);
 }
 
 /*
@@ -498,7 +517,7 @@ run_task(Advance *a, const asl_position *pos)
 {
 	const asl_task *task = &a->out->task;
 	const asl_resource *res = task->resource;
-	TaskIdentity who = {a->row->role, a->row->search_path, a->row->machine_id};
+	TaskIdentity who = {a->row->role, a->row->search_path, a->row->machine_id, a->row->privileged_named};
 	asl_task_reply reply;
 	asl_env		env;
 
@@ -1017,8 +1036,13 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 		count_history(a);
 		if (row->parent_id == 0 && !row->unsaved && row->status != EXEC_RUNNING)
 			row->event_count += (int) store_history_count_fold_loaded(row); /* ended: one number */
-		store_exec_save(row);	/* first: a start's row gets its id */
-		flush_history(a);
+		if (row->unsaved)
+		{
+			store_exec_save(row);	/* first: a start's row gets its id */
+			flush_history(a);
+		}
+		else
+			store_exec_save_with_history(row, history_root(row), take_history(a));
 	}
 	PG_CATCH();
 	{
@@ -1075,17 +1099,24 @@ booking_answer_task(ExecRow *row, const TaskAnswer *answer)
 static void
 notify_status(const ExecRow *row)
 {
-	JsonbParseState *state = NULL;
-	Jsonb	   *payload;
+	StringInfoData payload;
 
 	if (!booking_notify)
 		return;
-	jb_begin_object(&state);
-	jb_text(&state, "executionArn", row->arn);
-	jb_text(&state, "status", exec_status_name(row->status));
-	payload = jb_end_object(&state);
+
+	/*
+	 * written as jsonb's text would be (its key order), without building a
+	 * jsonb first
+	 */
+	initStringInfo(&payload);
+	appendStringInfoString(&payload, "{\"status\": ");
+	escape_json(&payload, exec_status_name(row->status));
+	appendStringInfoString(&payload, ", \"executionArn\": ");
+	escape_json(&payload, row->arn);
+	appendStringInfoChar(&payload, '}');
 	/* delivered at commit; nothing if the caller rolls back */
-	Async_Notify("booking_execution", JsonbToCString(NULL, &payload->root, VARSIZE(payload)));
+	Async_Notify("booking_execution", payload.data);
+	pfree(payload.data);
 }
 
 /* Writes one event (taken) to row's history, outside an advance. */

@@ -6,8 +6,12 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "storage/bufmgr.h"
 #include "storage/backendid.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -28,7 +32,8 @@
 	"AND x.execution_name = coalesce(e.name, (SELECT r.name FROM booking.executions r WHERE r.id = e.root_id)))::int, " \
 	"CASE WHEN e.root_id IS NULL THEN " \
 	"(SELECT coalesce(sum(h.events), 0) FROM booking.history_counts h WHERE h.root_id = e.id) END, " \
-	"e.shard_key, e.entered_event"
+	"e.shard_key, e.entered_event, m.privileged_role::int"
+#define EXEC_NCOLUMNS 37
 #define EXEC_FROM " FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id "
 
 static SPIPlanPtr plan_load;
@@ -40,6 +45,7 @@ static SPIPlanPtr plan_find_in_machine;
 static SPIPlanPtr plan_insert;
 static SPIPlanPtr plan_insert_fresh;
 static SPIPlanPtr plan_save;
+static SPIPlanPtr plan_save_history;
 static SPIPlanPtr plan_children;
 static SPIPlanPtr plan_delete_children;
 static SPIPlanPtr plan_abort_children;
@@ -100,6 +106,7 @@ read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 	out->beside_as_of = counts_flushes;
 	out->shard_key = spi_col_text(tup, desc, 35);
 	out->entered_event = spi_col_int4(tup, desc, 36, 0);
+	out->privileged_named = spi_col_int4(tup, desc, 37, 0) != 0 ? 'y' : 'n';
 }
 
 bool
@@ -191,6 +198,14 @@ jsonb_datum(Jsonb *j, char *null)
 static const Oid save_types[SAVE_ARGS] = {INT8OID, TEXTOID, JSONBOID, TEXTOID, TEXTOID, TEXTOID,
 	JSONBOID, JSONBOID, JSONBOID, TIMESTAMPTZOID, TEXTOID, JSONBOID, TIMESTAMPTZOID,
 TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID, JSONBOID, INT4OID, TIMESTAMPTZOID, INT4OID};
+
+/* What a save sets, from $2 … $20 */
+#define SAVE_SET \
+	"status = $2, output = $3, error = $4, " \
+	"cause = $5, state = $6, document = $7, variables = $8, attempts = $9, " \
+	"entered_at = $10, phase = $11, pending_events = $12, due_at = $13, " \
+	"stop_date = $14, event_count = $15, timeout_at = $16, fanout = $17, " \
+	"redrive_count = $18, redrive_date = $19, entered_event = $20"
 
 /* The SAVE_ARGS parameters of the row's save plan. */
 static void
@@ -299,13 +314,49 @@ store_exec_save(ExecRow *row)
 		return;
 	}
 	save_values(row, values, nulls);
-	(void) booking_exec_plan(&plan_save,
-							 "UPDATE booking.executions SET status = $2, output = $3, error = $4, "
-							 "cause = $5, state = $6, document = $7, variables = $8, attempts = $9, "
-							 "entered_at = $10, phase = $11, pending_events = $12, due_at = $13, "
-							 "stop_date = $14, event_count = $15, timeout_at = $16, fanout = $17, "
-							 "redrive_count = $18, redrive_date = $19, entered_event = $20 WHERE id = $1",
+	(void) booking_exec_plan(&plan_save, "UPDATE booking.executions SET " SAVE_SET " WHERE id = $1",
 							 SAVE_ARGS, save_types, values, nulls, SPI_OK_UPDATE, "execution save");
+}
+
+void
+store_exec_save_with_history(ExecRow *row, int64 history_id, Jsonb *events)
+{
+	Oid			types[SAVE_ARGS + 3];
+	Datum		values[SAVE_ARGS + 3];
+	char		nulls[SAVE_ARGS + 3];
+
+	Assert(!row->unsaved);
+	if (events == NULL || row->shard_key == NULL)
+	{
+		store_exec_save(row);
+		if (events != NULL)
+			store_history_append(history_id, row->shard_key, events);
+		return;
+	}
+	booking_timer_scheduled(row->due_at);	/* wakes the timer workers at
+											 * commit if earlier */
+	memcpy(types, save_types, sizeof(save_types));
+	save_values(row, values, nulls);
+	types[SAVE_ARGS] = INT8OID;
+	values[SAVE_ARGS] = Int64GetDatum(history_id);
+	nulls[SAVE_ARGS] = ' ';
+	types[SAVE_ARGS + 1] = JSONBOID;
+	values[SAVE_ARGS + 1] = JsonbPGetDatum(events);
+	nulls[SAVE_ARGS + 1] = ' ';
+	types[SAVE_ARGS + 2] = TEXTOID;
+	values[SAVE_ARGS + 2] = CStringGetTextDatum(row->shard_key);
+	nulls[SAVE_ARGS + 2] = ' ';
+
+	/*
+	 * one statement where an advance's end took two: the start-up of a
+	 * statement (its plan's locks, the executor's set-up) was a fifth of the
+	 * history insert's cost
+	 */
+	(void) booking_exec_plan(&plan_save_history,
+							 "WITH h AS (INSERT INTO booking.history (execution_id, events, shard_key) "
+							 "VALUES ($21, $22, $23)) "
+							 "UPDATE booking.executions SET " SAVE_SET " WHERE id = $1",
+							 SAVE_ARGS + 3, types, values, nulls, SPI_OK_UPDATE, "execution save");
 }
 
 /* The top-level execution of machine named name, or 0. */
@@ -475,32 +526,92 @@ store_exec_claim_due(int max, TimestampTz now, TimestampTz *from)
 	MemoryContext caller = CurrentMemoryContext;
 	Oid			types[3] = {TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID};
 	Datum		values[3] = {TimestampTzGetDatum(now), Int32GetDatum(max), TimestampTzGetDatum(*from)};
-	List	   *ids = NIL;
+	List	   *rows = NIL;
 	int			settings;
 	int			rc;
 
 	SPI_connect();
 
 	/*
-	 * From *from on: the index entries of what this transaction advanced
-	 * already stay until it ends, and each claim would walk them again.
+	 * The whole row with the claim, where a load per execution was a
+	 * statement each (a fifth of a timer worker's time). From *from on: the
+	 * index entries of what this transaction advanced already stay until it
+	 * ends, and each claim would walk them again. A row another transaction
+	 * changed after this statement's snapshot is locked in its latest version
+	 * and read again as such (READ COMMITTED's recheck), as a load after the
+	 * claim would read it.
 	 */
 	settings = booking_due_plan_settings_push();
 	rc = SPI_execute_plan(booking_plan(&plan_claim,
-									   "SELECT id, due_at FROM booking.executions "
-									   "WHERE status = 'RUNNING' AND due_at <= $1 AND due_at >= $3 "
-									   "ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+									   "SELECT " EXEC_COLUMNS ", e.tableoid, e.ctid" EXEC_FROM
+									   "WHERE e.status = 'RUNNING' AND e.due_at <= $1 AND e.due_at >= $3 "
+									   "ORDER BY e.due_at LIMIT $2 FOR UPDATE OF e SKIP LOCKED",
 									   3, types),
 						  values, NULL, false, 0);
 	booking_due_plan_settings_pop(settings);
 	booking_spi_check(rc, SPI_OK_SELECT, "due executions claim");
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		ids = spi_col_int8_append(ids, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, caller);
-		*from = spi_col_timestamptz(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		MemoryContext old = MemoryContextSwitchTo(caller);
+		ExecRow    *row = palloc(sizeof(ExecRow));
+		bool		isnull;
+
+		read_exec_row(tup, desc, row);
+		row->claimed_rel = spi_col_oid(tup, desc, EXEC_NCOLUMNS + 1);
+		ItemPointerCopy((ItemPointer) DatumGetPointer(SPI_getbinval(tup, desc, EXEC_NCOLUMNS + 2, &isnull)),
+						&row->claimed_tid);
+		rows = lappend(rows, row);
+		MemoryContextSwitchTo(old);
+		*from = row->due_at;
 	}
 	SPI_finish();
-	return ids;
+	return rows;
+}
+
+bool
+store_exec_claimed_current(const ExecRow *row)
+{
+	Relation	rel;
+	bool		current = false;
+
+	if (!OidIsValid(row->claimed_rel))
+		return false;
+	rel = table_open(row->claimed_rel, AccessShareLock);
+	if (rel->rd_rel->relam == HEAP_TABLE_AM_OID)
+	{
+		BlockNumber block = ItemPointerGetBlockNumber(&row->claimed_tid);
+		OffsetNumber offset = ItemPointerGetOffsetNumber(&row->claimed_tid);
+		Buffer		buf = ReadBuffer(rel, block);
+		Page		page;
+
+		LockBuffer(buf, BUFFER_LOCK_SHARE);
+		page = BufferGetPage(buf);
+		if (offset <= PageGetMaxOffsetNumber(page))
+		{
+			ItemId		lp = PageGetItemId(page, offset);
+
+			if (ItemIdIsNormal(lp))
+			{
+				HeapTupleHeader h = (HeapTupleHeader) PageGetItem(page, lp);
+
+				/*
+				 * The claim's lock keeps every other transaction off the row:
+				 * only this one can have changed it. An update points the
+				 * version at its successor, a delete sets an xmax that is no
+				 * mere lock; an update rolled back with its subtransaction
+				 * looks changed too (then the load reads what is true).
+				 */
+				current = ItemPointerEquals(&h->t_ctid, unconstify(ItemPointerData *, &row->claimed_tid)) &&
+					((h->t_infomask & HEAP_XMAX_INVALID) != 0 ||
+					 HEAP_XMAX_IS_LOCKED_ONLY(h->t_infomask));
+			}
+		}
+		UnlockReleaseBuffer(buf);
+	}
+	table_close(rel, AccessShareLock);
+	return current;
 }
 
 /*
@@ -657,6 +768,37 @@ void
 store_history_counts_discard(void)
 {
 	n_held_counts = 0;
+}
+
+struct HistoryCountsSaved
+{
+	int			n;
+	HeldCount  *items;
+};
+
+HistoryCountsSaved *
+store_history_counts_save(void)
+{
+	HistoryCountsSaved *saved = palloc(sizeof(HistoryCountsSaved));
+
+	saved->n = n_held_counts;
+	saved->items = n_held_counts > 0 ? palloc(sizeof(HeldCount) * n_held_counts) : NULL;
+	if (n_held_counts > 0)
+		memcpy(saved->items, held_counts, sizeof(HeldCount) * n_held_counts);
+	return saved;
+}
+
+void
+store_history_counts_restore(const HistoryCountsSaved *saved)
+{
+	/*
+	 * counts first taken since are forgotten (their base is read again); the
+	 * array never shrinks, so the saved ones fit
+	 */
+	Assert(saved->n == 0 || saved->n <= max_held_counts);
+	if (saved->n > 0)
+		memcpy(held_counts, saved->items, sizeof(HeldCount) * saved->n);
+	n_held_counts = saved->n;
 }
 
 int64

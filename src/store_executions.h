@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "nodes/pg_list.h"
+#include "storage/itemptr.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
@@ -72,6 +73,18 @@ typedef struct ExecRow
 	uint64		beside_as_of;	/* store_history_counts_flush calls when read */
 	char	   *shard_key;		/* read with the row; NULL: not read (a
 								 * start's) */
+	char		privileged_named;	/* read with the row: 'y' when the
+									 * machine's creator named its role
+									 * (state_machines.privileged_role), 'n'
+									 * when not; 0: not read */
+
+	/*
+	 * The row version store_exec_claim_due read and locked (its relation and
+	 * tid; InvalidOid otherwise): while it is still the row's latest, what
+	 * was read with it is the row (store_exec_claimed_current).
+	 */
+	Oid			claimed_rel;
+	ItemPointerData claimed_tid;
 } ExecRow;
 
 #define EXEC_MOCK_UNKNOWN	0
@@ -112,6 +125,13 @@ int64		store_exec_find_in_machine(int64 machine_id, const char *name);
  * instead, and gets its id.
  */
 void		store_exec_save(ExecRow *row);
+
+/*
+ * store_exec_save of a row in the table, with events (a jsonb array; NULL:
+ * none) appended to history_id's history (store_history_append) in the same
+ * statement.
+ */
+void		store_exec_save_with_history(ExecRow *row, int64 history_id, Jsonb *events);
 
 /* A parent's children in branch order. */
 List	   *store_exec_children(int64 parent_id);
@@ -167,6 +187,14 @@ void		store_history_counts_flush(void);
 void		store_history_counts_discard(void);
 
 /*
+ * What store_history_count_add holds now, for store_history_counts_restore
+ * after a subtransaction that counted more is rolled back (palloc'd).
+ */
+typedef struct HistoryCountsSaved HistoryCountsSaved;
+HistoryCountsSaved *store_history_counts_save(void);
+void		store_history_counts_restore(const HistoryCountsSaved *saved);
+
+/*
  * Removes root_id's history_counts rows and returns their sum, for the
  * caller to add to the root's event_count (which it holds locked and saves).
  */
@@ -182,9 +210,19 @@ int64		store_history_count_fold_loaded(const ExecRow *root);
 
 /*
  * Claims up to max executions due by now and not before *from (FOR UPDATE
- * SKIP LOCKED), earliest first; a list of int64 ids. Sets *from to the last
- * one's due time, for the next claim of the same transaction.
+ * SKIP LOCKED), earliest first, and loads them in the same statement: a
+ * list of ExecRow * (allocated in the caller's context). Sets *from to the
+ * last one's due time, for the next claim of the same transaction.
  */
 List	   *store_exec_claim_due(int max, TimestampTz now, TimestampTz *from);
+
+/*
+ * True when the row version a claim read is still the execution's latest:
+ * nothing (this transaction's earlier work included: a child waking its
+ * parent, a task stopping another execution) has updated or deleted it
+ * since, so the claimed row is what a load would read. False when it
+ * changed, or when it can't tell (not a heap table): load it again.
+ */
+bool		store_exec_claimed_current(const ExecRow *row);
 
 #endif

@@ -85,7 +85,7 @@ host_sleep_until(void *arg, asl_time due)
 bool
 booking_sync_run_task(void *arg, const char *state, const asl_task *task, asl_task_reply *reply)
 {
-	static const TaskIdentity caller = {InvalidOid, NULL, 0};
+	static const TaskIdentity caller = {InvalidOid, NULL, 0, 0};
 	const TaskIdentity *who = arg ? (const TaskIdentity *) arg : &caller;
 
 	if (task->resource->pattern == ASL_PATTERN_WAIT_FOR_TOKEN ||

@@ -111,19 +111,25 @@ role_allowed(const TaskIdentity *who, asl_error *err)
 
 	if (!OidIsValid(who->role) || who->machine_id == 0 || !booking_role_is_privileged(who->role))
 		return true;
-	SPI_connect();
-	booking_spi_check(SPI_execute_plan(booking_plan(&plan_privileged,
-													"SELECT privileged_role FROM booking.state_machines WHERE id = $1",
-													1, &type), &value, NULL, true, 1),
-					  SPI_OK_SELECT, "state machine role lookup");
-	if (SPI_processed == 1)
+	if (who->privileged_named != 0)
+		named = who->privileged_named == 'y';	/* read with the execution's
+												 * row: no statement */
+	else
 	{
-		bool		isnull;
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		SPI_connect();
+		booking_spi_check(SPI_execute_plan(booking_plan(&plan_privileged,
+														"SELECT privileged_role FROM booking.state_machines WHERE id = $1",
+														1, &type), &value, NULL, true, 1),
+						  SPI_OK_SELECT, "state machine role lookup");
+		if (SPI_processed == 1)
+		{
+			bool		isnull;
+			Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 
-		named = !isnull && DatumGetBool(d);
+			named = !isnull && DatumGetBool(d);
+		}
+		SPI_finish();
 	}
-	SPI_finish();
 	if (!named)
 		asl_error_set(err, ASL_ERR_PERMISSIONS,
 					  "the execution role \"%s\" is a superuser or has BYPASSRLS, and the state machine's creator did not name it: "

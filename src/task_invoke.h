@@ -29,6 +29,9 @@ typedef struct TaskIdentity
 	Oid			role;			/* InvalidOid: the current user (TestState) */
 	const char *search_path;	/* NULL: the current one */
 	int64		machine_id;		/* the state machine (0: none, TestState) */
+	char		privileged_named;	/* state_machines.privileged_role as read
+									 * with the execution ('y', 'n'); 0: look
+									 * it up */
 } TaskIdentity;
 
 /*

@@ -1,8 +1,10 @@
 /*
- * tick.c — sfn_tick: claims due executions (store_exec_claim_due, FOR UPDATE
- * SKIP LOCKED) and advances each in a subtransaction of its own. The timer
- * worker (worker.c) calls sfn_tick through SPI; pg_cron's booking.tick_for
- * calls it in a loop.
+ * tick.c — sfn_tick: claims and loads due executions (store_exec_claim_due,
+ * FOR UPDATE SKIP LOCKED) a batch at a time and advances them, a batch in a
+ * subtransaction; when an execution raises an ERROR the batch is rolled back
+ * and run again with each execution in a subtransaction of its own, so that
+ * the ERROR fails that execution only. The timer worker (worker.c) calls
+ * sfn_tick through SPI; pg_cron's booking.tick_for calls it in a loop.
  */
 #include "postgres.h"
 
@@ -22,6 +24,22 @@
 PG_FUNCTION_INFO_V1(sfn_tick);
 
 /*
+ * Advances one claimed execution: the row as the claim read it, unless this
+ * transaction has changed it since (an earlier execution of the batch woke or
+ * stopped it); then it is loaded again.
+ */
+static void
+advance_claimed(ExecRow *claimed)
+{
+	ExecRow		row;
+
+	if (store_exec_claimed_current(claimed))
+		booking_advance(claimed);
+	else if (store_exec_load(claimed->id, true, false, &row))
+		booking_advance(&row);
+}
+
+/*
  * Advances one claimed execution in its own subtransaction. An ERROR in it
  * rolls back that execution's work only and fails it (States.Runtime, the
  * message as cause): one broken execution can't stop the batch or come back
@@ -31,23 +49,21 @@ PG_FUNCTION_INFO_V1(sfn_tick);
 static bool
 advance_body(void *arg)
 {
-	ExecRow		row;
-
-	if (store_exec_load(*(int64 *) arg, true, false, &row))
-		booking_advance(&row);
+	advance_claimed((ExecRow *) arg);
 	return true;
 }
 
 /*
- * Advances one execution in a subtransaction of its own: an error fails
- * that execution, not the tick.
+ * Advances one claimed execution in a subtransaction of its own: an error
+ * fails that execution, not the tick.
  */
 static void
-advance_isolated(int64 id)
+advance_isolated(ExecRow *claimed)
 {
+	int64		id = claimed->id;
 	bool		kept;
 	FanoutsSaved *fanouts = store_fanouts_save();
-	ErrorData  *edata = booking_subxact(advance_body, &id, &kept);
+	ErrorData  *edata = booking_subxact(advance_body, claimed, &kept);
 
 	if (edata != NULL)
 	{
@@ -79,6 +95,95 @@ advance_isolated(int64 id)
 /* Executions claimed at a time: a tick that runs out of time holds few it has not advanced. */
 #define CLAIM_BATCH 64
 
+/* A batch: what to claim, the memory it runs in, what became of it. */
+typedef struct Batch
+{
+	int			asked;
+	TimestampTz deadline;
+	TimestampTz *claimed_from;
+	MemoryContext per_batch;	/* the claimed rows */
+	MemoryContext per_execution;	/* reset after each execution */
+	MemoryContext caller;
+	int			claimed;
+	int			advanced;
+} Batch;
+
+/*
+ * Claims a batch and advances its executions; with isolated, each in a
+ * subtransaction of its own (advance_isolated). Stops early when the tick's
+ * time is up: the rest stay claimed, due for the next tick.
+ */
+static void
+batch_run(Batch *b, bool isolated)
+{
+	List	   *rows;
+	ListCell   *lc;
+
+	MemoryContextSwitchTo(b->per_batch);
+	rows = store_exec_claim_due(b->asked, GetCurrentTimestamp(), b->claimed_from);
+	b->claimed = list_length(rows);
+	b->advanced = 0;
+	foreach(lc, rows)
+	{
+		if (GetCurrentTimestamp() >= b->deadline)
+			break;				/* claimed, not advanced: due for the next
+								 * tick */
+		MemoryContextSwitchTo(b->per_execution);
+		if (isolated)
+			advance_isolated((ExecRow *) lfirst(lc));
+		else
+			advance_claimed((ExecRow *) lfirst(lc));
+		MemoryContextSwitchTo(b->caller);
+		MemoryContextReset(b->per_execution);
+		b->advanced++;
+		CHECK_FOR_INTERRUPTS();
+	}
+	MemoryContextSwitchTo(b->caller);
+	MemoryContextReset(b->per_batch);
+}
+
+static bool
+batch_body(void *arg)
+{
+	batch_run((Batch *) arg, false);
+	return true;
+}
+
+/*
+ * A batch in one subtransaction, its executions without one each: the
+ * claim and each execution's update are then made by the same transaction
+ * id (an update under another's lock takes a MultiXact, which every later
+ * look at the old row version reads back), and the start and end of a
+ * subtransaction per execution are saved. True when the whole batch went
+ * through. When an execution raised an ERROR, nothing of the batch is kept
+ * (its rows are unlocked, its counts put back) and false: the caller runs
+ * it again the careful way, each execution in a subtransaction of its own,
+ * where the ERROR fails that execution only. (A task's work is done twice
+ * then; what it did in the database is rolled back with the first try, as
+ * it would be with any round that fails.)
+ */
+static bool
+batch_at_once(Batch *b)
+{
+	FanoutsSaved *fanouts = store_fanouts_save();
+	HistoryCountsSaved *counts = store_history_counts_save();
+	TimestampTz from = *b->claimed_from;
+	bool		kept;
+	ErrorData  *edata = booking_subxact(batch_body, b, &kept);
+
+	if (edata == NULL)
+		return true;
+	MemoryContextReset(b->per_execution);
+	MemoryContextReset(b->per_batch);
+	store_fanouts_restore(fanouts);
+	store_history_counts_restore(counts);
+	*b->claimed_from = from;
+	if (booking_error_concerns_transaction(edata->sqlerrcode))
+		ReThrowError(edata);
+	FreeErrorData(edata);
+	return false;
+}
+
 /*
  * Claims and advances due executions until max are done, none is due, or
  * booking.tick_time_budget is spent (then the rest stay due for the next
@@ -93,8 +198,10 @@ sfn_tick(PG_FUNCTION_ARGS)
 	volatile int advanced = 0;	/* changed inside PG_TRY, read after it */
 	TimestampTz deadline;
 	MemoryContext per_execution;
+	MemoryContext per_batch;
 	MemoryContext caller = CurrentMemoryContext;
 	TimestampTz claimed_from = DT_NOBEGIN;
+	volatile bool isolated = false; /* changed inside PG_TRY */
 	BookingScope scope;
 
 	booking_require_primary("sfn_tick");
@@ -111,30 +218,32 @@ sfn_tick(PG_FUNCTION_ARGS)
 	(void) booking_enter(&scope);
 	deadline = GetCurrentTimestamp() + (TimestampTz) booking_tick_time_budget * 1000;
 	per_execution = AllocSetContextCreate(caller, "booking execution", ALLOCSET_DEFAULT_SIZES);
+	per_batch = AllocSetContextCreate(caller, "booking claimed executions", ALLOCSET_DEFAULT_SIZES);
 	booking_advance_cap = deadline;
 	PG_TRY();
 	{
 		while (advanced < max && GetCurrentTimestamp() < deadline)
 		{
-			int			asked = Min(CLAIM_BATCH, max - advanced);
-			List	   *ids = store_exec_claim_due(asked, GetCurrentTimestamp(), &claimed_from);
-			int			claimed = list_length(ids);
-			ListCell   *lc;
+			Batch		b;
 
-			foreach(lc, ids)
+			b.asked = Min(CLAIM_BATCH, max - advanced);
+			b.deadline = deadline;
+			b.claimed_from = &claimed_from;
+			b.per_batch = per_batch;
+			b.per_execution = per_execution;
+			b.caller = caller;
+
+			/*
+			 * after a batch that failed, the rest of the tick goes the
+			 * careful way: what failed may be due again at once
+			 */
+			if (isolated || !batch_at_once(&b))
 			{
-				if (GetCurrentTimestamp() >= deadline)
-					break;		/* claimed, not advanced: due for the next
-								 * tick */
-				MemoryContextSwitchTo(per_execution);
-				advance_isolated(*(int64 *) lfirst(lc));
-				MemoryContextSwitchTo(caller);
-				MemoryContextReset(per_execution);
-				advanced++;
-				CHECK_FOR_INTERRUPTS();
+				isolated = true;
+				batch_run(&b, true);
 			}
-			list_free_deep(ids);
-			if (claimed < asked)
+			advanced += b.advanced;
+			if (b.claimed < b.asked)
 				break;			/* nothing more is due */
 		}
 	}
@@ -147,6 +256,7 @@ sfn_tick(PG_FUNCTION_ARGS)
 	store_history_counts_flush();
 	MemoryContextSwitchTo(caller);
 	MemoryContextDelete(per_execution);
+	MemoryContextDelete(per_batch);
 	booking_leave(&scope);
 	PG_RETURN_INT32(advanced);
 }

@@ -40,10 +40,10 @@ typedef struct TimerSlot
 	Oid			dboid;
 	TimestampTz sleep_until;	/* BOOKING_TIMER_AWAKE: ticking */
 	int64		sleeps;			/* waits on the latch since the worker started */
-	int64		woken;			/* of those, ended by a wake-up asked (a
-								 * commit, a sibling) */
-	bool		wake_asked;		/* wake_for chose this worker; taken by
-								 * booking_timer_wake_taken */
+	int64		woken;			/* of those, ended by a latch set (a commit, a
+								 * sibling) */
+	bool		wake_asked;		/* a commit or a sibling set its latch since
+								 * it last looked (booking_timer_take_wake) */
 	/* what monitoring shows (booking.timer_workers, the monitor views) */
 	BookingWorkerState state;
 	TimestampTz last_round;		/* end of the last round that committed; 0:
@@ -171,13 +171,15 @@ wake_for(TimestampTz due, int exclude, bool only_sleeping)
 			sleeping = i;
 		}
 	}
-	if (awake >= 0 || sleeping >= 0)
+	if (awake >= 0)
 	{
-		TimerSlot  *chosen = &shared->slots[awake >= 0 ? awake : sleeping];
-
-		/* set before the latch: the worker resets its latch, then takes it */
-		chosen->wake_asked = true;
-		procno = chosen->pgprocno;
+		procno = shared->slots[awake].pgprocno;
+		shared->slots[awake].wake_asked = true;
+	}
+	else if (sleeping >= 0)
+	{
+		procno = shared->slots[sleeping].pgprocno;
+		shared->slots[sleeping].wake_asked = true;
 	}
 	SpinLockRelease(&shared->mutex);
 
@@ -327,7 +329,6 @@ booking_timer_attach(int slot)
 	shared->slots[slot].sleep_until = BOOKING_TIMER_AWAKE;
 	shared->slots[slot].sleeps = 0;
 	shared->slots[slot].woken = 0;
-	shared->slots[slot].wake_asked = false;
 	shared->slots[slot].state = BOOKING_WORKER_TICKING;
 	shared->slots[slot].last_round = 0;
 	shared->slots[slot].rounds = 0;
@@ -390,7 +391,7 @@ booking_timer_wake_sibling(void)
 }
 
 bool
-booking_timer_wake_taken(void)
+booking_timer_take_wake(void)
 {
 	bool		asked;
 

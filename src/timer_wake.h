@@ -51,15 +51,8 @@ void		booking_timer_attach(int slot);
 /* Publishes when this worker wakes next (BOOKING_TIMER_AWAKE: ticking now). */
 void		booking_timer_set_sleep(TimestampTz until);
 
-/* Counts a wait on the latch; woken: a wake-up asked ended it, not the timeout. */
+/* Counts a wait on the latch; woken: a latch set ended it, not the timeout. */
 void		booking_timer_slept(bool woken);
-
-/*
- * True once after a backend or a sibling chose this worker to wake (and set
- * its latch); call after ResetLatch, so that a wake-up asked later sets the
- * latch again.
- */
-bool		booking_timer_wake_taken(void);
 
 /* Publishes what this worker is doing. */
 void		booking_timer_set_state(BookingWorkerState state);
@@ -72,5 +65,12 @@ void		booking_timer_round_failed(const char *message);
 
 /* A backlog: sets the latch of one other sleeping worker of this database, if any. */
 void		booking_timer_wake_sibling(void);
+
+/*
+ * Whether a commit or a sibling set this worker's latch since the last call
+ * (and forgets it): PostgreSQL sets the latch for its own signals too (a
+ * shared invalidation catch-up, a barrier), which ask for no round.
+ */
+bool		booking_timer_take_wake(void);
 
 #endif

@@ -259,6 +259,16 @@ tick_and_plan(bool *backlog, int *advanced_out)
 	advanced = spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	*backlog = advanced >= booking_worker_batch_size;
 	*advanced_out = advanced;
+	if (*backlog)
+	{
+		/*
+		 * the next round starts at once: no need for the earliest timer
+		 * (looked up after every round of a burst, it cost as much as several
+		 * executions: the walk over the index entries the round left)
+		 */
+		SPI_finish();
+		return started;
+	}
 
 	next = fetch_time(booking_plan(&plan_next,
 								   "SELECT min(due_at) FROM booking.executions "
@@ -409,47 +419,6 @@ ms_until(TimestampTz t)
 	return (long) ((t - now + 999) / 1000);
 }
 
-/*
- * Sleeps until next, or until a commit or a sibling asks for a round
- * (timer_wake.c), a reload or a shutdown. The latch is set for other reasons
- * too: the catch-up signal of the shared invalidation queue, which the DDL of
- * any session sends to the backends furthest behind. Such a wake-up is
- * absorbed here, the invalidations read in an empty transaction as an idle
- * backend reads them, and the sleep goes on: an idle worker does not look at
- * the tables because someone else ran DDL.
- */
-static void
-sleep_until_due(TimestampTz next)
-{
-	for (;;)
-	{
-		long		ms = ms_until(next);
-		int			rc;
-
-		if (ms == 0)
-			break;
-		rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, ms, PG_WAIT_EXTENSION);
-		if (!(rc & WL_LATCH_SET))
-			break;
-		/* reset before taking the flag: a wake-up asked after sets it again */
-		ResetLatch(MyLatch);
-		if (booking_timer_wake_taken())
-		{
-			booking_timer_slept(true);
-			return;
-		}
-		if (ProcDiePending || ConfigReloadPending)
-			break;
-		if (catchupInterruptPending)
-		{
-			StartTransactionCommand();
-			CommitTransactionCommand();
-		}
-		CHECK_FOR_INTERRUPTS();
-	}
-	booking_timer_slept(false);
-}
-
 /* After an ERROR: sleep until then, deaf to wake-ups (a commit storm must not make an error storm). */
 static void
 back_off(TimestampTz until)
@@ -466,6 +435,41 @@ back_off(TimestampTz until)
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, ms, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
 		(void) between_rounds();
+	}
+}
+
+/*
+ * Sleeps until next (ms away) or a wake-up: a commit or a sibling asking
+ * (booking_timer_take_wake), a signal (shutdown, reload). True when woken.
+ * PostgreSQL sets the latch for its own signals too: a shared invalidation
+ * catch-up reaches idle backends in turn after DDL, a barrier. Those are
+ * handled here and the sleep goes on: a round for each would make idle
+ * workers look at the tables for nothing.
+ */
+static bool
+sleep_until(TimestampTz next, long ms)
+{
+	for (;;)
+	{
+		int			rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, ms,
+								   PG_WAIT_EXTENSION);
+
+		if ((rc & WL_LATCH_SET) == 0)
+			return false;
+		if (booking_timer_take_wake() || ProcDiePending || ConfigReloadPending)
+			return true;
+		ResetLatch(MyLatch);
+		/* asked between the look and the reset: the latch was reset with it */
+		if (booking_timer_take_wake())
+			return true;
+		if (catchupInterruptPending)
+			ProcessCatchupInterrupt();	/* reads the queue, passes the
+										 * catch-up on */
+		QueryCancelPending = false; /* nothing to cancel while asleep */
+		CHECK_FOR_INTERRUPTS();
+		ms = ms_until(next);
+		if (ms <= 0)
+			return false;
 	}
 }
 
@@ -533,6 +537,7 @@ booking_timer_main(Datum main_arg)
 		 * (timer_wake.c)
 		 */
 		ResetLatch(MyLatch);
+		(void) booking_timer_take_wake();	/* this round answers it */
 		if (between_rounds())
 			purge_after = 0;	/* a new retention applies at once */
 		if (wait_while_standby())
@@ -586,6 +591,6 @@ booking_timer_main(Datum main_arg)
 		pgstat_report_stat(ms >= 1000);
 		snprintf(activity, sizeof(activity), "booking timer: sleeping until %s", timestamptz_to_str(next));
 		pgstat_report_activity(STATE_IDLE, activity);
-		sleep_until_due(next);
+		booking_timer_slept(sleep_until(next, ms));
 	}
 }
