@@ -2,9 +2,9 @@
  * api_jsonata.c — booking.jsonata(expression, input, bindings): a JSONata
  * expression evaluated against a jsonb document, in any SQL statement.
  *
- * The compiled expression is kept per call site (fn_extra) while the text
- * stays the same, so a query running one expression over many rows compiles
- * it once. Everything the core mallocs is owned by a memory context. The
+ * The compiled expressions are kept for the backend's life (a few, most
+ * recently used first), so a query or loop running one expression over many
+ * rows compiles it once. Everything the core mallocs is owned by a memory context. The
  * core polls a cancel callback: it reports a pending interrupt, the core
  * stops (it never longjmps), and CHECK_FOR_INTERRUPTS then raises the query
  * cancel or statement_timeout error as usual.
@@ -26,19 +26,24 @@ PG_FUNCTION_INFO_V1(booking_jsonata);
 /* the values of one evaluation may take this much memory */
 #define JSONATA_MEMORY_LIMIT ((size_t) 256 * 1024 * 1024)
 
-/* the compiled expression of one call site */
+/*
+ * Compiled expressions kept for the backend's life, most recently used
+ * first. Per call site (fn_extra) is not enough: PL/pgSQL and SPI build a new
+ * executor, so new FmgrInfos, every time they run a statement, and a loop
+ * running one expression would compile it again on each statement. As
+ * PostgreSQL's regular expression cache, a few entries keyed by the text.
+ */
+#define EXPR_CACHE_SIZE 32
+
 typedef struct CachedExpr
 {
-	char	   *source;			/* in fn_mcxt */
-	BookingOwned *owner;		/* owns the jn_expr, in fn_mcxt */
+	char	   *source;			/* in TopMemoryContext; not NUL-terminated */
+	int			len;
+	jn_expr    *expr;			/* malloc'd by the core */
 } CachedExpr;
 
-/* Release callback of a compiled expression owned by a memory context. */
-static void
-expr_free(void *e)
-{
-	jn_expr_free((jn_expr *) e);
-}
+static CachedExpr expr_cache[EXPR_CACHE_SIZE];
+static int	expr_cache_used;
 
 /* The core's cancel check: a query cancel or termination is pending. */
 static bool
@@ -83,38 +88,50 @@ report(const jn_error *err)
 }
 
 /*
- * The compiled form of expression, cached in fn_extra for as long as the
- * call site passes the same text.
+ * The compiled form of expression, from the backend's cache when the same
+ * text was compiled before; a failed compilation is raised, not kept.
  */
 static const jn_expr *
-compiled_expression(FunctionCallInfo fcinfo, text *expression)
+compiled_expression(text *expression)
 {
-	CachedExpr *cache = fcinfo->flinfo->fn_extra;
-	char	   *src = text_to_cstring(expression);
-	MemoryContext old;
+	const char *src = VARDATA_ANY(expression);
+	int			len = VARSIZE_ANY_EXHDR(expression);
+	CachedExpr	entry;
 	jn_error	err;
-	jn_expr    *e;
+	int			i;
 
-	if (cache && cache->source && strcmp(cache->source, src) == 0)
-		return cache->owner->ptr;
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	if (cache == NULL)
+	for (i = 0; i < expr_cache_used; i++)
+		if (expr_cache[i].len == len && memcmp(expr_cache[i].source, src, len) == 0)
+			break;
+	if (i < expr_cache_used)
 	{
-		cache = palloc0(sizeof(CachedExpr));
-		cache->owner = booking_owner(expr_free);
-		fcinfo->flinfo->fn_extra = cache;
+		entry = expr_cache[i];
+		memmove(&expr_cache[1], &expr_cache[0], i * sizeof(CachedExpr));
+		expr_cache[0] = entry;
+		return entry.expr;
 	}
-	booking_release(cache->owner);
-	if (cache->source)
-		pfree(cache->source);
-	cache->source = NULL;
-	MemoryContextSwitchTo(old);
-	e = jn_compile(src, strlen(src), &err);
-	if (e == NULL)
+
+	/* allocated first: an out-of-memory error then leaks no compiled form */
+	entry.source = MemoryContextAlloc(TopMemoryContext, len + 1);
+	memcpy(entry.source, src, len);
+	entry.source[len] = '\0';
+	entry.len = len;
+	entry.expr = jn_compile(entry.source, len, &err);
+	if (entry.expr == NULL)
+	{
+		pfree(entry.source);
 		report(&err);
-	cache->owner->ptr = e;
-	cache->source = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, src);
-	return e;
+	}
+	if (expr_cache_used == EXPR_CACHE_SIZE)
+	{
+		expr_cache_used--;
+		jn_expr_free(expr_cache[expr_cache_used].expr);
+		pfree(expr_cache[expr_cache_used].source);
+	}
+	memmove(&expr_cache[1], &expr_cache[0], expr_cache_used * sizeof(CachedExpr));
+	expr_cache[0] = entry;
+	expr_cache_used++;
+	return entry.expr;
 }
 
 Datum
@@ -131,7 +148,7 @@ booking_jsonata(PG_FUNCTION_ARGS)
 	json_object *result = NULL;
 
 	booking_require_arg(fcinfo, 0, "expression");
-	expr = compiled_expression(fcinfo, PG_GETARG_TEXT_PP(0));
+	expr = compiled_expression(PG_GETARG_TEXT_PP(0));
 	if (!PG_ARGISNULL(1))
 		input = booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(1));
 	if (!PG_ARGISNULL(2))
