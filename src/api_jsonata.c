@@ -45,6 +45,61 @@ typedef struct CachedExpr
 static CachedExpr expr_cache[EXPR_CACHE_SIZE];
 static int	expr_cache_used;
 
+/*
+ * The last input and the last bindings converted to json-c, with the bytes
+ * of the argument they came from. A query evaluating several expressions
+ * against one row's document, or one expression with the same bindings over
+ * many rows, converts it once; a different document costs a length or
+ * memcmp check. The evaluator only reads its input (it copies or refers to
+ * it, never changes it), and nothing it runs can call booking.jsonata()
+ * again while it runs.
+ */
+typedef struct CachedDoc
+{
+	char	   *key;			/* in TopMemoryContext; NULL: none */
+	Size		len;
+	json_object *doc;			/* one reference held here */
+} CachedDoc;
+
+/* a larger document is converted on each call, not kept for the backend */
+#define DOC_CACHE_MAX_BYTES (1024 * 1024)
+
+static CachedDoc input_cache;
+static CachedDoc bindings_cache;
+
+/*
+ * Argument argno (a jsonb) as json-c, from cache when its bytes are those
+ * converted last. The bytes compared are the argument as passed (compressed
+ * or not) unless it is stored out of line, then its detoasted form.
+ */
+static json_object *
+cached_document(FunctionCallInfo fcinfo, int argno, CachedDoc *cache)
+{
+	struct varlena *raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(argno));
+	struct varlena *keyed = VARATT_IS_EXTERNAL(raw) ? pg_detoast_datum_packed(raw) : raw;
+	Size		len = VARSIZE_ANY(keyed);
+	json_object *doc;
+	char	   *key;
+
+	if (cache->key != NULL && cache->len == len && memcmp(cache->key, keyed, len) == 0)
+		return cache->doc;
+	doc = booking_jsonb_to_jsonc(DatumGetJsonbP(PointerGetDatum(keyed)));
+	if (len > DOC_CACHE_MAX_BYTES)
+		return doc;				/* owned by the current memory context */
+	key = MemoryContextAlloc(TopMemoryContext, len);
+	memcpy(key, keyed, len);
+	if (cache->key != NULL)
+	{
+		pfree(cache->key);
+		json_object_put(cache->doc);
+	}
+	cache->key = key;
+	cache->len = len;
+	/* the memory context's owner drops its reference; this one stays */
+	cache->doc = json_object_get(doc);
+	return doc;
+}
+
 /* The core's cancel check: a query cancel or termination is pending. */
 static bool
 interrupt_pending(void *arg)
@@ -150,10 +205,10 @@ booking_jsonata(PG_FUNCTION_ARGS)
 	booking_require_arg(fcinfo, 0, "expression");
 	expr = compiled_expression(PG_GETARG_TEXT_PP(0));
 	if (!PG_ARGISNULL(1))
-		input = booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(1));
+		input = cached_document(fcinfo, 1, &input_cache);
 	if (!PG_ARGISNULL(2))
 	{
-		bindings = booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(2));
+		bindings = cached_document(fcinfo, 2, &bindings_cache);
 		if (!json_object_is_type(bindings, json_type_object))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
