@@ -4,8 +4,8 @@
  *
  * The compiled expressions are kept for the backend's life (a few, most
  * recently used first), so a query or loop running one expression over many
- * rows compiles it once. Everything the core mallocs is owned by a memory context. The
- * core polls a cancel callback: it reports a pending interrupt, the core
+ * rows compiles it once; so are the last input and bindings converted. What
+ * else the core mallocs is owned by a memory context. The core polls a cancel callback: it reports a pending interrupt, the core
  * stops (it never longjmps), and CHECK_FOR_INTERRUPTS then raises the query
  * cancel or statement_timeout error as usual.
  */
@@ -37,7 +37,7 @@ PG_FUNCTION_INFO_V1(booking_jsonata);
 
 typedef struct CachedExpr
 {
-	char	   *source;			/* in TopMemoryContext; not NUL-terminated */
+	char	   *source;			/* in TopMemoryContext, NUL-terminated */
 	int			len;
 	jn_expr    *expr;			/* malloc'd by the core */
 } CachedExpr;
