@@ -141,3 +141,39 @@ SELECT booking.jsonata('$uppercase(who)', '{"who": "anyone"}') AS as_stranger;
 RESET ROLE;
 REVOKE USAGE ON SCHEMA booking FROM jsonata_stranger;
 DROP ROLE jsonata_user, jsonata_stranger;
+
+-- compiled expressions and the last input and bindings are kept for the backend:
+-- each call still sees its own arguments
+CREATE TEMP TABLE jsonata_rows (n int, doc jsonb, vars jsonb);
+INSERT INTO jsonata_rows VALUES
+  (1, '{"a": 1, "b": [1, 2]}', '{"k": 10}'),
+  (2, '{"a": 1, "b": [1, 2]}', '{"k": 10}'),
+  (3, '{"a": 2, "b": [3]}', '{"k": 10}'),
+  (4, '{"a": 2, "b": [3]}', '{"k": 20}'),
+  (5, '{"a": 1, "b": [1, 2]}', NULL),
+  (6, NULL, '{"k": 30}');
+SELECT n, booking.jsonata('a + $sum(b) + ($k ? $k : 0)', doc, vars) AS sum,
+       booking.jsonata('$count(b)', doc, vars) AS count,
+       booking.jsonata('$string(a) & "/" & $string($k)', doc, vars) AS text
+  FROM jsonata_rows ORDER BY n;
+-- the same expression with other inputs in one statement, and one input with other expressions
+SELECT e, booking.jsonata(e, '{"x": [5, 6, 7]}') AS r
+  FROM (VALUES ('$sum(x)'), ('$max(x)'), ('x[0]'), ('$sum(x)')) v(e);
+-- a larger document (stored compressed) read again and changed between calls
+CREATE TEMP TABLE jsonata_big (n int, doc jsonb);
+INSERT INTO jsonata_big
+SELECT n, jsonb_build_object('n', n, 'items', (SELECT jsonb_agg(jsonb_build_object('i', i, 'pad', repeat('x', 50))) FROM generate_series(1, 200) i))
+  FROM generate_series(1, 3) n;
+SELECT n, booking.jsonata('n * 1000 + $count(items) + $sum(items.i)', doc) FROM jsonata_big ORDER BY n;
+SELECT n, booking.jsonata('n * 1000 + $count(items) + $sum(items.i)', doc) FROM jsonata_big ORDER BY n DESC;
+-- a failed compilation is not kept; the same text fails again, a good one still runs
+SELECT booking.jsonata('a +', '{"a": 1}');
+SELECT booking.jsonata('a +', '{"a": 1}');
+SELECT booking.jsonata('a + 1', '{"a": 1}') AS two;
+-- bindings that are not an object are refused every time, also when just converted
+SELECT booking.jsonata('$k', NULL, '[1]');
+SELECT booking.jsonata('$k', NULL, '[1]');
+-- more expressions than the cache holds, then the first again
+SELECT count(DISTINCT booking.jsonata(i::text || ' + a', '{"a": 1}')) AS distinct_results
+  FROM generate_series(1, 100) i;
+SELECT booking.jsonata('1 + a', '{"a": 1}') AS two_again;

@@ -2,10 +2,10 @@
  * api_jsonata.c — booking.jsonata(expression, input, bindings): a JSONata
  * expression evaluated against a jsonb document, in any SQL statement.
  *
- * The compiled expression is kept per call site (fn_extra) while the text
- * stays the same, so a query running one expression over many rows compiles
- * it once. Everything the core mallocs is owned by a memory context. The
- * core polls a cancel callback: it reports a pending interrupt, the core
+ * The compiled expressions are kept for the backend's life (a few, most
+ * recently used first), so a query or loop running one expression over many
+ * rows compiles it once; so are the last input and bindings converted. What
+ * else the core mallocs is owned by a memory context. The core polls a cancel callback: it reports a pending interrupt, the core
  * stops (it never longjmps), and CHECK_FOR_INTERRUPTS then raises the query
  * cancel or statement_timeout error as usual.
  */
@@ -26,18 +26,78 @@ PG_FUNCTION_INFO_V1(booking_jsonata);
 /* the values of one evaluation may take this much memory */
 #define JSONATA_MEMORY_LIMIT ((size_t) 256 * 1024 * 1024)
 
-/* the compiled expression of one call site */
+/*
+ * Compiled expressions kept for the backend's life, most recently used
+ * first. Per call site (fn_extra) is not enough: PL/pgSQL and SPI build a new
+ * executor, so new FmgrInfos, every time they run a statement, and a loop
+ * running one expression would compile it again on each statement. As
+ * PostgreSQL's regular expression cache, a few entries keyed by the text.
+ */
+#define EXPR_CACHE_SIZE 32
+
 typedef struct CachedExpr
 {
-	char	   *source;			/* in fn_mcxt */
-	BookingOwned *owner;		/* owns the jn_expr, in fn_mcxt */
+	char	   *source;			/* in TopMemoryContext, NUL-terminated */
+	int			len;
+	jn_expr    *expr;			/* malloc'd by the core */
 } CachedExpr;
 
-/* Release callback of a compiled expression owned by a memory context. */
-static void
-expr_free(void *e)
+static CachedExpr expr_cache[EXPR_CACHE_SIZE];
+static int	expr_cache_used;
+
+/*
+ * The last input and the last bindings converted to json-c, with the bytes
+ * of the argument they came from. A query evaluating several expressions
+ * against one row's document, or one expression with the same bindings over
+ * many rows, converts it once; a different document costs a length or
+ * memcmp check. The evaluator only reads its input (it copies or refers to
+ * it, never changes it), and nothing it runs can call booking.jsonata()
+ * again while it runs.
+ */
+typedef struct CachedDoc
 {
-	jn_expr_free((jn_expr *) e);
+	char	   *key;			/* in TopMemoryContext; NULL: none */
+	Size		len;
+	json_object *doc;			/* one reference held here */
+} CachedDoc;
+
+/* a larger document is converted on each call, not kept for the backend */
+#define DOC_CACHE_MAX_BYTES (1024 * 1024)
+
+static CachedDoc input_cache;
+static CachedDoc bindings_cache;
+
+/*
+ * Argument argno (a jsonb) as json-c, from cache when its bytes are those
+ * converted last. The bytes compared are the argument as passed (compressed
+ * or not) unless it is stored out of line, then its detoasted form.
+ */
+static json_object *
+cached_document(FunctionCallInfo fcinfo, int argno, CachedDoc *cache)
+{
+	struct varlena *raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(argno));
+	struct varlena *keyed = VARATT_IS_EXTERNAL(raw) ? pg_detoast_datum_packed(raw) : raw;
+	Size		len = VARSIZE_ANY(keyed);
+	json_object *doc;
+	char	   *key;
+
+	if (cache->key != NULL && cache->len == len && memcmp(cache->key, keyed, len) == 0)
+		return cache->doc;
+	doc = booking_jsonb_to_jsonc(DatumGetJsonbP(PointerGetDatum(keyed)));
+	if (len > DOC_CACHE_MAX_BYTES)
+		return doc;				/* owned by the current memory context */
+	key = MemoryContextAlloc(TopMemoryContext, len);
+	memcpy(key, keyed, len);
+	if (cache->key != NULL)
+	{
+		pfree(cache->key);
+		json_object_put(cache->doc);
+	}
+	cache->key = key;
+	cache->len = len;
+	/* the memory context's owner drops its reference; this one stays */
+	cache->doc = json_object_get(doc);
+	return doc;
 }
 
 /* The core's cancel check: a query cancel or termination is pending. */
@@ -83,38 +143,50 @@ report(const jn_error *err)
 }
 
 /*
- * The compiled form of expression, cached in fn_extra for as long as the
- * call site passes the same text.
+ * The compiled form of expression, from the backend's cache when the same
+ * text was compiled before; a failed compilation is raised, not kept.
  */
 static const jn_expr *
-compiled_expression(FunctionCallInfo fcinfo, text *expression)
+compiled_expression(text *expression)
 {
-	CachedExpr *cache = fcinfo->flinfo->fn_extra;
-	char	   *src = text_to_cstring(expression);
-	MemoryContext old;
+	const char *src = VARDATA_ANY(expression);
+	int			len = VARSIZE_ANY_EXHDR(expression);
+	CachedExpr	entry;
 	jn_error	err;
-	jn_expr    *e;
+	int			i;
 
-	if (cache && cache->source && strcmp(cache->source, src) == 0)
-		return cache->owner->ptr;
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	if (cache == NULL)
+	for (i = 0; i < expr_cache_used; i++)
+		if (expr_cache[i].len == len && memcmp(expr_cache[i].source, src, len) == 0)
+			break;
+	if (i < expr_cache_used)
 	{
-		cache = palloc0(sizeof(CachedExpr));
-		cache->owner = booking_owner(expr_free);
-		fcinfo->flinfo->fn_extra = cache;
+		entry = expr_cache[i];
+		memmove(&expr_cache[1], &expr_cache[0], i * sizeof(CachedExpr));
+		expr_cache[0] = entry;
+		return entry.expr;
 	}
-	booking_release(cache->owner);
-	if (cache->source)
-		pfree(cache->source);
-	cache->source = NULL;
-	MemoryContextSwitchTo(old);
-	e = jn_compile(src, strlen(src), &err);
-	if (e == NULL)
+
+	/* allocated first: an out-of-memory error then leaks no compiled form */
+	entry.source = MemoryContextAlloc(TopMemoryContext, len + 1);
+	memcpy(entry.source, src, len);
+	entry.source[len] = '\0';
+	entry.len = len;
+	entry.expr = jn_compile(entry.source, len, &err);
+	if (entry.expr == NULL)
+	{
+		pfree(entry.source);
 		report(&err);
-	cache->owner->ptr = e;
-	cache->source = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, src);
-	return e;
+	}
+	if (expr_cache_used == EXPR_CACHE_SIZE)
+	{
+		expr_cache_used--;
+		jn_expr_free(expr_cache[expr_cache_used].expr);
+		pfree(expr_cache[expr_cache_used].source);
+	}
+	memmove(&expr_cache[1], &expr_cache[0], expr_cache_used * sizeof(CachedExpr));
+	expr_cache[0] = entry;
+	expr_cache_used++;
+	return entry.expr;
 }
 
 Datum
@@ -131,12 +203,12 @@ booking_jsonata(PG_FUNCTION_ARGS)
 	json_object *result = NULL;
 
 	booking_require_arg(fcinfo, 0, "expression");
-	expr = compiled_expression(fcinfo, PG_GETARG_TEXT_PP(0));
+	expr = compiled_expression(PG_GETARG_TEXT_PP(0));
 	if (!PG_ARGISNULL(1))
-		input = booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(1));
+		input = cached_document(fcinfo, 1, &input_cache);
 	if (!PG_ARGISNULL(2))
 	{
-		bindings = booking_jsonb_to_jsonc(PG_GETARG_JSONB_P(2));
+		bindings = cached_document(fcinfo, 2, &bindings_cache);
 		if (!json_object_is_type(bindings, json_type_object))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
