@@ -480,13 +480,38 @@ jv_from_json(jn_arena *a, json_object *j)
 			if (v == NULL)
 				return NULL;
 			{
-				json_object_object_foreach(j, key, val)
-				{
-					jv		   *item = jv_from_json(a, val);
+				/*
+				 * json-c's names are unique: the members go in without a
+				 * search, into arrays of the right size, hashed once at the
+				 * end when there are as many as jv_set would hash.
+				 */
+				jn_obj	   *o = v->u.o;
+				size_t		n = (size_t) json_object_object_length(j);
 
-					if (item == NULL || !jv_set(a, v, key, strlen(key), item))
+				if (n)
+				{
+					o->keys = jn_alloc(a, n * sizeof(char *));
+					o->klen = jn_alloc(a, n * sizeof(size_t));
+					o->vals = jn_alloc(a, n * sizeof(jv *));
+					if (!o->keys || !o->klen || !o->vals)
 						return NULL;
+					o->cap = n;
 				}
+				{
+					json_object_object_foreach(j, key, val)
+					{
+						jv		   *item = jv_from_json(a, val);
+
+						if (item == NULL || o->len == o->cap)
+							return NULL;
+						o->keys[o->len] = key;
+						o->klen[o->len] = strlen(key);
+						o->vals[o->len] = item;
+						o->len++;
+					}
+				}
+				if (o->len > 8 && !obj_rehash(a, o))
+					return NULL;
 			}
 			return v;
 	}
