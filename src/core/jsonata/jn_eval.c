@@ -2209,8 +2209,12 @@ evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *b
 			   *r;
 	int			rc = -1;
 
+	/* the arena's first chunk: a small evaluation allocates nothing else */
+	_Alignas(16) char first_chunk[8192];
+
 	memset(err, 0, sizeof *err);
 	err->position = -1;
+	jn_arena_lend(&C.arena, first_chunk, sizeof first_chunk);
 	*result = NULL;
 	*is_undefined = true;
 	C.err = err;

@@ -10,18 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct jn_chunk
-{
-	struct jn_chunk *next;
-	size_t		size;
-	size_t		off;
-				_Alignas(16) char data[];
-};
-
 #define CHUNK_SIZE (64 * 1024)
 
 void	   *
-jn_alloc(jn_arena *a, size_t n)
+jn_alloc_chunk(jn_arena *a, size_t n)
 {
 	struct jn_chunk *c = a->chunks;
 	void	   *p;
@@ -123,6 +115,18 @@ jn_stable_sort(void *base, size_t n, size_t size, void *tmp,
 }
 
 void
+jn_arena_lend(jn_arena *a, void *buf, size_t size)
+{
+	struct jn_chunk *c = buf;
+
+	c->next = NULL;
+	c->size = size - sizeof(struct jn_chunk);
+	c->off = 0;
+	a->chunks = c;
+	a->borrowed = c;
+}
+
+void
 jn_arena_free(jn_arena *a)
 {
 	struct jn_chunk *c = a->chunks;
@@ -131,10 +135,12 @@ jn_arena_free(jn_arena *a)
 	{
 		struct jn_chunk *next = c->next;
 
-		free(c);
+		if (c != a->borrowed)
+			free(c);
 		c = next;
 	}
 	a->chunks = NULL;
+	a->borrowed = NULL;
 	a->used = 0;
 }
 
