@@ -10,6 +10,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,25 @@ jn_num_to_js(double d, char *buf)
 		return (size_t) snprintf(buf, JN_NUMFMT_BUFSZ, d < 0 ? "-Infinity" : "Infinity");
 	if (d == 0)
 		return (size_t) snprintf(buf, JN_NUMFMT_BUFSZ, "0");
+	if (d == floor(d) && fabs(d) < 9007199254740992.0)
+	{
+		/* an exact integer: its digits, as JavaScript writes it below 1e21 */
+		uint64_t	u = (uint64_t) fabs(d);
+		char		rev[20];
+
+		k = 0;
+		do
+		{
+			rev[k++] = (char) ('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (d < 0)
+			*p++ = '-';
+		while (k)
+			*p++ = rev[--k];
+		*p = '\0';
+		return (size_t) (p - buf);
+	}
 
 	k = shortest_digits(d, digits, &n);
 	if (d < 0)
