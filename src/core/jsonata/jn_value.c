@@ -457,9 +457,13 @@ jv_from_json(jn_arena *a, json_object *j)
 		case json_type_boolean:
 			return jv_bool(a, json_object_get_boolean(j));
 		case json_type_int:
-			if (json_object_get_int64(j) == INT64_MAX)
-				return jv_num(a, (double) json_object_get_uint64(j));
-			return jv_num(a, (double) json_object_get_int64(j));
+			{
+				int64_t		i = json_object_get_int64(j);
+
+				if (i == INT64_MAX)
+					return jv_num(a, (double) json_object_get_uint64(j));
+				return jv_num(a, (double) i);
+			}
 		case json_type_double:
 			return jv_num(a, json_object_get_double(j));
 		case json_type_string:
