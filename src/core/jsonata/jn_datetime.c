@@ -1242,6 +1242,60 @@ is_type(int type, int mask)
 }
 
 /*
+ * The expressions $toMillis built from its pictures, kept: compiling one
+ * (PCRE2) cost more than the rest of a call together, and a program uses a
+ * few pictures again and again. Keyed by the expression's text (it says
+ * all the picture does to matching); a compiled jn_regex is immutable.
+ * Per thread, a few entries replaced in turn, never freed (bounded).
+ */
+#define RX_CACHE 8
+#define RX_CACHE_MAX_TEXT 4096
+static _Thread_local struct
+{
+	char	   *text;
+	size_t		len;
+	jn_regex   *re;
+}			rx_cache[RX_CACHE];
+static _Thread_local int rx_cache_next;
+
+/* the compiled expression of text, from the cache or new (then kept when small) */
+static jn_regex *
+picture_regex(const char *text, size_t len, bool *owned, jn_liberr *err)
+{
+	jn_regex   *re;
+	char	   *copy;
+	int			slot;
+
+	*owned = false;
+	for (int i = 0; i < RX_CACHE; i++)
+		if (rx_cache[i].re && rx_cache[i].len == len && memcmp(rx_cache[i].text, text, len) == 0)
+			return rx_cache[i].re;
+	re = jn_regex_compile(text, len, "i", err);
+	if (re == NULL)
+		return NULL;
+	copy = len <= RX_CACHE_MAX_TEXT ? malloc(len + 1) : NULL;
+	if (copy == NULL)
+	{
+		/* not kept: the caller frees it */
+		*owned = true;
+		return re;
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	slot = rx_cache_next;
+	rx_cache_next = (rx_cache_next + 1) % RX_CACHE;
+	if (rx_cache[slot].re)
+	{
+		jn_regex_free(rx_cache[slot].re);
+		free(rx_cache[slot].text);
+	}
+	rx_cache[slot].text = copy;
+	rx_cache[slot].len = len;
+	rx_cache[slot].re = re;
+	return re;
+}
+
+/*
  * $toMillis with a picture: matches ts against the picture's expression and
  * builds the time from its components, the missing ones defaulted as
  * jsonata-js does; 1 with *out set, 0 when ts does not match, -1 on an
@@ -1254,6 +1308,7 @@ parse_with_picture(const char *ts, size_t len, const char *picture, size_t pictu
 	dt_spec		spec;
 	asl_strbuf	rx = {0};
 	jn_regex   *re = NULL;
+	bool		re_owned = false;
 	jn_regex_iter it;
 	jn_regex_match m;
 	comp		comps[sizeof comp_letters - 1];
@@ -1280,7 +1335,7 @@ parse_with_picture(const char *ts, size_t len, const char *picture, size_t pictu
 		return -1;
 	if (!build_regex(&spec, &rx, err))
 		goto done;
-	re = jn_regex_compile(rx.data, rx.len, "i", err);
+	re = picture_regex(rx.data, rx.len, &re_owned, err);
 	if (!re)
 		goto done;
 	if (!jn_regex_iter_init(&it, re, ts, len, 0, err))
@@ -1442,7 +1497,8 @@ parse_with_picture(const char *ts, size_t len, const char *picture, size_t pictu
 	}
 done:
 	jn_regex_iter_done(&it);
-	jn_regex_free(re);
+	if (re_owned)
+		jn_regex_free(re);
 	free(rx.data);
 	spec_free(&spec);
 	return rc;

@@ -2209,8 +2209,16 @@ evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *b
 			   *r;
 	int			rc = -1;
 
-	memset(err, 0, sizeof *err);
+	/* the arena's first chunk: a small evaluation allocates nothing else */
+	_Alignas(16) char first_chunk[8192];
+
+	/* no error yet (field by field: the message buffers are large) */
+	memset(err->code, 0, sizeof err->code);
+	err->token[0] = '\0';
+	err->message[0] = '\0';
+	err->limit = JN_LIMIT_NONE;
 	err->position = -1;
+	jn_arena_lend(&C.arena, first_chunk, sizeof first_chunk);
 	*result = NULL;
 	*is_undefined = true;
 	C.err = err;

@@ -8,7 +8,9 @@
  */
 #include "jsonata/jn_numfmt.h"
 
+#include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +27,16 @@ shortest_digits(double d, char *digits, int *n)
 	int			k = 0;
 	char	   *e;
 
+	/*
+	 * Any decimal of at most 15 digits that reads back as d is what d rounds
+	 * to at 15 digits (the doubles are closer together than such decimals),
+	 * zeros aside: so 15 digits first, and only when they do not read back
+	 * 16, then 17. The same digits as trying 1, 2, ... 17, with at most three
+	 * conversions each way instead of up to 17. Not so for the subnormal
+	 * doubles (fewer bits, farther apart): those try them all.
+	 */
 	d = fabs(d);
-	for (prec = 0; prec < 17; prec++)
+	for (prec = d < DBL_MIN ? 0 : 14; prec < 17; prec++)
 	{
 		snprintf(tmp, sizeof tmp, "%.*e", prec, d);
 		if (strtod(tmp, NULL) == d)
@@ -58,6 +68,25 @@ jn_num_to_js(double d, char *buf)
 		return (size_t) snprintf(buf, JN_NUMFMT_BUFSZ, d < 0 ? "-Infinity" : "Infinity");
 	if (d == 0)
 		return (size_t) snprintf(buf, JN_NUMFMT_BUFSZ, "0");
+	if (d == floor(d) && fabs(d) < 9007199254740992.0)
+	{
+		/* an exact integer: its digits, as JavaScript writes it below 1e21 */
+		uint64_t	u = (uint64_t) fabs(d);
+		char		rev[20];
+
+		k = 0;
+		do
+		{
+			rev[k++] = (char) ('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (d < 0)
+			*p++ = '-';
+		while (k)
+			*p++ = rev[--k];
+		*p = '\0';
+		return (size_t) (p - buf);
+	}
 
 	k = shortest_digits(d, digits, &n);
 	if (d < 0)

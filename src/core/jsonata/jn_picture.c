@@ -713,17 +713,29 @@ js_to_fixed_abs(double x, int dp)
 	}
 	if (dp > 100)
 		dp = 100;
-	/* the exact expansion decides a tie: a digit 5 then only zeros */
+
+	/*
+	 * the exact expansion decides a tie: a digit 5 then only zeros. A double
+	 * m * 2^(e-53) (m an integer, frexp's e) has at most 53 - e decimals, so
+	 * that many (at least dp + 1) are all of them: far fewer than the 1100
+	 * that would do for any double
+	 */
 	{
-		int			exact_len = snprintf(NULL, 0, "%.*f", dp + 1100, x);
-		char	   *exact = malloc((size_t) exact_len + 1);
+		int			e;
+		int			exact_dp;
+		int			exact_len;
+		char	   *exact;
 		char	   *dot;
 		bool		tie;
 		size_t		i;
 
+		(void) frexp(x, &e);
+		exact_dp = 53 - e > dp + 1 ? 53 - e : dp + 1;
+		exact_len = snprintf(NULL, 0, "%.*f", exact_dp, x);
+		exact = malloc((size_t) exact_len + 1);
 		if (!exact)
 			return NULL;
-		snprintf(exact, (size_t) exact_len + 1, "%.*f", dp + 1100, x);
+		snprintf(exact, (size_t) exact_len + 1, "%.*f", exact_dp, x);
 		dot = strchr(exact, '.');
 		tie = dot[dp + 1] == '5';
 		for (i = (size_t) (dot - exact) + (size_t) dp + 2; tie && exact[i]; i++)

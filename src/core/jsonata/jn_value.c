@@ -10,18 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct jn_chunk
-{
-	struct jn_chunk *next;
-	size_t		size;
-	size_t		off;
-				_Alignas(16) char data[];
-};
-
 #define CHUNK_SIZE (64 * 1024)
 
 void	   *
-jn_alloc(jn_arena *a, size_t n)
+jn_alloc_chunk(jn_arena *a, size_t n)
 {
 	struct jn_chunk *c = a->chunks;
 	void	   *p;
@@ -123,6 +115,18 @@ jn_stable_sort(void *base, size_t n, size_t size, void *tmp,
 }
 
 void
+jn_arena_lend(jn_arena *a, void *buf, size_t size)
+{
+	struct jn_chunk *c = buf;
+
+	c->next = NULL;
+	c->size = size - sizeof(struct jn_chunk);
+	c->off = 0;
+	a->chunks = c;
+	a->borrowed = c;
+}
+
+void
 jn_arena_free(jn_arena *a)
 {
 	struct jn_chunk *c = a->chunks;
@@ -131,10 +135,12 @@ jn_arena_free(jn_arena *a)
 	{
 		struct jn_chunk *next = c->next;
 
-		free(c);
+		if (c != a->borrowed)
+			free(c);
 		c = next;
 	}
 	a->chunks = NULL;
+	a->borrowed = NULL;
 	a->used = 0;
 }
 
@@ -451,9 +457,13 @@ jv_from_json(jn_arena *a, json_object *j)
 		case json_type_boolean:
 			return jv_bool(a, json_object_get_boolean(j));
 		case json_type_int:
-			if (json_object_get_int64(j) == INT64_MAX)
-				return jv_num(a, (double) json_object_get_uint64(j));
-			return jv_num(a, (double) json_object_get_int64(j));
+			{
+				int64_t		i = json_object_get_int64(j);
+
+				if (i == INT64_MAX)
+					return jv_num(a, (double) json_object_get_uint64(j));
+				return jv_num(a, (double) i);
+			}
 		case json_type_double:
 			return jv_num(a, json_object_get_double(j));
 		case json_type_string:
@@ -480,13 +490,38 @@ jv_from_json(jn_arena *a, json_object *j)
 			if (v == NULL)
 				return NULL;
 			{
-				json_object_object_foreach(j, key, val)
-				{
-					jv		   *item = jv_from_json(a, val);
+				/*
+				 * json-c's names are unique: the members go in without a
+				 * search, into arrays of the right size, hashed once at the
+				 * end when there are as many as jv_set would hash.
+				 */
+				jn_obj	   *o = v->u.o;
+				size_t		n = (size_t) json_object_object_length(j);
 
-					if (item == NULL || !jv_set(a, v, key, strlen(key), item))
+				if (n)
+				{
+					o->keys = jn_alloc(a, n * sizeof(char *));
+					o->klen = jn_alloc(a, n * sizeof(size_t));
+					o->vals = jn_alloc(a, n * sizeof(jv *));
+					if (!o->keys || !o->klen || !o->vals)
 						return NULL;
+					o->cap = n;
 				}
+				{
+					json_object_object_foreach(j, key, val)
+					{
+						jv		   *item = jv_from_json(a, val);
+
+						if (item == NULL || o->len == o->cap)
+							return NULL;
+						o->keys[o->len] = key;
+						o->klen[o->len] = strlen(key);
+						o->vals[o->len] = item;
+						o->len++;
+					}
+				}
+				if (o->len > 8 && !obj_rehash(a, o))
+					return NULL;
 			}
 			return v;
 	}

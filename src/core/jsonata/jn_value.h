@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <json-c/json.h>
 
@@ -80,16 +81,52 @@ struct jn_obj
 };
 
 /* ---- arena ---- */
+struct jn_chunk
+{
+	struct jn_chunk *next;
+	size_t		size;
+	size_t		off;
+				_Alignas(16) char data[];
+};
+
 struct jn_arena
 {
 	struct jn_chunk *chunks;
 	size_t		used;			/* bytes handed out, against limit */
 	size_t		limit;			/* 0: unbounded */
 	bool		exhausted;		/* a request went over the limit */
+	struct jn_chunk *borrowed;	/* the caller's first chunk: not freed */
 };
 
-void	   *jn_alloc(jn_arena *a, size_t n);	/* zeroed; NULL when over the
-												 * limit */
+/* a new chunk, then n bytes of it (zeroed; NULL when over the limit) */
+void	   *jn_alloc_chunk(jn_arena *a, size_t n);
+
+/*
+ * n zeroed bytes; NULL when over the limit. Inline: most requests are small
+ * and of a constant size, so the zeroing is a few stores, not a call.
+ */
+static inline void *
+jn_alloc(jn_arena *a, size_t n)
+{
+	struct jn_chunk *c = a->chunks;
+	void	   *p;
+
+	n = (n + 15) & ~(size_t) 15;
+	if (c == NULL || c->off + n > c->size || (a->limit && a->used + n > a->limit))
+		return jn_alloc_chunk(a, n);
+	p = c->data + c->off;
+	c->off += n;
+	a->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+/*
+ * Lends buf (size bytes, 16-aligned) to an empty arena as its first chunk:
+ * small evaluations then need no malloc. jn_arena_free leaves it alone.
+ */
+void		jn_arena_lend(jn_arena *a, void *buf, size_t size);
+
 char	   *jn_strndup(jn_arena *a, const char *s, size_t n);
 
 /* makes room in an arena vector *v of n elements for one more (doubling *cap) */
