@@ -23,16 +23,6 @@ static jn_builtin *builtin_slot[BUILTIN_SLOTS];
 static size_t builtin_len[BUILTIN_SLOTS];
 static bool builtin_hashed;
 
-static uint32_t
-name_hash(const char *s, size_t n)
-{
-	uint32_t	h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char) s[i]) * 16777619u;
-	return h;
-}
-
 static void
 builtin_hash(void)
 {
@@ -40,7 +30,7 @@ builtin_hash(void)
 		for (jn_builtin *b = *t; b->name; b++)
 		{
 			size_t		len = strlen(b->name);
-			size_t		h = name_hash(b->name, len) & (BUILTIN_SLOTS - 1);
+			size_t		h = jn_hash_name(b->name, len) & (BUILTIN_SLOTS - 1);
 
 			while (builtin_slot[h] &&
 				   !(builtin_len[h] == len && memcmp(builtin_slot[h]->name, b->name, len) == 0))
@@ -62,7 +52,7 @@ jn_builtin_lookup(const char *name, size_t len)
 
 	if (!builtin_hashed)
 		builtin_hash();
-	for (h = name_hash(name, len) & (BUILTIN_SLOTS - 1); (b = builtin_slot[h]) != NULL; h = (h + 1) & (BUILTIN_SLOTS - 1))
+	for (h = jn_hash_name(name, len) & (BUILTIN_SLOTS - 1); (b = builtin_slot[h]) != NULL; h = (h + 1) & (BUILTIN_SLOTS - 1))
 		if (builtin_len[h] == len && memcmp(b->name, name, len) == 0)
 		{
 			if (!b->sig_parsed)

@@ -295,9 +295,8 @@ jv_push(jn_arena *a, jv *arr, jv *item)
 
 /* ---- objects ---- */
 
-/* FNV-1a over a member name. */
-static uint32_t
-hash_key(const char *s, size_t n)
+uint32_t
+jn_hash_name(const char *s, size_t n)
 {
 	uint32_t	h = 2166136261u;
 
@@ -313,7 +312,7 @@ obj_find(const jn_obj *o, const char *key, size_t klen)
 	if (o->hash)
 	{
 		size_t		mask = o->hcap - 1;
-		size_t		h = hash_key(key, klen) & mask;
+		size_t		h = jn_hash_name(key, klen) & mask;
 
 		for (;;)
 		{
@@ -347,7 +346,7 @@ obj_rehash(jn_arena *a, jn_obj *o)
 	memset(o->hash, 0xff, hcap * sizeof(int32_t));
 	for (size_t i = 0; i < o->len; i++)
 	{
-		size_t		h = hash_key(o->keys[i], o->klen[i]) & (hcap - 1);
+		size_t		h = jn_hash_name(o->keys[i], o->klen[i]) & (hcap - 1);
 
 		while (o->hash[h] >= 0)
 			h = (h + 1) & (hcap - 1);
@@ -405,7 +404,7 @@ jv_set(jn_arena *a, jv *obj, const char *key, size_t klen, jv *val)
 	o->len++;
 	if (o->hash)
 	{
-		size_t		h = hash_key(key, klen) & (o->hcap - 1);
+		size_t		h = jn_hash_name(key, klen) & (o->hcap - 1);
 
 		while (o->hash[h] >= 0)
 			h = (h + 1) & (o->hcap - 1);
@@ -434,7 +433,7 @@ jv_del(jv *obj, const char *key, size_t klen)
 		memset(o->hash, 0xff, o->hcap * sizeof(int32_t));
 		for (size_t k = 0; k < o->len; k++)
 		{
-			size_t		h = hash_key(o->keys[k], o->klen[k]) & (o->hcap - 1);
+			size_t		h = jn_hash_name(o->keys[k], o->klen[k]) & (o->hcap - 1);
 
 			while (o->hash[h] >= 0)
 				h = (h + 1) & (o->hcap - 1);

@@ -159,6 +159,9 @@ bool		jv_materialise(jn_arena *a, jv *arr);	/* a lazy range gets its
 
 /* ---- objects ---- */
 jv		   *jv_get(const jv *obj, const char *key, size_t klen);
+
+/* FNV-1a over a name: objects' member tables and the builtin registry. */
+uint32_t	jn_hash_name(const char *s, size_t n);
 bool		jv_set(jn_arena *a, jv *obj, const char *key, size_t klen, jv *val);
 void		jv_del(jv *obj, const char *key, size_t klen);
 
