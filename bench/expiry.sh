@@ -113,19 +113,10 @@ SQL
 
 now() { date +%s.%N; }
 
-# The CPU time (utime + stime, clock ticks) of the database's timer workers, summed.
-worker_ticks() {
-	local pid sum=0
-	for pid in $(q -c "SELECT pid FROM booking.timer_workers() WHERE database = 'bench'"); do
-		sum=$((sum + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
-	done
-	echo "$sum"
-}
-
 # run_booking: prints "scheduled/s worker-CPU-µs-per-execution"
 run_booking() {
 	local t0 t1 a b c0 c1 perf_pid=
-	c0=$(worker_ticks)
+	c0=$(bench_worker_ticks bench)
 	if [ -n "${BENCH_PERF:-}" ]; then
 		perf record -q ${BENCH_PERF_OPTS:--g} -o "$BENCH_PERF.$engine.$run" \
 			-p "$(q -c "SELECT string_agg(pid::text, ',') FROM booking.timer_workers() WHERE database = 'bench'")" \
@@ -142,7 +133,7 @@ run_booking() {
 		[ "$(q -c "SELECT count(*) FROM reservations WHERE expired_at IS NOT NULL")" -ge "$BENCH_N" ] && break
 		sleep 0.1
 	done
-	c1=$(worker_ticks)
+	c1=$(bench_worker_ticks bench)
 	if [ -n "$perf_pid" ]; then
 		kill -INT "$perf_pid"
 		wait "$perf_pid" || true

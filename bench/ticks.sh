@@ -58,14 +58,6 @@ park() {
 	q -c "VACUUM ANALYZE booking.executions" >/dev/null
 }
 
-# worker_cpu: the timer workers' CPU time so far, in clock ticks (utime + stime)
-worker_cpu() {
-	local pid total=0
-	for pid in $(q -c "SELECT pid FROM booking.timer_workers()"); do
-		total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
-	done
-	echo "$total"
-}
 
 # one_run: K executions due at one instant; prints "advanced/s µs-of-worker-CPU-per-execution".
 # Every query made while the workers run goes through an index (executions_due,
@@ -81,12 +73,12 @@ one_run() {
 	echo "SELECT count(booking.sfn_start('tick', jsonb_build_object('due', '$due'::text))) FROM generate_series(1, $BENCH_K);" \
 		| q -c "SET booking.notify = off" -f - >/dev/null
 	[ "$(q -c "SELECT clock_timestamp() < '$due'::timestamptz")" = t ] || log "warning: the starts ended after the due time"
-	cpu0=$(worker_cpu)
+	cpu0=$(bench_worker_ticks bench)
 	for _ in $(seq 1 3000); do
 		[ "$(q -c "SELECT count(*) FROM booking.executions WHERE status = 'RUNNING' AND due_at IS NOT NULL AND due_at <= '$due'::timestamptz")" = 0 ] && break
 		sleep 0.1
 	done
-	cpu1=$(worker_cpu)
+	cpu1=$(bench_worker_ticks bench)
 	[ "$(q -c "SELECT count(*) FROM booking.executions WHERE parent_id IS NULL AND status <> 'RUNNING' AND stop_date >= '$t0' AND status = 'SUCCEEDED'")" = "$BENCH_K" ] \
 		|| die "not all $BENCH_K executions succeeded within 300 s"
 	q -F ' ' -c "SELECT round($BENCH_K / extract(epoch FROM max(stop_date) - min(stop_date))),

@@ -12,6 +12,7 @@
 #                                 LINEs added, then waits until its K timer workers serve DB
 #   sql [psql args]               psql -At on that cluster (ON_ERROR_STOP)
 #   median N...                   the median (the lower middle for an even count)
+#   bench_worker_ticks DB         CPU time (utime + stime, clock ticks) of DB's timer workers, summed
 #   machine                       one line: cores, CPU, PostgreSQL version
 . "$ROOT/test/lib/cluster.sh"
 
@@ -71,6 +72,14 @@ bench_reconfigure() {
 }
 
 sql() { cluster_psql "$_BENCH_CLUSTER_DIR" "$BENCH_CLUSTER_PORT" -q -At "$@"; }
+
+bench_worker_ticks() {
+	local pid sum=0
+	for pid in $(sql -d "$1" -c "SELECT pid FROM booking.timer_workers() WHERE database = '$1'"); do
+		sum=$((sum + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+	done
+	echo "$sum"
+}
 
 median() {
 	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
