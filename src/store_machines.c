@@ -10,6 +10,7 @@
 #include "executor/spi.h"
 #include "utils/builtins.h"
 
+#include "machine_rows.h"
 #include "spi_columns.h"
 #include "spi_plans.h"
 #include "store_machines.h"
@@ -47,21 +48,33 @@ store_machine_lookup(const char *name, bool for_update, StoredMachine *out)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1] = {CStringGetTextDatum(name)};
+	Datum		values[1];
 	SPIPlanPtr	plan;
 	bool		found;
 
+	/* every start looks its machine up: the row read last, while current */
+	if (!for_update && machine_rows_get(name, out))
+		return true;
+	values[0] = CStringGetTextDatum(name);
 	SPI_connect();
-	/* every start looks its machine up: a kept plan saves the parse and plan */
+	/* a kept plan saves the parse and plan */
 	plan = for_update
 		? booking_plan(&plan_lookup_lock, "SELECT " MACHINE_COLUMNS " FROM booking.state_machines WHERE name = $1 FOR UPDATE",
 					   1, argtypes)
-		: booking_plan(&plan_lookup, "SELECT " MACHINE_COLUMNS " FROM booking.state_machines WHERE name = $1",
+		: booking_plan(&plan_lookup, "SELECT " MACHINE_COLUMNS ", ctid, xmin FROM booking.state_machines WHERE name = $1",
 					   1, argtypes);
 	booking_spi_check(SPI_execute_plan(plan, values, NULL, false, 1), SPI_OK_SELECT, "state machine lookup");
 	found = SPI_processed == 1;
 	if (found)
 		read_machine_row(caller, out);
+	if (found && !for_update)
+	{
+		bool		isnull;
+		ItemPointer tid = (ItemPointer) DatumGetPointer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 12, &isnull));
+		TransactionId xmin = DatumGetTransactionId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 13, &isnull));
+
+		machine_rows_put(name, tid, xmin, out);
+	}
 	SPI_finish();
 	return found;
 }
