@@ -915,7 +915,7 @@ path_not_found(const asl_intrinsic *fn, const asl_path *path, const asl_scope *s
 	}
 	if (asl_path_root_kind(path) == ASL_ROOT_CONTEXT)
 	{
-		doc = scope->context;
+		doc = asl_scope_context(scope);
 		where = "the context object";
 	}
 	json = json_object_to_json_string_ext(doc, JSON_TEXT);

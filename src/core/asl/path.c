@@ -198,7 +198,7 @@ asl_path_missing_property(const asl_path *path, const asl_scope *scope)
 
 	if (path == NULL || scope == NULL || path->root == ASL_ROOT_VARIABLE)
 		return NULL;
-	node = path->root == ASL_ROOT_INPUT ? scope->input : scope->context;
+	node = path->root == ASL_ROOT_INPUT ? scope->input : asl_scope_context(scope);
 	/* the last segment missing is "No results", not this */
 	for (size_t i = 0; i + 1 < path->segments.count; i++)
 	{

@@ -617,7 +617,7 @@ asl_path_select(const asl_path *path, const asl_scope *scope, json_object **out)
 				root = scope->input;
 				break;
 			case ASL_ROOT_CONTEXT:
-				root = scope->context;
+				root = asl_scope_context(scope);
 				break;
 			case ASL_ROOT_VARIABLE:
 				/* an undefined variable matches nothing */

@@ -21,7 +21,26 @@ step_scope(const step_ctx *c, json_object *input)
 	s.input = input;
 	s.context = c->context;
 	s.variables = c->pos->variables;
+	s.context_fn = (asl_context_fn) step_context;
+	s.context_arg = (void *) c;
 	return s;
+}
+
+json_object *
+step_context(step_ctx *c)
+{
+	const asl_state_type t = c->st->type;
+
+	/*
+	 * AWS gives State.RetryCount only to the states that can retry (Task,
+	 * Parallel, Map)
+	 */
+	if (c->context == NULL)
+		c->context = asl_context_for_state(c->env->context, c->st->name, c->entered,
+										   t == ASL_STATE_TASK || t == ASL_STATE_PARALLEL || t == ASL_STATE_MAP ?
+										   asl_attempts_total(c->pos->attempts) : -1,
+										   t == ASL_STATE_TASK ? c->env->task_token : NULL);
+	return c->context;
 }
 
 void
@@ -140,16 +159,8 @@ step_begin(step_ctx *c, const asl_machine *machine, const asl_position *pos,
 		return false;
 	}
 	out->state = c->st->name;
-
-	/*
-	 * AWS gives State.RetryCount only to the states that can retry (Task,
-	 * Parallel, Map)
-	 */
-	c->context = asl_context_for_state(env->context, c->st->name, entered,
-									   c->st->type == ASL_STATE_TASK || c->st->type == ASL_STATE_PARALLEL ||
-									   c->st->type == ASL_STATE_MAP ? asl_attempts_total(pos->attempts) : -1,
-									   c->st->type == ASL_STATE_TASK ? env->task_token : NULL);
-	if (c->context == NULL || out->events == NULL)
+	c->entered = entered;
+	if (out->events == NULL)
 	{
 		asl_error_set(&err, ASL_ERR_RUNTIME, "out of memory");
 		step_fail(c, &err);

@@ -284,7 +284,7 @@ item_input(step_ctx *c, json_object *eff, size_t i, json_object *item,
 		*input = json_object_get(item);
 		return true;
 	}
-	ictx = asl_context_with_item(c->context, (int64_t) i, item);
+	ictx = asl_context_with_item(step_context(c), (int64_t) i, item);
 	if (ictx == NULL)
 	{
 		asl_error_set(err, ASL_ERR_RUNTIME, "out of memory");

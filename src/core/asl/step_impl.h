@@ -15,7 +15,9 @@ typedef struct step_ctx
 	const asl_position *pos;
 	const asl_env *env;
 	asl_outcome *out;
-	json_object *context;		/* $$ for this state, owned */
+	json_object *context;		/* $$ for this state, owned; NULL until
+								 * step_context builds it */
+	asl_time	entered;		/* State.EnteredTime of $$ */
 	size_t		limit;			/* payload quota in bytes */
 	bool		succeeded;		/* <Type>StateSucceeded already recorded */
 } step_ctx;
@@ -31,6 +33,12 @@ void		step_end(step_ctx *c);
 
 /* A scope for evaluating paths and templates with $ = input. */
 asl_scope	step_scope(const step_ctx *c, json_object *input);
+
+/*
+ * $$ for this state (borrowed from c), built on first use: most states never
+ * read it. NULL when memory ran out.
+ */
+json_object *step_context(step_ctx *c);
 
 /* The outcome becomes FAIL with err's name and cause (err is cleared). */
 void		step_fail(step_ctx *c, asl_error *err);

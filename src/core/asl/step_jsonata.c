@@ -155,7 +155,7 @@ void
 step_jsonata_finish(step_ctx *c, json_object *result)
 {
 	asl_error	err = {0};
-	json_object *bindings = asl_jsonata_bindings(c->pos->variables, c->pos->input, c->context);
+	json_object *bindings = asl_jsonata_bindings(c->pos->variables, c->pos->input, step_context(c));
 	json_object *states = NULL;
 
 	asl_jsonata_set_cancel(c->env->cancel, c->env->cancel_arg);
@@ -297,7 +297,7 @@ step_jsonata(step_ctx *c)
 {
 	const asl_state *st = c->st;
 	asl_error	err = {0};
-	json_object *bindings = asl_jsonata_bindings(c->pos->variables, c->pos->input, c->context);
+	json_object *bindings = asl_jsonata_bindings(c->pos->variables, c->pos->input, step_context(c));
 	asl_time	due;
 	char	   *error = NULL;
 	char	   *cause = NULL;
@@ -368,7 +368,7 @@ step_jsonata_catch(step_ctx *c, size_t i, asl_error *err, json_object *error_out
 {
 	const asl_catcher *cat = &c->st->catchers[i];
 	asl_error	e2 = {0};
-	json_object *bindings = asl_jsonata_bindings(c->pos->variables, c->pos->input, c->context);
+	json_object *bindings = asl_jsonata_bindings(c->pos->variables, c->pos->input, step_context(c));
 	json_object *states = NULL;
 	json_object *vars = NULL;
 	json_object *assigned = NULL;

@@ -76,7 +76,7 @@ tolerance(step_ctx *c, json_object *bindings, asl_branches *b, asl_error *err)
 bool
 step_jsonata_tolerance(step_ctx *c, asl_branches *b, asl_error *err)
 {
-	json_object *bindings = asl_jsonata_bindings(c->pos->variables, c->pos->input, c->context);
+	json_object *bindings = asl_jsonata_bindings(c->pos->variables, c->pos->input, step_context(c));
 	bool		ok;
 
 	asl_jsonata_set_cancel(c->env->cancel, c->env->cancel_arg);
@@ -102,7 +102,7 @@ item_input(step_ctx *c, size_t i, json_object *item, json_object **input, asl_er
 		*input = json_object_get(item);
 		return true;
 	}
-	ictx = asl_context_with_item(c->context, (int64_t) i, item);
+	ictx = asl_context_with_item(step_context(c), (int64_t) i, item);
 	bindings = ictx ? asl_jsonata_bindings(c->pos->variables, c->pos->input, ictx) : NULL;
 	json_object_put(ictx);
 	if (bindings == NULL)
