@@ -83,7 +83,7 @@ sfn_start_sync(PG_FUNCTION_ARGS)
 	jb_timestamp(&state, "stopDate", GetCurrentTimestamp());
 	jb_jsonb(&state, "input", input);
 	if (res->status == ASL_RUN_SUCCEEDED)
-		jb_jsonb(&state, "output", booking_jsonc_to_jsonb(res->output));
+		booking_push_jsonc_member(&state, "output", res->output);
 	else
 	{
 		if (res->error != NULL)

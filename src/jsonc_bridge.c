@@ -394,6 +394,13 @@ push_jsonc(JsonbParseState **state, json_object *obj, JsonbIteratorToken token)
 	return NULL;				/* not reached: json-c has no other type */
 }
 
+void
+booking_push_jsonc_member(JsonbParseState **state, const char *key, json_object *obj)
+{
+	(void) push_string(state, key, strlen(key), WJB_KEY);
+	(void) push_jsonc(state, obj, WJB_VALUE);
+}
+
 /* Built value by value: a round trip through text would parse every document again. */
 Jsonb	   *
 booking_jsonc_to_jsonb(json_object *obj)

@@ -49,6 +49,12 @@ json_object *booking_jsonb_to_jsonc(Jsonb *jb);
 /* json-c → a new jsonb in CurrentMemoryContext. NULL (json null) → 'null'. */
 Jsonb	   *booking_jsonc_to_jsonb(json_object *obj);
 
+/*
+ * Adds key: obj to the object being built in *state, without making obj a
+ * jsonb of its own first (which the object would take apart again).
+ */
+void		booking_push_jsonc_member(JsonbParseState **state, const char *key, json_object *obj);
+
 /* Text of a json-c value, palloc'd. */
 char	   *booking_jsonc_to_cstring(json_object *obj);
 

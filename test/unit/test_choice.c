@@ -54,7 +54,7 @@ eval_text(const char *rule_text, const char *input_text)
 	json_object *input = json_tokener_parse(input_text);
 	json_object *context = json_tokener_parse(context_text);
 	json_object *variables = json_tokener_parse(variables_text);
-	asl_scope	scope = {input, context, variables};
+	asl_scope	scope = {.input = input, .context = context, .variables = variables};
 	asl_choice_rule r;
 	asl_diags	d;
 	asl_error	err = {NULL, NULL};
@@ -652,7 +652,7 @@ test_compiled_shape(void)
 										   " \"Next\": \"Later\", \"Comment\": \"c\", \"Assign\": {\"seen\": true, \"when.$\": \"$.t\"}}");
 	json_object *input = json_tokener_parse("{\"t\": \"2023-06-01T00:00:00Z\"}");
 	json_object *out = NULL;
-	asl_scope	scope = {input, NULL, NULL};
+	asl_scope	scope = {.input = input, .context = NULL, .variables = NULL};
 	asl_error	err = {NULL, NULL};
 	asl_choice_rule r;
 	asl_diags	d;

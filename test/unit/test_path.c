@@ -35,7 +35,7 @@
 static bool
 select_in(const asl_path *path, json_object *doc, json_object **out)
 {
-	asl_scope	scope = {doc, doc, NULL};
+	asl_scope	scope = {.input = doc, .context = doc, .variables = NULL};
 	json_object *vars = NULL;
 	bool		ok;
 
@@ -647,8 +647,8 @@ test_scope(void)
 	json_object *input = json_tokener_parse("{\"a\": 1, \"list\": [1, 2]}");
 	json_object *context = json_tokener_parse("{\"Execution\": {\"Id\": \"exec-1\"}}");
 	json_object *vars = json_tokener_parse("{\"order\": {\"id\": 42, \"lines\": [{\"q\": 1}, {\"q\": 5}]}, \"n\": null}");
-	asl_scope	scope = {input, context, vars};
-	asl_scope	empty = {NULL, NULL, NULL};
+	asl_scope	scope = {.input = input, .context = context, .variables = vars};
+	asl_scope	empty = {.input = NULL, .context = NULL, .variables = NULL};
 	json_object *out = NULL;
 	asl_path   *p;
 

@@ -49,7 +49,7 @@ run(const char *tpl_text, const char *input_text, json_object **out)
 	json_object *input = parse(input_text);
 	json_object *context = parse(context_text);
 	json_object *variables = parse(variables_text);
-	asl_scope	scope = {input, context, variables};
+	asl_scope	scope = {.input = input, .context = context, .variables = variables};
 	asl_error	err = {NULL, NULL};
 	asl_template *t;
 	asl_diags	d;
@@ -232,7 +232,7 @@ test_fresh_output(void)
 	json_object *out1 = NULL,
 			   *out2 = NULL,
 			   *o;
-	asl_scope	scope = {input, NULL, NULL};
+	asl_scope	scope = {.input = input, .context = NULL, .variables = NULL};
 	asl_error	err = {NULL, NULL};
 	asl_diags	d;
 	asl_template *t;

@@ -84,6 +84,13 @@ emit(run_ctx *r, json_object *events, size_t n)
 		r->host->event(r->host->arg, json_object_array_get_idx(events, i));
 }
 
+/* Whether the host keeps the history: else events are counted, not built. */
+static bool
+wants_events(const run_ctx *r)
+{
+	return r->host != NULL && r->host->event != NULL;
+}
+
 /* Counts an event and hands it to the host (taking its reference). */
 static void
 emit_one(run_ctx *r, json_object *event)
@@ -172,7 +179,7 @@ make_env(run_ctx *r, const cursor *cur, asl_env *env)
 	env->now = now(r);
 	env->random = draw(r);
 	env->max_payload = r->max_payload;
-	env->no_events = r->host == NULL || r->host->event == NULL;
+	env->no_events = !wants_events(r);
 	if (r->host != NULL && r->host->cancel != NULL)
 	{
 		env->cancel = r->host->cancel;
@@ -268,7 +275,7 @@ run_branches(run_ctx *r, const cursor *cur, const asl_position *pos, const asl_o
 	 * gives
 	 */
 	for (size_t i = 0; ok && b->is_map && i < b->count; i++)
-		emit_one(r, asl_event_map_iteration("MapIterationStarted", out->state, i));
+		emit_one(r, wants_events(r) ? asl_event_map_iteration("MapIterationStarted", out->state, i) : NULL);
 	for (size_t i = 0; ok && i < b->count; i++)
 	{
 		const asl_branch *br = &b->items[i];
@@ -278,8 +285,9 @@ run_branches(run_ctx *r, const cursor *cur, const asl_position *pos, const asl_o
 			break;
 		n = i + 1;
 		if (b->is_map)
-			emit_one(r, asl_event_map_iteration(ends[i].failed ? "MapIterationFailed" : "MapIterationSucceeded",
-												out->state, i));
+			emit_one(r, !wants_events(r) ? NULL :
+					 asl_event_map_iteration(ends[i].failed ? "MapIterationFailed" : "MapIterationSucceeded",
+											 out->state, i));
 		res[i].failed = ends[i].failed;
 		res[i].output = ends[i].output;
 		res[i].error = ends[i].error.name;
