@@ -182,24 +182,38 @@ asl_apply_result_path(const asl_opt_path *p, json_object *raw, json_object *resu
 
 /* ---- payload size ---- */
 
+/*
+ * Bytes a character adds beyond itself in compact JSON: 1 for the two-byte
+ * escapes (\" \\ \b \f \n \r \t), 5 for the other controls (\u00XX).
+ */
+static const unsigned char escape_extra[256] = {
+	5, 5, 5, 5, 5, 5, 5, 5, 1, 1, 1, 5, 1, 1, 5, 5,
+	5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+};
+
 /* Bytes of the string as compact JSON: quotes and escapes included. */
 static size_t
 string_size(const char *s, size_t len)
 {
-	size_t		n = 2;
+	size_t		n = 2 + len;
 
 	for (size_t i = 0; i < len; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
+		n += escape_extra[(unsigned char) s[i]];
+	return n;
+}
 
-		if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' ||
-			c == '\r' || c == '\t')
-			n += 2;
-		else if (c < 0x20)
-			n += 6;				/* \u00XX */
-		else
-			n += 1;
-	}
+/* The same for a member name (NUL-terminated), in one pass. */
+static size_t
+key_size(const char *k)
+{
+	size_t		n = 2;
+
+	for (; *k != '\0'; k++)
+		n += 1 + escape_extra[(unsigned char) *k];
 	return n;
 }
 
@@ -218,12 +232,12 @@ int64_size(int64_t n)
 	return len;
 }
 
-/* Bytes of a scalar (or NULL) as compact JSON; containers count 0 here. */
+/* Bytes of a scalar (or NULL) of type t as compact JSON; containers count 0 here. */
 static size_t
-scalar_size(json_object *v)
+scalar_size(json_object *v, enum json_type t)
 {
 
-	switch (json_object_get_type(v))
+	switch (t)
 	{
 		case json_type_null:
 			return 4;
@@ -252,7 +266,12 @@ typedef struct frame
 	json_object *obj;
 	struct lh_entry *entry;		/* objects: the next member */
 	size_t		index;			/* arrays: the next element */
+	size_t		length;			/* arrays: how many elements */
+	bool		is_object;
 } frame;
+
+/* frames on the C stack before the walk needs the heap (most documents) */
+#define LOCAL_FRAMES 16
 
 /*
  * Bytes of doc serialized as compact JSON, as AWS measures payloads.
@@ -262,22 +281,25 @@ typedef struct frame
 static size_t
 asl_json_size(json_object *doc, size_t stop_after)
 {
-	frame	   *stack = NULL;
+	frame		local[LOCAL_FRAMES];
+	frame	   *stack = local;
 	size_t		depth = 0;
-	size_t		cap = 0;
+	size_t		cap = LOCAL_FRAMES;
 	size_t		total = 0;
 	json_object *v = doc;
 
 	for (;;)
 	{
 		/* v is the next value to measure; containers open a frame */
-		if (v != NULL && (json_object_is_type(v, json_type_object) ||
-						  json_object_is_type(v, json_type_array)))
+		enum json_type t = json_object_get_type(v);
+
+		if (t == json_type_object || t == json_type_array)
 		{
 			if (depth == cap)
 			{
-				size_t		ncap = cap ? cap * 2 : 32;
-				frame	   *ns = realloc(stack, ncap * sizeof(frame));
+				size_t		ncap = cap * 2;
+				frame	   *ns = stack == local ? malloc(ncap * sizeof(frame))
+				: realloc(stack, ncap * sizeof(frame));
 
 				if (ns == NULL)
 				{
@@ -285,21 +307,25 @@ asl_json_size(json_object *doc, size_t stop_after)
 					 * cannot measure: report it as too large rather than
 					 * guess
 					 */
-					free(stack);
+					if (stack != local)
+						free(stack);
 					return stop_after + 1;
 				}
+				if (stack == local)
+					memcpy(ns, local, sizeof(local));
 				stack = ns;
 				cap = ncap;
 			}
 			stack[depth].obj = v;
 			stack[depth].index = 0;
-			stack[depth].entry = json_object_is_type(v, json_type_object) ?
-				lh_table_head(json_object_get_object(v)) : NULL;
+			stack[depth].is_object = t == json_type_object;
+			stack[depth].entry = t == json_type_object ? lh_table_head(json_object_get_object(v)) : NULL;
+			stack[depth].length = t == json_type_array ? json_object_array_length(v) : 0;
 			depth++;
 			total += 2;			/* {} or [] */
 		}
 		else
-			total += scalar_size(v);
+			total += scalar_size(v, t);
 
 		/*
 		 * find the next value: the next member of the innermost open
@@ -312,23 +338,22 @@ asl_json_size(json_object *doc, size_t stop_after)
 
 			if (total > stop_after)
 			{
-				free(stack);
+				if (stack != local)
+					free(stack);
 				return total;
 			}
-			if (json_object_is_type(f->obj, json_type_object))
+			if (f->is_object)
 			{
 				if (f->entry != NULL)
 				{
-					const char *key = (const char *) lh_entry_k(f->entry);
-
-					total += string_size(key, strlen(key)) + 1 + (f->index > 0 ? 1 : 0);
+					total += key_size((const char *) lh_entry_k(f->entry)) + 1 + (f->index > 0 ? 1 : 0);
 					v = (json_object *) lh_entry_v(f->entry);
 					f->entry = lh_entry_next(f->entry);
 					f->index++;
 					break;
 				}
 			}
-			else if (f->index < json_object_array_length(f->obj))
+			else if (f->index < f->length)
 			{
 				total += f->index > 0 ? 1 : 0;
 				v = json_object_array_get_idx(f->obj, f->index);
@@ -340,7 +365,8 @@ asl_json_size(json_object *doc, size_t stop_after)
 		if (depth == 0)
 			break;
 	}
-	free(stack);
+	if (stack != local)
+		free(stack);
 	return total;
 }
 

@@ -67,7 +67,7 @@ step_start_branches(step_ctx *c, bool is_map)
 	c->out->kind = ASL_OUTCOME_BRANCHES;
 	c->out->branches.is_map = is_map;
 	if (is_map)
-		step_event(c, "StateStarted", asl_event_map_started_details(c->out->branches.count));
+		step_event(c, "StateStarted", c->env->no_events ? NULL : asl_event_map_started_details(c->out->branches.count));
 	else
 		step_event(c, "StateStarted", NULL);
 }
