@@ -1,8 +1,14 @@
 /*
  * machine_cache.c — compiled state machines, cached per backend (LRU).
+ *
+ * A version never changes once committed, but a version written by a
+ * transaction (or subtransaction) that rolled back leaves its number to the
+ * next one: an entry is trusted once the transaction that wrote its version
+ * is known to have committed, and dropped if it aborted.
  */
 #include "postgres.h"
 
+#include "access/transam.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
@@ -22,6 +28,8 @@ typedef struct MachineEntry
 {
 	MachineKey	key;
 	asl_machine *machine;		/* malloc'd by the core */
+	TransactionId xmin;			/* the transaction that wrote the version */
+	bool		committed;		/* it is known to have committed */
 	uint64		last_used;
 	int			pins;
 } MachineEntry;
@@ -92,9 +100,9 @@ evict_to_fit(void)
  * gone or no longer compiles.
  */
 static asl_machine *
-compile_stored(int64 machine_id, int version)
+compile_stored(int64 machine_id, int version, TransactionId *xmin)
 {
-	Jsonb	   *definition = store_version_definition(machine_id, version, NULL, NULL);
+	Jsonb	   *definition = store_version_definition_xmin(machine_id, version, NULL, NULL, xmin);
 	asl_diags  *diags;
 	asl_machine *machine;
 
@@ -125,13 +133,41 @@ booking_machine_get(int64 machine_id, int version)
 	key.machine_id = machine_id;
 	key.version = version;
 	entry = hash_search(machine_cache, &key, HASH_FIND, NULL);
+
+	/*
+	 * a version written by a transaction that rolled back is gone, and its
+	 * number is given to the next version written: compile that one
+	 */
+	if (entry != NULL && !entry->committed)
+	{
+		if (TransactionIdDidAbort(entry->xmin) && entry->pins > 0)
+		{
+			/* still in use further up: this caller gets a copy of its own */
+			TransactionId xmin;
+			BookingOwned *owner = booking_owner(booking_machine_free);
+
+			owner->ptr = compile_stored(machine_id, version, &xmin);
+			return owner->ptr;
+		}
+		if (TransactionIdDidAbort(entry->xmin))
+		{
+			asl_machine_free(entry->machine);
+			hash_search(machine_cache, &key, HASH_REMOVE, NULL);
+			entry = NULL;
+		}
+		else
+			entry->committed = TransactionIdDidCommit(entry->xmin);
+	}
 	if (entry == NULL)
 	{
 		/* compile before inserting, so an ERROR leaves no half-made entry */
-		asl_machine *machine = compile_stored(machine_id, version);
+		TransactionId xmin = InvalidTransactionId;
+		asl_machine *machine = compile_stored(machine_id, version, &xmin);
 
 		entry = hash_search(machine_cache, &key, HASH_ENTER, &found);
 		entry->machine = machine;
+		entry->xmin = xmin;
+		entry->committed = !TransactionIdIsNormal(xmin) || TransactionIdDidCommit(xmin);
 		entry->pins = 0;
 	}
 	entry->last_used = ++use_clock;

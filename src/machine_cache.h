@@ -1,8 +1,9 @@
 /*
  * machine_cache.h — compiled state machines, cached per backend.
  *
- * Versions are immutable and machine ids are never reused, so an entry is
- * never stale: a definition is parsed once per backend and version.
+ * Versions are immutable once committed and machine ids are never reused:
+ * a definition is parsed once per backend and version (a version rolled
+ * back is dropped, see machine_cache.c).
  */
 #ifndef BOOKING_MACHINE_CACHE_H
 #define BOOKING_MACHINE_CACHE_H

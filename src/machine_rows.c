@@ -28,7 +28,7 @@ typedef struct RowEntry
 	ItemPointerData tid;
 	TransactionId xmin;
 	StoredMachine row;			/* strings in row_context */
-}			RowEntry;
+} RowEntry;
 
 static HTAB *rows = NULL;
 static MemoryContext row_context = NULL;
@@ -48,7 +48,7 @@ machines_relid(void)
  * of the row for this transaction to see.
  */
 static bool
-still_current(const RowEntry * entry)
+still_current(const RowEntry *entry)
 {
 	Oid			relid = machines_relid();
 	Relation	rel;

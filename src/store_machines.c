@@ -174,27 +174,42 @@ store_machine_add_version(int64 machine_id, Jsonb *definition, Jsonb *substituti
 Jsonb	   *
 store_version_definition(int64 machine_id, int version, Jsonb **substitutions, TimestampTz *created)
 {
+	return store_version_definition_xmin(machine_id, version, substitutions, created, NULL);
+}
+
+Jsonb	   *
+store_version_definition_xmin(int64 machine_id, int version, Jsonb **substitutions, TimestampTz *created,
+							  TransactionId *xmin)
+{
 	MemoryContext caller = CurrentMemoryContext;
 	Oid			argtypes[2] = {INT8OID, INT4OID};
 	Datum		values[2] = {Int64GetDatum(machine_id), Int32GetDatum(version)};
 	Jsonb	   *definition = NULL;
 
+	/*
+	 * not read-only: a fresh snapshot after this command's own writes, as the
+	 * machine's row was read with (a version added earlier in the statement
+	 * that reads it is seen)
+	 */
 	SPI_connect();
-	booking_spi_check(SPI_execute_with_args("SELECT definition, substitutions, created FROM booking.state_machine_versions "
+	booking_spi_check(SPI_execute_with_args("SELECT definition, substitutions, created, xmin FROM booking.state_machine_versions "
 											"WHERE machine_id = $1 AND version = $2",
-											2, argtypes, values, NULL, true, 1),
+											2, argtypes, values, NULL, false, 1),
 					  SPI_OK_SELECT, "state machine version lookup");
 	if (SPI_processed == 1)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[0];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		MemoryContext old = MemoryContextSwitchTo(caller);
+		bool		isnull;
 
 		definition = spi_col_jsonb(tup, desc, 1);
 		if (substitutions)
 			*substitutions = spi_col_jsonb(tup, desc, 2);
 		if (created)
 			*created = spi_col_timestamptz(tup, desc, 3);
+		if (xmin)
+			*xmin = DatumGetTransactionId(SPI_getbinval(tup, desc, 4, &isnull));
 		MemoryContextSwitchTo(old);
 	}
 	SPI_finish();

@@ -45,6 +45,10 @@ int			store_machine_add_version(int64 machine_id, Jsonb *definition, Jsonb *subs
 Jsonb	   *store_version_definition(int64 machine_id, int version, Jsonb **substitutions,
 									 TimestampTz *created);
 
+/* The same, with the transaction that wrote the version (*xmin). */
+Jsonb	   *store_version_definition_xmin(int64 machine_id, int version, Jsonb **substitutions,
+										  TimestampTz *created, TransactionId *xmin);
+
 void		store_machine_delete(int64 machine_id);
 
 #endif

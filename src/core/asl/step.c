@@ -48,7 +48,10 @@ step_event(step_ctx *c, const char *suffix, json_object *details)
 {
 	char		type[64];
 
-	/* without a history, only the count matters (and a Wait's exit comes after) */
+	/*
+	 * without a history, only the count matters (and a Wait's exit comes
+	 * after)
+	 */
 	if (c->env->no_events)
 	{
 		if (c->out->after_events != NULL && strcmp(suffix, "StateExited") == 0)
