@@ -21,6 +21,7 @@
 #include <json-c/json_pointer.h>
 
 #include "core/asl/context.h"
+#include "core/asl/dataflow.h"
 #include "core/asl/definition.h"
 #include "core/asl/retry.h"
 #include "core/asl/step.h"
@@ -1466,6 +1467,70 @@ test_no_events(void)
 	asl_machine_free(m);
 }
 
+/* Bytes of doc as compact JSON, as json-c prints it (the reference for the size check). */
+static size_t
+compact_size(json_object *doc)
+{
+	return strlen(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/*
+ * ResultPath path of result into raw, checked with raw's size kept: the kept
+ * size of the output must be its size, measured whole.
+ */
+static void
+check_result_size(const char *raw_text, const char *path, const char *result_text)
+{
+	json_object *raw = parse(raw_text);
+	json_object *result = parse(result_text);
+	json_object *combined = NULL;
+	asl_size_memo memo = {0};
+	asl_opt_path p = {0};
+	asl_error	err = {0};
+	char	   *perr = NULL;
+
+	p.present = true;
+	p.path = asl_path_compile(path, ASL_PATH_REFERENCE, &perr);
+	CHECK(p.path != NULL);
+	CHECK(asl_check_output_size(raw, 1000, "S", &err, &memo));
+	CHECK(memo.doc == raw);
+	CHECK_INT(memo.size, compact_size(raw));
+	CHECK(asl_apply_result_path(&p, raw, result, &combined, &err));
+	CHECK(asl_check_result_size(&p, raw, combined, combined, 1000, "S", &err, &memo));
+	CHECK(memo.doc == combined);
+	CHECK_INT(memo.size, compact_size(combined));
+	/* the same output again: its kept size, against a limit just below it */
+	CHECK(!asl_check_output_size(combined, compact_size(combined) - 1, "S", &err, &memo));
+	CHECK_STR(err.name, "States.DataLimitExceeded");
+	asl_error_clear(&err);
+	asl_size_memo_clear(&memo);
+	/* raw kept, a limit the output passes by one byte: refused, not kept */
+	CHECK(asl_check_output_size(raw, 1000, "S", &err, &memo));
+	CHECK(!asl_check_result_size(&p, raw, combined, combined, compact_size(combined) - 1, "S", &err, &memo));
+	CHECK(memo.doc == raw);
+	asl_error_clear(&err);
+	asl_size_memo_clear(&memo);
+	free(perr);
+	asl_path_free(p.path);
+	json_object_put(combined);
+	json_object_put(result);
+	json_object_put(raw);
+}
+
+/* The output size check measures a ResultPath into the root by its member alone. */
+static void
+test_size_memo(void)
+{
+	/* a member replaced, larger and smaller; escapes, numbers, nesting */
+	check_result_size("{'a': 'x\\\"y', 'n': -12, 'o': {'k': [1, 2.5, null, true]}}", "$.a", "{'big': [1, 2, 3]}");
+	check_result_size("{'a': 'x\\\"y', 'n': -12, 'o': {'k': [1, 2.5, null, true]}}", "$.o", "7");
+	/* a member added, to an empty object and to a full one */
+	check_result_size("{}", "$.r1", "{'id': 1, 'label': 'tab\\there'}");
+	check_result_size("{'order': {'id': 3}}", "$.r_2", "'s'");
+	/* a path that is not a member of the root is measured whole */
+	check_result_size("{'order': {'id': 3}}", "$.order.id", "[1, 2]");
+}
+
 static void
 test_persisted_positions(void)
 {
@@ -1711,6 +1776,7 @@ main(void)
 	test_events();
 	test_persisted_positions();
 	test_no_events();
+	test_size_memo();
 	test_host_loop();
 	test_jsonata();
 

@@ -370,15 +370,89 @@ asl_json_size(json_object *doc, size_t stop_after)
 	return total;
 }
 
+/* States.DataLimitExceeded for state; returns false. */
+static bool
+too_large(const char *state, asl_error *err)
+{
+	asl_error_set(err, ASL_ERR_DATA_LIMIT,
+				  "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.",
+				  state);
+	return false;
+}
+
 bool
 asl_check_size(json_object *doc, size_t limit, const char *state, asl_error *err)
 {
 	if (asl_json_size(doc, limit) <= limit)
 		return true;
-	asl_error_set(err, ASL_ERR_DATA_LIMIT,
-				  "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.",
-				  state);
-	return false;
+	return too_large(state, err);
+}
+
+/* Keeps doc's size in memo; a count past the limit stopped early, so it is not kept. */
+static void
+remember(asl_size_memo *memo, json_object *doc, size_t size, size_t limit)
+{
+	if (memo == NULL || doc == NULL || size > limit || memo->doc == doc)
+		return;
+	json_object_get(doc);
+	json_object_put(memo->doc);
+	memo->doc = doc;
+	memo->size = size;
+}
+
+bool
+asl_check_output_size(json_object *output, size_t limit, const char *state, asl_error *err,
+					  asl_size_memo *memo)
+{
+	size_t		size;
+
+	if (memo != NULL && output != NULL && memo->doc == output)
+		size = memo->size;
+	else
+	{
+		size = asl_json_size(output, limit);
+		remember(memo, output, size, limit);
+	}
+	return size <= limit || too_large(state, err);
+}
+
+bool
+asl_check_result_size(const asl_opt_path *p, json_object *raw, json_object *combined,
+					  json_object *output, size_t limit, const char *state, asl_error *err,
+					  asl_size_memo *memo)
+{
+	const char *key;
+	json_object *old = NULL;
+	json_object *now = NULL;
+	bool		had;
+	size_t		size;
+
+	/* combined is raw's root copied and one member set (copy_for_assign) */
+	if (memo == NULL || raw == NULL || memo->doc != raw || output != combined || combined == raw ||
+		!p->present || p->path == NULL || !is_root_member(p->path) ||
+		!json_object_is_type(raw, json_type_object) || !json_object_is_type(combined, json_type_object))
+		return asl_check_output_size(output, limit, state, err, memo);
+	key = asl_path_text(p->path) + 2;	/* after "$.": a plain name */
+	had = json_object_object_get_ex(raw, key, &old);
+	if (!json_object_object_get_ex(combined, key, &now) ||
+		json_object_object_length(combined) != json_object_object_length(raw) + (had ? 0 : 1))
+		return asl_check_output_size(output, limit, state, err, memo);
+	/* the old member is part of raw, so no larger than raw: no underflow */
+	size = memo->size + asl_json_size(now, limit);
+	if (had)
+		size -= asl_json_size(old, memo->size);
+	else
+		size += key_size(key) + 1 + (json_object_object_length(raw) > 0 ? 1 : 0);
+	remember(memo, output, size, limit);
+	return size <= limit || too_large(state, err);
+}
+
+void
+asl_size_memo_clear(asl_size_memo *memo)
+{
+	json_object_put(memo->doc);
+	memo->doc = NULL;
+	memo->size = 0;
 }
 
 bool

@@ -47,6 +47,35 @@ bool		asl_apply_result_path(const asl_opt_path *p, json_object *raw, json_object
  */
 bool		asl_check_size(json_object *doc, size_t limit, const char *state, asl_error *err);
 
+/*
+ * The size of one document a run measured, kept for the next state: its
+ * input is that output, which a Choice passes on and a ResultPath into a
+ * member of the root changes by one member. Documents are never changed in
+ * place once made (dataflow.c, copy_for_assign), and the memo holds a
+ * reference, so a document it names is the one it measured.
+ */
+typedef struct asl_size_memo
+{
+	json_object *doc;			/* a reference held; NULL: none */
+	size_t		size;			/* its exact size, at most the limit */
+} asl_size_memo;
+
+/* asl_check_size of a state's output, with memo (may be NULL): used and updated. */
+bool		asl_check_output_size(json_object *output, size_t limit, const char *state, asl_error *err,
+								  asl_size_memo *memo);
+
+/*
+ * The same for output = OutputPath(combined), combined = ResultPath p of
+ * result into raw: when output is combined, p a member of the root and raw's
+ * size kept, only the member is measured.
+ */
+bool		asl_check_result_size(const asl_opt_path *p, json_object *raw, json_object *combined,
+								  json_object *output, size_t limit, const char *state, asl_error *err,
+								  asl_size_memo *memo);
+
+/* Releases what memo holds. */
+void		asl_size_memo_clear(asl_size_memo *memo);
+
 /* Adds key: value to obj, taking value's reference; false (value put) when out of memory. */
 bool		asl_json_add(json_object *obj, const char *key, json_object *value);
 

@@ -28,6 +28,7 @@ typedef struct run_ctx
 	int64_t		steps;
 	int64_t		events;			/* history events so far, recorded or not (ids
 								 * count from 1) */
+	asl_size_memo sizes;		/* the last output measured (dataflow.h) */
 	asl_time	deadline;		/* 0: none */
 	int64_t		timeout_seconds;
 	bool		halted;
@@ -180,6 +181,7 @@ make_env(run_ctx *r, const cursor *cur, asl_env *env)
 	env->random = draw(r);
 	env->max_payload = r->max_payload;
 	env->no_events = !wants_events(r);
+	env->sizes = &r->sizes;
 	if (r->host != NULL && r->host->cancel != NULL)
 	{
 		env->cancel = r->host->cancel;
@@ -459,6 +461,7 @@ asl_run(const asl_machine *machine, json_object *input, const asl_run_options *o
 	}
 	if (ended)
 		asl_error_clear(&r.halt_error);
+	asl_size_memo_clear(&r.sizes);
 	json_object_put(r.context);
 }
 

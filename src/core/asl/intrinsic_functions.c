@@ -263,6 +263,26 @@ format_value(asl_strbuf *out, json_object *v, int depth)
 		}
 		asl_strbuf_add(out, "]", 1);
 	}
+	else if (jt == json_type_int && json_object_get_int64(v) != INT64_MAX)
+	{
+		/*
+		 * json-c's text for it, without its print buffer (INT64_MAX may be a
+		 * uint64)
+		 */
+		char		digits[24];
+		char	   *p = digits + sizeof(digits);
+		int64_t		n = json_object_get_int64(v);
+		uint64_t	u = n < 0 ? (uint64_t) 0 - (uint64_t) n : (uint64_t) n;
+
+		do
+		{
+			*--p = (char) ('0' + u % 10);
+			u /= 10;
+		} while (u != 0);
+		if (n < 0)
+			*--p = '-';
+		asl_strbuf_add(out, p, (size_t) (digits + sizeof(digits) - p));
+	}
 	else
 	{
 		const char *s = json_object_to_json_string_ext(v, JSON_TEXT);
@@ -287,6 +307,18 @@ format_scan(const char *t, size_t len, json_object **vals, asl_strbuf *out)
 
 	for (size_t i = 0; i < len; i++)
 	{
+		/* a run of plain characters is copied at once */
+		size_t		run = 0;
+
+		while (i + run < len && t[i + run] != '\\' && t[i + run] != '{')
+			run++;
+		if (run > 0)
+		{
+			if (out)
+				asl_strbuf_add(out, t + i, run);
+			i += run - 1;
+			continue;
+		}
 		if (t[i] == '\\' && i + 1 < len && is_escapable(t[i + 1]))
 		{
 			if (out)

@@ -560,6 +560,54 @@ test(evaluator *ev, const expr *e, json_object *node)
  * else an array of the matches (a new reference); false when nothing
  * matched a definite path or the evaluation failed.
  */
+/*
+ * A definite path of plain names and indexes ($.a.b[0]), most paths in a
+ * definition: one node per step, so it is walked without node lists (two
+ * allocations per segment otherwise). False when it is not such a path.
+ */
+static bool
+plain_path(const seglist *segs)
+{
+	for (size_t i = 0; i < segs->count; i++)
+		if (segs->items[i].deep ||
+			(segs->items[i].kind != SEG_NAME && segs->items[i].kind != SEG_INDEX))
+			return false;
+	return true;
+}
+
+/* Walks a plain path from node, as eval_segments would: false when nothing is there. */
+static bool
+walk_plain(const seglist *segs, json_object *node, json_object **out)
+{
+	for (size_t i = 0; i < segs->count; i++)
+	{
+		const segment *s = &segs->items[i];
+
+		if (s->kind == SEG_NAME)
+		{
+			if (!json_object_is_type(node, json_type_object) ||
+				!json_object_object_get_ex(node, s->name, &node))
+				return false;
+		}
+		else
+		{
+			int64_t		len;
+			int64_t		index = s->index;
+
+			if (!json_object_is_type(node, json_type_array))
+				return false;
+			len = (int64_t) json_object_array_length(node);
+			if (index < 0)
+				index += len;	/* a negative index counts from the end */
+			if (index < 0 || index >= len)
+				return false;
+			node = json_object_array_get_idx(node, (size_t) index);
+		}
+	}
+	*out = json_object_get(node);
+	return true;
+}
+
 static bool
 select_from(const asl_path *path, json_object *root, bool has_root, json_object **out)
 {
@@ -571,6 +619,8 @@ select_from(const asl_path *path, json_object *root, bool has_root, json_object 
 	*out = NULL;
 	if (path == NULL)
 		return false;
+	if (path->definite && has_root && plain_path(&path->segments))
+		return walk_plain(&path->segments, root, out);
 	memset(&ev, 0, sizeof(ev));
 	ev.root = root;
 	if (has_root && !eval_segments(&ev, &path->segments, root, &found))

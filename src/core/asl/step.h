@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <json-c/json.h>
 
+#include "dataflow.h"
 #include "definition.h"
 #include "error.h"
 #include "timestamp.h"
@@ -47,6 +48,8 @@ typedef struct asl_env
 	bool		inspect;		/* record each data-flow stage in
 								 * outcome.inspection */
 	bool		no_events;		/* the host keeps no history: build no events */
+	asl_size_memo *sizes;		/* a size measured earlier in the run, to
+								 * measure outputs by; NULL: none kept */
 
 	/*
 	 * The id of the history event that entered the state (its

@@ -144,7 +144,8 @@ step_finish(step_ctx *c, json_object *result, bool select, json_object *assign_i
 	step_inspect(c, "afterResultPath", combined);
 	s = step_scope(c, combined);
 	if (!asl_apply_path_filter(&st->output_path, combined, &s, &output, &err) ||
-		!asl_check_size(output, c->limit, st->name, &err))
+		!asl_check_result_size(&st->result_path, c->pos->input, combined, output, c->limit, st->name,
+							   &err, c->env->sizes))
 		goto fail;
 	leave(c, output, vars, assigned);
 	json_object_put(selected);
@@ -173,7 +174,7 @@ step_pass_through(step_ctx *c, json_object *effective, const asl_template *tpl,
 
 	if (!eval_assign(c, tpl, effective, &vars, &assigned, &err) ||
 		!asl_apply_path_filter(&c->st->output_path, effective, &s, &output, &err) ||
-		!asl_check_size(output, c->limit, c->st->name, &err))
+		!asl_check_output_size(output, c->limit, c->st->name, &err, c->env->sizes))
 	{
 		json_object_put(vars);
 		json_object_put(assigned);
