@@ -149,6 +149,11 @@ RESET ROLE;
 UPDATE booking.state_machines SET role = 'mr_role' WHERE name = 'mr_m';
 SET ROLE mr_user;
 SELECT pg_temp.run('mr_m') AS as_mr_role;
+RESET ROLE;
+-- a start within the UPDATE's own command (RETURNING) sees the row it wrote
+UPDATE booking.state_machines SET role = 'mr_user' WHERE name = 'mr_m'
+RETURNING booking.sfn_start_sync('mr_m')->>'output' AS in_the_update;
+SET ROLE mr_user;
 SELECT booking.sfn_delete_state_machine('mr_m');
 RESET ROLE;
 
