@@ -171,7 +171,6 @@ booking_execute_sync(const asl_machine *machine, const SyncExecution *exec)
 	asl_execution_info info;
 	asl_run_host host;
 	asl_run_options opt;
-	BookingOwned *context_owner = booking_owner(booking_json_put);
 	BookingOwned *result_owner = booking_owner(run_result_free);
 
 	memset(&info, 0, sizeof(info));
@@ -182,9 +181,6 @@ booking_execute_sync(const asl_machine *machine, const SyncExecution *exec)
 	info.role_arn = exec->role_name;
 	info.state_machine_id = exec->state_machine_arn;
 	info.state_machine_name = exec->state_machine_name;
-	context_owner->ptr = asl_context_base(&info);
-	if (context_owner->ptr == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 
 	memset(&host, 0, sizeof(host));
 	host.run_task = sync_run_task;
@@ -195,7 +191,7 @@ booking_execute_sync(const asl_machine *machine, const SyncExecution *exec)
 	host.cancel = booking_host_interrupted;
 
 	memset(&opt, 0, sizeof(opt));
-	opt.context = context_owner->ptr;
+	opt.context_info = &info;	/* $$ is built if a state reads it */
 	opt.max_payload = (size_t) booking_max_payload_size;
 
 	result_owner->ptr = res;

@@ -22,7 +22,8 @@ typedef struct run_ctx
 {
 	const asl_machine *machine;
 	const asl_run_host *host;
-	json_object *context;
+	json_object *context;		/* NULL until built from context_info */
+	const asl_execution_info *context_info;
 	size_t		max_payload;
 	int64_t		max_steps;
 	int64_t		steps;
@@ -165,6 +166,17 @@ sleep_until(run_ctx *r, asl_time due)
 	return true;
 }
 
+/* The execution-level $$, built on first use (most runs never read it). */
+static json_object *
+base_context(void *arg)
+{
+	run_ctx    *r = (run_ctx *) arg;
+
+	if (r->context == NULL && r->context_info != NULL)
+		r->context = asl_context_base(r->context_info);
+	return r->context;
+}
+
 /*
  * The step environment for the cursor's state: context, clock, random, the
  * host's callbacks and the entered event.
@@ -177,6 +189,8 @@ make_env(run_ctx *r, const cursor *cur, asl_env *env)
 	memset(env, 0, sizeof(*env));
 	env->entered_event_id = cur->entered_event;
 	env->context = r->context;
+	env->base_context = base_context;
+	env->base_context_arg = r;
 	env->now = now(r);
 	env->random = draw(r);
 	env->max_payload = r->max_payload;
@@ -420,7 +434,11 @@ asl_run(const asl_machine *machine, json_object *input, const asl_run_options *o
 	memset(&r, 0, sizeof(r));
 	r.machine = machine;
 	r.host = host;
-	r.context = opt && opt->context ? json_object_get(opt->context) : json_object_new_object();
+	r.context_info = opt ? opt->context_info : NULL;
+	if (opt && opt->context)
+		r.context = json_object_get(opt->context);
+	else if (r.context_info == NULL)
+		r.context = json_object_new_object();
 	r.max_payload = opt && opt->max_payload ? opt->max_payload : ASL_DEFAULT_MAX_PAYLOAD;
 	r.max_steps = opt && opt->max_steps > 0 ? opt->max_steps : ASL_RUN_DEFAULT_MAX_STEPS;
 	r.events = 1;				/* ExecutionStarted */

@@ -71,7 +71,9 @@ typedef struct asl_run_host
 typedef struct asl_run_options
 {
 	json_object *context;		/* execution-level $$ (asl_context_base),
-								 * borrowed; NULL: {} */
+								 * borrowed; NULL: built from context_info
+								 * when a state first reads $$, or {} */
+	const asl_execution_info *context_info; /* borrowed for the run */
 	size_t		max_payload;	/* 0: ASL_DEFAULT_MAX_PAYLOAD */
 	int64_t		max_steps;		/* 0: ASL_RUN_DEFAULT_MAX_STEPS */
 	const asl_graph *graph;		/* run this graph (a branch); NULL: the

@@ -30,16 +30,21 @@ json_object *
 step_context(step_ctx *c)
 {
 	const asl_state_type t = c->st->type;
+	json_object *base = c->env->context;
+
+	if (c->context != NULL)
+		return c->context;
+	if (base == NULL && c->env->base_context != NULL)
+		base = c->env->base_context(c->env->base_context_arg);
 
 	/*
 	 * AWS gives State.RetryCount only to the states that can retry (Task,
 	 * Parallel, Map)
 	 */
-	if (c->context == NULL)
-		c->context = asl_context_for_state(c->env->context, c->st->name, c->entered,
-										   t == ASL_STATE_TASK || t == ASL_STATE_PARALLEL || t == ASL_STATE_MAP ?
-										   asl_attempts_total(c->pos->attempts) : -1,
-										   t == ASL_STATE_TASK ? c->env->task_token : NULL);
+	c->context = asl_context_for_state(base, c->st->name, c->entered,
+									   t == ASL_STATE_TASK || t == ASL_STATE_PARALLEL || t == ASL_STATE_MAP ?
+									   asl_attempts_total(c->pos->attempts) : -1,
+									   t == ASL_STATE_TASK ? c->env->task_token : NULL);
 	return c->context;
 }
 

@@ -37,7 +37,10 @@
 typedef struct asl_env
 {
 	json_object *context;		/* execution-level $$ (asl_context_base),
-								 * borrowed */
+								 * borrowed; NULL: base_context gives it */
+	json_object *(*base_context) (void *arg);	/* builds it on first use
+												 * (borrowed); may be NULL */
+	void	   *base_context_arg;
 	asl_time	now;
 	double		random;			/* uniform in [0, 1): JitterStrategy FULL
 								 * draws from it */
