@@ -211,9 +211,10 @@ _PG_init(void)
 							   PGC_USERSET, 0,
 							   NULL, NULL, NULL);
 	DefineCustomIntVariable("booking.machine_cache_size",
-							"Compiled state machine versions kept per backend.",
+							"Compiled state machine versions, and machine rows, kept per backend.",
 							"Definitions are parsed once per backend and version; past this many, "
-							"the least recently used is dropped.",
+							"the least recently used is dropped. As many state_machines rows are "
+							"kept for starts by name.",
 							&booking_machine_cache_size,
 							256, 1, 100000,
 							PGC_USERSET, 0,
