@@ -1978,8 +1978,8 @@ eval(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 		return NULL;
 
 	/*
-	 * a lazy input container that could not be converted (jv_force) left
-	 * the arena exhausted and the value partial: the evaluation fails here
+	 * a lazy input container that could not be converted (jv_force) left the
+	 * arena exhausted and the value partial: the evaluation fails here
 	 */
 	if (C->arena.exhausted)
 	{

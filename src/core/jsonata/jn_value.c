@@ -544,9 +544,9 @@ jv_force(jv *v)
 	else
 	{
 		/*
-		 * json-c's names are unique: the members go in without a search,
-		 * into arrays of the right size, hashed once at the end when there
-		 * are as many as jv_set would hash.
+		 * json-c's names are unique: the members go in without a search, into
+		 * arrays of the right size, hashed once at the end when there are as
+		 * many as jv_set would hash.
 		 */
 		jn_obj	   *o = v->u.o;
 		size_t		n = (size_t) json_object_object_length(j);
