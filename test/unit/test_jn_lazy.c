@@ -15,41 +15,7 @@
 #include "jsonata/jn_value.h"
 #include "unit.h"
 
-static char result_text[65536];
-static jn_error last_error;
-
-/* expr over input text (NULL: undefined): the JSON text, "undefined" or "error CODE" */
-static const char *
-run_opts(const char *expr, const char *input, const jn_options *opts)
-{
-	jn_error	err;
-	jn_expr    *e = jn_compile(expr, strlen(expr), &err);
-	json_object *in = input ? json_tokener_parse(input) : NULL;
-	json_object *out = NULL;
-	bool		undef;
-
-	if (e == NULL)
-		snprintf(result_text, sizeof result_text, "compile %s@%d", err.code, err.position);
-	else if (jn_evaluate(e, in, input != NULL, NULL, opts, &out, &undef, &err) != 0)
-	{
-		snprintf(result_text, sizeof result_text, "error %s", err.code);
-		last_error = err;
-	}
-	else if (undef)
-		snprintf(result_text, sizeof result_text, "undefined");
-	else
-		snprintf(result_text, sizeof result_text, "%s", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN));
-	json_object_put(out);
-	json_object_put(in);
-	jn_expr_free(e);
-	return result_text;
-}
-
-static const char *
-run(const char *expr, const char *input)
-{
-	return run_opts(expr, input, NULL);
-}
+#include "jn_run.h"
 
 /* a document of n items, each an object with a nested object and array */
 static char *
@@ -259,95 +225,87 @@ test_every_access(void)
 	CHECK_STR(run("($t := $ ~> |a.b|{'c': 10}|; [$t.a.b.c, a.b.c])", doc_text), "[10,1]");
 }
 
+/* each of exprs over doc under opts: U1001, the memory limit, message */
+static void
+check_over_limit(const char *const *exprs, const char *doc, const jn_options *opts, const char *message)
+{
+	for (int i = 0; exprs[i]; i++)
+	{
+		CHECK_MSG(strcmp(run_opts(exprs[i], doc, NULL, opts), "error U1001") == 0,
+				  "%s: %s", exprs[i], result_text);
+		CHECK_MSG(last_error.limit == JN_LIMIT_MEMORY && strcmp(last_error.message, message) == 0,
+				  "%s: limit %d, %s", exprs[i], (int) last_error.limit, last_error.message);
+	}
+}
+
+/* a document {"o": {n members}, "a": [n numbers]} */
+static char *
+wide_document(int n)
+{
+	size_t		cap = (size_t) n * 24 + 64;
+	char	   *o = malloc(cap);
+	size_t		off = 0;
+
+	off += (size_t) snprintf(o + off, cap - off, "{\"o\": {");
+	for (int i = 0; i < n; i++)
+		off += (size_t) snprintf(o + off, cap - off, "%s\"k%d\": %d", i ? "," : "", i, i);
+	off += (size_t) snprintf(o + off, cap - off, "}, \"a\": [");
+	for (int i = 0; i < n; i++)
+		off += (size_t) snprintf(o + off, cap - off, "%s%d", i ? "," : "", i % 10);
+	snprintf(o + off, cap - off, "]}");
+	return o;
+}
+
 /* the memory limit hit while converting a lazy container: U1001 as elsewhere */
 static void
 test_memory_limit(void)
 {
 	jn_options	opts;
-	char	   *doc = big_document(20000);
+	char	   *doc;
 	char		eager_message[512];
 
-	memset(&opts, 0, sizeof opts);
-	opts.memory_limit = 1024 * 1024;
-	/* what an eager value over the limit gives */
-	CHECK_STR(run_opts("[1..1000000].($ + 1)", NULL, &opts), "error U1001");
-	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
-	snprintf(eager_message, sizeof eager_message, "%s", last_error.message);
-
 	/* the items array (20,000 items) does not fit in 1 MB of values */
-	CHECK_STR(run_opts("$count(items)", doc, &opts), "error U1001");
-	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
-	CHECK_STR(last_error.message, eager_message);
-	/* nor when a builtin or an operator converts it, or the result written out */
-	CHECK_STR(run_opts("$string($)", doc, &opts), "error U1001");
-	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
-	CHECK_STR(run_opts("items = []", doc, &opts), "error U1001");
-	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
-	CHECK_STR(run_opts("items", doc, &opts), "error U1001");
-	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
-	CHECK_STR(run_opts("$keys(items[0])", doc, &opts), "error U1001");
-	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
-	/* what does fit still works under the same limit */
-	CHECK_STR(run_opts("small.a.b", doc, &opts), "1");
-	free(doc);
-
-	/* an object with many members, over the limit when converted */
-	{
-		size_t		cap = 40000 * 24 + 16;
-		char	   *o = malloc(cap);
-		size_t		off = 0;
-
-		off += (size_t) snprintf(o + off, cap - off, "{\"o\": {");
-		for (int i = 0; i < 40000; i++)
-			off += (size_t) snprintf(o + off, cap - off, "%s\"k%d\": %d", i ? "," : "", i, i);
-		snprintf(o + off, cap - off, "}}");
-		CHECK_STR(run_opts("$count($keys(o))", o, &opts), "error U1001");
-		CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
-		CHECK_STR(last_error.message, eager_message);
-		CHECK_STR(run("$count($keys(o))", o), "40000");
-		CHECK_STR(run("o.k39999", o), "39999");
-		free(o);
-	}
+	static const char *const items_over[] = {
+		"$count(items)",
+		/* nor when a builtin or an operator converts it, or the result written out */
+		"$string($)", "items = []", "items", "$keys(items[0])", NULL
+	};
 
 	/*
 	 * containers whose first allocation alone is over the limit: the arena
 	 * stays nearly empty, so nothing after the failed conversion fails in
 	 * turn; the evaluation must fail all the same, not go on with an empty
-	 * container (in a builtin, in an operator, in the result written out)
+	 * container (in a builtin, in an operator, in the result written out, or
+	 * with an undefined result: nothing written out)
 	 */
-	{
-		int			n = 200000;
-		size_t		cap = (size_t) n * 24 + 64;
-		char	   *o = malloc(cap);
-		size_t		off = 0;
+	static const char *const wide_over[] = {
+		"$count($keys(o))", "$keys(o)", "$count(a)", "o", "a", "o = {}", "$exists(o.k5)", NULL
+	};
 
-		off += (size_t) snprintf(o + off, cap - off, "{\"o\": {");
-		for (int i = 0; i < n; i++)
-			off += (size_t) snprintf(o + off, cap - off, "%s\"k%d\": %d", i ? "," : "", i, i);
-		off += (size_t) snprintf(o + off, cap - off, "}, \"a\": [");
-		for (int i = 0; i < n; i++)
-			off += (size_t) snprintf(o + off, cap - off, "%s%d", i ? "," : "", i % 10);
-		snprintf(o + off, cap - off, "]}");
-		CHECK_STR(run_opts("$count($keys(o))", o, &opts), "error U1001");
-		CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
-		CHECK_STR(last_error.message, eager_message);
-		/* (an undefined result, nothing written out) */
-		CHECK_STR(run_opts("$keys(o)", o, &opts), "error U1001");
-		CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
-		CHECK_STR(run_opts("$count(a)", o, &opts), "error U1001");
-		CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
-		CHECK_STR(run_opts("o", o, &opts), "error U1001");
-		CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
-		CHECK_STR(run_opts("a", o, &opts), "error U1001");
-		CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
-		CHECK_STR(run_opts("o = {}", o, &opts), "error U1001");
-		CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
-		CHECK_STR(run_opts("$exists(o.k5)", o, &opts), "error U1001");
-		CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
-		/* without the limit */
-		CHECK_STR(run("[$count($keys(o)), $count(a), o.k5, a[-1]]", o), "[200000,200000,5,9]");
-		free(o);
-	}
+	memset(&opts, 0, sizeof opts);
+	opts.memory_limit = 1024 * 1024;
+	/* what an eager value over the limit gives */
+	CHECK_STR(run_opts("[1..1000000].($ + 1)", NULL, NULL, &opts), "error U1001");
+	CHECK_INT(last_error.limit, JN_LIMIT_MEMORY);
+	snprintf(eager_message, sizeof eager_message, "%s", last_error.message);
+
+	doc = big_document(20000);
+	check_over_limit(items_over, doc, &opts, eager_message);
+	/* what does fit still works under the same limit */
+	CHECK_STR(run_opts("small.a.b", doc, NULL, &opts), "1");
+	free(doc);
+
+	/* an object of 40,000 members: over the limit in its members' values */
+	doc = wide_document(40000);
+	check_over_limit(wide_over, doc, &opts, eager_message);
+	CHECK_STR(run("[$count($keys(o)), o.k39999]", doc), "[40000,39999]");
+	free(doc);
+
+	doc = wide_document(200000);
+	check_over_limit(wide_over, doc, &opts, eager_message);
+	/* without the limit */
+	CHECK_STR(run("[$count($keys(o)), $count(a), o.k5, a[-1]]", doc), "[200000,200000,5,9]");
+	free(doc);
 }
 
 UNIT_MAIN("test_jn_lazy", {
