@@ -52,7 +52,7 @@ test_touches_only_its_path(void)
 	char	   *doc = big_document(2000);
 	size_t		n;
 
-	/* root, small, small.a: three of the document's 4,000-odd containers */
+	/* root, small, small.a: three of the document's 6,005 containers */
 	n = forced_by("small.a.b", doc, "1");
 	CHECK_MSG(n == 3, "small.a.b converted %zu containers", n);
 	/* root, items, items[1500] */
