@@ -171,8 +171,8 @@ frame_from_tuple(jn_ctx *C, jn_frame *env, jv *tuple)
 
 	if (f == NULL || tuple == NULL || tuple->t != JV_OBJ)
 		return f;
-	for (size_t i = 0; i < tuple->u.o->len; i++)
-		if (!frame_bind(C, f, tuple->u.o->keys[i], tuple->u.o->klen[i], tuple->u.o->vals[i]))
+	for (size_t i = 0; i < JV_O(tuple)->len; i++)
+		if (!frame_bind(C, f, JV_O(tuple)->keys[i], JV_O(tuple)->klen[i], JV_O(tuple)->vals[i]))
 			return NULL;
 	return f;
 }
@@ -222,16 +222,16 @@ jn_append(jn_ctx *C, jv *a, jv *b)
 	if (is_arr(a))
 	{
 		ITEMS(a);
-		for (size_t i = 0; i < a->u.a.len; i++)
-			PUSH(r, a->u.a.v[i]);
+		for (size_t i = 0; i < JV_A(a).len; i++)
+			PUSH(r, JV_A(a).v[i]);
 	}
 	else
 		PUSH(r, a);
 	if (is_arr(b))
 	{
 		ITEMS(b);
-		for (size_t i = 0; i < b->u.a.len; i++)
-			PUSH(r, b->u.a.v[i]);
+		for (size_t i = 0; i < JV_A(b).len; i++)
+			PUSH(r, JV_A(b).v[i]);
 	}
 	else
 		PUSH(r, b);
@@ -259,8 +259,8 @@ jn_is_array_of(const jv *v, jn_type t)
 		return false;
 	if (v->flags & JA_RANGE)
 		return t == JV_NUM;
-	for (size_t i = 0; i < v->u.a.len; i++)
-		if (v->u.a.v[i] == NULL || v->u.a.v[i]->t != t)
+	for (size_t i = 0; i < JV_A(v).len; i++)
+		if (JV_A(v).v[i] == NULL || JV_A(v).v[i]->t != t)
 			return false;
 	return true;
 }
@@ -282,23 +282,23 @@ jn_boolean(const jv *v, bool *defined)
 		case JV_STR:
 			return v->u.s.len > 0;
 		case JV_OBJ:
-			return v->u.o->len > 0;
+			return JV_O(v)->len > 0;
 		case JV_FUNC:
 			return false;
 		case JV_ARR:
 			if (v->flags & JA_RANGE)
-				return v->u.a.len > 1 || (v->u.a.len == 1 && v->u.a.start != 0);
-			if (v->u.a.len == 1)
+				return JV_A(v).len > 1 || (JV_A(v).len == 1 && JV_A(v).start != 0);
+			if (JV_A(v).len == 1)
 			{
 				bool		d;
 
-				return jn_boolean(v->u.a.v[0], &d);
+				return jn_boolean(JV_A(v).v[0], &d);
 			}
-			for (size_t i = 0; i < v->u.a.len; i++)
+			for (size_t i = 0; i < JV_A(v).len; i++)
 			{
 				bool		d;
 
-				if (jn_boolean(v->u.a.v[i], &d))
+				if (jn_boolean(JV_A(v).v[i], &d))
 					return true;
 			}
 			return false;
@@ -329,9 +329,9 @@ deep_clone(jn_ctx *C, jv *v, int depth)
 		case JV_ARR:
 			ITEMS(v);
 			r = NEW(jv_arr(&C->arena, v->flags));
-			for (size_t i = 0; i < v->u.a.len; i++)
+			for (size_t i = 0; i < JV_A(v).len; i++)
 			{
-				jv		   *c = deep_clone(C, v->u.a.v[i], depth + 1);
+				jv		   *c = deep_clone(C, JV_A(v).v[i], depth + 1);
 
 				if (C->failed)
 					return NULL;
@@ -340,13 +340,13 @@ deep_clone(jn_ctx *C, jv *v, int depth)
 			return r;
 		case JV_OBJ:
 			r = NEW(jv_obj(&C->arena));
-			for (size_t i = 0; i < v->u.o->len; i++)
+			for (size_t i = 0; i < JV_O(v)->len; i++)
 			{
-				jv		   *c = deep_clone(C, v->u.o->vals[i], depth + 1);
+				jv		   *c = deep_clone(C, JV_O(v)->vals[i], depth + 1);
 
 				if (C->failed)
 					return NULL;
-				if (!jv_set(&C->arena, r, v->u.o->keys[i], v->u.o->klen[i], c))
+				if (!jv_set(&C->arena, r, JV_O(v)->keys[i], JV_O(v)->klen[i], c))
 					return jn_oom(C);
 			}
 			return r;
@@ -386,8 +386,8 @@ tuple_copy(jn_ctx *C, jv *src)
 		return jn_oom(C);
 	if (src == NULL || src->t != JV_OBJ)
 		return t;
-	for (size_t i = 0; i < src->u.o->len; i++)
-		if (!jv_set(&C->arena, t, src->u.o->keys[i], src->u.o->klen[i], src->u.o->vals[i]))
+	for (size_t i = 0; i < JV_O(src)->len; i++)
+		if (!jv_set(&C->arena, t, JV_O(src)->keys[i], JV_O(src)->klen[i], JV_O(src)->vals[i]))
 			return jn_oom(C);
 	return t;
 }
@@ -418,10 +418,10 @@ eval_filter(jn_ctx *C, const jn_node *pred, jv *input, jn_frame *env)
 		jv		   *item;
 
 		if (idx < 0)
-			idx += (double) input->u.a.len;
-		if (idx >= 0 && idx < (double) input->u.a.len)
+			idx += (double) JV_A(input).len;
+		if (idx >= 0 && idx < (double) JV_A(input).len)
 		{
-			item = input->u.a.v[(size_t) idx];
+			item = JV_A(input).v[(size_t) idx];
 			if (item)
 			{
 				if (is_arr(item))
@@ -431,9 +431,9 @@ eval_filter(jn_ctx *C, const jn_node *pred, jv *input, jn_frame *env)
 		}
 		return results;
 	}
-	for (size_t index = 0; index < input->u.a.len; index++)
+	for (size_t index = 0; index < JV_A(input).len; index++)
 	{
-		jv		   *item = input->u.a.v[index];
+		jv		   *item = JV_A(input).v[index];
 		jv		   *context = item;
 		jn_frame   *e = env;
 		jv		   *res;
@@ -456,19 +456,19 @@ eval_filter(jn_ctx *C, const jn_node *pred, jv *input, jn_frame *env)
 			double		ii = floor(res->u.n);
 
 			if (ii < 0)
-				ii += (double) input->u.a.len;
+				ii += (double) JV_A(input).len;
 			if (ii == (double) index)
 				PUSH(results, item);
 		}
 		else if (jn_is_array_of(res, JV_NUM))
 		{
 			ITEMS(res);
-			for (size_t k = 0; k < res->u.a.len; k++)
+			for (size_t k = 0; k < JV_A(res).len; k++)
 			{
-				double		ii = floor(res->u.a.v[k]->u.n);
+				double		ii = floor(JV_A(res).v[k]->u.n);
 
 				if (ii < 0)
-					ii += (double) input->u.a.len;
+					ii += (double) JV_A(input).len;
 				if (ii == (double) index)
 					PUSH(results, item);
 			}
@@ -497,11 +497,11 @@ eval_stages(jn_ctx *C, const jn_list *stages, jv *input, jn_frame *env)
 			result = TRY(eval_filter(C, stage->expr, result, env));
 		else if (is_arr(result))
 		{
-			for (size_t i = 0; i < result->u.a.len; i++)
+			for (size_t i = 0; i < JV_A(result).len; i++)
 			{
 				jv		   *num = NEW(jv_num(&C->arena, (double) i));
 
-				if (!jv_set(&C->arena, result->u.a.v[i], stage->value, strlen(stage->value), num))
+				if (!jv_set(&C->arena, JV_A(result).v[i], stage->value, strlen(stage->value), num))
 					return jn_oom(C);
 			}
 		}
@@ -528,29 +528,29 @@ eval_step(jn_ctx *C, const jn_node *step, jv *input, jn_frame *env, bool last)
 	}
 	result = TRY(jn_seq(C));
 	ITEMS(input);
-	for (size_t i = 0; i < input->u.a.len; i++)
+	for (size_t i = 0; i < JV_A(input).len; i++)
 	{
-		jv		   *res = TRY(eval(C, step, input->u.a.v[i], env));
+		jv		   *res = TRY(eval(C, step, JV_A(input).v[i], env));
 
 		for (int s = 0; s < step->stages.n; s++)
 			res = TRY(eval_filter(C, step->stages.v[s]->expr, res, env));
 		if (res)
 			PUSH(result, res);
 	}
-	if (last && result->u.a.len == 1 && is_arr(result->u.a.v[0]) && !(result->u.a.v[0]->flags & JA_SEQ))
-		return result->u.a.v[0];
+	if (last && JV_A(result).len == 1 && is_arr(JV_A(result).v[0]) && !(JV_A(result).v[0]->flags & JA_SEQ))
+		return JV_A(result).v[0];
 	out = TRY(jn_seq(C));
-	for (size_t i = 0; i < result->u.a.len; i++)
+	for (size_t i = 0; i < JV_A(result).len; i++)
 	{
-		jv		   *res = result->u.a.v[i];
+		jv		   *res = JV_A(result).v[i];
 
 		if (!is_arr(res) || (res->flags & JA_CONS))
 			PUSH(out, res);
 		else
 		{
 			ITEMS(res);
-			for (size_t k = 0; k < res->u.a.len; k++)
-				PUSH(out, res->u.a.v[k]);
+			for (size_t k = 0; k < JV_A(res).len; k++)
+				PUSH(out, JV_A(res).v[k]);
 		}
 	}
 	return out;
@@ -578,9 +578,9 @@ eval_tuple_step(jn_ctx *C, const jn_node *step, jv *input, jv *tuples, jn_frame 
 			if (is_arr(sorted))
 			{
 				ITEMS(sorted);
-				for (size_t i = 0; i < sorted->u.a.len; i++)
+				for (size_t i = 0; i < JV_A(sorted).len; i++)
 				{
-					jv		   *t = TRY(tuple_new(C, sorted->u.a.v[i]));
+					jv		   *t = TRY(tuple_new(C, JV_A(sorted).v[i]));
 
 					if (step->index)
 					{
@@ -603,12 +603,12 @@ eval_tuple_step(jn_ctx *C, const jn_node *step, jv *input, jv *tuples, jn_frame 
 	{
 		tuples = TRY(jn_seq(C));
 		ITEMS(input);
-		for (size_t i = 0; i < input->u.a.len; i++)
-			PUSH(tuples, TRY(tuple_new(C, input->u.a.v[i])));
+		for (size_t i = 0; i < JV_A(input).len; i++)
+			PUSH(tuples, TRY(tuple_new(C, JV_A(input).v[i])));
 	}
-	for (size_t ee = 0; ee < tuples->u.a.len; ee++)
+	for (size_t ee = 0; ee < JV_A(tuples).len; ee++)
 	{
-		jv		   *tb = tuples->u.a.v[ee];
+		jv		   *tb = JV_A(tuples).v[ee];
 		jn_frame   *step_env = frame_from_tuple(C, env, tb);
 		jv		   *focus = jv_get(tb, "@", 1);
 		jv		   *res;
@@ -626,27 +626,27 @@ eval_tuple_step(jn_ctx *C, const jn_node *step, jv *input, jv *tuples, jn_frame 
 			res = w;
 		}
 		ITEMS(res);
-		for (size_t bb = 0; bb < res->u.a.len; bb++)
+		for (size_t bb = 0; bb < JV_A(res).len; bb++)
 		{
 			jv		   *t = TRY(tuple_copy(C, tb));
 
 			if (res->flags & JA_TUPLES)
 			{
-				jv		   *rt = res->u.a.v[bb];
+				jv		   *rt = JV_A(res).v[bb];
 
-				for (size_t k = 0; k < rt->u.o->len; k++)
-					if (!jv_set(&C->arena, t, rt->u.o->keys[k], rt->u.o->klen[k], rt->u.o->vals[k]))
+				for (size_t k = 0; k < JV_O(rt)->len; k++)
+					if (!jv_set(&C->arena, t, JV_O(rt)->keys[k], JV_O(rt)->klen[k], JV_O(rt)->vals[k]))
 						return jn_oom(C);
 			}
 			else
 			{
 				if (step->focus)
 				{
-					if (!jv_set(&C->arena, t, step->focus, strlen(step->focus), res->u.a.v[bb]) ||
+					if (!jv_set(&C->arena, t, step->focus, strlen(step->focus), JV_A(res).v[bb]) ||
 						!jv_set(&C->arena, t, "@", 1, focus))
 						return jn_oom(C);
 				}
-				else if (!jv_set(&C->arena, t, "@", 1, res->u.a.v[bb]))
+				else if (!jv_set(&C->arena, t, "@", 1, JV_A(res).v[bb]))
 					return jn_oom(C);
 				if (step->index)
 				{
@@ -698,7 +698,7 @@ eval_path(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 			tuples = TRY(eval_tuple_step(C, step, inseq, tuples, env));
 		else
 			result = TRY(eval_step(C, step, inseq, env, i == n->items.n - 1));
-		if (!tuple_stream && (result == NULL || (is_arr(result) && result->u.a.len == 0)))
+		if (!tuple_stream && (result == NULL || (is_arr(result) && JV_A(result).len == 0)))
 			break;
 		if (step->focus == NULL)
 		{
@@ -722,8 +722,8 @@ eval_path(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 		{
 			result = TRY(jn_seq(C));
 			if (tuples)
-				for (size_t i = 0; i < tuples->u.a.len; i++)
-					PUSH(result, jv_get(tuples->u.a.v[i], "@", 1));
+				for (size_t i = 0; i < JV_A(tuples).len; i++)
+					PUSH(result, jv_get(JV_A(tuples).v[i], "@", 1));
 		}
 	}
 	if (n->keep_singleton && result)
@@ -753,21 +753,21 @@ lookup(jn_ctx *C, jv *input, const char *key, size_t klen, int depth)
 		jv		   *result = TRY(jn_seq(C));
 
 		ITEMS(input);
-		for (size_t i = 0; i < input->u.a.len; i++)
+		for (size_t i = 0; i < JV_A(input).len; i++)
 		{
 			jv		   *res;
 
 			if (depth >= JN_MAX_NESTING)
 				return jn_too_deep(C);
-			res = TRY(lookup(C, input->u.a.v[i], key, klen, depth + 1));
+			res = TRY(lookup(C, JV_A(input).v[i], key, klen, depth + 1));
 
 			if (res == NULL)
 				continue;
 			if (is_arr(res))
 			{
 				ITEMS(res);
-				for (size_t k = 0; k < res->u.a.len; k++)
-					PUSH(result, res->u.a.v[k]);
+				for (size_t k = 0; k < JV_A(res).len; k++)
+					PUSH(result, JV_A(res).v[k]);
 			}
 			else
 				PUSH(result, res);
@@ -798,8 +798,8 @@ flatten_into(jn_ctx *C, jv *v, jv *out, int depth)
 		}
 		if ((v->flags & JA_RANGE) && !jv_materialise(&C->arena, v))
 			return false;
-		for (size_t i = 0; i < v->u.a.len; i++)
-			if (!flatten_into(C, v->u.a.v[i], out, depth + 1))
+		for (size_t i = 0; i < JV_A(v).len; i++)
+			if (!flatten_into(C, JV_A(v).v[i], out, depth + 1))
 				return false;
 		return true;
 	}
@@ -812,15 +812,15 @@ eval_wildcard(jn_ctx *C, jv *input)
 {
 	jv		   *results = TRY(jn_seq(C));
 
-	if (is_arr(input) && (input->flags & JA_OUTER) && input->u.a.len > 0)
-		input = input->u.a.v[0];
+	if (is_arr(input) && (input->flags & JA_OUTER) && JV_A(input).len > 0)
+		input = JV_A(input).v[0];
 	if (input == NULL)
 		return results;
 	if (input->t == JV_OBJ)
 	{
-		for (size_t i = 0; i < input->u.o->len; i++)
+		for (size_t i = 0; i < JV_O(input)->len; i++)
 		{
-			jv		   *value = input->u.o->vals[i];
+			jv		   *value = JV_O(input)->vals[i];
 
 			if (is_arr(value))
 			{
@@ -834,9 +834,9 @@ eval_wildcard(jn_ctx *C, jv *input)
 	else if (is_arr(input))
 	{
 		ITEMS(input);
-		for (size_t i = 0; i < input->u.a.len; i++)
+		for (size_t i = 0; i < JV_A(input).len; i++)
 		{
-			jv		   *value = input->u.a.v[i];
+			jv		   *value = JV_A(input).v[i];
 
 			if (is_arr(value))
 			{
@@ -863,16 +863,16 @@ recurse_descendants(jn_ctx *C, jv *input, jv *results, int depth)
 	{
 		if ((input->flags & JA_RANGE) && !jv_materialise(&C->arena, input))
 			return false;
-		for (size_t i = 0; i < input->u.a.len; i++)
-			if (!recurse_descendants(C, input->u.a.v[i], results, depth + 1))
+		for (size_t i = 0; i < JV_A(input).len; i++)
+			if (!recurse_descendants(C, JV_A(input).v[i], results, depth + 1))
 				return false;
 		return true;
 	}
 	if (!jv_push(&C->arena, results, input))
 		return false;
 	if (input && input->t == JV_OBJ)
-		for (size_t i = 0; i < input->u.o->len; i++)
-			if (!recurse_descendants(C, input->u.o->vals[i], results, depth + 1))
+		for (size_t i = 0; i < JV_O(input)->len; i++)
+			if (!recurse_descendants(C, JV_O(input)->vals[i], results, depth + 1))
 				return false;
 	return true;
 }
@@ -888,8 +888,8 @@ eval_descendants(jn_ctx *C, jv *input)
 	results = TRY(jn_seq(C));
 	if (!recurse_descendants(C, input, results, 0))
 		return jn_oom(C);
-	if (results->u.a.len == 1)
-		return results->u.a.v[0];
+	if (JV_A(results).len == 1)
+		return JV_A(results).v[0];
 	return results;
 }
 
@@ -1114,8 +1114,8 @@ eval_binary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 					if (is_arr(rhs))
 					{
 						ITEMS(rhs);
-						for (size_t i = 0; i < rhs->u.a.len && !found; i++)
-							found = js_strict_equal(rhs->u.a.v[i], lhs);
+						for (size_t i = 0; i < JV_A(rhs).len && !found; i++)
+							found = js_strict_equal(JV_A(rhs).v[i], lhs);
 					}
 					else
 						found = js_strict_equal(rhs, lhs);
@@ -1164,14 +1164,14 @@ eval_unary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 				PUSH(result, value);
 			else if (is_arr(value))
 			{
-				if ((value->flags & JA_RANGE) && result->u.a.len == 0 && n->items.n == 1)
+				if ((value->flags & JA_RANGE) && JV_A(result).len == 0 && n->items.n == 1)
 				{
-					result = NEW(jv_range(&C->arena, value->u.a.start, value->u.a.len));
+					result = NEW(jv_range(&C->arena, JV_A(value).start, JV_A(value).len));
 					continue;
 				}
 				ITEMS(value);
-				for (size_t k = 0; k < value->u.a.len; k++)
-					PUSH(result, value->u.a.v[k]);
+				for (size_t k = 0; k < JV_A(value).len; k++)
+					PUSH(result, JV_A(value).v[k]);
 			}
 			else
 				PUSH(result, value);
@@ -1216,14 +1216,14 @@ eval_group(jn_ctx *C, const jn_group *g, jv *input, jn_frame *env)
 		input = s;
 	}
 	ITEMS(input);
-	capg = (input->u.a.len ? input->u.a.len : 1) * (size_t) g->keys.n + 1;
+	capg = (JV_A(input).len ? JV_A(input).len : 1) * (size_t) g->keys.n + 1;
 	gdata = jn_alloc(&C->arena, capg * sizeof(jv *));
 	gexpr = jn_alloc(&C->arena, capg * sizeof(int));
 	if (gdata == NULL || gexpr == NULL)
 		return jn_oom(C);
-	for (size_t ii = 0; ii < (input->u.a.len ? input->u.a.len : 1); ii++)
+	for (size_t ii = 0; ii < (JV_A(input).len ? JV_A(input).len : 1); ii++)
 	{
-		jv		   *item = input->u.a.len ? input->u.a.v[ii] : NULL;
+		jv		   *item = JV_A(input).len ? JV_A(input).v[ii] : NULL;
 		jn_frame   *e = env;
 
 		if (reduce)
@@ -1282,18 +1282,18 @@ eval_group(jn_ctx *C, const jn_group *g, jv *input, jn_frame *env)
 
 			if (is_arr(context))
 			{
-				jv		   *first = context->u.a.v[0];
+				jv		   *first = JV_A(context).v[0];
 
 				tuple = TRY(tuple_copy(C, first));
-				for (size_t k = 1; k < context->u.a.len; k++)
+				for (size_t k = 1; k < JV_A(context).len; k++)
 				{
-					jv		   *t = context->u.a.v[k];
+					jv		   *t = JV_A(context).v[k];
 
-					for (size_t p = 0; p < t->u.o->len; p++)
+					for (size_t p = 0; p < JV_O(t)->len; p++)
 					{
-						jv		   *merged = TRY(jn_append(C, jv_get(tuple, t->u.o->keys[p], t->u.o->klen[p]), t->u.o->vals[p]));
+						jv		   *merged = TRY(jn_append(C, jv_get(tuple, JV_O(t)->keys[p], JV_O(t)->klen[p]), JV_O(t)->vals[p]));
 
-						if (!jv_set(&C->arena, tuple, t->u.o->keys[p], t->u.o->klen[p], merged))
+						if (!jv_set(&C->arena, tuple, JV_O(t)->keys[p], JV_O(t)->klen[p], merged))
 							return jn_oom(C);
 					}
 				}
@@ -1307,7 +1307,7 @@ eval_group(jn_ctx *C, const jn_group *g, jv *input, jn_frame *env)
 				return jn_oom(C);
 		}
 		value = TRY(eval(C, g->vals.v[gexpr[gi]], context, e));
-		if (value && !jv_set(&C->arena, result, groups->u.o->keys[gi], groups->u.o->klen[gi], value))
+		if (value && !jv_set(&C->arena, result, JV_O(groups)->keys[gi], JV_O(groups)->klen[gi], value))
 			return jn_oom(C);
 	}
 	return result;
@@ -1396,7 +1396,7 @@ eval_sort(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 	if (!is_arr(input))
 		return input;
 	ITEMS(input);
-	len = input->u.a.len;
+	len = JV_A(input).len;
 	if (len <= 1)
 		return input;
 	items = jn_alloc(&C->arena, len * sizeof(sort_item));
@@ -1405,7 +1405,7 @@ eval_sort(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 		return jn_oom(C);
 	for (size_t i = 0; i < len; i++)
 	{
-		jv		   *item = input->u.a.v[i];
+		jv		   *item = JV_A(input).v[i];
 		jv		   *context = item;
 		jn_frame   *e = env;
 
@@ -1802,9 +1802,9 @@ jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj)
 		matches = w;
 	}
 	ITEMS(matches);
-	for (size_t i = 0; i < matches->u.a.len; i++)
+	for (size_t i = 0; i < JV_A(matches).len; i++)
 	{
-		jv		   *match = matches->u.a.v[i];
+		jv		   *match = JV_A(matches).v[i];
 		jv		   *update = TRY(eval(C, n->update, match, f->env));
 
 		if (update)
@@ -1817,8 +1817,8 @@ jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj)
 							   jv_message_text(update, ut, sizeof ut));
 			}
 			if (match && match->t == JV_OBJ)
-				for (size_t k = 0; k < update->u.o->len; k++)
-					if (!jv_set(&C->arena, match, update->u.o->keys[k], update->u.o->klen[k], update->u.o->vals[k]))
+				for (size_t k = 0; k < JV_O(update)->len; k++)
+					if (!jv_set(&C->arena, match, JV_O(update)->keys[k], JV_O(update)->klen[k], JV_O(update)->vals[k]))
 						return jn_oom(C);
 		}
 		if (n->del)
@@ -1839,11 +1839,11 @@ jn_transform_apply(jn_ctx *C, jn_func *f, jv *obj)
 					char		dt[120];
 
 					return jn_fail(C, "T2012", n->del->pos, "The delete clause of the transform expression must evaluate to a string or array of strings: %s",
-								   jv_message_text(dels->u.a.len == 1 ? dels->u.a.v[0] : dels, dt, sizeof dt));
+								   jv_message_text(JV_A(dels).len == 1 ? JV_A(dels).v[0] : dels, dt, sizeof dt));
 				}
 				if (match && match->t == JV_OBJ)
-					for (size_t k = 0; k < dels->u.a.len; k++)
-						jv_del(match, dels->u.a.v[k]->u.s.p, dels->u.a.v[k]->u.s.len);
+					for (size_t k = 0; k < JV_A(dels).len; k++)
+						jv_del(match, JV_A(dels).v[k]->u.s.p, JV_A(dels).v[k]->u.s.len);
 			}
 		}
 	}
@@ -1976,6 +1976,17 @@ eval(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 
 	if (C->failed)
 		return NULL;
+
+	/*
+	 * a lazy input container that could not be converted (jv_force) left the
+	 * arena exhausted and the value partial: the evaluation fails here
+	 */
+	if (C->arena.exhausted)
+	{
+		jn_oom(C);
+		set_pos(C, n->pos, NULL, 0);
+		return NULL;
+	}
 	if (!guard(C, n))
 	{
 		C->depth--;
@@ -2037,7 +2048,7 @@ eval(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 			break;
 		case N_VARIABLE:
 			if (n->vlen == 0)
-				r = (is_arr(input) && (input->flags & JA_OUTER)) ? input->u.a.v[0] : input;
+				r = (is_arr(input) && (input->flags & JA_OUTER)) ? JV_A(input).v[0] : input;
 			else
 				r = frame_lookup(C, env, n->value, n->vlen, &found);
 			break;
@@ -2072,10 +2083,10 @@ eval(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 	{
 		if (n->keep_array)
 			r->flags |= JA_KEEP;
-		if (r->u.a.len == 0)
+		if (JV_A(r).len == 0)
 			r = NULL;
-		else if (r->u.a.len == 1 && !(r->flags & JA_KEEP) && !(r->flags & JA_RANGE))
-			r = r->u.a.v[0];
+		else if (JV_A(r).len == 1 && !(r->flags & JA_KEEP) && !(r->flags & JA_RANGE))
+			r = JV_A(r).v[0];
 	}
 	return r;
 }
@@ -2263,11 +2274,13 @@ evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *b
 	if (root == NULL)
 		goto oom;
 	r = eval(&C, expr->root, in, root);
+	if (!C.failed && C.arena.exhausted)
+		goto oom;				/* a lazy value's conversion failed (jv_force) */
 	if (!C.failed)
 	{
 		jv_walk		w = jn_walk(&C);
 
-		if (r && r->t == JV_ARR && (r->flags & JA_RANGE) && r->u.a.len > 10000000)
+		if (r && r->t == JV_ARR && (r->flags & JA_RANGE) && JV_A(r).len > 10000000)
 			r = NULL;
 
 		if (r != NULL && opts && opts->json_only)
@@ -2292,6 +2305,13 @@ evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *b
 			 * range, is small in the arena and large written out
 			 */
 			*result = jv_to_json_ext(r, opts && opts->json_only, &w);
+			if (!w.stopped && C.arena.exhausted)
+			{
+				/* a lazy part of the result could not be converted */
+				json_object_put(*result);
+				*result = NULL;
+				goto oom;
+			}
 			if (w.stopped)
 			{
 				jn_walk_failed(&C, &w);

@@ -28,8 +28,8 @@ fn_append(jn_ctx *C, jv **a, int n, jv *input)
 		if (a[k]->t == JV_ARR)
 		{
 			ITEMS(a[k]);
-			for (size_t i = 0; i < a[k]->u.a.len; i++)
-				PUSH(r, a[k]->u.a.v[i]);
+			for (size_t i = 0; i < JV_A(a[k]).len; i++)
+				PUSH(r, JV_A(a[k]).v[i]);
 		}
 		else
 			PUSH(r, a[k]);
@@ -49,8 +49,8 @@ copy_items(jn_ctx *C, jv *arr)
 
 	ITEMS(arr);
 	r = NEW(jv_arr(&C->arena, 0));
-	for (size_t i = 0; i < arr->u.a.len; i++)
-		PUSH(r, arr->u.a.v[i]);
+	for (size_t i = 0; i < JV_A(arr).len; i++)
+		PUSH(r, JV_A(arr).v[i]);
 	return r;
 }
 
@@ -62,15 +62,15 @@ fn_reverse(jn_ctx *C, jv **a, int n, jv *input)
 	UNUSED;
 	if (a[0] == NULL)
 		return NULL;
-	if (a[0]->u.a.len <= 1)
+	if (JV_A(a[0]).len <= 1)
 		return a[0];
 	r = TRY(copy_items(C, a[0]));
-	for (size_t i = 0, j = r->u.a.len - 1; i < j; i++, j--)
+	for (size_t i = 0, j = JV_A(r).len - 1; i < j; i++, j--)
 	{
-		jv		   *t = r->u.a.v[i];
+		jv		   *t = JV_A(r).v[i];
 
-		r->u.a.v[i] = r->u.a.v[j];
-		r->u.a.v[j] = t;
+		JV_A(r).v[i] = JV_A(r).v[j];
+		JV_A(r).v[j] = t;
 	}
 	return r;
 }
@@ -125,19 +125,19 @@ fn_sort(jn_ctx *C, jv **a, int n, jv *input)
 	(void) input;
 	if (arr == NULL)
 		return NULL;
-	if (arr->u.a.len <= 1)
+	if (JV_A(arr).len <= 1)
 		return arr;
 	ITEMS(arr);
 	if (cmp == NULL && !jn_is_array_of(arr, JV_NUM) && !jn_is_array_of(arr, JV_STR))
 		return jn_fail(C, "D3070", -1, "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function");
 	r = TRY(copy_items(C, arr));
-	tmp = jn_alloc(&C->arena, arr->u.a.len * sizeof(jv *));
+	tmp = jn_alloc(&C->arena, JV_A(arr).len * sizeof(jv *));
 	if (tmp == NULL)
 		return jn_oom(C);
 	{
 		struct sort_arg sa = {C, cmp};
 
-		jn_stable_sort(r->u.a.v, r->u.a.len, sizeof(jv *), tmp, swap_needed, &sa);
+		jn_stable_sort(JV_A(r).v, JV_A(r).len, sizeof(jv *), tmp, swap_needed, &sa);
 	}
 	return C->failed ? NULL : r;
 }
@@ -150,17 +150,17 @@ fn_shuffle(jn_ctx *C, jv **a, int n, jv *input)
 	UNUSED;
 	if (a[0] == NULL)
 		return NULL;
-	if (a[0]->u.a.len <= 1)
+	if (JV_A(a[0]).len <= 1)
 		return a[0];
 	r = TRY(copy_items(C, a[0]));
-	for (size_t i = r->u.a.len - 1; i > 0; i--)
+	for (size_t i = JV_A(r).len - 1; i > 0; i--)
 	{
 		size_t		j = (size_t) (jn_random_u64(C) % (i + 1));
 		jv		   *t;
 
-		t = r->u.a.v[i];
-		r->u.a.v[i] = r->u.a.v[j];
-		r->u.a.v[j] = t;
+		t = JV_A(r).v[i];
+		JV_A(r).v[i] = JV_A(r).v[j];
+		JV_A(r).v[j] = t;
 	}
 	return r;
 }
@@ -175,21 +175,21 @@ fn_distinct(jn_ctx *C, jv **a, int n, jv *input)
 	UNUSED;
 	if (arr == NULL)
 		return NULL;
-	if (arr->t != JV_ARR || arr->u.a.len <= 1)
+	if (arr->t != JV_ARR || JV_A(arr).len <= 1)
 		return arr;
 	ITEMS(arr);
 	r = TRY(jn_seq(C));
 	w = jn_walk(C);				/* one walk: it polls across the items */
-	for (size_t i = 0; i < arr->u.a.len; i++)
+	for (size_t i = 0; i < JV_A(arr).len; i++)
 	{
 		int			seen = 0;
 
-		for (size_t k = 0; k < r->u.a.len && seen == 0; k++)
-			seen = jv_deep_equal_walk(r->u.a.v[k], arr->u.a.v[i], &w);
+		for (size_t k = 0; k < JV_A(r).len && seen == 0; k++)
+			seen = jv_deep_equal_walk(JV_A(r).v[k], JV_A(arr).v[i], &w);
 		if (seen < 0)
 			return jn_walk_failed(C, &w);
 		if (!seen)
-			PUSH(r, arr->u.a.v[i]);
+			PUSH(r, JV_A(arr).v[i]);
 	}
 	return r;
 }
@@ -208,15 +208,15 @@ fn_zip(jn_ctx *C, jv **a, int n, jv *input)
 		if (a[k] == NULL)
 			return r;
 		ITEMS(a[k]);
-		if (a[k]->u.a.len < len)
-			len = a[k]->u.a.len;
+		if (JV_A(a[k]).len < len)
+			len = JV_A(a[k]).len;
 	}
 	for (size_t i = 0; i < len; i++)
 	{
 		jv		   *t = NEW(jv_arr(&C->arena, 0));
 
 		for (int k = 0; k < n; k++)
-			PUSH(t, a[k]->u.a.v[i]);
+			PUSH(t, JV_A(a[k]).v[i]);
 		PUSH(r, t);
 	}
 	return r;
@@ -234,14 +234,14 @@ map_or_filter(jn_ctx *C, jv *arr, jv *f, bool filter)
 		return NULL;
 	ITEMS(arr);
 	r = TRY(jn_seq(C));
-	for (size_t i = 0; i < arr->u.a.len; i++)
+	for (size_t i = 0; i < JV_A(arr).len; i++)
 	{
 		jv		   *idx = NEW(jv_num(&C->arena, (double) i));
-		jv		   *res = TRY(jn_apply_hof(C, f, arr->u.a.v[i], idx, arr));
+		jv		   *res = TRY(jn_apply_hof(C, f, JV_A(arr).v[i], idx, arr));
 		bool		d;
 
 		if (filter ? jn_boolean(res, &d) : res != NULL)
-			PUSH(r, filter ? arr->u.a.v[i] : res);
+			PUSH(r, filter ? JV_A(arr).v[i] : res);
 	}
 	return r;
 }
@@ -271,14 +271,14 @@ fn_single(jn_ctx *C, jv **a, int n, jv *input)
 	if (arr == NULL)
 		return NULL;
 	ITEMS(arr);
-	for (size_t i = 0; i < arr->u.a.len; i++)
+	for (size_t i = 0; i < JV_A(arr).len; i++)
 	{
 		bool		positive = true;
 
 		if (n > 1 && a[1])
 		{
 			jv		   *idx = NEW(jv_num(&C->arena, (double) i));
-			jv		   *res = TRY(jn_apply_hof(C, a[1], arr->u.a.v[i], idx, arr));
+			jv		   *res = TRY(jn_apply_hof(C, a[1], JV_A(arr).v[i], idx, arr));
 			bool		d;
 
 			positive = jn_boolean(res, &d);
@@ -287,7 +287,7 @@ fn_single(jn_ctx *C, jv **a, int n, jv *input)
 		{
 			if (found)
 				return jn_fail(C, "D3138", -1, "The $single() function expected exactly 1 matching result.  Instead it matched more.");
-			result = arr->u.a.v[i];
+			result = JV_A(arr).v[i];
 			found = true;
 		}
 	}
@@ -311,9 +311,9 @@ fn_reduce(jn_ctx *C, jv **a, int n, jv *input)
 	arity = jn_func_arity(a[1]);
 	if (arity < 2)
 		return jn_fail(C, "D3050", -1, "The second argument of reduce function must be a function with at least two arguments");
-	if ((n < 3 || a[2] == NULL) && arr->u.a.len > 0)
+	if ((n < 3 || a[2] == NULL) && JV_A(arr).len > 0)
 	{
-		result = arr->u.a.v[0];
+		result = JV_A(arr).v[0];
 		i = 1;
 	}
 	else
@@ -321,9 +321,9 @@ fn_reduce(jn_ctx *C, jv **a, int n, jv *input)
 		result = n > 2 ? a[2] : NULL;
 		i = 0;
 	}
-	for (; i < arr->u.a.len; i++)
+	for (; i < JV_A(arr).len; i++)
 	{
-		jv		   *args[4] = {result, arr->u.a.v[i], NULL, arr};
+		jv		   *args[4] = {result, JV_A(arr).v[i], NULL, arr};
 
 		args[2] = NEW(jv_num(&C->arena, (double) i));
 		result = TRY(jn_apply(C, a[1], args, arity >= 4 ? 4 : arity >= 3 ? 3 : 2, NULL));

@@ -32,12 +32,12 @@ fn_partition(jn_ctx *C, jv **a, int n, jv *input)
 		return jn_fail(C, "D3150", -1, "The chunk size of $partition must be a positive integer, not %g", size);
 	ITEMS(a[0]);
 	out = NEW(jv_arr(&C->arena, JA_CONS));
-	for (size_t i = 0; i < a[0]->u.a.len; i += (size_t) size)
+	for (size_t i = 0; i < JV_A(a[0]).len; i += (size_t) size)
 	{
 		jv		   *chunk = NEW(jv_arr(&C->arena, JA_CONS));
 
-		for (size_t j = i; j < a[0]->u.a.len && j < i + (size_t) size; j++)
-			PUSH(chunk, a[0]->u.a.v[j]);
+		for (size_t j = i; j < JV_A(a[0]).len && j < i + (size_t) size; j++)
+			PUSH(chunk, JV_A(a[0]).v[j]);
 		PUSH(out, chunk);
 	}
 	return out;

@@ -35,10 +35,10 @@ fn_format_number(jn_ctx *C, jv **a, int n, jv *input)
 	{
 		jv		   *o = a[2];
 
-		for (size_t k = 0; k < o->u.o->len; k++)
+		for (size_t k = 0; k < JV_O(o)->len; k++)
 		{
-			jv		   *v = o->u.o->vals[k];
-			const char *key = jn_strndup(&C->arena, o->u.o->keys[k], o->u.o->klen[k]);
+			jv		   *v = JV_O(o)->vals[k];
+			const char *key = jn_strndup(&C->arena, JV_O(o)->keys[k], JV_O(o)->klen[k]);
 
 			if (key == NULL)
 				return jn_oom(C);

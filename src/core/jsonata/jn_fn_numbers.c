@@ -29,12 +29,12 @@ fn_sum(jn_ctx *C, jv **a, int n, jv *input)
 		return NULL;
 	if (a[0]->flags & JA_RANGE)
 	{
-		double		len = (double) a[0]->u.a.len;
+		double		len = (double) JV_A(a[0]).len;
 
-		return num(C, len * a[0]->u.a.start + len * (len - 1) / 2);
+		return num(C, len * JV_A(a[0]).start + len * (len - 1) / 2);
 	}
-	for (size_t i = 0; i < a[0]->u.a.len; i++)
-		total += a[0]->u.a.v[i]->u.n;
+	for (size_t i = 0; i < JV_A(a[0]).len; i++)
+		total += JV_A(a[0]).v[i]->u.n;
 	return num(C, total);
 }
 
@@ -42,7 +42,7 @@ static jv  *
 fn_count(jn_ctx *C, jv **a, int n, jv *input)
 {
 	UNUSED;
-	return num(C, a[0] ? (double) a[0]->u.a.len : 0);
+	return num(C, a[0] ? (double) JV_A(a[0]).len : 0);
 }
 
 /*
@@ -54,13 +54,13 @@ extreme(jn_ctx *C, jv *arr, bool max)
 {
 	double		r;
 
-	if (arr == NULL || arr->u.a.len == 0)
+	if (arr == NULL || JV_A(arr).len == 0)
 		return NULL;
 	ITEMS(arr);
-	r = arr->u.a.v[0]->u.n;
-	for (size_t i = 1; i < arr->u.a.len; i++)
+	r = JV_A(arr).v[0]->u.n;
+	for (size_t i = 1; i < JV_A(arr).len; i++)
 	{
-		double		d = arr->u.a.v[i]->u.n;
+		double		d = JV_A(arr).v[i]->u.n;
 
 		if (max ? d > r : d < r)
 			r = d;
@@ -88,12 +88,12 @@ fn_average(jn_ctx *C, jv **a, int n, jv *input)
 	double		total = 0;
 
 	UNUSED;
-	if (a[0] == NULL || a[0]->u.a.len == 0)
+	if (a[0] == NULL || JV_A(a[0]).len == 0)
 		return NULL;
 	ITEMS(a[0]);
-	for (size_t i = 0; i < a[0]->u.a.len; i++)
-		total += a[0]->u.a.v[i]->u.n;
-	return num(C, total / (double) a[0]->u.a.len);
+	for (size_t i = 0; i < JV_A(a[0]).len; i++)
+		total += JV_A(a[0]).v[i]->u.n;
+	return num(C, total / (double) JV_A(a[0]).len);
 }
 
 static jv  *

@@ -27,18 +27,18 @@ fn_keys(jn_ctx *C, jv **a, int n, jv *input)
 	{
 		seen = NEW(jv_obj(&C->arena));
 		ITEMS(a[0]);
-		for (size_t i = 0; i < a[0]->u.a.len; i++)
+		for (size_t i = 0; i < JV_A(a[0]).len; i++)
 		{
-			jv		   *o = a[0]->u.a.v[i];
+			jv		   *o = JV_A(a[0]).v[i];
 
 			if (!is_obj(o))
 				continue;
-			for (size_t k = 0; k < o->u.o->len; k++)
-				if (jv_get(seen, o->u.o->keys[k], o->u.o->klen[k]) == NULL)
+			for (size_t k = 0; k < JV_O(o)->len; k++)
+				if (jv_get(seen, JV_O(o)->keys[k], JV_O(o)->klen[k]) == NULL)
 				{
-					jv		   *key = NEW(jv_str_ref(&C->arena, o->u.o->keys[k], o->u.o->klen[k]));
+					jv		   *key = NEW(jv_str_ref(&C->arena, JV_O(o)->keys[k], JV_O(o)->klen[k]));
 
-					if (!jv_set(&C->arena, seen, o->u.o->keys[k], o->u.o->klen[k], key))
+					if (!jv_set(&C->arena, seen, JV_O(o)->keys[k], JV_O(o)->klen[k], key))
 						return jn_oom(C);
 					PUSH(r, key);
 				}
@@ -46,8 +46,8 @@ fn_keys(jn_ctx *C, jv **a, int n, jv *input)
 		return r;
 	}
 	if (is_obj(a[0]))
-		for (size_t k = 0; k < a[0]->u.o->len; k++)
-			PUSH(r, NEW(jv_str_ref(&C->arena, a[0]->u.o->keys[k], a[0]->u.o->klen[k])));
+		for (size_t k = 0; k < JV_O(a[0])->len; k++)
+			PUSH(r, NEW(jv_str_ref(&C->arena, JV_O(a[0])->keys[k], JV_O(a[0])->klen[k])));
 	return r;
 }
 
@@ -77,18 +77,18 @@ spread(jn_ctx *C, jv *v, int depth)
 			return jn_too_deep(C);
 		r = TRY(jn_seq(C));
 		ITEMS(v);
-		for (size_t i = 0; i < v->u.a.len; i++)
-			r = TRY(jn_append(C, r, TRY(spread(C, v->u.a.v[i], depth + 1))));
+		for (size_t i = 0; i < JV_A(v).len; i++)
+			r = TRY(jn_append(C, r, TRY(spread(C, JV_A(v).v[i], depth + 1))));
 		return r;
 	}
 	if (v->t == JV_OBJ)
 	{
 		r = TRY(jn_seq(C));
-		for (size_t k = 0; k < v->u.o->len; k++)
+		for (size_t k = 0; k < JV_O(v)->len; k++)
 		{
 			jv		   *o = NEW(jv_obj(&C->arena));
 
-			if (!jv_set(&C->arena, o, v->u.o->keys[k], v->u.o->klen[k], v->u.o->vals[k]))
+			if (!jv_set(&C->arena, o, JV_O(v)->keys[k], JV_O(v)->klen[k], JV_O(v)->vals[k]))
 				return jn_oom(C);
 			PUSH(r, o);
 		}
@@ -114,12 +114,12 @@ fn_merge(jn_ctx *C, jv **a, int n, jv *input)
 		return NULL;
 	r = NEW(jv_obj(&C->arena));
 	ITEMS(a[0]);
-	for (size_t i = 0; i < a[0]->u.a.len; i++)
+	for (size_t i = 0; i < JV_A(a[0]).len; i++)
 	{
-		jv		   *o = a[0]->u.a.v[i];
+		jv		   *o = JV_A(a[0]).v[i];
 
-		for (size_t k = 0; k < o->u.o->len; k++)
-			if (!jv_set(&C->arena, r, o->u.o->keys[k], o->u.o->klen[k], o->u.o->vals[k]))
+		for (size_t k = 0; k < JV_O(o)->len; k++)
+			if (!jv_set(&C->arena, r, JV_O(o)->keys[k], JV_O(o)->klen[k], JV_O(o)->vals[k]))
 				return jn_oom(C);
 	}
 	return r;
@@ -135,10 +135,10 @@ fn_each(jn_ctx *C, jv **a, int n, jv *input)
 	if (o == NULL)
 		return NULL;
 	r = TRY(jn_seq(C));
-	for (size_t k = 0; k < o->u.o->len; k++)
+	for (size_t k = 0; k < JV_O(o)->len; k++)
 	{
-		jv		   *key = NEW(jv_str_ref(&C->arena, o->u.o->keys[k], o->u.o->klen[k]));
-		jv		   *res = TRY(jn_apply_hof(C, a[1], o->u.o->vals[k], key, o));
+		jv		   *key = NEW(jv_str_ref(&C->arena, JV_O(o)->keys[k], JV_O(o)->klen[k]));
+		jv		   *res = TRY(jn_apply_hof(C, a[1], JV_O(o)->vals[k], key, o));
 
 		if (res)
 			PUSH(r, res);
@@ -156,17 +156,17 @@ fn_sift(jn_ctx *C, jv **a, int n, jv *input)
 	if (o == NULL)
 		return NULL;
 	r = NEW(jv_obj(&C->arena));
-	for (size_t k = 0; k < o->u.o->len; k++)
+	for (size_t k = 0; k < JV_O(o)->len; k++)
 	{
-		jv		   *key = NEW(jv_str_ref(&C->arena, o->u.o->keys[k], o->u.o->klen[k]));
-		jv		   *res = TRY(jn_apply_hof(C, a[1], o->u.o->vals[k], key, o));
+		jv		   *key = NEW(jv_str_ref(&C->arena, JV_O(o)->keys[k], JV_O(o)->klen[k]));
+		jv		   *res = TRY(jn_apply_hof(C, a[1], JV_O(o)->vals[k], key, o));
 		bool		d;
 
 		if (jn_boolean(res, &d) &&
-			!jv_set(&C->arena, r, o->u.o->keys[k], o->u.o->klen[k], o->u.o->vals[k]))
+			!jv_set(&C->arena, r, JV_O(o)->keys[k], JV_O(o)->klen[k], JV_O(o)->vals[k]))
 			return jn_oom(C);
 	}
-	return r->u.o->len ? r : NULL;
+	return JV_O(r)->len ? r : NULL;
 }
 
 static jv  *

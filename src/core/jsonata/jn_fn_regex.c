@@ -193,7 +193,7 @@ collect_match(jn_ctx *C, const jn_regex_match *m, void *arg)
 	struct match_arg *ma = arg;
 	jv		   *o;
 
-	if ((double) ma->out->u.a.len >= ma->limit)
+	if ((double) JV_A(ma->out).len >= ma->limit)
 		return false;
 	o = match_object(C, m, ma->s, false);
 	if (o == NULL || !jv_push(&C->arena, ma->out, o))
@@ -227,7 +227,7 @@ match_custom(jn_ctx *C, jv *matcher, jv *s, double limit)
 	jv		   *out = TRY(jn_seq(C));
 	jv		   *m = TRY(jn_apply(C, matcher, &s, 1, NULL));
 
-	while (m && (double) out->u.a.len < limit)
+	while (m && (double) JV_A(out).len < limit)
 	{
 		jv		   *o,
 				   *next;
@@ -426,7 +426,7 @@ split_one(jn_ctx *C, const jn_regex_match *m, void *arg)
 	struct split_arg *sa = arg;
 	jv		   *part;
 
-	if ((double) sa->out->u.a.len >= sa->limit)
+	if ((double) JV_A(sa->out).len >= sa->limit)
 		return false;
 	part = jv_str_ref(&C->arena, sa->s->u.s.p + sa->pos, m->start > sa->pos ? m->start - sa->pos : 0);
 	if (part == NULL || !jv_push(&C->arena, sa->out, part))
@@ -461,7 +461,7 @@ fn_split(jn_ctx *C, jv **a, int n, jv *input)
 		if (sep->u.s.len == 0)
 		{
 			/* every UTF-16 unit; astral characters stay whole here */
-			for (size_t i = 0; i < s->u.s.len && (double) sa.out->u.a.len < sa.limit;)
+			for (size_t i = 0; i < s->u.s.len && (double) JV_A(sa.out).len < sa.limit;)
 			{
 				size_t		next = i + jn_text_byte_offset(s->u.s.p + i, s->u.s.len - i, 1);
 
@@ -474,7 +474,7 @@ fn_split(jn_ctx *C, jv **a, int n, jv *input)
 		{
 			long		idx;
 
-			if ((double) sa.out->u.a.len >= sa.limit)
+			if ((double) JV_A(sa.out).len >= sa.limit)
 				return sa.out;
 			idx = jn_text_find(s->u.s.p, s->u.s.len, sep->u.s.p, sep->u.s.len, sa.pos);
 			if (idx < 0)
@@ -482,7 +482,7 @@ fn_split(jn_ctx *C, jv **a, int n, jv *input)
 			PUSH(sa.out, NEW(jv_str_ref(&C->arena, s->u.s.p + sa.pos, (size_t) idx - sa.pos)));
 			sa.pos = (size_t) idx + sep->u.s.len;
 		}
-		if ((double) sa.out->u.a.len < sa.limit)
+		if ((double) JV_A(sa.out).len < sa.limit)
 			PUSH(sa.out, NEW(jv_str_ref(&C->arena, s->u.s.p + sa.pos, s->u.s.len - sa.pos)));
 		return sa.out;
 	}
@@ -491,7 +491,7 @@ fn_split(jn_ctx *C, jv **a, int n, jv *input)
 	each_match(C, a[1], s, split_one, &sa);
 	if (C->failed)
 		return NULL;
-	if ((double) sa.out->u.a.len < sa.limit)
+	if ((double) JV_A(sa.out).len < sa.limit)
 		PUSH(sa.out, NEW(jv_str_ref(&C->arena, s->u.s.p + sa.pos, s->u.s.len - sa.pos)));
 	return sa.out;
 }

@@ -167,16 +167,16 @@ json_text(jn_ctx *C, asl_strbuf *b, const jv *v, bool pretty, int level)
 				return false;
 			}
 			add(b, "[");
-			for (size_t i = 0; i < v->u.a.len; i++)
+			for (size_t i = 0; i < JV_A(v).len; i++)
 			{
 				if (i)
 					add(b, ",");
 				if (pretty)
 					indent(b, level + 1);
-				if (!json_text(C, b, v->u.a.v[i], pretty, level + 1))
+				if (!json_text(C, b, JV_A(v).v[i], pretty, level + 1))
 					return false;
 			}
-			if (pretty && v->u.a.len)
+			if (pretty && JV_A(v).len)
 				indent(b, level);
 			add(b, "]");
 			break;
@@ -185,18 +185,18 @@ json_text(jn_ctx *C, asl_strbuf *b, const jv *v, bool pretty, int level)
 				bool		first = true;
 
 				add(b, "{");
-				for (size_t i = 0; i < v->u.o->len; i++)
+				for (size_t i = 0; i < JV_O(v)->len; i++)
 				{
-					if (v->u.o->vals[i] == NULL)
+					if (JV_O(v)->vals[i] == NULL)
 						continue;
 					if (!first)
 						add(b, ",");
 					first = false;
 					if (pretty)
 						indent(b, level + 1);
-					json_str(b, v->u.o->keys[i], v->u.o->klen[i]);
+					json_str(b, JV_O(v)->keys[i], JV_O(v)->klen[i]);
 					add(b, pretty ? ": " : ":");
-					if (!json_text(C, b, v->u.o->vals[i], pretty, level + 1))
+					if (!json_text(C, b, JV_O(v)->vals[i], pretty, level + 1))
 						return false;
 				}
 				if (pretty && !first)
@@ -230,8 +230,8 @@ jn_string_of(jn_ctx *C, jv *v, bool pretty)
 			return jn_fail(C, "D3001", -1, "Attempting to invoke string function on Infinity or NaN");
 		return NEW(jv_str(&C->arena, buf, (size_t) n));
 	}
-	if (v->t == JV_ARR && (v->flags & JA_OUTER) && v->u.a.len > 0)
-		v = v->u.a.v[0];
+	if (v->t == JV_ARR && (v->flags & JA_OUTER) && JV_A(v).len > 0)
+		v = JV_A(v).v[0];
 	if (!json_text(C, &b, v, pretty, 0))
 	{
 		free(b.data);
@@ -395,11 +395,11 @@ fn_join(jn_ctx *C, jv **a, int n, jv *input)
 	if (arr == NULL)
 		return NULL;
 	ITEMS(arr);
-	for (size_t i = 0; i < arr->u.a.len; i++)
+	for (size_t i = 0; i < JV_A(arr).len; i++)
 	{
 		if (i && n > 1 && a[1])
 			asl_strbuf_add(&b, STR(a[1]));
-		asl_strbuf_add(&b, STR(arr->u.a.v[i]));
+		asl_strbuf_add(&b, STR(JV_A(arr).v[i]));
 	}
 	if (b.oom)
 	{

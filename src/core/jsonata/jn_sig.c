@@ -269,17 +269,17 @@ jn_sig_validate(jn_ctx *C, const jn_sig *sig, jv **args, int nargs, jv *context,
 					if (single != 'a' && !(caps[pi] == 1 && single == p->subtype[0] && p->subtype[1] == '\0'))
 						ok = false;
 					else if (single == 'a' && (arg->flags & JA_RANGE))
-						ok = arg->u.a.len == 0 || p->subtype[0] == 'n';
+						ok = JV_A(arg).len == 0 || p->subtype[0] == 'n';
 					else if (single == 'a')
 					{
-						if (arg->u.a.len > 0)
+						if (JV_A(arg).len > 0)
 						{
-							char		it = symbol_of(arg->u.a.v[0]);
+							char		it = symbol_of(JV_A(arg).v[0]);
 
 							if (it != p->subtype[0])
 								ok = false;
-							for (size_t j = 0; ok && j < arg->u.a.len; j++)
-								if (symbol_of(arg->u.a.v[j]) != it)
+							for (size_t j = 0; ok && j < JV_A(arg).len; j++)
+								if (symbol_of(JV_A(arg).v[j]) != it)
 									ok = false;
 						}
 					}

@@ -206,8 +206,9 @@ jv_arr(jn_arena *a, uint8_t flags)
 {
 	jv		   *v = jv_new_raw(a, JV_ARR);
 
+	/* flags copied from another array never make a lazy shell */
 	if (v)
-		v->flags = flags;
+		v->flags = flags & ~JA_LAZY;
 	return v;
 }
 
@@ -216,7 +217,7 @@ jv_obj(jn_arena *a)
 {
 	jv		   *v = jv_new_raw(a, JV_OBJ);
 
-	if (v && (v->u.o = jn_alloc(a, sizeof(jn_obj))) == NULL)
+	if (v && (JV_O(v) = jn_alloc(a, sizeof(jn_obj))) == NULL)
 		return NULL;
 	return v;
 }
@@ -228,8 +229,8 @@ jv_range(jn_arena *a, double start, size_t len)
 
 	if (v)
 	{
-		v->u.a.start = start;
-		v->u.a.len = len;
+		JV_A(v).start = start;
+		JV_A(v).len = len;
 	}
 	return v;
 }
@@ -241,32 +242,32 @@ arr_reserve(jn_arena *a, jv *arr, size_t want)
 	jv		  **grown;
 	size_t		cap;
 
-	if (want <= arr->u.a.cap)
+	if (want <= JV_A(arr).cap)
 		return true;
-	cap = arr->u.a.cap ? arr->u.a.cap * 2 : 4;
+	cap = JV_A(arr).cap ? JV_A(arr).cap * 2 : 4;
 	while (cap < want)
 		cap *= 2;
 	grown = jn_alloc(a, cap * sizeof(jv *));
 	if (grown == NULL)
 		return false;
-	if (arr->u.a.len)
-		memcpy(grown, arr->u.a.v, arr->u.a.len * sizeof(jv *));
-	arr->u.a.v = grown;
-	arr->u.a.cap = cap;
+	if (JV_A(arr).len)
+		memcpy(grown, JV_A(arr).v, JV_A(arr).len * sizeof(jv *));
+	JV_A(arr).v = grown;
+	JV_A(arr).cap = cap;
 	return true;
 }
 
 bool
 jv_materialise(jn_arena *a, jv *arr)
 {
-	size_t		n = arr->u.a.len;
-	double		start = arr->u.a.start;
+	size_t		n = JV_A(arr).len;
+	double		start = JV_A(arr).start;
 
 	if (!(arr->flags & JA_RANGE))
 		return true;
-	arr->u.a.len = 0;
-	arr->u.a.cap = 0;
-	arr->u.a.v = NULL;
+	JV_A(arr).len = 0;
+	JV_A(arr).cap = 0;
+	JV_A(arr).v = NULL;
 	if (!arr_reserve(a, arr, n))
 		return false;
 	for (size_t i = 0; i < n; i++)
@@ -275,9 +276,9 @@ jv_materialise(jn_arena *a, jv *arr)
 
 		if (num == NULL)
 			return false;
-		arr->u.a.v[i] = num;
+		JV_A(arr).v[i] = num;
 	}
-	arr->u.a.len = n;
+	JV_A(arr).len = n;
 	arr->flags &= ~JA_RANGE;
 	return true;
 }
@@ -287,9 +288,9 @@ jv_push(jn_arena *a, jv *arr, jv *item)
 {
 	if ((arr->flags & JA_RANGE) && !jv_materialise(a, arr))
 		return false;
-	if (!arr_reserve(a, arr, arr->u.a.len + 1))
+	if (!arr_reserve(a, arr, JV_A(arr).len + 1))
 		return false;
-	arr->u.a.v[arr->u.a.len++] = item;
+	JV_A(arr).v[JV_A(arr).len++] = item;
 	return true;
 }
 
@@ -362,14 +363,14 @@ jv_get(const jv *obj, const char *key, size_t klen)
 
 	if (obj == NULL || obj->t != JV_OBJ)
 		return NULL;
-	i = obj_find(obj->u.o, key, klen);
-	return i < 0 ? NULL : obj->u.o->vals[i];
+	i = obj_find(JV_O(obj), key, klen);
+	return i < 0 ? NULL : JV_O(obj)->vals[i];
 }
 
 bool
 jv_set(jn_arena *a, jv *obj, const char *key, size_t klen, jv *val)
 {
-	jn_obj	   *o = obj->u.o;
+	jn_obj	   *o = JV_O(obj);
 	long		i = obj_find(o, key, klen);
 
 	if (i >= 0)
@@ -418,7 +419,7 @@ jv_set(jn_arena *a, jv *obj, const char *key, size_t klen, jv *val)
 void
 jv_del(jv *obj, const char *key, size_t klen)
 {
-	jn_obj	   *o = obj->u.o;
+	jn_obj	   *o = JV_O(obj);
 	long		i = obj_find(o, key, klen);
 
 	if (i < 0)
@@ -444,6 +445,22 @@ jv_del(jv *obj, const char *key, size_t klen)
 
 /* ---- json-c ---- */
 
+/*
+ * Lazy conversion (JA_LAZY in jn_value.h): jv_from_json converts scalars and
+ * leaves each array or object as a shell holding its json_object, which the
+ * first JV_A / JV_O converts one level at a time. An expression over a large
+ * document then converts the path it walks, not the whole document on every
+ * evaluation. The json-c input outlives the evaluation (strings and names are
+ * referenced, not copied, as before).
+ */
+static _Thread_local size_t lazy_forced;
+
+size_t
+jv_lazy_forced(void)
+{
+	return lazy_forced;
+}
+
 jv		   *
 jv_from_json(jn_arena *a, json_object *j)
 {
@@ -468,63 +485,103 @@ jv_from_json(jn_arena *a, json_object *j)
 		case json_type_string:
 			return jv_str_ref(a, json_object_get_string(j), (size_t) json_object_get_string_len(j));
 		case json_type_array:
-			{
-				size_t		n = json_object_array_length(j);
-
-				v = jv_arr(a, 0);
-				if (v == NULL || !arr_reserve(a, v, n))
-					return NULL;
-				for (size_t i = 0; i < n; i++)
-				{
-					jv		   *item = jv_from_json(a, json_object_array_get_idx(j, i));
-
-					if (item == NULL)
-						return NULL;
-					v->u.a.v[v->u.a.len++] = item;
-				}
-				return v;
-			}
-		case json_type_object:
-			v = jv_obj(a);
+			v = jv_new_raw(a, JV_ARR);
 			if (v == NULL)
 				return NULL;
-			{
-				/*
-				 * json-c's names are unique: the members go in without a
-				 * search, into arrays of the right size, hashed once at the
-				 * end when there are as many as jv_set would hash.
-				 */
-				jn_obj	   *o = v->u.o;
-				size_t		n = (size_t) json_object_object_length(j);
-
-				if (n)
-				{
-					o->keys = jn_alloc(a, n * sizeof(char *));
-					o->klen = jn_alloc(a, n * sizeof(size_t));
-					o->vals = jn_alloc(a, n * sizeof(jv *));
-					if (!o->keys || !o->klen || !o->vals)
-						return NULL;
-					o->cap = n;
-				}
-				{
-					json_object_object_foreach(j, key, val)
-					{
-						jv		   *item = jv_from_json(a, val);
-
-						if (item == NULL || o->len == o->cap)
-							return NULL;
-						o->keys[o->len] = key;
-						o->klen[o->len] = strlen(key);
-						o->vals[o->len] = item;
-						o->len++;
-					}
-				}
-				if (o->len > 8 && !obj_rehash(a, o))
-					return NULL;
-			}
-			return v;
+			break;
+		case json_type_object:
+			/* the shell and its (empty) jn_obj in one piece */
+			v = jn_alloc(a, sizeof(jv) + sizeof(jn_obj));
+			if (v == NULL)
+				return NULL;
+			v->t = JV_OBJ;
+			v->u.lz.p = (char *) v + sizeof(jv);
+			break;
+		default:
+			return NULL;
 	}
-	return NULL;
+	v->flags = JA_LAZY;
+	v->u.lz.src = j;
+	v->u.lz.arena = a;
+	return v;
+}
+
+jv		   *
+jv_force(jv *v)
+{
+	json_object *j = v->u.lz.src;
+	jn_arena   *a = v->u.lz.arena;
+
+	if (!(v->flags & JA_LAZY))
+		return v;
+	lazy_forced++;
+	/* from here on a valid container, whatever fails */
+	v->flags &= ~JA_LAZY;
+	if (v->t == JV_ARR)
+	{
+		size_t		n = json_object_array_length(j);
+
+		v->u.a.v = NULL;
+		v->u.a.len = 0;
+		v->u.a.cap = 0;
+		v->u.a.start = 0;
+		if (n == 0)
+			return v;
+		v->u.a.v = jn_alloc(a, n * sizeof(jv *));
+		if (v->u.a.v == NULL)
+			return v;
+		v->u.a.cap = n;
+		for (size_t i = 0; i < n; i++)
+		{
+			jv		   *item = jv_from_json(a, json_object_array_get_idx(j, i));
+
+			if (item == NULL)
+				return v;
+			v->u.a.v[v->u.a.len++] = item;
+		}
+		return v;
+	}
+	else
+	{
+		/*
+		 * json-c's names are unique: the members go in without a search, into
+		 * arrays of the right size, hashed once at the end when there are as
+		 * many as jv_set would hash.
+		 */
+		jn_obj	   *o = v->u.o;
+		size_t		n = (size_t) json_object_object_length(j);
+		const char **keys;
+		size_t	   *klen;
+		jv		  **vals;
+
+		if (n == 0)
+			return v;
+		keys = jn_alloc(a, n * sizeof(char *));
+		klen = jn_alloc(a, n * sizeof(size_t));
+		vals = jn_alloc(a, n * sizeof(jv *));
+		if (!keys || !klen || !vals)
+			return v;
+		o->keys = keys;
+		o->klen = klen;
+		o->vals = vals;
+		o->cap = n;
+		{
+			json_object_object_foreach(j, key, val)
+			{
+				jv		   *item = jv_from_json(a, val);
+
+				if (item == NULL || o->len == o->cap)
+					return v;
+				o->keys[o->len] = key;
+				o->klen[o->len] = strlen(key);
+				o->vals[o->len] = item;
+				o->len++;
+			}
+		}
+		if (o->len > 8)
+			(void) obj_rehash(a, o);
+		return v;
+	}
 }
 
 bool
@@ -625,13 +682,13 @@ to_json(const jv *v, bool nonfinite_as_string, jv_walk *w, int depth)
 				break;
 			if (v->flags & JA_RANGE)
 			{
-				for (size_t i = 0; i < v->u.a.len; i++)
+				for (size_t i = 0; i < JV_A(v).len; i++)
 				{
 					json_object *item;
 
 					if (!jv_walk_step(w) || !walk_spend(w, JSONC_VALUE_BYTES + JSONC_SLOT_BYTES))
 						break;
-					item = json_object_new_int64((int64_t) (v->u.a.start + (double) i));
+					item = json_object_new_int64((int64_t) (JV_A(v).start + (double) i));
 					if (item == NULL || json_object_array_add(j, item) != 0)
 					{
 						json_object_put(item);
@@ -641,9 +698,9 @@ to_json(const jv *v, bool nonfinite_as_string, jv_walk *w, int depth)
 				}
 				break;
 			}
-			for (size_t i = 0; i < v->u.a.len; i++)
+			for (size_t i = 0; i < JV_A(v).len; i++)
 			{
-				const jv   *item = v->u.a.v[i];
+				const jv   *item = JV_A(v).v[i];
 				json_object *ij;
 
 				if (!walk_spend(w, JSONC_SLOT_BYTES))
@@ -673,11 +730,11 @@ to_json(const jv *v, bool nonfinite_as_string, jv_walk *w, int depth)
 			j = json_object_new_object();
 			if (j == NULL)
 				break;
-			for (size_t i = 0; i < v->u.o->len; i++)
+			for (size_t i = 0; i < JV_O(v)->len; i++)
 			{
-				const jv   *item = v->u.o->vals[i];
-				const char *key = v->u.o->keys[i];
-				size_t		klen = v->u.o->klen[i];
+				const jv   *item = JV_O(v)->vals[i];
+				const char *key = JV_O(v)->keys[i];
+				size_t		klen = JV_O(v)->klen[i];
 				json_object *val;
 				char	   *copy = NULL;
 
@@ -746,6 +803,8 @@ holds_function(const jv *v, jv_walk *w, int depth)
 		return 0;
 	if (!jv_walk_step(w))
 		return -1;
+	if (v->flags & JA_LAZY)
+		return 0;				/* still the JSON input: no functions */
 	switch (v->t)
 	{
 		case JV_FUNC:
@@ -758,9 +817,9 @@ holds_function(const jv *v, jv_walk *w, int depth)
 				w->stopped = JV_STOP_DEPTH;
 				return -1;
 			}
-			for (size_t i = 0; i < v->u.a.len; i++)
+			for (size_t i = 0; i < JV_A(v).len; i++)
 			{
-				int			r = holds_function(v->u.a.v[i], w, depth + 1);
+				int			r = holds_function(JV_A(v).v[i], w, depth + 1);
 
 				if (r != 0)
 					return r;
@@ -772,9 +831,9 @@ holds_function(const jv *v, jv_walk *w, int depth)
 				w->stopped = JV_STOP_DEPTH;
 				return -1;
 			}
-			for (size_t i = 0; i < v->u.o->len; i++)
+			for (size_t i = 0; i < JV_O(v)->len; i++)
 			{
-				int			r = holds_function(v->u.o->vals[i], w, depth + 1);
+				int			r = holds_function(JV_O(v)->vals[i], w, depth + 1);
 
 				if (r != 0)
 					return r;
@@ -825,7 +884,7 @@ value_text(const jv *v, char *buf, size_t cap, size_t *k, int depth)
 		t = v->t == JV_ARR ? "[...]" : "{...}";
 	else if (v->t == JV_ARR)
 	{
-		size_t		n = v->u.a.len;
+		size_t		n = JV_A(v).len;
 
 		snprintf(buf + *k, cap - *k, "[");
 		*k += strlen(buf + *k);
@@ -838,12 +897,12 @@ value_text(const jv *v, char *buf, size_t cap, size_t *k, int depth)
 			}
 			if (v->flags & JA_RANGE)
 			{
-				jn_num_to_js(v->u.a.start + (double) i, tmp);
+				jn_num_to_js(JV_A(v).start + (double) i, tmp);
 				snprintf(buf + *k, cap - *k, "%s", tmp);
 				*k += strlen(buf + *k);
 			}
 			else
-				value_text(v->u.a.v[i], buf, cap, k, depth + 1);
+				value_text(JV_A(v).v[i], buf, cap, k, depth + 1);
 		}
 		t = "]";
 	}
@@ -853,9 +912,9 @@ value_text(const jv *v, char *buf, size_t cap, size_t *k, int depth)
 
 		snprintf(buf + *k, cap - *k, "{");
 		*k += strlen(buf + *k);
-		for (size_t i = 0; i < v->u.o->len && *k + 1 < cap; i++)
+		for (size_t i = 0; i < JV_O(v)->len && *k + 1 < cap; i++)
 		{
-			if (v->u.o->vals[i] == NULL)
+			if (JV_O(v)->vals[i] == NULL)
 				continue;
 			if (!first)
 			{
@@ -863,11 +922,11 @@ value_text(const jv *v, char *buf, size_t cap, size_t *k, int depth)
 				*k += strlen(buf + *k);
 			}
 			first = false;
-			jn_liberr_json_quote(buf + *k, cap - *k, v->u.o->keys[i], v->u.o->klen[i]);
+			jn_liberr_json_quote(buf + *k, cap - *k, JV_O(v)->keys[i], JV_O(v)->klen[i]);
 			*k += strlen(buf + *k);
 			snprintf(buf + *k, cap - *k, ":");
 			*k += strlen(buf + *k);
-			value_text(v->u.o->vals[i], buf, cap, k, depth + 1);
+			value_text(JV_O(v)->vals[i], buf, cap, k, depth + 1);
 		}
 		t = "}";
 	}
@@ -891,7 +950,7 @@ jv_message_text(const jv *v, char *buf, size_t cap)
 static double
 range_at(const jv *v, size_t i)
 {
-	return v->u.a.start + (double) i;
+	return JV_A(v).start + (double) i;
 }
 
 static int
@@ -914,14 +973,14 @@ deep_equal(const jv *a, const jv *b, jv_walk *w, int depth)
 		case JV_STR:
 			return a->u.s.len == b->u.s.len && memcmp(a->u.s.p, b->u.s.p, a->u.s.len) == 0;
 		case JV_ARR:
-			if (a->u.a.len != b->u.a.len)
+			if (JV_A(a).len != JV_A(b).len)
 				return 0;
 			if (depth >= JN_MAX_NESTING)
 			{
 				w->stopped = JV_STOP_DEPTH;
 				return -1;
 			}
-			for (size_t i = 0; i < a->u.a.len; i++)
+			for (size_t i = 0; i < JV_A(a).len; i++)
 			{
 				if ((a->flags & JA_RANGE) || (b->flags & JA_RANGE))
 				{
@@ -934,7 +993,7 @@ deep_equal(const jv *a, const jv *b, jv_walk *w, int depth)
 					{
 						const jv   *r = (a->flags & JA_RANGE) ? a : b;
 						const jv   *o = (a->flags & JA_RANGE) ? b : a;
-						const jv   *item = o->u.a.v[i];
+						const jv   *item = JV_A(o).v[i];
 
 						if (item == NULL || item->t != JV_NUM || item->u.n != range_at(r, i))
 							return 0;
@@ -942,7 +1001,7 @@ deep_equal(const jv *a, const jv *b, jv_walk *w, int depth)
 				}
 				else
 				{
-					int			r = deep_equal(a->u.a.v[i], b->u.a.v[i], w, depth + 1);
+					int			r = deep_equal(JV_A(a).v[i], JV_A(b).v[i], w, depth + 1);
 
 					if (r != 1)
 						return r;
@@ -950,21 +1009,21 @@ deep_equal(const jv *a, const jv *b, jv_walk *w, int depth)
 			}
 			return 1;
 		case JV_OBJ:
-			if (a->u.o->len != b->u.o->len)
+			if (JV_O(a)->len != JV_O(b)->len)
 				return 0;
 			if (depth >= JN_MAX_NESTING)
 			{
 				w->stopped = JV_STOP_DEPTH;
 				return -1;
 			}
-			for (size_t i = 0; i < a->u.o->len; i++)
+			for (size_t i = 0; i < JV_O(a)->len; i++)
 			{
-				const jv   *other = jv_get(b, a->u.o->keys[i], a->u.o->klen[i]);
+				const jv   *other = jv_get(b, JV_O(a)->keys[i], JV_O(a)->klen[i]);
 
-				if (other == NULL && a->u.o->vals[i] != NULL)
+				if (other == NULL && JV_O(a)->vals[i] != NULL)
 					return 0;
 				{
-					int			r = deep_equal(a->u.o->vals[i], other, w, depth + 1);
+					int			r = deep_equal(JV_O(a)->vals[i], other, w, depth + 1);
 
 					if (r != 1)
 						return r;

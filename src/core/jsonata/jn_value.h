@@ -39,6 +39,17 @@ typedef enum jn_type
 								 * bindings) */
 #define JA_RANGE	0x20		/* lazy range: items not materialised yet */
 
+/*
+ * JA_LAZY (on an array or an object): a container of the json-c input not
+ * converted yet (u.lz holds its json_object and the evaluation's arena).
+ * jv_from_json makes them; the first read through JV_A or JV_O converts one
+ * level in place, the items or members being lazy in turn. Values built any
+ * other way (eagerly, possibly shared by several evaluations) never carry
+ * the flag, so reading them through JV_A / JV_O costs a flag test and never
+ * writes.
+ */
+#define JA_LAZY		0x40
+
 typedef struct jv jv;
 typedef struct jn_obj jn_obj;
 typedef struct jn_func jn_func;
@@ -66,6 +77,13 @@ struct jv
 		}			a;
 		jn_obj	   *o;
 		jn_func    *f;
+		struct
+		{
+			void	   *p;		/* a.v (NULL) or o (an empty jn_obj) */
+			size_t		len;	/* a.len: 0 */
+			json_object *src;	/* the container to convert */
+			jn_arena   *arena;	/* the evaluation's, where it converts */
+		}			lz;			/* JA_LAZY */
 	}			u;
 };
 
@@ -157,6 +175,34 @@ bool		jv_materialise(jn_arena *a, jv *arr);	/* a lazy range gets its
 													 * items */
 #define JV_IS_SEQ(v) ((v) && (v)->t == JV_ARR && ((v)->flags & JA_SEQ))
 
+/*
+ * Converts one level of a JA_LAZY container in place (see JA_LAZY) and
+ * returns it. When the arena's limit is hit it leaves a valid container
+ * holding what it converted (possibly nothing) and the arena exhausted: the
+ * evaluation then fails with its memory error (eval checks the arena).
+ * Mutating the value is sound only because lazy values belong to one
+ * evaluation: jv_from_json makes them in that evaluation's arena.
+ */
+jv		   *jv_force(jv *v);
+
+/* v, converted when lazy: the only way to read an array's or object's contents */
+static inline jv *
+jv_ready(const jv *v)
+{
+	if (__builtin_expect(v->flags & JA_LAZY, 0))
+		return jv_force((jv *) v);
+	return (jv *) v;
+}
+
+/*
+ * An array's fields (JV_A(v).v, .len, ...) and an object's jn_obj (JV_O(v)),
+ * lazy ones converted first. Every read of a value that may come from the
+ * input goes through these, in the core and in a host walking a result (a
+ * result can hold a lazy part of the input).
+ */
+#define JV_A(v) (jv_ready(v)->u.a)
+#define JV_O(v) (jv_ready(v)->u.o)
+
 /* ---- objects ---- */
 jv		   *jv_get(const jv *obj, const char *key, size_t klen);
 
@@ -166,7 +212,16 @@ bool		jv_set(jn_arena *a, jv *obj, const char *key, size_t klen, jv *val);
 void		jv_del(jv *obj, const char *key, size_t klen);
 
 /* ---- conversions ---- */
+
+/*
+ * j's value in the evaluation's arena a: scalars converted, an array or
+ * object a JA_LAZY shell (j must outlive the evaluation: strings and names
+ * are referenced, containers converted on first read).
+ */
 jv		   *jv_from_json(jn_arena *a, json_object *j);
+
+/* how many lazy containers this thread has converted (for tests) */
+size_t		jv_lazy_forced(void);
 
 /*
  * How deep a walk over a value (conversion, printing, comparison, copy) may
