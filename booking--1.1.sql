@@ -370,6 +370,13 @@ AS 'MODULE_PATHNAME', 'booking_execution_id' LANGUAGE C STRICT STABLE;
 CREATE FUNCTION state_machine_id(state_machine text) RETURNS bigint
 AS 'MODULE_PATHNAME', 'booking_state_machine_id' LANGUAGE C STRICT STABLE;
 
+-- Writes the saves a tick's batch keeps for its end (docs/scheduling.md): the
+-- API functions written in SQL call it first, so that a task's code reading
+-- through them sees its batch's earlier executions as they ended.
+CREATE FUNCTION flush_batch() RETURNS void
+AS 'MODULE_PATHNAME', 'booking_flush_batch' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION flush_batch() IS 'Writes the executions a tick''s batch has advanced and keeps for its end (nothing outside a batch); the API functions written in SQL call it first';
+
 CREATE FUNCTION sfn_start(state_machine text, input jsonb DEFAULT '{}', name text DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'sfn_start'
@@ -410,7 +417,7 @@ CREATE FUNCTION sfn_list_executions(state_machine text DEFAULT NULL, status text
                                     max_results integer DEFAULT NULL, after_execution text DEFAULT NULL,
                                     redrive_filter text DEFAULT NULL)
 RETURNS SETOF execution_summary
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     after_start timestamptz;
     after_id bigint;
@@ -444,6 +451,8 @@ BEGIN
             RAISE EXCEPTION 'InvalidToken: the page token names no execution' USING ERRCODE = 'invalid_parameter_value';
         END IF;
     END IF;
+    -- a tick's batch's saves first (the next statement sees them: VOLATILE)
+    PERFORM booking.flush_batch();
     -- the views show the caller what it may READ; a machine named needs READ (42501)
     RETURN QUERY
     SELECT e.arn, m.arn, e.name, e.status, e.start_date, e.stop_date, e.redrive_count, e.error, e.cause,
@@ -466,7 +475,9 @@ COMMENT ON FUNCTION sfn_list_executions(text, text, integer, text, text) IS
 CREATE FUNCTION sfn_get_execution_history(execution text, max_results integer DEFAULT NULL,
                                           after_event integer DEFAULT NULL, reverse_order boolean DEFAULT false)
 RETURNS TABLE (id integer, type text, "timestamp" timestamptz, previous_event_id integer, details jsonb)
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+    -- a statement of its own: the next one's snapshot sees what it wrote
+    SELECT booking.flush_batch();
     SELECT * FROM (
         SELECT (row_number() OVER w)::integer AS id, e.event->>'type', (e.event->>'timestamp')::timestamptz,
                (row_number() OVER w - 1)::integer, e.event->'details'

@@ -37,6 +37,19 @@ SET ROLE sec_outsider;
 SELECT count(*) FROM booking.sfn_validate('{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}');
 RESET ROLE;
 REVOKE EXECUTE ON FUNCTION booking.sfn_validate(jsonb, jsonb, text) FROM sec_outsider;
+-- flush_batch (a tick's kept saves, docs/scheduling.md) is a door like the others
+SET ROLE sec_outsider;
+SELECT booking.flush_batch();
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION booking.flush_batch() TO sec_outsider;
+SET ROLE sec_outsider;
+SELECT booking.flush_batch();
+RESET ROLE;
+REVOKE EXECUTE ON FUNCTION booking.flush_batch() FROM sec_outsider;
+-- a member may (outside a tick's batch it has nothing to write)
+SET ROLE sec_alice;
+SELECT booking.flush_batch();
+RESET ROLE;
 
 -- ---- the attack of issue 13: a task as superuser that updates pg_authid ----
 SET ROLE sec_alice;

@@ -26,6 +26,7 @@
 #include "mock_config.h"
 #include "store_fanouts.h"
 #include "store_tokens.h"
+#include "store_writeback.h"
 #include "task_invoke.h"
 #include "core/asl/context.h"
 #include "core/asl/events.h"
@@ -1042,7 +1043,13 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 			flush_history(a);
 		}
 		else
-			store_exec_save_with_history(row, history_root(row), take_history(a));
+		{
+			Jsonb	   *events = take_history(a);
+
+			/* a tick's batch writes its executions' saves at its end */
+			if (!outermost || !store_writeback_defer(row, history_root(row), events))
+				store_exec_save_with_history(row, history_root(row), events);
+		}
 	}
 	PG_CATCH();
 	{

@@ -384,3 +384,21 @@ booking_state_machine_id(PG_FUNCTION_ARGS)
 	booking_leave(&scope);
 	PG_RETURN_INT64(machine.id);
 }
+
+PG_FUNCTION_INFO_V1(booking_flush_batch);
+
+/*
+ * booking.flush_batch(): the API functions written in SQL read the views,
+ * which booking_enter's write of a tick's kept saves can't reach (their
+ * statement's snapshot is older): they call this first, in a statement of
+ * its own.
+ */
+Datum
+booking_flush_batch(PG_FUNCTION_ARGS)
+{
+	BookingScope scope;
+
+	(void) booking_enter(&scope);	/* writes them */
+	booking_leave(&scope);
+	PG_RETURN_VOID();
+}

@@ -20,6 +20,7 @@
 #include "permissions.h"
 #include "spi_plans.h"
 #include "store_tokens.h"
+#include "store_writeback.h"
 
 #define BOOKING_SCHEMA "booking"
 #define BOOKING_USER "booking_user"
@@ -70,6 +71,20 @@ Oid
 booking_enter(BookingScope *scope)
 {
 	scope->caller = booking_require_user();
+	booking_as_owner(scope);
+
+	/*
+	 * a task's code calling booking within a tick's batch: the batch's saves
+	 * kept for its end are written first, so this call reads them
+	 */
+	if (store_writeback_unwritten > 0)
+		store_writeback_flush();
+	return scope->caller;
+}
+
+void
+booking_as_owner(BookingScope *scope)
+{
 	GetUserIdAndSecContext(&scope->save_user, &scope->save_sec);
 	SetUserIdAndSecContext(tables_owner(), scope->save_sec | SECURITY_LOCAL_USERID_CHANGE);
 
@@ -84,7 +99,6 @@ booking_enter(BookingScope *scope)
 		(void) set_config_option("search_path", PINNED_SEARCH_PATH, PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
 	}
-	return scope->caller;
 }
 
 void

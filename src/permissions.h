@@ -34,8 +34,15 @@ typedef struct BookingScope
 /* The caller, who must be a member of booking_user (42501 otherwise). */
 Oid			booking_require_user(void);
 
-/* booking_require_user, then act as the tables' owner; returns the caller. */
+/*
+ * booking_require_user, then act as the tables' owner (booking_as_owner);
+ * returns the caller. Writes the saves a tick's batch kept for its end
+ * (store_writeback.h) first.
+ */
 Oid			booking_enter(BookingScope *scope);
+
+/* Acts as the tables' owner with a pinned search_path, who ever calls; booking_leave ends it. */
+void		booking_as_owner(BookingScope *scope);
 void		booking_leave(BookingScope *scope);
 
 /* Whether role holds privilege on the state machine (id, owner). */

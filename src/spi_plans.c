@@ -10,6 +10,7 @@
 #include "utils/resowner.h"
 
 #include "spi_plans.h"
+#include "store_writeback.h"
 
 /*
  * True when the next execution of plan would plan it again: new, invalidated
@@ -55,6 +56,12 @@ plan_by_key(SPIPlanPtr plan)
 SPIPlanPtr
 booking_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes)
 {
+	/*
+	 * Whatever this statement reads, the saves a tick's batch kept for its
+	 * end are written first: none of booking's statements reads a row stale.
+	 */
+	if (store_writeback_unwritten > 0)
+		store_writeback_flush();
 	if (*slot == NULL)
 	{
 		/*

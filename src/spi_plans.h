@@ -18,7 +18,8 @@
  * SPI_connect. Whenever it must be planned (first use, after an invalidation
  * such as an ANALYZE), it is planned here with sequential scans off: the kept
  * statements find rows by key, and a plan made while a table was empty must
- * not stay a sequential scan as the table grows.
+ * not stay a sequential scan as the table grows. The saves a tick's batch
+ * kept for its end (store_writeback.h) are written first.
  */
 SPIPlanPtr	booking_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes);
 

@@ -19,6 +19,7 @@
 #include "spi_columns.h"
 #include "spi_plans.h"
 #include "store_executions.h"
+#include "store_writeback.h"
 #include "timer_wake.h"
 
 #define EXEC_COLUMNS \
@@ -194,8 +195,8 @@ jsonb_datum(Jsonb *j, char *null)
 }
 
 /* The columns that move, $1 … $20 of both the insert and the update (row id first). */
-#define SAVE_ARGS 20
-static const Oid save_types[SAVE_ARGS] = {INT8OID, TEXTOID, JSONBOID, TEXTOID, TEXTOID, TEXTOID,
+#define SAVE_ARGS STORE_EXEC_SAVE_ARGS
+const Oid	store_exec_save_types[SAVE_ARGS] = {INT8OID, TEXTOID, JSONBOID, TEXTOID, TEXTOID, TEXTOID,
 	JSONBOID, JSONBOID, JSONBOID, TIMESTAMPTZOID, TEXTOID, JSONBOID, TIMESTAMPTZOID,
 TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID, JSONBOID, INT4OID, TIMESTAMPTZOID, INT4OID};
 
@@ -207,9 +208,8 @@ TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID, JSONBOID, INT4OID, TIMESTAMPTZOID, INT4
 	"stop_date = $14, event_count = $15, timeout_at = $16, fanout = $17, " \
 	"redrive_count = $18, redrive_date = $19, entered_event = $20"
 
-/* The SAVE_ARGS parameters of the row's save plan. */
-static void
-save_values(const ExecRow *row, Datum *values, char *nulls)
+void
+store_exec_save_values(const ExecRow *row, Datum *values, char *nulls)
 {
 	memset(nulls, ' ', SAVE_ARGS);
 	values[0] = Int64GetDatum(row->id);
@@ -260,9 +260,9 @@ insert_top_level(ExecRow *row)
 	Datum		values[SAVE_ARGS + 6];
 	char		nulls[SAVE_ARGS + 6];
 
-	memcpy(types, save_types, sizeof(save_types));
+	memcpy(types, store_exec_save_types, sizeof(store_exec_save_types));
 	memset(nulls, ' ', sizeof(nulls));
-	save_values(row, values, nulls);
+	store_exec_save_values(row, values, nulls);
 	types[SAVE_ARGS] = TEXTOID;
 	values[SAVE_ARGS] = CStringGetTextDatum(row->arn);
 	types[SAVE_ARGS + 1] = TEXTOID;
@@ -313,9 +313,9 @@ store_exec_save(ExecRow *row)
 		insert_top_level(row);
 		return;
 	}
-	save_values(row, values, nulls);
+	store_exec_save_values(row, values, nulls);
 	(void) booking_exec_plan(&plan_save, "UPDATE booking.executions SET " SAVE_SET " WHERE id = $1",
-							 SAVE_ARGS, save_types, values, nulls, SPI_OK_UPDATE, "execution save");
+							 SAVE_ARGS, store_exec_save_types, values, nulls, SPI_OK_UPDATE, "execution save");
 }
 
 void
@@ -335,8 +335,8 @@ store_exec_save_with_history(ExecRow *row, int64 history_id, Jsonb *events)
 	}
 	booking_timer_scheduled(row->due_at);	/* wakes the timer workers at
 											 * commit if earlier */
-	memcpy(types, save_types, sizeof(save_types));
-	save_values(row, values, nulls);
+	memcpy(types, store_exec_save_types, sizeof(store_exec_save_types));
+	store_exec_save_values(row, values, nulls);
 	types[SAVE_ARGS] = INT8OID;
 	values[SAVE_ARGS] = Int64GetDatum(history_id);
 	nulls[SAVE_ARGS] = ' ';
@@ -576,8 +576,8 @@ store_exec_claimed_current(const ExecRow *row)
 	Relation	rel;
 	bool		current = false;
 
-	if (!OidIsValid(row->claimed_rel))
-		return false;
+	if (!OidIsValid(row->claimed_rel) || store_writeback_holds(row->id))
+		return false;			/* a save of it is kept for the batch's end */
 	rel = table_open(row->claimed_rel, AccessShareLock);
 	if (rel->rd_rel->relam == HEAP_TABLE_AM_OID)
 	{

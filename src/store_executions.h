@@ -127,6 +127,18 @@ int64		store_exec_find_in_machine(int64 machine_id, const char *name);
 void		store_exec_save(ExecRow *row);
 
 /*
+ * The parameters of a save, row id first, then what moves (status, output,
+ * error, cause, state, document, variables, attempts, entered_at, phase,
+ * pending_events, due_at, stop_date, event_count, timeout_at, fanout,
+ * redrive_count, redrive_date, entered_event): their types, and the values
+ * of row (allocated in the current memory context; pointers into row for
+ * its jsonb documents).
+ */
+#define STORE_EXEC_SAVE_ARGS 20
+extern const Oid store_exec_save_types[STORE_EXEC_SAVE_ARGS];
+void		store_exec_save_values(const ExecRow *row, Datum *values, char *nulls);
+
+/*
  * store_exec_save of a row in the table, with events (a jsonb array; NULL:
  * none) appended to history_id's history (store_history_append) in the same
  * statement.
@@ -219,9 +231,10 @@ List	   *store_exec_claim_due(int max, TimestampTz now, TimestampTz *from);
 /*
  * True when the row version a claim read is still the execution's latest:
  * nothing (this transaction's earlier work included: a child waking its
- * parent, a task stopping another execution) has updated or deleted it
- * since, so the claimed row is what a load would read. False when it
- * changed, or when it can't tell (not a heap table): load it again.
+ * parent, a task stopping another execution, a save of its batch kept for
+ * the batch's end) has updated or deleted it since, so the claimed row is
+ * what a load would read. False when it changed, or when it can't tell (not
+ * a heap table): load it again.
  */
 bool		store_exec_claimed_current(const ExecRow *row);
 

@@ -19,6 +19,7 @@
 #include "standby.h"
 #include "store_executions.h"
 #include "store_fanouts.h"
+#include "store_writeback.h"
 #include "subxact.h"
 
 PG_FUNCTION_INFO_V1(sfn_tick);
@@ -106,6 +107,8 @@ typedef struct Batch
 	MemoryContext caller;
 	int			claimed;
 	int			advanced;
+	bool		kept_saves;		/* its saves are kept for its end (not when a
+								 * task's code ticks inside a batch) */
 } Batch;
 
 /*
@@ -120,6 +123,12 @@ batch_run(Batch *b, bool isolated)
 	ListCell   *lc;
 
 	MemoryContextSwitchTo(b->per_batch);
+
+	/*
+	 * At once, the executions' saves are kept and written together at the end
+	 * (store_writeback.h); one at a time, each is written as it ends.
+	 */
+	b->kept_saves = !isolated && store_writeback_open(b->per_batch);
 	rows = store_exec_claim_due(b->asked, GetCurrentTimestamp(), b->claimed_from);
 	b->claimed = list_length(rows);
 	b->advanced = 0;
@@ -138,6 +147,8 @@ batch_run(Batch *b, bool isolated)
 		b->advanced++;
 		CHECK_FOR_INTERRUPTS();
 	}
+	if (b->kept_saves)
+		store_writeback_close();
 	MemoryContextSwitchTo(b->caller);
 	MemoryContextReset(b->per_batch);
 }
@@ -169,10 +180,15 @@ batch_at_once(Batch *b)
 	HistoryCountsSaved *counts = store_history_counts_save();
 	TimestampTz from = *b->claimed_from;
 	bool		kept;
-	ErrorData  *edata = booking_subxact(batch_body, b, &kept);
+	ErrorData  *edata;
+
+	b->kept_saves = false;
+	edata = booking_subxact(batch_body, b, &kept);
 
 	if (edata == NULL)
 		return true;
+	if (b->kept_saves)
+		store_writeback_discard();	/* rolled back with the batch */
 	MemoryContextReset(b->per_execution);
 	MemoryContextReset(b->per_batch);
 	store_fanouts_restore(fanouts);

@@ -126,6 +126,7 @@ READS=(
 	"(SELECT count(*) > 0 FROM booking.sfn_validate('{\"StartAt\": \"Nowhere\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}'))|t"
 	"booking.sfn_test_state('{\"Type\": \"Pass\", \"Result\": 7, \"End\": true}')->>'output'|7"
 	"(SELECT count(*) FROM booking.timer_workers())|1"
+	"(SELECT booking.flush_batch() IS NOT NULL)|t"
 )
 for read in "${READS[@]}"; do
 	got=$(qsa -c "SELECT ${read%|*}" 2>&1) || fail "on the standby, as $E2E_APP: SELECT ${read%|*}: $got"
