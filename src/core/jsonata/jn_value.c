@@ -442,6 +442,54 @@ jv_del(jv *obj, const char *key, size_t klen)
 	}
 }
 
+/* ---- building values whole (a host's own converter) ---- */
+
+bool
+jv_arr_reserve(jn_arena *a, jv *arr, size_t n)
+{
+	return arr_reserve(a, arr, n);
+}
+
+bool
+jv_obj_reserve(jn_arena *a, jv *obj, size_t n)
+{
+	jn_obj	   *o = obj->u.o;
+
+	if (n <= o->cap || o->len > 0)
+		return true;
+	o->keys = jn_alloc(a, n * sizeof(char *));
+	o->klen = jn_alloc(a, n * sizeof(size_t));
+	o->vals = jn_alloc(a, n * sizeof(jv *));
+	if (!o->keys || !o->klen || !o->vals)
+		return false;
+	o->cap = n;
+	return true;
+}
+
+bool
+jv_obj_append(jn_arena *a, jv *obj, const char *key, size_t klen, jv *val)
+{
+	jn_obj	   *o = obj->u.o;
+
+	if (o->len == o->cap)
+		return jv_set(a, obj, key, klen, val);
+	o->keys[o->len] = key;
+	o->klen[o->len] = klen;
+	o->vals[o->len] = val;
+	o->len++;
+	if (o->hash)
+	{
+		size_t		h = jn_hash_name(key, klen) & (o->hcap - 1);
+
+		while (o->hash[h] >= 0)
+			h = (h + 1) & (o->hcap - 1);
+		o->hash[h] = (int32_t) (o->len - 1);
+	}
+	else if (o->len > 8 && !obj_rehash(a, o))
+		return false;
+	return true;
+}
+
 /* ---- json-c ---- */
 
 jv		   *
