@@ -12,6 +12,17 @@
 
 #define CHUNK_SIZE (64 * 1024)
 
+/*
+ * A few chunks freed by arenas, kept for the next evaluation on this thread:
+ * freeing a 64 KB chunk at the heap's top lets malloc give the pages back to
+ * the system, and the next evaluation then faults fresh zeroed pages in
+ * again (in a PostgreSQL backend running one expression per row, page faults
+ * and brk were a sixth of the time).
+ */
+#define SPARE_CHUNKS 4
+static _Thread_local struct jn_chunk *spare_chunks;
+static _Thread_local int spare_count;
+
 void	   *
 jn_alloc_chunk(jn_arena *a, size_t n)
 {
@@ -28,7 +39,14 @@ jn_alloc_chunk(jn_arena *a, size_t n)
 	{
 		size_t		size = n > CHUNK_SIZE / 4 ? n : CHUNK_SIZE;
 
-		c = malloc(sizeof(struct jn_chunk) + size);
+		if (size == CHUNK_SIZE && spare_chunks != NULL)
+		{
+			c = spare_chunks;
+			spare_chunks = c->next;
+			spare_count--;
+		}
+		else
+			c = malloc(sizeof(struct jn_chunk) + size);
 		if (c == NULL)
 		{
 			a->exhausted = true;
@@ -135,7 +153,15 @@ jn_arena_free(jn_arena *a)
 	{
 		struct jn_chunk *next = c->next;
 
-		if (c != a->borrowed)
+		if (c == a->borrowed)
+			;
+		else if (c->size == CHUNK_SIZE && spare_count < SPARE_CHUNKS)
+		{
+			c->next = spare_chunks;
+			spare_chunks = c;
+			spare_count++;
+		}
+		else
 			free(c);
 		c = next;
 	}
