@@ -36,7 +36,7 @@ PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core $(CORE_CFLAGS)
 SHLIB_LINK  = $(CORE_LIBS) -lcrypto -Wl,-Bsymbolic -Wl,--version-script=build/exports.map
 
 # pg_regress suites, in order (sql/NAME.sql, expected/NAME.out)
-REGRESS     = setup validate state_machines memory sync test_state conformance executions dynamodb tasks booking_app scheduling limits retries entered_event bounded history_limit security sfn_api sfn_api_details shard_key plans jsonata jsonata_conformance jsonata_tasks
+REGRESS     = setup validate state_machines memory sync test_state conformance executions dynamodb tasks booking_app scheduling limits retries entered_event bounded history_limit security sfn_api sfn_api_details shard_key plans jsonata jsonata_values jsonata_conformance jsonata_tasks
 # isolation specs (test/isolation/specs/NAME.spec, test/isolation/expected/NAME.out)
 ISOLATION   = tick_race start_same_name stop_vs_tick answer_race map_siblings_race
 

@@ -14,6 +14,7 @@
 
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "utils/guc.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -76,6 +77,22 @@ typedef struct CachedDoc
 static CachedDoc input_cache;
 static CachedDoc bindings_cache;
 
+/* booking.jsonata_keep_documents: off, each call converts its documents */
+static bool keep_documents = true;
+
+void
+booking_jsonata_init(void)
+{
+	DefineCustomBoolVariable("booking.jsonata_keep_documents",
+							 "Whether booking.jsonata() keeps the last input and bindings it converted.",
+							 "Off, every call converts its documents again, as a query whose rows "
+							 "hold different documents does (bench/jsonata.sh measures that way).",
+							 &keep_documents,
+							 true,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+}
+
 static void
 values_free(void *ptr)
 {
@@ -102,7 +119,7 @@ cached_values(FunctionCallInfo fcinfo, int argno, CachedDoc *cache, BookingOwned
 	Values	   *doc;
 	char	   *key;
 
-	if (cache->key != NULL && cache->len == len && memcmp(cache->key, keyed, len) == 0)
+	if (keep_documents && cache->key != NULL && cache->len == len && memcmp(cache->key, keyed, len) == 0)
 		return cache->doc->value;
 	jb = DatumGetJsonbP(PointerGetDatum(keyed));
 	if (argno == 2 && !JB_ROOT_IS_OBJECT(jb))
@@ -117,7 +134,7 @@ cached_values(FunctionCallInfo fcinfo, int argno, CachedDoc *cache, BookingOwned
 	(*owner)->ptr = doc;
 	doc->arena.limit = JSONATA_MEMORY_LIMIT;
 	doc->value = booking_jsonb_to_jv(&doc->arena, jb);
-	if (len > DOC_CACHE_MAX_BYTES)
+	if (!keep_documents || len > DOC_CACHE_MAX_BYTES)
 		return doc->value;
 	key = MemoryContextAlloc(TopMemoryContext, len);
 	memcpy(key, keyed, len);
