@@ -183,12 +183,19 @@ emit_jsonb(void *arg, const jv *r, jv_walk *w)
 	return e->result != NULL;
 }
 
-/* The core's cancel check: a query cancel or termination is pending. */
+/*
+ * The core's cancel check: a query cancel (statement_timeout too) or a
+ * termination is pending. Not any pending interrupt: some are for an idle
+ * backend only, and one comes during a long statement with nothing to stop
+ * (the statistics' idle timeout, armed before the statement came, fires
+ * within 10 s of its start): an evaluation running past it was stopped as
+ * cancelled.
+ */
 static bool
 interrupt_pending(void *arg)
 {
 	(void) arg;
-	return INTERRUPTS_PENDING_CONDITION();
+	return INTERRUPTS_PENDING_CONDITION() && (QueryCancelPending || ProcDiePending);
 }
 
 /*
