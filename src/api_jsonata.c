@@ -109,7 +109,7 @@ values_free(void *ptr)
  * document too large to keep is owned by *owner (released by the caller,
  * or with the memory context on an error).
  */
-static jv *
+static jv  *
 cached_values(FunctionCallInfo fcinfo, int argno, CachedDoc *cache, BookingOwned **owner)
 {
 	struct varlena *raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(argno));

@@ -142,6 +142,7 @@ in_number(Numeric num, const InWalk *iw)
 	if (numeric_exact_double(num, &d))
 		return d;
 	text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
+
 	d = strtod(text, NULL);
 	pfree(text);
 	if (isinf(d) || isnan(d))
@@ -165,7 +166,7 @@ in_out_of_memory(jn_arena *a)
 			 errmsg("JSON document cannot be processed: its values take more than %zu MB", a->limit / (1024 * 1024))));
 }
 
-jv *
+jv		   *
 booking_jsonb_to_jv(jn_arena *a, Jsonb *jb)
 {
 	InWalk		iw;
@@ -448,7 +449,7 @@ out_value(OutWalk *ow, const jv *v, JsonbIteratorToken token, int depth)
 	}
 }
 
-Jsonb *
+Jsonb	   *
 booking_jv_to_jsonb(const jv *v, bool nonfinite_as_string, jv_walk *w)
 {
 	OutWalk		ow;

@@ -24,10 +24,10 @@ typedef struct buf
 	char	   *p;
 	size_t		len,
 				cap;
-} buf;
+}			buf;
 
 static void
-put(buf *b, const void *s, size_t n)
+put(buf * b, const void *s, size_t n)
 {
 	if (b->len + n + 1 > b->cap)
 	{
@@ -41,7 +41,7 @@ put(buf *b, const void *s, size_t n)
 
 /* every field an evaluation could change: types, flags, lengths, members, bytes */
 static void
-serialise(buf *b, const jv *v)
+serialise(buf * b, const jv *v)
 {
 	char		t[64];
 

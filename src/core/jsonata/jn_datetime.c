@@ -762,6 +762,60 @@ fail:
 	return false;
 }
 
+/*
+ * Analysed pictures of $fromMillis and $toMillis, kept: a program formats
+ * with a few pictures again and again (the ISO one when it gives none), and
+ * analysing one took as long as formatting. An analysed picture is never
+ * changed once built. Per thread, a few entries replaced in turn, never
+ * freed (bounded); a failed analysis is not kept.
+ */
+#define SPEC_CACHE 8
+#define SPEC_CACHE_MAX_TEXT 1024
+static _Thread_local struct
+{
+	char	   *text;
+	size_t		len;
+	dt_spec		spec;
+}			spec_cache[SPEC_CACHE];
+static _Thread_local int spec_cache_next;
+
+/*
+ * The analysis of picture p, from the cache or new: then kept when small,
+ * else in *own (the caller frees it with spec_free when *owned).
+ */
+static const dt_spec *
+cached_picture(const char *p, size_t len, dt_spec *own, bool *owned, jn_liberr *err)
+{
+	char	   *copy;
+	int			slot;
+
+	*owned = false;
+	for (int i = 0; i < SPEC_CACHE; i++)
+		if (spec_cache[i].text && spec_cache[i].len == len && memcmp(spec_cache[i].text, p, len) == 0)
+			return &spec_cache[i].spec;
+	if (!analyse_picture(p, len, own, err))
+		return NULL;
+	copy = len <= SPEC_CACHE_MAX_TEXT ? malloc(len + 1) : NULL;
+	if (copy == NULL)
+	{
+		*owned = true;
+		return own;
+	}
+	memcpy(copy, p, len);
+	copy[len] = '\0';
+	slot = spec_cache_next;
+	spec_cache_next = (spec_cache_next + 1) % SPEC_CACHE;
+	if (spec_cache[slot].text)
+	{
+		spec_free(&spec_cache[slot].spec);
+		free(spec_cache[slot].text);
+	}
+	spec_cache[slot].text = copy;
+	spec_cache[slot].len = len;
+	spec_cache[slot].spec = *own;
+	return &spec_cache[slot].spec;
+}
+
 /* ---- formatting ---- */
 
 /*
@@ -968,7 +1022,9 @@ jn_from_millis(double millis, const char *picture, size_t picture_len,
 	double		off_hours = 0,
 				off_minutes = 0,
 				t;
-	dt_spec		spec;
+	dt_spec		own;
+	const dt_spec *spec;
+	bool		owned;
 	fields		f;
 	asl_strbuf	b = {0};
 	size_t		i;
@@ -986,29 +1042,33 @@ jn_from_millis(double millis, const char *picture, size_t picture_len,
 		picture_len = sizeof iso_picture - 1;
 	}
 	t = time_clip(millis + (60 * off_hours + off_minutes) * 60 * 1000);
-	if (!analyse_picture(picture, picture_len, &spec, err))
+	spec = cached_picture(picture, picture_len, &own, &owned, err);
+	if (spec == NULL)
 		return NULL;
 	if (isnan(t))
 	{
-		spec_free(&spec);
+		if (owned)
+			spec_free(&own);
 		jn_liberr_set(err, "RangeError", "Invalid time value");
 		return NULL;
 	}
 	fields_of(t, &f);
-	for (i = 0; i < spec.n; i++)
+	for (i = 0; i < spec->n; i++)
 	{
-		const dt_part *part = &spec.parts[i];
+		const dt_part *part = &spec->parts[i];
 
 		if (part->literal)
 			asl_strbuf_add(&b, part->text, part->text_len);
 		else if (!format_component(&b, &f, part, off_hours, off_minutes, err))
 		{
 			free(b.data);
-			spec_free(&spec);
+			if (owned)
+				spec_free(&own);
 			return NULL;
 		}
 	}
-	spec_free(&spec);
+	if (owned)
+		spec_free(&own);
 	if (b.oom)
 	{
 		free(b.data);
@@ -1305,7 +1365,9 @@ static int
 parse_with_picture(const char *ts, size_t len, const char *picture, size_t picture_len,
 				   double now_ms, double *out, jn_liberr *err)
 {
-	dt_spec		spec;
+	dt_spec		own;
+	const dt_spec *spec;
+	bool		spec_owned = false;
 	asl_strbuf	rx = {0};
 	jn_regex   *re = NULL;
 	bool		re_owned = false;
@@ -1331,9 +1393,10 @@ parse_with_picture(const char *ts, size_t len, const char *picture, size_t pictu
 
 	memset(comps, 0, sizeof comps);
 	memset(&it, 0, sizeof it);
-	if (!analyse_picture(picture, picture_len, &spec, err))
+	spec = cached_picture(picture, picture_len, &own, &spec_owned, err);
+	if (spec == NULL)
 		return -1;
-	if (!build_regex(&spec, &rx, err))
+	if (!build_regex(spec, &rx, err))
 		goto done;
 	re = picture_regex(rx.data, rx.len, &re_owned, err);
 	if (!re)
@@ -1350,9 +1413,9 @@ parse_with_picture(const char *ts, size_t len, const char *picture, size_t pictu
 		rc = mrc;
 		goto done;
 	}
-	for (i = 0; i < spec.n; i++)
+	for (i = 0; i < spec->n; i++)
 	{
-		const dt_part *part = &spec.parts[i];
+		const dt_part *part = &spec->parts[i];
 		const char *v = ts + m.groups[i].start;
 		size_t		n = m.groups[i].end - m.groups[i].start;
 		comp	   *slot;
@@ -1500,7 +1563,8 @@ done:
 	if (re_owned)
 		jn_regex_free(re);
 	free(rx.data);
-	spec_free(&spec);
+	if (spec_owned)
+		spec_free(&own);
 	return rc;
 }
 

@@ -735,6 +735,7 @@ eval_path(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 			PUSH(s, result);
 			result = s;
 		}
+
 		/*
 		 * only a sequence reads it (the end of eval); any other array may be
 		 * the input's own, which evaluations share (jn_evaluate_values)

@@ -966,40 +966,49 @@ format_with(const props *p, const jn_decimal_format *fmt, const picvars *pic, do
 	return !out->oom;
 }
 
-char	   *
-jn_format_number(double value, const char *picture, size_t picture_len,
-				 const jn_decimal_format *fmt, size_t *out_len, jn_liberr *err)
+/*
+ * A picture of $formatNumber analysed with a decimal format's characters:
+ * what formatting a value needs of it (format_with reads, never changes it).
+ */
+typedef struct numpic
 {
-	jn_decimal_format defaults;
 	props		p;
-	ustr		pic = {0},
-				out = {0};
+	picvars		vars[2];		/* positive, negative */
+} numpic;
+
+static void
+numpic_free(numpic *np)
+{
+	picvars_free(&np->vars[0]);
+	picvars_free(&np->vars[1]);
+	props_free(&np->p);
+}
+
+/* Analyses picture with fmt's characters into np; false with err set. */
+static bool
+numpic_analyse(const char *picture, size_t picture_len, const jn_decimal_format *fmt, numpic *np,
+			   jn_liberr *err)
+{
+	ustr		pic = {0};
 	subpic		subs[2];
-	picvars		vars[2];
 	size_t		nsub = 0,
 				i;
-	int			nvars = 0;
-	char	   *result = NULL;
+	bool		ok = false;
 	const char *error = NULL;
 
+	memset(np, 0, sizeof *np);
 	memset(subs, 0, sizeof subs);
-	memset(vars, 0, sizeof vars);
-	if (!fmt)
-	{
-		jn_decimal_format_default(&defaults);
-		fmt = &defaults;
-	}
-	p.decimal_sep = u_from_z(fmt->decimal_separator);
-	p.grouping_sep = u_from_z(fmt->grouping_separator);
-	p.exponent_sep = u_from_z(fmt->exponent_separator);
-	p.minus_sign = u_from_z(fmt->minus_sign);
-	p.percent = u_from_z(fmt->percent);
-	p.per_mille = u_from_z(fmt->per_mille);
-	p.zero_digit = u_from_z(fmt->zero_digit);
-	p.digit = u_from_z(fmt->digit);
-	p.pattern_sep = u_from_z(fmt->pattern_separator);
+	np->p.decimal_sep = u_from_z(fmt->decimal_separator);
+	np->p.grouping_sep = u_from_z(fmt->grouping_separator);
+	np->p.exponent_sep = u_from_z(fmt->exponent_separator);
+	np->p.minus_sign = u_from_z(fmt->minus_sign);
+	np->p.percent = u_from_z(fmt->percent);
+	np->p.per_mille = u_from_z(fmt->per_mille);
+	np->p.zero_digit = u_from_z(fmt->zero_digit);
+	np->p.digit = u_from_z(fmt->digit);
+	np->p.pattern_sep = u_from_z(fmt->pattern_separator);
 	/* charCodeAt(0) of "" is NaN: no digit belongs to the family */
-	p.zero = p.zero_digit.n ? p.zero_digit.c[0] : 0xFFFFFFF0u;
+	np->p.zero = np->p.zero_digit.n ? np->p.zero_digit.c[0] : 0xFFFFFFF0u;
 	pic = u_from(picture, picture_len);
 
 	/* picture.split(pattern-separator): more than two parts is D3080 */
@@ -1009,7 +1018,7 @@ jn_format_number(double value, const char *picture, size_t picture_len,
 
 		while (!error)
 		{
-			at = p.pattern_sep.n ? u_index_of(&pic, &p.pattern_sep, start) : -1;
+			at = np->p.pattern_sep.n ? u_index_of(&pic, &np->p.pattern_sep, start) : -1;
 			if (nsub == 2)
 			{
 				error = "D3080";
@@ -1018,13 +1027,13 @@ jn_format_number(double value, const char *picture, size_t picture_len,
 			subs[nsub++].sub = u_substring(&pic, (long) start, at == -1 ? (long) pic.n : at);
 			if (at == -1)
 				break;
-			start = (size_t) at + p.pattern_sep.n;
+			start = (size_t) at + np->p.pattern_sep.n;
 		}
 	}
 	for (i = 0; i < nsub && !error; i++)
-		split_parts(&p, &subs[i]);
+		split_parts(&np->p, &subs[i]);
 	for (i = 0; i < nsub && !error; i++)
-		error = validate(&p, &subs[i]);
+		error = validate(&np->p, &subs[i]);
 	if (error)
 	{
 		static const char *const messages[][2] = {
@@ -1054,13 +1063,11 @@ jn_format_number(double value, const char *picture, size_t picture_len,
 	}
 	for (i = 0; i < nsub; i++)
 	{
-		if (!analyse(&p, &subs[i], &vars[i]))
+		if (!analyse(&np->p, &subs[i], &np->vars[i]))
 		{
-			nvars = (int) i + 1;
 			set_oom(err);
 			goto done;
 		}
-		nvars = (int) i + 1;
 	}
 	if (nsub == 1)
 	{
@@ -1068,38 +1075,137 @@ jn_format_number(double value, const char *picture, size_t picture_len,
 		 * the negative sub-picture: the positive one with the minus sign
 		 * before its prefix
 		 */
-		if (!analyse(&p, &subs[0], &vars[1]))
+		if (!analyse(&np->p, &subs[0], &np->vars[1]))
 		{
-			nvars = 2;
 			set_oom(err);
 			goto done;
 		}
-		nvars = 2;
 		{
 			ustr		prefixed = {0};
 
-			u_append(&prefixed, p.minus_sign.c, p.minus_sign.n);
-			u_append(&prefixed, vars[1].prefix.c, vars[1].prefix.n);
-			u_free(&vars[1].prefix);
-			vars[1].prefix = prefixed;
+			u_append(&prefixed, np->p.minus_sign.c, np->p.minus_sign.n);
+			u_append(&prefixed, np->vars[1].prefix.c, np->vars[1].prefix.n);
+			u_free(&np->vars[1].prefix);
+			np->vars[1].prefix = prefixed;
 		}
 	}
-	if (!format_with(&p, fmt, value >= 0 ? &vars[0] : &vars[1], value, &out))
-	{
-		set_oom(err);
-		goto done;
-	}
-	result = u_to_utf8(&out, 0, out.n, out_len);
-	if (!result)
-		set_oom(err);
+	ok = true;
 done:
 	for (i = 0; i < 2; i++)
 		subpic_free(&subs[i]);
-	for (i = 0; i < (size_t) nvars; i++)
-		picvars_free(&vars[i]);
 	u_free(&pic);
+	if (!ok)
+		numpic_free(np);
+	return ok;
+}
+
+/*
+ * Analysed pictures kept, as $fromMillis' are (jn_datetime.c), keyed by the
+ * picture and the decimal format's characters: per thread, a few entries
+ * replaced in turn, never freed (bounded); a failed analysis is not kept.
+ */
+#define NUMPIC_CACHE 8
+#define NUMPIC_KEY_MAX 1024
+static _Thread_local struct
+{
+	char	   *key;
+	size_t		len;
+	numpic		np;
+}			numpic_cache[NUMPIC_CACHE];
+static _Thread_local int numpic_cache_next;
+
+/* Appends n bytes to a key of at most NUMPIC_KEY_MAX bytes; false when full. */
+static bool
+key_add(char *key, size_t *len, const void *s, size_t n)
+{
+	if (*len + n > NUMPIC_KEY_MAX)
+		return false;
+	memcpy(key + *len, s, n);
+	*len += n;
+	return true;
+}
+
+/* The key of a picture and a format: its length and bytes, then each character's string with its NUL */
+static bool
+numpic_key(const char *picture, size_t picture_len, const jn_decimal_format *fmt, char *key, size_t *len)
+{
+	const char *fields[] = {fmt->decimal_separator, fmt->grouping_separator, fmt->exponent_separator,
+		fmt->minus_sign, fmt->percent, fmt->per_mille, fmt->zero_digit, fmt->digit,
+	fmt->pattern_separator};
+
+	*len = 0;
+	if (!key_add(key, len, &picture_len, sizeof picture_len) || !key_add(key, len, picture, picture_len))
+		return false;
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (!key_add(key, len, fields[i] ? fields[i] : "", fields[i] ? strlen(fields[i]) + 1 : 1))
+			return false;
+	return true;
+}
+
+char	   *
+jn_format_number(double value, const char *picture, size_t picture_len,
+				 const jn_decimal_format *fmt, size_t *out_len, jn_liberr *err)
+{
+	jn_decimal_format defaults;
+	numpic		own;
+	const numpic *np = NULL;
+	bool		owned = true;
+	ustr		out = {0};
+	char		key[NUMPIC_KEY_MAX];
+	size_t		klen = 0;
+	bool		keyed;
+	char	   *result = NULL;
+
+	if (!fmt)
+	{
+		jn_decimal_format_default(&defaults);
+		fmt = &defaults;
+	}
+	keyed = numpic_key(picture, picture_len, fmt, key, &klen);
+	for (int i = 0; keyed && i < NUMPIC_CACHE; i++)
+		if (numpic_cache[i].key && numpic_cache[i].len == klen && memcmp(numpic_cache[i].key, key, klen) == 0)
+		{
+			np = &numpic_cache[i].np;
+			owned = false;
+			break;
+		}
+	if (np == NULL)
+	{
+		char	   *copy;
+
+		if (!numpic_analyse(picture, picture_len, fmt, &own, err))
+			return NULL;
+		np = &own;
+		copy = keyed ? malloc(klen) : NULL;
+		if (copy != NULL)
+		{
+			int			slot = numpic_cache_next;
+
+			memcpy(copy, key, klen);
+			numpic_cache_next = (numpic_cache_next + 1) % NUMPIC_CACHE;
+			if (numpic_cache[slot].key)
+			{
+				numpic_free(&numpic_cache[slot].np);
+				free(numpic_cache[slot].key);
+			}
+			numpic_cache[slot].key = copy;
+			numpic_cache[slot].len = klen;
+			numpic_cache[slot].np = own;
+			np = &numpic_cache[slot].np;
+			owned = false;
+		}
+	}
+	if (!format_with(&np->p, fmt, value >= 0 ? &np->vars[0] : &np->vars[1], value, &out))
+		set_oom(err);
+	else
+	{
+		result = u_to_utf8(&out, 0, out.n, out_len);
+		if (!result)
+			set_oom(err);
+	}
 	u_free(&out);
-	props_free(&p);
+	if (owned)
+		numpic_free(&own);
 	return result;
 }
 
@@ -1581,17 +1687,55 @@ jn_intfmt_format(double value, const jn_intfmt *f, size_t *out_len, jn_liberr *e
 	return result;
 }
 
+/*
+ * $formatInteger's analysed pictures, kept as $fromMillis' are (jn_datetime.c):
+ * per thread, a few entries replaced in turn, never freed (bounded); an
+ * analysed picture is never changed; a failed analysis is not kept.
+ */
+#define INTFMT_CACHE 8
+#define INTFMT_CACHE_MAX_TEXT 1024
+static _Thread_local struct
+{
+	char	   *text;
+	size_t		len;
+	jn_intfmt	f;
+}			intfmt_cache[INTFMT_CACHE];
+static _Thread_local int intfmt_cache_next;
+
 char	   *
 jn_format_integer(double value, const char *picture, size_t picture_len,
 				  size_t *out_len, jn_liberr *err)
 {
 	jn_intfmt	f;
 	char	   *r;
+	char	   *copy;
+	int			slot;
 
+	for (int i = 0; i < INTFMT_CACHE; i++)
+		if (intfmt_cache[i].text && intfmt_cache[i].len == picture_len &&
+			memcmp(intfmt_cache[i].text, picture, picture_len) == 0)
+			return jn_intfmt_format(floor(value), &intfmt_cache[i].f, out_len, err);
 	if (!jn_intfmt_analyse(picture, picture_len, &f, err))
 		return NULL;
 	r = jn_intfmt_format(floor(value), &f, out_len, err);
-	jn_intfmt_release(&f);
+	copy = picture_len <= INTFMT_CACHE_MAX_TEXT ? malloc(picture_len + 1) : NULL;
+	if (copy == NULL)
+	{
+		jn_intfmt_release(&f);
+		return r;
+	}
+	memcpy(copy, picture, picture_len);
+	copy[picture_len] = '\0';
+	slot = intfmt_cache_next;
+	intfmt_cache_next = (intfmt_cache_next + 1) % INTFMT_CACHE;
+	if (intfmt_cache[slot].text)
+	{
+		jn_intfmt_release(&intfmt_cache[slot].f);
+		free(intfmt_cache[slot].text);
+	}
+	intfmt_cache[slot].text = copy;
+	intfmt_cache[slot].len = picture_len;
+	intfmt_cache[slot].f = f;
 	return r;
 }
 
