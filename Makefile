@@ -117,7 +117,7 @@ build/unit/core/%.o: src/core/%.c $(CORE_HDRS)
 build/unit/libcore.a: $(UNIT_CORE_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-build/unit/%: test/unit/%.c test/unit/unit.h test/unit/unit_diags.h test/lib/json_equal.h build/unit/libcore.a
+build/unit/%: test/unit/%.c test/unit/unit.h test/unit/unit_diags.h test/lib/json_equal.h test/lib/jsonata_applies.h build/unit/libcore.a
 	@mkdir -p build/unit
 	$(UNIT_CC) $(UNIT_CFLAGS) $< build/unit/libcore.a -o $@ $(CORE_LIBS) -lcrypto -lm
 

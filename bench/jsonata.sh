@@ -62,8 +62,8 @@ node -e '
 	fs.writeFileSync(process.argv[3], fs.readFileSync(process.argv[1], "utf8").split("\n")
 		.filter(l => l && ids.has((c => `${c.group}/${c.case}`)(JSON.parse(l)))).join("\n") + "\n");
 ' "$SUITE" "$WORK/ids.txt" "$WORK/suite.jsonl"
-log "sql: $MS ms per case"
-sql >"$WORK/sql.tsv" <<SQL || die "the SQL benchmark"
+log "sql: $MS ms per case, then rows: $ROWS rows per statement, documents converted on every row"
+sql <<SQL || die "the SQL benchmark"
 CREATE TEMP TABLE lines (line text);
 \copy lines FROM '$WORK/suite.jsonl' WITH (FORMAT csv, QUOTE E'\x01', DELIMITER E'\x02')
 CREATE TEMP TABLE wanted (id text);
@@ -91,23 +91,7 @@ BEGIN
     RETURN NEXT;
   END LOOP;
 END \$\$;
-\pset fieldsep '\t'
-SELECT id, round(rate::numeric, 1) FROM pg_temp.bench($MS);
-SQL
-
-log "rows: $MS ms per case, $ROWS rows per statement, documents converted on every row"
-sql >"$WORK/rows.tsv" <<SQL || die "the SQL benchmark over rows"
-CREATE TEMP TABLE lines (line text);
-\copy lines FROM '$WORK/suite.jsonl' WITH (FORMAT csv, QUOTE E'\x01', DELIMITER E'\x02')
-CREATE TEMP TABLE wanted (id text);
-\copy wanted FROM '$WORK/ids.txt'
-CREATE TEMP TABLE cases AS
-SELECT (c->>'group') || '/' || (c->>'case') AS id, c->>'expr' AS expr,
-       CASE WHEN c ? 'data' THEN c->'data' END AS data, c->'bindings' AS bindings
-  FROM (SELECT line::jsonb AS c FROM lines) s
- WHERE (c->>'group') || '/' || (c->>'case') IN (SELECT id FROM wanted);
 CREATE TEMP TABLE docs (data jsonb, bindings jsonb);
-SET booking.jsonata_keep_documents = off;
 CREATE FUNCTION pg_temp.bench_rows(budget_ms float8, nrows int) RETURNS TABLE (id text, rate float8)
 LANGUAGE plpgsql AS \$\$
 DECLARE
@@ -129,7 +113,12 @@ BEGIN
   END LOOP;
 END \$\$;
 \pset fieldsep '\t'
+\o $WORK/sql.tsv
+SELECT id, round(rate::numeric, 1) FROM pg_temp.bench($MS);
+SET booking.jsonata_keep_documents = off;
+\o $WORK/rows.tsv
 SELECT id, round(rate::numeric, 1) FROM pg_temp.bench_rows($MS, $ROWS);
+\o
 SQL
 
 node - "$WORK" "$MS" "$ROWS" <<'JS'

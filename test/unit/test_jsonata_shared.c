@@ -18,6 +18,7 @@
 #include "jsonata/jn_value.h"
 #include "unit.h"
 #include "../lib/json_equal.h"
+#include "../lib/jsonata_applies.h"
 
 typedef struct buf
 {
@@ -87,27 +88,6 @@ serialise(buf * b, const jv *v)
 		default:
 			break;
 	}
-}
-
-static bool
-applies(json_object *c)
-{
-	json_object *g,
-			   *k;
-	const char *group,
-			   *name;
-
-	json_object_object_get_ex(c, "group", &g);
-	json_object_object_get_ex(c, "case", &k);
-	group = json_object_get_string(g);
-	name = json_object_get_string(k);
-	if (strcmp(group, "coalescing-operator") == 0 || strcmp(group, "default-operator") == 0 ||
-		strcmp(group, "function-eval") == 0)
-		return false;
-	if (strcmp(group, "tail-recursion") == 0 &&
-		(strcmp(name, "case002") == 0 || strcmp(name, "case005") == 0 || strcmp(name, "case006") == 0))
-		return false;
-	return true;
 }
 
 /* results that differ from one evaluation to the next by design */

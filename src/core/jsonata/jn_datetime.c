@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonata/jn_kept.h"
 #include "jsonata/jn_numfmt.h"
 #include "jsonata/jn_picture.h"
 #include "jsonata/jn_regex.h"
@@ -763,57 +764,36 @@ fail:
 }
 
 /*
- * Analysed pictures of $fromMillis and $toMillis, kept: a program formats
- * with a few pictures again and again (the ISO one when it gives none), and
- * analysing one took as long as formatting. An analysed picture is never
- * changed once built. Per thread, a few entries replaced in turn, never
- * freed (bounded); a failed analysis is not kept.
+ * Analysed pictures of $fromMillis and $toMillis, kept (jn_kept.h): the ISO
+ * one too, when $fromMillis gets none; analysing one took as long as
+ * formatting.
  */
-#define SPEC_CACHE 8
-#define SPEC_CACHE_MAX_TEXT 1024
-static _Thread_local struct
+static void
+spec_release(void *spec)
 {
-	char	   *text;
-	size_t		len;
-	dt_spec		spec;
-}			spec_cache[SPEC_CACHE];
-static _Thread_local int spec_cache_next;
+	spec_free(spec);
+	free(spec);
+}
+
+static _Thread_local jn_kept spec_kept = {.free_val = spec_release};
 
 /*
- * The analysis of picture p, from the cache or new: then kept when small,
- * else in *own (the caller frees it with spec_free when *owned).
+ * The analysis of picture p, from the cache or new: then kept when it can
+ * be, else in *own (the caller frees it with spec_free when *owned).
  */
 static const dt_spec *
 cached_picture(const char *p, size_t len, dt_spec *own, bool *owned, jn_liberr *err)
 {
-	char	   *copy;
-	int			slot;
+	const dt_spec *spec = jn_kept_get(&spec_kept, p, len);
 
 	*owned = false;
-	for (int i = 0; i < SPEC_CACHE; i++)
-		if (spec_cache[i].text && spec_cache[i].len == len && memcmp(spec_cache[i].text, p, len) == 0)
-			return &spec_cache[i].spec;
+	if (spec)
+		return spec;
 	if (!analyse_picture(p, len, own, err))
 		return NULL;
-	copy = len <= SPEC_CACHE_MAX_TEXT ? malloc(len + 1) : NULL;
-	if (copy == NULL)
-	{
-		*owned = true;
-		return own;
-	}
-	memcpy(copy, p, len);
-	copy[len] = '\0';
-	slot = spec_cache_next;
-	spec_cache_next = (spec_cache_next + 1) % SPEC_CACHE;
-	if (spec_cache[slot].text)
-	{
-		spec_free(&spec_cache[slot].spec);
-		free(spec_cache[slot].text);
-	}
-	spec_cache[slot].text = copy;
-	spec_cache[slot].len = len;
-	spec_cache[slot].spec = *own;
-	return &spec_cache[slot].spec;
+	spec = jn_kept_put_copy(&spec_kept, p, len, own, sizeof *own);
+	*owned = spec == NULL;
+	return spec ? spec : own;
 }
 
 /* ---- formatting ---- */
@@ -1302,56 +1282,33 @@ is_type(int type, int mask)
 }
 
 /*
- * The expressions $toMillis built from its pictures, kept: compiling one
- * (PCRE2) cost more than the rest of a call together, and a program uses a
- * few pictures again and again. Keyed by the expression's text (it says
- * all the picture does to matching); a compiled jn_regex is immutable.
- * Per thread, a few entries replaced in turn, never freed (bounded).
+ * The expressions $toMillis built from its pictures, kept (jn_kept.h):
+ * compiling one (PCRE2) cost more than the rest of a call together. Keyed by
+ * the expression's text (it says all the picture does to matching); a
+ * compiled jn_regex is immutable.
  */
-#define RX_CACHE 8
-#define RX_CACHE_MAX_TEXT 4096
-static _Thread_local struct
+static void
+rx_release(void *re)
 {
-	char	   *text;
-	size_t		len;
-	jn_regex   *re;
-}			rx_cache[RX_CACHE];
-static _Thread_local int rx_cache_next;
+	jn_regex_free(re);
+}
 
-/* the compiled expression of text, from the cache or new (then kept when small) */
+static _Thread_local jn_kept rx_kept = {.free_val = rx_release};
+
+/* the compiled expression of text, from the cache or new (then kept when it can be) */
 static jn_regex *
 picture_regex(const char *text, size_t len, bool *owned, jn_liberr *err)
 {
-	jn_regex   *re;
-	char	   *copy;
-	int			slot;
+	jn_regex   *re = jn_kept_get(&rx_kept, text, len);
 
 	*owned = false;
-	for (int i = 0; i < RX_CACHE; i++)
-		if (rx_cache[i].re && rx_cache[i].len == len && memcmp(rx_cache[i].text, text, len) == 0)
-			return rx_cache[i].re;
+	if (re)
+		return re;
 	re = jn_regex_compile(text, len, "i", err);
 	if (re == NULL)
 		return NULL;
-	copy = len <= RX_CACHE_MAX_TEXT ? malloc(len + 1) : NULL;
-	if (copy == NULL)
-	{
-		/* not kept: the caller frees it */
-		*owned = true;
-		return re;
-	}
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	slot = rx_cache_next;
-	rx_cache_next = (rx_cache_next + 1) % RX_CACHE;
-	if (rx_cache[slot].re)
-	{
-		jn_regex_free(rx_cache[slot].re);
-		free(rx_cache[slot].text);
-	}
-	rx_cache[slot].text = copy;
-	rx_cache[slot].len = len;
-	rx_cache[slot].re = re;
+	/* not kept: the caller frees it */
+	*owned = !jn_kept_put(&rx_kept, text, len, re);
 	return re;
 }
 

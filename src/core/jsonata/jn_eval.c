@@ -2194,21 +2194,28 @@ static int	evaluate(const jn_expr *expr, const jn_io *io, const jn_options *opts
 					 bool *is_undefined, jn_error *err);
 static void finish_error(const jn_expr *expr, jn_error *err);
 
+/* Evaluates; an error's position and token then as JSONata reports them. */
+static int
+run(const jn_expr *expr, const jn_io *io, const jn_options *opts, bool *is_undefined, jn_error *err)
+{
+	int			rc = evaluate(expr, io, opts, is_undefined, err);
+
+	if (rc != 0)
+		finish_error(expr, err);
+	return rc;
+}
+
 int
 jn_evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *bindings,
 			const jn_options *opts, json_object **result, bool *is_undefined, jn_error *err)
 {
 	jn_io		io = {0};
-	int			rc;
 
 	io.input = input;
 	io.has_input = has_input;
 	io.bindings = bindings;
 	io.result = result;
-	rc = evaluate(expr, &io, opts, is_undefined, err);
-	if (rc != 0)
-		finish_error(expr, err);
-	return rc;
+	return run(expr, &io, opts, is_undefined, err);
 }
 
 int
@@ -2216,16 +2223,12 @@ jn_evaluate_values(const jn_expr *expr, jv *input, jv *bindings, const jn_option
 				   jn_emit_fn emit, void *emit_arg, bool *is_undefined, jn_error *err)
 {
 	jn_io		io = {0};
-	int			rc;
 
 	io.vinput = input;
 	io.vbindings = bindings;
 	io.emit = emit;
 	io.emit_arg = emit_arg;
-	rc = evaluate(expr, &io, opts, is_undefined, err);
-	if (rc != 0)
-		finish_error(expr, err);
-	return rc;
+	return run(expr, &io, opts, is_undefined, err);
 }
 
 /* An error's position and token as JSONata reports them. */

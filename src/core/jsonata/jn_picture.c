@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonata/jn_kept.h"
 #include "jsonata/jn_numfmt.h"
 
 /* ---- code point strings ---- */
@@ -1100,19 +1101,19 @@ done:
 }
 
 /*
- * Analysed pictures kept, as $fromMillis' are (jn_datetime.c), keyed by the
- * picture and the decimal format's characters: per thread, a few entries
- * replaced in turn, never freed (bounded); a failed analysis is not kept.
+ * Analysed pictures kept (jn_kept.h), keyed by the picture and the decimal
+ * format's characters.
  */
-#define NUMPIC_CACHE 8
 #define NUMPIC_KEY_MAX 1024
-static _Thread_local struct
+
+static void
+numpic_release(void *np)
 {
-	char	   *key;
-	size_t		len;
-	numpic		np;
-}			numpic_cache[NUMPIC_CACHE];
-static _Thread_local int numpic_cache_next;
+	numpic_free(np);
+	free(np);
+}
+
+static _Thread_local jn_kept numpic_kept = {.free_val = numpic_release};
 
 /* Appends n bytes to a key of at most NUMPIC_KEY_MAX bytes; false when full. */
 static bool
@@ -1148,8 +1149,8 @@ jn_format_number(double value, const char *picture, size_t picture_len,
 {
 	jn_decimal_format defaults;
 	numpic		own;
-	const numpic *np = NULL;
-	bool		owned = true;
+	const numpic *np;
+	bool		owned = false;
 	ustr		out = {0};
 	char		key[NUMPIC_KEY_MAX];
 	size_t		klen = 0;
@@ -1162,38 +1163,15 @@ jn_format_number(double value, const char *picture, size_t picture_len,
 		fmt = &defaults;
 	}
 	keyed = numpic_key(picture, picture_len, fmt, key, &klen);
-	for (int i = 0; keyed && i < NUMPIC_CACHE; i++)
-		if (numpic_cache[i].key && numpic_cache[i].len == klen && memcmp(numpic_cache[i].key, key, klen) == 0)
-		{
-			np = &numpic_cache[i].np;
-			owned = false;
-			break;
-		}
+	np = keyed ? jn_kept_get(&numpic_kept, key, klen) : NULL;
 	if (np == NULL)
 	{
-		char	   *copy;
-
 		if (!numpic_analyse(picture, picture_len, fmt, &own, err))
 			return NULL;
-		np = &own;
-		copy = keyed ? malloc(klen) : NULL;
-		if (copy != NULL)
-		{
-			int			slot = numpic_cache_next;
-
-			memcpy(copy, key, klen);
-			numpic_cache_next = (numpic_cache_next + 1) % NUMPIC_CACHE;
-			if (numpic_cache[slot].key)
-			{
-				numpic_free(&numpic_cache[slot].np);
-				free(numpic_cache[slot].key);
-			}
-			numpic_cache[slot].key = copy;
-			numpic_cache[slot].len = klen;
-			numpic_cache[slot].np = own;
-			np = &numpic_cache[slot].np;
-			owned = false;
-		}
+		np = keyed ? jn_kept_put_copy(&numpic_kept, key, klen, &own, sizeof own) : NULL;
+		owned = np == NULL;
+		if (owned)
+			np = &own;
 	}
 	if (!format_with(&np->p, fmt, value >= 0 ? &np->vars[0] : &np->vars[1], value, &out))
 		set_oom(err);
@@ -1687,55 +1665,31 @@ jn_intfmt_format(double value, const jn_intfmt *f, size_t *out_len, jn_liberr *e
 	return result;
 }
 
-/*
- * $formatInteger's analysed pictures, kept as $fromMillis' are (jn_datetime.c):
- * per thread, a few entries replaced in turn, never freed (bounded); an
- * analysed picture is never changed; a failed analysis is not kept.
- */
-#define INTFMT_CACHE 8
-#define INTFMT_CACHE_MAX_TEXT 1024
-static _Thread_local struct
+/* $formatInteger's analysed pictures, kept (jn_kept.h) */
+static void
+intfmt_release(void *f)
 {
-	char	   *text;
-	size_t		len;
-	jn_intfmt	f;
-}			intfmt_cache[INTFMT_CACHE];
-static _Thread_local int intfmt_cache_next;
+	jn_intfmt_release(f);
+	free(f);
+}
+
+static _Thread_local jn_kept intfmt_kept = {.free_val = intfmt_release};
 
 char	   *
 jn_format_integer(double value, const char *picture, size_t picture_len,
 				  size_t *out_len, jn_liberr *err)
 {
+	const jn_intfmt *kept = jn_kept_get(&intfmt_kept, picture, picture_len);
 	jn_intfmt	f;
 	char	   *r;
-	char	   *copy;
-	int			slot;
 
-	for (int i = 0; i < INTFMT_CACHE; i++)
-		if (intfmt_cache[i].text && intfmt_cache[i].len == picture_len &&
-			memcmp(intfmt_cache[i].text, picture, picture_len) == 0)
-			return jn_intfmt_format(floor(value), &intfmt_cache[i].f, out_len, err);
+	if (kept)
+		return jn_intfmt_format(floor(value), kept, out_len, err);
 	if (!jn_intfmt_analyse(picture, picture_len, &f, err))
 		return NULL;
 	r = jn_intfmt_format(floor(value), &f, out_len, err);
-	copy = picture_len <= INTFMT_CACHE_MAX_TEXT ? malloc(picture_len + 1) : NULL;
-	if (copy == NULL)
-	{
+	if (jn_kept_put_copy(&intfmt_kept, picture, picture_len, &f, sizeof f) == NULL)
 		jn_intfmt_release(&f);
-		return r;
-	}
-	memcpy(copy, picture, picture_len);
-	copy[picture_len] = '\0';
-	slot = intfmt_cache_next;
-	intfmt_cache_next = (intfmt_cache_next + 1) % INTFMT_CACHE;
-	if (intfmt_cache[slot].text)
-	{
-		jn_intfmt_release(&intfmt_cache[slot].f);
-		free(intfmt_cache[slot].text);
-	}
-	intfmt_cache[slot].text = copy;
-	intfmt_cache[slot].len = picture_len;
-	intfmt_cache[slot].f = f;
 	return r;
 }
 

@@ -381,6 +381,27 @@ obj_rehash(jn_arena *a, jn_obj *o)
 	return true;
 }
 
+/* Appends a member to o, which has room for it and no member of that name. */
+static bool
+obj_push(jn_arena *a, jn_obj *o, const char *key, size_t klen, jv *val)
+{
+	o->keys[o->len] = key;
+	o->klen[o->len] = klen;
+	o->vals[o->len] = val;
+	o->len++;
+	if (o->hash)
+	{
+		size_t		h = jn_hash_name(key, klen) & (o->hcap - 1);
+
+		while (o->hash[h] >= 0)
+			h = (h + 1) & (o->hcap - 1);
+		o->hash[h] = (int32_t) (o->len - 1);
+	}
+	else if (o->len > 8 && !obj_rehash(a, o))
+		return false;
+	return true;
+}
+
 jv		   *
 jv_get(const jv *obj, const char *key, size_t klen)
 {
@@ -424,21 +445,7 @@ jv_set(jn_arena *a, jv *obj, const char *key, size_t klen, jv *val)
 		o->cap = cap;
 		o->hash = NULL;
 	}
-	o->keys[o->len] = key;
-	o->klen[o->len] = klen;
-	o->vals[o->len] = val;
-	o->len++;
-	if (o->hash)
-	{
-		size_t		h = jn_hash_name(key, klen) & (o->hcap - 1);
-
-		while (o->hash[h] >= 0)
-			h = (h + 1) & (o->hcap - 1);
-		o->hash[h] = (int32_t) (o->len - 1);
-	}
-	else if (o->len > 8 && !obj_rehash(a, o))
-		return false;
-	return true;
+	return obj_push(a, o, key, klen, val);
 }
 
 void
@@ -499,21 +506,7 @@ jv_obj_append(jn_arena *a, jv *obj, const char *key, size_t klen, jv *val)
 
 	if (o->len == o->cap)
 		return jv_set(a, obj, key, klen, val);
-	o->keys[o->len] = key;
-	o->klen[o->len] = klen;
-	o->vals[o->len] = val;
-	o->len++;
-	if (o->hash)
-	{
-		size_t		h = jn_hash_name(key, klen) & (o->hcap - 1);
-
-		while (o->hash[h] >= 0)
-			h = (h + 1) & (o->hcap - 1);
-		o->hash[h] = (int32_t) (o->len - 1);
-	}
-	else if (o->len > 8 && !obj_rehash(a, o))
-		return false;
-	return true;
+	return obj_push(a, o, key, klen, val);
 }
 
 /* ---- json-c ---- */
