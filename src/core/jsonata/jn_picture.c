@@ -1665,12 +1665,21 @@ jn_intfmt_format(double value, const jn_intfmt *f, size_t *out_len, jn_liberr *e
 	return result;
 }
 
-/* $formatInteger's analysed pictures, kept (jn_kept.h) */
-static void
-intfmt_release(void *f)
+/*
+ * $formatInteger's analysed pictures, kept (jn_kept.h) with a copy of the
+ * picture: a sequence's token points into it (D3130's message).
+ */
+typedef struct kept_intfmt
 {
-	jn_intfmt_release(f);
-	free(f);
+	jn_intfmt	f;
+	char		picture[];
+} kept_intfmt;
+
+static void
+intfmt_release(void *k)
+{
+	jn_intfmt_release(&((kept_intfmt *) k)->f);
+	free(k);
 }
 
 static _Thread_local jn_kept intfmt_kept = {.free_val = intfmt_release};
@@ -1679,17 +1688,28 @@ char	   *
 jn_format_integer(double value, const char *picture, size_t picture_len,
 				  size_t *out_len, jn_liberr *err)
 {
-	const jn_intfmt *kept = jn_kept_get(&intfmt_kept, picture, picture_len);
+	kept_intfmt *k = jn_kept_get(&intfmt_kept, picture, picture_len);
 	jn_intfmt	f;
 	char	   *r;
 
-	if (kept)
-		return jn_intfmt_format(floor(value), kept, out_len, err);
+	if (k)
+		return jn_intfmt_format(floor(value), &k->f, out_len, err);
 	if (!jn_intfmt_analyse(picture, picture_len, &f, err))
 		return NULL;
 	r = jn_intfmt_format(floor(value), &f, out_len, err);
-	if (jn_kept_put_copy(&intfmt_kept, picture, picture_len, &f, sizeof f) == NULL)
-		jn_intfmt_release(&f);
+	k = malloc(sizeof(kept_intfmt) + picture_len + 1);
+	if (k != NULL)
+	{
+		memcpy(k->picture, picture, picture_len);
+		k->picture[picture_len] = '\0';
+		k->f = f;
+		if (f.token != NULL)
+			k->f.token = k->picture + (f.token - picture);
+		if (jn_kept_put(&intfmt_kept, picture, picture_len, k))
+			return r;
+		free(k);
+	}
+	jn_intfmt_release(&f);
 	return r;
 }
 
