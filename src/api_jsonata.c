@@ -6,9 +6,10 @@
  * recently used first), so a query or loop running one expression over many
  * rows compiles it once; so are the last input and bindings converted (jsonb
  * straight to the evaluator's values, and its result straight back to jsonb:
- * jsonb_values.c). What else the core mallocs is owned by a memory context. The core polls a cancel callback: it reports a pending interrupt, the core
- * stops (it never longjmps), and CHECK_FOR_INTERRUPTS then raises the query
- * cancel or statement_timeout error as usual.
+ * jsonb_values.c). What else the core mallocs is owned by a memory context.
+ * The core polls a cancel callback: it reports a pending query cancel or
+ * termination, the core stops (it never longjmps), and CHECK_FOR_INTERRUPTS
+ * then raises the query cancel or statement_timeout error as usual.
  */
 #include "postgres.h"
 
