@@ -36,7 +36,7 @@ PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core $(CORE_CFLAGS)
 SHLIB_LINK  = $(CORE_LIBS) -lcrypto -Wl,-Bsymbolic -Wl,--version-script=build/exports.map
 
 # pg_regress suites, in order (sql/NAME.sql, expected/NAME.out)
-REGRESS     = setup validate state_machines memory sync test_state conformance executions dynamodb tasks booking_app scheduling writeback limits retries entered_event bounded history_limit security sfn_api sfn_api_details shard_key plans machine_rows jsonata jsonata_conformance jsonata_tasks
+REGRESS     = setup validate state_machines memory sync test_state conformance executions dynamodb tasks booking_app scheduling writeback limits retries entered_event bounded history_limit security sfn_api sfn_api_details shard_key plans machine_rows jsonata jsonata_values jsonata_conformance jsonata_tasks
 # isolation specs (test/isolation/specs/NAME.spec, test/isolation/expected/NAME.out)
 ISOLATION   = tick_race start_same_name stop_vs_tick answer_race map_siblings_race machine_rows
 
@@ -117,7 +117,7 @@ build/unit/core/%.o: src/core/%.c $(CORE_HDRS)
 build/unit/libcore.a: $(UNIT_CORE_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-build/unit/%: test/unit/%.c test/unit/unit.h test/unit/unit_diags.h test/unit/jn_run.h test/lib/json_equal.h build/unit/libcore.a
+build/unit/%: test/unit/%.c test/unit/unit.h test/unit/unit_diags.h test/unit/jn_run.h test/lib/json_equal.h test/lib/jsonata_applies.h build/unit/libcore.a
 	@mkdir -p build/unit
 	$(UNIT_CC) $(UNIT_CFLAGS) $< build/unit/libcore.a -o $@ $(CORE_LIBS) -lcrypto -lm
 

@@ -4,20 +4,24 @@
  *
  * The compiled expressions are kept for the backend's life (a few, most
  * recently used first), so a query or loop running one expression over many
- * rows compiles it once; so are the last input and bindings converted. What
- * else the core mallocs is owned by a memory context. The core polls a cancel callback: it reports a pending interrupt, the core
- * stops (it never longjmps), and CHECK_FOR_INTERRUPTS then raises the query
- * cancel or statement_timeout error as usual.
+ * rows compiles it once; so are the last input and bindings converted (jsonb
+ * straight to the evaluator's values, and its result straight back to jsonb:
+ * jsonb_values.c). What else the core mallocs is owned by a memory context.
+ * The core polls a cancel callback: it reports a pending query cancel or
+ * termination, the core stops (it never longjmps), and CHECK_FOR_INTERRUPTS
+ * then raises the query cancel or statement_timeout error as usual.
  */
 #include "postgres.h"
 
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "utils/guc.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 
 #include "booking.h"
+#include "jsonb_values.h"
 #include "jsonc_bridge.h"
 #include "core/jsonata/jsonata.h"
 
@@ -46,19 +50,26 @@ static CachedExpr expr_cache[EXPR_CACHE_SIZE];
 static int	expr_cache_used;
 
 /*
- * The last input and the last bindings converted to json-c, with the bytes
- * of the argument they came from. A query evaluating several expressions
- * against one row's document, or one expression with the same bindings over
- * many rows, converts it once; a different document costs a length or
- * memcmp check. The evaluator only reads its input (it copies or refers to
- * it, never changes it), and nothing it runs can call booking.jsonata()
- * again while it runs.
+ * The last input and the last bindings converted to the evaluator's values,
+ * with the bytes of the argument they came from. A query evaluating several
+ * expressions against one row's document, or one expression with the same
+ * bindings over many rows, converts it once; a different document costs a
+ * length or memcmp check. The evaluations share the values: the core never
+ * changes the values given to jn_evaluate_values (test_jsonata_shared checks
+ * it over the suite), and nothing it runs can call booking.jsonata() again
+ * while it runs.
  */
+typedef struct Values
+{
+	jn_arena	arena;			/* malloc'd chunks */
+	jv		   *value;
+} Values;
+
 typedef struct CachedDoc
 {
 	char	   *key;			/* in TopMemoryContext; NULL: none */
 	Size		len;
-	json_object *doc;			/* one reference held here */
+	Values	   *doc;			/* malloc'd */
 } CachedDoc;
 
 /* a larger document is converted on each call, not kept for the backend */
@@ -67,45 +78,125 @@ typedef struct CachedDoc
 static CachedDoc input_cache;
 static CachedDoc bindings_cache;
 
+/* booking.jsonata_keep_documents: off, each call converts its documents */
+static bool keep_documents = true;
+
+void
+booking_jsonata_init(void)
+{
+	DefineCustomBoolVariable("booking.jsonata_keep_documents",
+							 "Whether booking.jsonata() keeps the last input and bindings it converted.",
+							 "Off, every call converts its documents again, as a query whose rows "
+							 "hold different documents does (bench/jsonata.sh measures that way).",
+							 &keep_documents,
+							 true,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+}
+
+static void
+values_free(void *ptr)
+{
+	Values	   *doc = ptr;
+
+	jn_arena_free(&doc->arena);
+	free(doc);
+}
+
 /*
- * Argument argno (a jsonb) as json-c, from cache when its bytes are those
+ * Argument argno (a jsonb) as values, from cache when its bytes are those
  * converted last. The bytes compared are the argument as passed (compressed
- * or not) unless it is stored out of line, then its detoasted form.
+ * or not) unless it is stored out of line, then its detoasted form. A
+ * document too large to keep is owned by *owner (released by the caller,
+ * or with the memory context on an error).
  */
-static json_object *
-cached_document(FunctionCallInfo fcinfo, int argno, CachedDoc *cache)
+static jv  *
+cached_values(FunctionCallInfo fcinfo, int argno, CachedDoc *cache, BookingOwned **owner)
 {
 	struct varlena *raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(argno));
 	struct varlena *keyed = VARATT_IS_EXTERNAL(raw) ? pg_detoast_datum_packed(raw) : raw;
 	Size		len = VARSIZE_ANY(keyed);
-	json_object *doc;
+	Jsonb	   *jb;
+	Values	   *doc;
 	char	   *key;
 
-	if (cache->key != NULL && cache->len == len && memcmp(cache->key, keyed, len) == 0)
-		return cache->doc;
-	doc = booking_jsonb_to_jsonc(DatumGetJsonbP(PointerGetDatum(keyed)));
-	if (len > DOC_CACHE_MAX_BYTES)
-		return doc;				/* owned by the current memory context */
+	if (keep_documents && cache->key != NULL && cache->len == len && memcmp(cache->key, keyed, len) == 0)
+		return cache->doc->value;
+	jb = DatumGetJsonbP(PointerGetDatum(keyed));
+	if (argno == 2 && !JB_ROOT_IS_OBJECT(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("bindings must be a JSON object of variable names and values")));
+	/* owned first: an error while converting frees what was built */
+	*owner = booking_owner(values_free);
+	doc = calloc(1, sizeof(Values));
+	if (doc == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	(*owner)->ptr = doc;
+	doc->arena.limit = JSONATA_MEMORY_LIMIT;
+	doc->value = booking_jsonb_to_jv(&doc->arena, jb);
+	if (!keep_documents || len > DOC_CACHE_MAX_BYTES)
+		return doc->value;
 	key = MemoryContextAlloc(TopMemoryContext, len);
 	memcpy(key, keyed, len);
 	if (cache->key != NULL)
 	{
 		pfree(cache->key);
-		json_object_put(cache->doc);
+		values_free(cache->doc);
 	}
 	cache->key = key;
 	cache->len = len;
-	/* the memory context's owner drops its reference; this one stays */
-	cache->doc = json_object_get(doc);
-	return doc;
+	cache->doc = doc;
+	(*owner)->ptr = NULL;		/* the cache's now */
+	*owner = NULL;
+	return doc->value;
 }
 
-/* The core's cancel check: a query cancel or termination is pending. */
+/*
+ * The result's way out of the core: written as jsonb while the evaluation's
+ * arena lives. An error raised meanwhile (out of memory, a string jsonb
+ * cannot hold) must not unwind through the core, which would leak its
+ * arena: it is caught, kept, and raised again once the core has returned.
+ */
+typedef struct Emit
+{
+	Jsonb	   *result;
+	ErrorData  *error;
+	MemoryContext cxt;
+} Emit;
+
+static bool
+emit_jsonb(void *arg, const jv *r, jv_walk *w)
+{
+	Emit	   *e = arg;
+
+	PG_TRY();
+	{
+		e->result = booking_jv_to_jsonb(r, false, w);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(e->cxt);
+		e->error = CopyErrorData();
+		FlushErrorState();
+	}
+	PG_END_TRY();
+	return e->result != NULL;
+}
+
+/*
+ * The core's cancel check: a query cancel (statement_timeout too) or a
+ * termination is pending. Not any pending interrupt: some are for an idle
+ * backend only, and one comes during a long statement with nothing to stop
+ * (the statistics' idle timeout, armed before the statement came, fires
+ * within 10 s of its start): an evaluation running past it was stopped as
+ * cancelled.
+ */
 static bool
 interrupt_pending(void *arg)
 {
 	(void) arg;
-	return INTERRUPTS_PENDING_CONDITION();
+	return INTERRUPTS_PENDING_CONDITION() && (QueryCancelPending || ProcDiePending);
 }
 
 /*
@@ -193,34 +284,34 @@ Datum
 booking_jsonata(PG_FUNCTION_ARGS)
 {
 	const jn_expr *expr;
-	json_object *input = NULL;
-	json_object *bindings = NULL;
-	BookingOwned *result_owner;
+	jv		   *input = NULL;
+	jv		   *bindings = NULL;
+	BookingOwned *input_owner = NULL;
+	BookingOwned *bindings_owner = NULL;
 	jn_options	opts;
 	jn_error	err;
 	bool		undefined;
 	int			rc;
-	json_object *result = NULL;
+	Emit		emit = {0};
 
 	booking_require_arg(fcinfo, 0, "expression");
 	expr = compiled_expression(PG_GETARG_TEXT_PP(0));
 	if (!PG_ARGISNULL(1))
-		input = cached_document(fcinfo, 1, &input_cache);
+		input = cached_values(fcinfo, 1, &input_cache, &input_owner);
 	if (!PG_ARGISNULL(2))
-	{
-		bindings = cached_document(fcinfo, 2, &bindings_cache);
-		if (!json_object_is_type(bindings, json_type_object))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("bindings must be a JSON object of variable names and values")));
-	}
+		bindings = cached_values(fcinfo, 2, &bindings_cache, &bindings_owner);
 
 	memset(&opts, 0, sizeof opts);
 	opts.memory_limit = JSONATA_MEMORY_LIMIT;
 	opts.cancel = interrupt_pending;
-	result_owner = booking_owner(booking_json_put);
-	rc = jn_evaluate(expr, input, !PG_ARGISNULL(1), bindings, &opts, &result, &undefined, &err);
-	result_owner->ptr = result;
+	emit.cxt = CurrentMemoryContext;
+	rc = jn_evaluate_values(expr, input, bindings, &opts, emit_jsonb, &emit, &undefined, &err);
+	if (input_owner)
+		booking_release(input_owner);
+	if (bindings_owner)
+		booking_release(bindings_owner);
+	if (emit.error)
+		ReThrowError(emit.error);
 	if (rc != 0)
 	{
 		/* a cancel or a statement_timeout stopped it: raise that */
@@ -229,5 +320,5 @@ booking_jsonata(PG_FUNCTION_ARGS)
 	}
 	if (undefined)
 		PG_RETURN_NULL();
-	PG_RETURN_JSONB_P(booking_jsonc_to_jsonb(result));
+	PG_RETURN_JSONB_P(emit.result);
 }

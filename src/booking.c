@@ -269,6 +269,7 @@ _PG_init(void)
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
 	booking_shard_key_init();
+	booking_jsonata_init();
 	booking_worker_init();		/* timer workers: settings; registered when
 								 * preloaded */
 	MarkGUCPrefixReserved("booking");

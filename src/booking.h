@@ -28,6 +28,9 @@ typedef enum BookingHistoryLevel
 } BookingHistoryLevel;
 
 
+/* booking.jsonata()'s setting (api_jsonata.c), defined by _PG_init. */
+void		booking_jsonata_init(void);
+
 /* ERROR (22004) naming the argument when argument n is NULL. */
 void		booking_require_arg(FunctionCallInfo fcinfo, int n, const char *field);
 

@@ -17,8 +17,6 @@
 #include "jsonc_bridge.h"
 #include "core/asl/definition.h"
 
-/* Deep enough for any real document; json-c's default of 32 is not. */
-#define BOOKING_JSON_MAX_DEPTH 2000
 
 /* Memory context reset callback: releases an owned json-c document. */
 static void
@@ -283,15 +281,9 @@ booking_jsonc_to_cstring(json_object *obj)
 
 static JsonbValue *push_jsonc(JsonbParseState **state, json_object *obj, JsonbIteratorToken token);
 
-/*
- * Pushes a json-c string into a jsonb; raises on what jsonb cannot hold
- * (NUL, invalid UTF-8).
- */
-static JsonbValue *
-push_string(JsonbParseState **state, const char *str, size_t len, JsonbIteratorToken token)
+void
+booking_check_jsonb_string(const char *str, size_t len)
 {
-	JsonbValue	v;
-
 	/*
 	 * what jsonb_in would refuse: text can't hold NUL, nor bytes that aren't
 	 * UTF-8
@@ -302,6 +294,18 @@ push_string(JsonbParseState **state, const char *str, size_t len, JsonbIteratorT
 				 errmsg("unsupported Unicode escape sequence"),
 				 errdetail("\\u0000 cannot be converted to text.")));
 	(void) pg_verifymbstr(str, (int) len, false);
+}
+
+/*
+ * Pushes a json-c string into a jsonb; raises on what jsonb cannot hold
+ * (NUL, invalid UTF-8).
+ */
+static JsonbValue *
+push_string(JsonbParseState **state, const char *str, size_t len, JsonbIteratorToken token)
+{
+	JsonbValue	v;
+
+	booking_check_jsonb_string(str, len);
 	v.type = jbvString;
 	v.val.string.val = (char *) str;
 	v.val.string.len = (int) len;

@@ -17,6 +17,9 @@
 
 #include "core/diag.h"
 
+/* Deep enough for any real document; json-c's default of 32 is not. */
+#define BOOKING_JSON_MAX_DEPTH 2000
+
 typedef void (*booking_free_fn) (void *ptr);
 
 /* A malloc'd thing owned by a memory context. */
@@ -54,6 +57,12 @@ Jsonb	   *booking_jsonc_to_jsonb(json_object *obj);
  * jsonb of its own first (which the object would take apart again).
  */
 void		booking_push_jsonc_member(JsonbParseState **state, const char *key, json_object *obj);
+
+/*
+ * Raises what jsonb cannot hold in a string or key: NUL (\u0000), bytes that
+ * are not valid in the database encoding.
+ */
+void		booking_check_jsonb_string(const char *str, size_t len);
 
 /* Text of a json-c value, palloc'd. */
 char	   *booking_jsonc_to_cstring(json_object *obj);

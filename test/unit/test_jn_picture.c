@@ -340,7 +340,37 @@ test_more(void)
 	CHECK(pi("one million, two thousand and three", "w") == 1002003);
 }
 
+/*
+ * Analysed pictures are kept per thread: one kept must not refer to the
+ * caller's picture text, gone by the next call (D3130 quotes the picture).
+ */
+static void
+test_kept_pictures(void)
+{
+	jn_liberr	err = {0};
+
+	for (int round = 0; round < 2; round++)
+	{
+		char	   *pic = strdup("\u2460;o");	/* circled one: a sequence */
+
+		CHECK(jn_format_integer(5, pic, strlen(pic), NULL, &err) == NULL &&
+			  strcmp(err.code, "D3130") == 0 && strstr(err.message, "with \"\u2460\" is not") != NULL);
+		free(pic);
+	}
+	for (int round = 0; round < 2; round++)
+	{
+		char	   *pic = strdup("#,##0.00");
+		size_t		n;
+		char	   *r = jn_format_number(1234.5, pic, strlen(pic), NULL, &n, &err);
+
+		free(pic);
+		CHECK_STR(r, "1,234.50");
+		free(r);
+	}
+}
+
 UNIT_MAIN("jn_picture", {
 	test_suite();
 	test_more();
+	test_kept_pictures();
 })

@@ -20,6 +20,7 @@
 #include "jsonata/jsonata.h"
 #include "unit.h"
 #include "../lib/json_equal.h"
+#include "../lib/jsonata_applies.h"
 
 /* the number of applicable cases that must pass */
 #define SUITE_FLOOR 1635
@@ -48,27 +49,6 @@ unordered_equal(json_object *a, json_object *b)
 	}
 	free(used);
 	return ok;
-}
-
-static bool
-applies(json_object *c)
-{
-	json_object *g,
-			   *k;
-	const char *group,
-			   *name;
-
-	json_object_object_get_ex(c, "group", &g);
-	json_object_object_get_ex(c, "case", &k);
-	group = json_object_get_string(g);
-	name = json_object_get_string(k);
-	if (strcmp(group, "coalescing-operator") == 0 || strcmp(group, "default-operator") == 0 ||
-		strcmp(group, "function-eval") == 0)
-		return false;
-	if (strcmp(group, "tail-recursion") == 0 &&
-		(strcmp(name, "case002") == 0 || strcmp(name, "case005") == 0 || strcmp(name, "case006") == 0))
-		return false;
-	return true;
 }
 
 /* returns NULL when the case passes, else a short reason (static or in buf) */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonata/jn_kept.h"
 #include "jsonata/jn_numfmt.h"
 #include "jsonata/jn_picture.h"
 #include "jsonata/jn_regex.h"
@@ -762,6 +763,39 @@ fail:
 	return false;
 }
 
+/*
+ * Analysed pictures of $fromMillis and $toMillis, kept (jn_kept.h): the ISO
+ * one too, when $fromMillis gets none; analysing one took as long as
+ * formatting.
+ */
+static void
+spec_release(void *spec)
+{
+	spec_free(spec);
+	free(spec);
+}
+
+static _Thread_local jn_kept spec_kept = {.free_val = spec_release};
+
+/*
+ * The analysis of picture p, from the cache or new: then kept when it can
+ * be, else in *own (the caller frees it with spec_free when *owned).
+ */
+static const dt_spec *
+cached_picture(const char *p, size_t len, dt_spec *own, bool *owned, jn_liberr *err)
+{
+	const dt_spec *spec = jn_kept_get(&spec_kept, p, len);
+
+	*owned = false;
+	if (spec)
+		return spec;
+	if (!analyse_picture(p, len, own, err))
+		return NULL;
+	spec = jn_kept_put_copy(&spec_kept, p, len, own, sizeof *own);
+	*owned = spec == NULL;
+	return spec ? spec : own;
+}
+
 /* ---- formatting ---- */
 
 /*
@@ -968,7 +1002,9 @@ jn_from_millis(double millis, const char *picture, size_t picture_len,
 	double		off_hours = 0,
 				off_minutes = 0,
 				t;
-	dt_spec		spec;
+	dt_spec		own;
+	const dt_spec *spec;
+	bool		owned;
 	fields		f;
 	asl_strbuf	b = {0};
 	size_t		i;
@@ -986,29 +1022,33 @@ jn_from_millis(double millis, const char *picture, size_t picture_len,
 		picture_len = sizeof iso_picture - 1;
 	}
 	t = time_clip(millis + (60 * off_hours + off_minutes) * 60 * 1000);
-	if (!analyse_picture(picture, picture_len, &spec, err))
+	spec = cached_picture(picture, picture_len, &own, &owned, err);
+	if (spec == NULL)
 		return NULL;
 	if (isnan(t))
 	{
-		spec_free(&spec);
+		if (owned)
+			spec_free(&own);
 		jn_liberr_set(err, "RangeError", "Invalid time value");
 		return NULL;
 	}
 	fields_of(t, &f);
-	for (i = 0; i < spec.n; i++)
+	for (i = 0; i < spec->n; i++)
 	{
-		const dt_part *part = &spec.parts[i];
+		const dt_part *part = &spec->parts[i];
 
 		if (part->literal)
 			asl_strbuf_add(&b, part->text, part->text_len);
 		else if (!format_component(&b, &f, part, off_hours, off_minutes, err))
 		{
 			free(b.data);
-			spec_free(&spec);
+			if (owned)
+				spec_free(&own);
 			return NULL;
 		}
 	}
-	spec_free(&spec);
+	if (owned)
+		spec_free(&own);
 	if (b.oom)
 	{
 		free(b.data);
@@ -1242,56 +1282,33 @@ is_type(int type, int mask)
 }
 
 /*
- * The expressions $toMillis built from its pictures, kept: compiling one
- * (PCRE2) cost more than the rest of a call together, and a program uses a
- * few pictures again and again. Keyed by the expression's text (it says
- * all the picture does to matching); a compiled jn_regex is immutable.
- * Per thread, a few entries replaced in turn, never freed (bounded).
+ * The expressions $toMillis built from its pictures, kept (jn_kept.h):
+ * compiling one (PCRE2) cost more than the rest of a call together. Keyed by
+ * the expression's text (it says all the picture does to matching); a
+ * compiled jn_regex is immutable.
  */
-#define RX_CACHE 8
-#define RX_CACHE_MAX_TEXT 4096
-static _Thread_local struct
+static void
+rx_release(void *re)
 {
-	char	   *text;
-	size_t		len;
-	jn_regex   *re;
-}			rx_cache[RX_CACHE];
-static _Thread_local int rx_cache_next;
+	jn_regex_free(re);
+}
 
-/* the compiled expression of text, from the cache or new (then kept when small) */
+static _Thread_local jn_kept rx_kept = {.free_val = rx_release};
+
+/* the compiled expression of text, from the cache or new (then kept when it can be) */
 static jn_regex *
 picture_regex(const char *text, size_t len, bool *owned, jn_liberr *err)
 {
-	jn_regex   *re;
-	char	   *copy;
-	int			slot;
+	jn_regex   *re = jn_kept_get(&rx_kept, text, len);
 
 	*owned = false;
-	for (int i = 0; i < RX_CACHE; i++)
-		if (rx_cache[i].re && rx_cache[i].len == len && memcmp(rx_cache[i].text, text, len) == 0)
-			return rx_cache[i].re;
+	if (re)
+		return re;
 	re = jn_regex_compile(text, len, "i", err);
 	if (re == NULL)
 		return NULL;
-	copy = len <= RX_CACHE_MAX_TEXT ? malloc(len + 1) : NULL;
-	if (copy == NULL)
-	{
-		/* not kept: the caller frees it */
-		*owned = true;
-		return re;
-	}
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	slot = rx_cache_next;
-	rx_cache_next = (rx_cache_next + 1) % RX_CACHE;
-	if (rx_cache[slot].re)
-	{
-		jn_regex_free(rx_cache[slot].re);
-		free(rx_cache[slot].text);
-	}
-	rx_cache[slot].text = copy;
-	rx_cache[slot].len = len;
-	rx_cache[slot].re = re;
+	/* not kept: the caller frees it */
+	*owned = !jn_kept_put(&rx_kept, text, len, re);
 	return re;
 }
 
@@ -1305,7 +1322,9 @@ static int
 parse_with_picture(const char *ts, size_t len, const char *picture, size_t picture_len,
 				   double now_ms, double *out, jn_liberr *err)
 {
-	dt_spec		spec;
+	dt_spec		own;
+	const dt_spec *spec;
+	bool		spec_owned = false;
 	asl_strbuf	rx = {0};
 	jn_regex   *re = NULL;
 	bool		re_owned = false;
@@ -1331,9 +1350,10 @@ parse_with_picture(const char *ts, size_t len, const char *picture, size_t pictu
 
 	memset(comps, 0, sizeof comps);
 	memset(&it, 0, sizeof it);
-	if (!analyse_picture(picture, picture_len, &spec, err))
+	spec = cached_picture(picture, picture_len, &own, &spec_owned, err);
+	if (spec == NULL)
 		return -1;
-	if (!build_regex(&spec, &rx, err))
+	if (!build_regex(spec, &rx, err))
 		goto done;
 	re = picture_regex(rx.data, rx.len, &re_owned, err);
 	if (!re)
@@ -1350,9 +1370,9 @@ parse_with_picture(const char *ts, size_t len, const char *picture, size_t pictu
 		rc = mrc;
 		goto done;
 	}
-	for (i = 0; i < spec.n; i++)
+	for (i = 0; i < spec->n; i++)
 	{
-		const dt_part *part = &spec.parts[i];
+		const dt_part *part = &spec->parts[i];
 		const char *v = ts + m.groups[i].start;
 		size_t		n = m.groups[i].end - m.groups[i].start;
 		comp	   *slot;
@@ -1500,7 +1520,8 @@ done:
 	if (re_owned)
 		jn_regex_free(re);
 	free(rx.data);
-	spec_free(&spec);
+	if (spec_owned)
+		spec_free(&own);
 	return rc;
 }
 

@@ -735,7 +735,12 @@ eval_path(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 			PUSH(s, result);
 			result = s;
 		}
-		if (is_arr(result))
+
+		/*
+		 * only a sequence reads it (the end of eval); any other array may be
+		 * the input's own, which evaluations share (jn_evaluate_values)
+		 */
+		if (is_arr(result) && (result->flags & JA_SEQ))
 			result->flags |= JA_KEEP;
 	}
 	if (n->group)
@@ -2179,40 +2184,89 @@ jn_random_u64(jn_ctx *C)
 	return x * 2685821657736338717ull;
 }
 
-static int	evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *bindings,
-					 const jn_options *opts, json_object **result, bool *is_undefined, jn_error *err);
+/*
+ * What an evaluation starts from and where its result goes: json-c documents
+ * converted in its arena and a json-c result (jn_evaluate), or the host's own
+ * values and a callback that reads the result (jn_evaluate_values).
+ */
+typedef struct jn_io
+{
+	json_object *input;
+	bool		has_input;
+	json_object *bindings;
+	json_object **result;
+	jv		   *vinput;			/* values: NULL is undefined */
+	jv		   *vbindings;		/* values: an object or NULL */
+	jn_emit_fn	emit;			/* non-NULL: the values' entry point */
+	void	   *emit_arg;
+} jn_io;
+
+static int	evaluate(const jn_expr *expr, const jn_io *io, const jn_options *opts,
+					 bool *is_undefined, jn_error *err);
+static void finish_error(const jn_expr *expr, jn_error *err);
+
+/* Evaluates; an error's position and token then as JSONata reports them. */
+static int
+run(const jn_expr *expr, const jn_io *io, const jn_options *opts, bool *is_undefined, jn_error *err)
+{
+	int			rc = evaluate(expr, io, opts, is_undefined, err);
+
+	if (rc != 0)
+		finish_error(expr, err);
+	return rc;
+}
 
 int
 jn_evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *bindings,
 			const jn_options *opts, json_object **result, bool *is_undefined, jn_error *err)
 {
-	int			rc = evaluate(expr, input, has_input, bindings, opts, result, is_undefined, err);
+	jn_io		io = {0};
 
-	if (rc != 0)
+	io.input = input;
+	io.has_input = has_input;
+	io.bindings = bindings;
+	io.result = result;
+	return run(expr, &io, opts, is_undefined, err);
+}
+
+int
+jn_evaluate_values(const jn_expr *expr, jv *input, jv *bindings, const jn_options *opts,
+				   jn_emit_fn emit, void *emit_arg, bool *is_undefined, jn_error *err)
+{
+	jn_io		io = {0};
+
+	io.vinput = input;
+	io.vbindings = bindings;
+	io.emit = emit;
+	io.emit_arg = emit_arg;
+	return run(expr, &io, opts, is_undefined, err);
+}
+
+/* An error's position and token as JSONata reports them. */
+static void
+finish_error(const jn_expr *expr, jn_error *err)
+{
+	char	   *slot = strstr(err->message, "\"{{token}}\"");
+
+	/* errors are found at a token's start; JSONata reports its end */
+	err->position = jn_error_position(expr->source, strlen(expr->source), err->code, err->position);
+	/* the function's name, known once the call site has named the error */
+	if (slot)
 	{
-		char	   *slot = strstr(err->message, "\"{{token}}\"");
+		char		rest[sizeof err->message];
 
-		/* errors are found at a token's start; JSONata reports its end */
-		err->position = jn_error_position(expr->source, strlen(expr->source), err->code, err->position);
-		/* the function's name, known once the call site has named the error */
-		if (slot)
-		{
-			char		rest[sizeof err->message];
-
-			snprintf(rest, sizeof rest, "%s", slot + 11);
-			/* JSON.stringify of the reference's token: a name, or undefined */
-			if (isalpha((unsigned char) err->token[0]) || err->token[0] == '_' || err->token[0] == '$')
-				snprintf(slot, sizeof err->message - (size_t) (slot - err->message), "\"%s\"%s", err->token, rest);
-			else
-				snprintf(slot, sizeof err->message - (size_t) (slot - err->message), "undefined%s", rest);
-		}
+		snprintf(rest, sizeof rest, "%s", slot + 11);
+		/* JSON.stringify of the reference's token: a name, or undefined */
+		if (isalpha((unsigned char) err->token[0]) || err->token[0] == '_' || err->token[0] == '$')
+			snprintf(slot, sizeof err->message - (size_t) (slot - err->message), "\"%s\"%s", err->token, rest);
+		else
+			snprintf(slot, sizeof err->message - (size_t) (slot - err->message), "undefined%s", rest);
 	}
-	return rc;
 }
 
 static int
-evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *bindings,
-		 const jn_options *opts, json_object **result, bool *is_undefined, jn_error *err)
+evaluate(const jn_expr *expr, const jn_io *io, const jn_options *opts,
+		 bool *is_undefined, jn_error *err)
 {
 	jn_ctx		C = {0};
 	jn_frame   *root;
@@ -2230,7 +2284,8 @@ evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *b
 	err->limit = JN_LIMIT_NONE;
 	err->position = -1;
 	jn_arena_lend(&C.arena, first_chunk, sizeof first_chunk);
-	*result = NULL;
+	if (io->result)
+		*io->result = NULL;
 	*is_undefined = true;
 	C.err = err;
 	C.expr = expr;
@@ -2244,15 +2299,25 @@ evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *b
 	root = frame_new(&C, NULL);
 	if (root == NULL)
 		goto oom;
-	if (has_input)
+	if (io->emit)
 	{
-		in = jv_from_json(&C.arena, input);
+		/* the host's values: shared by its evaluations, never changed here */
+		in = io->vinput;
+		if (io->vbindings && io->vbindings->t == JV_OBJ)
+			for (size_t i = 0; i < io->vbindings->u.o->len; i++)
+				if (!frame_bind(&C, root, io->vbindings->u.o->keys[i], io->vbindings->u.o->klen[i],
+								io->vbindings->u.o->vals[i]))
+					goto oom;
+	}
+	else if (io->has_input)
+	{
+		in = jv_from_json(&C.arena, io->input);
 		if (in == NULL)
 			goto oom;
 	}
-	if (bindings && json_object_is_type(bindings, json_type_object))
+	if (!io->emit && io->bindings && json_object_is_type(io->bindings, json_type_object))
 	{
-		json_object_object_foreach(bindings, key, val)
+		json_object_object_foreach(io->bindings, key, val)
 		{
 			jv		   *v = val ? jv_from_json(&C.arena, val) : jv_null(&C.arena);
 
@@ -2297,19 +2362,36 @@ evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *b
 				return -1;
 			}
 		}
-		if (r != NULL && !(r->t == JV_FUNC))
+		if (r != NULL && io->emit)
+		{
+			/* the host reads the result before the arena goes */
+			if (!io->emit(io->emit_arg, r, &w))
+			{
+				if (w.stopped)
+					jn_walk_failed(&C, &w);
+				else
+					jn_fail(&C, JN_ERR_HOST, -1, "The host could not take the result");
+				jn_arena_free(&C.arena);
+				return -1;
+			}
+			if (C.arena.exhausted)
+				goto oom;		/* a lazy part of the result could not be
+								 * converted */
+			*is_undefined = false;
+		}
+		else if (r != NULL && !(r->t == JV_FUNC))
 		{
 			/*
 			 * the json-c result counts against what the evaluation has left
 			 * of its memory limit: a value sharing sub-values, or a lazy
 			 * range, is small in the arena and large written out
 			 */
-			*result = jv_to_json_ext(r, opts && opts->json_only, &w);
+			*io->result = jv_to_json_ext(r, opts && opts->json_only, &w);
 			if (!w.stopped && C.arena.exhausted)
 			{
 				/* a lazy part of the result could not be converted */
-				json_object_put(*result);
-				*result = NULL;
+				json_object_put(*io->result);
+				*io->result = NULL;
 				goto oom;
 			}
 			if (w.stopped)
@@ -2323,7 +2405,7 @@ evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *b
 		else if (r != NULL)
 		{
 			*is_undefined = false;
-			*result = json_object_new_string("");
+			*io->result = json_object_new_string("");
 		}
 		rc = 0;
 	}

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonata/jn_kept.h"
 #include "jsonata/jn_numfmt.h"
 
 /* ---- code point strings ---- */
@@ -966,40 +967,49 @@ format_with(const props *p, const jn_decimal_format *fmt, const picvars *pic, do
 	return !out->oom;
 }
 
-char	   *
-jn_format_number(double value, const char *picture, size_t picture_len,
-				 const jn_decimal_format *fmt, size_t *out_len, jn_liberr *err)
+/*
+ * A picture of $formatNumber analysed with a decimal format's characters:
+ * what formatting a value needs of it (format_with reads, never changes it).
+ */
+typedef struct numpic
 {
-	jn_decimal_format defaults;
 	props		p;
-	ustr		pic = {0},
-				out = {0};
+	picvars		vars[2];		/* positive, negative */
+} numpic;
+
+static void
+numpic_free(numpic *np)
+{
+	picvars_free(&np->vars[0]);
+	picvars_free(&np->vars[1]);
+	props_free(&np->p);
+}
+
+/* Analyses picture with fmt's characters into np; false with err set. */
+static bool
+numpic_analyse(const char *picture, size_t picture_len, const jn_decimal_format *fmt, numpic *np,
+			   jn_liberr *err)
+{
+	ustr		pic = {0};
 	subpic		subs[2];
-	picvars		vars[2];
 	size_t		nsub = 0,
 				i;
-	int			nvars = 0;
-	char	   *result = NULL;
+	bool		ok = false;
 	const char *error = NULL;
 
+	memset(np, 0, sizeof *np);
 	memset(subs, 0, sizeof subs);
-	memset(vars, 0, sizeof vars);
-	if (!fmt)
-	{
-		jn_decimal_format_default(&defaults);
-		fmt = &defaults;
-	}
-	p.decimal_sep = u_from_z(fmt->decimal_separator);
-	p.grouping_sep = u_from_z(fmt->grouping_separator);
-	p.exponent_sep = u_from_z(fmt->exponent_separator);
-	p.minus_sign = u_from_z(fmt->minus_sign);
-	p.percent = u_from_z(fmt->percent);
-	p.per_mille = u_from_z(fmt->per_mille);
-	p.zero_digit = u_from_z(fmt->zero_digit);
-	p.digit = u_from_z(fmt->digit);
-	p.pattern_sep = u_from_z(fmt->pattern_separator);
+	np->p.decimal_sep = u_from_z(fmt->decimal_separator);
+	np->p.grouping_sep = u_from_z(fmt->grouping_separator);
+	np->p.exponent_sep = u_from_z(fmt->exponent_separator);
+	np->p.minus_sign = u_from_z(fmt->minus_sign);
+	np->p.percent = u_from_z(fmt->percent);
+	np->p.per_mille = u_from_z(fmt->per_mille);
+	np->p.zero_digit = u_from_z(fmt->zero_digit);
+	np->p.digit = u_from_z(fmt->digit);
+	np->p.pattern_sep = u_from_z(fmt->pattern_separator);
 	/* charCodeAt(0) of "" is NaN: no digit belongs to the family */
-	p.zero = p.zero_digit.n ? p.zero_digit.c[0] : 0xFFFFFFF0u;
+	np->p.zero = np->p.zero_digit.n ? np->p.zero_digit.c[0] : 0xFFFFFFF0u;
 	pic = u_from(picture, picture_len);
 
 	/* picture.split(pattern-separator): more than two parts is D3080 */
@@ -1009,7 +1019,7 @@ jn_format_number(double value, const char *picture, size_t picture_len,
 
 		while (!error)
 		{
-			at = p.pattern_sep.n ? u_index_of(&pic, &p.pattern_sep, start) : -1;
+			at = np->p.pattern_sep.n ? u_index_of(&pic, &np->p.pattern_sep, start) : -1;
 			if (nsub == 2)
 			{
 				error = "D3080";
@@ -1018,13 +1028,13 @@ jn_format_number(double value, const char *picture, size_t picture_len,
 			subs[nsub++].sub = u_substring(&pic, (long) start, at == -1 ? (long) pic.n : at);
 			if (at == -1)
 				break;
-			start = (size_t) at + p.pattern_sep.n;
+			start = (size_t) at + np->p.pattern_sep.n;
 		}
 	}
 	for (i = 0; i < nsub && !error; i++)
-		split_parts(&p, &subs[i]);
+		split_parts(&np->p, &subs[i]);
 	for (i = 0; i < nsub && !error; i++)
-		error = validate(&p, &subs[i]);
+		error = validate(&np->p, &subs[i]);
 	if (error)
 	{
 		static const char *const messages[][2] = {
@@ -1054,13 +1064,11 @@ jn_format_number(double value, const char *picture, size_t picture_len,
 	}
 	for (i = 0; i < nsub; i++)
 	{
-		if (!analyse(&p, &subs[i], &vars[i]))
+		if (!analyse(&np->p, &subs[i], &np->vars[i]))
 		{
-			nvars = (int) i + 1;
 			set_oom(err);
 			goto done;
 		}
-		nvars = (int) i + 1;
 	}
 	if (nsub == 1)
 	{
@@ -1068,38 +1076,114 @@ jn_format_number(double value, const char *picture, size_t picture_len,
 		 * the negative sub-picture: the positive one with the minus sign
 		 * before its prefix
 		 */
-		if (!analyse(&p, &subs[0], &vars[1]))
+		if (!analyse(&np->p, &subs[0], &np->vars[1]))
 		{
-			nvars = 2;
 			set_oom(err);
 			goto done;
 		}
-		nvars = 2;
 		{
 			ustr		prefixed = {0};
 
-			u_append(&prefixed, p.minus_sign.c, p.minus_sign.n);
-			u_append(&prefixed, vars[1].prefix.c, vars[1].prefix.n);
-			u_free(&vars[1].prefix);
-			vars[1].prefix = prefixed;
+			u_append(&prefixed, np->p.minus_sign.c, np->p.minus_sign.n);
+			u_append(&prefixed, np->vars[1].prefix.c, np->vars[1].prefix.n);
+			u_free(&np->vars[1].prefix);
+			np->vars[1].prefix = prefixed;
 		}
 	}
-	if (!format_with(&p, fmt, value >= 0 ? &vars[0] : &vars[1], value, &out))
-	{
-		set_oom(err);
-		goto done;
-	}
-	result = u_to_utf8(&out, 0, out.n, out_len);
-	if (!result)
-		set_oom(err);
+	ok = true;
 done:
 	for (i = 0; i < 2; i++)
 		subpic_free(&subs[i]);
-	for (i = 0; i < (size_t) nvars; i++)
-		picvars_free(&vars[i]);
 	u_free(&pic);
+	if (!ok)
+		numpic_free(np);
+	return ok;
+}
+
+/*
+ * Analysed pictures kept (jn_kept.h), keyed by the picture and the decimal
+ * format's characters.
+ */
+#define NUMPIC_KEY_MAX 1024
+
+static void
+numpic_release(void *np)
+{
+	numpic_free(np);
+	free(np);
+}
+
+static _Thread_local jn_kept numpic_kept = {.free_val = numpic_release};
+
+/* Appends n bytes to a key of at most NUMPIC_KEY_MAX bytes; false when full. */
+static bool
+key_add(char *key, size_t *len, const void *s, size_t n)
+{
+	if (*len + n > NUMPIC_KEY_MAX)
+		return false;
+	memcpy(key + *len, s, n);
+	*len += n;
+	return true;
+}
+
+/* The key of a picture and a format: its length and bytes, then each character's string with its NUL */
+static bool
+numpic_key(const char *picture, size_t picture_len, const jn_decimal_format *fmt, char *key, size_t *len)
+{
+	const char *fields[] = {fmt->decimal_separator, fmt->grouping_separator, fmt->exponent_separator,
+		fmt->minus_sign, fmt->percent, fmt->per_mille, fmt->zero_digit, fmt->digit,
+	fmt->pattern_separator};
+
+	*len = 0;
+	if (!key_add(key, len, &picture_len, sizeof picture_len) || !key_add(key, len, picture, picture_len))
+		return false;
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (!key_add(key, len, fields[i] ? fields[i] : "", fields[i] ? strlen(fields[i]) + 1 : 1))
+			return false;
+	return true;
+}
+
+char	   *
+jn_format_number(double value, const char *picture, size_t picture_len,
+				 const jn_decimal_format *fmt, size_t *out_len, jn_liberr *err)
+{
+	jn_decimal_format defaults;
+	numpic		own;
+	const numpic *np;
+	bool		owned = false;
+	ustr		out = {0};
+	char		key[NUMPIC_KEY_MAX];
+	size_t		klen = 0;
+	bool		keyed;
+	char	   *result = NULL;
+
+	if (!fmt)
+	{
+		jn_decimal_format_default(&defaults);
+		fmt = &defaults;
+	}
+	keyed = numpic_key(picture, picture_len, fmt, key, &klen);
+	np = keyed ? jn_kept_get(&numpic_kept, key, klen) : NULL;
+	if (np == NULL)
+	{
+		if (!numpic_analyse(picture, picture_len, fmt, &own, err))
+			return NULL;
+		np = keyed ? jn_kept_put_copy(&numpic_kept, key, klen, &own, sizeof own) : NULL;
+		owned = np == NULL;
+		if (owned)
+			np = &own;
+	}
+	if (!format_with(&np->p, fmt, value >= 0 ? &np->vars[0] : &np->vars[1], value, &out))
+		set_oom(err);
+	else
+	{
+		result = u_to_utf8(&out, 0, out.n, out_len);
+		if (!result)
+			set_oom(err);
+	}
 	u_free(&out);
-	props_free(&p);
+	if (owned)
+		numpic_free(&own);
 	return result;
 }
 
@@ -1581,16 +1665,50 @@ jn_intfmt_format(double value, const jn_intfmt *f, size_t *out_len, jn_liberr *e
 	return result;
 }
 
+/*
+ * $formatInteger's analysed pictures, kept (jn_kept.h) with a copy of the
+ * picture: a sequence's token points into it (D3130's message).
+ */
+typedef struct kept_intfmt
+{
+	jn_intfmt	f;
+	char		picture[];
+} kept_intfmt;
+
+static void
+intfmt_release(void *k)
+{
+	jn_intfmt_release(&((kept_intfmt *) k)->f);
+	free(k);
+}
+
+static _Thread_local jn_kept intfmt_kept = {.free_val = intfmt_release};
+
 char	   *
 jn_format_integer(double value, const char *picture, size_t picture_len,
 				  size_t *out_len, jn_liberr *err)
 {
+	kept_intfmt *k = jn_kept_get(&intfmt_kept, picture, picture_len);
 	jn_intfmt	f;
 	char	   *r;
 
+	if (k)
+		return jn_intfmt_format(floor(value), &k->f, out_len, err);
 	if (!jn_intfmt_analyse(picture, picture_len, &f, err))
 		return NULL;
 	r = jn_intfmt_format(floor(value), &f, out_len, err);
+	k = malloc(sizeof(kept_intfmt) + picture_len + 1);
+	if (k != NULL)
+	{
+		memcpy(k->picture, picture, picture_len);
+		k->picture[picture_len] = '\0';
+		k->f = f;
+		if (f.token != NULL)
+			k->f.token = k->picture + (f.token - picture);
+		if (jn_kept_put(&intfmt_kept, picture, picture_len, k))
+			return r;
+		free(k);
+	}
 	jn_intfmt_release(&f);
 	return r;
 }

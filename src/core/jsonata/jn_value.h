@@ -211,6 +211,15 @@ uint32_t	jn_hash_name(const char *s, size_t n);
 bool		jv_set(jn_arena *a, jv *obj, const char *key, size_t klen, jv *val);
 void		jv_del(jv *obj, const char *key, size_t klen);
 
+/*
+ * Building a value whole, as a host's converter does: room for n items or
+ * members, then members whose names the object does not have yet (a jsonb
+ * object's, unique) appended without a search. false: out of memory.
+ */
+bool		jv_arr_reserve(jn_arena *a, jv *arr, size_t n);
+bool		jv_obj_reserve(jn_arena *a, jv *obj, size_t n);
+bool		jv_obj_append(jn_arena *a, jv *obj, const char *key, size_t klen, jv *val);
+
 /* ---- conversions ---- */
 
 /*

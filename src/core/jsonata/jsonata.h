@@ -68,6 +68,9 @@ typedef struct jn_options
 /* jn_error.code of a result JSON cannot represent (opts->json_only). */
 #define JN_ERR_NOT_JSON "NOTJSON"
 
+/* jn_error.code when jn_evaluate_values' callback failed on its own account. */
+#define JN_ERR_HOST "HOST"
+
 /* Compiles an expression; NULL with err filled on a syntax error. */
 jn_expr    *jn_compile(const char *text, size_t len, jn_error *err);
 void		jn_expr_free(jn_expr *expr);
@@ -90,5 +93,27 @@ bool		jn_expr_top_level_name(const jn_expr *expr, const char **name, size_t *len
 int			jn_evaluate(const jn_expr *expr, json_object *input, bool has_input, json_object *bindings,
 						const jn_options *opts, json_object **result, bool *is_undefined,
 						jn_error *err);
+
+/* The evaluator's values (jn_value.h), for hosts that build them directly. */
+struct jv;
+struct jv_walk;
+
+/*
+ * Reads the result r (never undefined; a function when the expression gave
+ * one) while its evaluation's arena lives. w bounds the walk (items polled,
+ * depth, bytes: see jv_walk); returns false when it stopped: w->stopped says
+ * why, or JV_STOP_NONE for a failure of the host's own (JN_ERR_HOST).
+ */
+typedef bool (*jn_emit_fn) (void *arg, const struct jv *r, struct jv_walk *w);
+
+/*
+ * jn_evaluate over values the host built (NULL input: undefined; bindings an
+ * object or NULL), in an arena of its own that outlives the evaluation: the
+ * evaluation refers to them, never changes them, so several evaluations may
+ * share them. The result goes to emit; *is_undefined as for jn_evaluate.
+ */
+int			jn_evaluate_values(const jn_expr *expr, struct jv *input, struct jv *bindings,
+							   const jn_options *opts, jn_emit_fn emit, void *emit_arg,
+							   bool *is_undefined, jn_error *err);
 
 #endif
