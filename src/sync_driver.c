@@ -46,11 +46,17 @@ cancel_requested(void)
 	return QueryCancelPending || ProcDiePending;
 }
 
+/*
+ * The core's cancel check for JSONata evaluations: a query cancel
+ * (statement_timeout too) or termination, not any pending interrupt (the
+ * statistics' idle timeout or a sinval catch-up would stop a long evaluation
+ * as cancelled).
+ */
 bool
 booking_host_interrupted(void *arg)
 {
 	(void) arg;
-	return INTERRUPTS_PENDING_CONDITION();
+	return INTERRUPTS_PENDING_CONDITION() && cancel_requested();
 }
 
 /*
