@@ -72,3 +72,8 @@ SET booking.jsonata_keep_documents = off;
 SELECT n, booking.jsonata('$count(b) + a + $k', '{"a": 1, "b": [1, 2]}', '{"k": 10}') AS r FROM generate_series(1, 2) n;
 RESET booking.jsonata_keep_documents;
 SELECT booking.jsonata('$count(b) + a + $k', '{"a": 1, "b": [1, 2]}', '{"k": 10}') AS kept_again;
+
+-- an interrupt that is not a cancel (here a request to log memory contexts,
+-- sent to this backend just before the call) does not stop an evaluation
+SELECT pg_log_backend_memory_contexts(pg_backend_pid()) AS logged,
+       booking.jsonata('$count([1..200000].($ * 2))') AS counted;
