@@ -160,9 +160,9 @@ run_case(json_object *c)
 	opts.max_steps = 50000000;
 	ref_rc = jn_evaluate(e, data, has_input, bindings, &opts, &ref, &ref_undef, &ref_err);
 	if (has_input)
-		in = jv_from_json(&shared, data);
+		in = jv_from_json_whole(&shared, data);
 	if (bindings)
-		vb = jv_from_json(&shared, bindings);
+		vb = jv_from_json_whole(&shared, bindings);
 	serialise(&before, in);
 	serialise(&before, vb);
 	cases_run++;

@@ -2304,10 +2304,13 @@ evaluate(const jn_expr *expr, const jn_io *io, const jn_options *opts,
 		/* the host's values: shared by its evaluations, never changed here */
 		in = io->vinput;
 		if (io->vbindings && io->vbindings->t == JV_OBJ)
-			for (size_t i = 0; i < io->vbindings->u.o->len; i++)
-				if (!frame_bind(&C, root, io->vbindings->u.o->keys[i], io->vbindings->u.o->klen[i],
-								io->vbindings->u.o->vals[i]))
+		{
+			const jn_obj *bo = JV_O(io->vbindings);
+
+			for (size_t i = 0; i < bo->len; i++)
+				if (!frame_bind(&C, root, bo->keys[i], bo->klen[i], bo->vals[i]))
 					goto oom;
+		}
 	}
 	else if (io->has_input)
 	{

@@ -573,6 +573,40 @@ jv_from_json(jn_arena *a, json_object *j)
 	return v;
 }
 
+/* Converts every lazy container under v; false when the arena or depth ran out. */
+static bool
+force_whole(jn_arena *a, jv *v, int depth)
+{
+	if (v == NULL || (v->t != JV_ARR && v->t != JV_OBJ))
+		return true;
+	if (depth >= JN_MAX_NESTING)
+		return false;
+	jv_force(v);
+	if (a->exhausted)
+		return false;
+	if (v->t == JV_ARR)
+	{
+		for (size_t i = 0; i < v->u.a.len; i++)
+			if (!force_whole(a, v->u.a.v[i], depth + 1))
+				return false;
+	}
+	else
+	{
+		for (size_t i = 0; i < v->u.o->len; i++)
+			if (!force_whole(a, v->u.o->vals[i], depth + 1))
+				return false;
+	}
+	return true;
+}
+
+jv		   *
+jv_from_json_whole(jn_arena *a, json_object *j)
+{
+	jv		   *v = jv_from_json(a, j);
+
+	return v != NULL && force_whole(a, v, 0) ? v : NULL;
+}
+
 jv		   *
 jv_force(jv *v)
 {

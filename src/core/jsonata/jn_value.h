@@ -229,6 +229,13 @@ bool		jv_obj_append(jn_arena *a, jv *obj, const char *key, size_t klen, jv *val)
  */
 jv		   *jv_from_json(jn_arena *a, json_object *j);
 
+/*
+ * j converted whole, no container left lazy: values a host keeps and lends
+ * to several evaluations (jn_evaluate_values), which must never change them.
+ * NULL when the arena's limit is hit or j nests deeper than JN_MAX_NESTING.
+ */
+jv		   *jv_from_json_whole(jn_arena *a, json_object *j);
+
 /* how many lazy containers this thread has converted (for tests) */
 size_t		jv_lazy_forced(void);
 
