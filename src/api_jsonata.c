@@ -23,6 +23,7 @@
 #include "booking.h"
 #include "jsonb_values.h"
 #include "jsonc_bridge.h"
+#include "sync_driver.h"
 #include "core/jsonata/jsonata.h"
 
 PG_FUNCTION_INFO_V1(booking_jsonata);
@@ -185,21 +186,6 @@ emit_jsonb(void *arg, const jv *r, jv_walk *w)
 }
 
 /*
- * The core's cancel check: a query cancel (statement_timeout too) or a
- * termination is pending. Not any pending interrupt: some are for an idle
- * backend only, and one comes during a long statement with nothing to stop
- * (the statistics' idle timeout, armed before the statement came, fires
- * within 10 s of its start): an evaluation running past it was stopped as
- * cancelled.
- */
-static bool
-interrupt_pending(void *arg)
-{
-	(void) arg;
-	return INTERRUPTS_PENDING_CONDITION() && (QueryCancelPending || ProcDiePending);
-}
-
-/*
  * The SQLSTATE for a JSONata error code, by its class letter (S syntax, T
  * type, U limits, others data exceptions).
  */
@@ -303,7 +289,7 @@ booking_jsonata(PG_FUNCTION_ARGS)
 
 	memset(&opts, 0, sizeof opts);
 	opts.memory_limit = JSONATA_MEMORY_LIMIT;
-	opts.cancel = interrupt_pending;
+	opts.cancel = booking_host_interrupted; /* a cancel or termination only */
 	emit.cxt = CurrentMemoryContext;
 	rc = jn_evaluate_values(expr, input, bindings, &opts, emit_jsonb, &emit, &undefined, &err);
 	if (input_owner)

@@ -37,7 +37,7 @@ asl_run_result *booking_execute_sync(const asl_machine *machine, const SyncExecu
 asl_time	booking_host_now(void *arg);
 double		booking_host_random(void *arg);
 
-/* An interrupt (cancel, statement_timeout, shutdown) is pending: long JSONata evaluations stop. */
+/* A cancel, statement_timeout or shutdown is pending: JSONata evaluations (states, booking.jsonata()) stop. */
 bool		booking_host_interrupted(void *arg);
 bool		booking_sync_run_task(void *arg, const char *state, const asl_task *task,
 								  asl_task_reply *reply);
