@@ -32,6 +32,7 @@
 # For booking, the timer workers' CPU time (utime + stime from /proc/<pid>/stat,
 # before the first start and after the last completion) per execution: robust
 # to a loaded machine, where completed/s is the worker's share of a core.
+# BENCH_EXTRA_SQL, statements run in database bench after the set-up, tries a change.
 # BENCH_PERF=PATH records the workers with `perf record -g` over each booking run
 # (PATH.<engine>.<run>).
 # Prints a markdown table on stdout, progress on stderr, with the load average
@@ -50,6 +51,7 @@ BENCH_NOTIFY=${BENCH_NOTIFY:-on}
 BENCH_FUNCTION=${BENCH_FUNCTION:-plpgsql}
 BENCH_WORKER_BATCH=${BENCH_WORKER_BATCH:-100}
 . "$BENCH/lib/bench.sh"
+. "$BENCH/lib/expiry.sh"
 
 bench_build
 if [ ! -d "$BENCH/queues/node_modules/pg-boss" ] || [ ! -d "$BENCH/queues/node_modules/graphile-worker" ]; then
@@ -62,47 +64,15 @@ bench_cluster "$BENCH_DIR" "$BENCH_PORT" "booking.database = 'bench'" "track_com
 CONN="postgresql://postgres@localhost:$BENCH_PORT/bench"
 q() { cluster_psql "$BENCH_DIR" "$BENCH_PORT" -q -At -d bench "$@"; }
 sql -c "CREATE DATABASE bench" >/dev/null
-q >/dev/null <<'SQL'
-CREATE EXTENSION booking;
-CREATE TABLE reservations (id int PRIMARY KEY, status text NOT NULL, due timestamptz, expired_at timestamptz);
-SQL
-if [ "$BENCH_FUNCTION" = sql ]; then
-	q >/dev/null <<'SQL'
-CREATE FUNCTION expire_one(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
-  UPDATE reservations SET status = 'expired', due = (p->>'due')::timestamptz, expired_at = clock_timestamp()
-   WHERE id = (p->>'id')::int
-  RETURNING jsonb_build_object('id', id)
-$$;
-SQL
-else
-	q >/dev/null <<'SQL'
-CREATE FUNCTION expire_one(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE r jsonb;
-BEGIN
-  UPDATE reservations SET status = 'expired', due = (p->>'due')::timestamptz, expired_at = clock_timestamp()
-   WHERE id = (p->>'id')::int
-  RETURNING jsonb_build_object('id', id) INTO r;
-  RETURN r;
-END $$;
-SQL
-fi
-q >/dev/null <<'SQL'
-CREATE FUNCTION due_in(s float8) RETURNS text LANGUAGE sql AS
-$$ SELECT to_char((clock_timestamp() + s * interval '1 second') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
-SELECT booking.sfn_create_state_machine('expire', '{
-  "StartAt": "Hold",
-  "States": {
-    "Hold": {"Type": "Wait", "TimestampPath": "$.due", "Next": "Expire"},
-    "Expire": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:expire_one", "End": true}
-  }
-}', role => 'postgres');
-SQL
+expiry_setup
+
+# BENCH_EXTRA_SQL: statements run in "bench" after the set-up (to try a change)
+[ -z "${BENCH_EXTRA_SQL:-}" ] || q >/dev/null <<<"$BENCH_EXTRA_SQL"
 
 # fresh: N open reservations, no executions, no queue jobs
 fresh() {
+	expiry_fresh "$BENCH_N"
 	q >/dev/null <<SQL
-TRUNCATE reservations, booking.executions, booking.history;
-INSERT INTO reservations SELECT g, 'held' FROM generate_series(1, $BENCH_N) g;
 DO \$\$ BEGIN
   IF to_regclass('graphile_worker._private_jobs') IS NOT NULL THEN EXECUTE 'DELETE FROM graphile_worker._private_jobs'; END IF;
   IF to_regclass('pgboss.job') IS NOT NULL THEN EXECUTE 'DELETE FROM pgboss.job'; END IF;
@@ -115,7 +85,7 @@ now() { date +%s.%N; }
 
 # run_booking: prints "scheduled/s worker-CPU-µs-per-execution"
 run_booking() {
-	local t0 t1 a b c0 c1 perf_pid=
+	local t0 t1 c0 c1 perf_pid=
 	c0=$(bench_worker_ticks bench)
 	if [ -n "${BENCH_PERF:-}" ]; then
 		perf record -q ${BENCH_PERF_OPTS:--g} -o "$BENCH_PERF.$engine.$run" \
@@ -124,10 +94,7 @@ run_booking() {
 		perf_pid=$!
 	fi
 	t0=$(now)
-	for ((a = 1; a <= BENCH_N; a += 1000)); do
-		b=$((a + 999 > BENCH_N ? BENCH_N : a + 999))
-		echo "SELECT count(booking.sfn_start('expire', jsonb_build_object('id', g, 'due', due_in(2)))) FROM generate_series($a, $b) g;"
-	done | q >/dev/null
+	expiry_start_sql "$BENCH_N" | q >/dev/null
 	t1=$(now)
 	for _ in $(seq 1 3000); do
 		[ "$(q -c "SELECT count(*) FROM reservations WHERE expired_at IS NOT NULL")" -ge "$BENCH_N" ] && break

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# bench/expiry_parts.sh — what each part of an expiry costs the backend that advances it.
+#
+# The expiry of bench/expiry.sh (Wait until $.due, then the Task expire_one: one UPDATE),
+# without timer workers or a scheduling client beside it: BENCH_N executions (default
+# 20,000) are started due 2 s ahead; once due, ONE session advances them with
+# sfn_tick(100) (a timer worker's batch: one transaction, one commit each) until none is
+# left. What it measures is that backend's CPU time (utime + stime from /proc/<pid>/stat)
+# per execution: the cost of an expiry, free of the worker's sleeps and of other clients.
+#
+# Each variant changes one thing, and the difference from "base" is that thing's cost:
+#   base              as installed
+#   task-noop         expire_one returns its input without its UPDATE (the user's work)
+#   history-none      booking.history_level = none (the history events' write)
+#   two-indexes-fewer executions_ended and executions_list dropped (two of the four
+#                     index entries an ended execution's non-HOT update inserts)
+#   notify-off        booking.notify = off (the NOTIFY of each status change)
+# BENCH_VARIANTS picks some (default: all, in that order). They alternate within each of
+# BENCH_RUNS rounds (default 3), so a drift of the machine touches them all; the table
+# shows medians and each run. A CHECKPOINT before each start keeps full-page images
+# out of the ticks. Nothing asserts on time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BENCH=$ROOT/bench
+BENCH_DIR=${BENCH_DIR:-/tmp/booking-bench-expiry-parts${BOOKING_TEST_TAG:-}}
+BENCH_PORT=${BENCH_PORT:-55410}
+BENCH_N=${BENCH_N:-20000}
+BENCH_RUNS=${BENCH_RUNS:-3}
+BENCH_VARIANTS=${BENCH_VARIANTS:-"base task-noop history-none two-indexes-fewer notify-off"}
+BENCH_FUNCTION=${BENCH_FUNCTION:-plpgsql}
+. "$BENCH/lib/bench.sh"
+. "$BENCH/lib/expiry.sh"
+
+bench_build
+bench_cluster "$BENCH_DIR" "$BENCH_PORT" "fsync = on"
+q() { cluster_psql "$BENCH_DIR" "$BENCH_PORT" -q -At -d bench "$@"; }
+sql -c "CREATE DATABASE bench" >/dev/null
+expiry_setup
+TASK=$(q -c "SELECT pg_get_functiondef('expire_one(jsonb)'::regprocedure)")
+
+# variant_sql VARIANT on|off: the statements that make the variant, or undo it
+variant_sql() {
+	case $1:$2 in
+	base:*) ;;
+	task-noop:on) echo "CREATE OR REPLACE FUNCTION expire_one(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS \$\$ BEGIN RETURN p; END \$\$;" ;;
+	task-noop:off) echo "$TASK;" ;;
+	history-none:on) echo "ALTER DATABASE bench SET booking.history_level = 'none';" ;;
+	history-none:off) echo "ALTER DATABASE bench RESET booking.history_level;" ;;
+	two-indexes-fewer:on) echo "DROP INDEX booking.executions_ended; DROP INDEX booking.executions_list;" ;;
+	two-indexes-fewer:off)
+		echo "CREATE INDEX executions_ended ON booking.executions (stop_date) WHERE parent_id IS NULL AND status <> 'RUNNING';"
+		echo "CREATE INDEX executions_list ON booking.executions (machine_id, start_date DESC) WHERE parent_id IS NULL;"
+		;;
+	notify-off:on) echo "ALTER DATABASE bench SET booking.notify = off;" ;;
+	notify-off:off) echo "ALTER DATABASE bench RESET booking.notify;" ;;
+	*) die "unknown variant $1 (base task-noop history-none two-indexes-fewer notify-off)" ;;
+	esac
+}
+
+# measure: CPU µs per execution of the session that ticks the due executions
+measure() {
+	local tmp=$BENCH_DIR/parts ticks=$((BENCH_N / 100 + 2)) done_n
+	mkdir -p "$tmp"
+	chmod 777 "$tmp"
+	expiry_fresh "$BENCH_N"
+	q -c "VACUUM ANALYZE" -c "CHECKPOINT" >/dev/null
+	expiry_start_sql "$BENCH_N" | q >/dev/null
+	sleep 2.5
+	{
+		echo "\\o $tmp/pid"
+		echo "SELECT pg_backend_pid();"
+		echo "\\o"
+		echo "\\! awk '{ print \$14 + \$15 }' /proc/\$(cat $tmp/pid)/stat > $tmp/before"
+		for ((i = 0; i < ticks; i++)); do echo "SELECT booking.sfn_tick(100);"; done
+		echo "\\! awk '{ print \$14 + \$15 }' /proc/\$(cat $tmp/pid)/stat > $tmp/after"
+	} | q >/dev/null
+	done_n=$(q -c "SELECT count(*) FROM booking.executions WHERE status = 'SUCCEEDED'")
+	[ "$done_n" = "$BENCH_N" ] || die "$done_n of $BENCH_N executions succeeded"
+	awk -v a="$(cat "$tmp/before")" -v b="$(cat "$tmp/after")" -v n="$BENCH_N" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { printf "%.1f\n", (b - a) * 1000000 / hz / n }'
+}
+
+log "machine: $(machine)"
+declare -A R
+for run in $(seq 1 "$BENCH_RUNS"); do
+	for v in $BENCH_VARIANTS; do
+		variant_sql "$v" on | q >/dev/null
+		u=$(measure)
+		variant_sql "$v" off | q >/dev/null
+		log "run $run, $v: $u µs/execution (load $(cut -d' ' -f1-3 /proc/loadavg))"
+		R[$v]="${R[$v]:-} $u"
+	done
+done
+echo "| variant | N | CPU µs/execution, median | the runs | difference from base |"
+echo "|---|---:|---:|---|---:|"
+base=
+for v in $BENCH_VARIANTS; do
+	# shellcheck disable=SC2086
+	m=$(median ${R[$v]})
+	[ "$v" != base ] || base=$m
+	echo "| $v | $BENCH_N | $m | ${R[$v]# } | $([ -n "$base" ] && awk -v m="$m" -v b="$base" 'BEGIN { printf "%+.1f", m - b }') |"
+done
