@@ -770,35 +770,20 @@ store_history_counts_discard(void)
 	n_held_counts = 0;
 }
 
-struct HistoryCountsSaved
-{
-	int			n;
-	HeldCount  *items;
-};
-
-HistoryCountsSaved *
+HeldArrayCopy *
 store_history_counts_save(void)
 {
-	HistoryCountsSaved *saved = palloc(sizeof(HistoryCountsSaved));
-
-	saved->n = n_held_counts;
-	saved->items = n_held_counts > 0 ? palloc(sizeof(HeldCount) * n_held_counts) : NULL;
-	if (n_held_counts > 0)
-		memcpy(saved->items, held_counts, sizeof(HeldCount) * n_held_counts);
-	return saved;
+	return held_array_copy(held_counts, n_held_counts, sizeof(HeldCount));
 }
 
 void
-store_history_counts_restore(const HistoryCountsSaved *saved)
+store_history_counts_restore(const HeldArrayCopy *saved)
 {
 	/*
 	 * counts first taken since are forgotten (their base is read again); the
 	 * array never shrinks, so the saved ones fit
 	 */
-	Assert(saved->n == 0 || saved->n <= max_held_counts);
-	if (saved->n > 0)
-		memcpy(held_counts, saved->items, sizeof(HeldCount) * saved->n);
-	n_held_counts = saved->n;
+	n_held_counts = held_array_restore(saved, held_counts, max_held_counts, sizeof(HeldCount));
 }
 
 int64

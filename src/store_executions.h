@@ -13,6 +13,7 @@
 #include "utils/timestamp.h"
 
 #include "exec_state.h"
+#include "held_array.h"
 
 /* One row of booking.executions (plus its machine's name and role). */
 typedef struct ExecRow
@@ -202,9 +203,8 @@ void		store_history_counts_discard(void);
  * What store_history_count_add holds now, for store_history_counts_restore
  * after a subtransaction that counted more is rolled back (palloc'd).
  */
-typedef struct HistoryCountsSaved HistoryCountsSaved;
-HistoryCountsSaved *store_history_counts_save(void);
-void		store_history_counts_restore(const HistoryCountsSaved *saved);
+HeldArrayCopy *store_history_counts_save(void);
+void		store_history_counts_restore(const HeldArrayCopy *saved);
 
 /*
  * Removes root_id's history_counts rows and returns their sum, for the

@@ -265,30 +265,21 @@ store_fanouts_discard(void)
 	n_held = 0;
 }
 
-FanoutsSaved *
+HeldArrayCopy *
 store_fanouts_save(void)
 {
-	FanoutsSaved *saved = palloc(sizeof(FanoutsSaved));
-
-	saved->n = n_held;
-	saved->items = n_held > 0 ? palloc(sizeof(Fanout) * n_held) : NULL;
-	if (n_held > 0)
-		memcpy(saved->items, held, sizeof(Fanout) * n_held);
-	return saved;
+	return held_array_copy(held, n_held, sizeof(Fanout));
 }
 
 void
-store_fanouts_restore(const FanoutsSaved *saved)
+store_fanouts_restore(const HeldArrayCopy *saved)
 {
 	/*
 	 * What the failed subtransaction locked is unlocked: only the earlier
 	 * ones stay; one it forgot (deleted) comes back, as its row did. The
 	 * array never shrinks, so they fit.
 	 */
-	Assert(saved->n == 0 || saved->n <= max_held);
-	if (saved->n > 0)
-		memcpy(held, saved->items, sizeof(Fanout) * saved->n);
-	n_held = saved->n;
+	n_held = held_array_restore(saved, held, max_held, sizeof(Fanout));
 }
 
 void

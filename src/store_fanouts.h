@@ -16,6 +16,8 @@
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
 
+#include "held_array.h"
+
 /* Branches created per chunk (and per transaction that creates them). */
 #define FANOUT_CHUNK 1000
 
@@ -70,16 +72,12 @@ void		store_fanouts_flush(void);
 /* Forgets the held fanouts unwritten (their subtransaction failed). */
 void		store_fanouts_discard(void);
 
-/* The held fanouts, to put back when a subtransaction that changed them fails. */
-typedef struct FanoutsSaved
-{
-	int			n;
-	Fanout	   *items;
-} FanoutsSaved;
-
-/* A palloc'd copy (in the current memory context) of the fanouts this backend holds. */
-FanoutsSaved *store_fanouts_save(void);
-void		store_fanouts_restore(const FanoutsSaved *saved);
+/*
+ * A palloc'd copy (in the current memory context) of the fanouts this backend
+ * holds, to put back when a subtransaction that changed them fails.
+ */
+HeldArrayCopy *store_fanouts_save(void);
+void		store_fanouts_restore(const HeldArrayCopy *saved);
 
 /* The fanout's counters (the held ones as this backend has them). False when there is none. */
 bool		store_fanout_get(int64 parent_id, Fanout *out);

@@ -63,7 +63,7 @@ advance_isolated(ExecRow *claimed)
 {
 	int64		id = claimed->id;
 	bool		kept;
-	FanoutsSaved *fanouts = store_fanouts_save();
+	HeldArrayCopy *fanouts = store_fanouts_save();
 	ErrorData  *edata = booking_subxact(advance_body, claimed, &kept);
 
 	if (edata != NULL)
@@ -176,8 +176,8 @@ batch_body(void *arg)
 static bool
 batch_at_once(Batch *b)
 {
-	FanoutsSaved *fanouts = store_fanouts_save();
-	HistoryCountsSaved *counts = store_history_counts_save();
+	HeldArrayCopy *fanouts = store_fanouts_save();
+	HeldArrayCopy *counts = store_history_counts_save();
 	TimestampTz from = *b->claimed_from;
 	bool		kept;
 	ErrorData  *edata;
