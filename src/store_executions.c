@@ -28,11 +28,14 @@
 	"e.state, e.document, e.variables, e.attempts, e.entered_at, e.phase, " \
 	"e.pending_events, e.due_at, e.timeout_at, e.start_date, e.stop_date, " \
 	"e.redrive_count, e.redrive_date, e.event_count, e.fanout, m.search_path, e.own_history::int, " \
-	/* what an advance would ask next, read here to save a statement each */ \
+	/* what an advance would ask next, read here to save a statement each; \
+	 * each table looked at once per statement first (an InitPlan), so that \
+	 * an empty one costs no probe per row */ \
+	"((SELECT EXISTS (SELECT FROM booking.mock_executions)) AND " \
 	"EXISTS (SELECT FROM booking.mock_executions x WHERE x.machine_id = e.machine_id " \
-	"AND x.execution_name = coalesce(e.name, (SELECT r.name FROM booking.executions r WHERE r.id = e.root_id)))::int, " \
-	"CASE WHEN e.root_id IS NULL THEN " \
-	"(SELECT coalesce(sum(h.events), 0) FROM booking.history_counts h WHERE h.root_id = e.id) END, " \
+	"AND x.execution_name = coalesce(e.name, (SELECT r.name FROM booking.executions r WHERE r.id = e.root_id))))::int, " \
+	"CASE WHEN e.root_id IS NULL THEN CASE WHEN (SELECT EXISTS (SELECT FROM booking.history_counts)) THEN " \
+	"(SELECT coalesce(sum(h.events), 0) FROM booking.history_counts h WHERE h.root_id = e.id) ELSE 0 END END, " \
 	"e.shard_key, e.entered_event, m.privileged_role::int"
 #define EXEC_NCOLUMNS 37
 #define EXEC_FROM " FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id "
