@@ -9,6 +9,9 @@
  * array as a multiset); undefined must be undefined. Cases that need
  * JSONata 2.1 operators (?? and ?:), $eval, or count a JavaScript
  * evaluator's frames do not apply. JN_SUITE_VERBOSE=1 lists the failures.
+ * JN_SUITE_ERRORS=FILE writes each error case's code, position and message
+ * as a JSON line, for test/unit/jsonata_errors.mjs to set beside npm
+ * jsonata's.
  */
 #include <math.h>
 #include <stdio.h>
@@ -24,6 +27,33 @@
 
 /* the number of applicable cases that must pass */
 #define SUITE_FLOOR 1635
+
+/* JN_SUITE_ERRORS: where the error cases' errors go, NULL when not asked */
+static FILE * errlog;
+
+/* one line for an error case: what the core reported (err NULL: no error) */
+static void
+log_error(json_object *c, const jn_error *err)
+{
+	json_object *g,
+			   *k,
+			   *o = json_object_new_object();
+
+	json_object_object_get_ex(c, "group", &g);
+	json_object_object_get_ex(c, "case", &k);
+	json_object_object_add(o, "group", json_object_get(g));
+	json_object_object_add(o, "case", json_object_get(k));
+	if (err)
+	{
+		json_object_object_add(o, "code", json_object_new_string(err->code));
+		json_object_object_add(o, "position", json_object_new_int(err->position));
+		json_object_object_add(o, "message", json_object_new_string(err->message));
+		if (err->token[0])
+			json_object_object_add(o, "token", json_object_new_string(err->token));
+	}
+	fprintf(errlog, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
 
 static bool
 unordered_equal(json_object *a, json_object *b)
@@ -79,6 +109,8 @@ judge(json_object *c, char *buf, size_t bufsz)
 	e = jn_compile(json_object_get_string(expr), (size_t) json_object_get_string_len(expr), &err);
 	if (e == NULL)
 	{
+		if (errlog && code)
+			log_error(c, &err);
 		if (code && strcmp(json_object_get_string(code), err.code) == 0)
 			return NULL;
 		snprintf(buf, bufsz, "compile error %s: %s", err.code, err.message);
@@ -91,6 +123,8 @@ judge(json_object *c, char *buf, size_t bufsz)
 		rc = jn_evaluate(e, data, has_input, bindings, &opts, &out, &undef, &err);
 	}
 	jn_expr_free(e);
+	if (errlog && code)
+		log_error(c, rc != 0 ? &err : NULL);
 	if (rc != 0)
 	{
 		if (code && strcmp(json_object_get_string(code), err.code) == 0)
@@ -143,6 +177,11 @@ main(void)
 
 	if (path == NULL || *path == '\0')
 		path = "../shared/jsonata/suite.jsonl";
+	if (getenv("JN_SUITE_ERRORS") != NULL && (errlog = fopen(getenv("JN_SUITE_ERRORS"), "w")) == NULL)
+	{
+		fprintf(stderr, "test_jsonata_suite: cannot write %s\n", getenv("JN_SUITE_ERRORS"));
+		return 1;
+	}
 	f = fopen(path, "r");
 	if (f == NULL)
 	{
@@ -187,6 +226,8 @@ main(void)
 	}
 	free(line);
 	fclose(f);
+	if (errlog)
+		fclose(errlog);
 	printf("jsonata suite: %d of %d applicable cases pass (floor %d)\n", passed, applicable, SUITE_FLOOR);
 	CHECK(applicable == 1637);
 	CHECK_MSG(passed >= SUITE_FLOOR, "%d passed, below the floor of %d", passed, SUITE_FLOOR);
