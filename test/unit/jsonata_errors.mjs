@@ -4,7 +4,10 @@
 //
 //   JN_SUITE_ERRORS=/tmp/core-errors.jsonl build/unit/test_jsonata_suite
 //   node test/unit/jsonata_errors.mjs /tmp/core-errors.jsonl [--ref DIR] [--suite FILE] [--all]
+//   node test/unit/jsonata_errors.mjs --write test/unit/jsonata_errors.jsonl [--ref DIR] [--suite FILE]
 //
+// --write records the reference's errors for every error case of the suite
+// (the file test_jsonata_suite compares the core's errors with, offline).
 // --ref: a directory where `npm install jsonata@2.2.2` ran (default
 // /tmp/jsonata-ref; never inside the repository). Exit status 1 when any differ.
 import fs from "fs";
@@ -16,11 +19,12 @@ const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args
 const refDir = opt("--ref", process.env.JSONATA_REF_DIR || "/tmp/jsonata-ref");
 const suiteFile = opt("--suite", process.env.BOOKING_JSONATA_SUITE || "../shared/jsonata/suite.jsonl");
 const showAll = args.includes("--all");
-const coreFile = args.find(a => !a.startsWith("--") && args[args.indexOf(a) - 1] !== "--ref" && args[args.indexOf(a) - 1] !== "--suite");
+const writeFile = opt("--write", null);
+const coreFile = args.find(a => !a.startsWith("--") && !["--ref", "--suite", "--write"].includes(args[args.indexOf(a) - 1]));
 const jsonata = createRequire(path.join(refDir, "package.json"))("jsonata");
 
 const core = new Map();
-for (const l of fs.readFileSync(coreFile, "utf8").split("\n").filter(Boolean)) {
+for (const l of coreFile ? fs.readFileSync(coreFile, "utf8").split("\n").filter(Boolean) : []) {
   const r = JSON.parse(l);
   core.set(`${r.group}/${r.case}`, r);
 }
@@ -44,6 +48,18 @@ async function reference(tc) {
     // no position: the core says -1
     return { code: err.code, position: err.position ?? -1, message: err.message, token: err.token };
   }
+}
+if (writeFile) {
+  const out = [];
+  for (const l of fs.readFileSync(suiteFile, "utf8").split("\n").filter(Boolean)) {
+    const tc = JSON.parse(l);
+    if (!tc.expect.error_code) continue;
+    const ref = await reference(tc);
+    out.push(JSON.stringify({ group: tc.group, case: tc.case, code: ref?.code, position: ref?.position, message: ref?.message }));
+  }
+  fs.writeFileSync(writeFile, out.join("\n") + "\n");
+  console.log(`wrote the reference's errors for ${out.length} error cases to ${writeFile}`);
+  process.exit(0);
 }
 const show = r => r ? `${r.code}@${r.position}: ${r.message}` : "no error";
 let same = 0, differ = 0;
