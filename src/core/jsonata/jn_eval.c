@@ -912,13 +912,13 @@ numeric_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
 	{
 		if (C->failed)
 			return NULL;
-		return jn_fail(C, "T2001", -1, "The left side of the \"%s\" operator must evaluate to a number", op);
+		return jn_fail(C, "T2001", -1, "The left side of the \"{{token}}\" operator must evaluate to a number");
 	}
 	if (rhs && !is_numeric(C, rhs))
 	{
 		if (C->failed)
 			return NULL;
-		return jn_fail(C, "T2002", -1, "The right side of the \"%s\" operator must evaluate to a number", op);
+		return jn_fail(C, "T2002", -1, "The right side of the \"{{token}}\" operator must evaluate to a number");
 	}
 	if (lhs == NULL || rhs == NULL)
 		return NULL;
@@ -981,7 +981,7 @@ comparison_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
 	bool		res;
 
 	if (!lc || !rc)
-		return jn_fail(C, "T2010", -1, "The expressions either side of operator \"%s\" must evaluate to numeric or string values", op);
+		return jn_fail(C, "T2010", -1, "The expressions either side of operator \"{{token}}\" must evaluate to numeric or string values");
 	if (lhs == NULL || rhs == NULL)
 		return NULL;
 	if (lhs->t != rhs->t)
@@ -989,8 +989,8 @@ comparison_op(jn_ctx *C, const char *op, jv *lhs, jv *rhs)
 		char		lt[120],
 					rt[120];
 
-		return jn_fail(C, "T2009", -1, "The values %s and %s either side of operator \"%s\" must be of the same data type",
-					   jv_message_text(lhs, lt, sizeof lt), jv_message_text(rhs, rt, sizeof rt), op);
+		return jn_fail(C, "T2009", -1, "The values %s and %s either side of operator \"{{token}}\" must be of the same data type",
+					   jv_message_text(lhs, lt, sizeof lt), jv_message_text(rhs, rt, sizeof rt));
 	}
 	if (lhs->t == JV_NUM)
 	{
@@ -1062,7 +1062,14 @@ eval_binary(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env)
 			return NEW(jv_bool(&C->arena, false));
 		if (op[0] == 'o' && l)
 			return NEW(jv_bool(&C->arena, true));
-		rhs = TRY(eval(C, n->rhs, input, env));
+		rhs = eval(C, n->rhs, input, env);
+		if (C->failed)
+		{
+			/* JSONata reports any error of the right side at the operator */
+			C->err->position = n->pos;
+			snprintf(C->err->token, sizeof C->err->token, "%s", op);
+			return NULL;
+		}
 		return NEW(jv_bool(&C->arena, boolize(rhs)));
 	}
 	rhs = TRY(eval(C, n->rhs, input, env));
@@ -1467,6 +1474,29 @@ jn_func_arity(const jv *f)
 static jv  *apply_inner(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input);
 
 /*
+ * Records that proc is being called at pos (a node's start), named tok.
+ * JSONata keeps both on the function object itself, so a later call that
+ * does not set them (a higher-order function's callback) still sees them.
+ * Regular expressions are plain JavaScript functions there: nothing kept.
+ */
+static void
+note_call(jv *proc, bool has_pos, int pos, const char *tok, size_t toklen, bool set_tok)
+{
+	jn_func    *f;
+
+	if (proc == NULL || proc->t != JV_FUNC || proc->u.f->kind == F_REGEX)
+		return;
+	f = proc->u.f;
+	f->called = has_pos;
+	f->callpos = pos;
+	if (set_tok)
+	{
+		f->calltok = tok;
+		f->calltoklen = toklen;
+	}
+}
+
+/*
  * Calls a lambda: binds its parameters in a new scope under its closure and
  * evaluates its body.
  */
@@ -1514,7 +1544,7 @@ apply_partial_builtin(jn_ctx *C, jn_func *f, jv **args, int nargs, jv *input)
  * lambda, a partial application, a regex or a transform.
  */
 static jv  *
-apply_inner(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input)
+apply_kind(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input)
 {
 	jn_func    *f;
 
@@ -1555,6 +1585,29 @@ apply_inner(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input)
 	return NULL;
 }
 
+/*
+ * Applies proc; an error escaping it moves to where proc was last called
+ * and takes the name it was called by when it has no token, as JSONata's
+ * applyInner does (so an error inside a lambda's body, or inside a
+ * callback of $map, is reported at the outermost call's site).
+ */
+static jv  *
+apply_inner(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input)
+{
+	jv		   *result = apply_kind(C, proc, args, nargs, input);
+
+	if (C->failed && proc && proc->t == JV_FUNC)
+	{
+		jn_func    *f = proc->u.f;
+
+		if (C->err->token[0] == '\0' && f->calltok && f->calltoklen)
+			snprintf(C->err->token, sizeof C->err->token, "%.*s", (int) f->calltoklen, f->calltok);
+		if (f->called)
+			C->err->position = f->callpos;
+	}
+	return result;
+}
+
 jv		   *
 jn_apply(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input)
 {
@@ -1569,16 +1622,15 @@ jn_apply(jn_ctx *C, jv *proc, jv **args, int nargs, jv *input)
 
 		C->steps++;
 		next = TRY(eval(C, call->proc, th->input, th->env));
+		/* a tail call is located at its procedure (a path has no position) */
+		note_call(next, call->proc->type != N_PATH, call->proc->pos,
+				  call->proc->value, call->proc->vlen, call->proc->type == N_VARIABLE);
 		eargs = jn_alloc(&C->arena, (size_t) (call->items.n + 1) * sizeof(jv *));
 		if (eargs == NULL)
 			return jn_oom(C);
 		for (int i = 0; i < call->items.n; i++)
 			eargs[i] = TRY(eval(C, call->items.v[i], th->input, th->env));
-		result = apply_inner(C, next, eargs, call->items.n, input);
-		set_pos(C, call->pos, call->proc->type == N_VARIABLE ? call->proc->value : NULL,
-				call->proc->type == N_VARIABLE ? call->proc->vlen : 0);
-		if (C->failed)
-			return NULL;
+		result = TRY(apply_inner(C, next, eargs, call->items.n, input));
 	}
 	return result;
 }
@@ -1605,6 +1657,13 @@ proc_name(const jn_node *proc, size_t *len)
 	{
 		*len = proc->items.v[0]->vlen;
 		return proc->items.v[0]->value;
+	}
+	/* JSONata's lambda, block, condition and transform nodes have no value */
+	if (proc->type == N_LAMBDA || proc->type == N_BLOCK || proc->type == N_CONDITION ||
+		proc->type == N_TRANSFORM || proc->type == N_PARENT)
+	{
+		*len = 0;
+		return NULL;
 	}
 	*len = proc->vlen;
 	return proc->value;
@@ -1642,8 +1701,9 @@ eval_function(jn_ctx *C, const jn_node *n, jv *input, jn_frame *env, jv *applyto
 		args[nargs++] = applyto;
 	for (int i = 0; i < n->items.n; i++)
 		args[nargs++] = TRY(eval(C, n->items.v[i], input, env));
-	result = jn_apply(C, proc, args, nargs, input);
 	name = proc_name(n->proc, &nlen);
+	note_call(proc, true, n->pos, name, nlen, true);
+	result = jn_apply(C, proc, args, nargs, input);
 	set_pos(C, n->pos, name, nlen);
 	return C->failed ? NULL : result;
 }
@@ -1861,10 +1921,11 @@ eval_transform(jn_ctx *C, const jn_node *n, jn_frame *env)
 {
 	static jn_sig transform_sig;
 	static bool parsed;
+	size_t		at;
 	jv		   *f = NEW(jv_new_func(C, F_TRANSFORM));
 
 	if (!parsed)
-		parsed = jn_sig_parse("<(oa):o>", 8, &transform_sig) == NULL;
+		parsed = jn_sig_parse("<(oa):o>", 8, &transform_sig, &at) == NULL;
 	f->u.f->node = n;
 	f->u.f->env = env;
 	f->u.f->sig = &transform_sig;
@@ -2246,21 +2307,37 @@ jn_evaluate_values(const jn_expr *expr, jv *input, jv *bindings, const jn_option
 static void
 finish_error(const jn_expr *expr, jn_error *err)
 {
-	char	   *slot = strstr(err->message, "\"{{token}}\"");
+	char	   *slot = NULL;
 
 	/* errors are found at a token's start; JSONata reports its end */
 	err->position = jn_error_position(expr->source, strlen(expr->source), err->code, err->position);
-	/* the function's name, known once the call site has named the error */
+
+	/*
+	 * The token, known once the call site or operator has named the error,
+	 * goes in the template's last slot (values quoted before it may hold the
+	 * slot's text): JSON.stringify of it, or undefined when there is none.
+	 */
+	for (char *p = err->message; (p = strstr(p, "\"{{token}}\"")) != NULL; p++)
+		slot = p;
 	if (slot)
 	{
 		char		rest[sizeof err->message];
+		char		quoted[2 * sizeof err->token];
+		size_t		room = sizeof err->message - (size_t) (slot - err->message),
+					o = 0;
 
 		snprintf(rest, sizeof rest, "%s", slot + 11);
-		/* JSON.stringify of the reference's token: a name, or undefined */
-		if (isalpha((unsigned char) err->token[0]) || err->token[0] == '_' || err->token[0] == '$')
-			snprintf(slot, sizeof err->message - (size_t) (slot - err->message), "\"%s\"%s", err->token, rest);
+		for (const char *t = err->token; *t; t++)
+		{
+			if (*t == '"' || *t == '\\')
+				quoted[o++] = '\\';
+			quoted[o++] = *t;
+		}
+		quoted[o] = '\0';
+		if (o)
+			snprintf(slot, room, "\"%s\"%s", quoted, rest);
 		else
-			snprintf(slot, sizeof err->message - (size_t) (slot - err->message), "undefined%s", rest);
+			snprintf(slot, room, "undefined%s", rest);
 	}
 }
 

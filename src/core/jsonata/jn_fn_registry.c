@@ -57,7 +57,9 @@ jn_builtin_lookup(const char *name, size_t len)
 		{
 			if (!b->sig_parsed)
 			{
-				if (jn_sig_parse(b->signature, strlen(b->signature), &b->sig) != NULL)
+				size_t		at;
+
+				if (jn_sig_parse(b->signature, strlen(b->signature), &b->sig, &at) != NULL)
 					return NULL;
 				b->sig_parsed = true;
 			}

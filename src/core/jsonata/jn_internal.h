@@ -148,6 +148,17 @@ struct jn_func
 	jv		   *f1,
 			   *f2;				/* chain: f2(f1(x)) */
 	int			arity;
+
+	/*
+	 * Where the function was last called, as JSONata keeps it on the function
+	 * object: an error escaping a call of it is reported there (an error in a
+	 * lambda's body at the call site), named by its name there if the error
+	 * names no token.
+	 */
+	bool		called;			/* callpos set */
+	int			callpos;
+	const char *calltok;		/* NULL: the call named none */
+	size_t		calltoklen;
 };
 
 struct jn_frame
@@ -211,13 +222,16 @@ jn_node    *jn_parse(jn_expr *e, const char *src, size_t len, jn_error *err);
  * src (the start of a token, as the parser and evaluator record them): the
  * offset just past that token, in UTF-16 code units, as JavaScript indexes
  * the expression string; for the lexer's own errors (S01xx: a string, a
- * name or a comment left open, a bad escape) where it stopped. -1 stays -1
- * (unknown).
+ * name or a comment left open, a bad escape) where it stopped; for a
+ * signature's (S04xx) the offset itself. -1 stays -1 (unknown).
  */
 int			jn_error_position(const char *src, size_t len, const char *code, int start);
 
-/* NULL, or the error code (S0401, S0402) */
-const char *jn_sig_parse(const char *text, size_t len, jn_sig *sig);
+/*
+ * NULL, or the error code (S0401, S0402) with *at the offset in text where
+ * it was found (JSONata's offset into the signature).
+ */
+const char *jn_sig_parse(const char *text, size_t len, jn_sig *sig, size_t *at);
 
 /* validates and returns the argument vector to pass (context substituted, arrays wrapped) */
 jv		  **jn_sig_validate(jn_ctx *C, const jn_sig *sig, jv **args, int nargs, jv *context, int *nout);

@@ -7,6 +7,7 @@
 #include "jsonata/jn_text.h"
 #include "jsonata/jn_liberr.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -621,6 +622,9 @@ parse_signature(parser *P, jn_node *lambda)
 	size_t		i = start;
 	int			depth = 0;
 	const char *code;
+	char	   *text;
+	size_t		tlen = 0,
+				at = 0;
 
 	for (; i < P->len; i++)
 	{
@@ -633,7 +637,7 @@ parse_signature(parser *P, jn_node *lambda)
 	}
 	if (i >= P->len || P->src[i] != '>')
 	{
-		perr(P, "S0401", (int) start, NULL, "Type parameters can only be applied to functions and arrays");
+		perr(P, "S0401", (int) start + 1, NULL, "Type parameters can only be applied to functions and arrays");
 		return false;
 	}
 	lambda->sig = jn_alloc(P->A, sizeof(jn_sig));
@@ -642,10 +646,25 @@ parse_signature(parser *P, jn_node *lambda)
 		perr(P, "U1001", (int) start, NULL, "out of memory while parsing");
 		return false;
 	}
-	code = jn_sig_parse(P->src + start, i + 1 - start, lambda->sig);
+
+	/*
+	 * JSONata parses the signature's tokens run together (no white space),
+	 * and reports an error at the '<' token's end plus the offset in that
+	 * text
+	 */
+	text = jn_alloc(P->A, i + 2 - start);
+	if (text == NULL)
+	{
+		perr(P, "U1001", (int) start, NULL, "out of memory while parsing");
+		return false;
+	}
+	for (size_t k = start; k <= i; k++)
+		if (!isspace((unsigned char) P->src[k]))
+			text[tlen++] = P->src[k];
+	code = jn_sig_parse(text, tlen, lambda->sig, &at);
 	if (code)
 	{
-		perr(P, code, (int) start, NULL, strcmp(code, "S0402") == 0 ?
+		perr(P, code, (int) (start + 1 + at), NULL, strcmp(code, "S0402") == 0 ?
 			 "Choice groups containing parameterized types are not supported" :
 			 "Type parameters can only be applied to functions and arrays");
 		return false;
@@ -1646,8 +1665,9 @@ jn_error_position(const char *src, size_t len, const char *code, int start)
 	end = (size_t) start;
 	if (end > len)
 		end = len;
-	if (strncmp(code, "S01", 3) == 0)
-		;						/* the lexer's own: where it stopped */
+	if (strncmp(code, "S01", 3) == 0 || strncmp(code, "S04", 3) == 0)
+		;						/* the lexer's own: where it stopped; a
+								 * signature's: its offset */
 	else if (end < len)
 	{
 		memset(&scratch, 0, sizeof scratch);
@@ -1689,7 +1709,9 @@ jn_parse(jn_expr *e, const char *src, size_t len, jn_error *err)
 		return NULL;
 	if (root->type == N_PARENT || root->has_seeking)
 	{
-		perr(&P, "S0217", root->pos, NULL, "The object representing the 'parent' cannot be derived from this expression");
+		/* JSONata's path and parent nodes carry no position */
+		perr(&P, "S0217", root->type == N_PATH || root->type == N_PARENT ? -1 : root->pos, NULL,
+			 "The object representing the 'parent' cannot be derived from this expression");
 		return NULL;
 	}
 	return root;

@@ -40,14 +40,17 @@ set_for(char c)
 	return NULL;
 }
 
+/* fails with code, where the signature parser stands (JSONata's offset) */
+#define SIG_FAIL(code) do { *at = i; return (code); } while (0)
+
 const char *
-jn_sig_parse(const char *text, size_t len, jn_sig *sig)
+jn_sig_parse(const char *text, size_t len, jn_sig *sig, size_t *at)
 {
 	size_t		i = 1;
 
 	memset(sig, 0, sizeof *sig);
 	if (len < 2 || text[0] != '<')
-		return "S0401";
+		SIG_FAIL("S0401");
 	while (i < len && text[i] != ':' && text[i] != '>')
 	{
 		char		c = text[i];
@@ -58,7 +61,7 @@ jn_sig_parse(const char *text, size_t len, jn_sig *sig)
 			jn_param   *p;
 
 			if (sig->n == 16)
-				return "S0401";
+				SIG_FAIL("S0401");
 			p = &sig->p[sig->n++];
 			p->type = c;
 			snprintf(p->set, sizeof p->set, "%s", set_for(c));
@@ -67,23 +70,27 @@ jn_sig_parse(const char *text, size_t len, jn_sig *sig)
 		else if (c == '(')
 		{
 			jn_param   *p;
-			size_t		o = 0;
+			size_t		o = 0,
+						choice = i;
 
 			if (sig->n == 16)
-				return "S0401";
+				SIG_FAIL("S0401");
 			p = &sig->p[sig->n++];
 			p->type = '(';
 			i++;
 			while (i < len && text[i] != ')')
 			{
 				if (text[i] == '<')
+				{
+					*at = choice;
 					return "S0402";
+				}
 				if (!set_for(text[i]) || o + 2 >= sizeof p->set)
-					return "S0401";
+					SIG_FAIL("S0401");
 				p->set[o++] = text[i++];
 			}
 			if (i >= len)
-				return "S0401";
+				SIG_FAIL("S0401");
 			p->set[o++] = 'm';
 			i++;
 		}
@@ -93,7 +100,7 @@ jn_sig_parse(const char *text, size_t len, jn_sig *sig)
 			int			depth = 1;
 
 			if (prev == NULL || (prev->type != 'a' && prev->type != 'f'))
-				return "S0401";
+				SIG_FAIL("S0401");
 			i++;
 			while (i < len && depth > 0)
 			{
@@ -106,7 +113,7 @@ jn_sig_parse(const char *text, size_t len, jn_sig *sig)
 				i++;
 			}
 			if (i >= len)
-				return "S0401";
+				SIG_FAIL("S0401");
 			i++;
 			if (prev->type == 'f')
 				prev->subtype[0] = '\0';
@@ -114,20 +121,20 @@ jn_sig_parse(const char *text, size_t len, jn_sig *sig)
 		else if (c == '?' || c == '+')
 		{
 			if (prev == NULL)
-				return "S0401";
+				SIG_FAIL("S0401");
 			prev->mod = c;
 			i++;
 		}
 		else if (c == '-')
 		{
 			if (prev == NULL)
-				return "S0401";
+				SIG_FAIL("S0401");
 			prev->context = true;
 			prev->mod = '?';
 			i++;
 		}
 		else
-			return "S0401";
+			SIG_FAIL("S0401");
 	}
 	return i < len ? NULL : "S0401";
 }
