@@ -41,14 +41,17 @@ queue_inline(Advance *parent, int64 child_id)
  * and the next chunk of branches once the children created so far are half
  * done (or MaxConcurrency wants more than exist). parent: the parent's
  * advance when it runs in this backend (it runs them inline), or NULL.
+ * Children start in branch order: those started now are the branches from
+ * the returned index to f->launched.
  */
-static void
+static int
 fanout_launch(Fanout *f, Advance *parent)
 {
 	int			want = f->max_concurrency > 0 ? Min(f->total, f->ended + f->max_concurrency) : f->total;
+	int			first = f->launched;
 
 	if (f->aborted)
-		return;
+		return first;
 	while (f->launched < Min(want, f->created))
 	{
 		int64		id = store_fanout_launch(f->parent_id, f->launched++);
@@ -72,6 +75,7 @@ fanout_launch(Fanout *f, Advance *parent)
 			queue_inline(parent, *(int64 *) lfirst(lc));
 	}
 	Assert(f->launched <= f->created && f->created <= f->total);
+	return first;
 }
 
 /*
@@ -87,6 +91,7 @@ branches_spawn(Advance *a)
 	json_object *fanout = json_object_new_object();
 	BookingOwned *owner = booking_owner(booking_json_put);
 	Fanout		f;
+	int			first;
 
 	owner->ptr = fanout;
 	json_object_object_add(fanout, "map", json_object_new_boolean(b->is_map));
@@ -128,13 +133,15 @@ branches_spawn(Advance *a)
 	}
 
 	/*
-	 * a Distributed Map's iterations are executions of their own in AWS: no
-	 * iteration events
+	 * MapIterationStarted as AWS records it: for the iterations
+	 * MaxConcurrency lets start now; each further one when it starts
+	 * (branches_child_ended). A Distributed Map's iterations are executions
+	 * of their own in AWS: no iteration events.
 	 */
+	first = fanout_launch(&f, a);
 	if (b->is_map && !f.distributed)
-		for (size_t i = 0; i < b->count; i++)
-			advance_record(a, asl_event_map_iteration("MapIterationStarted", a->state, i));
-	fanout_launch(&f, a);
+		for (int i = first; i < f.launched; i++)
+			advance_record(a, asl_event_map_iteration("MapIterationStarted", a->state, (size_t) i));
 	store_fanout_update(&f);
 }
 
@@ -227,20 +234,31 @@ branches_collect(Advance *a, const asl_position *pos)
 	return true;
 }
 
+/*
+ * A Map iteration event (of branch index) in the top-level execution's history,
+ * written beside the parent's row of child: only its id and its root's are
+ * needed.
+ */
+static void
+record_iteration(const ExecRow *child, const char *type, const char *map_state, size_t index)
+{
+	ExecRow		parent;
+
+	memset(&parent, 0, sizeof(parent));
+	parent.id = child->parent_id;
+	parent.root_id = child->root_id;
+	parent.parent_id = child->parent_id == child->root_id ? 0 : child->parent_id;
+	advance_record_one(&parent, asl_event_map_iteration(type, map_state, index));
+}
+
 /* MapIterationSucceeded / Failed / Aborted of child, in the top-level execution's history. */
 static void
 record_iteration_end(const ExecRow *child, const char *map_state)
 {
 	const char *type = child->status == EXEC_SUCCEEDED ? "MapIterationSucceeded" :
 	child->status == EXEC_ABORTED ? "MapIterationAborted" : "MapIterationFailed";
-	ExecRow		parent;
 
-	/* written beside the parent's row: only its id and its root's are needed */
-	memset(&parent, 0, sizeof(parent));
-	parent.id = child->parent_id;
-	parent.root_id = child->root_id;
-	parent.parent_id = child->parent_id == child->root_id ? 0 : child->parent_id;
-	advance_record_one(&parent, asl_event_map_iteration(type, map_state, (size_t) child->branch_index));
+	record_iteration(child, type, map_state, (size_t) child->branch_index);
 }
 
 /* The last child has ended (or a failure stopped the rest): the parent goes on. */
@@ -336,7 +354,12 @@ branches_child_ended(ExecRow *child)
 	}
 	if (f->ended < f->total)
 	{
-		fanout_launch(f, advance_find_active(parent_id));
+		int			first = fanout_launch(f, advance_find_active(parent_id));
+
+		/* the iterations the freed slot starts, after the one that ended */
+		if (f->is_map && !f->distributed)
+			for (int i = first; i < f->launched; i++)
+				record_iteration(child, "MapIterationStarted", f->state, (size_t) i);
 		return;
 	}
 	resume_parent(parent_id);	/* f is not used past here: advancing may move
