@@ -37,21 +37,28 @@ queue_inline(Advance *parent, int64 child_id)
 }
 
 /*
+ * How many branches may have started once ended of them have ended: all, or
+ * MaxConcurrency more than have ended.
+ */
+static int
+fanout_want(const Fanout *f, int ended)
+{
+	return f->max_concurrency > 0 ? Min(f->total, ended + f->max_concurrency) : f->total;
+}
+
+/*
  * Starts what the fanout may run now: queued children up to MaxConcurrency,
  * and the next chunk of branches once the children created so far are half
  * done (or MaxConcurrency wants more than exist). parent: the parent's
  * advance when it runs in this backend (it runs them inline), or NULL.
- * Children start in branch order: those started now are the branches from
- * the returned index to f->launched.
  */
-static int
+static void
 fanout_launch(Fanout *f, Advance *parent)
 {
-	int			want = f->max_concurrency > 0 ? Min(f->total, f->ended + f->max_concurrency) : f->total;
-	int			first = f->launched;
+	int			want = fanout_want(f, f->ended);
 
 	if (f->aborted)
-		return first;
+		return;
 	while (f->launched < Min(want, f->created))
 	{
 		int64		id = store_fanout_launch(f->parent_id, f->launched++);
@@ -75,7 +82,6 @@ fanout_launch(Fanout *f, Advance *parent)
 			queue_inline(parent, *(int64 *) lfirst(lc));
 	}
 	Assert(f->launched <= f->created && f->created <= f->total);
-	return first;
 }
 
 /*
@@ -91,7 +97,6 @@ branches_spawn(Advance *a)
 	json_object *fanout = json_object_new_object();
 	BookingOwned *owner = booking_owner(booking_json_put);
 	Fanout		f;
-	int			first;
 
 	owner->ptr = fanout;
 	json_object_object_add(fanout, "map", json_object_new_boolean(b->is_map));
@@ -134,14 +139,15 @@ branches_spawn(Advance *a)
 
 	/*
 	 * MapIterationStarted as AWS records it: for the iterations
-	 * MaxConcurrency lets start now; each further one when it starts
+	 * MaxConcurrency lets start now (all when it is 0, however many children
+	 * are created yet); each further one as an iteration ends
 	 * (branches_child_ended). A Distributed Map's iterations are executions
 	 * of their own in AWS: no iteration events.
 	 */
-	first = fanout_launch(&f, a);
 	if (b->is_map && !f.distributed)
-		for (int i = first; i < f.launched; i++)
+		for (int i = 0; i < fanout_want(&f, 0); i++)
 			advance_record(a, asl_event_map_iteration("MapIterationStarted", a->state, (size_t) i));
+	fanout_launch(&f, a);
 	store_fanout_update(&f);
 }
 
@@ -354,12 +360,11 @@ branches_child_ended(ExecRow *child)
 	}
 	if (f->ended < f->total)
 	{
-		int			first = fanout_launch(f, advance_find_active(parent_id));
-
-		/* the iterations the freed slot starts, after the one that ended */
+		/* the iteration the ended one's slot lets start, after its event */
 		if (f->is_map && !f->distributed)
-			for (int i = first; i < f->launched; i++)
+			for (int i = fanout_want(f, f->ended - 1); i < fanout_want(f, f->ended); i++)
 				record_iteration(child, "MapIterationStarted", f->state, (size_t) i);
+		fanout_launch(f, advance_find_active(parent_id));
 		return;
 	}
 	resume_parent(parent_id);	/* f is not used past here: advancing may move
