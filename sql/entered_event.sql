@@ -55,7 +55,8 @@ SELECT * FROM pg_temp.compare('ee_retry#BusyOnce', 'retried', '{}');
 SELECT id, type FROM booking.sfn_get_execution_history('arn:aws:states:local:000000000000:execution:ee_retry:retried');
 
 -- A failure inside a Map iteration (the second of three): iterations write
--- into their root's history, every MapIterationStarted first.
+-- into their root's history; without MaxConcurrency every MapIterationStarted
+-- comes first.
 SELECT booking.sfn_create_state_machine('ee_map', '{"StartAt": "First", "States": {
   "First": {"Type": "Pass", "Next": "Each"},
   "Each": {"Type": "Map", "ItemsPath": "$.items", "End": true,
@@ -73,6 +74,23 @@ SELECT booking.sfn_start('ee_map', '{"items": [{"w": 1}, {"v": 2}]}', 'first') I
 SELECT * FROM pg_temp.compare('ee_map', 'first', '{"items": [{"w": 1}, {"v": 2}]}');
 SELECT booking.sfn_start('ee_map', '{"items": [{"w": 1}]}', 'only') IS NOT NULL AS started;
 SELECT * FROM pg_temp.compare('ee_map', 'only', '{"items": [{"w": 1}]}');
+
+-- MaxConcurrency 1: AWS starts each iteration as the one before ends
+-- (MapIterationStarted, its events, MapIterationSucceeded, the next one's
+-- MapIterationStarted), and a failure that fails the Map starts no more.
+SELECT booking.sfn_create_state_machine('ee_map_one', '{"StartAt": "First", "States": {
+  "First": {"Type": "Pass", "Next": "Each"},
+  "Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 1, "End": true,
+           "ItemProcessor": {"StartAt": "Take", "States": {
+             "Take": {"Type": "Pass", "Next": "Use"},
+             "Use": {"Type": "Pass", "InputPath": "$.v", "End": true}}}}}}', role => 'postgres') IS NOT NULL AS created;
+SELECT booking.sfn_start('ee_map_one', '{"items": [{"v": 1}, {"w": 2}, {"v": 3}]}', 'second') IS NOT NULL AS started;
+SELECT * FROM pg_temp.compare('ee_map_one', 'second', '{"items": [{"v": 1}, {"w": 2}, {"v": 3}]}');
+SELECT id, type, details->'stateEnteredEventDetails'->>'name' AS entered,
+       coalesce(details->'mapIterationStartedEventDetails', details->'mapIterationSucceededEventDetails',
+                details->'mapIterationFailedEventDetails')->>'index' AS iteration
+  FROM booking.sfn_get_execution_history('arn:aws:states:local:000000000000:execution:ee_map_one:second')
+ WHERE type LIKE 'Map%';
 
 -- A Parallel's second branch, and a failure after a Map whose iterations succeeded
 -- (the events they wrote count before the state that follows).
@@ -104,5 +122,5 @@ SELECT id, type FROM booking.sfn_get_execution_history('arn:aws:states:local:000
 
 -- Deleting the machines takes their executions, test cases and mocked runs.
 SELECT count(booking.sfn_delete_state_machine(m)) AS deleted
-  FROM unnest(ARRAY['ee_wait', 'ee_retry', 'ee_map', 'ee_branches', 'ee_token']) m;
+  FROM unnest(ARRAY['ee_wait', 'ee_retry', 'ee_map', 'ee_map_one', 'ee_branches', 'ee_token']) m;
 SELECT booking.sfn_delete_activity('ee_worker');

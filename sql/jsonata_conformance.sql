@@ -161,9 +161,10 @@ SELECT pg_temp.one('{"Type": "Pass", "Output": {"a": [{"b": "{% 1 + 1 %}"}, "$.n
 -- 5. Validation: located errors [doc]
 ------------------------------------------------------------------------------
 -- "{% %}" must be the whole string, no spaces outside: a string that opens or
--- closes an expression improperly is an error, not a literal
+-- closes an expression improperly is an error, not a literal; one padded with
+-- whitespace on both sides (" {% 5 %} ") opens none and is a literal
 SELECT * FROM pg_temp.errors('{"QueryLanguage": "JSONata", "StartAt": "S", "States": {"S": {"Type": "Pass",
-    "Output": {"a": "{% 1 %} ", "b": [" {% 2 %}"], "c": "{% 3", "d": "x {% 4 %}", "ok": "100 %}% literal"},
+    "Output": {"a": "{% 1 %} ", "b": [" {% 2 %}"], "c": "{% 3", "d": "x {% 4 %}", "ok": "100 %}% literal", "pad": " {% 5 %} "},
     "End": true}}}');
 -- Assign: variable names; $states is reserved
 SELECT * FROM pg_temp.errors('{"QueryLanguage": "JSONata", "StartAt": "S", "States": {"S": {"Type": "Pass",

@@ -37,6 +37,16 @@ queue_inline(Advance *parent, int64 child_id)
 }
 
 /*
+ * How many branches may have started once ended of them have ended: all, or
+ * MaxConcurrency more than have ended.
+ */
+static int
+fanout_want(const Fanout *f, int ended)
+{
+	return f->max_concurrency > 0 ? Min(f->total, ended + f->max_concurrency) : f->total;
+}
+
+/*
  * Starts what the fanout may run now: queued children up to MaxConcurrency,
  * and the next chunk of branches once the children created so far are half
  * done (or MaxConcurrency wants more than exist). parent: the parent's
@@ -45,7 +55,7 @@ queue_inline(Advance *parent, int64 child_id)
 static void
 fanout_launch(Fanout *f, Advance *parent)
 {
-	int			want = f->max_concurrency > 0 ? Min(f->total, f->ended + f->max_concurrency) : f->total;
+	int			want = fanout_want(f, f->ended);
 
 	if (f->aborted)
 		return;
@@ -128,12 +138,15 @@ branches_spawn(Advance *a)
 	}
 
 	/*
-	 * a Distributed Map's iterations are executions of their own in AWS: no
-	 * iteration events
+	 * MapIterationStarted as AWS records it: for the iterations
+	 * MaxConcurrency lets start now (all when it is 0, however many children
+	 * are created yet); each further one as an iteration ends
+	 * (branches_child_ended). A Distributed Map's iterations are executions
+	 * of their own in AWS: no iteration events.
 	 */
 	if (b->is_map && !f.distributed)
-		for (size_t i = 0; i < b->count; i++)
-			advance_record(a, asl_event_map_iteration("MapIterationStarted", a->state, i));
+		for (int i = 0; i < fanout_want(&f, 0); i++)
+			advance_record(a, asl_event_map_iteration("MapIterationStarted", a->state, (size_t) i));
 	fanout_launch(&f, a);
 	store_fanout_update(&f);
 }
@@ -227,20 +240,31 @@ branches_collect(Advance *a, const asl_position *pos)
 	return true;
 }
 
+/*
+ * A Map iteration event (of branch index) in the top-level execution's history,
+ * written beside the parent's row of child: only its id and its root's are
+ * needed.
+ */
+static void
+record_iteration(const ExecRow *child, const char *type, const char *map_state, size_t index)
+{
+	ExecRow		parent;
+
+	memset(&parent, 0, sizeof(parent));
+	parent.id = child->parent_id;
+	parent.root_id = child->root_id;
+	parent.parent_id = child->parent_id == child->root_id ? 0 : child->parent_id;
+	advance_record_one(&parent, asl_event_map_iteration(type, map_state, index));
+}
+
 /* MapIterationSucceeded / Failed / Aborted of child, in the top-level execution's history. */
 static void
 record_iteration_end(const ExecRow *child, const char *map_state)
 {
 	const char *type = child->status == EXEC_SUCCEEDED ? "MapIterationSucceeded" :
 	child->status == EXEC_ABORTED ? "MapIterationAborted" : "MapIterationFailed";
-	ExecRow		parent;
 
-	/* written beside the parent's row: only its id and its root's are needed */
-	memset(&parent, 0, sizeof(parent));
-	parent.id = child->parent_id;
-	parent.root_id = child->root_id;
-	parent.parent_id = child->parent_id == child->root_id ? 0 : child->parent_id;
-	advance_record_one(&parent, asl_event_map_iteration(type, map_state, (size_t) child->branch_index));
+	record_iteration(child, type, map_state, (size_t) child->branch_index);
 }
 
 /* The last child has ended (or a failure stopped the rest): the parent goes on. */
@@ -336,6 +360,10 @@ branches_child_ended(ExecRow *child)
 	}
 	if (f->ended < f->total)
 	{
+		/* the iteration the ended one's slot lets start, after its event */
+		if (f->is_map && !f->distributed)
+			for (int i = fanout_want(f, f->ended - 1); i < fanout_want(f, f->ended); i++)
+				record_iteration(child, "MapIterationStarted", f->state, (size_t) i);
 		fanout_launch(f, advance_find_active(parent_id));
 		return;
 	}

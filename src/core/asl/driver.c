@@ -278,6 +278,7 @@ run_branches(run_ctx *r, const cursor *cur, const asl_position *pos, const asl_o
 	ending	   *ends = calloc(b->count ? b->count : 1, sizeof(ending));
 	asl_result *res = calloc(b->count ? b->count : 1, sizeof(asl_result));
 	size_t		n = 0;
+	size_t		started = 0;
 	bool		ok = ends != NULL && res != NULL;
 	asl_env		env;
 
@@ -285,12 +286,16 @@ run_branches(run_ctx *r, const cursor *cur, const asl_position *pos, const asl_o
 		halt(r, ASL_RUN_FAILED, ASL_ERR_RUNTIME, "out of memory");
 
 	/*
-	 * every iteration's MapIterationStarted comes first, as a durable
-	 * execution's history records them (its iterations are started together):
-	 * the ids of the events that follow are the ones GetExecutionHistory
-	 * gives
+	 * A Map's iterations start as MaxConcurrency lets them: as many as it
+	 * allows (all when 0) at once, then one as each ends, as AWS records
+	 * MapIterationStarted and as a durable execution launches its children
+	 * (advance_branches.c); a failure that fails the Map starts no more. The
+	 * ids of the events that follow are the ones GetExecutionHistory gives.
 	 */
-	for (size_t i = 0; ok && b->is_map && i < b->count; i++)
+	if (b->is_map)
+		started = b->max_concurrency > 0 && (uint64_t) b->max_concurrency < b->count ?
+			(size_t) b->max_concurrency : b->count;
+	for (size_t i = 0; ok && i < started; i++)
 		emit_one(r, wants_events(r) ? asl_event_map_iteration("MapIterationStarted", out->state, i) : NULL);
 	for (size_t i = 0; ok && i < b->count; i++)
 	{
@@ -311,6 +316,9 @@ run_branches(run_ctx *r, const cursor *cur, const asl_position *pos, const asl_o
 		/* one failure fails the state: the rest need not run */
 		if (ends[i].failed && !(b->is_map && b->tolerance))
 			break;
+		/* the slot this iteration frees starts the next one waiting */
+		if (b->is_map && started < b->count)
+			emit_one(r, wants_events(r) ? asl_event_map_iteration("MapIterationStarted", out->state, started++) : NULL);
 	}
 	if (ok)
 	{

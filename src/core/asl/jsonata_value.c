@@ -80,24 +80,20 @@ has_expr(json_object *v, int depth)
 
 /*
  * AWS: an expression string must start with "{%" and end with "%}", with no
- * spaces outside; a string that opens or closes one improperly is a
- * validation error rather than a literal.
+ * spaces outside; a string that opens one ("{%" first) without closing it last,
+ * or closes one ("%}" last) without opening it first, is a validation error
+ * rather than a literal. A string with whitespace before "{%" and after "%}"
+ * (" {% x %} ") neither opens nor closes one: AWS takes it as a literal.
  */
 static bool
 misdelimited(const char *s)
 {
 	size_t		len = strlen(s);
-	size_t		a = 0,
-				z = len;
 
-	while (a < len && strchr(" \t\r\n", s[a]))
-		a++;
-	while (z > a && strchr(" \t\r\n", s[z - 1]))
-		z--;
 	if (asl_jsonata_is_expr(s))
 		return false;
-	return (z - a >= 2 && s[a] == '{' && s[a + 1] == '%') ||
-		(z - a >= 2 && s[z - 2] == '%' && s[z - 1] == '}');
+	return (len >= 2 && s[0] == '{' && s[1] == '%') ||
+		(len >= 2 && s[len - 2] == '%' && s[len - 1] == '}');
 }
 
 /* Reports every misdelimited expression string in a literal value. */
