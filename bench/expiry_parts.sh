@@ -17,7 +17,7 @@
 #   notify-off        booking.notify = off (the NOTIFY of each status change)
 # BENCH_VARIANTS picks some (default: all, in that order). They alternate within each of
 # BENCH_RUNS rounds (default 3), so a drift of the machine touches them all; the table
-# shows medians and each run. A CHECKPOINT before each start keeps full-page images
+# shows medians, each run, and the median of each round's difference from base. A CHECKPOINT before each start keeps full-page images
 # out of the ticks. Nothing asserts on time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -92,12 +92,18 @@ for run in $(seq 1 "$BENCH_RUNS"); do
 		R[$v]="${R[$v]:-} $u"
 	done
 done
-echo "| variant | N | CPU µs/execution, median | the runs | difference from base |"
+# the difference from base: the median of each round's difference (a drift of the
+# machine between rounds cancels out), when base was measured
+echo "| variant | N | CPU µs/execution, median | the runs | difference from base, median of the rounds' |"
 echo "|---|---:|---:|---|---:|"
-base=
 for v in $BENCH_VARIANTS; do
 	# shellcheck disable=SC2086
 	m=$(median ${R[$v]})
-	[ "$v" != base ] || base=$m
-	echo "| $v | $BENCH_N | $m | ${R[$v]# } | $([ -n "$base" ] && awk -v m="$m" -v b="$base" 'BEGIN { printf "%+.1f", m - b }') |"
+	d=
+	if [ -n "${R[base]:-}" ] && [ "$v" != base ]; then
+		# shellcheck disable=SC2046,SC2086
+		d=$(median $(paste -d' ' <(printf '%s\n' ${R[$v]}) <(printf '%s\n' ${R[base]}) | awk '{ printf "%.1f\n", $1 - $2 }'))
+		d=$(awk -v d="$d" 'BEGIN { printf "%+.1f", d }')
+	fi
+	echo "| $v | $BENCH_N | $m | ${R[$v]# } | $d |"
 done
