@@ -37,13 +37,26 @@
 #define ERRORS_FLOOR 281
 
 /* JN_SUITE_ERRORS: where the error cases' errors go, NULL when not asked */
-static FILE *errlog;
+static FILE * errlog;
 
 /* the reference's errors by "group/case"; the counts of the comparison */
 static json_object *ref_errors;
 static int	errors_compared,
 			errors_exact;
 static bool verbose;
+
+/* "group/case" of a suite case or a recorded error; false when it has neither */
+static bool
+case_key(json_object *c, char *key, size_t size)
+{
+	json_object *g,
+			   *k;
+
+	if (!json_object_object_get_ex(c, "group", &g) || !json_object_object_get_ex(c, "case", &k))
+		return false;
+	snprintf(key, size, "%s/%s", json_object_get_string(g), json_object_get_string(k));
+	return true;
+}
 
 /* npm jsonata's errors, as test/unit/jsonata_errors.jsonl records them */
 static bool
@@ -58,17 +71,14 @@ load_ref_errors(const char *path)
 	ref_errors = json_object_new_object();
 	while (getline(&line, &cap, f) > 0)
 	{
-		json_object *r = json_tokener_parse(line),
-				   *g,
-				   *k;
+		json_object *r = json_tokener_parse(line);
 		char		key[300];
 
-		if (r == NULL || !json_object_object_get_ex(r, "group", &g) || !json_object_object_get_ex(r, "case", &k))
+		if (r == NULL || !case_key(r, key, sizeof key))
 		{
 			json_object_put(r);
 			continue;
 		}
-		snprintf(key, sizeof key, "%s/%s", json_object_get_string(g), json_object_get_string(k));
 		json_object_object_add(ref_errors, key, r);
 	}
 	free(line);
@@ -89,18 +99,13 @@ ref_position(json_object *r)
 static void
 compare_error(json_object *c, const jn_error *err)
 {
-	json_object *g,
-			   *k,
-			   *r,
+	json_object *r,
 			   *code = NULL,
 			   *msg = NULL;
 	char		key[300];
 	bool		same;
 
-	json_object_object_get_ex(c, "group", &g);
-	json_object_object_get_ex(c, "case", &k);
-	snprintf(key, sizeof key, "%s/%s", json_object_get_string(g), json_object_get_string(k));
-	if (!json_object_object_get_ex(ref_errors, key, &r))
+	if (!case_key(c, key, sizeof key) || !json_object_object_get_ex(ref_errors, key, &r))
 		return;
 	errors_compared++;
 	json_object_object_get_ex(r, "code", &code);
@@ -140,6 +145,15 @@ log_error(json_object *c, const jn_error *err)
 	}
 	fprintf(errlog, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
+}
+
+/* An error case's outcome (err NULL: no error): logged when asked, compared with the reference's. */
+static void
+note_error_case(json_object *c, const jn_error *err)
+{
+	if (errlog)
+		log_error(c, err);
+	compare_error(c, err);
 }
 
 static bool
@@ -196,10 +210,8 @@ judge(json_object *c, char *buf, size_t bufsz)
 	e = jn_compile(json_object_get_string(expr), (size_t) json_object_get_string_len(expr), &err);
 	if (e == NULL)
 	{
-		if (errlog && code)
-			log_error(c, &err);
 		if (code)
-			compare_error(c, &err);
+			note_error_case(c, &err);
 		if (code && strcmp(json_object_get_string(code), err.code) == 0)
 			return NULL;
 		snprintf(buf, bufsz, "compile error %s: %s", err.code, err.message);
@@ -212,10 +224,8 @@ judge(json_object *c, char *buf, size_t bufsz)
 		rc = jn_evaluate(e, data, has_input, bindings, &opts, &out, &undef, &err);
 	}
 	jn_expr_free(e);
-	if (errlog && code)
-		log_error(c, rc != 0 ? &err : NULL);
 	if (code)
-		compare_error(c, rc != 0 ? &err : NULL);
+		note_error_case(c, rc != 0 ? &err : NULL);
 	if (rc != 0)
 	{
 		if (code && strcmp(json_object_get_string(code), err.code) == 0)
