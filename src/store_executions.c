@@ -34,8 +34,8 @@
 	"((SELECT EXISTS (SELECT FROM booking.mock_executions)) AND " \
 	"EXISTS (SELECT FROM booking.mock_executions x WHERE x.machine_id = e.machine_id " \
 	"AND x.execution_name = coalesce(e.name, (SELECT r.name FROM booking.executions r WHERE r.id = e.root_id))))::int, " \
-	"CASE WHEN e.root_id IS NULL THEN CASE WHEN (SELECT EXISTS (SELECT FROM booking.history_counts)) THEN " \
-	"(SELECT coalesce(sum(h.events), 0) FROM booking.history_counts h WHERE h.root_id = e.id) ELSE 0 END END, " \
+	"CASE WHEN e.root_id IS NOT NULL THEN NULL WHEN (SELECT EXISTS (SELECT FROM booking.history_counts)) THEN " \
+	"(SELECT coalesce(sum(h.events), 0) FROM booking.history_counts h WHERE h.root_id = e.id) ELSE 0 END, " \
 	"e.shard_key, e.entered_event, m.privileged_role::int"
 #define EXEC_NCOLUMNS 37
 #define EXEC_FROM " FROM booking.executions e JOIN booking.state_machines m ON m.id = e.machine_id "
