@@ -18,7 +18,8 @@
 # BENCH_VARIANTS picks some (default: all, in that order). They alternate within each of
 # BENCH_RUNS rounds (default 3), so a drift of the machine touches them all; the table
 # shows medians, each run, and the median of each round's difference from base. A CHECKPOINT before each start keeps full-page images
-# out of the ticks. Nothing asserts on time.
+# out of the ticks. Nothing asserts on time. BENCH_PERF=FILE records the ticking session
+# with perf (options BENCH_PERF_OPTS, default -g) into FILE.N.VARIANT, N the round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -72,8 +73,11 @@ measure() {
 		echo "SELECT pg_backend_pid();"
 		echo "\\o"
 		echo "\\! awk '{ print \$14 + \$15 }' /proc/\$(cat $tmp/pid)/stat > $tmp/before"
+		[ -z "${BENCH_PERF:-}" ] ||
+			echo "\\! perf record -q ${BENCH_PERF_OPTS:--g} -p \$(cat $tmp/pid) -o $BENCH_PERF.$1 >/dev/null 2>&1 & echo \$! > $tmp/perf; sleep 0.5"
 		for ((i = 0; i < ticks; i++)); do echo "SELECT booking.sfn_tick(100);"; done
 		echo "\\! awk '{ print \$14 + \$15 }' /proc/\$(cat $tmp/pid)/stat > $tmp/after"
+		[ -z "${BENCH_PERF:-}" ] || echo "\\! kill -INT \$(cat $tmp/perf); sleep 1"
 	} | q >/dev/null
 	done_n=$(q -c "SELECT count(*) FROM booking.executions WHERE status = 'SUCCEEDED'")
 	[ "$done_n" = "$BENCH_N" ] || die "$done_n of $BENCH_N executions succeeded"
@@ -86,7 +90,7 @@ declare -A R
 for run in $(seq 1 "$BENCH_RUNS"); do
 	for v in $BENCH_VARIANTS; do
 		variant_sql "$v" on | q >/dev/null
-		u=$(measure)
+		u=$(measure "$run.$v")
 		variant_sql "$v" off | q >/dev/null
 		log "run $run, $v: $u µs/execution (load $(cut -d' ' -f1-3 /proc/loadavg))"
 		R[$v]="${R[$v]:-} $u"

@@ -88,6 +88,31 @@ SELECT booking.sfn_create_state_machine('sync_task', '{
 }', role => 'postgres') IS NOT NULL AS created;
 SELECT r->>'status' AS status, r->'output'->>'Error' AS caught_error FROM booking.sfn_start_sync('sync_task') AS r;
 
+-- Documents built by booking come back in jsonb's own key order (shorter keys
+-- first, then bytewise), so lookups and equality work on them: keys of mixed
+-- lengths in the order a string gave them (States.StringToJson keeps it),
+-- nested, empty containers, numbers; then a scalar output
+SELECT booking.sfn_create_state_machine('sync_shapes', '{
+  "StartAt": "Build", "States": {
+    "Build": {"Type": "Pass", "Parameters": {"v.$": "States.StringToJson($.s)"}, "OutputPath": "$.v", "End": true}}
+}', role => 'postgres') IS NOT NULL AS created;
+SELECT jsonb_build_object('s', '{"zz": 1, "b": {"yyy": [], "a": {}, "xx": [1, 2.50, {"kk": null, "k": true}]}, "aa": "two", "c": -9223372036854775807, "ab": 1e3}') AS shapes_input \gset
+SELECT r->'output' AS built,
+       r->'output' = '{"aa": "two", "ab": 1e3, "b": {"a": {}, "xx": [1, 2.50, {"k": true, "kk": null}], "yyy": []}, "c": -9223372036854775807, "zz": 1}'::jsonb AS equal,
+       r->'output'->'b'->'xx'->2 ? 'kk' AND r->'output'->'b'->'xx'->2->>'k' = 'true' AS found
+  FROM booking.sfn_start_sync('sync_shapes', :'shapes_input') AS r;
+-- the same stored by a durable start (its row's output and its history's event)
+SELECT booking.sfn_start('sync_shapes', :'shapes_input') AS shapes_arn \gset
+SELECT x.output AS stored,
+       x.output = '{"aa": "two", "ab": 1e3, "b": {"a": {}, "xx": [1, 2.50, {"k": true, "kk": null}], "yyy": []}, "c": -9223372036854775807, "zz": 1}'::jsonb AS equal,
+       x.output = e->'details'->'executionSucceededEventDetails'->'output' AS in_history,
+       x.output->'b'->'xx'->2 ? 'kk' AND x.output->'b'->'xx'->2->>'k' = 'true' AND x.output ? 'aa' AS found
+  FROM booking.executions x, booking.history h, jsonb_array_elements(h.events) e
+ WHERE x.arn = :'shapes_arn' AND h.execution_id = x.id AND e->>'type' = 'ExecutionSucceeded';
+SELECT booking.sfn_create_state_machine('sync_scalar', '{"StartAt": "S", "States": {"S": {"Type": "Pass", "Result": 2.50, "End": true}}}',
+                                        role => 'postgres') IS NOT NULL AS created;
+SELECT r->'output' AS scalar_output, r->'output' = '2.50'::jsonb AS equal FROM booking.sfn_start_sync('sync_scalar') AS r;
+
 -- Bad input
 \set VERBOSITY sqlstate
 SELECT booking.sfn_start_sync(NULL);

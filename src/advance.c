@@ -1038,10 +1038,8 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 		if (row->parent_id == 0 && !row->unsaved && row->status != EXEC_RUNNING)
 			row->event_count += (int) store_history_count_fold_loaded(row); /* ended: one number */
 		if (row->unsaved)
-		{
-			store_exec_save(row);	/* first: a start's row gets its id */
-			flush_history(a);
-		}
+			store_exec_insert(row, take_history(a));	/* a start's row gets
+														 * its id */
 		else
 		{
 			Jsonb	   *events = take_history(a);

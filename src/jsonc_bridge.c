@@ -297,31 +297,23 @@ booking_check_jsonb_string(const char *str, size_t len)
 }
 
 /*
- * Pushes a json-c string into a jsonb; raises on what jsonb cannot hold
- * (NUL, invalid UTF-8).
+ * A json-c string as a jsonb string (pointing into obj's text); raises on
+ * what jsonb cannot hold (NUL, invalid UTF-8).
  */
-static JsonbValue *
-push_string(JsonbParseState **state, const char *str, size_t len, JsonbIteratorToken token)
+static void
+string_value(const char *str, size_t len, JsonbValue *v)
 {
-	JsonbValue	v;
-
 	booking_check_jsonb_string(str, len);
-	v.type = jbvString;
-	v.val.string.val = (char *) str;
-	v.val.string.len = (int) len;
-	return pushJsonbValue(state, token, &v);
+	v->type = jbvString;
+	v->val.string.val = (char *) str;
+	v->val.string.len = (int) len;
 }
 
-/*
- * Pushes a json-c number into a jsonb as numeric, from its text when int64
- * cannot hold it.
- */
-static JsonbValue *
-push_number(JsonbParseState **state, json_object *obj, JsonbIteratorToken token)
+/* A json-c number as a jsonb numeric, from its text when int64 cannot hold it. */
+static void
+number_value(json_object *obj, JsonbValue *v)
 {
-	JsonbValue	v;
-
-	v.type = jbvNumeric;
+	v->type = jbvNumeric;
 
 	/*
 	 * int64's bounds also stand for larger integers json-c keeps as uint64:
@@ -329,12 +321,12 @@ push_number(JsonbParseState **state, json_object *obj, JsonbIteratorToken token)
 	 */
 	if (json_object_get_type(obj) == json_type_int &&
 		json_object_get_int64(obj) != PG_INT64_MAX && json_object_get_int64(obj) != PG_INT64_MIN)
-		v.val.numeric = int64_to_numeric(json_object_get_int64(obj));
+		v->val.numeric = int64_to_numeric(json_object_get_int64(obj));
 	else if (json_object_get_type(obj) == json_type_int)
-		v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
-															CStringGetDatum(json_object_to_json_string(obj)),
-															ObjectIdGetDatum(InvalidOid),
-															Int32GetDatum(-1)));
+		v->val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
+															 CStringGetDatum(json_object_to_json_string(obj)),
+															 ObjectIdGetDatum(InvalidOid),
+															 Int32GetDatum(-1)));
 	else
 	{
 		double		d = json_object_get_double(obj);
@@ -348,11 +340,45 @@ push_number(JsonbParseState **state, json_object *obj, JsonbIteratorToken token)
 		 * json-c's own text for it: a parsed number keeps the digits it was
 		 * written with
 		 */
-		v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
-															CStringGetDatum(json_object_to_json_string(obj)),
-															ObjectIdGetDatum(InvalidOid),
-															Int32GetDatum(-1)));
+		v->val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
+															 CStringGetDatum(json_object_to_json_string(obj)),
+															 ObjectIdGetDatum(InvalidOid),
+															 Int32GetDatum(-1)));
 	}
+}
+
+/* A json-c scalar (not an array or object) as a jsonb scalar. */
+static void
+scalar_value(json_object *obj, JsonbValue *v)
+{
+	switch (json_object_get_type(obj))
+	{
+		case json_type_null:
+			v->type = jbvNull;
+			break;
+		case json_type_boolean:
+			v->type = jbvBool;
+			v->val.boolean = json_object_get_boolean(obj);
+			break;
+		case json_type_int:
+		case json_type_double:
+			number_value(obj, v);
+			break;
+		case json_type_string:
+			string_value(json_object_get_string(obj), (size_t) json_object_get_string_len(obj), v);
+			break;
+		case json_type_array:
+		case json_type_object:
+			elog(ERROR, "a JSON container is not a scalar");
+	}
+}
+
+static JsonbValue *
+push_string(JsonbParseState **state, const char *str, size_t len, JsonbIteratorToken token)
+{
+	JsonbValue	v;
+
+	string_value(str, len, &v);
 	return pushJsonbValue(state, token, &v);
 }
 
@@ -365,19 +391,6 @@ push_jsonc(JsonbParseState **state, json_object *obj, JsonbIteratorToken token)
 	check_stack_depth();
 	switch (json_object_get_type(obj))
 	{
-		case json_type_null:
-			v.type = jbvNull;
-			return pushJsonbValue(state, token, &v);
-		case json_type_boolean:
-			v.type = jbvBool;
-			v.val.boolean = json_object_get_boolean(obj);
-			return pushJsonbValue(state, token, &v);
-		case json_type_int:
-		case json_type_double:
-			return push_number(state, obj, token);
-		case json_type_string:
-			return push_string(state, json_object_get_string(obj),
-							   (size_t) json_object_get_string_len(obj), token);
 		case json_type_array:
 			pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
 			for (size_t i = 0; i < json_object_array_length(obj); i++)
@@ -394,8 +407,10 @@ push_jsonc(JsonbParseState **state, json_object *obj, JsonbIteratorToken token)
 				}
 			}
 			return pushJsonbValue(state, WJB_END_OBJECT, NULL);
+		default:
+			scalar_value(obj, &v);
+			return pushJsonbValue(state, token, &v);
 	}
-	return NULL;				/* not reached: json-c has no other type */
 }
 
 void
@@ -405,33 +420,120 @@ booking_push_jsonc_member(JsonbParseState **state, const char *key, json_object 
 	(void) push_jsonc(state, obj, WJB_VALUE);
 }
 
-/* Built value by value: a round trip through text would parse every document again. */
-Jsonb	   *
-booking_jsonc_to_jsonb(json_object *obj)
+/* jsonb's key order: shorter first, then bytewise (see jsonb_util.c). */
+static int
+pair_order(const void *a, const void *b)
 {
-	JsonbParseState *state = NULL;
-	JsonbValue *result;
+	const JsonbPair *pa = (const JsonbPair *) a;
+	const JsonbPair *pb = (const JsonbPair *) b;
+	int			la = pa->key.val.string.len;
+	int			lb = pb->key.val.string.len;
+	int			c;
 
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	c = memcmp(pa->key.val.string.val, pb->key.val.string.val, la);
+	if (c != 0)
+		return c;
+	return pa->order < pb->order ? -1 : pa->order > pb->order ? 1 : 0;
+}
+
+/*
+ * obj as a tree of JsonbValues, its strings pointing into obj: built in one
+ * walk, each container's members in one allocation, where pushJsonbValue
+ * would copy every value into a growing parse state. Object keys are sorted
+ * as jsonb stores them; of repeated keys the last is kept, as jsonb_in does.
+ */
+static void
+tree_value(json_object *obj, JsonbValue *v)
+{
+	check_stack_depth();
 	switch (json_object_get_type(obj))
 	{
 		case json_type_array:
-		case json_type_object:
-			result = push_jsonc(&state, obj, WJB_ELEM); /* the token is unused
-														 * for containers */
-			break;
-		default:
-			/* a scalar document is a one-element raw-scalar array in jsonb */
 			{
-				JsonbValue	scalar_array;
+				int			n = (int) json_object_array_length(obj);
 
-				scalar_array.type = jbvArray;
-				scalar_array.val.array.rawScalar = true;
-				scalar_array.val.array.nElems = 1;
-				(void) pushJsonbValue(&state, WJB_BEGIN_ARRAY, &scalar_array);
-				(void) push_jsonc(&state, obj, WJB_ELEM);
-				result = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+				v->type = jbvArray;
+				v->val.array.rawScalar = false;
+				v->val.array.nElems = n;
+				v->val.array.elems = n > 0 ? palloc(sizeof(JsonbValue) * n) : NULL;
+				for (int i = 0; i < n; i++)
+					tree_value(json_object_array_get_idx(obj, i), &v->val.array.elems[i]);
+				break;
 			}
+		case json_type_object:
+			{
+				int			n = json_object_object_length(obj);
+				int			i = 0;
+				int			kept = 0;
+				JsonbPair  *pairs = n > 0 ? palloc(sizeof(JsonbPair) * n) : NULL;
+
+				{
+					/*
+					 * the foreach macro declares its iterators: give it a
+					 * block
+					 */
+					json_object_object_foreach(obj, key, member)
+					{
+						string_value(key, strlen(key), &pairs[i].key);
+						tree_value(member, &pairs[i].value);
+						pairs[i].order = i;
+						i++;
+					}
+				}
+				if (n > 1)
+					qsort(pairs, n, sizeof(JsonbPair), pair_order);
+				for (i = 0; i < n; i++)
+				{
+					/* equal keys sort by order: the last of a run is kept */
+					if (i + 1 < n && pairs[i].key.val.string.len == pairs[i + 1].key.val.string.len &&
+						memcmp(pairs[i].key.val.string.val, pairs[i + 1].key.val.string.val,
+							   pairs[i].key.val.string.len) == 0)
+						continue;
+					pairs[kept++] = pairs[i];
+				}
+				v->type = jbvObject;
+				v->val.object.nPairs = kept;
+				v->val.object.pairs = pairs;
+				break;
+			}
+		default:
+			scalar_value(obj, v);
 			break;
 	}
-	return JsonbValueToJsonb(result);
+}
+
+/* Frees what tree_value allocated (not the strings: they are obj's). */
+static void
+tree_free(JsonbValue *v)
+{
+	if (v->type == jbvArray && v->val.array.elems != NULL)
+	{
+		for (int i = 0; i < v->val.array.nElems; i++)
+			tree_free(&v->val.array.elems[i]);
+		pfree(v->val.array.elems);
+	}
+	else if (v->type == jbvObject && v->val.object.pairs != NULL)
+	{
+		for (int i = 0; i < v->val.object.nPairs; i++)
+			tree_free(&v->val.object.pairs[i].value);
+		pfree(v->val.object.pairs);
+	}
+	else if (v->type == jbvNumeric)
+		pfree(v->val.numeric);
+}
+
+/* Built from a tree of values: a round trip through text would parse every document again. */
+Jsonb	   *
+booking_jsonc_to_jsonb(json_object *obj)
+{
+	JsonbValue	tree;
+	Jsonb	   *result;
+
+	tree_value(obj, &tree);
+	/* a scalar becomes a one-element raw-scalar array there */
+	result = JsonbValueToJsonb(&tree);
+	tree_free(&tree);
+	return result;
 }

@@ -127,6 +127,9 @@ int64		store_exec_find_in_machine(int64 machine_id, const char *name);
  */
 void		store_exec_save(ExecRow *row);
 
+/* A start's first save (row->unsaved): its row and the events of its first run (NULL: none). */
+void		store_exec_insert(ExecRow *row, Jsonb *events);
+
 /*
  * The parameters of a save, row id first, then what moves (status, output,
  * error, cause, state, document, variables, attempts, entered_at, phase,
