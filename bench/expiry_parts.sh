@@ -6,7 +6,8 @@
 # 20,000) are started due 2 s ahead; once due, ONE session advances them with
 # sfn_tick(100) (a timer worker's batch: one transaction, one commit each) until none is
 # left. What it measures is that backend's CPU time (utime + stime from /proc/<pid>/stat)
-# per execution: the cost of an expiry, free of the worker's sleeps and of other clients.
+# per execution: the cost of an expiry, free of the worker's sleeps and of other clients;
+# and, in the last column, the CPU time per start of the session that started them.
 #
 # Each variant changes one thing, and the difference from "base" is that thing's cost:
 #   base              as installed
@@ -59,47 +60,61 @@ variant_sql() {
 	esac
 }
 
-# measure: CPU µs per execution of the session that ticks the due executions
+# session_pid DIR / cpu_mark DIR NAME: psql lines that write the session's pid to DIR/pid,
+# and its CPU time so far (utime + stime, clock ticks) to DIR/NAME
+session_pid() { printf '%s\n' "\\o $1/pid" "SELECT pg_backend_pid();" "\\o"; }
+cpu_mark() { echo "\\! awk '{ print \$14 + \$15 }' /proc/\$(cat $1/pid)/stat > $1/$2"; }
+# per_execution DIR BEFORE AFTER: CPU µs per execution between the two marks
+per_execution() {
+	awk -v a="$(cat "$1/$2")" -v b="$(cat "$1/$3")" -v n="$BENCH_N" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { printf "%.1f\n", (b - a) * 1000000 / hz / n }'
+}
+
+# measure ROUND.VARIANT: two numbers, CPU µs per execution of the session that ticks the
+# due executions, then of the session that started them (per start)
 measure() {
 	local tmp=$BENCH_DIR/parts ticks=$((BENCH_N / 100 + 2)) done_n
 	mkdir -p "$tmp"
 	chmod 777 "$tmp"
 	expiry_fresh "$BENCH_N"
 	q -c "VACUUM ANALYZE" -c "CHECKPOINT" >/dev/null
-	expiry_start_sql "$BENCH_N" | q >/dev/null
+	{
+		session_pid "$tmp"
+		cpu_mark "$tmp" start_before
+		expiry_start_sql "$BENCH_N"
+		cpu_mark "$tmp" start_after
+	} | q >/dev/null
 	sleep 2.5
 	{
-		echo "\\o $tmp/pid"
-		echo "SELECT pg_backend_pid();"
-		echo "\\o"
-		echo "\\! awk '{ print \$14 + \$15 }' /proc/\$(cat $tmp/pid)/stat > $tmp/before"
+		session_pid "$tmp"
+		cpu_mark "$tmp" before
 		[ -z "${BENCH_PERF:-}" ] ||
 			echo "\\! perf record -q ${BENCH_PERF_OPTS:--g} -p \$(cat $tmp/pid) -o $BENCH_PERF.$1 >/dev/null 2>&1 & echo \$! > $tmp/perf; sleep 0.5"
 		for ((i = 0; i < ticks; i++)); do echo "SELECT booking.sfn_tick(100);"; done
-		echo "\\! awk '{ print \$14 + \$15 }' /proc/\$(cat $tmp/pid)/stat > $tmp/after"
+		cpu_mark "$tmp" after
 		[ -z "${BENCH_PERF:-}" ] || echo "\\! kill -INT \$(cat $tmp/perf); sleep 1"
 	} | q >/dev/null
 	done_n=$(q -c "SELECT count(*) FROM booking.executions WHERE status = 'SUCCEEDED'")
 	[ "$done_n" = "$BENCH_N" ] || die "$done_n of $BENCH_N executions succeeded"
-	awk -v a="$(cat "$tmp/before")" -v b="$(cat "$tmp/after")" -v n="$BENCH_N" -v hz="$(getconf CLK_TCK)" \
-		'BEGIN { printf "%.1f\n", (b - a) * 1000000 / hz / n }'
+	echo "$(per_execution "$tmp" before after) $(per_execution "$tmp" start_before start_after)"
 }
 
 log "machine: $(machine)"
-declare -A R
+declare -A R S
 for run in $(seq 1 "$BENCH_RUNS"); do
 	for v in $BENCH_VARIANTS; do
 		variant_sql "$v" on | q >/dev/null
-		u=$(measure "$run.$v")
+		read -r u st < <(measure "$run.$v")
 		variant_sql "$v" off | q >/dev/null
-		log "run $run, $v: $u µs/execution (load $(cut -d' ' -f1-3 /proc/loadavg))"
+		log "run $run, $v: $u µs/execution ticking, $st µs/start (load $(cut -d' ' -f1-3 /proc/loadavg))"
 		R[$v]="${R[$v]:-} $u"
+		S[$v]="${S[$v]:-} $st"
 	done
 done
 # the difference from base: the median of each round's difference (a drift of the
 # machine between rounds cancels out), when base was measured
-echo "| variant | N | CPU µs/execution, median | the runs | difference from base, median of the rounds' |"
-echo "|---|---:|---:|---|---:|"
+echo "| variant | N | CPU µs/execution, median | the runs | difference from base, median of the rounds' | the start's CPU µs/start, median |"
+echo "|---|---:|---:|---|---:|---:|"
 for v in $BENCH_VARIANTS; do
 	# shellcheck disable=SC2086
 	m=$(median ${R[$v]})
@@ -109,5 +124,6 @@ for v in $BENCH_VARIANTS; do
 		d=$(median $(paste -d' ' <(printf '%s\n' ${R[$v]}) <(printf '%s\n' ${R[base]}) | awk '{ printf "%.1f\n", $1 - $2 }'))
 		d=$(awk -v d="$d" 'BEGIN { printf "%+.1f", d }')
 	fi
-	echo "| $v | $BENCH_N | $m | ${R[$v]# } | $d |"
+	# shellcheck disable=SC2086
+	echo "| $v | $BENCH_N | $m | ${R[$v]# } | $d | $(median ${S[$v]}) |"
 done
