@@ -268,13 +268,16 @@ store_exec_save_values(const ExecRow *row, Datum *values, char *nulls)
  * none) and sets row->id; a concurrent start of the same name is a
  * serialization failure.
  */
-static void
-insert_top_level(ExecRow *row, Jsonb *events)
+void
+store_exec_insert(ExecRow *row, Jsonb *events)
 {
 	Oid			types[SAVE_ARGS + 7];
 	Datum		values[SAVE_ARGS + 7];
 	char		nulls[SAVE_ARGS + 7];
 
+	Assert(row->unsaved);
+	booking_timer_scheduled(row->due_at);	/* wakes the timer workers at
+											 * commit if earlier */
 	memcpy(types, store_exec_save_types, sizeof(store_exec_save_types));
 	memset(nulls, ' ', sizeof(nulls));
 	store_exec_save_values(row, values, nulls);
@@ -314,15 +317,6 @@ insert_top_level(ExecRow *row, Jsonb *events)
 	row->id = spi_col_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
 	SPI_finish();
 	row->unsaved = false;
-}
-
-void
-store_exec_insert(ExecRow *row, Jsonb *events)
-{
-	Assert(row->unsaved);
-	booking_timer_scheduled(row->due_at);	/* wakes the timer workers at
-											 * commit if earlier */
-	insert_top_level(row, events);
 }
 
 void
