@@ -268,6 +268,59 @@ DROP TABLE pg_temp.rooms;
 SELECT booking.sfn_delete_state_machine('task_shadow');
 SELECT current_user = 'postgres' AS caller_unchanged, current_setting('search_path') AS caller_search_path;
 
+-- A tick keeps its transaction's subtransaction ids fewer than PGPROC's cache of them (64):
+-- past it, every snapshot in the cluster looks recent ids up in pg_subtrans, and at 64 the
+-- primary logs them (an ASSIGNMENT record), which overflows the hot standbys' snapshots.
+-- Each task that writes takes one and the batch's subtransaction one, so of 100 due
+-- executions a tick advances 62 and leaves the rest due; the ids it took are counted by
+-- pg_subtrans's page accesses (one each), and no ASSIGNMENT is in the WAL.
+CREATE EXTENSION IF NOT EXISTS pg_walinspect;
+CREATE TABLE public.task_touches (n int);
+CREATE FUNCTION public.touch(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO public.task_touches VALUES ((p->>'n')::int); RETURN p; END $$;
+SELECT booking.sfn_create_state_machine('task_subxids', '{"StartAt": "Hold", "States": {
+  "Hold": {"Type": "Wait", "Seconds": 60, "Next": "Touch"},
+  "Touch": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:touch", "End": true}}}',
+  role => 'postgres') IS NOT NULL AS created;
+SELECT count(booking.sfn_start('task_subxids', jsonb_build_object('n', g))) AS started FROM generate_series(1, 100) g;
+UPDATE booking.executions SET due_at = clock_timestamp()
+ WHERE machine_id = (SELECT id FROM booking.state_machines WHERE name = 'task_subxids');
+-- what is looked for can be seen: a loop of 70 writing subtransactions logs one ASSIGNMENT
+SELECT pg_current_wal_insert_lsn() AS wal_before \gset
+DO $$ BEGIN
+  FOR i IN 1..70 LOOP
+    BEGIN INSERT INTO public.task_touches VALUES (-i); EXCEPTION WHEN others THEN NULL; END;
+  END LOOP;
+END $$;
+SELECT count(*) FILTER (WHERE record_type = 'ASSIGNMENT') AS assignments_logged
+  FROM pg_get_wal_records_info(:'wal_before', pg_current_wal_flush_lsn()) WHERE resource_manager = 'Transaction';
+DELETE FROM public.task_touches;
+SELECT pg_stat_force_next_flush();
+SELECT blks_hit AS subtrans_before, pg_current_wal_insert_lsn() AS wal_before FROM pg_stat_slru WHERE name = 'Subtrans' \gset
+SELECT booking.sfn_tick(100) AS advanced;
+SELECT pg_stat_force_next_flush();
+SELECT blks_hit - :subtrans_before AS subxids_taken FROM pg_stat_slru WHERE name = 'Subtrans';
+SELECT count(*) FILTER (WHERE record_type = 'ASSIGNMENT') AS assignments_logged,
+       count(*) FILTER (WHERE record_type = 'COMMIT') > 0 AS committed
+  FROM pg_get_wal_records_info(:'wal_before', pg_current_wal_flush_lsn()) WHERE resource_manager = 'Transaction';
+-- in a transaction whose cache has overflowed already, a tick still advances one
+BEGIN;
+DO $$ BEGIN
+  FOR i IN 1..70 LOOP
+    BEGIN INSERT INTO public.task_touches VALUES (-i); EXCEPTION WHEN others THEN NULL; END;
+  END LOOP;
+END $$;
+SELECT booking.sfn_tick(100) AS advanced_when_overflowed;
+ROLLBACK;
+SELECT booking.sfn_tick(100) AS advanced;
+SELECT count(*) AS touched, count(DISTINCT n) AS distinct_touched, min(n), max(n) FROM public.task_touches;
+SELECT status, count(*) FROM booking.executions
+ WHERE machine_id = (SELECT id FROM booking.state_machines WHERE name = 'task_subxids') GROUP BY status;
+SELECT booking.sfn_delete_state_machine('task_subxids');
+DROP FUNCTION public.touch(jsonb);
+DROP TABLE public.task_touches;
+DROP EXTENSION pg_walinspect;
+
 -- cleanup of what is cluster-wide
 SELECT booking.sfn_delete_state_machine('task_roles');
 DROP SCHEMA task_app CASCADE;

@@ -5,11 +5,19 @@
  * and run again with each execution in a subtransaction of its own, so that
  * the ERROR fails that execution only. The timer worker (worker.c) calls
  * sfn_tick through SPI; pg_cron's booking.tick_for calls it in a loop.
+ *
+ * A tick keeps its transaction's subtransaction ids fewer than PGPROC's cache
+ * of them (subxid_room): each task that writes takes one, and an overflowed
+ * cache makes every snapshot taken in the cluster (and on its hot standbys)
+ * while the transaction runs look up the parents of recent transaction ids in
+ * pg_subtrans. A tick that runs out of room stops, as when its time is up: the
+ * rest stay due for the next one.
  */
 #include "postgres.h"
 
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "storage/proc.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -21,8 +29,25 @@
 #include "store_fanouts.h"
 #include "store_writeback.h"
 #include "subxact.h"
+#include "tick.h"
 
 PG_FUNCTION_INFO_V1(sfn_tick);
+
+bool		booking_tick_cut_short = false;
+
+/*
+ * The subtransaction ids this transaction can still take, keeping fewer than
+ * PGPROC_MAX_CACHED_SUBXIDS: the primary overflows its PGPROC's cache past
+ * that many, and at that many it logs them (XLOG_XACT_ASSIGNMENT), which
+ * marks the hot standbys' snapshots overflowed. 0 once it has overflowed.
+ */
+static int
+subxid_room(void)
+{
+	if (MyProc->subxidStatus.overflowed)
+		return 0;
+	return PGPROC_MAX_CACHED_SUBXIDS - 1 - MyProc->subxidStatus.count;
+}
 
 /*
  * Advances one claimed execution: the row as the claim read it, unless this
@@ -107,6 +132,7 @@ typedef struct Batch
 	MemoryContext caller;
 	int			claimed;
 	int			advanced;
+	int			advanced_before;	/* by the tick's earlier batches */
 	bool		kept_saves;		/* its saves are kept for its end (not when a
 								 * task's code ticks inside a batch) */
 } Batch;
@@ -137,6 +163,13 @@ batch_run(Batch *b, bool isolated)
 		if (GetCurrentTimestamp() >= b->deadline)
 			break;				/* claimed, not advanced: due for the next
 								 * tick */
+		/* alone, an execution's task takes an id; isolated, its own too */
+		if (subxid_room() < (isolated ? 2 : 1) && b->advanced + b->advanced_before > 0)
+		{
+			booking_tick_cut_short = true;
+			break;				/* claimed, not advanced: due for the next
+								 * tick */
+		}
 		MemoryContextSwitchTo(b->per_execution);
 		if (isolated)
 			advance_isolated((ExecRow *) lfirst(lc));
@@ -194,6 +227,7 @@ batch_at_once(Batch *b)
 	store_fanouts_restore(fanouts);
 	store_history_counts_restore(counts);
 	*b->claimed_from = from;
+	booking_tick_cut_short = false; /* the careful run decides again */
 	if (booking_error_concerns_transaction(edata->sqlerrcode))
 		ReThrowError(edata);
 	FreeErrorData(edata);
@@ -236,13 +270,28 @@ sfn_tick(PG_FUNCTION_ARGS)
 	per_execution = AllocSetContextCreate(caller, "booking execution", ALLOCSET_DEFAULT_SIZES);
 	per_batch = AllocSetContextCreate(caller, "booking claimed executions", ALLOCSET_DEFAULT_SIZES);
 	booking_advance_cap = deadline;
+	booking_tick_cut_short = false;
 	PG_TRY();
 	{
 		while (advanced < max && GetCurrentTimestamp() < deadline)
 		{
 			Batch		b;
+			int			room = subxid_room();
 
-			b.asked = Min(CLAIM_BATCH, max - advanced);
+			/*
+			 * a batch's subtransaction takes an id (its claim locks rows),
+			 * each of its tasks that writes another: no more executions are
+			 * claimed than there is room left for, though at least one, so a
+			 * tick in a transaction that has overflowed already still
+			 * advances
+			 */
+			if (room < 2 && advanced > 0)
+			{
+				booking_tick_cut_short = true;
+				break;
+			}
+			b.asked = Min(Min(CLAIM_BATCH, max - advanced), Max(room - 1, 1));
+			b.advanced_before = advanced;
 			b.deadline = deadline;
 			b.claimed_from = &claimed_from;
 			b.per_batch = per_batch;
@@ -259,6 +308,8 @@ sfn_tick(PG_FUNCTION_ARGS)
 				batch_run(&b, true);
 			}
 			advanced += b.advanced;
+			if (booking_tick_cut_short)
+				break;
 			if (b.claimed < b.asked)
 				break;			/* nothing more is due */
 		}

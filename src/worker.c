@@ -8,7 +8,8 @@
  * sleeps on its latch until that timer, booking.worker_max_sleep at most
  * (a safety net: no wake-up is needed for correctness, see timer_wake.c).
  * Backends that commit an earlier timer set its latch (timer_wake.c). A full
- * batch means a backlog: it goes on at once and wakes a sibling to help;
+ * batch, or a tick cut short to keep its subtransaction ids cached (tick.c),
+ * means a backlog: it goes on at once and wakes a sibling to help;
  * workers share rows through FOR UPDATE SKIP LOCKED.
  *
  * SIGTERM (shutdown, pg_terminate_backend): a sleeping worker exits quietly;
@@ -63,6 +64,7 @@
 #include "retention.h"
 #include "spi_columns.h"
 #include "spi_plans.h"
+#include "tick.h"
 #include "timer_wake.h"
 #include "worker.h"
 
@@ -257,7 +259,7 @@ tick_and_plan(bool *backlog, int *advanced_out)
 						 values, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "sfn_tick failed");
 	advanced = spi_col_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
-	*backlog = advanced >= booking_worker_batch_size;
+	*backlog = advanced >= booking_worker_batch_size || booking_tick_cut_short;
 	*advanced_out = advanced;
 	if (*backlog)
 	{
