@@ -316,6 +316,26 @@ SELECT booking.sfn_tick(100) AS advanced;
 SELECT count(*) AS touched, count(DISTINCT n) AS distinct_touched, min(n), max(n) FROM public.task_touches;
 SELECT status, count(*) FROM booking.executions
  WHERE machine_id = (SELECT id FROM booking.state_machines WHERE name = 'task_subxids') GROUP BY status;
+-- a Map's iterations run inline in their parent's advance stop there too: the rest are due
+TRUNCATE public.task_touches;
+SELECT booking.sfn_create_state_machine('task_subxids_map', '{"StartAt": "Hold", "States": {
+  "Hold": {"Type": "Wait", "Seconds": 60, "Next": "Each"},
+  "Each": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "Touch", "States": {
+    "Touch": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:touch", "End": true}}},
+    "End": true}}}', role => 'postgres') IS NOT NULL AS created;
+SELECT booking.sfn_start('task_subxids_map', jsonb_build_object('items',
+  (SELECT jsonb_agg(jsonb_build_object('n', g)) FROM generate_series(1, 100) g)), 'map-subxids') IS NOT NULL AS started;
+UPDATE booking.executions SET due_at = clock_timestamp() WHERE name = 'map-subxids';
+SELECT pg_stat_force_next_flush();
+SELECT blks_hit AS subtrans_before FROM pg_stat_slru WHERE name = 'Subtrans' \gset
+SELECT booking.sfn_tick(100) AS advanced;
+SELECT pg_stat_force_next_flush();
+SELECT blks_hit - :subtrans_before AS subxids_taken FROM pg_stat_slru WHERE name = 'Subtrans';
+SELECT count(*) AS touched_in_the_first_tick FROM public.task_touches;
+SELECT booking.sfn_tick(100) AS advanced;
+SELECT count(*) AS touched, count(DISTINCT n) AS distinct_touched FROM public.task_touches;
+SELECT status, jsonb_array_length(output) AS results FROM booking.executions WHERE name = 'map-subxids';
+SELECT booking.sfn_delete_state_machine('task_subxids_map');
 SELECT booking.sfn_delete_state_machine('task_subxids');
 DROP FUNCTION public.touch(jsonb);
 DROP TABLE public.task_touches;

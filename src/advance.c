@@ -27,6 +27,7 @@
 #include "store_fanouts.h"
 #include "store_tokens.h"
 #include "store_writeback.h"
+#include "subxact.h"
 #include "task_invoke.h"
 #include "core/asl/context.h"
 #include "core/asl/events.h"
@@ -566,11 +567,18 @@ run_task(Advance *a, const asl_position *pos)
 	return LOOP_CONTINUE;
 }
 
-/* Whether this run may go on: transitions and time are left. */
+/*
+ * Whether this run may go on: transitions and time are left, and in a tick,
+ * once it has taken a step, subtransaction ids (a Map's tasks run inline
+ * would otherwise take one each in the tick's transaction, see tick.c).
+ */
 bool
 advance_run_has_time(void)
 {
-	return budget_left > 0 && GetCurrentTimestamp() < run_deadline;
+	if (budget_left <= 0 || GetCurrentTimestamp() >= run_deadline)
+		return false;
+	return booking_advance_cap == 0 || budget_left == booking_max_steps_per_run ||
+		booking_subxid_room() > 0;
 }
 
 

@@ -4,6 +4,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "storage/proc.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
 
@@ -60,4 +61,12 @@ booking_error_concerns_transaction(int sqlerrcode)
 		default:
 			return sqlerrcode == ERRCODE_DATA_CORRUPTED || sqlerrcode == ERRCODE_INDEX_CORRUPTED;
 	}
+}
+
+int
+booking_subxid_room(void)
+{
+	if (MyProc->subxidStatus.overflowed)
+		return 0;
+	return PGPROC_MAX_CACHED_SUBXIDS - 1 - MyProc->subxidStatus.count;
 }

@@ -27,4 +27,15 @@ ErrorData  *booking_subxact(SubxactBody body, void *arg, bool *kept);
  */
 bool		booking_error_concerns_transaction(int sqlerrcode);
 
+/*
+ * The subtransaction ids this transaction can still take, keeping fewer than
+ * PGPROC_MAX_CACHED_SUBXIDS (0 once it has more). Past that many the
+ * backend's cache of them overflows, and every snapshot taken in the cluster
+ * while the transaction runs looks the parents of recent transaction ids up
+ * in pg_subtrans; at that many the primary logs them (XLOG_XACT_ASSIGNMENT),
+ * which does the same to its hot standbys' snapshots. Each subtransaction
+ * that writes takes one (a task's, a batch's). Ticks stay within it (tick.c).
+ */
+int			booking_subxid_room(void);
+
 #endif

@@ -7,7 +7,7 @@
  * sfn_tick through SPI; pg_cron's booking.tick_for calls it in a loop.
  *
  * A tick keeps its transaction's subtransaction ids fewer than PGPROC's cache
- * of them (subxid_room): each task that writes takes one, and an overflowed
+ * of them (booking_subxid_room): each task that writes takes one, and an overflowed
  * cache makes every snapshot taken in the cluster (and on its hot standbys)
  * while the transaction runs look up the parents of recent transaction ids in
  * pg_subtrans. A tick that runs out of room stops, as when its time is up: the
@@ -17,7 +17,6 @@
 
 #include "fmgr.h"
 #include "miscadmin.h"
-#include "storage/proc.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -34,20 +33,6 @@
 PG_FUNCTION_INFO_V1(sfn_tick);
 
 bool		booking_tick_cut_short = false;
-
-/*
- * The subtransaction ids this transaction can still take, keeping fewer than
- * PGPROC_MAX_CACHED_SUBXIDS: the primary overflows its PGPROC's cache past
- * that many, and at that many it logs them (XLOG_XACT_ASSIGNMENT), which
- * marks the hot standbys' snapshots overflowed. 0 once it has overflowed.
- */
-static int
-subxid_room(void)
-{
-	if (MyProc->subxidStatus.overflowed)
-		return 0;
-	return PGPROC_MAX_CACHED_SUBXIDS - 1 - MyProc->subxidStatus.count;
-}
 
 /*
  * Advances one claimed execution: the row as the claim read it, unless this
@@ -164,7 +149,7 @@ batch_run(Batch *b, bool isolated)
 			break;				/* claimed, not advanced: due for the next
 								 * tick */
 		/* alone, an execution's task takes an id; isolated, its own too */
-		if (subxid_room() < (isolated ? 2 : 1) && b->advanced + b->advanced_before > 0)
+		if (booking_subxid_room() < (isolated ? 2 : 1) && b->advanced + b->advanced_before > 0)
 		{
 			booking_tick_cut_short = true;
 			break;				/* claimed, not advanced: due for the next
@@ -276,7 +261,7 @@ sfn_tick(PG_FUNCTION_ARGS)
 		while (advanced < max && GetCurrentTimestamp() < deadline)
 		{
 			Batch		b;
-			int			room = subxid_room();
+			int			room = booking_subxid_room();
 
 			/*
 			 * a batch's subtransaction takes an id (its claim locks rows),
