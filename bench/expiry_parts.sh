@@ -16,6 +16,8 @@
 #   two-indexes-fewer executions_ended and executions_list dropped (two of the four
 #                     index entries an ended execution's non-HOT update inserts)
 #   notify-off        booking.notify = off (the NOTIFY of each status change)
+#   fillfactor-N      booking.executions with fillfactor N (room on a row's page for its
+#                     next version)
 # BENCH_VARIANTS picks some (default: all, in that order). They alternate within each of
 # BENCH_RUNS rounds (default 3), so a drift of the machine touches them all; the table
 # shows medians, each run, and the median of each round's difference from base. A CHECKPOINT before each start keeps full-page images
@@ -56,7 +58,9 @@ variant_sql() {
 		;;
 	notify-off:on) echo "ALTER DATABASE bench SET booking.notify = off;" ;;
 	notify-off:off) echo "ALTER DATABASE bench RESET booking.notify;" ;;
-	*) die "unknown variant $1 (base task-noop history-none two-indexes-fewer notify-off)" ;;
+	fillfactor-*:on) echo "ALTER TABLE booking.executions SET (fillfactor = ${1#fillfactor-});" ;;
+	fillfactor-*:off) echo "ALTER TABLE booking.executions RESET (fillfactor);" ;;
+	*) die "unknown variant $1 (base task-noop history-none two-indexes-fewer notify-off fillfactor-N)" ;;
 	esac
 }
 
