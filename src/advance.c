@@ -7,11 +7,9 @@
  */
 #include "postgres.h"
 
-#include "commands/async.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
-#include "utils/json.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -26,6 +24,7 @@
 #include "mock_config.h"
 #include "store_fanouts.h"
 #include "store_tokens.h"
+#include "status_notify.h"
 #include "store_writeback.h"
 #include "subxact.h"
 #include "task_invoke.h"
@@ -382,7 +381,6 @@ cursor_to_row(Advance *a)
 
 /* ---- endings ---- */
 
-static void notify_status(const ExecRow *row);
 
 /* The row's timer: due (0: none), or the execution's TimeoutSeconds when that comes first. */
 static void
@@ -1082,7 +1080,7 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 		if (row->parent_id != 0)
 			branches_child_ended(row);
 		else if (row->status != status_before)
-			notify_status(row);
+			booking_notify_status(row->arn, exec_status_name(row->status));
 	}
 	if (outermost && booking_advance_cap == 0)
 	{
@@ -1104,33 +1102,6 @@ booking_answer_task(ExecRow *row, const TaskAnswer *answer)
 	advance_row(row, NULL, answer);
 }
 
-
-/*
- * Notifies booking_execution of the new status (delivered at commit) when
- * booking.notify is on.
- */
-static void
-notify_status(const ExecRow *row)
-{
-	StringInfoData payload;
-
-	if (!booking_notify)
-		return;
-
-	/*
-	 * written as jsonb's text would be (its key order), without building a
-	 * jsonb first
-	 */
-	initStringInfo(&payload);
-	appendStringInfoString(&payload, "{\"status\": ");
-	escape_json(&payload, exec_status_name(row->status));
-	appendStringInfoString(&payload, ", \"executionArn\": ");
-	escape_json(&payload, row->arn);
-	appendStringInfoChar(&payload, '}');
-	/* delivered at commit; nothing if the caller rolls back */
-	Async_Notify("booking_execution", payload.data);
-	pfree(payload.data);
-}
 
 /* Writes one event (taken) to row's history, outside an advance. */
 void
@@ -1206,7 +1177,7 @@ booking_start(ExecRow *row)
 	json_object_object_add(inner, "roleArn", json_object_new_string(role));
 	json_object_object_add(inner, "stateMachineArn", json_object_new_string(version_arn));
 	json_object_object_add(details, "executionStartedEventDetails", inner);
-	notify_status(row);
+	booking_notify_status(row->arn, exec_status_name(row->status));
 	advance_row(row, asl_event_new("ExecutionStarted", details), NULL);
 }
 
@@ -1227,7 +1198,7 @@ booking_stop(ExecRow *row, ExecStatus status, const char *error, const char *cau
 	store_exec_save(row);
 	booking_release(owner);
 	if (row->parent_id == 0)
-		notify_status(row);
+		booking_notify_status(row->arn, exec_status_name(row->status));
 	else
 		branches_child_ended(row);	/* a child failed outside its advance: its
 									 * parent goes on */
@@ -1262,6 +1233,6 @@ booking_redrive(ExecRow *row, int64 timeout_seconds)
 	store_exec_delete_children(row->id);
 	store_fanout_delete(row->id);
 	store_exec_save(row);
-	notify_status(row);
+	booking_notify_status(row->arn, exec_status_name(row->status));
 	booking_advance(row);
 }

@@ -12,6 +12,7 @@
 
 #include "booking.h"
 #include "shard_key.h"
+#include "status_notify.h"
 #include "worker.h"
 
 PG_MODULE_MAGIC;
@@ -266,6 +267,14 @@ _PG_init(void)
 							 "and starts must be as fast as they can be.",
 							 &booking_notify,
 							 true,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+	DefineCustomRealVariable("booking.notify_queue_limit",
+							 "How full the NOTIFY queue may be (0 to 1) for booking to notify booking_execution.",
+							 "At or above it booking sends no status notification, with a WARNING, so that "
+							 "a listener that does not read can't fill the queue and fail booking's commits.",
+							 &booking_notify_queue_limit,
+							 0.5, 0.0, 1.0,
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
 	booking_shard_key_init();

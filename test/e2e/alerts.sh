@@ -16,7 +16,8 @@
 #     token open for two days; an execution ended 100 days ago and not purged
 #     (the idle database); the worker's rounds failing (booking.history
 #     renamed under it); a database named in booking.database whose worker
-#     could not start (max_worker_processes too small, after a restart).
+#     could not start (max_worker_processes too small, after a restart); the
+#     NOTIFY queue's limit at 0 (the queue itself can't be filled here).
 #     Each alert then returns a row naming what is wrong.
 #  3. The metrics the document lists and its Prometheus rules use are those
 #     of booking.metrics, no more, no fewer.
@@ -110,6 +111,11 @@ E2E_DB=$IDLE_DB q -c "UPDATE booking.executions SET stop_date = now() - interval
 got=$(alert "History grows past what retention should keep" "$IDLE_DB")
 [ "$got" = 1 ] || fail "an execution ended 100 days ago, not purged: 'History grows past what retention should keep' returns '$got'"
 pass "an execution ended 100 days ago that no worker purged: 'History grows past what retention should keep' counts it"
+
+# the queue itself can't be filled here (8 GB); the alert compares it with the setting
+got=$(PGOPTIONS="-c booking.notify_queue_limit=0" alert "The NOTIFY queue is filling" "$E2E_DB")
+[ "$(echo "$got" | cut -d'|' -f1)" = 0 ] || fail "booking.notify_queue_limit = 0: 'The NOTIFY queue is filling' returns '$got'"
+pass "booking.notify_queue_limit = 0 (any usage is at the limit): 'The NOTIFY queue is filling' returns a row"
 
 # the worker's rounds fail while booking.history is missing: a due timer
 # makes its round write history

@@ -14,6 +14,7 @@
 #   rolled back          nothing (a whole transaction, and a subtransaction)
 #   short Wait + tick    RUNNING; the tick's SUCCEEDED only at the tick's commit
 #   booking.notify = off nothing
+#   queue at the limit   nothing, and a WARNING (booking.notify_queue_limit)
 #
 # Payloads are checked exactly: the ARN sfn_start returned, the status, no other
 # key; and in order (PostgreSQL delivers in commit order). A sentinel execution
@@ -221,6 +222,18 @@ start quiet e2e_confirm notify-off
 status "$quiet" SUCCEEDED
 session_run actor "RESET booking.notify;"
 expect_none "booking.notify = off: a start that ends sends nothing"
+
+# --- the NOTIFY queue at booking.notify_queue_limit (here 0: any usage): nothing is sent,
+# and a WARNING says why (a listener that does not read would otherwise fill the queue,
+# and every notifying commit would fail)
+session_run actor "SET booking.notify_queue_limit = 0;"
+session_run actor "SELECT booking.sfn_start('e2e_confirm', '$INPUT', 'queue-limit');"
+grep -q 'WARNING:  booking does not notify booking_execution: the NOTIFY queue is 0% full' <<<"$OUT" ||
+	fail "a start at booking.notify_queue_limit did not warn: $OUT"
+grep -qx 'arn:aws:states:.*:execution:e2e_confirm:queue-limit' <<<"$OUT" ||
+	fail "a start at booking.notify_queue_limit did not return its ARN: $OUT"
+session_run actor "RESET booking.notify_queue_limit;"
+expect_none "booking.notify_queue_limit reached: a start that ends sends nothing, and warns"
 
 # --- and nothing else was in flight
 start sentinel e2e_confirm last
