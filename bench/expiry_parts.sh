@@ -94,7 +94,7 @@ measure() {
 		cpu_mark "$tmp" before
 		[ -z "${BENCH_PERF:-}" ] ||
 			echo "\\! perf record -q ${BENCH_PERF_OPTS:--g} -p \$(cat $tmp/pid) -o $BENCH_PERF.$1 >/dev/null 2>&1 & echo \$! > $tmp/perf; sleep 0.5"
-		# until a tick advances none (a tick stops at 63 executions with tasks that write: tick.c)
+		# until a tick advances none (a tick stops at 62 executions with tasks that write: tick.c)
 		echo "\\set more t"
 		for ((i = 0; i < ticks; i++)); do printf '%s\n' '\if :more' 'SELECT booking.sfn_tick(100) > 0 AS more \gset' '\endif'; done
 		cpu_mark "$tmp" after

@@ -278,6 +278,13 @@ CREATE EXTENSION IF NOT EXISTS pg_walinspect;
 CREATE TABLE public.task_touches (n int);
 CREATE FUNCTION public.touch(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 BEGIN INSERT INTO public.task_touches VALUES ((p->>'n')::int); RETURN p; END $$;
+-- n writing subtransactions in the caller's transaction (as PL/pgSQL EXCEPTION blocks take)
+CREATE FUNCTION public.take_subxids(n int) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  FOR i IN 1..n LOOP
+    BEGIN INSERT INTO public.task_touches VALUES (-i); EXCEPTION WHEN others THEN NULL; END;
+  END LOOP;
+END $$;
 SELECT booking.sfn_create_state_machine('task_subxids', '{"StartAt": "Hold", "States": {
   "Hold": {"Type": "Wait", "Seconds": 60, "Next": "Touch"},
   "Touch": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:touch", "End": true}}}',
@@ -287,11 +294,7 @@ UPDATE booking.executions SET due_at = clock_timestamp()
  WHERE machine_id = (SELECT id FROM booking.state_machines WHERE name = 'task_subxids');
 -- what is looked for can be seen: a loop of 70 writing subtransactions logs one ASSIGNMENT
 SELECT pg_current_wal_insert_lsn() AS wal_before \gset
-DO $$ BEGIN
-  FOR i IN 1..70 LOOP
-    BEGIN INSERT INTO public.task_touches VALUES (-i); EXCEPTION WHEN others THEN NULL; END;
-  END LOOP;
-END $$;
+SELECT public.take_subxids(70);
 SELECT count(*) FILTER (WHERE record_type = 'ASSIGNMENT') AS assignments_logged
   FROM pg_get_wal_records_info(:'wal_before', pg_current_wal_flush_lsn()) WHERE resource_manager = 'Transaction';
 DELETE FROM public.task_touches;
@@ -305,11 +308,7 @@ SELECT count(*) FILTER (WHERE record_type = 'ASSIGNMENT') AS assignments_logged,
   FROM pg_get_wal_records_info(:'wal_before', pg_current_wal_flush_lsn()) WHERE resource_manager = 'Transaction';
 -- in a transaction whose cache has overflowed already, a tick still advances one
 BEGIN;
-DO $$ BEGIN
-  FOR i IN 1..70 LOOP
-    BEGIN INSERT INTO public.task_touches VALUES (-i); EXCEPTION WHEN others THEN NULL; END;
-  END LOOP;
-END $$;
+SELECT public.take_subxids(70);
 SELECT booking.sfn_tick(100) AS advanced_when_overflowed;
 ROLLBACK;
 SELECT booking.sfn_tick(100) AS advanced;
@@ -337,7 +336,7 @@ SELECT count(*) AS touched, count(DISTINCT n) AS distinct_touched FROM public.ta
 SELECT status, jsonb_array_length(output) AS results FROM booking.executions WHERE name = 'map-subxids';
 SELECT booking.sfn_delete_state_machine('task_subxids_map');
 SELECT booking.sfn_delete_state_machine('task_subxids');
-DROP FUNCTION public.touch(jsonb);
+DROP FUNCTION public.touch(jsonb), public.take_subxids(int);
 DROP TABLE public.task_touches;
 DROP EXTENSION pg_walinspect;
 

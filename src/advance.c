@@ -23,8 +23,8 @@
 #include "advance_impl.h"
 #include "mock_config.h"
 #include "store_fanouts.h"
-#include "store_tokens.h"
 #include "status_notify.h"
+#include "store_tokens.h"
 #include "store_writeback.h"
 #include "subxact.h"
 #include "task_invoke.h"
@@ -380,7 +380,6 @@ cursor_to_row(Advance *a)
 }
 
 /* ---- endings ---- */
-
 
 /* The row's timer: due (0: none), or the execution's TimeoutSeconds when that comes first. */
 static void

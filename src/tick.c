@@ -7,11 +7,9 @@
  * sfn_tick through SPI; pg_cron's booking.tick_for calls it in a loop.
  *
  * A tick keeps its transaction's subtransaction ids fewer than PGPROC's cache
- * of them (booking_subxid_room): each task that writes takes one, and an overflowed
- * cache makes every snapshot taken in the cluster (and on its hot standbys)
- * while the transaction runs look up the parents of recent transaction ids in
- * pg_subtrans. A tick that runs out of room stops, as when its time is up: the
- * rest stay due for the next one.
+ * of them (booking_subxid_room, subxact.h): each task that writes takes one.
+ * A tick that runs out of room stops, as when its time is up: the rest stay
+ * due for the next one.
  */
 #include "postgres.h"
 
