@@ -10,6 +10,8 @@
 ALTER TABLE executions ADD COLUMN shard_key text NOT NULL DEFAULT '';
 ALTER TABLE executions ALTER COLUMN shard_key SET DEFAULT coalesce(current_setting('booking.shard_key', true), '');
 ALTER TABLE history ADD COLUMN shard_key text NOT NULL DEFAULT '';
+-- json, not jsonb: written at every step, read seldom (no jsonb to build)
+ALTER TABLE history ALTER COLUMN events TYPE json USING events::json;
 ALTER TABLE task_tokens ADD COLUMN shard_key text NOT NULL DEFAULT '';
 COMMENT ON COLUMN executions.shard_key IS 'Citus distribution value (booking.shard_key when started): puts the execution, its children, history and tokens on the node of the application rows it works on; empty on one machine';
 
@@ -390,7 +392,7 @@ SELECT h.execution_id, h.seq, h.events
  WHERE pg_has_role(m.owner, 'USAGE')
     OR EXISTS (SELECT FROM booking.state_machine_grants g
                 WHERE g.machine_id = m.id AND g.privilege = 'READ' AND pg_has_role(g.grantee, 'USAGE'));
-COMMENT ON VIEW visible_history IS 'History rows (jsonb arrays of events) of the executions the current role may READ; sfn_get_execution_history numbers them';
+COMMENT ON VIEW visible_history IS 'History rows (json arrays of events) of the executions the current role may READ; sfn_get_execution_history numbers them';
 
 -- A task token is a bearer secret: only the readers of its execution see it.
 CREATE VIEW visible_task_tokens WITH (security_barrier) AS
@@ -455,9 +457,9 @@ CREATE OR REPLACE FUNCTION sfn_get_execution_history(execution text)
 RETURNS TABLE (id integer, type text, "timestamp" timestamptz, previous_event_id integer, details jsonb)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT (row_number() OVER w)::integer, e.event->>'type', (e.event->>'timestamp')::timestamptz,
-           (row_number() OVER w - 1)::integer, e.event->'details'
+           (row_number() OVER w - 1)::integer, (e.event->'details')::jsonb
       FROM booking.visible_history h,
-           jsonb_array_elements(h.events) WITH ORDINALITY AS e(event, n)
+           json_array_elements(h.events) WITH ORDINALITY AS e(event, n)
      WHERE h.execution_id = booking.execution_id(execution)
     WINDOW w AS (ORDER BY h.seq, e.n)
      ORDER BY h.seq, e.n
@@ -1270,9 +1272,9 @@ LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
     SELECT booking.flush_batch();
     SELECT * FROM (
         SELECT (row_number() OVER w)::integer AS id, e.event->>'type', (e.event->>'timestamp')::timestamptz,
-               (row_number() OVER w - 1)::integer, e.event->'details'
+               (row_number() OVER w - 1)::integer, (e.event->'details')::jsonb
           FROM booking.visible_history h,
-               jsonb_array_elements(h.events) WITH ORDINALITY AS e(event, n)
+               json_array_elements(h.events) WITH ORDINALITY AS e(event, n)
          WHERE h.execution_id = booking.execution_id(execution)
         WINDOW w AS (ORDER BY h.seq, e.n)) numbered
      WHERE after_event IS NULL OR CASE WHEN reverse_order THEN numbered.id < after_event ELSE numbered.id > after_event END

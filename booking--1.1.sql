@@ -182,7 +182,8 @@ CREATE INDEX executions_list ON executions (machine_id, start_date DESC) WHERE p
 CREATE TABLE history (
     execution_id    bigint NOT NULL,        -- the top-level execution; see executions_cascade
     seq             bigint GENERATED ALWAYS AS IDENTITY,
-    events          jsonb NOT NULL,         -- [{type, timestamp, details}, …] in the order recorded
+    events          json NOT NULL,          -- [{type, timestamp, details}, …] in the order recorded;
+                                            -- json, not jsonb: written at every step, read seldom
     shard_key       text NOT NULL DEFAULT '',   -- its execution's (docs/scale-out.md)
     PRIMARY KEY (execution_id, seq)
 );
@@ -321,7 +322,7 @@ SELECT h.execution_id, h.seq, h.events
  WHERE pg_has_role(m.owner, 'USAGE')
     OR EXISTS (SELECT FROM booking.state_machine_grants g
                 WHERE g.machine_id = m.id AND g.privilege = 'READ' AND pg_has_role(g.grantee, 'USAGE'));
-COMMENT ON VIEW visible_history IS 'History rows (jsonb arrays of events) of the executions the current role may READ; sfn_get_execution_history numbers them';
+COMMENT ON VIEW visible_history IS 'History rows (json arrays of events) of the executions the current role may READ; sfn_get_execution_history numbers them';
 
 -- A task token is a bearer secret: only the readers of its execution see it.
 CREATE VIEW visible_task_tokens WITH (security_barrier) AS
@@ -480,9 +481,9 @@ LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
     SELECT booking.flush_batch();
     SELECT * FROM (
         SELECT (row_number() OVER w)::integer AS id, e.event->>'type', (e.event->>'timestamp')::timestamptz,
-               (row_number() OVER w - 1)::integer, e.event->'details'
+               (row_number() OVER w - 1)::integer, (e.event->'details')::jsonb
           FROM booking.visible_history h,
-               jsonb_array_elements(h.events) WITH ORDINALITY AS e(event, n)
+               json_array_elements(h.events) WITH ORDINALITY AS e(event, n)
          WHERE h.execution_id = booking.execution_id(execution)
         WINDOW w AS (ORDER BY h.seq, e.n)) numbered
      WHERE after_event IS NULL OR CASE WHEN reverse_order THEN numbered.id < after_event ELSE numbered.id > after_event END

@@ -105,10 +105,19 @@ SELECT r->'output' AS built,
 SELECT booking.sfn_start('sync_shapes', :'shapes_input') AS shapes_arn \gset
 SELECT x.output AS stored,
        x.output = '{"aa": "two", "ab": 1e3, "b": {"a": {}, "xx": [1, 2.50, {"k": true, "kk": null}], "yyy": []}, "c": -9223372036854775807, "zz": 1}'::jsonb AS equal,
-       x.output = e->'details'->'executionSucceededEventDetails'->'output' AS in_history,
+       x.output = (e->'details'->'executionSucceededEventDetails'->'output')::jsonb AS in_history,
        x.output->'b'->'xx'->2 ? 'kk' AND x.output->'b'->'xx'->2->>'k' = 'true' AND x.output ? 'aa' AS found
-  FROM booking.executions x, booking.history h, jsonb_array_elements(h.events) e
+  FROM booking.executions x, booking.history h, json_array_elements(h.events) e
  WHERE x.arn = :'shapes_arn' AND h.execution_id = x.id AND e->>'type' = 'ExecutionSucceeded';
+-- The history is stored as json text (booking.history.events): what needs an escape is
+-- escaped, numbers keep their digits (int64's bounds and past them), keys their order;
+-- read back as jsonb it is the stored output.
+SELECT jsonb_build_object('s', '{"q\"k": "a\"b\\c/\n\t\u0001\u001f é 😀", "max": 9223372036854775807, "min": -9223372036854775808, "past": 12345678901234567890, "d": 1.50e300, "z": [true, false, null, -0]}') AS escapes_input \gset
+SELECT booking.sfn_start('sync_shapes', :'escapes_input') AS escapes_arn \gset
+SELECT e->'details'->'executionSucceededEventDetails'->'output' AS history_text,
+       x.output = (e->'details'->'executionSucceededEventDetails'->'output')::jsonb AS in_history
+  FROM booking.executions x, booking.history h, json_array_elements(h.events) e
+ WHERE x.arn = :'escapes_arn' AND h.execution_id = x.id AND e->>'type' = 'ExecutionSucceeded';
 SELECT booking.sfn_create_state_machine('sync_scalar', '{"StartAt": "S", "States": {"S": {"Type": "Pass", "Result": 2.50, "End": true}}}',
                                         role => 'postgres') IS NOT NULL AS created;
 SELECT r->'output' AS scalar_output, r->'output' = '2.50'::jsonb AS equal FROM booking.sfn_start_sync('sync_scalar') AS r;

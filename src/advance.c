@@ -227,16 +227,16 @@ advance_history_refresh(Advance *a)
 
 /*
  * Counts (count_history) and takes the recorded events: those
- * booking.history_level keeps, as a jsonb array for the history (NULL when
+ * booking.history_level keeps, as a json array for the history (NULL when
  * none is kept).
  */
-static Jsonb *
+static text *
 take_history(Advance *a)
 {
 	json_object *kept;
 	size_t		n = json_object_array_length(a->events);
 	BookingOwned *owner;
-	Jsonb	   *events = NULL;
+	text	   *events = NULL;
 
 	if (n == 0)
 		return NULL;
@@ -260,7 +260,7 @@ take_history(Advance *a)
 			json_object_array_add(kept, json_object_get(e));
 	}
 	if (json_object_array_length(kept) > 0)
-		events = booking_jsonc_to_jsonb(kept);
+		events = booking_jsonc_to_json(kept);
 	booking_release(owner);
 	json_object_put(a->events);
 	a->events = json_object_new_array();
@@ -271,7 +271,7 @@ take_history(Advance *a)
 static void
 flush_history(Advance *a)
 {
-	Jsonb	   *events;
+	text	   *events;
 
 	Assert(!a->row->unsaved || json_object_array_length(a->events) == 0);
 	events = take_history(a);
@@ -1047,7 +1047,7 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 														 * its id */
 		else
 		{
-			Jsonb	   *events = take_history(a);
+			text	   *events = take_history(a);
 
 			/* a tick's batch writes its executions' saves at its end */
 			if (!outermost || !store_writeback_defer(row, history_root(row), events))

@@ -309,6 +309,16 @@ string_value(const char *str, size_t len, JsonbValue *v)
 	v->val.string.len = (int) len;
 }
 
+/* Raises on what no JSON number is: NaN, infinities. */
+static void
+check_finite(double d)
+{
+	if (isnan(d) || isinf(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("a JSON number cannot be %s", isnan(d) ? "NaN" : "infinite")));
+}
+
 /* A json-c number as a jsonb numeric, from its text when int64 cannot hold it. */
 static void
 number_value(json_object *obj, JsonbValue *v)
@@ -329,12 +339,7 @@ number_value(json_object *obj, JsonbValue *v)
 															 Int32GetDatum(-1)));
 	else
 	{
-		double		d = json_object_get_double(obj);
-
-		if (isnan(d) || isinf(d))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("a JSON number cannot be %s", isnan(d) ? "NaN" : "infinite")));
+		check_finite(json_object_get_double(obj));
 
 		/*
 		 * json-c's own text for it: a parsed number keeps the digits it was
@@ -536,4 +541,145 @@ booking_jsonc_to_jsonb(json_object *obj)
 	result = JsonbValueToJsonb(&tree);
 	tree_free(&tree);
 	return result;
+}
+
+/*
+ * Appends str as a JSON string, after booking_check_jsonb_string. Runs of
+ * characters that need no escape are copied whole (escape_json appends a
+ * character at a time).
+ */
+static void
+append_json_string(StringInfo buf, const char *str, size_t len)
+{
+	const char *run = str;
+	const char *end = str + len;
+
+	booking_check_jsonb_string(str, len);
+	appendStringInfoChar(buf, '"');
+	for (const char *p = str; p < end; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		appendBinaryStringInfo(buf, run, (int) (p - run));
+		run = p + 1;
+		switch (c)
+		{
+			case '"':
+				appendBinaryStringInfo(buf, "\\\"", 2);
+				break;
+			case '\\':
+				appendBinaryStringInfo(buf, "\\\\", 2);
+				break;
+			case '\b':
+				appendBinaryStringInfo(buf, "\\b", 2);
+				break;
+			case '\f':
+				appendBinaryStringInfo(buf, "\\f", 2);
+				break;
+			case '\n':
+				appendBinaryStringInfo(buf, "\\n", 2);
+				break;
+			case '\r':
+				appendBinaryStringInfo(buf, "\\r", 2);
+				break;
+			case '\t':
+				appendBinaryStringInfo(buf, "\\t", 2);
+				break;
+			default:
+				appendStringInfo(buf, "\\u%04x", c);
+				break;
+		}
+	}
+	appendBinaryStringInfo(buf, run, (int) (end - run));
+	appendStringInfoChar(buf, '"');
+}
+
+/* Appends obj to buf as JSON text, refusing what booking_jsonc_to_jsonb refuses. */
+static void
+append_json(StringInfo buf, json_object *obj)
+{
+	check_stack_depth();
+	switch (json_object_get_type(obj))
+	{
+		case json_type_null:
+			appendBinaryStringInfo(buf, "null", 4);
+			break;
+		case json_type_boolean:
+			if (json_object_get_boolean(obj))
+				appendBinaryStringInfo(buf, "true", 4);
+			else
+				appendBinaryStringInfo(buf, "false", 5);
+			break;
+		case json_type_int:
+			/* int64's bounds also stand for larger integers: json-c's text */
+			if (json_object_get_int64(obj) != PG_INT64_MAX && json_object_get_int64(obj) != PG_INT64_MIN)
+			{
+				char		digits[MAXINT8LEN + 1];
+
+				appendBinaryStringInfo(buf, digits, pg_lltoa(json_object_get_int64(obj), digits));
+				break;
+			}
+			appendStringInfoString(buf, json_object_to_json_string(obj));
+			break;
+		case json_type_double:
+			check_finite(json_object_get_double(obj));
+			/* json-c's text: a parsed number keeps its digits, as in jsonb */
+			appendStringInfoString(buf, json_object_to_json_string(obj));
+			break;
+		case json_type_string:
+			append_json_string(buf, json_object_get_string(obj), (size_t) json_object_get_string_len(obj));
+			break;
+		case json_type_array:
+			{
+				size_t		n = json_object_array_length(obj);
+
+				appendStringInfoChar(buf, '[');
+				for (size_t i = 0; i < n; i++)
+				{
+					if (i > 0)
+						appendStringInfoChar(buf, ',');
+					append_json(buf, json_object_array_get_idx(obj, i));
+				}
+				appendStringInfoChar(buf, ']');
+				break;
+			}
+		case json_type_object:
+			{
+				bool		first = true;
+
+				appendStringInfoChar(buf, '{');
+				{
+					/*
+					 * the foreach macro declares its iterators: give it a
+					 * block
+					 */
+					json_object_object_foreach(obj, key, value)
+					{
+						if (!first)
+							appendStringInfoChar(buf, ',');
+						first = false;
+						append_json_string(buf, key, strlen(key));
+						appendStringInfoChar(buf, ':');
+						append_json(buf, value);
+					}
+				}
+				appendStringInfoChar(buf, '}');
+				break;
+			}
+	}
+}
+
+text	   *
+booking_jsonc_to_json(json_object *obj)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	/* the varlena header first, so the text is the buffer itself */
+	appendStringInfoSpaces(&buf, VARHDRSZ);
+	append_json(&buf, obj);
+	SET_VARSIZE(buf.data, buf.len);
+	return (text *) buf.data;
 }

@@ -53,6 +53,14 @@ json_object *booking_jsonb_to_jsonc(Jsonb *jb);
 Jsonb	   *booking_jsonc_to_jsonb(json_object *obj);
 
 /*
+ * json-c → a new json (text) value in CurrentMemoryContext, compact, keys in
+ * json-c's order; refuses what booking_jsonc_to_jsonb refuses, so that a cast
+ * to jsonb later cannot fail. For what is written once and seldom read (the
+ * history): no jsonb to build.
+ */
+text	   *booking_jsonc_to_json(json_object *obj);
+
+/*
  * Adds key: obj to the object being built in *state, without making obj a
  * jsonb of its own first (which the object would take apart again).
  */

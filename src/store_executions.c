@@ -269,7 +269,7 @@ store_exec_save_values(const ExecRow *row, Datum *values, char *nulls)
  * serialization failure.
  */
 void
-store_exec_insert(ExecRow *row, Jsonb *events)
+store_exec_insert(ExecRow *row, text *events)
 {
 	Oid			types[SAVE_ARGS + 7];
 	Datum		values[SAVE_ARGS + 7];
@@ -293,8 +293,8 @@ store_exec_insert(ExecRow *row, Jsonb *events)
 	values[SAVE_ARGS + 4] = JsonbPGetDatum(row->input);
 	types[SAVE_ARGS + 5] = TIMESTAMPTZOID;
 	values[SAVE_ARGS + 5] = TimestampTzGetDatum(row->start_date);
-	types[SAVE_ARGS + 6] = JSONBOID;
-	values[SAVE_ARGS + 6] = events != NULL ? JsonbPGetDatum(events) : (Datum) 0;
+	types[SAVE_ARGS + 6] = JSONOID;
+	values[SAVE_ARGS + 6] = events != NULL ? PointerGetDatum(events) : (Datum) 0;
 	nulls[SAVE_ARGS + 6] = events != NULL ? ' ' : 'n';
 	SPI_connect();
 
@@ -338,7 +338,7 @@ store_exec_save(ExecRow *row)
 }
 
 void
-store_exec_save_with_history(ExecRow *row, int64 history_id, Jsonb *events)
+store_exec_save_with_history(ExecRow *row, int64 history_id, text *events)
 {
 	Oid			types[SAVE_ARGS + 3];
 	Datum		values[SAVE_ARGS + 3];
@@ -359,8 +359,8 @@ store_exec_save_with_history(ExecRow *row, int64 history_id, Jsonb *events)
 	types[SAVE_ARGS] = INT8OID;
 	values[SAVE_ARGS] = Int64GetDatum(history_id);
 	nulls[SAVE_ARGS] = ' ';
-	types[SAVE_ARGS + 1] = JSONBOID;
-	values[SAVE_ARGS + 1] = JsonbPGetDatum(events);
+	types[SAVE_ARGS + 1] = JSONOID;
+	values[SAVE_ARGS + 1] = PointerGetDatum(events);
 	nulls[SAVE_ARGS + 1] = ' ';
 	types[SAVE_ARGS + 2] = TEXTOID;
 	values[SAVE_ARGS + 2] = CStringGetTextDatum(row->shard_key);
@@ -511,10 +511,10 @@ store_exec_first_queued(int64 parent_id)
 }
 
 void
-store_history_append(int64 execution_id, const char *shard_key, Jsonb *events)
+store_history_append(int64 execution_id, const char *shard_key, text *events)
 {
-	Oid			types[3] = {INT8OID, JSONBOID, TEXTOID};
-	Datum		values[3] = {Int64GetDatum(execution_id), JsonbPGetDatum(events),
+	Oid			types[3] = {INT8OID, JSONOID, TEXTOID};
+	Datum		values[3] = {Int64GetDatum(execution_id), PointerGetDatum(events),
 	shard_key ? CStringGetTextDatum(shard_key) : (Datum) 0};
 
 	/*

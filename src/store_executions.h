@@ -128,7 +128,7 @@ int64		store_exec_find_in_machine(int64 machine_id, const char *name);
 void		store_exec_save(ExecRow *row);
 
 /* A start's first save (row->unsaved): its row and the events of its first run (NULL: none). */
-void		store_exec_insert(ExecRow *row, Jsonb *events);
+void		store_exec_insert(ExecRow *row, text *events);
 
 /*
  * The parameters of a save, row id first, then what moves (status, output,
@@ -143,11 +143,11 @@ extern const Oid store_exec_save_types[STORE_EXEC_SAVE_ARGS];
 void		store_exec_save_values(const ExecRow *row, Datum *values, char *nulls);
 
 /*
- * store_exec_save of a row in the table, with events (a jsonb array; NULL:
+ * store_exec_save of a row in the table, with events (a json array; NULL:
  * none) appended to history_id's history (store_history_append) in the same
  * statement.
  */
-void		store_exec_save_with_history(ExecRow *row, int64 history_id, Jsonb *events);
+void		store_exec_save_with_history(ExecRow *row, int64 history_id, text *events);
 
 /* A parent's children in branch order. */
 List	   *store_exec_children(int64 parent_id);
@@ -170,8 +170,8 @@ void		store_exec_wake(int64 id, TimestampTz now);
 /* The first queued child of parent (by index), or 0. */
 int64		store_exec_first_queued(int64 parent_id);
 
-/* Appends events (a jsonb array of {type, timestamp, details}) to a top-level execution's history. */
-void		store_history_append(int64 execution_id, const char *shard_key, Jsonb *events);
+/* Appends events (a json array of {type, timestamp, details}) to a top-level execution's history. */
+void		store_history_append(int64 execution_id, const char *shard_key, text *events);
 
 /*
  * Events in the history of top-level execution root_id (its Map and Parallel

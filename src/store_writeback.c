@@ -110,7 +110,7 @@ store_writeback_holds(int64 id)
 }
 
 bool
-store_writeback_defer(const ExecRow *row, int64 history_id, Jsonb *events)
+store_writeback_defer(const ExecRow *row, int64 history_id, text *events)
 {
 	MemoryContext old;
 	KeptSave   *k;
@@ -138,7 +138,7 @@ store_writeback_defer(const ExecRow *row, int64 history_id, Jsonb *events)
 			k->values[i] = datumCopy(k->values[i], false, -1);
 	k->values[STORE_EXEC_SAVE_ARGS] = Int64GetDatum(history_id);
 	k->nulls[STORE_EXEC_SAVE_ARGS] = ' ';
-	k->values[STORE_EXEC_SAVE_ARGS + 1] = events != NULL ? datumCopy(JsonbPGetDatum(events), false, -1) : (Datum) 0;
+	k->values[STORE_EXEC_SAVE_ARGS + 1] = events != NULL ? datumCopy(PointerGetDatum(events), false, -1) : (Datum) 0;
 	k->nulls[STORE_EXEC_SAVE_ARGS + 1] = events != NULL ? ' ' : 'n';
 	MemoryContextSwitchTo(old);
 	n_kept++;
@@ -174,7 +174,7 @@ store_writeback_defer(const ExecRow *row, int64 history_id, Jsonb *events)
 static Oid
 param_type(int i, Oid *array_type)
 {
-	Oid			t = i < STORE_EXEC_SAVE_ARGS ? store_exec_save_types[i] : i == STORE_EXEC_SAVE_ARGS ? INT8OID : JSONBOID;
+	Oid			t = i < STORE_EXEC_SAVE_ARGS ? store_exec_save_types[i] : i == STORE_EXEC_SAVE_ARGS ? INT8OID : JSONOID;
 
 	*array_type = get_array_type(t);
 	return t;

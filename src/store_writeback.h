@@ -36,11 +36,11 @@ extern int	store_writeback_unwritten;
 bool		store_writeback_open(MemoryContext cxt);
 
 /*
- * Keeps row's save and events (a jsonb array of history_id's events, or
+ * Keeps row's save and events (a json array of history_id's events, or
  * NULL) for the batch's end. False when no batch keeps saves: the caller
  * saves now. The row must be in the table.
  */
-bool		store_writeback_defer(const ExecRow *row, int64 history_id, Jsonb *events);
+bool		store_writeback_defer(const ExecRow *row, int64 history_id, text *events);
 
 /*
  * Writes the kept saves not written yet, in one statement, as the tables'
