@@ -151,24 +151,26 @@ store_writeback_defer(const ExecRow *row, int64 history_id, text *events)
 /*
  * One statement for the batch: the rows updated from arrays, then the
  * history of the rows that were updated (a row a task's code deleted
- * meanwhile leaves no history behind). Its shard key is the row's.
+ * meanwhile leaves no history behind), carried out of the UPDATE by its
+ * RETURNING, where joining the arrays again took a hash join per batch. Its
+ * shard key is the row's.
  */
 #define FLUSH_SQL \
-	"WITH v AS MATERIALIZED (SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, " \
-	"$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) WITH ORDINALITY " \
-	"AS v(id, status, output, error, cause, state, document, variables, attempts, entered_at, " \
-	"phase, pending_events, due_at, stop_date, event_count, timeout_at, fanout, redrive_count, " \
-	"redrive_date, entered_event, history_id, events, ord)), " \
-	"saved AS (UPDATE booking.executions e SET status = v.status, output = v.output, " \
+	"WITH saved AS (UPDATE booking.executions e SET status = v.status, output = v.output, " \
 	"error = v.error, cause = v.cause, state = v.state, document = v.document, " \
 	"variables = v.variables, attempts = v.attempts, entered_at = v.entered_at, " \
 	"phase = v.phase, pending_events = v.pending_events, due_at = v.due_at, " \
 	"stop_date = v.stop_date, event_count = v.event_count, timeout_at = v.timeout_at, " \
 	"fanout = v.fanout, redrive_count = v.redrive_count, redrive_date = v.redrive_date, " \
-	"entered_event = v.entered_event FROM v WHERE e.id = v.id RETURNING e.id, e.shard_key) " \
+	"entered_event = v.entered_event " \
+	"FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, " \
+	"$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) WITH ORDINALITY " \
+	"AS v(id, status, output, error, cause, state, document, variables, attempts, entered_at, " \
+	"phase, pending_events, due_at, stop_date, event_count, timeout_at, fanout, redrive_count, " \
+	"redrive_date, entered_event, history_id, events, ord) " \
+	"WHERE e.id = v.id RETURNING v.history_id, v.events, e.shard_key, v.ord) " \
 	"INSERT INTO booking.history (execution_id, events, shard_key) " \
-	"SELECT v.history_id, v.events, saved.shard_key FROM v JOIN saved ON saved.id = v.id " \
-	"WHERE v.events IS NOT NULL ORDER BY v.ord"
+	"SELECT history_id, events, shard_key FROM saved WHERE events IS NOT NULL ORDER BY ord"
 
 /* The element type of parameter i, and its array type. */
 static Oid
