@@ -480,10 +480,12 @@ LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
     -- a statement of its own: the next one's snapshot sees what it wrote
     SELECT booking.flush_batch();
     SELECT * FROM (
-        SELECT (row_number() OVER w)::integer AS id, e.event->>'type', (e.event->>'timestamp')::timestamptz,
-               (row_number() OVER w - 1)::integer, (e.event->'details')::jsonb
+        SELECT (row_number() OVER w)::integer AS id, c.event->>'type', (c.event->>'timestamp')::timestamptz,
+               (row_number() OVER w - 1)::integer, c.event->'details'
           FROM booking.visible_history h,
-               json_array_elements(h.events) WITH ORDINALITY AS e(event, n)
+               json_array_elements(h.events) WITH ORDINALITY AS e(event, n),
+               -- each event parsed once (OFFSET 0: not flattened into three casts)
+               LATERAL (SELECT e.event::jsonb AS event OFFSET 0) c
          WHERE h.execution_id = booking.execution_id(execution)
         WINDOW w AS (ORDER BY h.seq, e.n)) numbered
      WHERE after_event IS NULL OR CASE WHEN reverse_order THEN numbered.id < after_event ELSE numbered.id > after_event END
