@@ -543,6 +543,31 @@ booking_jsonc_to_jsonb(json_object *obj)
 	return result;
 }
 
+/* JSON's two-character escape of c, or NULL when it has none (\u00XX then). */
+static const char *
+short_escape(unsigned char c)
+{
+	switch (c)
+	{
+		case '"':
+			return "\\\"";
+		case '\\':
+			return "\\\\";
+		case '\b':
+			return "\\b";
+		case '\f':
+			return "\\f";
+		case '\n':
+			return "\\n";
+		case '\r':
+			return "\\r";
+		case '\t':
+			return "\\t";
+		default:
+			return NULL;
+	}
+}
+
 /*
  * Appends str as a JSON string, after booking_check_jsonb_string. Runs of
  * characters that need no escape are copied whole (escape_json appends a
@@ -559,38 +584,17 @@ append_json_string(StringInfo buf, const char *str, size_t len)
 	for (const char *p = str; p < end; p++)
 	{
 		unsigned char c = (unsigned char) *p;
+		const char *escape;
 
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		appendBinaryStringInfo(buf, run, (int) (p - run));
 		run = p + 1;
-		switch (c)
-		{
-			case '"':
-				appendBinaryStringInfo(buf, "\\\"", 2);
-				break;
-			case '\\':
-				appendBinaryStringInfo(buf, "\\\\", 2);
-				break;
-			case '\b':
-				appendBinaryStringInfo(buf, "\\b", 2);
-				break;
-			case '\f':
-				appendBinaryStringInfo(buf, "\\f", 2);
-				break;
-			case '\n':
-				appendBinaryStringInfo(buf, "\\n", 2);
-				break;
-			case '\r':
-				appendBinaryStringInfo(buf, "\\r", 2);
-				break;
-			case '\t':
-				appendBinaryStringInfo(buf, "\\t", 2);
-				break;
-			default:
-				appendStringInfo(buf, "\\u%04x", c);
-				break;
-		}
+		escape = short_escape(c);
+		if (escape != NULL)
+			appendBinaryStringInfo(buf, escape, 2);
+		else
+			appendStringInfo(buf, "\\u%04x", c);
 	}
 	appendBinaryStringInfo(buf, run, (int) (end - run));
 	appendStringInfoChar(buf, '"');
