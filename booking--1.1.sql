@@ -479,15 +479,26 @@ RETURNS TABLE (id integer, type text, "timestamp" timestamptz, previous_event_id
 LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
     -- a statement of its own: the next one's snapshot sees what it wrote
     SELECT booking.flush_batch();
+    -- each history row's events counted (json_array_length parses without building), so a
+    -- page takes apart only the rows that hold its ids, (lo, hi]: paging through a long
+    -- history is not quadratic
+    WITH counted AS (
+        SELECT h.seq, h.events, l.n, sum(l.n) OVER (ORDER BY h.seq) - l.n AS before, sum(l.n) OVER () AS total
+          FROM booking.visible_history h, LATERAL (SELECT json_array_length(h.events) AS n) l
+         WHERE h.execution_id = booking.execution_id(execution)),
+    page AS (
+        SELECT c.*, CASE WHEN reverse_order THEN b.hi - max_results ELSE coalesce(after_event, 0) END AS lo, b.hi
+          FROM counted c,
+               LATERAL (SELECT CASE WHEN reverse_order THEN least(coalesce(after_event - 1, c.total), c.total)
+                                    ELSE coalesce(after_event, 0) + max_results END AS hi) b)
     SELECT * FROM (
-        SELECT (row_number() OVER w)::integer AS id, c.event->>'type', (c.event->>'timestamp')::timestamptz,
-               (row_number() OVER w - 1)::integer, c.event->'details'
-          FROM booking.visible_history h,
-               json_array_elements(h.events) WITH ORDINALITY AS e(event, n),
+        SELECT (p.before + e.n)::integer AS id, c.event->>'type', (c.event->>'timestamp')::timestamptz,
+               (p.before + e.n - 1)::integer, c.event->'details'
+          FROM page p,
+               json_array_elements(p.events) WITH ORDINALITY AS e(event, n),
                -- each event parsed once (OFFSET 0: not flattened into three casts)
                LATERAL (SELECT e.event::jsonb AS event OFFSET 0) c
-         WHERE h.execution_id = booking.execution_id(execution)
-        WINDOW w AS (ORDER BY h.seq, e.n)) numbered
+         WHERE (p.hi IS NULL OR p.before < p.hi) AND (p.lo IS NULL OR p.before + p.n > p.lo)) numbered
      WHERE after_event IS NULL OR CASE WHEN reverse_order THEN numbered.id < after_event ELSE numbered.id > after_event END
      ORDER BY CASE WHEN reverse_order THEN -numbered.id ELSE numbered.id END
      LIMIT max_results

@@ -91,6 +91,35 @@ SELECT min(id) AS first_id, max(id) AS last_id, count(DISTINCT id) AS ids
 SELECT count(*) AS tokens_handed_out FROM public.history_outbox;
 SELECT booking.sfn_send_task_success(token, '{}') FROM public.history_outbox;
 
+-- Pages of a history kept in many rows (one per run): a page takes apart only the rows
+-- that hold its ids; each page, at and around every row's last event, both ways, is the
+-- slice of the whole listing it names
+SELECT count(*) AS history_rows, sum(json_array_length(h.events)) AS events
+  FROM booking.history h JOIN booking.executions e ON e.id = h.execution_id
+ WHERE e.name = 'endless-ticked';
+WITH whole AS MATERIALIZED (
+         SELECT id, row(id, type, "timestamp", previous_event_id, details)::text AS event
+           FROM booking.sfn_get_execution_history('endless-ticked')),
+     edges AS (
+         SELECT DISTINCT last + d AS after
+           FROM (SELECT (sum(json_array_length(h.events)) OVER (ORDER BY h.seq))::int AS last
+                   FROM booking.history h JOIN booking.executions e ON e.id = h.execution_id
+                  WHERE e.name = 'endless-ticked') rows, unnest(ARRAY[-1, 0, 1]) d
+         UNION SELECT NULL),
+     pages AS (
+         SELECT after, size, backwards,
+                (SELECT array_agg(row(id, type, "timestamp", previous_event_id, details)::text ORDER BY n)
+                   FROM booking.sfn_get_execution_history('endless-ticked', size, after, backwards)
+                        WITH ORDINALITY AS p(id, type, "timestamp", previous_event_id, details, n)) AS got,
+                (SELECT array_agg(event ORDER BY CASE WHEN backwards THEN -id ELSE id END)
+                   FROM (SELECT id, event FROM whole
+                          WHERE after IS NULL OR CASE WHEN backwards THEN id < after ELSE id > after END
+                          ORDER BY CASE WHEN backwards THEN -id ELSE id END LIMIT size) w) AS want
+           FROM edges, unnest(ARRAY[1, 1000]) size, unnest(ARRAY[false, true]) backwards)
+SELECT count(*) AS pages, count(*) FILTER (WHERE got IS DISTINCT FROM want) AS wrong,
+       count(*) FILTER (WHERE got IS NULL) AS empty
+  FROM pages;
+
 SELECT booking.sfn_delete_state_machine('history_loop');
 SELECT booking.sfn_delete_state_machine('history_edge');
 DROP FUNCTION public.history_echo(jsonb), public.history_ask(jsonb);
