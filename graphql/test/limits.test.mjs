@@ -7,6 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { startServer, API_KEY, GRAPHQL_DIR } from "./lib/server.mjs";
 import { post, gql, admin, closeAll } from "./lib/client.mjs";
 import { getIntrospectionQuery } from "postgraphile/graphql";
@@ -137,11 +138,27 @@ test("addStepFunction starts only what its role was granted, as that role; tasks
   }
 });
 
+/*
+ * A free port from first on, below Linux's ephemeral range (32768 and up): start.sh needs a
+ * fixed one, and one in that range can be taken meanwhile by any outgoing connection.
+ */
+async function portBelowEphemeral(first) {
+  for (let port = first; port < 32768; port++) {
+    const free = await new Promise((resolve) => {
+      const probe = createServer();
+      probe.once("error", () => resolve(false));
+      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port from ${first} below 32768`);
+}
+
 test("graphql/start.sh restarts the server when it dies", { timeout: 120000 }, async () => {
   const dir = process.env.GRAPHQL_TEST_CLUSTER_DIR;
   const port = process.env.GRAPHQL_TEST_CLUSTER_PORT;
   assert.ok(dir && port, "run.sh exports the cluster's directory and port");
-  const gport = String(20000 + (process.pid % 20000));
+  const gport = String(await portBelowEphemeral(20000 + (process.pid % 12000)));
   // BOOKING_SFN_PORT empty: start.sh serves no Step Functions API (its default is 8083)
   const env = { ...process.env, BOOKING_DB: "booking", GRAPHQL_PORT: gport, BOOKING_API_KEY: API_KEY, BOOKING_SFN_PORT: "" };
   const start = spawn("bash", [`${GRAPHQL_DIR}/start.sh`, dir, port], { env, stdio: ["ignore", "pipe", "pipe"] });
