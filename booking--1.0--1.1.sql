@@ -1272,10 +1272,10 @@ LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
     SELECT booking.flush_batch();
     -- each history row's events counted (json_array_length parses without building), so a
     -- page takes apart only the rows that hold its ids, (lo, hi]: paging through a long
-    -- history is not quadratic
+    -- history is not quadratic (OFFSET 0: each row counted once, not once per use of n)
     WITH counted AS (
         SELECT h.seq, h.events, l.n, sum(l.n) OVER (ORDER BY h.seq) - l.n AS before, sum(l.n) OVER () AS total
-          FROM booking.visible_history h, LATERAL (SELECT json_array_length(h.events) AS n) l
+          FROM booking.visible_history h, LATERAL (SELECT json_array_length(h.events) AS n OFFSET 0) l
          WHERE h.execution_id = booking.execution_id(execution)),
     page AS (
         SELECT c.*, CASE WHEN reverse_order THEN b.hi - max_results ELSE coalesce(after_event, 0) END AS lo, b.hi
