@@ -319,18 +319,25 @@ check_finite(double d)
 				 errmsg("a JSON number cannot be %s", isnan(d) ? "NaN" : "infinite")));
 }
 
+/*
+ * A json-c integer that int64 holds exactly: json_object_get_int64 clamps
+ * larger integers (json-c keeps them as uint64) to int64's bounds, so a
+ * bound stands for "take json-c's text".
+ */
+static bool
+int64_exact(json_object *obj)
+{
+	int64		i = json_object_get_int64(obj);
+
+	return i != PG_INT64_MAX && i != PG_INT64_MIN;
+}
+
 /* A json-c number as a jsonb numeric, from its text when int64 cannot hold it. */
 static void
 number_value(json_object *obj, JsonbValue *v)
 {
 	v->type = jbvNumeric;
-
-	/*
-	 * int64's bounds also stand for larger integers json-c keeps as uint64:
-	 * take the text
-	 */
-	if (json_object_get_type(obj) == json_type_int &&
-		json_object_get_int64(obj) != PG_INT64_MAX && json_object_get_int64(obj) != PG_INT64_MIN)
+	if (json_object_get_type(obj) == json_type_int && int64_exact(obj))
 		v->val.numeric = int64_to_numeric(json_object_get_int64(obj));
 	else if (json_object_get_type(obj) == json_type_int)
 		v->val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
@@ -617,8 +624,7 @@ append_json(StringInfo buf, json_object *obj)
 				appendBinaryStringInfo(buf, "false", 5);
 			break;
 		case json_type_int:
-			/* int64's bounds also stand for larger integers: json-c's text */
-			if (json_object_get_int64(obj) != PG_INT64_MAX && json_object_get_int64(obj) != PG_INT64_MIN)
+			if (int64_exact(obj))
 			{
 				char		digits[MAXINT8LEN + 1];
 
