@@ -268,6 +268,53 @@ DROP TABLE pg_temp.rooms;
 SELECT booking.sfn_delete_state_machine('task_shadow');
 SELECT current_user = 'postgres' AS caller_unchanged, current_setting('search_path') AS caller_search_path;
 
+-- ---- A task's function is resolved once per backend, per role and search_path, and
+-- resolved again when the catalogs change (function_cache.c): each call below runs in
+-- this backend, after the same name was resolved by the one before it ----
+CREATE SCHEMA task_first;               -- before task_app on the machines' path
+GRANT USAGE ON SCHEMA task_first TO booking_task_role;
+CREATE FUNCTION task_app.which(p jsonb) RETURNS jsonb LANGUAGE sql AS $$ SELECT '"task_app"'::jsonb $$;
+SET search_path = task_first, task_app, public;
+SELECT booking.sfn_create_state_machine('task_which', '{"StartAt": "W", "States": {
+  "W": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:which", "End": true}}}',
+  role => 'booking_task_role') IS NOT NULL AS created;
+SELECT booking.sfn_create_state_machine('task_which_super', '{"StartAt": "W", "States": {
+  "W": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:which", "End": true}}}',
+  role => 'postgres') IS NOT NULL AS created;
+SET search_path = task_app, public;     -- the same role, another path
+SELECT booking.sfn_create_state_machine('task_which_app', '{"StartAt": "W", "States": {
+  "W": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:which", "End": true}}}',
+  role => 'booking_task_role') IS NOT NULL AS created;
+RESET search_path;
+SELECT d->>'status' AS status, d->'output' AS resolved FROM booking.sfn_start_sync('task_which') d;
+-- a function created earlier on the path takes the name over
+CREATE FUNCTION task_first.which(p jsonb) RETURNS jsonb LANGUAGE sql AS $$ SELECT '"task_first"'::jsonb $$;
+SELECT d->>'status' AS status, d->'output' AS resolved FROM booking.sfn_start_sync('task_which') d;
+SELECT d->>'status' AS status, d->'output' AS resolved FROM booking.sfn_start_sync('task_which_app') d;
+-- USAGE revoked: task_first leaves the role's path, not the superuser's; each keeps its own
+REVOKE USAGE ON SCHEMA task_first FROM booking_task_role;
+SELECT d->>'status' AS status, d->'output' AS resolved FROM booking.sfn_start_sync('task_which') d;
+SELECT d->>'status' AS status, d->'output' AS resolved FROM booking.sfn_start_sync('task_which_super') d;
+SELECT d->>'status' AS status, d->'output' AS resolved FROM booking.sfn_start_sync('task_which') d;
+-- EXECUTE is checked at every call, resolved or not
+REVOKE EXECUTE ON FUNCTION task_app.which(jsonb) FROM PUBLIC;
+SELECT d->>'status' AS status, d->>'error' AS error, d->>'cause' AS cause FROM booking.sfn_start_sync('task_which') d;
+GRANT EXECUTE ON FUNCTION task_app.which(jsonb) TO PUBLIC;
+-- dropped: not found (no call of a function that is gone); renamed in: found
+DROP FUNCTION task_app.which(jsonb);
+SELECT d->>'status' AS status, d->>'error' AS error FROM booking.sfn_start_sync('task_which') d;
+CREATE FUNCTION task_app.renamed(p jsonb) RETURNS jsonb LANGUAGE sql AS $$ SELECT '"renamed"'::jsonb $$;
+ALTER FUNCTION task_app.renamed(jsonb) RENAME TO which;
+SELECT d->>'status' AS status, d->'output' AS resolved FROM booking.sfn_start_sync('task_which') d;
+-- a schema renamed away: the name resolves further down the path
+ALTER SCHEMA task_first RENAME TO task_first_gone;
+SELECT d->>'status' AS status, d->'output' AS resolved FROM booking.sfn_start_sync('task_which_super') d;
+SELECT booking.sfn_delete_state_machine('task_which');
+SELECT booking.sfn_delete_state_machine('task_which_super');
+SELECT booking.sfn_delete_state_machine('task_which_app');
+DROP SCHEMA task_first_gone CASCADE;
+DROP FUNCTION task_app.which(jsonb);
+
 -- A tick keeps its transaction's subtransaction ids fewer than PGPROC's cache of them (64):
 -- past it, every snapshot in the cluster looks recent ids up in pg_subtrans, and at 64 the
 -- primary logs them (an ASSIGNMENT record), which overflows the hot standbys' snapshots.

@@ -336,11 +336,15 @@ cursor_position(const Advance *a)
 	return pos;
 }
 
+static json_object *base_context(void *arg);
+
 void
 advance_make_env(Advance *a, asl_env *env)
 {
 	memset(env, 0, sizeof(*env));
 	env->context = a->context;
+	env->base_context = base_context;
+	env->base_context_arg = a;
 	env->now = booking_host_now(NULL);
 	env->random = booking_host_random(NULL);
 	env->max_payload = (size_t) booking_max_payload_size;
@@ -844,6 +848,20 @@ build_context(const ExecRow *row)
 	return asl_context_base(&info);
 }
 
+/*
+ * The execution's $$, built when a state first reads it (most runs never
+ * do: it costs the root's identity, a copy of the input and the role's name).
+ */
+static json_object *
+base_context(void *arg)
+{
+	Advance    *a = (Advance *) arg;
+
+	if (a->context == NULL)
+		a->context = build_context(a->row);
+	return a->context;
+}
+
 /* ---- advancing ---- */
 
 /*
@@ -988,7 +1006,6 @@ advance_row(ExecRow *row, json_object *opening, const TaskAnswer *answer)
 	else if (!row->unsaved)
 		a->history_total = store_history_total_loaded(row);
 	advance_record(a, opening);
-	a->context = build_context(row);
 	a->state = row->state;
 	a->input = advance_to_jsonc_or_null(row->document);
 	a->variables = advance_to_jsonc_or_null(row->variables);

@@ -576,35 +576,82 @@ short_escape(unsigned char c)
 }
 
 /*
- * Appends str as a JSON string, after booking_check_jsonb_string. Runs of
- * characters that need no escape are copied whole (escape_json appends a
- * character at a time).
+ * What a byte of a string needs in JSON text: nothing (copied), an escape
+ * (controls, quote, backslash), or a look at the whole string's UTF-8
+ * (bytes past ASCII). Events are mostly ASCII names, keys and timestamps.
+ */
+enum
+{
+	JSON_PLAIN = 0,
+	JSON_ESCAPE = 1,
+	JSON_NON_ASCII = 2
+};
+
+static const uint8 json_byte_class[256] = {
+	/* 0x00-0x1f: controls */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	/* 0x20-0x7f: '"' and '\\' */
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0x80-0xff */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2
+};
+
+/*
+ * Appends str as a JSON string, refusing what booking_check_jsonb_string
+ * refuses. A string that needs no escape is copied whole; otherwise runs
+ * between escapes are (escape_json appends a character at a time). UTF-8 is
+ * checked only when a byte past ASCII is there.
  */
 static void
 append_json_string(StringInfo buf, const char *str, size_t len)
 {
+	const unsigned char *p = (const unsigned char *) str;
+	const unsigned char *end = p + len;
 	const char *run = str;
-	const char *end = str + len;
+	bool		checked = false;
 
-	booking_check_jsonb_string(str, len);
-	appendStringInfoChar(buf, '"');
-	for (const char *p = str; p < end; p++)
+	/* the common case, one copy: as long as the string, and its quotes */
+	enlargeStringInfo(buf, (int) len + 2);
+	buf->data[buf->len++] = '"';
+	for (; p < end; p++)
 	{
-		unsigned char c = (unsigned char) *p;
+		uint8		class = json_byte_class[*p];
 		const char *escape;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (class == JSON_PLAIN)
 			continue;
-		appendBinaryStringInfo(buf, run, (int) (p - run));
-		run = p + 1;
-		escape = short_escape(c);
+		if (class == JSON_NON_ASCII)
+		{
+			if (!checked)
+				booking_check_jsonb_string(str, len);
+			checked = true;
+			continue;
+		}
+		if (*p == '\0')
+			booking_check_jsonb_string(str, len);	/* raises */
+		appendBinaryStringInfo(buf, run, (int) ((const char *) p - run));
+		run = (const char *) p + 1;
+		escape = short_escape(*p);
 		if (escape != NULL)
 			appendBinaryStringInfo(buf, escape, 2);
 		else
-			appendStringInfo(buf, "\\u%04x", c);
+			appendStringInfo(buf, "\\u%04x", *p);
 	}
-	appendBinaryStringInfo(buf, run, (int) (end - run));
-	appendStringInfoChar(buf, '"');
+	appendBinaryStringInfo(buf, run, (int) (str + len - run));
+	appendStringInfoCharMacro(buf, '"');
 }
 
 /* Appends obj to buf as JSON text, refusing what booking_jsonc_to_jsonb refuses. */
@@ -645,21 +692,21 @@ append_json(StringInfo buf, json_object *obj)
 			{
 				size_t		n = json_object_array_length(obj);
 
-				appendStringInfoChar(buf, '[');
+				appendStringInfoCharMacro(buf, '[');
 				for (size_t i = 0; i < n; i++)
 				{
 					if (i > 0)
-						appendStringInfoChar(buf, ',');
+						appendStringInfoCharMacro(buf, ',');
 					append_json(buf, json_object_array_get_idx(obj, i));
 				}
-				appendStringInfoChar(buf, ']');
+				appendStringInfoCharMacro(buf, ']');
 				break;
 			}
 		case json_type_object:
 			{
 				bool		first = true;
 
-				appendStringInfoChar(buf, '{');
+				appendStringInfoCharMacro(buf, '{');
 				{
 					/*
 					 * the foreach macro declares its iterators: give it a
@@ -668,14 +715,14 @@ append_json(StringInfo buf, json_object *obj)
 					json_object_object_foreach(obj, key, value)
 					{
 						if (!first)
-							appendStringInfoChar(buf, ',');
+							appendStringInfoCharMacro(buf, ',');
 						first = false;
 						append_json_string(buf, key, strlen(key));
-						appendStringInfoChar(buf, ':');
+						appendStringInfoCharMacro(buf, ':');
 						append_json(buf, value);
 					}
 				}
-				appendStringInfoChar(buf, '}');
+				appendStringInfoCharMacro(buf, '}');
 				break;
 			}
 	}

@@ -33,6 +33,31 @@ bool		spi_col_bool(HeapTuple tup, TupleDesc desc, int n);
 /* 0 (no time) for NULL. */
 TimestampTz spi_col_timestamptz(HeapTuple tup, TupleDesc desc, int n);
 
+/*
+ * A row taken apart once (heap_deform_tuple), for reading many of its
+ * columns: SPI_getbinval walks the tuple from its start to column n
+ * whenever a NULL or a variable-length column comes before it, so reading a
+ * wide row a column at a time costs the square of its width. Its arrays are
+ * palloc'd in the current memory context; the values point into the tuple.
+ */
+typedef struct SpiRow
+{
+	TupleDesc	desc;
+	Datum	   *values;
+	bool	   *nulls;
+} SpiRow;
+
+void		spi_row_init(SpiRow *row, HeapTuple tup, TupleDesc desc);
+void		spi_row_free(SpiRow *row);
+
+/* as the spi_col_ functions of the same type */
+char	   *spi_row_text(const SpiRow *row, int n);
+Jsonb	   *spi_row_jsonb(const SpiRow *row, int n);
+int64		spi_row_int8(const SpiRow *row, int n, int64 if_null);
+int32		spi_row_int4(const SpiRow *row, int n, int32 if_null);
+Oid			spi_row_oid(const SpiRow *row, int n);
+TimestampTz spi_row_timestamptz(const SpiRow *row, int n);
+
 /* list with column n (a bigint, not NULL) appended as an int64 * allocated in cxt. */
 List	   *spi_col_int8_append(List *list, HeapTuple tup, TupleDesc desc, int n, MemoryContext cxt);
 

@@ -17,6 +17,7 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
+#include "function_cache.h"
 #include "jsonc_bridge.h"
 #include "permissions.h"
 #include "task_lambda.h"
@@ -67,6 +68,9 @@ find_function(const char *name, asl_error *err)
 		asl_error_set(err, LAMBDA_BAD_PARAMETER, "FunctionName \"%s\" is not a function name", name);
 		return InvalidOid;
 	}
+	fn = booking_function_cache_get(name);
+	if (OidIsValid(fn))
+		return fn;
 	fn = LookupFuncName(qualified_name(name), 1, &argtype, true);
 	if (!OidIsValid(fn))
 	{
@@ -96,6 +100,7 @@ find_function(const char *name, asl_error *err)
 					  name);
 		return InvalidOid;
 	}
+	booking_function_cache_put(name, fn);
 	return fn;
 }
 

@@ -179,6 +179,7 @@ env_at(asl_time now)
 	memset(&e, 0, sizeof e);
 	e.context = base_ctx;
 	e.now = now;
+	e.task_context = true;		/* the $$ a Task saw, checked below */
 	return e;
 }
 

@@ -51,6 +51,9 @@ typedef struct asl_env
 	bool		inspect;		/* record each data-flow stage in
 								 * outcome.inspection */
 	bool		no_events;		/* the host keeps no history: build no events */
+	bool		task_context;	/* give a Task outcome the $$ its state saw
+								 * (task.context); off, $$ is built only when
+								 * an expression reads it */
 	asl_size_memo *sizes;		/* a size measured earlier in the run, to
 								 * measure outputs by; NULL: none kept */
 
@@ -103,7 +106,8 @@ typedef struct asl_task
 	const asl_resource *resource;	/* the state's Resource, parsed */
 	json_object *input;			/* effective input: InputPath, then Parameters */
 	json_object *context;		/* the $$ the state saw (Task.Token included
-								 * when given) */
+								 * when given), when env.task_context; else
+								 * NULL */
 	int64_t		timeout_seconds;	/* resolved TimeoutSeconds(Path); 0 = none */
 	int64_t		heartbeat_seconds;	/* resolved HeartbeatSeconds(Path); 0 =
 									 * none */

@@ -93,7 +93,8 @@ step_jsonata_task(step_ctx *c, json_object *bindings)
 	out->kind = ASL_OUTCOME_TASK;
 	out->task.resource = &st->resource;
 	out->task.input = args;
-	out->task.context = json_object_get(step_context(c));
+	if (c->env->task_context)
+		out->task.context = json_object_get(step_context(c));
 	out->task.timeout_seconds = timeout;
 	out->task.heartbeat_seconds = heartbeat;
 	out->task.credentials = json_object_get(st->credentials);

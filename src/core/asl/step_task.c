@@ -29,7 +29,8 @@ step_task(step_ctx *c)
 	out->kind = ASL_OUTCOME_TASK;
 	out->task.resource = &st->resource;
 	out->task.input = params;
-	out->task.context = json_object_get(step_context(c));
+	if (c->env->task_context)
+		out->task.context = json_object_get(step_context(c));
 	out->task.timeout_seconds = timeout;
 	out->task.heartbeat_seconds = heartbeat;
 	out->task.credentials = json_object_get(st->credentials);
