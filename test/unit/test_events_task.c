@@ -124,7 +124,26 @@ test_activity(void)
 	json_object_put(worker);
 }
 
+/* asl_concat: the names above, and what it does when they don't fit */
+static void
+test_concat(void)
+{
+	char		buf[8];
+
+	asl_concat(buf, sizeof buf, "Task", "Ok");
+	CHECK_STR(buf, "TaskOk");
+	asl_concat(buf, sizeof buf, "Lambda", "Function");
+	CHECK_STR(buf, "LambdaF");	/* 7 bytes and the terminator */
+	asl_concat(buf, sizeof buf, "LongerThanBuf", "x");
+	CHECK_STR(buf, "LongerT");
+	asl_concat(buf, sizeof buf, "", "");
+	CHECK_STR(buf, "");
+	asl_concat(buf, 1, "a", "b");
+	CHECK_STR(buf, "");
+}
+
 UNIT_MAIN("events_task", {
+	test_concat();
 	test_service_integration();
 	test_lambda_function();
 	test_activity();

@@ -33,6 +33,23 @@ asl_not_truncated(void)
 	return json_object_get(shared);
 }
 
+void
+asl_concat(char *dst, size_t size, const char *a, const char *b)
+{
+	size_t		na = strlen(a);
+	size_t		nb = strlen(b);
+
+	if (size == 0)
+		return;
+	if (na > size - 1)
+		na = size - 1;
+	if (nb > size - 1 - na)
+		nb = size - 1 - na;
+	memcpy(dst, a, na);
+	memcpy(dst + na, b, nb);
+	dst[na + nb] = '\0';
+}
+
 /* {member: inner}; takes inner's reference. */
 static json_object *
 wrap(const char *member, json_object *inner)
@@ -145,7 +162,7 @@ asl_event_named(const char *type, json_object *inner)
 	char		member[96];
 
 	/* MapIterationStarted -> mapIterationStartedEventDetails */
-	snprintf(member, sizeof member, "%sEventDetails", type);
+	asl_concat(member, sizeof member, type, "EventDetails");
 	member[0] = (char) tolower((unsigned char) member[0]);
 	return asl_event_new(type, wrap(member, inner));
 }

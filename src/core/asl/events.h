@@ -49,6 +49,13 @@ json_object *asl_event_named(const char *type, json_object *inner);
 /* {"truncated": false}. */
 json_object *asl_not_truncated(void);
 
+/*
+ * a then b into dst (size bytes, truncated to fit, always terminated): an
+ * event's type and member names, built for every event, where snprintf cost
+ * more than the rest of the name's work.
+ */
+void		asl_concat(char *dst, size_t size, const char *a, const char *b);
+
 /* ---- a Task's life (events_task.c) ---- */
 
 typedef enum asl_task_event

@@ -102,7 +102,7 @@ asl_event_task(asl_task_event ev, const asl_resource *res, const char *region,
 	bool		service = res->kind == ASL_RES_DYNAMODB || res->kind == ASL_RES_LAMBDA_INVOKE;
 	json_object *d = json_object_new_object();
 
-	snprintf(type, sizeof type, "%s%s", family, suffixes[ev]);
+	asl_concat(type, sizeof type, family, suffixes[ev]);
 	if (d == NULL || (service && !add_service(d, res)) ||
 		!add_payload(d, ev, res, region, payload, timeout_seconds, heartbeat_seconds, error, cause))
 	{

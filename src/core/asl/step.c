@@ -66,7 +66,7 @@ step_event(step_ctx *c, const char *suffix, json_object *details)
 		json_object_put(details);
 		return;
 	}
-	snprintf(type, sizeof type, "%s%s", asl_state_type_name(c->st->type), suffix);
+	asl_concat(type, sizeof type, asl_state_type_name(c->st->type), suffix);
 	step_event_typed(c, type, details);
 }
 
