@@ -1755,3 +1755,11 @@ SELECT pg_catalog.pg_extension_config_dump('execution_origins', '');
 -- stands in (kept across transactions: a runtime failure's cause names it).
 ALTER TABLE executions ADD COLUMN entered_event integer;
 COMMENT ON COLUMN executions.entered_event IS 'History id (GetExecutionHistory) of the <Type>StateEntered event of the state''s current entry; NULL: not known';
+
+-- ==== performance (issue 20) ====
+-- the indexes on what an execution's row versions share, filled half as their pages split
+-- to the right (a new version's entry lands beside the old one): see booking--1.1.sql;
+-- pages split from now on follow it, existing ones are left as they are (REINDEX to repack)
+ALTER INDEX executions_pkey SET (fillfactor = 50);
+ALTER INDEX executions_machine_name SET (fillfactor = 50);
+ALTER INDEX executions_list SET (fillfactor = 50);

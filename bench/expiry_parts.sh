@@ -69,6 +69,16 @@ variant_sql() {
 		;;
 	notify-off:on) echo "ALTER DATABASE bench SET booking.notify = off;" ;;
 	notify-off:off) echo "ALTER DATABASE bench RESET booking.notify;" ;;
+	index-fillfactor-*:on)
+		for i in executions_pkey executions_machine_name executions_list; do
+			echo "ALTER INDEX booking.$i SET (fillfactor = ${1#index-fillfactor-}); REINDEX INDEX booking.$i;"
+		done
+		;;
+	index-fillfactor-*:off)
+		for i in executions_pkey executions_machine_name executions_list; do
+			echo "ALTER INDEX booking.$i RESET (fillfactor); REINDEX INDEX booking.$i;"
+		done
+		;;
 	fillfactor-*:on) echo "ALTER TABLE booking.executions SET (fillfactor = ${1#fillfactor-});" ;;
 	fillfactor-*:off) echo "ALTER TABLE booking.executions RESET (fillfactor);" ;;
 	*) die "unknown variant $1 (base task-noop history-none two-indexes-fewer notify-off fillfactor-N)" ;;
