@@ -18,6 +18,8 @@
 #   notify-off        booking.notify = off (the NOTIFY of each status change)
 #   fillfactor-N      booking.executions with fillfactor N (room on a row's page for its
 #                     next version)
+#   index-fillfactor-N  executions_pkey, executions_machine_name and executions_list with
+#                     fillfactor N, rebuilt (room on a leaf page for a new version's entry)
 # BENCH_VARIANTS picks some (default: all, in that order). They alternate within each of
 # BENCH_RUNS rounds (default 3), so a drift of the machine touches them all; the table
 # shows medians, each run, and the median of each round's difference from base. A CHECKPOINT before each start keeps full-page images
@@ -81,7 +83,7 @@ variant_sql() {
 		;;
 	fillfactor-*:on) echo "ALTER TABLE booking.executions SET (fillfactor = ${1#fillfactor-});" ;;
 	fillfactor-*:off) echo "ALTER TABLE booking.executions RESET (fillfactor);" ;;
-	*) die "unknown variant $1 (base task-noop history-none two-indexes-fewer notify-off fillfactor-N)" ;;
+	*) die "unknown variant $1 (base task-noop history-none two-indexes-fewer notify-off fillfactor-N index-fillfactor-N)" ;;
 	esac
 }
 
