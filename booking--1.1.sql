@@ -1791,3 +1791,18 @@ SELECT pg_catalog.pg_extension_config_dump('execution_origins', '');
 -- stands in (kept across transactions: a runtime failure's cause names it).
 ALTER TABLE executions ADD COLUMN entered_event integer;
 COMMENT ON COLUMN executions.entered_event IS 'History id (GetExecutionHistory) of the <Type>StateEntered event of the state''s current entry; NULL: not known';
+
+-- A tick's batch writes the executions it advanced in one statement (src/store_writeback.c),
+-- reading them from this function: booking's own write only (it raises otherwise), the
+-- owner's only. Where the statement passed 22 arrays to unnest(), each unnested into a
+-- tuplestore of its own (bench/README.md, "seventh pass").
+CREATE FUNCTION kept_saves()
+RETURNS TABLE (id bigint, status text, output jsonb, error text, cause text, state text,
+               document jsonb, variables jsonb, attempts jsonb, entered_at timestamptz,
+               phase text, pending_events jsonb, due_at timestamptz, stop_date timestamptz,
+               event_count integer, timeout_at timestamptz, fanout jsonb, redrive_count integer,
+               redrive_date timestamptz, entered_event integer, history_id bigint, events json,
+               ord bigint)
+AS 'MODULE_PATHNAME', 'booking_kept_saves' LANGUAGE C VOLATILE ROWS 64;
+COMMENT ON FUNCTION kept_saves() IS 'The executions a tick''s batch advanced and keeps for its end, read by the batch''s own write of them and by nothing else';
+REVOKE ALL ON FUNCTION kept_saves() FROM PUBLIC;

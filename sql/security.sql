@@ -50,6 +50,18 @@ REVOKE EXECUTE ON FUNCTION booking.flush_batch() FROM sec_outsider;
 SET ROLE sec_alice;
 SELECT booking.flush_batch();
 RESET ROLE;
+-- kept_saves (the batch's write reads the executions it keeps from it) is the owner's
+-- alone, and reads nothing outside that write: not for a member, not granted, not for a
+-- superuser (a task's code calling it would see other executions' documents)
+SET ROLE sec_alice;
+SELECT count(*) FROM booking.kept_saves();
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION booking.kept_saves() TO sec_alice;
+SET ROLE sec_alice;
+SELECT count(*) FROM booking.kept_saves();
+RESET ROLE;
+REVOKE EXECUTE ON FUNCTION booking.kept_saves() FROM sec_alice;
+SELECT count(*) FROM booking.kept_saves();
 
 -- ---- the attack of issue 13: a task as superuser that updates pg_authid ----
 SET ROLE sec_alice;

@@ -7,7 +7,7 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
-#include "utils/array.h"
+#include "funcapi.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -149,11 +149,11 @@ store_writeback_defer(const ExecRow *row, int64 history_id, text *events)
 }
 
 /*
- * One statement for the batch: the rows updated from arrays, then the
- * history of the rows that were updated (a row a task's code deleted
- * meanwhile leaves no history behind), carried out of the UPDATE by its
- * RETURNING, where joining the arrays again took a hash join per batch. Its
- * shard key is the row's.
+ * One statement for the batch: the rows updated from the kept saves
+ * (booking.kept_saves(), below), then the history of the rows that were
+ * updated (a row a task's code deleted meanwhile leaves no history behind),
+ * carried out of the UPDATE by its RETURNING, where joining the saves again
+ * took a hash join per batch. Its shard key is the row's.
  */
 #define FLUSH_SQL \
 	"WITH saved AS (UPDATE booking.executions e SET status = v.status, output = v.output, " \
@@ -163,59 +163,57 @@ store_writeback_defer(const ExecRow *row, int64 history_id, text *events)
 	"stop_date = v.stop_date, event_count = v.event_count, timeout_at = v.timeout_at, " \
 	"fanout = v.fanout, redrive_count = v.redrive_count, redrive_date = v.redrive_date, " \
 	"entered_event = v.entered_event " \
-	"FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, " \
-	"$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) WITH ORDINALITY " \
-	"AS v(id, status, output, error, cause, state, document, variables, attempts, entered_at, " \
-	"phase, pending_events, due_at, stop_date, event_count, timeout_at, fanout, redrive_count, " \
-	"redrive_date, entered_event, history_id, events, ord) " \
+	"FROM booking.kept_saves() v " \
 	"WHERE e.id = v.id RETURNING v.history_id, v.events, e.shard_key, v.ord) " \
 	"INSERT INTO booking.history (execution_id, events, shard_key) " \
 	"SELECT history_id, events, shard_key FROM saved WHERE events IS NOT NULL ORDER BY ord"
 
-/* The element type of parameter i, and its array type. */
-static Oid
-param_type(int i, Oid *array_type)
-{
-	Oid			t = i < STORE_EXEC_SAVE_ARGS ? store_exec_save_types[i] : i == STORE_EXEC_SAVE_ARGS ? INT8OID : JSONOID;
+PG_FUNCTION_INFO_V1(booking_kept_saves);
 
-	*array_type = get_array_type(t);
-	return t;
+/*
+ * booking.kept_saves(): the unwritten saves as rows, in the order kept, for
+ * FLUSH_SQL and nothing else: it raises unless that statement is under way
+ * (a task's code calling it would read other executions' documents). The
+ * statement passed them as 22 arrays to unnest(), each unnested into a
+ * tuplestore of its own: a tenth of the batch's write, instructions counted.
+ */
+Datum
+booking_kept_saves(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int64		ord = 0;
+
+	if (!flushing)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("booking.kept_saves() is read only by a batch's own write of its executions")));
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	if (rsinfo->setDesc->natts != WB_ARGS + 1)
+		elog(ERROR, "booking.kept_saves() returns %d columns, not %d", rsinfo->setDesc->natts, WB_ARGS + 1);
+	for (int i = 0; i < n_kept; i++)
+	{
+		Datum		values[WB_ARGS + 1];
+		bool		isnull[WB_ARGS + 1];
+
+		if (kept[i].written_level != 0)
+			continue;
+		for (int c = 0; c < WB_ARGS; c++)
+		{
+			values[c] = kept[i].values[c];
+			isnull[c] = kept[i].nulls[c] == 'n';
+		}
+		values[WB_ARGS] = Int64GetDatum(++ord);
+		isnull[WB_ARGS] = false;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, isnull);
+	}
+	return (Datum) 0;
 }
 
-/* The statement, with the unwritten saves as arrays (in the current memory context). */
+/* The statement, reading the unwritten saves. */
 static void
 flush_unwritten(void)
 {
-	Oid			types[WB_ARGS];
-	Datum		values[WB_ARGS];
-	Datum	   *elems = palloc(sizeof(Datum) * store_writeback_unwritten);
-	bool	   *isnull = palloc(sizeof(bool) * store_writeback_unwritten);
-
-	for (int c = 0; c < WB_ARGS; c++)
-	{
-		Oid			elem = param_type(c, &types[c]);
-		int			n = 0;
-		int			dims[1];
-		int			lbs[1] = {1};
-		int16		typlen;
-		bool		typbyval;
-		char		typalign;
-
-		for (int i = 0; i < n_kept; i++)
-		{
-			if (kept[i].written_level != 0)
-				continue;
-			elems[n] = kept[i].values[c];
-			isnull[n] = kept[i].nulls[c] == 'n';
-			n++;
-		}
-		Assert(n == store_writeback_unwritten);
-		dims[0] = n;
-		get_typlenbyvalalign(elem, &typlen, &typbyval, &typalign);
-		values[c] = PointerGetDatum(construct_md_array(elems, isnull, 1, dims, lbs, elem,
-													   typlen, typbyval, typalign));
-	}
-	(void) booking_exec_plan(&plan_flush, FLUSH_SQL, WB_ARGS, types, values, NULL,
+	(void) booking_exec_plan(&plan_flush, FLUSH_SQL, 0, NULL, NULL, NULL,
 							 SPI_OK_INSERT, "kept saves");
 }
 
