@@ -21,7 +21,7 @@ typedef struct KeptFunction
 	Oid			role;			/* the role that resolved it */
 	OverrideSearchPath *path;	/* under this search_path */
 	Oid			fn;
-}			KeptFunction;
+} KeptFunction;
 
 static MemoryContext cache_cxt;
 static KeptFunction kept[FUNCTION_CACHE_SIZE];
