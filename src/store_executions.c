@@ -11,6 +11,9 @@
 #include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "nodes/params.h"
+#include "tcop/dest.h"
 #include "storage/bufmgr.h"
 #include "storage/backendid.h"
 #include "utils/builtins.h"
@@ -67,6 +70,54 @@ static SPIPlanPtr plan_history_fold;
 /* store_history_counts_flush calls: a count read before one may miss what it wrote */
 static uint64 counts_flushes;
 
+/* Fills out from a row of EXEC_COLUMNS taken apart (palloc'd in the current context). */
+static void
+read_exec_columns(const SpiRow *r, ExecRow *out)
+{
+	const SpiRow *row = r;
+
+	memset(out, 0, sizeof(*out));
+	out->id = spi_row_int8(row, 1, 0);
+	out->arn = spi_row_text(row, 2);
+	out->name = spi_row_text(row, 3);
+	out->machine_id = spi_row_int8(row, 4, 0);
+	out->version = spi_row_int4(row, 5, 0);
+	out->machine_name = spi_row_text(row, 6);
+	out->role = spi_row_oid(row, 7);
+	out->status = exec_status_from_name(spi_row_text(row, 8));
+	out->input = spi_row_jsonb(row, 9);
+	out->output = spi_row_jsonb(row, 10);
+	out->error = spi_row_text(row, 11);
+	out->cause = spi_row_text(row, 12);
+	out->parent_id = spi_row_int8(row, 13, 0);
+	out->root_id = spi_row_int8(row, 14, 0);
+	out->branch_index = spi_row_int4(row, 15, -1);
+	out->state = spi_row_text(row, 16);
+	out->document = spi_row_jsonb(row, 17);
+	out->variables = spi_row_jsonb(row, 18);
+	out->attempts = spi_row_jsonb(row, 19);
+	out->entered_at = spi_row_timestamptz(row, 20);
+	out->phase = exec_phase_from_name(spi_row_text(row, 21));
+	out->pending_events = spi_row_jsonb(row, 22);
+	out->due_at = spi_row_timestamptz(row, 23);
+	out->timeout_at = spi_row_timestamptz(row, 24);
+	out->start_date = spi_row_timestamptz(row, 25);
+	out->stop_date = spi_row_timestamptz(row, 26);
+	out->redrive_count = spi_row_int4(row, 27, 0);
+	out->redrive_date = spi_row_timestamptz(row, 28);
+	out->event_count = spi_row_int4(row, 29, 0);
+	out->fanout = spi_row_jsonb(row, 30);
+	out->search_path = spi_row_text(row, 31);
+	out->own_history = spi_row_int4(row, 32, 0) != 0;
+	out->mock = spi_row_int4(row, 33, 0) != 0 ? EXEC_MOCK_YES : EXEC_MOCK_NO;
+	out->beside_events = spi_row_int8(row, 34, -1);
+	out->beside_loaded = out->beside_events >= 0;
+	out->beside_as_of = counts_flushes;
+	out->shard_key = spi_row_text(row, 35);
+	out->entered_event = spi_row_int4(row, 36, 0);
+	out->privileged_named = spi_row_int4(row, 37, 0) != 0 ? 'y' : 'n';
+}
+
 /* Fills out from a row of EXEC_COLUMNS (palloc'd in the caller's context). */
 static void
 read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
@@ -74,46 +125,7 @@ read_exec_row(HeapTuple tup, TupleDesc desc, ExecRow *out)
 	SpiRow		row;
 
 	spi_row_init(&row, tup, desc);
-	memset(out, 0, sizeof(*out));
-	out->id = spi_row_int8(&row, 1, 0);
-	out->arn = spi_row_text(&row, 2);
-	out->name = spi_row_text(&row, 3);
-	out->machine_id = spi_row_int8(&row, 4, 0);
-	out->version = spi_row_int4(&row, 5, 0);
-	out->machine_name = spi_row_text(&row, 6);
-	out->role = spi_row_oid(&row, 7);
-	out->status = exec_status_from_name(spi_row_text(&row, 8));
-	out->input = spi_row_jsonb(&row, 9);
-	out->output = spi_row_jsonb(&row, 10);
-	out->error = spi_row_text(&row, 11);
-	out->cause = spi_row_text(&row, 12);
-	out->parent_id = spi_row_int8(&row, 13, 0);
-	out->root_id = spi_row_int8(&row, 14, 0);
-	out->branch_index = spi_row_int4(&row, 15, -1);
-	out->state = spi_row_text(&row, 16);
-	out->document = spi_row_jsonb(&row, 17);
-	out->variables = spi_row_jsonb(&row, 18);
-	out->attempts = spi_row_jsonb(&row, 19);
-	out->entered_at = spi_row_timestamptz(&row, 20);
-	out->phase = exec_phase_from_name(spi_row_text(&row, 21));
-	out->pending_events = spi_row_jsonb(&row, 22);
-	out->due_at = spi_row_timestamptz(&row, 23);
-	out->timeout_at = spi_row_timestamptz(&row, 24);
-	out->start_date = spi_row_timestamptz(&row, 25);
-	out->stop_date = spi_row_timestamptz(&row, 26);
-	out->redrive_count = spi_row_int4(&row, 27, 0);
-	out->redrive_date = spi_row_timestamptz(&row, 28);
-	out->event_count = spi_row_int4(&row, 29, 0);
-	out->fanout = spi_row_jsonb(&row, 30);
-	out->search_path = spi_row_text(&row, 31);
-	out->own_history = spi_row_int4(&row, 32, 0) != 0;
-	out->mock = spi_row_int4(&row, 33, 0) != 0 ? EXEC_MOCK_YES : EXEC_MOCK_NO;
-	out->beside_events = spi_row_int8(&row, 34, -1);
-	out->beside_loaded = out->beside_events >= 0;
-	out->beside_as_of = counts_flushes;
-	out->shard_key = spi_row_text(&row, 35);
-	out->entered_event = spi_row_int4(&row, 36, 0);
-	out->privileged_named = spi_row_int4(&row, 37, 0) != 0 ? 'y' : 'n';
+	read_exec_columns(&row, out);
 	spi_row_free(&row);
 }
 
@@ -543,15 +555,77 @@ store_history_append(int64 execution_id, const char *shard_key, text *events)
 		elog(ERROR, "history of execution %lld has no execution row", (long long) execution_id);
 }
 
+/* The claim's rows, read as the executor hands them over. */
+typedef struct ClaimReceiver
+{
+	DestReceiver pub;
+	MemoryContext cxt;			/* where the rows go (the caller's) */
+	List	   *rows;
+	TimestampTz *from;			/* the last row's due time */
+} ClaimReceiver;
+
+static bool
+claim_receive(TupleTableSlot *slot, DestReceiver * self)
+{
+	ClaimReceiver *r = (ClaimReceiver *) self;
+	MemoryContext old = MemoryContextSwitchTo(r->cxt);
+	ExecRow    *row = palloc(sizeof(ExecRow));
+	SpiRow		columns;
+
+	slot_getallattrs(slot);
+	columns.desc = slot->tts_tupleDescriptor;
+	columns.values = slot->tts_values;
+	columns.nulls = slot->tts_isnull;
+	/* read_exec_columns copies what it keeps: the slot's values go with it */
+	read_exec_columns(&columns, row);
+	row->claimed_rel = spi_row_oid(&columns, EXEC_NCOLUMNS + 1);
+	ItemPointerCopy((ItemPointer) DatumGetPointer(slot->tts_values[EXEC_NCOLUMNS + 1]), &row->claimed_tid);
+	r->rows = lappend(r->rows, row);
+	*r->from = row->due_at;
+	MemoryContextSwitchTo(old);
+	return true;
+}
+
+static void
+claim_startup(DestReceiver * self, int operation, TupleDesc typeinfo)
+{
+	if (typeinfo->natts != EXEC_NCOLUMNS + 2)
+		elog(ERROR, "the claim returned %d columns, not %d", typeinfo->natts, EXEC_NCOLUMNS + 2);
+}
+
+static void
+claim_nothing(DestReceiver * self)
+{
+}
+
 List	   *
 store_exec_claim_due(int max, TimestampTz now, TimestampTz *from)
 {
-	MemoryContext caller = CurrentMemoryContext;
 	Oid			types[3] = {TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID};
 	Datum		values[3] = {TimestampTzGetDatum(now), Int32GetDatum(max), TimestampTzGetDatum(*from)};
-	List	   *rows = NIL;
+	ClaimReceiver receiver;
+	SPIExecuteOptions options;
 	int			settings;
 	int			rc;
+
+	memset(&receiver, 0, sizeof(receiver));
+	receiver.pub.receiveSlot = claim_receive;
+	receiver.pub.rStartup = claim_startup;
+	receiver.pub.rShutdown = claim_nothing;
+	receiver.pub.rDestroy = claim_nothing;
+	receiver.pub.mydest = DestNone;
+	receiver.cxt = CurrentMemoryContext;
+	receiver.from = from;
+	memset(&options, 0, sizeof(options));
+	options.params = makeParamList(3);
+	for (int i = 0; i < 3; i++)
+	{
+		options.params->params[i].value = values[i];
+		options.params->params[i].isnull = false;
+		options.params->params[i].pflags = PARAM_FLAG_CONST;
+		options.params->params[i].ptype = types[i];
+	}
+	options.dest = &receiver.pub;
 
 	SPI_connect();
 
@@ -562,35 +636,22 @@ store_exec_claim_due(int max, TimestampTz now, TimestampTz *from)
 	 * ends, and each claim would walk them again. A row another transaction
 	 * changed after this statement's snapshot is locked in its latest version
 	 * and read again as such (READ COMMITTED's recheck), as a load after the
-	 * claim would read it.
+	 * claim would read it. Each row is read from the executor's slot as it
+	 * comes (claim_receive): SPI would have formed it into a tuple to be
+	 * taken apart again.
 	 */
 	settings = booking_due_plan_settings_push();
-	rc = SPI_execute_plan(booking_plan(&plan_claim,
-									   "SELECT " EXEC_COLUMNS ", e.tableoid, e.ctid" EXEC_FROM
-									   "WHERE e.status = 'RUNNING' AND e.due_at <= $1 AND e.due_at >= $3 "
-									   "ORDER BY e.due_at LIMIT $2 FOR UPDATE OF e SKIP LOCKED",
-									   3, types),
-						  values, NULL, false, 0);
+	rc = SPI_execute_plan_extended(booking_plan(&plan_claim,
+												"SELECT " EXEC_COLUMNS ", e.tableoid, e.ctid" EXEC_FROM
+												"WHERE e.status = 'RUNNING' AND e.due_at <= $1 AND e.due_at >= $3 "
+												"ORDER BY e.due_at LIMIT $2 FOR UPDATE OF e SKIP LOCKED",
+												3, types),
+								   &options);
 	booking_due_plan_settings_pop(settings);
-	booking_spi_check(rc, SPI_OK_SELECT, "due executions claim");
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		MemoryContext old = MemoryContextSwitchTo(caller);
-		ExecRow    *row = palloc(sizeof(ExecRow));
-		bool		isnull;
-
-		read_exec_row(tup, desc, row);
-		row->claimed_rel = spi_col_oid(tup, desc, EXEC_NCOLUMNS + 1);
-		ItemPointerCopy((ItemPointer) DatumGetPointer(SPI_getbinval(tup, desc, EXEC_NCOLUMNS + 2, &isnull)),
-						&row->claimed_tid);
-		rows = lappend(rows, row);
-		MemoryContextSwitchTo(old);
-		*from = row->due_at;
-	}
+	/* SPI reports a SELECT whose rows went to a receiver of the caller's so */
+	booking_spi_check(rc, SPI_OK_UTILITY, "due executions claim");
 	SPI_finish();
-	return rows;
+	return receiver.rows;
 }
 
 bool
