@@ -29,7 +29,8 @@ static int	n_kept;
 
 /* Any change of the catalogs a resolution read: forget them all. */
 static void
-forget_all(Datum arg, int cacheid, uint32 hashvalue)
+forget_all(Datum arg pg_attribute_unused(), int cacheid pg_attribute_unused(),
+		   uint32 hashvalue pg_attribute_unused())
 {
 	if (cache_cxt != NULL)
 		MemoryContextReset(cache_cxt);

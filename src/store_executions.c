@@ -587,14 +587,15 @@ claim_receive(TupleTableSlot *slot, DestReceiver * self)
 }
 
 static void
-claim_startup(DestReceiver * self, int operation, TupleDesc typeinfo)
+claim_startup(DestReceiver * self pg_attribute_unused(), int operation pg_attribute_unused(),
+			  TupleDesc typeinfo)
 {
 	if (typeinfo->natts != EXEC_NCOLUMNS + 2)
 		elog(ERROR, "the claim returned %d columns, not %d", typeinfo->natts, EXEC_NCOLUMNS + 2);
 }
 
 static void
-claim_nothing(DestReceiver * self)
+claim_nothing(DestReceiver * self pg_attribute_unused())
 {
 }
 
