@@ -72,10 +72,8 @@ static uint64 counts_flushes;
 
 /* Fills out from a row of EXEC_COLUMNS taken apart (palloc'd in the current context). */
 static void
-read_exec_columns(const SpiRow *r, ExecRow *out)
+read_exec_columns(const SpiRow *row, ExecRow *out)
 {
-	const SpiRow *row = r;
-
 	memset(out, 0, sizeof(*out));
 	out->id = spi_row_int8(row, 1, 0);
 	out->arn = spi_row_text(row, 2);
