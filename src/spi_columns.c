@@ -3,8 +3,8 @@
  */
 #include "postgres.h"
 
-#include "catalog/pg_type.h"
 #include "access/htup_details.h"
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -126,6 +126,15 @@ spi_row_init(SpiRow *row, HeapTuple tup, TupleDesc desc)
 	row->values = palloc(sizeof(Datum) * desc->natts);
 	row->nulls = palloc(sizeof(bool) * desc->natts);
 	heap_deform_tuple(tup, desc, row->values, row->nulls);
+}
+
+void
+spi_row_of_slot(SpiRow *row, TupleTableSlot *slot)
+{
+	slot_getallattrs(slot);
+	row->desc = slot->tts_tupleDescriptor;
+	row->values = slot->tts_values;
+	row->nulls = slot->tts_isnull;
 }
 
 void

@@ -12,6 +12,7 @@
 
 #include "access/htup.h"
 #include "access/tupdesc.h"
+#include "executor/tuptable.h"
 #include "datatype/timestamp.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
@@ -49,6 +50,12 @@ typedef struct SpiRow
 
 void		spi_row_init(SpiRow *row, HeapTuple tup, TupleDesc desc);
 void		spi_row_free(SpiRow *row);
+
+/*
+ * The row a slot holds, its arrays the slot's own (valid while it holds the
+ * row; not for spi_row_free): for a DestReceiver reading an executor's rows.
+ */
+void		spi_row_of_slot(SpiRow *row, TupleTableSlot *slot);
 
 /* as the spi_col_ functions of the same type */
 char	   *spi_row_text(const SpiRow *row, int n);

@@ -570,14 +570,11 @@ claim_receive(TupleTableSlot *slot, DestReceiver * self)
 	ExecRow    *row = palloc(sizeof(ExecRow));
 	SpiRow		columns;
 
-	slot_getallattrs(slot);
-	columns.desc = slot->tts_tupleDescriptor;
-	columns.values = slot->tts_values;
-	columns.nulls = slot->tts_isnull;
+	spi_row_of_slot(&columns, slot);
 	/* read_exec_columns copies what it keeps: the slot's values go with it */
 	read_exec_columns(&columns, row);
 	row->claimed_rel = spi_row_oid(&columns, EXEC_NCOLUMNS + 1);
-	ItemPointerCopy((ItemPointer) DatumGetPointer(slot->tts_values[EXEC_NCOLUMNS + 1]), &row->claimed_tid);
+	ItemPointerCopy((ItemPointer) DatumGetPointer(columns.values[EXEC_NCOLUMNS + 1]), &row->claimed_tid);
 	r->rows = lappend(r->rows, row);
 	*r->from = row->due_at;
 	MemoryContextSwitchTo(old);

@@ -9,7 +9,6 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "utils/datum.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 #include "permissions.h"
