@@ -140,6 +140,8 @@ tick_instructions() {
 	cluster_stop "$BENCH_DIR"
 	rm -f "$out"
 	{
+		# as a timer worker's session (booking_pin_session_search_path)
+		echo "SET search_path = pg_catalog, pg_temp;"
 		for ((i = 0; i < ticks; i++)); do echo "SELECT booking.sfn_tick(100);"; done
 		echo "SELECT 'succeeded=' || count(*) FROM booking.executions WHERE status = 'SUCCEEDED';"
 	} | runuser -u postgres -- valgrind -q --tool=callgrind --toggle-collect=PortalRun --toggle-collect=CommitTransactionCommand \

@@ -381,6 +381,42 @@ SELECT count(*) AS touched_in_the_first_tick FROM public.task_touches;
 SELECT booking.sfn_tick(100) AS advanced;
 SELECT count(*) AS touched, count(DISTINCT n) AS distinct_touched FROM public.task_touches;
 SELECT status, jsonb_array_length(output) AS results FROM booking.executions WHERE name = 'map-subxids';
+-- A caller's own transaction stays under the cache as well: of 100 executions started in one
+-- statement, whose first state is a task that writes, those that fit run it at once and the
+-- rest wait at it, due now, for a tick (a timer worker's, once the caller has committed)
+TRUNCATE public.task_touches;
+SELECT booking.sfn_create_state_machine('task_subxids_start', '{"StartAt": "Touch", "States": {
+  "Touch": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:touch", "End": true}}}',
+  role => 'postgres') IS NOT NULL AS created;
+SELECT pg_stat_force_next_flush();
+SELECT blks_hit AS subtrans_before, pg_current_wal_insert_lsn() AS wal_before FROM pg_stat_slru WHERE name = 'Subtrans' \gset
+SELECT count(booking.sfn_start('task_subxids_start', jsonb_build_object('n', g))) AS started FROM generate_series(1, 100) g;
+SELECT pg_stat_force_next_flush();
+SELECT blks_hit - :subtrans_before AS subxids_taken FROM pg_stat_slru WHERE name = 'Subtrans';
+SELECT count(*) FILTER (WHERE record_type = 'ASSIGNMENT') AS assignments_logged,
+       count(*) FILTER (WHERE record_type = 'COMMIT') > 0 AS committed
+  FROM pg_get_wal_records_info(:'wal_before', pg_current_wal_flush_lsn()) WHERE resource_manager = 'Transaction';
+SELECT count(*) AS touched_at_start, min(n), max(n) FROM public.task_touches;
+SELECT status, state, due_at <= clock_timestamp() AS due_now, count(*) FROM booking.executions
+ WHERE machine_id = (SELECT id FROM booking.state_machines WHERE name = 'task_subxids_start')
+ GROUP BY 1, 2, 3 ORDER BY 1;
+SELECT booking.sfn_tick(100) AS advanced;
+SELECT count(*) AS touched, count(DISTINCT n) AS distinct_touched FROM public.task_touches;
+SELECT status, count(*) FROM booking.executions
+ WHERE machine_id = (SELECT id FROM booking.state_machines WHERE name = 'task_subxids_start') GROUP BY status;
+-- the history of one that waited: its task ran once, in the tick
+SELECT string_agg(h.type, ' ' ORDER BY h.id) AS events
+  FROM booking.executions x, booking.sfn_get_execution_history(x.arn) h
+ WHERE x.machine_id = (SELECT id FROM booking.state_machines WHERE name = 'task_subxids_start')
+   AND x.input->>'n' = '100';
+-- a transaction whose cache has overflowed already (its own savepoints) has nothing left to
+-- keep: its starts run on
+BEGIN;
+SELECT public.take_subxids(70);
+SELECT count(booking.sfn_start('task_subxids_start', jsonb_build_object('n', 1000 + g))) AS started FROM generate_series(1, 5) g;
+SELECT count(*) AS touched_when_overflowed FROM public.task_touches WHERE n > 1000;
+ROLLBACK;
+SELECT booking.sfn_delete_state_machine('task_subxids_start');
 SELECT booking.sfn_delete_state_machine('task_subxids_map');
 SELECT booking.sfn_delete_state_machine('task_subxids');
 DROP FUNCTION public.touch(jsonb), public.take_subxids(int);

@@ -569,17 +569,27 @@ run_task(Advance *a, const asl_position *pos)
 }
 
 /*
- * Whether this run may go on: transitions and time are left, and in a tick,
- * once it has taken a step, subtransaction ids (a Map's tasks run inline
- * would otherwise take one each in the tick's transaction, see tick.c).
+ * Whether this run may go on: transitions and time are left, and so are
+ * subtransaction ids (each task that writes takes one: see subxact.h).
+ *
+ * In a tick, the first step is always taken, so that every tick makes
+ * progress (tick.c). In a caller's own transaction (sfn_start in a loop, a
+ * task answered, a Map's iterations run inline), no step is owed: what is
+ * left is parked due now, and a timer worker goes on with it once the
+ * caller commits, as StartExecution's caller gets its answer before the
+ * execution runs. A transaction that has overflowed its cache already
+ * (its own savepoints) has nothing left to keep, and runs on.
  */
 bool
 advance_run_has_time(void)
 {
 	if (budget_left <= 0 || GetCurrentTimestamp() >= run_deadline)
 		return false;
-	return booking_advance_cap == 0 || budget_left == booking_max_steps_per_run ||
-		booking_subxid_room() > 0;
+	if (booking_subxid_room() > 0)
+		return true;
+	if (booking_advance_cap != 0)
+		return budget_left == booking_max_steps_per_run;
+	return booking_subxids_overflowed();
 }
 
 

@@ -45,6 +45,12 @@ Oid			booking_enter(BookingScope *scope);
 void		booking_as_owner(BookingScope *scope);
 void		booking_leave(BookingScope *scope);
 
+/*
+ * A timer worker's session: the pinned search_path for good, so that
+ * booking_as_owner has nothing to push for each tick.
+ */
+void		booking_pin_session_search_path(void);
+
 /* Whether role holds privilege on the state machine (id, owner). */
 bool		booking_machine_allows(Oid role, int64 machine_id, Oid owner, const char *privilege);
 

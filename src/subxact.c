@@ -70,3 +70,9 @@ booking_subxid_room(void)
 		return 0;
 	return PGPROC_MAX_CACHED_SUBXIDS - 1 - MyProc->subxidStatus.count;
 }
+
+bool
+booking_subxids_overflowed(void)
+{
+	return MyProc->subxidStatus.overflowed;
+}

@@ -34,8 +34,12 @@ bool		booking_error_concerns_transaction(int sqlerrcode);
  * while the transaction runs looks the parents of recent transaction ids up
  * in pg_subtrans; at that many the primary logs them (XLOG_XACT_ASSIGNMENT),
  * which does the same to its hot standbys' snapshots. Each subtransaction
- * that writes takes one (a task's, a batch's). Ticks stay within it (tick.c).
+ * that writes takes one (a task's, a batch's). Ticks stay within it (tick.c),
+ * and so do runs in a caller's transaction (advance_run_has_time).
  */
 int			booking_subxid_room(void);
+
+/* Whether this transaction's cache of subtransaction ids has overflowed. */
+bool		booking_subxids_overflowed(void);
 
 #endif

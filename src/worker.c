@@ -61,6 +61,7 @@
 #include "utils/timestamp.h"
 #include "utils/varlena.h"
 
+#include "permissions.h"
 #include "retention.h"
 #include "spi_columns.h"
 #include "spi_plans.h"
@@ -521,6 +522,7 @@ booking_timer_main(Datum main_arg)
 	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
 	BackgroundWorkerInitializeConnection(dbname, NULL, 0);
+	booking_pin_session_search_path();
 	booking_timer_attach(slot);
 	round_context = AllocSetContextCreate(TopMemoryContext, "booking timer round",
 										  ALLOCSET_DEFAULT_SIZES);

@@ -13,6 +13,8 @@
 #   1-3 s waits (Seconds), Map iterations that wait (their parent is woken by
 #   the last child) — all finish, each once (one ExecutionSucceeded, the
 #   expected WaitStateExited events), none later than 5 s after its timer
+#   100 starts in one transaction of a machine whose first state is a task that
+#   writes: fewer than 64 run their task in it, a worker runs the rest, each once
 #   SIGHUP: a new booking.worker_max_sleep applies at once
 #   pg_terminate_backend of a worker: it comes back, timers still fire
 #   fast shutdown: the workers exit without an error in the log
@@ -165,6 +167,30 @@ late=$(q -c "SELECT max(stop_date - (input->>'due')::timestamptz) FROM booking.e
 q -c "SELECT bool_and(stop_date - (input->>'due')::timestamptz < interval '5 s') FROM booking.executions WHERE name LIKE 'c_-%' AND input ? 'due'" | grep -qx t \
 	|| fail "an execution finished more than 5 s after its timer (max $late)"
 pass "every TimestampPath timer fired within 5 s (max lateness here $late; bench/timers.sh measures)"
+
+# ---- a caller's transaction that starts more writing tasks than its subtransaction ids
+# hold (docs/scheduling.md): those past the room wait at their task, due now, and a worker
+# runs them once the caller has committed, each once
+qa >/dev/null <<'SQL' || fail "creating the writing machine"
+CREATE TABLE touched (n int);
+CREATE FUNCTION touch(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO touched VALUES ((p->>'n')::int); RETURN p; END $$;
+SELECT booking.sfn_create_state_machine('writer', '{"StartAt": "Touch", "States": {
+  "Touch": {"Type": "Task", "Resource": "arn:aws:lambda:local:000000000000:function:touch", "End": true}}}');
+SQL
+inline=$(qa <<'SQL'
+BEGIN;
+SELECT count(booking.sfn_start('writer', jsonb_build_object('n', g), 'writer-' || g)) FROM generate_series(1, 100) g \g /dev/null
+SELECT count(*) FROM touched;
+COMMIT;
+SQL
+)
+[ "$inline" -lt 64 ] && [ "$inline" -gt 0 ] || fail "the starting transaction ran $inline writing tasks itself (expected 1 to 63)"
+wait_for "the starts left waiting are run by a worker" \
+	"SELECT count(*) = 100 FROM booking.executions WHERE name LIKE 'writer-%' AND status = 'SUCCEEDED'"
+[ "$(q -c "SELECT count(*) || ' ' || count(DISTINCT n) FROM touched")" = "100 100" ] \
+	|| fail "the writing tasks did not each run once: $(q -c "SELECT count(*), count(DISTINCT n) FROM touched")"
+pass "100 writing starts in one transaction: $inline ran in it, the rest in a worker after the commit, each once"
 
 # ---- SIGHUP: settings reread at once
 q -c "ALTER SYSTEM SET booking.worker_max_sleep = '5s'" -c "SELECT pg_reload_conf()" >/dev/null
