@@ -104,7 +104,7 @@ booking_as_owner(BookingScope *scope)
 /*
  * A setting pushed for a whole tick leaves PostgreSQL's GUC state dirty, and
  * then every subtransaction's end (one per execution and one per task) walks
- * all the settings there are: 2% of an expiry's instructions. A timer
+ * all the settings there are: 1% of an expiry's instructions. A timer
  * worker's session serves only booking, so it takes the pinned path as its
  * own once (a session setting: a configuration reload does not undo it).
  */
