@@ -33,6 +33,8 @@
 # before the first start and after the last completion) per execution: robust
 # to a loaded machine, where completed/s is the worker's share of a core.
 # BENCH_EXTRA_SQL, statements run in database bench after the set-up, tries a change.
+# BENCH_INTERLEAVE=1 runs the engines in rounds (each once a round) instead of one after
+# the other: on a machine whose speed drifts over minutes, a fairer comparison.
 # BENCH_PERF=PATH records the workers with `perf record -g` over each booking run
 # (PATH.<engine>.<run>).
 # Prints a markdown table on stdout, progress on stderr, with the load average
@@ -132,25 +134,51 @@ label() {
 log "machine: $(machine)"
 echo "| engine | N | runs | scheduled/s | completed/s | lateness p50 / p99 (s) | timer workers' CPU µs/execution | load average before → after |"
 echo "|---|---:|---:|---:|---:|---|---:|---|"
-for engine in $BENCH_ENGINES; do
-	case $engine in
-	booking1) bench_reconfigure bench 1 "booking.worker_batch_size = $BENCH_WORKER_BATCH" ;;
-	booking2) bench_reconfigure bench 2 "booking.worker_batch_size = $BENCH_WORKER_BATCH" ;;
-	*) bench_reconfigure bench 0 ;;
-	esac
-	load0=$(cut -d' ' -f1-3 /proc/loadavg)
-	S=() C=() P50=() P99=() U=()
-	for run in $(seq 1 "$BENCH_RUNS"); do
-		fresh
-		u=
+
+# one_run ENGINE: one run on a fresh table and queue, its figures kept in the engine's lists
+# (the cluster is restarted with the engine's timer workers when the engine changes: in
+# rounds, before every run)
+declare -A S C P50 P99 U LOAD0
+configured=
+one_run() {
+	local engine=$1 s u c p50 p99
+	if [ "$engine" != "$configured" ]; then
 		case $engine in
-		booking*) read -r s u < <(run_booking) ;;
-		*) s=$(cd "$BENCH/queues" && node expiry.mjs "$engine" "$BENCH_N" "$CONN") || die "$engine" ;;
+		booking1) bench_reconfigure bench 1 "booking.worker_batch_size = $BENCH_WORKER_BATCH" ;;
+		booking2) bench_reconfigure bench 2 "booking.worker_batch_size = $BENCH_WORKER_BATCH" ;;
+		*) bench_reconfigure bench 0 ;;
 		esac
-		read -r c p50 p99 < <(measure)
-		log "$engine run $run: scheduled/s $s, completed/s $c, lateness p50 $p50 s, p99 $p99 s${u:+, worker CPU $u µs/execution} (load $(cut -d' ' -f1-3 /proc/loadavg))"
-		S+=("$s") C+=("$c") P50+=("$p50") P99+=("$p99")
-		[ -z "$u" ] || U+=("$u")
+		configured=$engine
+	fi
+	[ -n "${LOAD0[$engine]:-}" ] || LOAD0[$engine]=$(cut -d' ' -f1-3 /proc/loadavg)
+	fresh
+	u=
+	case $engine in
+	booking*) read -r s u < <(run_booking) ;;
+	*) s=$(cd "$BENCH/queues" && node expiry.mjs "$engine" "$BENCH_N" "$CONN") || die "$engine" ;;
+	esac
+	read -r c p50 p99 < <(measure)
+	log "$engine run $run: scheduled/s $s, completed/s $c, lateness p50 $p50 s, p99 $p99 s${u:+, worker CPU $u µs/execution} (load $(cut -d' ' -f1-3 /proc/loadavg))"
+	S[$engine]+=" $s" C[$engine]+=" $c" P50[$engine]+=" $p50" P99[$engine]+=" $p99"
+	[ -z "$u" ] || U[$engine]+=" $u"
+}
+
+row() {
+	local engine=$1
+	# shellcheck disable=SC2086  # the lists are words
+	echo "| $(label "$engine") | $BENCH_N | $BENCH_RUNS | $(median ${S[$engine]}) | $(median ${C[$engine]}) | $(median ${P50[$engine]}) / $(median ${P99[$engine]}) | ${U[$engine]:+$(median ${U[$engine]})} | ${LOAD0[$engine]} → $(cut -d' ' -f1-3 /proc/loadavg) |"
+}
+
+# BENCH_INTERLEAVE=1: each round runs every engine once, so a machine whose speed drifts
+# (a shared one does, over minutes) weighs on all of them alike; the table comes at the end
+if [ "${BENCH_INTERLEAVE:-0}" = 1 ]; then
+	for run in $(seq 1 "$BENCH_RUNS"); do
+		for engine in $BENCH_ENGINES; do one_run "$engine"; done
 	done
-	echo "| $(label "$engine") | $BENCH_N | $BENCH_RUNS | $(median "${S[@]}") | $(median "${C[@]}") | $(median "${P50[@]}") / $(median "${P99[@]}") | ${U[*]:+$(median "${U[@]}")} | $load0 → $(cut -d' ' -f1-3 /proc/loadavg) |"
-done
+	for engine in $BENCH_ENGINES; do row "$engine"; done
+else
+	for engine in $BENCH_ENGINES; do
+		for run in $(seq 1 "$BENCH_RUNS"); do one_run "$engine"; done
+		row "$engine"
+	done
+fi
