@@ -29,6 +29,7 @@
 #include "subxact.h"
 #include "task_invoke.h"
 #include "core/asl/context.h"
+#include "core/asl/dataflow.h"
 #include "core/asl/events.h"
 #include "core/asl/step.h"
 
@@ -131,7 +132,7 @@ advance_record(Advance *a, json_object *event)
 		return;
 	}
 	asl_timestamp_format(booking_to_asl_time(GetCurrentTimestamp()), stamp);
-	json_object_object_add(event, "timestamp", json_object_new_string(stamp));
+	(void) asl_json_add_literal(event, "timestamp", json_object_new_string(stamp));
 	json_object_array_add(a->events, event);
 	/* at 24,999 events only the execution's end may follow (as AWS) */
 	if (a->history_total + (int64) (json_object_array_length(a->events) - a->counted) >=
@@ -290,11 +291,11 @@ error_details(const char *key, const char *error, const char *cause, json_object
 	json_object *inner = json_object_new_object();
 
 	if (output != NULL || (error == NULL && cause == NULL && strstr(key, "Succeeded")))
-		json_object_object_add(inner, "output", json_object_get(output));
+		(void) asl_json_add_literal(inner, "output", json_object_get(output));
 	if (error != NULL)
-		json_object_object_add(inner, "error", json_object_new_string(error));
+		(void) asl_json_add_literal(inner, "error", json_object_new_string(error));
 	if (cause != NULL)
-		json_object_object_add(inner, "cause", json_object_new_string(cause));
+		(void) asl_json_add_literal(inner, "cause", json_object_new_string(cause));
 	json_object_object_add(d, key, inner);
 	return d;
 }
@@ -1199,10 +1200,10 @@ booking_start(ExecRow *row)
 	json_object *inner = json_object_new_object();
 	json_object *details = json_object_new_object();
 
-	json_object_object_add(inner, "input", input);
-	json_object_object_add(inner, "roleArn", json_object_new_string(role));
-	json_object_object_add(inner, "stateMachineArn", json_object_new_string(version_arn));
-	json_object_object_add(details, "executionStartedEventDetails", inner);
+	(void) asl_json_add_literal(inner, "input", input);
+	(void) asl_json_add_literal(inner, "roleArn", json_object_new_string(role));
+	(void) asl_json_add_literal(inner, "stateMachineArn", json_object_new_string(version_arn));
+	(void) asl_json_add_literal(details, "executionStartedEventDetails", inner);
 	booking_notify_status(row->arn, exec_status_name(row->status));
 	advance_row(row, asl_event_new("ExecutionStarted", details), NULL);
 }
@@ -1235,7 +1236,7 @@ booking_redrive(ExecRow *row, int64 timeout_seconds)
 {
 	json_object *inner = json_object_new_object();
 
-	json_object_object_add(inner, "redriveCount", json_object_new_int(row->redrive_count));
+	(void) asl_json_add_literal(inner, "redriveCount", json_object_new_int(row->redrive_count));
 	record_execution_event(row, "ExecutionRedriven", "executionRedrivenEventDetails", inner);
 	if (root_kept.id == row->id)
 		root_info_forget(NULL); /* its RedriveCount changes */

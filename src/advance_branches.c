@@ -17,6 +17,7 @@
 #include "booking.h"
 #include "jsonc_bridge.h"
 #include "store_fanouts.h"
+#include "core/asl/dataflow.h"
 #include "core/asl/events.h"
 
 /* ---- branches ---- */
@@ -99,9 +100,9 @@ branches_spawn(Advance *a)
 	Fanout		f;
 
 	owner->ptr = fanout;
-	json_object_object_add(fanout, "map", json_object_new_boolean(b->is_map));
-	json_object_object_add(fanout, "tolerance", json_object_new_boolean(b->tolerance));
-	json_object_object_add(fanout, "max_concurrency", json_object_new_int64(b->max_concurrency));
+	(void) asl_json_add_literal(fanout, "map", json_object_new_boolean(b->is_map));
+	(void) asl_json_add_literal(fanout, "tolerance", json_object_new_boolean(b->tolerance));
+	(void) asl_json_add_literal(fanout, "max_concurrency", json_object_new_int64(b->max_concurrency));
 	a->row->fanout = booking_jsonc_to_jsonb(fanout);
 	booking_release(owner);
 
@@ -128,10 +129,10 @@ branches_spawn(Advance *a)
 			json_object *item = json_object_new_object();
 
 			json_object_array_add(chunk, item);
-			json_object_object_add(item, "s", json_object_new_string(br->start));
-			json_object_object_add(item, "i", json_object_get(br->input));
+			(void) asl_json_add_literal(item, "s", json_object_new_string(br->start));
+			(void) asl_json_add_literal(item, "i", json_object_get(br->input));
 			if (br->variables != NULL)
-				json_object_object_add(item, "v", json_object_get(br->variables));
+				(void) asl_json_add_literal(item, "v", json_object_get(br->variables));
 		}
 		store_fanout_items_insert(f.parent_id, (int) first, booking_jsonc_to_jsonb(chunk));
 		booking_release(owner);

@@ -21,6 +21,7 @@
 #include "jsonc_bridge.h"
 #include "permissions.h"
 #include "task_lambda.h"
+#include "core/asl/dataflow.h"
 
 #define LAMBDA_NOT_FOUND "Lambda.ResourceNotFoundException"
 #define LAMBDA_BAD_PARAMETER "Lambda.InvalidParameterValueException"
@@ -201,9 +202,9 @@ invoke(json_object *params, json_object **output, asl_error *err)
 		}
 	}
 	response = json_object_new_object();
-	json_object_object_add(response, "ExecutedVersion", json_object_new_string("$LATEST"));
-	json_object_object_add(response, "Payload", status == 204 ? json_object_new_string("") : result);
-	json_object_object_add(response, "StatusCode", json_object_new_int(status));
+	(void) asl_json_add_literal(response, "ExecutedVersion", json_object_new_string("$LATEST"));
+	(void) asl_json_add_literal(response, "Payload", status == 204 ? json_object_new_string("") : result);
+	(void) asl_json_add_literal(response, "StatusCode", json_object_new_int(status));
 	*output = response;
 	return true;
 }

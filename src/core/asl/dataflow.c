@@ -465,3 +465,14 @@ asl_json_add(json_object *obj, const char *key, json_object *value)
 	}
 	return true;
 }
+
+bool
+asl_json_add_static(json_object *obj, const char *key, json_object *value)
+{
+	if (obj == NULL || json_object_object_add_ex(obj, key, value, JSON_C_OBJECT_ADD_CONSTANT_KEY) != 0)
+	{
+		json_object_put(value);
+		return false;
+	}
+	return true;
+}

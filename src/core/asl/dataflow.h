@@ -79,4 +79,13 @@ void		asl_size_memo_clear(asl_size_memo *memo);
 /* Adds key: value to obj, taking value's reference; false (value put) when out of memory. */
 bool		asl_json_add(json_object *obj, const char *key, json_object *value);
 
+/*
+ * The same for a key that is a string literal (the macro takes nothing else):
+ * json-c keeps the literal where it would copy the key, and free the copy
+ * with the object. Events are built for every state, and copying their keys
+ * was a fifth of what adding their members cost.
+ */
+bool		asl_json_add_static(json_object *obj, const char *key, json_object *value);
+#define asl_json_add_literal(obj, key, value) asl_json_add_static((obj), "" key, (value))
+
 #endif

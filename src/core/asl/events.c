@@ -23,7 +23,7 @@ asl_not_truncated(void)
 	{
 		json_object *o = json_object_new_object();
 
-		if (o == NULL || !asl_json_add(o, "truncated", json_object_new_boolean(false)))
+		if (o == NULL || !asl_json_add_literal(o, "truncated", json_object_new_boolean(false)))
 		{
 			json_object_put(o);
 			return NULL;
@@ -82,8 +82,8 @@ asl_event_new(const char *type, json_object *details)
 		json_object_put(ev);
 		return NULL;
 	}
-	asl_json_add(ev, "type", t);
-	if (!asl_json_add(ev, "details", details))
+	asl_json_add_literal(ev, "type", t);
+	if (!asl_json_add_literal(ev, "details", details))
 	{
 		json_object_put(ev);
 		return NULL;
@@ -111,9 +111,9 @@ asl_event_entered_details(const char *state, json_object *input)
 {
 	json_object *d = json_object_new_object();
 
-	if (!asl_json_add(d, "name", json_object_new_string(state)) ||
-		!asl_json_add(d, "input", json_object_get(input)) ||
-		!asl_json_add(d, "inputDetails", asl_not_truncated()))
+	if (!asl_json_add_literal(d, "name", json_object_new_string(state)) ||
+		!asl_json_add_literal(d, "input", json_object_get(input)) ||
+		!asl_json_add_literal(d, "inputDetails", asl_not_truncated()))
 	{
 		json_object_put(d);
 		return NULL;
@@ -126,16 +126,16 @@ asl_event_exited_details(const char *state, json_object *output, json_object *as
 {
 	json_object *d = json_object_new_object();
 
-	if (!asl_json_add(d, "name", json_object_new_string(state)) ||
-		!asl_json_add(d, "output", json_object_get(output)) ||
-		!asl_json_add(d, "outputDetails", asl_not_truncated()))
+	if (!asl_json_add_literal(d, "name", json_object_new_string(state)) ||
+		!asl_json_add_literal(d, "output", json_object_get(output)) ||
+		!asl_json_add_literal(d, "outputDetails", asl_not_truncated()))
 	{
 		json_object_put(d);
 		return NULL;
 	}
 	if (assigned != NULL &&
-		(!asl_json_add(d, "assignedVariables", json_object_get(assigned)) ||
-		 !asl_json_add(d, "assignedVariablesDetails", asl_not_truncated())))
+		(!asl_json_add_literal(d, "assignedVariables", json_object_get(assigned)) ||
+		 !asl_json_add_literal(d, "assignedVariablesDetails", asl_not_truncated())))
 	{
 		json_object_put(d);
 		return NULL;
@@ -148,7 +148,7 @@ asl_event_map_started_details(size_t length)
 {
 	json_object *d = json_object_new_object();
 
-	if (!asl_json_add(d, "length", json_object_new_int64((int64_t) length)))
+	if (!asl_json_add_literal(d, "length", json_object_new_int64((int64_t) length)))
 	{
 		json_object_put(d);
 		return NULL;
@@ -172,8 +172,8 @@ asl_event_map_iteration(const char *type, const char *map_state, size_t index)
 {
 	json_object *d = json_object_new_object();
 
-	if (!asl_json_add(d, "name", json_object_new_string(map_state)) ||
-		!asl_json_add(d, "index", json_object_new_int64((int64_t) index)))
+	if (!asl_json_add_literal(d, "name", json_object_new_string(map_state)) ||
+		!asl_json_add_literal(d, "index", json_object_new_int64((int64_t) index)))
 	{
 		json_object_put(d);
 		return NULL;

@@ -33,8 +33,8 @@ add_service(json_object *d, const asl_resource *res)
 		rest += strlen(SERVICE_PREFIX);
 	colon = strchr(rest, ':');
 	snprintf(type, sizeof type, "%.*s", colon ? (int) (colon - rest) : (int) strlen(rest), rest);
-	return asl_json_add(d, "resourceType", json_object_new_string(type)) &&
-		asl_json_add(d, "resource", json_object_new_string(colon ? colon + 1 : rest));
+	return asl_json_add_literal(d, "resourceType", json_object_new_string(type)) &&
+		asl_json_add_literal(d, "resource", json_object_new_string(colon ? colon + 1 : rest));
 }
 
 /* Adds timeoutInSeconds and heartbeatInSeconds when set. */
@@ -42,9 +42,9 @@ static bool
 add_timeouts(json_object *d, int64_t timeout_seconds, int64_t heartbeat_seconds)
 {
 	return (timeout_seconds <= 0 ||
-			asl_json_add(d, "timeoutInSeconds", json_object_new_int64(timeout_seconds))) &&
+			asl_json_add_literal(d, "timeoutInSeconds", json_object_new_int64(timeout_seconds))) &&
 		(heartbeat_seconds <= 0 ||
-		 asl_json_add(d, "heartbeatInSeconds", json_object_new_int64(heartbeat_seconds)));
+		 asl_json_add_literal(d, "heartbeatInSeconds", json_object_new_int64(heartbeat_seconds)));
 }
 
 /* Adds key: doc (a new reference) with its details_key: not truncated. */
@@ -59,8 +59,8 @@ add_document(json_object *d, const char *key, const char *details_key, json_obje
 static bool
 add_error(json_object *d, const char *error, const char *cause)
 {
-	return (error == NULL || asl_json_add(d, "error", json_object_new_string(error))) &&
-		(cause == NULL || asl_json_add(d, "cause", json_object_new_string(cause)));
+	return (error == NULL || asl_json_add_literal(d, "error", json_object_new_string(error))) &&
+		(cause == NULL || asl_json_add_literal(d, "cause", json_object_new_string(cause)));
 }
 
 /* What the event's details hold besides the resource. */
@@ -75,14 +75,14 @@ add_payload(json_object *d, asl_task_event ev, const asl_resource *res, const ch
 	{
 		case ASL_TASK_SCHEDULED:
 			if (service)
-				return asl_json_add(d, "region", json_object_new_string(region)) &&
-					asl_json_add(d, "parameters", json_object_get(payload)) &&
+				return asl_json_add_literal(d, "region", json_object_new_string(region)) &&
+					asl_json_add_literal(d, "parameters", json_object_get(payload)) &&
 					add_timeouts(d, timeout_seconds, heartbeat_seconds);
-			return asl_json_add(d, "resource", json_object_new_string(res->arn)) &&
+			return asl_json_add_literal(d, "resource", json_object_new_string(res->arn)) &&
 				add_document(d, "input", "inputDetails", payload) &&
 				add_timeouts(d, timeout_seconds, res->kind == ASL_RES_ACTIVITY ? heartbeat_seconds : 0);
 		case ASL_TASK_STARTED:
-			return payload == NULL || asl_json_add(d, "workerName", json_object_get(payload));
+			return payload == NULL || asl_json_add_literal(d, "workerName", json_object_get(payload));
 		case ASL_TASK_SUBMITTED:
 		case ASL_TASK_SUCCEEDED:
 			return add_document(d, "output", "outputDetails", payload);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataflow.h"
 #include "jsonata/jsonata.h"
 
 typedef enum
@@ -455,9 +456,9 @@ asl_jsonata_bindings(json_object *variables, json_object *input, json_object *co
 		json_object_object_foreach(variables, k, val)
 			json_object_object_add(b, k, json_object_get(val));
 	}
-	json_object_object_add(states, "input", json_object_get(input));
-	json_object_object_add(states, "context", json_object_get(context));
-	json_object_object_add(b, "states", states);
+	(void) asl_json_add_literal(states, "input", json_object_get(input));
+	(void) asl_json_add_literal(states, "context", json_object_get(context));
+	(void) asl_json_add_literal(b, "states", states);
 	return b;
 }
 

@@ -393,8 +393,8 @@ failed_item(const asl_result *r)
 {
 	json_object *o = json_object_new_object();
 
-	if (!asl_json_add(o, "Error", json_object_new_string(r->error ? r->error : "")) ||
-		!asl_json_add(o, "Cause", json_object_new_string(r->cause ? r->cause : "")))
+	if (!asl_json_add_literal(o, "Error", json_object_new_string(r->error ? r->error : "")) ||
+		!asl_json_add_literal(o, "Cause", json_object_new_string(r->cause ? r->cause : "")))
 	{
 		json_object_put(o);
 		return NULL;

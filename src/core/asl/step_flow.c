@@ -212,7 +212,7 @@ step_inspect_error(step_ctx *c, const char *key, int64_t index, double backoff)
 	d = json_object_new_object();
 	asl_json_add(d, key, json_object_new_int64(index));
 	if (backoff >= 0)
-		asl_json_add(d, "retryBackoffIntervalSeconds", json_object_new_double(backoff));
+		asl_json_add_literal(d, "retryBackoffIntervalSeconds", json_object_new_double(backoff));
 	step_inspect(c, "errorDetails", d);
 	json_object_put(d);
 }
@@ -266,8 +266,8 @@ error_output(const asl_error *err)
 {
 	json_object *o = json_object_new_object();
 
-	if (!asl_json_add(o, "Error", json_object_new_string(err->name ? err->name : "")) ||
-		!asl_json_add(o, "Cause", json_object_new_string(err->cause ? err->cause : "")))
+	if (!asl_json_add_literal(o, "Error", json_object_new_string(err->name ? err->name : "")) ||
+		!asl_json_add_literal(o, "Cause", json_object_new_string(err->cause ? err->cause : "")))
 	{
 		json_object_put(o);
 		return NULL;

@@ -64,17 +64,17 @@ step_jsonata_evaluation_failed(step_ctx *c, asl_error *err)
 	}
 	inner = json_object_new_object();
 	if (inner == NULL ||
-		!asl_json_add(inner, "error", json_object_new_string(err->name)) ||
-		!asl_json_add(inner, "cause", json_object_new_string(err->cause ? err->cause : "")) ||
-		(location != NULL && !asl_json_add(inner, "location", json_object_new_string(location))) ||
-		!asl_json_add(inner, "state", json_object_new_string(c->st->name)))
+		!asl_json_add_literal(inner, "error", json_object_new_string(err->name)) ||
+		!asl_json_add_literal(inner, "cause", json_object_new_string(err->cause ? err->cause : "")) ||
+		(location != NULL && !asl_json_add_literal(inner, "location", json_object_new_string(location))) ||
+		!asl_json_add_literal(inner, "state", json_object_new_string(c->st->name)))
 	{
 		json_object_put(inner);
 		inner = NULL;
 	}
 	free(location);
 	if (inner != NULL && ((details = json_object_new_object()) == NULL ||
-						  !asl_json_add(details, "evaluationFailedEventDetails", inner)))
+						  !asl_json_add_literal(details, "evaluationFailedEventDetails", inner)))
 	{
 		json_object_put(details);
 		details = NULL;
@@ -161,7 +161,7 @@ step_jsonata_finish(step_ctx *c, json_object *result)
 	asl_jsonata_set_cancel(c->env->cancel, c->env->cancel_arg);
 	step_inspect(c, "result", result);
 	if (bindings == NULL || !json_object_object_get_ex(bindings, "states", &states) ||
-		!asl_json_add(states, "result", json_object_get(result)))
+		!asl_json_add_literal(states, "result", json_object_get(result)))
 	{
 		json_object_put(bindings);
 		asl_error_set(&err, ASL_ERR_RUNTIME, "out of memory");
@@ -376,7 +376,7 @@ step_jsonata_catch(step_ctx *c, size_t i, asl_error *err, json_object *error_out
 
 	asl_jsonata_set_cancel(c->env->cancel, c->env->cancel_arg);
 	if (bindings == NULL || !json_object_object_get_ex(bindings, "states", &states) ||
-		!asl_json_add(states, "errorOutput", json_object_get(error_output)))
+		!asl_json_add_literal(states, "errorOutput", json_object_get(error_output)))
 	{
 		asl_error_set(&e2, ASL_ERR_RUNTIME, "out of memory");
 		goto fail;
