@@ -5,6 +5,7 @@
 #include "timestamp.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -154,6 +155,22 @@ asl_timestamp_parse(const char *text, asl_time *out)
 	return true;
 }
 
+/* "YYYY-MM-DDTHH:MM:SS." of the second formatted last (years 0 to 9999) */
+#define PREFIX_LEN 20
+static int64_t last_secs = INT64_MIN;
+static char last_prefix[PREFIX_LEN];
+
+/* "mmmZ" and the terminating NUL at p. */
+static void
+put_millis(char *p, int ms)
+{
+	p[0] = (char) ('0' + ms / 100);
+	p[1] = (char) ('0' + ms / 10 % 10);
+	p[2] = (char) ('0' + ms % 10);
+	p[3] = 'Z';
+	p[4] = '\0';
+}
+
 void
 asl_timestamp_format(asl_time t, char *buf)
 {
@@ -178,6 +195,16 @@ asl_timestamp_format(asl_time t, char *buf)
 		rem += 86400;
 		days--;
 	}
+	/*
+	 * the events of one step, and of the steps around it, fall in the same
+	 * second: its text is kept, and only the milliseconds are written
+	 */
+	if (secs == last_secs)
+	{
+		memcpy(buf, last_prefix, PREFIX_LEN);
+		put_millis(buf + PREFIX_LEN, (int) (us / 1000));
+		return;
+	}
 	civil_from_days(days, &y, &m, &d);
 	if (y >= 0 && y <= 9999)
 	{
@@ -185,13 +212,13 @@ asl_timestamp_format(asl_time t, char *buf)
 		 * by hand: this runs for every state entered, and snprintf was a
 		 * tenth of a Pass state
 		 */
-		int			fields[7] = {y, m, d, (int) (rem / 3600), (int) (rem % 3600 / 60),
-		(int) (rem % 60), (int) (us / 1000)};
-		static const int widths[7] = {4, 2, 2, 2, 2, 2, 3};
-		static const char after[7] = {'-', '-', 'T', ':', ':', '.', 'Z'};
+		int			fields[6] = {y, m, d, (int) (rem / 3600), (int) (rem % 3600 / 60),
+		(int) (rem % 60)};
+		static const int widths[6] = {4, 2, 2, 2, 2, 2};
+		static const char after[6] = {'-', '-', 'T', ':', ':', '.'};
 		char	   *p = buf;
 
-		for (int f = 0; f < 7; f++)
+		for (int f = 0; f < 6; f++)
 		{
 			for (int w = widths[f] - 1; w >= 0; w--)
 			{
@@ -201,7 +228,9 @@ asl_timestamp_format(asl_time t, char *buf)
 			p += widths[f];
 			*p++ = after[f];
 		}
-		*p = '\0';
+		memcpy(last_prefix, buf, PREFIX_LEN);
+		last_secs = secs;
+		put_millis(p, (int) (us / 1000));
 		return;
 	}
 	/* formatted in a roomy buffer: the compiler cannot bound y, m and d */

@@ -6,6 +6,7 @@
 
 #include "core/asl/definition_impl.h"
 #include "core/asl/events.h"
+#include "core/timestamp.h"
 
 static void
 resource(const char *arn, asl_resource *out)
@@ -142,7 +143,41 @@ test_concat(void)
 	CHECK_STR(buf, "");
 }
 
+/*
+ * The events' timestamps: the text of the second formatted last is kept, so
+ * the same second, another second, a second before 1970, a year past 9999
+ * and a second seen before are each written in full and right.
+ */
+static void
+test_timestamp_format(void)
+{
+	char		buf[32];
+	asl_time	t;
+
+	CHECK(asl_timestamp_parse("2026-12-07T07:29:42.123Z", &t));
+	asl_timestamp_format(t, buf);
+	CHECK_STR(buf, "2026-12-07T07:29:42.123Z");
+	asl_timestamp_format(t + 876 * 1000, buf);	/* the same second */
+	CHECK_STR(buf, "2026-12-07T07:29:42.999Z");
+	asl_timestamp_format(t + 877 * 1000, buf);	/* the next */
+	CHECK_STR(buf, "2026-12-07T07:29:43.000Z");
+	asl_timestamp_format(t - 123 * 1000, buf);	/* the one before, again */
+	CHECK_STR(buf, "2026-12-07T07:29:42.000Z");
+	asl_timestamp_format(-1, buf);	/* a microsecond before 1970 */
+	CHECK_STR(buf, "1969-12-31T23:59:59.999Z");
+	asl_timestamp_format(0, buf);
+	CHECK_STR(buf, "1970-01-01T00:00:00.000Z");
+	CHECK(asl_timestamp_parse("9999-12-31T23:59:59.5Z", &t));
+	asl_timestamp_format(t + 1000 * 1000, buf); /* not kept: snprintf's */
+	CHECK_STR(buf, "10000-01-01T00:00:00.500Z");
+	asl_timestamp_format(t, buf);
+	CHECK_STR(buf, "9999-12-31T23:59:59.500Z");
+	asl_timestamp_format(t + 1000 * 1000, buf);
+	CHECK_STR(buf, "10000-01-01T00:00:00.500Z");
+}
+
 UNIT_MAIN("events_task", {
+	test_timestamp_format();
 	test_concat();
 	test_service_integration();
 	test_lambda_function();
