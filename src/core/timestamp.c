@@ -195,6 +195,7 @@ asl_timestamp_format(asl_time t, char *buf)
 		rem += 86400;
 		days--;
 	}
+
 	/*
 	 * the events of one step, and of the steps around it, fall in the same
 	 * second: its text is kept, and only the milliseconds are written
