@@ -635,8 +635,8 @@ word_needs_look(uint64 w)
  * otherwise runs between escapes are (escape_json appends a character at a
  * time). UTF-8 is checked only when a byte past ASCII is there.
  */
-static void
-append_json_string(StringInfo buf, const char *str, size_t len)
+void
+booking_append_json_string(StringInfo buf, const char *str, size_t len)
 {
 	const char *end = str + len;
 	const char *p = str;
@@ -658,7 +658,9 @@ append_json_string(StringInfo buf, const char *str, size_t len)
 	{
 		char	   *d;
 
-		enlargeStringInfo(buf, (int) len + 2);
+		/* most strings fit: the call only when they don't */
+		if ((size_t) (buf->maxlen - buf->len) <= len + 2)
+			enlargeStringInfo(buf, (int) len + 2);
 		d = buf->data + buf->len;
 		d[0] = '"';
 		memcpy(d + 1, str, len);
@@ -701,7 +703,6 @@ append_json_string(StringInfo buf, const char *str, size_t len)
 static void
 append_json(StringInfo buf, json_object *obj)
 {
-	check_stack_depth();
 	switch (json_object_get_type(obj))
 	{
 		case json_type_null:
@@ -729,12 +730,13 @@ append_json(StringInfo buf, json_object *obj)
 			appendStringInfoString(buf, json_object_to_json_string(obj));
 			break;
 		case json_type_string:
-			append_json_string(buf, json_object_get_string(obj), (size_t) json_object_get_string_len(obj));
+			booking_append_json_string(buf, json_object_get_string(obj), (size_t) json_object_get_string_len(obj));
 			break;
 		case json_type_array:
 			{
 				size_t		n = json_object_array_length(obj);
 
+				check_stack_depth();	/* only containers nest */
 				appendStringInfoCharMacro(buf, '[');
 				for (size_t i = 0; i < n; i++)
 				{
@@ -749,6 +751,7 @@ append_json(StringInfo buf, json_object *obj)
 			{
 				bool		first = true;
 
+				check_stack_depth();
 				appendStringInfoCharMacro(buf, '{');
 				{
 					/*
@@ -760,7 +763,7 @@ append_json(StringInfo buf, json_object *obj)
 						if (!first)
 							appendStringInfoCharMacro(buf, ',');
 						first = false;
-						append_json_string(buf, key, strlen(key));
+						booking_append_json_string(buf, key, strlen(key));
 						appendStringInfoCharMacro(buf, ':');
 						append_json(buf, value);
 					}

@@ -75,6 +75,12 @@ void		booking_check_jsonb_string(const char *str, size_t len);
 /* Text of a json-c value, palloc'd. */
 char	   *booking_jsonc_to_cstring(json_object *obj);
 
+/*
+ * Appends str (len bytes) to buf as a JSON string, as jsonb would write it;
+ * raises on what jsonb refuses (a NUL, invalid UTF-8).
+ */
+void		booking_append_json_string(StringInfo buf, const char *str, size_t len);
+
 /* An empty diagnostics list owned by CurrentMemoryContext. */
 asl_diags  *booking_diags_new(void);
 

@@ -16,10 +16,10 @@
 #include "commands/async.h"
 #include "lib/stringinfo.h"
 #include "utils/fmgrprotos.h"
-#include "utils/json.h"
 #include "utils/timestamp.h"
 
 #include "booking.h"
+#include "jsonc_bridge.h"
 #include "status_notify.h"
 
 /* A WARNING at most this often per backend while notifications are dropped. */
@@ -84,9 +84,9 @@ booking_notify_status(const char *arn, const char *status)
 	 */
 	initStringInfo(&payload);
 	appendStringInfoString(&payload, "{\"status\": ");
-	escape_json(&payload, status);
+	booking_append_json_string(&payload, status, strlen(status));
 	appendStringInfoString(&payload, ", \"executionArn\": ");
-	escape_json(&payload, arn);
+	booking_append_json_string(&payload, arn, strlen(arn));
 	appendStringInfoChar(&payload, '}');
 	/* delivered at commit; nothing if the caller rolls back */
 	Async_Notify("booking_execution", payload.data);
