@@ -57,6 +57,34 @@ CALL booking.tick_for(3601);
 CALL booking.tick_for(10, 0);
 CALL booking.tick_for(NULL);
 
+-- A parked Wait keeps the event it records when it fires: its plain WaitStateExited as the
+-- string "WaitStateExited", built again from the row's state and document when it fires
+-- (src/advance.c, pending_kept); a Wait that assigns variables keeps its event whole; and a
+-- row that kept the whole event (as version 1.0 kept every one) fires the same
+SELECT booking.sfn_create_state_machine('sched_exit', '{"StartAt": "Hold", "States": {
+  "Hold": {"Type": "Wait", "Seconds": 60, "OutputPath": "$.keep", "Next": "Done"},
+  "Done": {"Type": "Pass", "End": true}}}', role => 'postgres') IS NOT NULL AS created;
+SELECT booking.sfn_create_state_machine('sched_exit_assign', '{"QueryLanguage": "JSONata", "StartAt": "Hold",
+  "States": {
+    "Hold": {"Type": "Wait", "Seconds": 60, "Assign": {"n": "{% $states.input.n %}"},
+             "Output": {"m": "{% $states.input.n + 1 %}"}, "Next": "Done"},
+    "Done": {"Type": "Pass", "Output": {"n": "{% $n %}", "m": "{% $states.input.m %}"}, "End": true}}}',
+  role => 'postgres') IS NOT NULL AS created;
+SELECT booking.sfn_start('sched_exit', '{"keep": {"a": [1, "x\"y"]}, "drop": true}', 'sched-exit-plain') IS NOT NULL AS started;
+SELECT booking.sfn_start('sched_exit', '{"keep": {"a": [1, "x\"y"]}, "drop": true}', 'sched-exit-old') IS NOT NULL AS started;
+SELECT booking.sfn_start('sched_exit_assign', '{"n": 1}', 'sched-exit-assign') IS NOT NULL AS started;
+SELECT name, state, phase, pending_events, document FROM booking.executions WHERE name LIKE 'sched-exit-%' ORDER BY name;
+UPDATE booking.executions
+   SET pending_events = '[{"type": "WaitStateExited", "details": {"stateExitedEventDetails": {"name": "Hold",
+        "output": {"a": [1, "x\"y"]}, "outputDetails": {"truncated": false}}}}]'
+ WHERE name = 'sched-exit-old';
+UPDATE booking.executions SET due_at = clock_timestamp() WHERE name LIKE 'sched-exit-%';
+SELECT booking.sfn_tick(10) AS advanced;
+SELECT e.name, h.id, h.type, h.previous_event_id, h.details
+  FROM booking.executions e, booking.sfn_get_execution_history(e.arn) h
+ WHERE e.name LIKE 'sched-exit-%' AND h.type IN ('WaitStateExited', 'ExecutionSucceeded') ORDER BY 1, 2;
+SELECT name, status, output, pending_events FROM booking.executions WHERE name LIKE 'sched-exit-%' ORDER BY name;
+
 -- clean up: the state machines (their executions go with them)
 SELECT count(*) AS deleted FROM (SELECT booking.sfn_delete_state_machine(name) FROM booking.state_machines
  WHERE name LIKE 'sched\_%') AS d;
