@@ -600,36 +600,6 @@ advance_run_has_time(void)
 /* ---- a Wait's exit, kept for when it fires ---- */
 
 /*
- * Whether after, the events a Wait records when it fires, is its plain
- * WaitStateExited alone: its name, the output it leaves (which the row keeps
- * as its document), not truncated, nothing assigned.
- */
-static bool
-is_plain_wait_exit(json_object *after, const char *state, json_object *output)
-{
-	json_object *ev,
-			   *v,
-			   *details,
-			   *inner;
-
-	if (output == NULL || state == NULL || json_object_array_length(after) != 1)
-		return false;
-	ev = json_object_array_get_idx(after, 0);
-	if (!json_object_is_type(ev, json_type_object) || json_object_object_length(ev) != 2 ||
-		!json_object_object_get_ex(ev, "type", &v) || !json_object_is_type(v, json_type_string) ||
-		strcmp(json_object_get_string(v), PLAIN_WAIT_EXIT) != 0 ||
-		!json_object_object_get_ex(ev, "details", &details) ||
-		!json_object_is_type(details, json_type_object) || json_object_object_length(details) != 1 ||
-		!json_object_object_get_ex(details, "stateExitedEventDetails", &inner) ||
-		!json_object_is_type(inner, json_type_object) || json_object_object_length(inner) != 3)
-		return false;
-	return json_object_object_get_ex(inner, "name", &v) && json_object_is_type(v, json_type_string) &&
-		strcmp(json_object_get_string(v), state) == 0 &&
-		json_object_object_get_ex(inner, "output", &v) && v == output &&
-		json_object_object_get_ex(inner, "outputDetails", &v) && v == asl_not_truncated();
-}
-
-/*
  * What a parked Wait's row keeps of the events it records when it fires. The
  * plain WaitStateExited is kept as the JSON string "WaitStateExited" and
  * built again then from the row (its state and document): written to jsonb
@@ -643,7 +613,13 @@ pending_kept(const Advance *a, json_object *after)
 	json_object *marker;
 	Jsonb	   *kept;
 
-	if (!is_plain_wait_exit(after, a->out->state, a->out->output))
+	/*
+	 * the plain exit alone: its name, the output the row keeps as its
+	 * document
+	 */
+	if (json_object_array_length(after) != 1 ||
+		!asl_event_is_plain_exit(json_object_array_get_idx(after, 0), PLAIN_WAIT_EXIT,
+								 a->out->state, a->out->output))
 		return booking_jsonc_to_jsonb(after);
 	marker = json_object_new_string(PLAIN_WAIT_EXIT);
 	if (marker == NULL)

@@ -176,7 +176,34 @@ test_timestamp_format(void)
 	CHECK_STR(buf, "10000-01-01T00:00:00.500Z");
 }
 
+/* asl_event_is_plain_exit: the exit asl_event_exited_details builds, and nothing else */
+static void
+test_plain_exit(void)
+{
+	json_object *output = json_tokener_parse("{\"a\": 1}");
+	json_object *copy = json_tokener_parse("{\"a\": 1}");
+	json_object *assigned = json_tokener_parse("{\"n\": 1}");
+	json_object *plain = asl_event_new("WaitStateExited", asl_event_exited_details("Hold", output, NULL));
+	json_object *with_vars = asl_event_new("WaitStateExited",
+										   asl_event_exited_details("Hold", output, assigned));
+
+	CHECK(asl_event_is_plain_exit(plain, "WaitStateExited", "Hold", output));
+	CHECK(!asl_event_is_plain_exit(plain, "WaitStateExited", "Hold", copy));	/* another object */
+	CHECK(!asl_event_is_plain_exit(plain, "WaitStateExited", "Other", output));
+	CHECK(!asl_event_is_plain_exit(plain, "PassStateExited", "Hold", output));
+	CHECK(!asl_event_is_plain_exit(plain, "WaitStateExited", "Hold", NULL));
+	CHECK(!asl_event_is_plain_exit(with_vars, "WaitStateExited", "Hold", output));
+	json_object_object_add(plain, "timestamp", json_object_new_string("2026-12-07T07:29:42.123Z"));
+	CHECK(!asl_event_is_plain_exit(plain, "WaitStateExited", "Hold", output));	/* stamped */
+	json_object_put(plain);
+	json_object_put(with_vars);
+	json_object_put(output);
+	json_object_put(copy);
+	json_object_put(assigned);
+}
+
 UNIT_MAIN("events_task", {
+	test_plain_exit();
 	test_timestamp_format();
 	test_concat();
 	test_service_integration();

@@ -143,6 +143,28 @@ asl_event_exited_details(const char *state, json_object *output, json_object *as
 	return wrap("stateExitedEventDetails", d);
 }
 
+bool
+asl_event_is_plain_exit(json_object *ev, const char *type, const char *state, json_object *output)
+{
+	json_object *v,
+			   *details,
+			   *inner;
+
+	if (output == NULL || state == NULL || !json_object_is_type(ev, json_type_object) ||
+		json_object_object_length(ev) != 2 ||
+		!json_object_object_get_ex(ev, "type", &v) || !json_object_is_type(v, json_type_string) ||
+		strcmp(json_object_get_string(v), type) != 0 ||
+		!json_object_object_get_ex(ev, "details", &details) ||
+		!json_object_is_type(details, json_type_object) || json_object_object_length(details) != 1 ||
+		!json_object_object_get_ex(details, "stateExitedEventDetails", &inner) ||
+		!json_object_is_type(inner, json_type_object) || json_object_object_length(inner) != 3)
+		return false;
+	return json_object_object_get_ex(inner, "name", &v) && json_object_is_type(v, json_type_string) &&
+		strcmp(json_object_get_string(v), state) == 0 &&
+		json_object_object_get_ex(inner, "output", &v) && v == output &&
+		json_object_object_get_ex(inner, "outputDetails", &v) && v == asl_not_truncated();
+}
+
 json_object *
 asl_event_map_started_details(size_t length)
 {

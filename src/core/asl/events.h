@@ -34,6 +34,14 @@ json_object *asl_event_entered_details(const char *state, json_object *input);
 json_object *asl_event_exited_details(const char *state, json_object *output,
 									  json_object *assigned);
 
+/*
+ * Whether ev is exactly the event asl_event_new(type, asl_event_exited_details(
+ * state, output, NULL)) builds, output being that very object (not a copy):
+ * nothing assigned, nothing truncated, not yet stamped.
+ */
+bool		asl_event_is_plain_exit(json_object *ev, const char *type, const char *state,
+									json_object *output);
+
 /* MapStateStarted: {"mapStateStartedEventDetails": {"length": n}}. */
 json_object *asl_event_map_started_details(size_t length);
 
